@@ -1,0 +1,57 @@
+/**
+ * Ports: what the core and the use cases need from the outside world, in the product's words.
+ * Adapters in `adapters/` implement them for Google Sheets, a local .xlsx file, Amazon SES...
+ */
+
+/** One spreadsheet cell as read or written: dates and times are spreadsheet serial numbers. */
+export type Cell = string | number | boolean | null;
+
+/** A tab as the organizer sees it: `rows[0]` is the header row (spreadsheet row 1). */
+export interface TabValues {
+  /** The title as it stands in the workbook (may differ from the canonical name by case or accents). */
+  readonly title: string;
+  readonly rows: readonly (readonly Cell[])[];
+}
+
+/** The tabs that were asked for and exist, keyed by the canonical name asked for. */
+export type WorkbookSnapshot = ReadonlyMap<string, TabValues>;
+
+/** A cell to write, located as in A1 notation: `row` and `column` start at 1. `tab` is the tab's title. */
+export interface CellWrite {
+  readonly tab: string;
+  readonly row: number;
+  readonly column: number;
+  readonly value: Cell;
+}
+
+/** Rows added after the last row of a tab (used for the append-only `Journal`). */
+export interface RowsAppend {
+  readonly tab: string;
+  readonly rows: readonly (readonly Cell[])[];
+}
+
+/** A tab to create when it is missing, with its header row. */
+export interface TabCreation {
+  readonly title: string;
+  readonly header: readonly string[];
+}
+
+export interface WorkbookChanges {
+  readonly createTabs?: readonly TabCreation[];
+  readonly cells?: readonly CellWrite[];
+  readonly appends?: readonly RowsAppend[];
+}
+
+/**
+ * The organizers' spreadsheet. Values are written raw: a text beginning with `=` stays text.
+ * `read` answers every tab asked for in one round trip; `write` applies every change in as few as it can.
+ */
+export interface Workbook {
+  read(tabs: readonly string[]): Promise<WorkbookSnapshot>;
+  write(changes: WorkbookChanges): Promise<void>;
+}
+
+/** The current time; a parameter everywhere in the core, a port at the edges so tests can move it. */
+export interface Clock {
+  now(): Date;
+}
