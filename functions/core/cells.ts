@@ -1,0 +1,173 @@
+/**
+ * Reading what organizers type: headers, texts, emails, dates and times, in every form a
+ * spreadsheet gives them. Pure functions; nothing here knows about a particular tab.
+ */
+import { DateTime } from "luxon";
+import type { Cell } from "../ports.js";
+
+/**
+ * The key two spellings of a header or a value share: lowercase, no accents, `œ` as `oe`,
+ * every run of spaces, dashes, underscores, apostrophes or dots as one space.
+ */
+export function normalizeKey(text: string): string {
+  return text
+    .normalize("NFKD")
+    .replace(/\p{M}/gu, "")
+    .replace(/œ/gi, "oe")
+    .replace(/æ/gi, "ae")
+    .toLowerCase()
+    .replace(/[\s\u00a0\u202f_\-'’.·:]+/gu, " ")
+    .trim();
+}
+
+/** Error values a spreadsheet shows in place of a result (`#REF!`, `#N/A`...). */
+const ERROR_VALUE = /^#(REF!|N\/A|VALUE!|DIV\/0!|NAME\?|NUM!|NULL!|ERROR!|CALC!|SPILL!|GETTING_DATA)$/;
+
+export function isErrorValue(cell: Cell): boolean {
+  return typeof cell === "string" && ERROR_VALUE.test(cell.trim());
+}
+
+/** Spaces a copy-paste brings: non-breaking, narrow non-breaking, zero-width, byte-order mark. */
+const INVISIBLE = /[\u00a0\u202f\u2007\u200b\u200c\u200d\u2060\ufeff]/g;
+
+/** A cell as text, with invisible spaces turned into plain ones and the ends trimmed. */
+export function cellText(cell: Cell): string {
+  if (cell === null) return "";
+  if (typeof cell === "boolean") return cell ? "Oui" : "Non";
+  if (typeof cell === "number") return Number.isInteger(cell) ? String(cell) : String(cell);
+  return cell.replace(INVISIBLE, " ").trim();
+}
+
+export function isBlank(cell: Cell | undefined): boolean {
+  return cell === undefined || cell === null || cellText(cell) === "";
+}
+
+/** Days between 1899-12-30 (the spreadsheet epoch) and 1970-01-01. */
+const SERIAL_EPOCH_OFFSET = 25569;
+
+/** A calendar date as `YYYY-MM-DD`. */
+export type IsoDate = string;
+/** A wall-clock time as `HH:MM`. */
+export type WallTime = string;
+
+export function serialToIsoDate(serial: number): IsoDate {
+  const days = Math.floor(serial + 1e-9);
+  return DateTime.fromMillis((days - SERIAL_EPOCH_OFFSET) * 86_400_000, { zone: "utc" }).toISODate() ?? "";
+}
+
+export function isoDateToSerial(date: IsoDate): number {
+  const dt = DateTime.fromISO(date, { zone: "utc" });
+  return Math.round(dt.toMillis() / 86_400_000) + SERIAL_EPOCH_OFFSET;
+}
+
+/**
+ * A date typed as `2027-03-17`, `17/03/2027`, `17/03/27`, `17.03.2027`, or a spreadsheet serial.
+ * Answers `null` when the cell is not a real calendar date.
+ */
+export function parseDate(cell: Cell): IsoDate | null {
+  if (typeof cell === "number") {
+    if (cell < 1 || cell > 2958465) return null;
+    return serialToIsoDate(cell);
+  }
+  const text = cellText(cell);
+  if (text === "") return null;
+  let match = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/.exec(
+    text,
+  );
+  if (match) return validDate(Number(match[1]), Number(match[2]), Number(match[3]));
+  match = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})$/.exec(text);
+  if (match) {
+    const year = match[3]!.length === 2 ? 2000 + Number(match[3]) : Number(match[3]);
+    return validDate(year, Number(match[2]), Number(match[1]));
+  }
+  if (/^\d+(\.\d+)?$/.test(text)) return parseDate(Number(text));
+  return null;
+}
+
+function validDate(year: number, month: number, day: number): IsoDate | null {
+  const dt = DateTime.fromObject({ year, month, day }, { zone: "utc" });
+  return dt.isValid ? dt.toISODate() : null;
+}
+
+/**
+ * A time typed as `18:35`, `8h30`, `8h`, `8:30:00`, or a spreadsheet time fraction (0.5 is noon).
+ * A full date-time serial keeps only its time. Answers `null` otherwise.
+ */
+export function parseTime(cell: Cell): WallTime | null {
+  if (typeof cell === "number") {
+    if (cell < 0 || !Number.isFinite(cell)) return null;
+    const minutes = Math.round((cell - Math.floor(cell)) * 24 * 60) % (24 * 60);
+    return formatMinutes(minutes);
+  }
+  const text = cellText(cell).toLowerCase();
+  if (text === "") return null;
+  const match = /^(\d{1,2})\s*(?:[:h]\s*(\d{2})?(?::(\d{2}))?)?$/.exec(text);
+  if (!match || (match[2] === undefined && !text.includes("h"))) {
+    if (/^0?\.\d+$/.test(text)) return parseTime(Number(text));
+    return null;
+  }
+  const hours = Number(match[1]);
+  const minutes = match[2] === undefined ? 0 : Number(match[2]);
+  if (hours > 23 || minutes > 59) return null;
+  return formatMinutes(hours * 60 + minutes);
+}
+
+export function formatMinutes(total: number): WallTime {
+  const hours = Math.floor(total / 60);
+  const minutes = total % 60;
+  return `${String(hours).padStart(2, "0")}:${String(minutes).padStart(2, "0")}`;
+}
+
+export function minutesOf(time: WallTime): number {
+  const [hours, minutes] = time.split(":");
+  return Number(hours) * 60 + Number(minutes);
+}
+
+/** A date and time typed in one cell (`2027-03-15 12:00`, `15/03/2027 12h`, a serial with a fraction). */
+export function parseDateTime(cell: Cell): { date: IsoDate; time: WallTime | null } | null {
+  if (typeof cell === "number") {
+    const date = parseDate(cell);
+    if (date === null) return null;
+    return { date, time: cell % 1 === 0 ? null : parseTime(cell) };
+  }
+  const text = cellText(cell);
+  const match = /^(\S+)(?:\s+(?:à\s+)?(\S+))?$/.exec(text);
+  if (!match) return null;
+  const date = parseDate(match[1]!);
+  if (date === null) return null;
+  if (match[2] === undefined) return { date, time: null };
+  const time = parseTime(match[2]);
+  return time === null ? null : { date, time };
+}
+
+/**
+ * An address as people paste it: the `mailto:` prefix and surrounding `<>` removed, spaces trimmed,
+ * lowercase. Answers `null` when it is not a deliverable address (this is stricter than RFC 5322 on
+ * purpose: quoted local parts, comments and IP literals are refused, and so is any control character).
+ */
+export function parseEmail(cell: Cell): string | null {
+  if (typeof cell !== "string") return null;
+  if (/[\r\n\t\u0000-\u001f\u007f]/.test(cell)) return null;
+  let text = cellText(cell);
+  text = text.replace(/^mailto:/i, "").replace(/^<(.*)>$/, "$1");
+  if (text.length > 254) return null;
+  const match = /^([A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*)@((?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63})$/.exec(
+    text,
+  );
+  if (!match || match[1]!.length > 64) return null;
+  return `${match[1]}@${match[2]!.toLowerCase()}`.toLowerCase();
+}
+
+/** Splits a comma (or semicolon) list, dropping empty items. */
+export function parseList(cell: Cell): string[] {
+  return cellText(cell)
+    .split(/[,;\n]/)
+    .map((item) => item.trim())
+    .filter((item) => item !== "");
+}
+
+/** Quotes a value for a French message, shortened so a 5 MB cell never floods a status. */
+export function quote(cell: Cell, max = 40): string {
+  const text = cellText(cell).replace(/\s+/g, " ");
+  return `« ${text.length > max ? `${text.slice(0, max - 1)}…` : text} »`;
+}
