@@ -55,3 +55,28 @@ export interface Workbook {
 export interface Clock {
   now(): Date;
 }
+
+/** A file attached to a message (the calendar file of a convocation). */
+export interface Attachment {
+  readonly filename: string;
+  readonly contentType: string;
+  readonly content: string | Uint8Array;
+}
+
+/** One email, ready to leave: both an HTML and a plain-text body, addresses already checked. */
+export interface OutgoingMessage {
+  readonly from: string;
+  readonly to: string;
+  readonly replyTo?: string;
+  readonly subject: string;
+  readonly text: string;
+  readonly html: string;
+  readonly attachments?: readonly Attachment[];
+  /** Extra headers (e.g. `Auto-Submitted`); never built from what a user typed. */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** Sends one message; answers the provider's message id. Throws a send error (see adapters) on failure. */
+export interface Mailer {
+  send(message: OutgoingMessage): Promise<{ readonly messageId: string }>;
+}
