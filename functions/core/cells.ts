@@ -167,7 +167,7 @@ export function parseList(cell: Cell): string[] {
 }
 
 /** Quotes a value for a French message, shortened so a 5 MB cell never floods a status. */
-export function quote(cell: Cell, max = 40): string {
+export function quote(cell: Cell, max = 80): string {
   const text = cellText(cell).replace(/\s+/g, " ");
   return `« ${text.length > max ? `${text.slice(0, max - 1)}…` : text} »`;
 }

@@ -1,0 +1,47 @@
+/** `passerelle check <workbook.xlsx> [--json]`: checks a local workbook and writes the verdicts into it. */
+import { XlsxWorkbook } from "../adapters/xlsx-workbook.js";
+import { type CheckReport, checkWorkbook } from "../app/check-workbook.js";
+import { TABS } from "../core/schemas.js";
+
+export interface CheckJson {
+  readonly kind: CheckReport["kind"];
+  readonly event: { readonly tab: string; readonly problems: readonly string[] };
+  readonly rows: readonly { tab: string; row: number; ok: boolean; problems: readonly string[] }[];
+}
+
+export function checkJson(report: CheckReport): CheckJson {
+  return {
+    kind: report.kind,
+    event: { tab: report.kind === "lunch" ? TABS.lunch.name : TABS.seminar.name, problems: report.eventProblems },
+    rows: report.rows.map((row) => ({ tab: row.tab, row: row.row, ok: row.problems.length === 0, problems: row.problems })),
+  };
+}
+
+export function checkText(report: CheckReport): string {
+  const lines: string[] = [];
+  const tabs = [...new Set(report.rows.map((row) => row.tab))];
+  for (const tab of tabs) {
+    const rows = report.rows.filter((row) => row.tab === tab);
+    const ok = rows.filter((row) => row.problems.length === 0).length;
+    lines.push(`${tab} : ${ok} ligne${ok > 1 ? "s" : ""} sans problème sur ${rows.length}.`);
+  }
+  if (report.eventProblems.length > 0) {
+    lines.push("", "À revoir pour l'événement :");
+    for (const problem of report.eventProblems) lines.push(`  - ${problem}`);
+  }
+  const wrong = report.rows.filter((row) => row.problems.length > 0);
+  if (wrong.length > 0) {
+    lines.push("", "À revoir, ligne par ligne :");
+    for (const row of wrong) {
+      for (const problem of row.problems) lines.push(`  ${row.tab}, ligne ${row.row} : ${problem.replace(/\n/g, " ")}`);
+    }
+  }
+  if (report.eventProblems.length === 0 && wrong.length === 0) lines.push("", "Tout est en ordre.");
+  lines.push("", `${report.cellsWritten} cellule${report.cellsWritten > 1 ? "s" : ""} « Statut » mise${report.cellsWritten > 1 ? "s" : ""} à jour dans le classeur.`);
+  return lines.join("\n");
+}
+
+export async function runCheck(path: string, json: boolean, now: Date): Promise<string> {
+  const report = await checkWorkbook(new XlsxWorkbook(path), now);
+  return json ? JSON.stringify(checkJson(report)) : checkText(report);
+}

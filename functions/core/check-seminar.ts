@@ -1,0 +1,386 @@
+/**
+ * Checking an immersion seminar workbook: every row of every tab, then what only the rows together
+ * can tell (duplicates, unknown structures, trains that leave too early, not enough tutors...).
+ * Pure: the workbook's values and `now` in, verdicts out.
+ */
+import { DateTime } from "luxon";
+import type { WorkbookSnapshot } from "../ports.js";
+import { formatMinutes, type IsoDate, minutesOf, normalizeKey, quote, type WallTime } from "./cells.js";
+import type { DateAndTime } from "./fields.js";
+import {
+  type ParticipantRow,
+  type PlacementRow,
+  type ProgrammeRow,
+  STRUCTURE_TYPES,
+  type SeminarSettings,
+  type StructureRow,
+  TABS,
+  type TutorRow,
+} from "./schemas.js";
+import { type ParsedRow, type ParsedSettings, type ParsedTable, parseSettings, parseTable } from "./table.js";
+
+/** The verdict on one row, as written to its `Statut`. */
+export interface RowVerdict {
+  /** Canonical tab name (`Participants`...). */
+  readonly tab: string;
+  readonly row: number;
+  /** Everything wrong with the row, each in plain French with how to fix it. */
+  readonly problems: readonly string[];
+  /** Whether the row must be left out of matching and sending until fixed. */
+  readonly blocking: boolean;
+  /** The text for `Statut`. */
+  readonly status: string;
+}
+
+export interface CheckOptions {
+  /** Minutes between the end of the last sequence and the return train. */
+  readonly trainMarginMinutes?: number;
+}
+
+export interface Slot {
+  readonly name: string;
+  readonly day: number;
+  readonly start: WallTime;
+  readonly end: WallTime;
+}
+
+export interface SeminarWorkbook {
+  readonly settings: ParsedSettings<SeminarSettings>;
+  readonly programme: ParsedTable<ProgrammeRow>;
+  readonly structures: ParsedTable<StructureRow>;
+  readonly tutors: ParsedTable<TutorRow>;
+  readonly participants: ParsedTable<ParticipantRow>;
+  readonly placements: ParsedTable<PlacementRow>;
+}
+
+export interface SeminarCheck {
+  readonly workbook: SeminarWorkbook;
+  /** Problems of the seminar as a whole, shown in the `Statut` of the `Séminaire` tab. */
+  readonly seminarProblems: readonly string[];
+  readonly rows: readonly RowVerdict[];
+  readonly slots: readonly Slot[];
+  /** The dates of day 1 and day 2, when day 1 is known. */
+  readonly days: readonly IsoDate[];
+}
+
+export const SEMINAR_TABS = [
+  TABS.seminar.name,
+  TABS.programme.name,
+  TABS.structures.name,
+  TABS.tutors.name,
+  TABS.participants.name,
+  TABS.placements.name,
+] as const;
+
+export function parseSeminarWorkbook(snapshot: WorkbookSnapshot): SeminarWorkbook {
+  return {
+    settings: parseSettings<SeminarSettings>(TABS.seminar, snapshot.get(TABS.seminar.name)),
+    programme: parseTable<ProgrammeRow>(TABS.programme, snapshot.get(TABS.programme.name)),
+    structures: parseTable<StructureRow>(TABS.structures, snapshot.get(TABS.structures.name)),
+    tutors: parseTable<TutorRow>(TABS.tutors, snapshot.get(TABS.tutors.name)),
+    participants: parseTable<ParticipantRow>(TABS.participants, snapshot.get(TABS.participants.name)),
+    placements: parseTable<PlacementRow>(TABS.placements, snapshot.get(TABS.placements.name)),
+  };
+}
+
+const STRUCTURE_TYPE_KEYS = new Map<string, string>([
+  ...STRUCTURE_TYPES.map((type) => [normalizeKey(type), type] as const),
+  [normalizeKey("Pôle emploi"), "France Travail"],
+  [normalizeKey("Urgences hôpital"), "Urgences"],
+  [normalizeKey("Hôpital"), "Urgences"],
+]);
+
+/** The structure type a wish names, when it names a type rather than a structure. */
+export function wishedType(wish: string): string | undefined {
+  return STRUCTURE_TYPE_KEYS.get(normalizeKey(wish));
+}
+
+/** Items the train reminders and arrival checks must not count as a sequence. */
+function isTravel(item: ProgrammeRow): boolean {
+  const key = normalizeKey(item.sequence);
+  return key.startsWith("train") || key.startsWith("depart") || key.startsWith("retour") || key.startsWith("arrivee");
+}
+
+export function isImmersion(item: ProgrammeRow): boolean {
+  return normalizeKey(item.sequence) === "immersion";
+}
+
+/** Whether a participant attends a timetable item (optional items only when they chose them). */
+export function attends(item: ProgrammeRow, participant: Pick<ParticipantRow, "dinner" | "visit">): boolean {
+  if (item.audience === "Tous" || item.audience === "Participants") return true;
+  if (item.audience !== "Sur inscription") return false;
+  const key = normalizeKey(`${item.sequence} ${item.label ?? ""}`);
+  if (key.includes("visite")) return participant.visit === "Oui";
+  if (key.includes("diner")) return participant.dinner === "Oui";
+  return false;
+}
+
+/** Minutes an item lasts, an end before its start meaning the next day. */
+function endMinutes(item: ProgrammeRow): number {
+  const start = minutesOf(item.start);
+  const end = minutesOf(item.end);
+  return end >= start ? end : end + 24 * 60;
+}
+
+export function statusText(problems: readonly string[]): string {
+  return problems.length === 0 ? "OK" : problems.join("\n");
+}
+
+export function checkSeminar(snapshot: WorkbookSnapshot, now: Date, options: CheckOptions = {}): SeminarCheck {
+  const workbook = parseSeminarWorkbook(snapshot);
+  const margin = options.trainMarginMinutes ?? 30;
+  const seminarProblems: string[] = [...workbook.settings.problems];
+  const settings = workbook.settings.partial;
+  const problemsOf = new Map<ParsedRow<unknown>, string[]>();
+  const blockingOf = new Map<ParsedRow<unknown>, boolean>();
+  const add = (row: ParsedRow<unknown>, message: string, blocking = true) => {
+    const list = problemsOf.get(row) ?? [...row.problems];
+    if (!list.includes(message)) list.push(message);
+    problemsOf.set(row, list);
+    if (blocking) blockingOf.set(row, true);
+  };
+  const init = (row: ParsedRow<unknown>) => {
+    if (!problemsOf.has(row)) problemsOf.set(row, [...row.problems]);
+    if (row.problems.length > 0) blockingOf.set(row, true);
+  };
+
+  for (const tab of [workbook.programme, workbook.structures, workbook.tutors, workbook.participants]) {
+    if (tab.rows.length === 0 && snapshot.get(tab.spec.name) === undefined) {
+      seminarProblems.push(`Onglet « ${tab.spec.name} » introuvable : ajoutez-le (voir le modèle).`);
+    } else if (tab.problems.length > 0) {
+      seminarProblems.push(...tab.problems);
+    }
+    for (const row of tab.rows) init(row as ParsedRow<unknown>);
+  }
+
+  // Days
+  const days: IsoDate[] = [];
+  if (settings.day1) {
+    days.push(settings.day1);
+    const day2 = settings.day2 ?? DateTime.fromISO(settings.day1).plus({ days: 1 }).toISODate()!;
+    if (day2 <= settings.day1) seminarProblems.push("Jour 2 : il doit venir après le jour 1 : corrigez la date.");
+    days.push(day2);
+  }
+
+  // Programme
+  const slots: Slot[] = [];
+  for (const row of workbook.programme.rows) {
+    const item = row.value;
+    if (!item) continue;
+    if (endMinutes(item) - minutesOf(item.start) > 12 * 60) {
+      add(row, `Fin : ${item.end} vient avant le début (${item.start}) : corrigez l'une des deux heures.`);
+    }
+    if (isImmersion(item)) {
+      if (!item.label) {
+        add(row, "Intitulé : une immersion doit porter le nom de son créneau (Matin, Après-midi) : renseignez-le.");
+      } else if (slots.some((slot) => normalizeKey(slot.name) === normalizeKey(item.label!))) {
+        add(row, `Intitulé : le créneau ${quote(item.label)} existe déjà : donnez un nom différent à chaque créneau.`);
+      } else {
+        slots.push({ name: item.label, day: item.day, start: item.start, end: item.end });
+      }
+    }
+  }
+  if (workbook.programme.rows.length > 0 && slots.length === 0) {
+    seminarProblems.push(
+      "Programme : aucune ligne de séquence « Immersion » : ajoutez les créneaux d'immersion (Matin, Après-midi).",
+    );
+  }
+
+  // Structures
+  const structuresByKey = new Map<string, StructureRow>();
+  for (const row of workbook.structures.rows) {
+    const name = row.partial.name;
+    if (!name) continue;
+    const key = normalizeKey(name);
+    const first = workbook.structures.rows.find((other) => other.partial.name && normalizeKey(other.partial.name) === key);
+    if (first !== row) {
+      add(row, `Structure : ${quote(name)} figure déjà ligne ${first!.row} : donnez un nom unique à chaque structure.`);
+      continue;
+    }
+    if (row.value) structuresByKey.set(key, row.value);
+  }
+
+  // Tutors
+  const tutorEmails = new Map<string, number[]>();
+  for (const row of workbook.tutors.rows) {
+    if (row.partial.email) tutorEmails.set(row.partial.email, [...(tutorEmails.get(row.partial.email) ?? []), row.row]);
+  }
+  const coveredSituations = new Map<string, Set<string>>();
+  const usableTutors: TutorRow[] = [];
+  for (const row of workbook.tutors.rows) {
+    const tutor = row.partial;
+    const others = (tutorEmails.get(tutor.email ?? "") ?? []).filter((line) => line !== row.row);
+    if (others.length > 0) {
+      add(row, `Email : ${quote(tutor.email!)} figure aussi ligne ${others.join(", ")} : gardez une seule ligne par tuteur.`);
+    }
+    if (tutor.structure) {
+      const structure = structuresByKey.get(normalizeKey(tutor.structure));
+      if (!structure) {
+        add(
+          row,
+          `Structure : ${quote(tutor.structure)} n'existe pas dans l'onglet Structures : corrigez le nom ou ajoutez la structure.`,
+        );
+      } else if (tutor.situation) {
+        if (!structure.situations.includes(tutor.situation)) {
+          add(
+            row,
+            `Situation : la structure ${quote(structure.name)} ne propose pas « ${tutor.situation} » : choisissez l'une de ses situations (${structure.situations.join(", ")}) ou complétez la structure.`,
+          );
+        } else {
+          const key = normalizeKey(structure.name);
+          coveredSituations.set(key, (coveredSituations.get(key) ?? new Set()).add(tutor.situation));
+        }
+      }
+    }
+    for (const name of tutor.slots ?? []) {
+      if (normalizeKey(name) === "tous") continue;
+      if (slots.length > 0 && !slots.some((slot) => normalizeKey(slot.name) === normalizeKey(name))) {
+        add(
+          row,
+          `Créneaux : ${quote(name)} n'est pas un créneau du programme : utilisez ${slots.map((slot) => slot.name).join(", ")} ou Tous.`,
+        );
+      }
+    }
+    if (row.value && (problemsOf.get(row as ParsedRow<unknown>) ?? []).length === 0) usableTutors.push(row.value);
+  }
+  for (const row of workbook.structures.rows) {
+    const structure = row.value;
+    if (!structure || (problemsOf.get(row as ParsedRow<unknown>) ?? []).length > 0) continue;
+    if (!coveredSituations.has(normalizeKey(structure.name))) {
+      add(
+        row,
+        "Aucun tuteur de l'onglet Tuteurs ne couvre les situations de cette structure : ajoutez un tuteur ou retirez la structure.",
+        false,
+      );
+    }
+  }
+
+  // Participants
+  const activeParticipants = workbook.participants.rows.filter((row) => row.partial.registration !== "Annulée");
+  const participantEmails = new Map<string, number[]>();
+  for (const row of activeParticipants) {
+    if (row.partial.email) {
+      participantEmails.set(row.partial.email, [...(participantEmails.get(row.partial.email) ?? []), row.row]);
+    }
+  }
+  const returnTrain = settings.returnTrain;
+  const structureNames = new Set(structuresByKey.keys());
+  const deadline = settings.registrationDeadline;
+  const programme = workbook.programme.rows.flatMap((row) => (row.value ? [row.value] : []));
+  const lastDay = Math.max(1, ...programme.map((item) => item.day));
+  for (const row of activeParticipants) {
+    const person = row.partial;
+    const others = (participantEmails.get(person.email ?? "") ?? []).filter((line) => line !== row.row);
+    if (others.length > 0) {
+      add(
+        row,
+        `Email : ${quote(person.email!)} est déjà inscrit ligne ${others.join(", ")} : supprimez le doublon ou passez l'une des inscriptions à Annulée.`,
+      );
+    }
+    if (person.consent !== "Oui" && !row.problems.some((problem) => problem.startsWith("Consentement"))) {
+      add(
+        row,
+        "Consentement : la personne doit avoir accepté le traitement de ses données : recueillez son accord puis tapez Oui.",
+      );
+    }
+    for (const [key, header] of [
+      ["wish1", "Vœu 1"],
+      ["wish2", "Vœu 2"],
+      ["wish3", "Vœu 3"],
+    ] as const) {
+      const wish = person[key];
+      if (!wish || structuresByKey.size === 0) continue;
+      if (wishedType(wish) === undefined && !structureNames.has(normalizeKey(wish))) {
+        add(
+          row,
+          `${header} : ${quote(wish)} n'est ni une structure de l'onglet Structures ni un type (${STRUCTURE_TYPES.join(", ")}) : corrigez le vœu.`,
+          false,
+        );
+      }
+    }
+    if (deadline && person.registeredAt && isAfterDeadline(person.registeredAt, deadline)) {
+      add(
+        row,
+        `Inscrit le : inscription reçue après la date limite (${frenchDate(deadline)}) : acceptez-la en connaissance de cause ou passez-la à Annulée.`,
+        false,
+      );
+    }
+    const attended = programme.filter((item) => !isTravel(item) && attends(item, { dinner: person.dinner ?? "Non", visit: person.visit ?? "Non" }));
+    const departure = person.departure ?? returnTrain;
+    const lastItems = attended.filter((item) => item.day === lastDay);
+    if (departure && lastItems.length > 0) {
+      const lastEnd = Math.max(...lastItems.map(endMinutes));
+      if (minutesOf(departure) < lastEnd + margin) {
+        add(
+          row,
+          `Départ : le train de ${departure} part avant la fin de la dernière séquence (${formatMinutes(lastEnd % 1440)}) plus ${margin} minutes pour rejoindre la gare : prévoyez un train à ${formatMinutes((lastEnd + margin) % 1440)} ou plus tard.`,
+          false,
+        );
+      }
+    }
+    const firstDayItems = attended.filter((item) => item.day === 1);
+    const sequence1 =
+      firstDayItems.find((item) => normalizeKey(item.sequence) === "sequence 1") ??
+      [...firstDayItems].sort((a, b) => minutesOf(a.start) - minutesOf(b.start))[0];
+    if (person.arrival && sequence1 && minutesOf(person.arrival) > minutesOf(sequence1.start)) {
+      add(
+        row,
+        `Arrivée : le train arrive à ${person.arrival}, après le début de « ${sequence1.sequence} » (${sequence1.start}) : proposez un train plus tôt.`,
+        false,
+      );
+    }
+  }
+
+  // The seminar as a whole
+  const placeable = activeParticipants.filter((row) => !blockingOf.get(row as ParsedRow<unknown>)).length;
+  for (const slot of slots) {
+    const available = usableTutors.filter(
+      (tutor) =>
+        tutor.confirmation !== "Décliné" &&
+        (tutor.slots.length === 0 ||
+          tutor.slots.some((name) => normalizeKey(name) === "tous" || normalizeKey(name) === normalizeKey(slot.name))),
+    );
+    if (available.length === 0) {
+      seminarProblems.push(
+        `Créneau « ${slot.name} » : aucun tuteur disponible : ajoutez des tuteurs dans l'onglet Tuteurs (colonne Créneaux).`,
+      );
+      continue;
+    }
+    const seats = available.reduce((sum, tutor) => sum + tutor.capacity, 0);
+    if (seats < placeable) {
+      seminarProblems.push(
+        `Créneau « ${slot.name} » : ${seats} places chez les tuteurs pour ${placeable} participants : ajoutez des tuteurs ou augmentez leur capacité.`,
+      );
+    }
+  }
+  if (settings.timeZone && settings.day1 && days[0]) {
+    const start = DateTime.fromISO(days[0], { zone: settings.timeZone });
+    if (start.isValid && start.toJSDate() < now) {
+      seminarProblems.push(`Jour 1 : le ${frenchDate(days[0])} est déjà passé : vérifiez la date.`);
+    }
+  }
+
+  const rows: RowVerdict[] = [];
+  for (const tab of [workbook.programme, workbook.structures, workbook.tutors, workbook.participants]) {
+    for (const row of tab.rows as readonly ParsedRow<unknown>[]) {
+      const cancelled = tab === workbook.participants && (row.partial as Partial<ParticipantRow>).registration === "Annulée";
+      const problems = cancelled ? [] : (problemsOf.get(row) ?? row.problems);
+      rows.push({
+        tab: tab.spec.name,
+        row: row.row,
+        problems,
+        blocking: cancelled || blockingOf.get(row) === true,
+        status: cancelled ? "Inscription annulée" : statusText(problems),
+      });
+    }
+  }
+  return { workbook, seminarProblems, rows, slots, days };
+}
+
+function isAfterDeadline(registeredAt: DateAndTime, deadline: IsoDate): boolean {
+  return registeredAt.date > deadline;
+}
+
+export function frenchDate(date: IsoDate): string {
+  return DateTime.fromISO(date).setLocale("fr").toFormat("d MMMM yyyy");
+}
