@@ -32,24 +32,145 @@ export const seminarSettings: Row = {
 const place = "Maison des associations, 6 cours des Alliés, Rennes";
 
 export const programme: Row[] = [
-  { Jour: 1, Début: "14:00", Fin: "15:45", Séquence: "Visite", Intitulé: "Découverte de la ville et du contexte de l'immersion", Lieu: "Parvis de la gare de Rennes", Pour: "Sur inscription" },
-  { Jour: 1, Début: "16:00", Fin: "16:30", Séquence: "Accueil", Intitulé: "Accueil des participants", Lieu: place, Pour: "Participants" },
-  { Jour: 1, Début: "16:30", Fin: "18:00", Séquence: "Séquence 1", Intitulé: "Premières clés d'analyse : les usagers des services publics, perspectives internationale et historique ; présentation des structures d'immersion", Lieu: place, Pour: "Participants" },
-  { Jour: 1, Début: "19:30", Fin: "22:00", Séquence: "Dîner", Intitulé: "Dîner avec des élus locaux", Lieu: "Restaurant Le Piano blanc, Rennes", Pour: "Sur inscription" },
-  { Jour: 2, Début: "08:30", Fin: "11:30", Séquence: "Immersion", Intitulé: "Matin", Lieu: "Structure d'accueil", Pour: "Participants" },
-  { Jour: 2, Début: "12:00", Fin: "13:00", Séquence: "Repas", Intitulé: "Repas commun avec les tuteurs", Lieu: place, Pour: "Tous" },
-  { Jour: 2, Début: "13:00", Fin: "15:30", Séquence: "Immersion", Intitulé: "Après-midi", Lieu: "Structure d'accueil", Pour: "Participants" },
-  { Jour: 2, Début: "16:00", Fin: "18:00", Séquence: "Séquence 4", Intitulé: "Analyse partagée des expériences", Lieu: place, Pour: "Participants" },
-  { Jour: 2, Début: "18:35", Fin: "18:35", Séquence: "Train retour", Intitulé: "Retour en train", Lieu: "Gare de Rennes", Pour: "Participants" },
+  {
+    Jour: 1,
+    Début: "14:00",
+    Fin: "15:45",
+    Séquence: "Visite",
+    Intitulé: "Découverte de la ville et du contexte de l'immersion",
+    Lieu: "Parvis de la gare de Rennes",
+    Pour: "Sur inscription",
+  },
+  {
+    Jour: 1,
+    Début: "16:00",
+    Fin: "16:30",
+    Séquence: "Accueil",
+    Intitulé: "Accueil des participants",
+    Lieu: place,
+    Pour: "Participants",
+  },
+  {
+    Jour: 1,
+    Début: "16:30",
+    Fin: "18:00",
+    Séquence: "Séquence 1",
+    Intitulé:
+      "Premières clés d'analyse : les usagers des services publics, perspectives internationale et historique ; présentation des structures d'immersion",
+    Lieu: place,
+    Pour: "Participants",
+  },
+  {
+    Jour: 1,
+    Début: "19:30",
+    Fin: "22:00",
+    Séquence: "Dîner",
+    Intitulé: "Dîner avec des élus locaux",
+    Lieu: "Restaurant Le Piano blanc, Rennes",
+    Pour: "Sur inscription",
+  },
+  {
+    Jour: 2,
+    Début: "08:30",
+    Fin: "11:30",
+    Séquence: "Immersion",
+    Intitulé: "Matin",
+    Lieu: "Structure d'accueil",
+    Pour: "Participants",
+  },
+  {
+    Jour: 2,
+    Début: "12:00",
+    Fin: "13:00",
+    Séquence: "Repas",
+    Intitulé: "Repas commun avec les tuteurs",
+    Lieu: place,
+    Pour: "Tous",
+  },
+  {
+    Jour: 2,
+    Début: "13:00",
+    Fin: "15:30",
+    Séquence: "Immersion",
+    Intitulé: "Après-midi",
+    Lieu: "Structure d'accueil",
+    Pour: "Participants",
+  },
+  {
+    Jour: 2,
+    Début: "16:00",
+    Fin: "18:00",
+    Séquence: "Séquence 4",
+    Intitulé: "Analyse partagée des expériences",
+    Lieu: place,
+    Pour: "Participants",
+  },
+  {
+    Jour: 2,
+    Début: "18:35",
+    Fin: "18:35",
+    Séquence: "Train retour",
+    Intitulé: "Retour en train",
+    Lieu: "Gare de Rennes",
+    Pour: "Participants",
+  },
 ];
 
 export const structures: Row[] = [
-  { Structure: "CAF — Accueil de Rennes", Type: "CAF", Organisme: "CAF d'Ille-et-Vilaine", Adresse: "Cours des Alliés, 35000 Rennes", Situations: "Accueil physique, Accueil téléphonique, Contrôle sur place", "Accessible PMR": "Oui", Contact: "Direction de la relation usagers" },
-  { Structure: "CPAM — Agence de Rennes Centre", Type: "CPAM", Organisme: "CPAM d'Ille-et-Vilaine", Adresse: "Cours des Alliés, 35000 Rennes", Situations: "Accueil physique, Accueil téléphonique, Contrôle sur place", "Accessible PMR": "Oui", Contact: "Service accueil" },
-  { Structure: "CCAS de Rennes", Type: "CCAS", Organisme: "Ville de Rennes", Adresse: "Place de la Mairie, 35000 Rennes", Situations: "Accueil physique, Accueil téléphonique", "Accessible PMR": "Oui", Contact: "Pôle accueil" },
-  { Structure: "Urgences du CHU — Pontchaillou", Type: "Urgences", Organisme: "CHU de Rennes", Adresse: "Rue Henri Le Guilloux, 35000 Rennes", Situations: "Accueil physique", "Accessible PMR": "Oui", Contact: "Cadre de santé des urgences" },
-  { Structure: "CHRS Le Relais", Type: "CHRS", Organisme: "Association Le Relais", Adresse: "Rue de Saint-Malo, 35000 Rennes", Situations: "Accueil physique", "Accessible PMR": "Non", Contact: "Chef de service" },
-  { Structure: "France Travail — Rennes Est", Type: "France Travail", Organisme: "France Travail", Adresse: "Boulevard de Vitré, 35000 Rennes", Situations: "Accueil physique, Accueil téléphonique", "Accessible PMR": "Oui", Contact: "Direction d'agence" },
+  {
+    Structure: "CAF — Accueil de Rennes",
+    Type: "CAF",
+    Organisme: "CAF d'Ille-et-Vilaine",
+    Adresse: "Cours des Alliés, 35000 Rennes",
+    Situations: "Accueil physique, Accueil téléphonique, Contrôle sur place",
+    "Accessible PMR": "Oui",
+    Contact: "Direction de la relation usagers",
+  },
+  {
+    Structure: "CPAM — Agence de Rennes Centre",
+    Type: "CPAM",
+    Organisme: "CPAM d'Ille-et-Vilaine",
+    Adresse: "Cours des Alliés, 35000 Rennes",
+    Situations: "Accueil physique, Accueil téléphonique, Contrôle sur place",
+    "Accessible PMR": "Oui",
+    Contact: "Service accueil",
+  },
+  {
+    Structure: "CCAS de Rennes",
+    Type: "CCAS",
+    Organisme: "Ville de Rennes",
+    Adresse: "Place de la Mairie, 35000 Rennes",
+    Situations: "Accueil physique, Accueil téléphonique",
+    "Accessible PMR": "Oui",
+    Contact: "Pôle accueil",
+  },
+  {
+    Structure: "Urgences du CHU — Pontchaillou",
+    Type: "Urgences",
+    Organisme: "CHU de Rennes",
+    Adresse: "Rue Henri Le Guilloux, 35000 Rennes",
+    Situations: "Accueil physique",
+    "Accessible PMR": "Oui",
+    Contact: "Cadre de santé des urgences",
+  },
+  {
+    Structure: "CHRS Le Relais",
+    Type: "CHRS",
+    Organisme: "Association Le Relais",
+    Adresse: "Rue de Saint-Malo, 35000 Rennes",
+    Situations: "Accueil physique",
+    "Accessible PMR": "Non",
+    Contact: "Chef de service",
+  },
+  {
+    Structure: "France Travail — Rennes Est",
+    Type: "France Travail",
+    Organisme: "France Travail",
+    Adresse: "Boulevard de Vitré, 35000 Rennes",
+    Situations: "Accueil physique, Accueil téléphonique",
+    "Accessible PMR": "Oui",
+    Contact: "Direction d'agence",
+  },
 ];
 
 const tutor = (
@@ -120,43 +241,193 @@ const person = (
 });
 
 export const participants: Row[] = [
-  person("Martin", "Claire", "Préfecture d'Ille-et-Vilaine", "Sous-préfète", "Fonctionnaire d'État", ["CAF", "Urgences", "CHRS"], { Visite: "Oui" }),
-  person("Bernard", "Hugo", "Conseil départemental du Morbihan", "Directeur de l'action sociale", "Fonctionnaire territorial", ["CCAS", "France Travail", "CAF"]),
-  person("Dubois", "Élodie", "CPAM du Finistère", "Directrice adjointe", "Sécurité sociale", ["Urgences", "CHRS", "CCAS"]),
-  person("Thomas", "Julien", "CHU de Nantes", "Directeur des soins", "Hôpital", ["CAF", "CPAM", "France Travail"]),
+  person(
+    "Martin",
+    "Claire",
+    "Préfecture d'Ille-et-Vilaine",
+    "Sous-préfète",
+    "Fonctionnaire d'État",
+    ["CAF", "Urgences", "CHRS"],
+    { Visite: "Oui" },
+  ),
+  person(
+    "Bernard",
+    "Hugo",
+    "Conseil départemental du Morbihan",
+    "Directeur de l'action sociale",
+    "Fonctionnaire territorial",
+    ["CCAS", "France Travail", "CAF"],
+  ),
+  person("Dubois", "Élodie", "CPAM du Finistère", "Directrice adjointe", "Sécurité sociale", [
+    "Urgences",
+    "CHRS",
+    "CCAS",
+  ]),
+  person("Thomas", "Julien", "CHU de Nantes", "Directeur des soins", "Hôpital", [
+    "CAF",
+    "CPAM",
+    "France Travail",
+  ]),
   // Deliberate mistake: an address without @.
-  person("Robert", "Camille", "Ouest-France", "Journaliste", "Journaliste", ["CHRS", "Urgences", "CAF"], { Email: "camille.robert.ouest-france.example.org" }),
-  person("Richard", "Antoine", "Groupe Armor Services", "Président-directeur général", "Entreprise", ["France Travail", "CAF", "CPAM"]),
-  person("Petit", "Sandrine", "Mairie de Vitré", "Maire adjointe aux solidarités", "Élu", ["CCAS", "CHRS", "Urgences"], { Visite: "Oui" }),
-  person("Durand", "Mathieu", "Lycée Chateaubriand", "Proviseur", "Enseignant", ["Urgences", "CAF", "France Travail"]),
-  person("Leroy", "Nadia", "DDETS d'Ille-et-Vilaine", "Directrice adjointe", "Fonctionnaire d'État", ["CHRS", "CCAS", "CAF"]),
-  person("Moreau", "François", "Région Bretagne", "Directeur général adjoint", "Fonctionnaire territorial", ["CPAM", "CAF", "CCAS"], { Besoins: "PMR" }),
+  person("Robert", "Camille", "Ouest-France", "Journaliste", "Journaliste", ["CHRS", "Urgences", "CAF"], {
+    Email: "camille.robert.ouest-france.example.org",
+  }),
+  person("Richard", "Antoine", "Groupe Armor Services", "Président-directeur général", "Entreprise", [
+    "France Travail",
+    "CAF",
+    "CPAM",
+  ]),
+  person(
+    "Petit",
+    "Sandrine",
+    "Mairie de Vitré",
+    "Maire adjointe aux solidarités",
+    "Élu",
+    ["CCAS", "CHRS", "Urgences"],
+    { Visite: "Oui" },
+  ),
+  person("Durand", "Mathieu", "Lycée Chateaubriand", "Proviseur", "Enseignant", [
+    "Urgences",
+    "CAF",
+    "France Travail",
+  ]),
+  person("Leroy", "Nadia", "DDETS d'Ille-et-Vilaine", "Directrice adjointe", "Fonctionnaire d'État", [
+    "CHRS",
+    "CCAS",
+    "CAF",
+  ]),
+  person(
+    "Moreau",
+    "François",
+    "Région Bretagne",
+    "Directeur général adjoint",
+    "Fonctionnaire territorial",
+    ["CPAM", "CAF", "CCAS"],
+    { Besoins: "PMR" },
+  ),
   // Deliberate mistake: no consent recorded.
-  person("Simon", "Laure", "URSSAF Bretagne", "Directrice de la relation client", "Sécurité sociale", ["CAF", "France Travail", "CCAS"], { Consentement: "Non" }),
-  person("Laurent", "Bastien", "CH de Saint-Brieuc", "Directeur adjoint", "Hôpital", ["CCAS", "CHRS", "CPAM"]),
-  person("Lefebvre", "Manon", "France 3 Bretagne", "Rédactrice en chef adjointe", "Journaliste", ["Urgences", "France Travail", "CCAS"]),
-  person("Michel", "Grégoire", "Société Breizh Logistique", "Directeur des ressources humaines", "Entreprise", ["CAF", "CHRS", "Urgences"]),
-  person("Garcia", "Inès", "Conseil départemental d'Ille-et-Vilaine", "Conseillère départementale", "Élu", ["France Travail", "CPAM", "CAF"]),
+  person(
+    "Simon",
+    "Laure",
+    "URSSAF Bretagne",
+    "Directrice de la relation client",
+    "Sécurité sociale",
+    ["CAF", "France Travail", "CCAS"],
+    { Consentement: "Non" },
+  ),
+  person("Laurent", "Bastien", "CH de Saint-Brieuc", "Directeur adjoint", "Hôpital", [
+    "CCAS",
+    "CHRS",
+    "CPAM",
+  ]),
+  person("Lefebvre", "Manon", "France 3 Bretagne", "Rédactrice en chef adjointe", "Journaliste", [
+    "Urgences",
+    "France Travail",
+    "CCAS",
+  ]),
+  person(
+    "Michel",
+    "Grégoire",
+    "Société Breizh Logistique",
+    "Directeur des ressources humaines",
+    "Entreprise",
+    ["CAF", "CHRS", "Urgences"],
+  ),
+  person("Garcia", "Inès", "Conseil départemental d'Ille-et-Vilaine", "Conseillère départementale", "Élu", [
+    "France Travail",
+    "CPAM",
+    "CAF",
+  ]),
   // Deliberate mistake: a return train that leaves before the end of sequence 4 plus the margin.
-  person("David", "Olivier", "Rectorat de Rennes", "Inspecteur d'académie", "Enseignant", ["CHRS", "CAF", "CCAS"], { Départ: "17:10" }),
-  person("Bertrand", "Aurélie", "Préfecture des Côtes-d'Armor", "Secrétaire générale", "Fonctionnaire d'État", ["CCAS", "Urgences", "France Travail"]),
-  person("Roux", "Sébastien", "Rennes Métropole", "Directeur de la cohésion sociale", "Fonctionnaire territorial", ["Urgences", "CPAM", "CHRS"]),
-  person("Vincent", "Marie-Hélène", "MSA Portes de Bretagne", "Directrice de l'action sanitaire et sociale", "Sécurité sociale", ["France Travail", "CCAS", "Urgences"]),
+  person(
+    "David",
+    "Olivier",
+    "Rectorat de Rennes",
+    "Inspecteur d'académie",
+    "Enseignant",
+    ["CHRS", "CAF", "CCAS"],
+    { Départ: "17:10" },
+  ),
+  person(
+    "Bertrand",
+    "Aurélie",
+    "Préfecture des Côtes-d'Armor",
+    "Secrétaire générale",
+    "Fonctionnaire d'État",
+    ["CCAS", "Urgences", "France Travail"],
+  ),
+  person(
+    "Roux",
+    "Sébastien",
+    "Rennes Métropole",
+    "Directeur de la cohésion sociale",
+    "Fonctionnaire territorial",
+    ["Urgences", "CPAM", "CHRS"],
+  ),
+  person(
+    "Vincent",
+    "Marie-Hélène",
+    "MSA Portes de Bretagne",
+    "Directrice de l'action sanitaire et sociale",
+    "Sécurité sociale",
+    ["France Travail", "CCAS", "Urgences"],
+  ),
   // Deliberate mistake: a train that arrives after the start of sequence 1.
-  person("Fournier", "Loïc", "CHU de Brest", "Directeur des finances", "Hôpital", ["CPAM", "CAF", "CHRS"], { Arrivée: "17:05" }),
+  person("Fournier", "Loïc", "CHU de Brest", "Directeur des finances", "Hôpital", ["CPAM", "CAF", "CHRS"], {
+    Arrivée: "17:05",
+  }),
   person("Morel", "Charlotte", "Le Télégramme", "Journaliste", "Journaliste", ["CCAS", "CPAM", "Urgences"]),
-  person("Girard", "Nicolas", "Coopérative Triskell", "Directeur général", "Entreprise", ["CHRS", "France Travail", "CAF"]),
+  person("Girard", "Nicolas", "Coopérative Triskell", "Directeur général", "Entreprise", [
+    "CHRS",
+    "France Travail",
+    "CAF",
+  ]),
   // Deliberate mistake: a second wish that names neither a structure nor a type.
   person("André", "Lucie", "Mairie de Fougères", "Maire", "Élu", ["CAF", "Mairie annexe", "CCAS"]),
-  person("Lefèvre", "Thibault", "Université Rennes 2", "Maître de conférences", "Enseignant", ["Urgences", "CCAS", "CPAM"]),
-  person("Mercier", "Hélène", "Cour des comptes", "Conseillère référendaire", "Fonctionnaire d'État", ["CPAM", "CHRS", "France Travail"]),
-  person("Blanc", "Yann", "Ville de Saint-Malo", "Directeur du CCAS", "Fonctionnaire territorial", ["CAF", "Urgences", "CPAM"]),
+  person("Lefèvre", "Thibault", "Université Rennes 2", "Maître de conférences", "Enseignant", [
+    "Urgences",
+    "CCAS",
+    "CPAM",
+  ]),
+  person("Mercier", "Hélène", "Cour des comptes", "Conseillère référendaire", "Fonctionnaire d'État", [
+    "CPAM",
+    "CHRS",
+    "France Travail",
+  ]),
+  person("Blanc", "Yann", "Ville de Saint-Malo", "Directeur du CCAS", "Fonctionnaire territorial", [
+    "CAF",
+    "Urgences",
+    "CPAM",
+  ]),
   // Deliberate mistake: registered after the deadline.
-  person("Guérin", "Soizic", "CAF des Côtes-d'Armor", "Directrice", "Sécurité sociale", ["CHRS", "CCAS", "Urgences"], { "Inscrit le": "2027-03-02" }),
-  person("Boyer", "Maxime", "Hôpital privé Sévigné", "Directeur", "Hôpital", ["France Travail", "Urgences", "CAF"]),
+  person(
+    "Guérin",
+    "Soizic",
+    "CAF des Côtes-d'Armor",
+    "Directrice",
+    "Sécurité sociale",
+    ["CHRS", "CCAS", "Urgences"],
+    { "Inscrit le": "2027-03-02" },
+  ),
+  person("Boyer", "Maxime", "Hôpital privé Sévigné", "Directeur", "Hôpital", [
+    "France Travail",
+    "Urgences",
+    "CAF",
+  ]),
   // Deliberate mistake: the same person registered twice (same address as row 2).
-  person("Bernard", "Hugo", "Conseil départemental du Morbihan", "Directeur de l'action sociale", "Fonctionnaire territorial", ["CCAS", "CAF", "France Travail"]),
-  person("O'Connor", "Siobhan", "Ambassade d'Irlande", "Attachée sociale", "Fonctionnaire d'État", ["Urgences", "CAF", "CCAS"]),
+  person(
+    "Bernard",
+    "Hugo",
+    "Conseil départemental du Morbihan",
+    "Directeur de l'action sociale",
+    "Fonctionnaire territorial",
+    ["CCAS", "CAF", "France Travail"],
+  ),
+  person("O'Connor", "Siobhan", "Ambassade d'Irlande", "Attachée sociale", "Fonctionnaire d'État", [
+    "Urgences",
+    "CAF",
+    "CCAS",
+  ]),
 ];
 
 /** What `passerelle check` must report on the example seminar: tab, row, and a word of the message. */
@@ -203,8 +474,40 @@ const SERVICES = [
   ["Direction de l'hébergement", "Centres d'hébergement"],
 ] as const;
 
-const FIRST_NAMES = ["Paul", "Mélanie", "Sarah", "Karim", "Julie", "Thomas", "Nora", "Bruno", "Agnès", "Rémi", "Léa", "Samir", "Odile", "Franck", "Chloé"];
-const LAST_NAMES = ["Henry", "Daubanes", "Lambert", "Benali", "Fontaine", "Chevalier", "Haddad", "Rousseau", "Colin", "Marchand", "Perrin", "Masson", "Dupuis", "Brunet", "Gauthier"];
+const FIRST_NAMES = [
+  "Paul",
+  "Mélanie",
+  "Sarah",
+  "Karim",
+  "Julie",
+  "Thomas",
+  "Nora",
+  "Bruno",
+  "Agnès",
+  "Rémi",
+  "Léa",
+  "Samir",
+  "Odile",
+  "Franck",
+  "Chloé",
+];
+const LAST_NAMES = [
+  "Henry",
+  "Daubanes",
+  "Lambert",
+  "Benali",
+  "Fontaine",
+  "Chevalier",
+  "Haddad",
+  "Rousseau",
+  "Colin",
+  "Marchand",
+  "Perrin",
+  "Masson",
+  "Dupuis",
+  "Brunet",
+  "Gauthier",
+];
 
 /** 45 registrations for 30 seats, spread over eight services, in order of registration. */
 export const registrations: Row[] = Array.from({ length: 45 }, (_, index) => {
@@ -237,5 +540,9 @@ export function slug(text: string): string {
 }
 
 function domainOf(organisation: string): string {
-  return `${slug(organisation).split("-").filter((part) => part.length > 2).slice(0, 3).join("-")}.example.org`;
+  return `${slug(organisation)
+    .split("-")
+    .filter((part) => part.length > 2)
+    .slice(0, 3)
+    .join("-")}.example.org`;
 }

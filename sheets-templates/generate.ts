@@ -8,7 +8,12 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import ExcelJS from "exceljs";
 import type { ColumnMeta } from "../functions/core/fields.js";
-import { LUNCH_WORKBOOK, SEMINAR_WORKBOOK, SETTINGS_HEADERS, type TabSpec } from "../functions/core/schemas.js";
+import {
+  LUNCH_WORKBOOK,
+  SEMINAR_WORKBOOK,
+  SETTINGS_HEADERS,
+  type TabSpec,
+} from "../functions/core/schemas.js";
 import { columnsOf } from "../functions/core/table.js";
 import type { Cell } from "../functions/ports.js";
 import * as example from "./example-data.js";
@@ -21,7 +26,8 @@ type Rows = readonly Readonly<Record<string, Cell>>[];
 
 function columnLetter(index: number): string {
   let letters = "";
-  for (let n = index; n > 0; n = Math.floor((n - 1) / 26)) letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
+  for (let n = index; n > 0; n = Math.floor((n - 1) / 26))
+    letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
   return letters;
 }
 
@@ -39,9 +45,16 @@ function dropdown(choices: readonly string[]): ExcelJS.DataValidation {
 
 function styleHeader(cell: ExcelJS.Cell, meta: Pick<ColumnMeta, "io" | "help">): void {
   cell.font = { bold: true, color: { argb: "FFFFFFFF" } };
-  cell.fill = { type: "pattern", pattern: "solid", fgColor: { argb: meta.io === "out" ? OUTPUT_FILL : INPUT_FILL } };
+  cell.fill = {
+    type: "pattern",
+    pattern: "solid",
+    fgColor: { argb: meta.io === "out" ? OUTPUT_FILL : INPUT_FILL },
+  };
   cell.alignment = { vertical: "middle", wrapText: true };
-  const note = [meta.io === "out" ? "Colonne remplie par Passerelle : ne pas la modifier." : "", meta.help ?? ""]
+  const note = [
+    meta.io === "out" ? "Colonne remplie par Passerelle : ne pas la modifier." : "",
+    meta.help ?? "",
+  ]
     .filter(Boolean)
     .join("\n");
   if (note) cell.note = note;
@@ -66,7 +79,11 @@ function addTable(workbook: ExcelJS.Workbook, spec: TabSpec, rows: Rows): void {
   sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: columns.length } };
 }
 
-function addSettings(workbook: ExcelJS.Workbook, spec: TabSpec, values: Readonly<Record<string, Cell>>): void {
+function addSettings(
+  workbook: ExcelJS.Workbook,
+  spec: TabSpec,
+  values: Readonly<Record<string, Cell>>,
+): void {
   const sheet = workbook.addWorksheet(spec.name, { views: [{ state: "frozen", ySplit: 1 }] });
   sheet.columns = [
     { header: SETTINGS_HEADERS.name, width: 30 },
@@ -75,13 +92,18 @@ function addSettings(workbook: ExcelJS.Workbook, spec: TabSpec, values: Readonly
   ];
   for (let index = 1; index <= 3; index++) styleHeader(sheet.getRow(1).getCell(index), { io: "in" });
   columnsOf(spec.schema).forEach((column, index) => {
-    const row = sheet.addRow([column.meta.header, values[column.meta.header] ?? null, column.meta.help ?? ""]);
+    const row = sheet.addRow([
+      column.meta.header,
+      values[column.meta.header] ?? null,
+      column.meta.help ?? "",
+    ]);
     row.getCell(1).font = { bold: true };
     if (column.meta.io === "out") {
       row.getCell(2).fill = { type: "pattern", pattern: "solid", fgColor: { argb: "FFEDEDED" } };
       row.getCell(3).value = "Rempli par Passerelle : ce qui a été fait, quand, et la suite.";
     }
-    if (column.meta.choices && column.meta.io === "in") row.getCell(2).dataValidation = dropdown(column.meta.choices);
+    if (column.meta.choices && column.meta.io === "in")
+      row.getCell(2).dataValidation = dropdown(column.meta.choices);
     row.getCell(2).alignment = { wrapText: true, vertical: "top" };
     void index;
   });

@@ -24,7 +24,8 @@ export function toCell(value: ExcelJS.CellValue): Cell {
   if (value instanceof Date) return dateToSerial(value);
   if (typeof value === "object") {
     if ("error" in value && typeof value.error === "string") return value.error;
-    if ("richText" in value && Array.isArray(value.richText)) return value.richText.map((part) => part.text).join("");
+    if ("richText" in value && Array.isArray(value.richText))
+      return value.richText.map((part) => part.text).join("");
     if ("formula" in value || "sharedFormula" in value) {
       const result = (value as { result?: ExcelJS.CellValue }).result;
       return result === undefined ? null : toCell(result);
@@ -56,30 +57,44 @@ export class XlsxWorkbook implements Workbook {
   write(changes: WorkbookChanges): Promise<void> {
     return this.exclusive(async () => {
       const workbook = await this.load();
-      for (const creation of changes.createTabs ?? []) {
-        if (findSheet(workbook, creation.title)) continue;
-        const sheet = workbook.addWorksheet(creation.title);
-        sheet.addRow([...creation.header]);
-        sheet.getRow(1).font = { bold: true };
-      }
-      for (const write of changes.cells ?? []) {
-        const sheet = findSheet(workbook, write.tab);
-        if (!sheet) throw new Error(`Tab "${write.tab}" not found in the workbook`);
-        sheet.getCell(write.row, write.column).value = write.value;
-      }
-      for (const append of changes.appends ?? []) {
-        const sheet = findSheet(workbook, append.tab);
-        if (!sheet) throw new Error(`Tab "${append.tab}" not found in the workbook`);
-        let next = lastUsedRow(sheet) + 1;
-        for (const row of append.rows) {
-          row.forEach((value, index) => {
-            sheet.getCell(next, index + 1).value = value;
-          });
-          next++;
-        }
+      // Every tab is found before anything changes, so a bad write leaves the loaded copy untouched.
+      const targets = [...(changes.cells ?? []), ...(changes.appends ?? [])].map((change) => change.tab);
+      const creating = new Set((changes.createTabs ?? []).map((creation) => normalizeKey(creation.title)));
+      const absent = targets.find((tab) => !findSheet(workbook, tab) && !creating.has(normalizeKey(tab)));
+      if (absent !== undefined) throw new Error(`Tab "${absent}" not found in the workbook`);
+      try {
+        this.apply(workbook, changes);
+      } catch (error) {
+        this.cache = undefined;
+        throw error;
       }
       await this.save(workbook);
     });
+  }
+
+  private apply(workbook: ExcelJS.Workbook, changes: WorkbookChanges): void {
+    for (const creation of changes.createTabs ?? []) {
+      if (findSheet(workbook, creation.title)) continue;
+      const sheet = workbook.addWorksheet(creation.title);
+      sheet.addRow([...creation.header]);
+      sheet.getRow(1).font = { bold: true };
+    }
+    for (const write of changes.cells ?? []) {
+      const sheet = findSheet(workbook, write.tab);
+      if (!sheet) throw new Error(`Tab "${write.tab}" not found in the workbook`);
+      sheet.getCell(write.row, write.column).value = write.value;
+    }
+    for (const append of changes.appends ?? []) {
+      const sheet = findSheet(workbook, append.tab);
+      if (!sheet) throw new Error(`Tab "${append.tab}" not found in the workbook`);
+      let next = lastUsedRow(sheet) + 1;
+      for (const row of append.rows) {
+        row.forEach((value, index) => {
+          sheet.getCell(next, index + 1).value = value;
+        });
+        next++;
+      }
+    }
   }
 
   /** One read-modify-write at a time within this process. */
@@ -91,7 +106,8 @@ export class XlsxWorkbook implements Workbook {
 
   private async load(): Promise<ExcelJS.Workbook> {
     const info = await stat(this.path);
-    if (this.cache && this.cache.mtimeMs === info.mtimeMs && this.cache.size === info.size) return this.cache.workbook;
+    if (this.cache && this.cache.mtimeMs === info.mtimeMs && this.cache.size === info.size)
+      return this.cache.workbook;
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.readFile(this.path);
     this.cache = { workbook, mtimeMs: info.mtimeMs, size: info.size };
@@ -99,7 +115,10 @@ export class XlsxWorkbook implements Workbook {
   }
 
   private async save(workbook: ExcelJS.Workbook): Promise<void> {
-    const temporary = join(dirname(this.path), `.${basename(this.path)}.${randomBytes(6).toString("hex")}.tmp`);
+    const temporary = join(
+      dirname(this.path),
+      `.${basename(this.path)}.${randomBytes(6).toString("hex")}.tmp`,
+    );
     try {
       const buffer = Buffer.from(await workbook.xlsx.writeBuffer());
       const handle = await open(temporary, "w");
@@ -130,7 +149,11 @@ function findSheet(workbook: ExcelJS.Workbook, name: string): ExcelJS.Worksheet 
 function lastUsedRow(sheet: ExcelJS.Worksheet): number {
   for (let row = sheet.rowCount; row >= 1; row--) {
     const values = sheet.getRow(row).values;
-    if (Array.isArray(values) && values.some((value) => value !== null && value !== undefined && value !== "")) return row;
+    if (
+      Array.isArray(values) &&
+      values.some((value) => value !== null && value !== undefined && value !== "")
+    )
+      return row;
   }
   return 0;
 }

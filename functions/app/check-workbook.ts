@@ -5,8 +5,8 @@
  */
 import { DateTime } from "luxon";
 import { cellText } from "../core/cells.js";
-import { type LunchCheck, checkLunch, LUNCH_TABS } from "../core/check-lunch.js";
-import { type RowVerdict, type SeminarCheck, checkSeminar, SEMINAR_TABS } from "../core/check-seminar.js";
+import { checkLunch, LUNCH_TABS, type LunchCheck } from "../core/check-lunch.js";
+import { checkSeminar, type RowVerdict, SEMINAR_TABS, type SeminarCheck } from "../core/check-seminar.js";
 import { TABS } from "../core/schemas.js";
 import type { ParsedSettings, ParsedTable } from "../core/table.js";
 import type { Cell, CellWrite, TabValues, Workbook, WorkbookSnapshot } from "../ports.js";
@@ -35,7 +35,10 @@ export function eventKind(snapshot: WorkbookSnapshot): EventKind | "unknown" {
 }
 
 /** Checks a snapshot without writing anything: what the verdicts and the cells to write would be. */
-export function checkSnapshot(snapshot: WorkbookSnapshot, now: Date): { report: Omit<CheckReport, "cellsWritten">; writes: CellWrite[] } {
+export function checkSnapshot(
+  snapshot: WorkbookSnapshot,
+  now: Date,
+): { report: Omit<CheckReport, "cellsWritten">; writes: CellWrite[] } {
   const kind = eventKind(snapshot);
   if (kind === "unknown") {
     const problem = `Ni onglet « ${TABS.seminar.name} » ni onglet « ${TABS.lunch.name} » : ce classeur n'est pas un classeur Passerelle (partez d'un modèle).`;
@@ -43,14 +46,22 @@ export function checkSnapshot(snapshot: WorkbookSnapshot, now: Date): { report: 
   }
   if (kind === "seminar") {
     const seminar = checkSeminar(snapshot, now);
-    const tables = [seminar.workbook.programme, seminar.workbook.structures, seminar.workbook.tutors, seminar.workbook.participants];
+    const tables = [
+      seminar.workbook.programme,
+      seminar.workbook.structures,
+      seminar.workbook.tutors,
+      seminar.workbook.participants,
+    ];
     const zone = seminar.workbook.settings.partial.timeZone ?? "Europe/Paris";
     const summary = summarize(seminar.rows, seminar.seminarProblems, now, zone, "seminar");
     const writes = [
       ...tables.flatMap((table) => statusWrites(table, snapshot.get(table.spec.name), seminar.rows)),
       ...settingsStatusWrite(seminar.workbook.settings, snapshot.get(TABS.seminar.name), summary),
     ];
-    return { report: { kind, eventProblems: seminar.seminarProblems, rows: seminar.rows, summary, seminar }, writes };
+    return {
+      report: { kind, eventProblems: seminar.seminarProblems, rows: seminar.rows, summary, seminar },
+      writes,
+    };
   }
   const lunch = checkLunch(snapshot, now);
   const zone = lunch.workbook.settings.partial.timeZone ?? "Europe/Paris";
@@ -85,17 +96,24 @@ export function statusWrites(
   for (const verdict of verdicts) {
     if (verdict.tab !== table.spec.name) continue;
     const current: Cell = tab.rows[verdict.row - 1]?.[column - 1] ?? null;
-    if (cellText(current) !== verdict.status) writes.push({ tab: tab.title, row: verdict.row, column, value: verdict.status });
+    if (cellText(current) !== verdict.status)
+      writes.push({ tab: tab.title, row: verdict.row, column, value: verdict.status });
   }
   return writes;
 }
 
-function settingsStatusWrite(settings: ParsedSettings<unknown>, tab: TabValues | undefined, summary: string): CellWrite[] {
+function settingsStatusWrite(
+  settings: ParsedSettings<unknown>,
+  tab: TabValues | undefined,
+  summary: string,
+): CellWrite[] {
   if (tab === undefined) return [];
   const line = settings.lines.get("status");
   if (line) {
     const current = tab.rows[line.row - 1]?.[line.valueColumn - 1] ?? null;
-    return cellText(current) === summary ? [] : [{ tab: tab.title, row: line.row, column: line.valueColumn, value: summary }];
+    return cellText(current) === summary
+      ? []
+      : [{ tab: tab.title, row: line.row, column: line.valueColumn, value: summary }];
   }
   return [
     { tab: tab.title, row: settings.nextRow, column: settings.nameColumn, value: "Statut" },
@@ -112,12 +130,16 @@ function summarize(
 ): string {
   const at = DateTime.fromJSDate(now, { zone }).setLocale("fr").toFormat("dd/MM/yyyy 'à' HH:mm");
   const registrationsTab = kind === "seminar" ? TABS.participants.name : TABS.registrations.name;
-  const registrations = rows.filter((row) => row.tab === registrationsTab && row.status !== "Inscription annulée" && row.status !== "Annulé");
+  const registrations = rows.filter(
+    (row) => row.tab === registrationsTab && row.status !== "Inscription annulée" && row.status !== "Annulé",
+  );
   const wrong = rows.filter((row) => row.problems.length > 0);
   const okCount = registrations.filter((row) => row.problems.length === 0).length;
   const lines = [
     `Vérifié le ${at} : ${okCount} inscription${okCount > 1 ? "s" : ""} sans problème sur ${registrations.length}` +
-      (wrong.length > 0 ? `, ${wrong.length} ligne${wrong.length > 1 ? "s" : ""} à revoir (${describeRows(wrong)}).` : "."),
+      (wrong.length > 0
+        ? `, ${wrong.length} ligne${wrong.length > 1 ? "s" : ""} à revoir (${describeRows(wrong)}).`
+        : "."),
     ...eventProblems,
   ];
   const ready = eventProblems.length === 0 && wrong.every((row) => !row.blocking);

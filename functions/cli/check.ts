@@ -12,8 +12,16 @@ export interface CheckJson {
 export function checkJson(report: CheckReport): CheckJson {
   return {
     kind: report.kind,
-    event: { tab: report.kind === "lunch" ? TABS.lunch.name : TABS.seminar.name, problems: report.eventProblems },
-    rows: report.rows.map((row) => ({ tab: row.tab, row: row.row, ok: row.problems.length === 0, problems: row.problems })),
+    event: {
+      tab: report.kind === "lunch" ? TABS.lunch.name : TABS.seminar.name,
+      problems: report.eventProblems,
+    },
+    rows: report.rows.map((row) => ({
+      tab: row.tab,
+      row: row.row,
+      ok: row.problems.length === 0,
+      problems: row.problems,
+    })),
   };
 }
 
@@ -33,11 +41,15 @@ export function checkText(report: CheckReport): string {
   if (wrong.length > 0) {
     lines.push("", "À revoir, ligne par ligne :");
     for (const row of wrong) {
-      for (const problem of row.problems) lines.push(`  ${row.tab}, ligne ${row.row} : ${problem.replace(/\n/g, " ")}`);
+      for (const problem of row.problems)
+        lines.push(`  ${row.tab}, ligne ${row.row} : ${problem.replace(/\n/g, " ")}`);
     }
   }
   if (report.eventProblems.length === 0 && wrong.length === 0) lines.push("", "Tout est en ordre.");
-  lines.push("", `${report.cellsWritten} cellule${report.cellsWritten > 1 ? "s" : ""} « Statut » mise${report.cellsWritten > 1 ? "s" : ""} à jour dans le classeur.`);
+  lines.push(
+    "",
+    `${report.cellsWritten} cellule${report.cellsWritten > 1 ? "s" : ""} « Statut » mise${report.cellsWritten > 1 ? "s" : ""} à jour dans le classeur.`,
+  );
   return lines.join("\n");
 }
 

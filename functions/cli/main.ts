@@ -8,7 +8,10 @@ import { runCheck } from "./check.js";
 const USAGE = `Utilisation :
   passerelle check <classeur.xlsx> [--json]   vérifie les inscriptions et écrit les Statut dans le classeur`;
 
-export async function main(argv: readonly string[], now: Date = new Date()): Promise<{ code: number; out: string; err: string }> {
+export async function main(
+  argv: readonly string[],
+  now: Date = new Date(),
+): Promise<{ code: number; out: string; err: string }> {
   const [command, ...rest] = argv;
   const json = rest.includes("--json");
   const positional = rest.filter((arg) => !arg.startsWith("--"));
@@ -42,8 +45,12 @@ export async function main(argv: readonly string[], now: Date = new Date()): Pro
 class UsageError extends Error {}
 
 function explain(error: unknown): string {
-  const detail = error instanceof Error ? `${error.message} ${error.cause instanceof Error ? error.cause.message : ""}` : String(error);
-  if (/zip|central directory|corrupted/i.test(detail)) return "ce fichier n'est pas un classeur Excel (.xlsx) valide.";
+  const detail =
+    error instanceof Error
+      ? `${error.message} ${error.cause instanceof Error ? error.cause.message : ""}`
+      : String(error);
+  if (/zip|central directory|corrupted/i.test(detail))
+    return "ce fichier n'est pas un classeur Excel (.xlsx) valide.";
   if (/EACCES|EPERM/.test(detail)) return "accès refusé (le fichier est-il ouvert ou protégé ?).";
   if (/ENOSPC/.test(detail)) return "plus de place sur le disque.";
   return detail.trim();

@@ -71,9 +71,10 @@ export function parseDate(cell: Cell): IsoDate | null {
   }
   const text = cellText(cell);
   if (text === "") return null;
-  let match = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/.exec(
-    text,
-  );
+  let match =
+    /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/.exec(
+      text,
+    );
   if (match) return validDate(Number(match[1]), Number(match[2]), Number(match[3]));
   match = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})$/.exec(text);
   if (match) {
@@ -151,9 +152,10 @@ export function parseEmail(cell: Cell): string | null {
   let text = cellText(cell);
   text = text.replace(/^mailto:/i, "").replace(/^<(.*)>$/, "$1");
   if (text.length > 254) return null;
-  const match = /^([A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*)@((?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63})$/.exec(
-    text,
-  );
+  const match =
+    /^([A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*)@((?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63})$/.exec(
+      text,
+    );
   if (!match || match[1]!.length > 64) return null;
   return `${match[1]}@${match[2]!.toLowerCase()}`.toLowerCase();
 }

@@ -50,13 +50,27 @@ export function checkLunch(snapshot: WorkbookSnapshot, now: Date): LunchCheck {
   }
   lunchProblems.push(...workbook.registrations.problems);
   if (settings.start && settings.end && settings.end <= settings.start) {
-    lunchProblems.push(`Fin : ${settings.end} vient avant le début (${settings.start}) : corrigez l'une des deux heures.`);
+    lunchProblems.push(
+      `Fin : ${settings.end} vient avant le début (${settings.start}) : corrigez l'une des deux heures.`,
+    );
   }
   const closing = closingInstant(settings);
-  if (closing && settings.date && closing > DateTime.fromISO(`${settings.date}T${settings.start ?? "12:15"}`, { zone: settings.timeZone ?? "Europe/Paris" })) {
+  if (
+    closing &&
+    settings.date &&
+    closing >
+      DateTime.fromISO(`${settings.date}T${settings.start ?? "12:15"}`, {
+        zone: settings.timeZone ?? "Europe/Paris",
+      })
+  ) {
     lunchProblems.push("Clôture des inscriptions : elle doit précéder la rencontre : avancez-la.");
   }
-  if (settings.date && DateTime.fromISO(settings.date, { zone: settings.timeZone ?? "Europe/Paris" }).endOf("day").toJSDate() < now) {
+  if (
+    settings.date &&
+    DateTime.fromISO(settings.date, { zone: settings.timeZone ?? "Europe/Paris" })
+      .endOf("day")
+      .toJSDate() < now
+  ) {
     lunchProblems.push("Date : la rencontre est déjà passée : vérifiez la date.");
   }
 

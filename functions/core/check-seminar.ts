@@ -11,8 +11,8 @@ import {
   type ParticipantRow,
   type PlacementRow,
   type ProgrammeRow,
-  STRUCTURE_TYPES,
   type SeminarSettings,
+  STRUCTURE_TYPES,
   type StructureRow,
   TABS,
   type TutorRow,
@@ -98,7 +98,12 @@ export function wishedType(wish: string): string | undefined {
 /** Items the train reminders and arrival checks must not count as a sequence. */
 function isTravel(item: ProgrammeRow): boolean {
   const key = normalizeKey(item.sequence);
-  return key.startsWith("train") || key.startsWith("depart") || key.startsWith("retour") || key.startsWith("arrivee");
+  return (
+    key.startsWith("train") ||
+    key.startsWith("depart") ||
+    key.startsWith("retour") ||
+    key.startsWith("arrivee")
+  );
 }
 
 export function isImmersion(item: ProgrammeRow): boolean {
@@ -126,7 +131,11 @@ export function statusText(problems: readonly string[]): string {
   return problems.length === 0 ? "OK" : problems.join("\n");
 }
 
-export function checkSeminar(snapshot: WorkbookSnapshot, now: Date, options: CheckOptions = {}): SeminarCheck {
+export function checkSeminar(
+  snapshot: WorkbookSnapshot,
+  now: Date,
+  options: CheckOptions = {},
+): SeminarCheck {
   const workbook = parseSeminarWorkbook(snapshot);
   const margin = options.trainMarginMinutes ?? 30;
   const seminarProblems: string[] = [...workbook.settings.problems];
@@ -158,7 +167,8 @@ export function checkSeminar(snapshot: WorkbookSnapshot, now: Date, options: Che
   if (settings.day1) {
     days.push(settings.day1);
     const day2 = settings.day2 ?? DateTime.fromISO(settings.day1).plus({ days: 1 }).toISODate()!;
-    if (day2 <= settings.day1) seminarProblems.push("Jour 2 : il doit venir après le jour 1 : corrigez la date.");
+    if (day2 <= settings.day1)
+      seminarProblems.push("Jour 2 : il doit venir après le jour 1 : corrigez la date.");
     days.push(day2);
   }
 
@@ -172,9 +182,15 @@ export function checkSeminar(snapshot: WorkbookSnapshot, now: Date, options: Che
     }
     if (isImmersion(item)) {
       if (!item.label) {
-        add(row, "Intitulé : une immersion doit porter le nom de son créneau (Matin, Après-midi) : renseignez-le.");
+        add(
+          row,
+          "Intitulé : une immersion doit porter le nom de son créneau (Matin, Après-midi) : renseignez-le.",
+        );
       } else if (slots.some((slot) => normalizeKey(slot.name) === normalizeKey(item.label!))) {
-        add(row, `Intitulé : le créneau ${quote(item.label)} existe déjà : donnez un nom différent à chaque créneau.`);
+        add(
+          row,
+          `Intitulé : le créneau ${quote(item.label)} existe déjà : donnez un nom différent à chaque créneau.`,
+        );
       } else {
         slots.push({ name: item.label, day: item.day, start: item.start, end: item.end });
       }
@@ -192,9 +208,14 @@ export function checkSeminar(snapshot: WorkbookSnapshot, now: Date, options: Che
     const name = row.partial.name;
     if (!name) continue;
     const key = normalizeKey(name);
-    const first = workbook.structures.rows.find((other) => other.partial.name && normalizeKey(other.partial.name) === key);
+    const first = workbook.structures.rows.find(
+      (other) => other.partial.name && normalizeKey(other.partial.name) === key,
+    );
     if (first !== row) {
-      add(row, `Structure : ${quote(name)} figure déjà ligne ${first!.row} : donnez un nom unique à chaque structure.`);
+      add(
+        row,
+        `Structure : ${quote(name)} figure déjà ligne ${first!.row} : donnez un nom unique à chaque structure.`,
+      );
       continue;
     }
     if (row.value) structuresByKey.set(key, row.value);
@@ -203,7 +224,8 @@ export function checkSeminar(snapshot: WorkbookSnapshot, now: Date, options: Che
   // Tutors
   const tutorEmails = new Map<string, number[]>();
   for (const row of workbook.tutors.rows) {
-    if (row.partial.email) tutorEmails.set(row.partial.email, [...(tutorEmails.get(row.partial.email) ?? []), row.row]);
+    if (row.partial.email)
+      tutorEmails.set(row.partial.email, [...(tutorEmails.get(row.partial.email) ?? []), row.row]);
   }
   const coveredSituations = new Map<string, Set<string>>();
   const usableTutors: TutorRow[] = [];
@@ -211,7 +233,10 @@ export function checkSeminar(snapshot: WorkbookSnapshot, now: Date, options: Che
     const tutor = row.partial;
     const others = (tutorEmails.get(tutor.email ?? "") ?? []).filter((line) => line !== row.row);
     if (others.length > 0) {
-      add(row, `Email : ${quote(tutor.email!)} figure aussi ligne ${others.join(", ")} : gardez une seule ligne par tuteur.`);
+      add(
+        row,
+        `Email : ${quote(tutor.email!)} figure aussi ligne ${others.join(", ")} : gardez une seule ligne par tuteur.`,
+      );
     }
     if (tutor.structure) {
       const structure = structuresByKey.get(normalizeKey(tutor.structure));
@@ -241,7 +266,8 @@ export function checkSeminar(snapshot: WorkbookSnapshot, now: Date, options: Che
         );
       }
     }
-    if (row.value && (problemsOf.get(row as ParsedRow<unknown>) ?? []).length === 0) usableTutors.push(row.value);
+    if (row.value && (problemsOf.get(row as ParsedRow<unknown>) ?? []).length === 0)
+      usableTutors.push(row.value);
   }
   for (const row of workbook.structures.rows) {
     const structure = row.value;
@@ -256,11 +282,16 @@ export function checkSeminar(snapshot: WorkbookSnapshot, now: Date, options: Che
   }
 
   // Participants
-  const activeParticipants = workbook.participants.rows.filter((row) => row.partial.registration !== "Annulée");
+  const activeParticipants = workbook.participants.rows.filter(
+    (row) => row.partial.registration !== "Annulée",
+  );
   const participantEmails = new Map<string, number[]>();
   for (const row of activeParticipants) {
     if (row.partial.email) {
-      participantEmails.set(row.partial.email, [...(participantEmails.get(row.partial.email) ?? []), row.row]);
+      participantEmails.set(row.partial.email, [
+        ...(participantEmails.get(row.partial.email) ?? []),
+        row.row,
+      ]);
     }
   }
   const returnTrain = settings.returnTrain;
@@ -305,7 +336,10 @@ export function checkSeminar(snapshot: WorkbookSnapshot, now: Date, options: Che
         false,
       );
     }
-    const attended = programme.filter((item) => !isTravel(item) && attends(item, { dinner: person.dinner ?? "Non", visit: person.visit ?? "Non" }));
+    const attended = programme.filter(
+      (item) =>
+        !isTravel(item) && attends(item, { dinner: person.dinner ?? "Non", visit: person.visit ?? "Non" }),
+    );
     const departure = person.departure ?? returnTrain;
     const lastItems = attended.filter((item) => item.day === lastDay);
     if (departure && lastItems.length > 0) {
@@ -338,7 +372,9 @@ export function checkSeminar(snapshot: WorkbookSnapshot, now: Date, options: Che
       (tutor) =>
         tutor.confirmation !== "Décliné" &&
         (tutor.slots.length === 0 ||
-          tutor.slots.some((name) => normalizeKey(name) === "tous" || normalizeKey(name) === normalizeKey(slot.name))),
+          tutor.slots.some(
+            (name) => normalizeKey(name) === "tous" || normalizeKey(name) === normalizeKey(slot.name),
+          )),
     );
     if (available.length === 0) {
       seminarProblems.push(
@@ -363,7 +399,8 @@ export function checkSeminar(snapshot: WorkbookSnapshot, now: Date, options: Che
   const rows: RowVerdict[] = [];
   for (const tab of [workbook.programme, workbook.structures, workbook.tutors, workbook.participants]) {
     for (const row of tab.rows as readonly ParsedRow<unknown>[]) {
-      const cancelled = tab === workbook.participants && (row.partial as Partial<ParticipantRow>).registration === "Annulée";
+      const cancelled =
+        tab === workbook.participants && (row.partial as Partial<ParticipantRow>).registration === "Annulée";
       const problems = cancelled ? [] : (problemsOf.get(row) ?? row.problems);
       rows.push({
         tab: tab.spec.name,

@@ -11,6 +11,7 @@ import {
   type IsoDate,
   isBlank,
   isErrorValue,
+  normalizeKey,
   parseDate,
   parseDateTime,
   parseEmail,
@@ -19,7 +20,6 @@ import {
   quote,
   type WallTime,
 } from "./cells.js";
-import { normalizeKey } from "./cells.js";
 
 export interface ColumnMeta {
   /** The canonical header, written in templates and when a missing output column is added. */
@@ -140,7 +140,8 @@ export interface Mailbox {
 export function mailbox(meta: ColumnMeta) {
   return field<Mailbox | undefined>(meta, (cell, ctx) => {
     if (isBlank(cell)) {
-      if (meta.required) return fail(ctx, cell, "est vide : tapez par exemple Séminaire <seminaire@exemple.fr>");
+      if (meta.required)
+        return fail(ctx, cell, "est vide : tapez par exemple Séminaire <seminaire@exemple.fr>");
       return undefined;
     }
     const raw = cellText(cell);
@@ -171,7 +172,11 @@ export function choice<const C extends string>(
     }
     const value = byKey.get(normalizeKey(cellText(cell)));
     if (value === undefined) {
-      return fail(ctx, cell, `${quote(cell)} n'est pas une valeur possible : choisissez ${listChoices(choices)}`);
+      return fail(
+        ctx,
+        cell,
+        `${quote(cell)} n'est pas une valeur possible : choisissez ${listChoices(choices)}`,
+      );
     }
     return value;
   });
@@ -183,7 +188,17 @@ export function listChoices(choices: readonly string[]): string {
 }
 
 export const YES_NO = ["Oui", "Non"] as const;
-const yesNoAliases = { O: "Oui", Yes: "Oui", Vrai: "Oui", True: "Oui", X: "Oui", N: "Non", No: "Non", Faux: "Non", False: "Non" } as const;
+const yesNoAliases = {
+  O: "Oui",
+  Yes: "Oui",
+  Vrai: "Oui",
+  True: "Oui",
+  X: "Oui",
+  N: "Non",
+  No: "Non",
+  Faux: "Non",
+  False: "Non",
+} as const;
 
 export function yesNo(meta: Omit<ColumnMeta, "choices">, defaultValue?: "Oui" | "Non") {
   return choice(meta, YES_NO, {
@@ -197,7 +212,8 @@ export function choiceList<const C extends string>(meta: Omit<ColumnMeta, "choic
   const byKey = new Map(choices.map((value) => [normalizeKey(value), value] as const));
   return field<C[]>({ ...meta, choices }, (cell, ctx) => {
     const items = parseList(cell);
-    if (items.length === 0 && meta.required) return fail(ctx, cell, `est vide : indiquez ${listChoices(choices)}`);
+    if (items.length === 0 && meta.required)
+      return fail(ctx, cell, `est vide : indiquez ${listChoices(choices)}`);
     const values: C[] = [];
     for (const item of items) {
       const value = byKey.get(normalizeKey(item));
@@ -230,7 +246,8 @@ export function date(meta: ColumnMeta) {
       return undefined;
     }
     const value = parseDate(cell);
-    if (value === null) return fail(ctx, cell, `${quote(cell)} n'est pas une date : tapez-la comme 17/03/2027`);
+    if (value === null)
+      return fail(ctx, cell, `${quote(cell)} n'est pas une date : tapez-la comme 17/03/2027`);
     return value;
   });
 }
@@ -243,7 +260,8 @@ export function time(meta: ColumnMeta, defaultValue?: WallTime) {
       return undefined;
     }
     const value = parseTime(cell);
-    if (value === null) return fail(ctx, cell, `${quote(cell)} n'est pas une heure : tapez-la comme 8:30 ou 8h30`);
+    if (value === null)
+      return fail(ctx, cell, `${quote(cell)} n'est pas une heure : tapez-la comme 8:30 ou 8h30`);
     return value;
   });
 }
@@ -256,12 +274,17 @@ export interface DateAndTime {
 export function dateTime(meta: ColumnMeta) {
   return field<DateAndTime | undefined>(meta, (cell, ctx) => {
     if (isBlank(cell)) {
-      if (meta.required) return fail(ctx, cell, "est vide : tapez une date et une heure comme 15/03/2027 12:00");
+      if (meta.required)
+        return fail(ctx, cell, "est vide : tapez une date et une heure comme 15/03/2027 12:00");
       return undefined;
     }
     const value = parseDateTime(cell);
     if (value === null) {
-      return fail(ctx, cell, `${quote(cell)} n'est pas une date : tapez-la comme 15/03/2027 ou 15/03/2027 12:00`);
+      return fail(
+        ctx,
+        cell,
+        `${quote(cell)} n'est pas une date : tapez-la comme 15/03/2027 ou 15/03/2027 12:00`,
+      );
     }
     return value;
   });
@@ -292,7 +315,11 @@ export function url(meta: ColumnMeta) {
       if (parsed.protocol !== "https:" && parsed.protocol !== "http:") throw new Error("scheme");
       return value;
     } catch {
-      return fail(ctx, cell, `${quote(cell)} n'est pas un lien web : tapez une adresse qui commence par https://`);
+      return fail(
+        ctx,
+        cell,
+        `${quote(cell)} n'est pas un lien web : tapez une adresse qui commence par https://`,
+      );
     }
   });
 }
@@ -302,7 +329,11 @@ export function timeZone(meta: ColumnMeta) {
     if (isBlank(cell)) return "Europe/Paris";
     const value = cellText(cell);
     if (!IANAZone.isValidZone(value)) {
-      return fail(ctx, cell, `${quote(cell)} n'est pas un fuseau horaire connu : tapez par exemple Europe/Paris`);
+      return fail(
+        ctx,
+        cell,
+        `${quote(cell)} n'est pas un fuseau horaire connu : tapez par exemple Europe/Paris`,
+      );
     }
     return value;
   });

@@ -23,7 +23,15 @@ import {
   yesNo,
 } from "./fields.js";
 
-export const STRUCTURE_TYPES = ["CAF", "CPAM", "CCAS", "Urgences", "CHRS", "France Travail", "Autre"] as const;
+export const STRUCTURE_TYPES = [
+  "CAF",
+  "CPAM",
+  "CCAS",
+  "Urgences",
+  "CHRS",
+  "France Travail",
+  "Autre",
+] as const;
 export type StructureType = (typeof STRUCTURE_TYPES)[number];
 
 export const SITUATIONS = ["Accueil physique", "Accueil téléphonique", "Contrôle sur place"] as const;
@@ -52,7 +60,10 @@ export const SEMINAR_ACTIONS = ["Vérifier", "Affecter", "Envoyer les convocatio
 export const LUNCH_ACTIONS = ["Vérifier", "Confirmer les inscriptions", "Suspendre"] as const;
 
 const emailAliases = ["E-mail", "Courriel", "Mail", "Adresse électronique", "Adresse mail"];
-const statusColumn = output({ header: "Statut", help: "Écrit par Passerelle : OK, ou ce qu'il faut corriger." });
+const statusColumn = output({
+  header: "Statut",
+  help: "Écrit par Passerelle : OK, ou ce qu'il faut corriger.",
+});
 
 // ---------------------------------------------------------------- immersion seminar
 
@@ -65,8 +76,14 @@ export const seminarSettings = z.object({
   day2: date({ header: "Jour 2", io: "in", help: "Le lendemain du jour 1 si vide" }),
   venue: must(text({ header: "Lieu d'accueil", io: "in", required: true }, { max: 300 })),
   station: text({ header: "Gare", io: "in" }),
-  returnTrain: time({ header: "Train retour", io: "in", help: "Départ du train de retour du groupe, jour 2" }),
-  organizerEmail: must(email({ header: "Email organisateur", aliases: ["Courriel organisateur"], io: "in", required: true })),
+  returnTrain: time({
+    header: "Train retour",
+    io: "in",
+    help: "Départ du train de retour du groupe, jour 2",
+  }),
+  organizerEmail: must(
+    email({ header: "Email organisateur", aliases: ["Courriel organisateur"], io: "in", required: true }),
+  ),
   sender: must(mailbox({ header: "Expéditeur", io: "in", required: true })),
   replyDomain: text({ header: "Adresse de réponse", io: "in" }),
   registrationDeadline: date({ header: "Date limite d'inscription", io: "in" }),
@@ -86,7 +103,11 @@ export const programmeRow = z.object({
   start: must(time({ header: "Début", io: "in", required: true })),
   end: must(time({ header: "Fin", io: "in", required: true })),
   sequence: requiredText({ header: "Séquence", io: "in", help: "Immersion pour un créneau d'immersion" }),
-  label: text({ header: "Intitulé", io: "in", help: "Nom du créneau (Matin, Après-midi) pour une immersion" }),
+  label: text({
+    header: "Intitulé",
+    io: "in",
+    help: "Nom du créneau (Matin, Après-midi) pour une immersion",
+  }),
   place: text({ header: "Lieu", io: "in" }, { max: 300 }),
   audience: must(choice({ header: "Pour", io: "in" }, AUDIENCES, { default: "Tous" })),
   status: statusColumn,
@@ -96,9 +117,11 @@ export type ProgrammeRow = z.infer<typeof programmeRow>;
 /** Tab `Structures`: the host services. */
 export const structureRow = z.object({
   name: requiredText({ header: "Structure", io: "in" }),
-  type: must(choice({ header: "Type", io: "in", required: true }, STRUCTURE_TYPES, {
-    aliases: { "Pôle emploi": "France Travail", Hopital: "Urgences", "Urgences hôpital": "Urgences" },
-  })),
+  type: must(
+    choice({ header: "Type", io: "in", required: true }, STRUCTURE_TYPES, {
+      aliases: { "Pôle emploi": "France Travail", Hopital: "Urgences", "Urgences hôpital": "Urgences" },
+    }),
+  ),
   employer: requiredText({ header: "Organisme", io: "in", help: "L'employeur dont dépend la structure" }),
   address: requiredText({ header: "Adresse", io: "in" }, { max: 300 }),
   situations: choiceList({ header: "Situations", io: "in", required: true }, SITUATIONS),
@@ -131,34 +154,45 @@ export const participantRow = z.object({
   phone: text({ header: "Téléphone", aliases: ["Tel", "Tél", "Portable"], io: "in" }, { max: 40 }),
   employer: requiredText({ header: "Organisme", aliases: ["Employeur"], io: "in" }),
   position: text({ header: "Fonction", io: "in" }),
-  public: must(choice({ header: "Public", io: "in", required: true }, PUBLICS, {
-    aliases: {
-      "Fonctionnaire d'Etat": "Fonctionnaire d'État",
-      Etat: "Fonctionnaire d'État",
-      Territorial: "Fonctionnaire territorial",
-      Elu: "Élu",
-      "Élue": "Élu",
-      Elue: "Élu",
-      Enseignante: "Enseignant",
-      Journalistes: "Journaliste",
-    },
-  })),
+  public: must(
+    choice({ header: "Public", io: "in", required: true }, PUBLICS, {
+      aliases: {
+        "Fonctionnaire d'Etat": "Fonctionnaire d'État",
+        Etat: "Fonctionnaire d'État",
+        Territorial: "Fonctionnaire territorial",
+        Elu: "Élu",
+        Élue: "Élu",
+        Elue: "Élu",
+        Enseignante: "Enseignant",
+        Journalistes: "Journaliste",
+      },
+    }),
+  ),
   wish1: text({ header: "Vœu 1", aliases: ["Voeu 1", "Choix 1"], io: "in" }),
   wish2: text({ header: "Vœu 2", aliases: ["Voeu 2", "Choix 2"], io: "in" }),
   wish3: text({ header: "Vœu 3", aliases: ["Voeu 3", "Choix 3"], io: "in" }),
   needs: text({ header: "Besoins", io: "in", help: "PMR : accès de plain-pied nécessaire" }, { max: 2000 }),
   arrival: time({ header: "Arrivée", io: "in", help: "Heure d'arrivée du train, jour 1" }),
-  departure: time({ header: "Départ", io: "in", help: "Heure du train de retour, jour 2 (Train retour si vide)" }),
+  departure: time({
+    header: "Départ",
+    io: "in",
+    help: "Heure du train de retour, jour 2 (Train retour si vide)",
+  }),
   dinner: must(yesNo({ header: "Dîner", aliases: ["Diner"], io: "in" }, "Non")),
   visit: must(yesNo({ header: "Visite", io: "in" }, "Non")),
   consent: yesNo({ header: "Consentement", io: "in" }),
   registeredAt: dateTime({ header: "Inscrit le", io: "in", help: "Facultatif : date d'inscription" }),
-  registration: must(choice({ header: "Inscription", io: "in" }, REGISTRATION_STATES, {
-    default: "Confirmée",
-    aliases: { Confirmé: "Confirmée", Confirme: "Confirmée", Annulé: "Annulée", Annule: "Annulée" },
-  })),
+  registration: must(
+    choice({ header: "Inscription", io: "in" }, REGISTRATION_STATES, {
+      default: "Confirmée",
+      aliases: { Confirmé: "Confirmée", Confirme: "Confirmée", Annulé: "Annulée", Annule: "Annulée" },
+    }),
+  ),
   status: statusColumn,
-  convocation: output({ header: "Convocation", help: "Écrit par Passerelle : date d'envoi de la convocation" }),
+  convocation: output({
+    header: "Convocation",
+    help: "Écrit par Passerelle : date d'envoi de la convocation",
+  }),
 });
 export type ParticipantRow = z.infer<typeof participantRow>;
 
@@ -206,7 +240,9 @@ export const lunchSettings = z.object({
   timeZone: timeZone({ header: "Fuseau horaire", io: "in" }),
   organizerEmail: must(email({ header: "Email organisateur", io: "in", required: true })),
   sender: must(mailbox({ header: "Expéditeur", io: "in", required: true })),
-  reminderHours: must(integer({ header: "Rappel avant (heures)", io: "in" }, { min: 0, max: 720, default: 24 })),
+  reminderHours: must(
+    integer({ header: "Rappel avant (heures)", io: "in" }, { min: 0, max: 720, default: 24 }),
+  ),
   surveyLink: url({ header: "Lien questionnaire", io: "in" }),
   action: choice({ header: "Action", io: "in" }, LUNCH_ACTIONS),
   status: statusColumn,
@@ -222,10 +258,12 @@ export const registrationRow = z.object({
   service: requiredText({ header: "Service", io: "in" }),
   position: text({ header: "Fonction", io: "in" }),
   registeredAt: must(dateTime({ header: "Inscrit le", io: "in", required: true })),
-  registration: must(choice({ header: "Inscription", io: "in" }, REGISTRATION_STATES, {
-    default: "Confirmée",
-    aliases: { Confirmé: "Confirmée", Annulé: "Annulée" },
-  })),
+  registration: must(
+    choice({ header: "Inscription", io: "in" }, REGISTRATION_STATES, {
+      default: "Confirmée",
+      aliases: { Confirmé: "Confirmée", Annulé: "Annulée" },
+    }),
+  ),
   status: statusColumn,
   convocation: output({ header: "Convocation" }),
 });

@@ -39,7 +39,11 @@ export interface ParsedTable<T> {
 }
 
 export function columnsOf(schema: RowSchema): { key: string; meta: ColumnMeta; schema: z.ZodType }[] {
-  return Object.entries(schema.shape).map(([key, field]) => ({ key, meta: columnMeta(field), schema: field }));
+  return Object.entries(schema.shape).map(([key, field]) => ({
+    key,
+    meta: columnMeta(field),
+    schema: field,
+  }));
 }
 
 export function headersOf(schema: RowSchema): string[] {
@@ -83,7 +87,14 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[], columns: rea
 export function parseTable<T>(spec: TabSpec, tab: TabValues | undefined): ParsedTable<T> {
   const schema = spec.schema;
   if (tab === undefined) {
-    return { spec, title: spec.name, columns: locateColumns(schema, []), problems: [], rows: [], nextColumn: 1 };
+    return {
+      spec,
+      title: spec.name,
+      columns: locateColumns(schema, []),
+      problems: [],
+      rows: [],
+      nextColumn: 1,
+    };
   }
   const header = tab.rows[0] ?? [];
   const columns = locateColumns(schema, header);
@@ -104,8 +115,13 @@ export function parseTable<T>(spec: TabSpec, tab: TabValues | undefined): Parsed
     }
     const parsed = parseRecord<T>(schema, cells, columns);
     // A missing column is said once per row, not as an empty cell.
-    const missing = new Set(columns.filter((column) => column.index === undefined).map((c) => `${c.meta.header} :`));
-    const rowProblems = [...problems, ...parsed.problems.filter((p) => ![...missing].some((m) => p.startsWith(m)))];
+    const missing = new Set(
+      columns.filter((column) => column.index === undefined).map((c) => `${c.meta.header} :`),
+    );
+    const rowProblems = [
+      ...problems,
+      ...parsed.problems.filter((p) => ![...missing].some((m) => p.startsWith(m))),
+    ];
     rows.push({ row: index + 1, value: parsed.value, partial: parsed.partial, problems: rowProblems, cells });
   }
   return {
@@ -131,7 +147,11 @@ function parseRecord<T>(
     const one = (field as z.ZodType).safeParse(cells[key] ?? null);
     if (one.success) partial[key] = one.data;
   }
-  return { value: null, partial: partial as Partial<T>, problems: describeIssues(result.error.issues, columns) };
+  return {
+    value: null,
+    partial: partial as Partial<T>,
+    problems: describeIssues(result.error.issues, columns),
+  };
 }
 
 export interface SettingsLine {

@@ -1,0 +1,39 @@
+/**
+ * The objective, in one place. The solver minimises the sum of these costs; every weight is an
+ * integer so that the optimum is an integer and HiGHS can prove it with an absolute gap below 1.
+ *
+ * Order of importance: nobody unplaced ≫ stability (a re-run moves as few people as possible)
+ * > wishes > two faces of public service (different types, then different situations)
+ * > mixing organismes > mixing publics > balanced tutor load.
+ */
+export const WEIGHTS = {
+  /** Per participant and slot left without a placement: only when no placement is possible. */
+  unplaced: 100_000,
+  /**
+   * Per participant and slot placed elsewhere than in the previous run (another structure or
+   * situation). Larger than anything a move could gain for someone else, so a re-run only moves
+   * the people it must.
+   */
+  moved: 400,
+  /** Per placement, by the rank of the best wish the structure meets: `Vœu 1`, `Vœu 2`, `Vœu 3`, none. */
+  wish: [0, 20, 45, 100] as const,
+  /** Per extra slot of a participant spent in a structure type already seen in another slot. */
+  sameType: 30,
+  /** Per extra slot of a participant spent in a situation already seen in another slot. */
+  sameSituation: 12,
+  /** Per extra participant of one organisme in the same structure and slot. */
+  sameOrganisme: 15,
+  /** Per extra participant of one public category in the same structure and slot. */
+  samePublic: 4,
+  /**
+   * Per participant beyond half the capacity of a pool (the tutors of one structure, situation
+   * and slot): spreads people across tutors when nothing else decides. Inside a pool the load is
+   * balanced exactly when tutors are named.
+   */
+  tutorLoad: 1,
+} as const;
+
+/** Cost of a placement at a structure matching the participant's wish of this rank (0-based; 3 = none). */
+export function wishCost(rank: number): number {
+  return WEIGHTS.wish[Math.min(rank, 3) as 0 | 1 | 2 | 3];
+}
