@@ -483,7 +483,9 @@ function mergeAppends(appends: readonly RowsAppend[]): RowsAppend[] {
 function retryAfterMs(error: unknown): number | undefined {
   const headers = (error as { response?: { headers?: unknown } } | null)?.response?.headers;
   let value: unknown;
-  if (headers instanceof Headers) value = headers.get("retry-after");
+  // gaxios may hand back its own fetch's Headers, not the global class: duck-typed on purpose.
+  if (typeof (headers as { get?: unknown } | undefined)?.get === "function")
+    value = (headers as { get(name: string): unknown }).get("retry-after");
   else if (typeof headers === "object" && headers !== null)
     value = (headers as Record<string, unknown>)["retry-after"];
   if (typeof value !== "string" || value.trim() === "") return undefined;

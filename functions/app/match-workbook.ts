@@ -1,0 +1,161 @@
+/**
+ * The `Affecter` use case: check the workbook, place every participant with a structure and a
+ * tutor, write `Affectations` and the participants left without a placement, in one read and one
+ * write.
+ */
+import { DateTime } from "luxon";
+import type { SeminarCheck } from "../core/check-seminar.js";
+import type { MatchingProblem, MatchingResult, SolveOptions } from "../core/matching/types.js";
+import { matchingProblem, placementRows, seminarPeople } from "../core/placements.js";
+import { TABS } from "../core/schemas.js";
+import { layoutOf, replaceRows } from "../core/table-writes.js";
+import type { CellWrite, Workbook } from "../ports.js";
+import { ALL_TABS, checkSnapshot } from "./check-workbook.js";
+
+export type Solver = (problem: MatchingProblem, options?: SolveOptions) => Promise<MatchingResult>;
+
+export interface MatchReport {
+  readonly ok: boolean;
+  /** Why matching did not run (problems of the seminar itself), in French. */
+  readonly refused: readonly string[];
+  readonly result?: MatchingResult;
+  readonly check?: SeminarCheck;
+  readonly summary: string;
+}
+
+export interface MatchOptions {
+  readonly solve?: SolveOptions;
+  /** A tutor who just declined, treated as declined even before the sheet says so. */
+  readonly withoutTutor?: string;
+}
+
+export async function matchWorkbook(
+  workbook: Workbook,
+  now: Date,
+  solver: Solver,
+  options: MatchOptions = {},
+): Promise<MatchReport> {
+  const snapshot = await workbook.read(ALL_TABS);
+  const { report, writes } = checkSnapshot(snapshot, now);
+  const check = report.seminar;
+  if (!check) {
+    const refused =
+      report.kind === "lunch"
+        ? ["Ce classeur est une rencontre méridienne : il n'y a rien à affecter."]
+        : report.eventProblems;
+    if (writes.length > 0) await workbook.write({ cells: writes });
+    return { ok: false, refused, summary: refused.join("\n") };
+  }
+  const refused = check.seminarProblems.filter((problem) => !problem.startsWith("Créneau"));
+  if (check.slots.length === 0 && refused.length === 0)
+    refused.push("Aucun créneau d'immersion dans le Programme.");
+  if (refused.length > 0) {
+    const summary = `Affectation impossible :\n${refused.join("\n")}`;
+    await workbook.write({
+      cells: [
+        ...writes.filter((write) => write.tab !== check.workbook.settings.title),
+        ...statusOf(check, snapshotStatus(check), summary),
+      ],
+    });
+    return { ok: false, refused, check, summary };
+  }
+
+  const result = await solver(
+    matchingProblem(check, options.withoutTutor ? { withoutTutor: options.withoutTutor } : {}),
+    options.solve,
+  );
+  const placements = check.workbook.placements;
+  const layout = layoutOf(placements, snapshot.has(TABS.placements.name));
+  const previousRows = snapshot.get(TABS.placements.name)?.rows.length ?? 1;
+  const affectations = replaceRows(layout, previousRows, placementRows(check, result));
+
+  // Participants left without a placement: the reason goes to their Statut.
+  const people = seminarPeople(check);
+  const rowOf = new Map(people.participants.map(({ row, value }) => [value.email, row]));
+  const reasons = new Map<number, string[]>();
+  for (const unplaced of result.unplaced) {
+    const row = rowOf.get(unplaced.participant);
+    if (row === undefined) continue;
+    reasons.set(row, [
+      ...(reasons.get(row) ?? []),
+      `Non placé au créneau « ${unplaced.slot} » : ${unplaced.reason}`,
+    ]);
+  }
+  const statusColumn = check.workbook.participants.columns.find((column) => column.key === "status")?.index;
+  const participantWrites: CellWrite[] = writes.filter(
+    (write) =>
+      !(
+        write.tab === check.workbook.participants.title &&
+        reasons.has(write.row) &&
+        write.column === statusColumn
+      ),
+  );
+  if (statusColumn !== undefined) {
+    for (const [row, lines] of reasons) {
+      const verdict = check.rows.find(
+        (candidate) => candidate.tab === TABS.participants.name && candidate.row === row,
+      );
+      const base = verdict && verdict.problems.length > 0 ? `${verdict.status}\n` : "";
+      participantWrites.push({
+        tab: check.workbook.participants.title,
+        row,
+        column: statusColumn,
+        value: `${base}${lines.join("\n")}`,
+      });
+    }
+  }
+
+  const summary = matchSummary(check, result, now);
+  await workbook.write({
+    ...(layout.creation ? { createTabs: [layout.creation] } : {}),
+    cells: [
+      ...participantWrites.filter((write) => write.tab !== check.workbook.settings.title),
+      ...layout.headerWrites,
+      ...affectations,
+      ...statusOf(check, snapshotStatus(check), summary),
+    ],
+  });
+  return { ok: true, refused: [], result, check, summary };
+}
+
+function snapshotStatus(check: SeminarCheck): number | undefined {
+  return check.workbook.settings.lines.get("status")?.row;
+}
+
+function statusOf(check: SeminarCheck, row: number | undefined, summary: string): CellWrite[] {
+  const settings = check.workbook.settings;
+  if (row !== undefined) return [{ tab: settings.title, row, column: settings.valueColumn, value: summary }];
+  return [
+    { tab: settings.title, row: settings.nextRow, column: settings.nameColumn, value: "Statut" },
+    { tab: settings.title, row: settings.nextRow, column: settings.valueColumn, value: summary },
+  ];
+}
+
+export function matchSummary(check: SeminarCheck, result: MatchingResult, now: Date): string {
+  const zone = check.workbook.settings.partial.timeZone ?? "Europe/Paris";
+  const at = DateTime.fromJSDate(now, { zone }).setLocale("fr").toFormat("dd/MM/yyyy 'à' HH:mm");
+  const participants = new Set(result.placements.map((placement) => placement.participant)).size;
+  const lines = [
+    `Affectation du ${at} : ${result.placements.length} placements pour ${participants} participants.`,
+  ];
+  for (const slot of check.slots) {
+    const inSlot = result.placements.filter((placement) => placement.slot === slot.name);
+    const count = (motif: string) => inSlot.filter((placement) => placement.motif === motif).length;
+    lines.push(
+      `Créneau « ${slot.name} » : ${count("Vœu 1")} en vœu 1, ${count("Vœu 2")} en vœu 2, ${count("Vœu 3")} en vœu 3, ${inSlot.length - count("Vœu 1") - count("Vœu 2") - count("Vœu 3")} hors vœux.`,
+    );
+  }
+  if (result.unplaced.length > 0) {
+    lines.push(
+      `${result.unplaced.length} placement(s) impossible(s) : voir le Statut des participants concernés.`,
+    );
+  }
+  if (!result.optimal)
+    lines.push(
+      `Meilleure affectation trouvée dans le temps imparti (écart prouvé à l'optimum : ${(result.gap * 100).toFixed(2)} %).`,
+    );
+  lines.push(
+    "Prochaine étape : relisez l'onglet Affectations (verrouillez ce qui doit rester), puis choisissez « Envoyer les convocations ».",
+  );
+  return lines.join("\n");
+}

@@ -1,0 +1,168 @@
+/**
+ * Passerelle — forwards every edit of this spreadsheet to the `sheetEdit` function, which checks
+ * the rows and writes the verdict in `Statut` within a few seconds.
+ *
+ * Installation: see INSTALL.md beside this file. In short: paste this file into
+ * Extensions > Apps Script, reload the spreadsheet, then use the « Passerelle » menu:
+ * « Configurer… » (address of the function and shared secret), then
+ * « Activer la vérification automatique ».
+ *
+ * Each request is signed: HMAC-SHA256, keyed with the shared secret, over
+ * `timestamp + "." + body` (hexadecimal), sent in the X-Passerelle-Timestamp and
+ * X-Passerelle-Signature headers. The function refuses unsigned, badly signed or stale requests.
+ *
+ * Plain Apps Script JavaScript (V8 runtime).
+ */
+
+var PASSERELLE_URL_PROPERTY = 'PASSERELLE_URL';
+var PASSERELLE_SECRET_PROPERTY = 'PASSERELLE_SECRET';
+var PASSERELLE_HANDLER = 'onEditInstallable';
+
+/** Adds the « Passerelle » menu when the spreadsheet is opened. */
+function onOpen() {
+  SpreadsheetApp.getUi()
+    .createMenu('Passerelle')
+    .addItem('Configurer…', 'configurePasserelle')
+    .addItem('Activer la vérification automatique', 'installPasserelleTrigger')
+    .addItem('Tester la connexion', 'testPasserelle')
+    .addToUi();
+}
+
+/** Asks for the function's address and the shared secret, and keeps them in the Script Properties. */
+function configurePasserelle() {
+  var ui = SpreadsheetApp.getUi();
+  var url = ui.prompt(
+    'Passerelle',
+    'Adresse de la fonction sheetEdit (elle commence par https://) :',
+    ui.ButtonSet.OK_CANCEL
+  );
+  if (url.getSelectedButton() !== ui.Button.OK) return;
+  var address = url.getResponseText().trim();
+  if (!/^https:\/\//.test(address)) {
+    ui.alert('Passerelle', 'L’adresse doit commencer par https://. Rien n’a été enregistré.', ui.ButtonSet.OK);
+    return;
+  }
+  var secret = ui.prompt(
+    'Passerelle',
+    'Secret partagé (celui donné par la personne qui a déployé Passerelle) :',
+    ui.ButtonSet.OK_CANCEL
+  );
+  if (secret.getSelectedButton() !== ui.Button.OK) return;
+  var value = secret.getResponseText().trim();
+  if (value.length < 16) {
+    ui.alert('Passerelle', 'Le secret doit compter au moins 16 caractères. Rien n’a été enregistré.', ui.ButtonSet.OK);
+    return;
+  }
+  var properties = {};
+  properties[PASSERELLE_URL_PROPERTY] = address;
+  properties[PASSERELLE_SECRET_PROPERTY] = value;
+  PropertiesService.getScriptProperties().setProperties(properties);
+  ui.alert('Passerelle', 'Configuration enregistrée.', ui.ButtonSet.OK);
+}
+
+/**
+ * Installs the on-edit trigger (an installable one: a simple `onEdit` may not call another server).
+ * Running it twice leaves a single trigger.
+ */
+function installPasserelleTrigger() {
+  var spreadsheet = SpreadsheetApp.getActive();
+  var triggers = ScriptApp.getProjectTriggers();
+  for (var i = 0; i < triggers.length; i++) {
+    if (triggers[i].getHandlerFunction() === PASSERELLE_HANDLER) ScriptApp.deleteTrigger(triggers[i]);
+  }
+  ScriptApp.newTrigger(PASSERELLE_HANDLER).forSpreadsheet(spreadsheet).onEdit().create();
+  notifyPasserelle_('Vérification automatique activée : chaque modification sera vérifiée.');
+}
+
+/** Sends the whole first tab as if it had just been edited, and says whether the function answered. */
+function testPasserelle() {
+  var spreadsheet = SpreadsheetApp.getActive();
+  var sheet = spreadsheet.getSheets()[0];
+  var code = sendPasserelleEdit_({
+    spreadsheetId: spreadsheet.getId(),
+    tab: sheet.getName(),
+    firstRow: 1,
+    lastRow: Math.max(1, sheet.getLastRow()),
+    firstColumn: 1,
+    lastColumn: Math.max(1, sheet.getLastColumn())
+  });
+  var messages = {
+    200: 'La fonction a répondu : tout fonctionne.',
+    401: 'La fonction a refusé la demande : vérifiez le secret partagé (menu Passerelle > Configurer…).',
+    0: 'Passerelle n’est pas configurée (menu Passerelle > Configurer…).'
+  };
+  notifyPasserelle_(messages[code] || 'La fonction a répondu avec le code ' + code + ' : réessayez dans un instant.');
+}
+
+/** The installable on-edit trigger: forwards the edited range, signed. */
+function onEditInstallable(e) {
+  if (!e || !e.range) return;
+  var range = e.range;
+  var spreadsheet = e.source || SpreadsheetApp.getActive();
+  sendPasserelleEdit_({
+    spreadsheetId: spreadsheet.getId(),
+    tab: range.getSheet().getName(),
+    firstRow: range.getRow(),
+    lastRow: range.getLastRow(),
+    firstColumn: range.getColumn(),
+    lastColumn: range.getLastColumn()
+  });
+}
+
+/**
+ * Posts one edit; answers the HTTP status (0 when not configured). A 429 or 5xx is tried once more
+ * after a second; the next edit will check everything again anyway.
+ */
+function sendPasserelleEdit_(edit) {
+  var properties = PropertiesService.getScriptProperties();
+  var url = properties.getProperty(PASSERELLE_URL_PROPERTY);
+  var secret = properties.getProperty(PASSERELLE_SECRET_PROPERTY);
+  if (!url || !secret) {
+    console.warn('Passerelle : adresse ou secret manquant dans les propriétés du script.');
+    return 0;
+  }
+  var body = JSON.stringify(edit);
+  var code = 0;
+  for (var attempt = 1; attempt <= 2; attempt++) {
+    // Signed again on each attempt: the timestamp is part of the signature.
+    var timestamp = String(Math.floor(Date.now() / 1000));
+    var signature = passerelleHex_(
+      Utilities.computeHmacSha256Signature(timestamp + '.' + body, secret, Utilities.Charset.UTF_8)
+    );
+    var response = UrlFetchApp.fetch(url, {
+      method: 'post',
+      contentType: 'application/json',
+      payload: body,
+      headers: {
+        'X-Passerelle-Timestamp': timestamp,
+        'X-Passerelle-Signature': signature
+      },
+      muteHttpExceptions: true,
+      followRedirects: false
+    });
+    code = response.getResponseCode();
+    if (code !== 429 && code < 500) break;
+    if (attempt < 2) Utilities.sleep(1000);
+  }
+  // The status only: the answer and the edited values stay out of the logs.
+  if (code !== 200) console.warn('Passerelle : la fonction a répondu ' + code + '.');
+  return code;
+}
+
+/** Apps Script gives signed bytes (-128..127); the function expects lowercase hexadecimal. */
+function passerelleHex_(bytes) {
+  var hex = '';
+  for (var i = 0; i < bytes.length; i++) {
+    var byte = bytes[i] & 0xff;
+    hex += (byte < 16 ? '0' : '') + byte.toString(16);
+  }
+  return hex;
+}
+
+function notifyPasserelle_(message) {
+  try {
+    SpreadsheetApp.getActive().toast(message, 'Passerelle', 8);
+  } catch (error) {
+    console.log(message);
+  }
+}
