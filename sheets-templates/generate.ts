@@ -22,6 +22,10 @@ const INPUT_FILL = "FF1F4E79";
 const OUTPUT_FILL = "FF7F7F7F";
 const VALIDATED_ROWS = 2000;
 
+interface RangeValidations {
+  dataValidations: { add(range: string, validation: ExcelJS.DataValidation): void };
+}
+
 type Rows = readonly Readonly<Record<string, Cell>>[];
 
 function columnLetter(index: number): string {
@@ -72,7 +76,11 @@ function addTable(workbook: ExcelJS.Workbook, spec: TabSpec, rows: Rows): void {
     styleHeader(sheet.getRow(1).getCell(index + 1), column.meta);
     if (column.meta.choices && column.meta.io === "in") {
       const letter = columnLetter(index + 1);
-      sheet.dataValidations.add(`${letter}2:${letter}${VALIDATED_ROWS}`, dropdown(column.meta.choices));
+      // One validation for the whole column range (ExcelJS supports it; its typings do not declare it).
+      (sheet as unknown as RangeValidations).dataValidations.add(
+        `${letter}2:${letter}${VALIDATED_ROWS}`,
+        dropdown(column.meta.choices),
+      );
     }
   });
   for (const row of rows) sheet.addRow(columns.map((column) => row[column.meta.header] ?? null));

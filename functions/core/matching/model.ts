@@ -1,0 +1,388 @@
+/**
+ * The mixed-integer model, built from sparse candidate lists.
+ *
+ * Variables: x[p,q] = 1 when participant p goes to pool q (one structure × situation × slot);
+ * u[p,s] = 1 when p stays unplaced in slot s (a large cost, so the model is never infeasible);
+ * and continuous penalty variables that count what the preferences dislike (the same type or
+ * situation twice, two people of one organisme or public in one structure and slot, a pool loaded
+ * beyond half its capacity). Each penalty is `v ≥ Σx − 1`: integral whenever x is.
+ *
+ * A preference that a locked row already triggers becomes a plain cost on x (each new placement
+ * adds exactly one unit), so no row is needed and the objective never counts a locked constant.
+ */
+import { mixKey, type Prepared, textKey, wishRank } from "./prepare.js";
+import { WEIGHTS, wishCost } from "./weights.js";
+
+/** The model as plain arrays, ready to be sent to the HiGHS worker. */
+export interface ModelArrays {
+  readonly numCols: number;
+  readonly numRows: number;
+  readonly colCost: Float64Array;
+  readonly colLower: Float64Array;
+  readonly colUpper: Float64Array;
+  readonly integrality: Int32Array;
+  readonly rowLower: Float64Array;
+  readonly rowUpper: Float64Array;
+  /** CSR matrix. */
+  readonly starts: Int32Array;
+  readonly indices: Int32Array;
+  readonly values: Float64Array;
+}
+
+export interface BuiltModel {
+  readonly arrays: ModelArrays;
+  /** Number of x columns; they come first, ordered by participant, slot, pool. */
+  readonly xCount: number;
+  readonly colParticipant: Int32Array;
+  readonly colSlot: Int32Array;
+  readonly colPool: Int32Array;
+  readonly unplacedCol: Int32Array;
+  readonly rows: RowIndex;
+}
+
+/** Where each constraint sits, to price columns that are not in the model yet. */
+export interface RowIndex {
+  readonly assign: Int32Array;
+  readonly capacity: Int32Array;
+  readonly load: Int32Array;
+  readonly structure: Map<number, number>;
+  readonly type: Map<number, number>;
+  readonly situation: Map<number, number>;
+  readonly organisme: Map<number, number>;
+  readonly public: Map<number, number>;
+}
+
+/** What locked rows already hold, per participant (type and situation counts). */
+export interface LockedContext {
+  readonly lockedType: Map<number, number>;
+  readonly lockedSituation: Map<number, number>;
+  /** Structure index locked for participant × slot, or -1. */
+  readonly lockedStructure: Int32Array;
+}
+
+export function lockedContext(prep: Prepared): LockedContext {
+  const S = prep.slots.length;
+  const T = prep.typeNames.length;
+  const I = prep.situationNames.length;
+  const lockedType = new Map<number, number>();
+  const lockedSituation = new Map<number, number>();
+  const lockedStructure = new Int32Array(prep.participants.length * S).fill(-1);
+  const situationIndex = new Map(prep.situationNames.map((n, i) => [textKey(n), i]));
+  prep.locked.forEach((row, ps) => {
+    if (!row) return;
+    const p = Math.floor(ps / S);
+    const st = prep.structureIndex.get(textKey(row.structure));
+    if (st === undefined) return;
+    lockedStructure[ps] = st;
+    const tk = p * T + prep.structureType[st]!;
+    lockedType.set(tk, (lockedType.get(tk) ?? 0) + 1);
+    const si = situationIndex.get(textKey(row.situation));
+    if (si !== undefined) lockedSituation.set(p * I + si, (lockedSituation.get(p * I + si) ?? 0) + 1);
+  });
+  return { lockedType, lockedSituation, lockedStructure };
+}
+
+/** Whether participant p may go to pool q at all (hard rules that involve one placement). */
+export function eligible(prep: Prepared, ctx: LockedContext, p: number, q: number): boolean {
+  const pool = prep.pools[q]!;
+  if (pool.capacity <= 0) return false;
+  const st = pool.structure;
+  if (prep.structureOrganisme[st] === prep.participantOrganisme[p]) return false;
+  if (prep.participantStepFree[p] === 1 && prep.structureStepFree[st] === 0) return false;
+  const S = prep.slots.length;
+  for (let s = 0; s < S; s++) if (ctx.lockedStructure[p * S + s] === st) return false;
+  return true;
+}
+
+/** The part of the cost of x[p,q] that does not depend on anyone else's placement. */
+export function linearCost(prep: Prepared, ctx: LockedContext, p: number, s: number, q: number): number {
+  const S = prep.slots.length;
+  const pool = prep.pools[q]!;
+  const st = pool.structure;
+  let cost = wishCost(wishRank(prep, p, st));
+  const previous = prep.previousPool[p * S + s]!;
+  if (previous >= 0 && previous !== q) cost += WEIGHTS.moved;
+  if (ctx.lockedType.has(p * prep.typeNames.length + prep.structureType[st]!)) cost += WEIGHTS.sameType;
+  if (ctx.lockedSituation.has(p * prep.situationNames.length + pool.situation)) cost += WEIGHTS.sameSituation;
+  const nSt = prep.structures.length;
+  if (prep.lockedOrganisme.has(mixKey(prep.participantOrganisme[p]!, st, s, nSt, S))) cost += WEIGHTS.sameOrganisme;
+  if (prep.lockedPublic.has(mixKey(prep.participantPublic[p]!, st, s, nSt, S))) cost += WEIGHTS.samePublic;
+  if (pool.lockedLoad >= pool.softCapacity) cost += WEIGHTS.tutorLoad;
+  return cost;
+}
+
+/**
+ * Builds the model over the candidate pools of each participant × slot (`candidates[p * S + s]`,
+ * empty for a locked slot).
+ */
+export function buildModel(prep: Prepared, ctx: LockedContext, candidates: readonly Int32Array[]): BuiltModel {
+  const S = prep.slots.length;
+  const P = prep.participants.length;
+  const nSt = prep.structures.length;
+  const T = prep.typeNames.length;
+  const I = prep.situationNames.length;
+
+  let xCount = 0;
+  for (let ps = 0; ps < P * S; ps++) if (!prep.locked[ps]) xCount += candidates[ps]!.length;
+  const colParticipant = new Int32Array(xCount);
+  const colSlot = new Int32Array(xCount);
+  const colPool = new Int32Array(xCount);
+  const cost: number[] = [];
+  const upper: number[] = [];
+  const integer: number[] = [];
+  let c = 0;
+  for (let p = 0; p < P; p++) {
+    for (let s = 0; s < S; s++) {
+      if (prep.locked[p * S + s]) continue;
+      for (const q of candidates[p * S + s]!) {
+        colParticipant[c] = p;
+        colSlot[c] = s;
+        colPool[c] = q;
+        cost.push(linearCost(prep, ctx, p, s, q));
+        upper.push(1);
+        integer.push(1);
+        c++;
+      }
+    }
+  }
+  const newColumn = (columnCost: number, columnUpper: number) => {
+    cost.push(columnCost);
+    upper.push(columnUpper);
+    integer.push(0);
+    return cost.length - 1;
+  };
+
+  const rowStarts: number[] = [0];
+  const rowIdx: number[] = [];
+  const rowVal: number[] = [];
+  const rowLower: number[] = [];
+  const rowUpper: number[] = [];
+  const addRow = (cols: readonly number[], lo: number, hi: number, penaltyCol = -1) => {
+    for (const col of cols) {
+      rowIdx.push(col);
+      rowVal.push(1);
+    }
+    if (penaltyCol >= 0) {
+      rowIdx.push(penaltyCol);
+      rowVal.push(-1);
+    }
+    rowStarts.push(rowIdx.length);
+    rowLower.push(lo);
+    rowUpper.push(hi);
+    return rowLower.length - 1;
+  };
+  /** `Σ cols − v ≤ bound`, v costing `weight` per unit, when the sum can exceed the bound. */
+  const addPenalty = (cols: readonly number[], bound: number, weight: number) => {
+    if (cols.length <= bound) return -1;
+    return addRow(cols, -Infinity, bound, newColumn(weight, Infinity));
+  };
+
+  // One placement or the explicit "unplaced" per participant × free slot.
+  const assign = new Int32Array(P * S).fill(-1);
+  const unplacedCol = new Int32Array(P * S).fill(-1);
+  const byParticipantSlot: number[][] = Array.from({ length: P * S }, () => []);
+  for (let col = 0; col < xCount; col++) byParticipantSlot[colParticipant[col]! * S + colSlot[col]!]!.push(col);
+  for (let ps = 0; ps < P * S; ps++) {
+    if (prep.locked[ps]) continue;
+    const u = newColumn(WEIGHTS.unplaced, 1);
+    unplacedCol[ps] = u;
+    assign[ps] = addRow([...byParticipantSlot[ps]!, u], 1, 1);
+  }
+
+  // Pool capacity and load balance.
+  const byPool: number[][] = prep.pools.map(() => []);
+  for (let col = 0; col < xCount; col++) byPool[colPool[col]!]!.push(col);
+  const capacity = new Int32Array(prep.pools.length).fill(-1);
+  const load = new Int32Array(prep.pools.length).fill(-1);
+  for (const pool of prep.pools) {
+    const cols = byPool[pool.index]!;
+    if (cols.length === 0) continue;
+    if (cols.length > pool.capacity) capacity[pool.index] = addRow(cols, -Infinity, pool.capacity);
+    if (pool.lockedLoad < pool.softCapacity) {
+      load[pool.index] = addPenalty(cols, pool.softCapacity - pool.lockedLoad, WEIGHTS.tutorLoad);
+    }
+  }
+
+  // Per participant: never the same structure twice; different types and situations preferred.
+  const structure = new Map<number, number>();
+  const type = new Map<number, number>();
+  const situation = new Map<number, number>();
+  for (let p = 0; p < P; p++) {
+    const byStructure = new Map<number, number[]>();
+    const byType = new Map<number, number[]>();
+    const bySituation = new Map<number, number[]>();
+    const push = (map: Map<number, number[]>, key: number, col: number) => {
+      const list = map.get(key);
+      if (list) list.push(col);
+      else map.set(key, [col]);
+    };
+    for (let s = 0; s < S; s++) {
+      for (const col of byParticipantSlot[p * S + s]!) {
+        const pool = prep.pools[colPool[col]!]!;
+        push(byStructure, pool.structure, col);
+        push(byType, prep.structureType[pool.structure]!, col);
+        push(bySituation, pool.situation, col);
+      }
+    }
+    const spansSlots = (cols: number[]) => cols.some((col) => colSlot[col] !== colSlot[cols[0]!]);
+    for (const [st, cols] of byStructure) if (spansSlots(cols)) structure.set(p * nSt + st, addRow(cols, -Infinity, 1));
+    for (const [t, cols] of byType) {
+      if (ctx.lockedType.has(p * T + t) || !spansSlots(cols)) continue;
+      type.set(p * T + t, addPenalty(cols, 1, WEIGHTS.sameType));
+    }
+    for (const [si, cols] of bySituation) {
+      if (ctx.lockedSituation.has(p * I + si) || !spansSlots(cols)) continue;
+      situation.set(p * I + si, addPenalty(cols, 1, WEIGHTS.sameSituation));
+    }
+  }
+
+  // Mixing: organismes and publics within one structure and slot.
+  const organismeCols = new Map<number, number[]>();
+  const publicCols = new Map<number, number[]>();
+  for (let col = 0; col < xCount; col++) {
+    const p = colParticipant[col]!;
+    const s = colSlot[col]!;
+    const st = prep.pools[colPool[col]!]!.structure;
+    for (const [map, group] of [
+      [organismeCols, prep.participantOrganisme[p]!],
+      [publicCols, prep.participantPublic[p]!],
+    ] as const) {
+      const key = mixKey(group, st, s, nSt, S);
+      const list = map.get(key);
+      if (list) list.push(col);
+      else map.set(key, [col]);
+    }
+  }
+  const organisme = new Map<number, number>();
+  const publicRows = new Map<number, number>();
+  for (const [key, cols] of [...organismeCols].sort((a, b) => a[0] - b[0])) {
+    if (prep.lockedOrganisme.has(key)) continue;
+    const row = addPenalty(cols, 1, WEIGHTS.sameOrganisme);
+    if (row >= 0) organisme.set(key, row);
+  }
+  for (const [key, cols] of [...publicCols].sort((a, b) => a[0] - b[0])) {
+    if (prep.lockedPublic.has(key)) continue;
+    const row = addPenalty(cols, 1, WEIGHTS.samePublic);
+    if (row >= 0) publicRows.set(key, row);
+  }
+
+  const numCols = cost.length;
+  const arrays: ModelArrays = {
+    numCols,
+    numRows: rowLower.length,
+    colCost: Float64Array.from(cost),
+    colLower: new Float64Array(numCols),
+    colUpper: Float64Array.from(upper),
+    integrality: Int32Array.from(integer),
+    rowLower: Float64Array.from(rowLower),
+    rowUpper: Float64Array.from(rowUpper),
+    starts: Int32Array.from(rowStarts),
+    indices: Int32Array.from(rowIdx),
+    values: Float64Array.from(rowVal),
+  };
+  return {
+    arrays,
+    xCount,
+    colParticipant,
+    colSlot,
+    colPool,
+    unplacedCol,
+    rows: { assign, capacity, load, structure, type, situation, organisme, public: publicRows },
+  };
+}
+
+/**
+ * Reduced cost of x[p,q] under the row duals of the LP relaxation, whether or not the column is
+ * in the model. A constraint the column would create has no dual yet (0), which keeps the dual
+ * solution feasible: so when no column has a negative reduced cost, the LP value is a lower bound
+ * over every candidate, and any placement using column j costs at least LP + rc(j).
+ */
+export function reducedCost(
+  prep: Prepared,
+  ctx: LockedContext,
+  built: BuiltModel,
+  dual: Float64Array,
+  p: number,
+  s: number,
+  q: number,
+): number {
+  const S = prep.slots.length;
+  const pool = prep.pools[q]!;
+  const st = pool.structure;
+  const nSt = prep.structures.length;
+  const rows = built.rows;
+  const at = (row: number | undefined) => (row === undefined || row < 0 ? 0 : dual[row]!);
+  return (
+    linearCost(prep, ctx, p, s, q) -
+    at(rows.assign[p * S + s]) -
+    at(rows.capacity[q]) -
+    at(rows.load[q]) -
+    at(rows.structure.get(p * nSt + st)) -
+    at(rows.type.get(p * prep.typeNames.length + prep.structureType[st]!)) -
+    at(rows.situation.get(p * prep.situationNames.length + pool.situation)) -
+    at(rows.organisme.get(mixKey(prep.participantOrganisme[p]!, st, s, nSt, S))) -
+    at(rows.public.get(mixKey(prep.participantPublic[p]!, st, s, nSt, S)))
+  );
+}
+
+export interface PricingResult {
+  /** Columns with a reduced cost below the threshold, per participant × slot, best first. */
+  readonly entering: Map<number, number[]>;
+  readonly count: number;
+  /** Smallest reduced cost over the columns not in the model, or `cap` when none is below it. */
+  readonly minReducedCost: number;
+}
+
+/** Prices every eligible column that is not in the model. */
+export function price(
+  prep: Prepared,
+  ctx: LockedContext,
+  built: BuiltModel,
+  dual: Float64Array,
+  candidates: readonly Int32Array[],
+  threshold: number,
+  perSlotLimit: number,
+  cap = 0,
+): PricingResult {
+  const S = prep.slots.length;
+  const P = prep.participants.length;
+  const entering = new Map<number, number[]>();
+  let count = 0;
+  let minReducedCost = cap;
+  const inModel = new Uint8Array(prep.pools.length);
+  // A cheap lower bound on the reduced cost skips most columns without any map lookup.
+  const poolTerm = new Float64Array(prep.pools.length);
+  for (const pool of prep.pools) {
+    const capRow = built.rows.capacity[pool.index]!;
+    const loadRow = built.rows.load[pool.index]!;
+    poolTerm[pool.index] = -(capRow >= 0 ? dual[capRow]! : 0) - (loadRow >= 0 ? dual[loadRow]! : 0);
+  }
+  for (let p = 0; p < P; p++) {
+    for (let s = 0; s < S; s++) {
+      const ps = p * S + s;
+      if (prep.locked[ps]) continue;
+      const mine = candidates[ps]!;
+      for (const q of mine) inModel[q] = 1;
+      const assignDual = dual[built.rows.assign[ps]!]!;
+      const found: [number, number][] = [];
+      for (const q of prep.poolsBySlot[s]!) {
+        if (inModel[q] === 1) continue;
+        if (!eligible(prep, ctx, p, q)) continue;
+        const lower = wishCost(wishRank(prep, p, prep.pools[q]!.structure)) + poolTerm[q]! - assignDual;
+        // Every other term is a non-negative (≤-row) dual contribution or a non-negative cost.
+        if (lower >= Math.max(threshold, minReducedCost)) continue;
+        const rc = reducedCost(prep, ctx, built, dual, p, s, q);
+        if (rc < minReducedCost) minReducedCost = rc;
+        if (rc < threshold) found.push([q, rc]);
+      }
+      for (const q of mine) inModel[q] = 0;
+      if (found.length > 0) {
+        found.sort((a, b) => a[1] - b[1] || a[0] - b[0]);
+        const chosen = found.slice(0, perSlotLimit).map(([q]) => q);
+        entering.set(ps, chosen);
+        count += chosen.length;
+      }
+    }
+  }
+  return { entering, count, minReducedCost };
+}
