@@ -122,19 +122,19 @@ export function sheetEditHandler(deps: SheetEditDeps): HttpFunction {
       });
       if (status === 403 || status === 404) {
         // Not worth retrying: the service account cannot open this spreadsheet.
-        response
-          .status(502)
-          .json({ error: "Passerelle ne peut pas ouvrir ce classeur : partagez-le avec son compte de service." });
+        response.status(502).json({
+          error: "Passerelle ne peut pas ouvrir ce classeur : partagez-le avec son compte de service.",
+        });
         return;
       }
-      response.status(500).json({ error: "Erreur interne : la vérification sera refaite au prochain essai." });
+      response
+        .status(500)
+        .json({ error: "Erreur interne : la vérification sera refaite au prochain essai." });
     }
   };
 }
 
-function parseEdit(
-  body: Buffer,
-): { success: true; data: SheetEdit } | { success: false; issues: string } {
+function parseEdit(body: Buffer): { success: true; data: SheetEdit } | { success: false; issues: string } {
   let json: unknown;
   try {
     json = JSON.parse(body.toString("utf8"));
@@ -144,7 +144,10 @@ function parseEdit(
   const parsed = sheetEditBody.safeParse(json);
   if (parsed.success) return { success: true, data: parsed.data };
   // Paths only: the values may be anything someone typed.
-  return { success: false, issues: parsed.error.issues.map((issue) => issue.path.join(".") || "body").join(",") };
+  return {
+    success: false,
+    issues: parsed.error.issues.map((issue) => issue.path.join(".") || "body").join(","),
+  };
 }
 
 function summarize(report: unknown): Omit<SheetEditSummary, "ok" | "tookMs"> {

@@ -3,10 +3,13 @@
  * Every message is in French; the exit status is non-zero only when the command could not run.
  */
 import { access } from "node:fs/promises";
+import { XlsxWorkbook } from "../adapters/xlsx-workbook.js";
+import { purgeWorkbook } from "../app/purge.js";
 import { runCheck } from "./check.js";
 
 const USAGE = `Utilisation :
-  passerelle check <classeur.xlsx> [--json]   vérifie les inscriptions et écrit les Statut dans le classeur`;
+  passerelle check <classeur.xlsx> [--json]   vérifie les inscriptions et écrit les Statut dans le classeur
+  passerelle purge <classeur.xlsx> [--force]  efface les données personnelles d'un événement terminé`;
 
 export async function main(
   argv: readonly string[],
@@ -29,6 +32,12 @@ export async function main(
     switch (command) {
       case "check":
         return { code: 0, out: await runCheck(await needFile(), json, now), err: "" };
+      case "purge": {
+        const report = await purgeWorkbook(new XlsxWorkbook(await needFile()), now, {
+          force: rest.includes("--force"),
+        });
+        return { code: 0, out: report.summary, err: "" };
+      }
       case undefined:
       case "help":
       case "--help":

@@ -27,15 +27,17 @@ export function isErrorValue(cell: Cell): boolean {
   return typeof cell === "string" && ERROR_VALUE.test(cell.trim());
 }
 
-/** Spaces a copy-paste brings: non-breaking, narrow non-breaking, zero-width, byte-order mark. */
-const INVISIBLE = /[\u00a0\u202f\u2007\u200b\u200c\u200d\u2060\ufeff]/g;
+/** Spaces a copy-paste brings: non-breaking and narrow non-breaking. */
+const ODD_SPACES = /[\u00a0\u202f\u2007]/g;
+/** Invisible characters a copy-paste leaves at the ends (zero-width space, word joiner, byte-order mark). */
+const INVISIBLE_ENDS = /^(?:\u200b|\u2060|\ufeff)+|(?:\u200b|\u2060|\ufeff)+$/g;
 
 /** A cell as text, with invisible spaces turned into plain ones and the ends trimmed. */
 export function cellText(cell: Cell): string {
   if (cell === null) return "";
   if (typeof cell === "boolean") return cell ? "Oui" : "Non";
   if (typeof cell === "number") return Number.isInteger(cell) ? String(cell) : String(cell);
-  return cell.replace(INVISIBLE, " ").trim();
+  return cell.replace(ODD_SPACES, " ").trim().replace(INVISIBLE_ENDS, "").trim();
 }
 
 export function isBlank(cell: Cell | undefined): boolean {

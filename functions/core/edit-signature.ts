@@ -11,7 +11,9 @@ export const SIGNATURE_HEADER = "x-passerelle-signature";
 export const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
 
 export type SignatureRefusal = "missing" | "malformed" | "stale" | "mismatch";
-export type SignatureVerdict = { readonly ok: true } | { readonly ok: false; readonly reason: SignatureRefusal };
+export type SignatureVerdict =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly reason: SignatureRefusal };
 
 /** The hex signature of a body sent at `timestamp` (Unix seconds, as text). */
 export function signEdit(secret: string, timestamp: string, body: string | Uint8Array): string {
@@ -38,8 +40,10 @@ export function verifyEdit(request: SignedRequest): SignatureVerdict {
   if (secret === "") return { ok: false, reason: "missing" };
   if (timestamp === undefined || signature === undefined || timestamp === "" || signature === "")
     return { ok: false, reason: "missing" };
-  if (!/^\d{1,12}$/.test(timestamp) || !/^[0-9a-f]{64}$/i.test(signature)) return { ok: false, reason: "malformed" };
-  if (Math.abs(now.getTime() - Number(timestamp) * 1000) > MAX_CLOCK_SKEW_MS) return { ok: false, reason: "stale" };
+  if (!/^\d{1,12}$/.test(timestamp) || !/^[0-9a-f]{64}$/i.test(signature))
+    return { ok: false, reason: "malformed" };
+  if (Math.abs(now.getTime() - Number(timestamp) * 1000) > MAX_CLOCK_SKEW_MS)
+    return { ok: false, reason: "stale" };
   const expected = Buffer.from(signEdit(secret, timestamp, body), "hex");
   const given = Buffer.from(signature, "hex");
   return timingSafeEqual(expected, given) ? { ok: true } : { ok: false, reason: "mismatch" };

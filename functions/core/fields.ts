@@ -33,6 +33,8 @@ export interface ColumnMeta {
   readonly choices?: readonly string[];
   /** A one-line help shown as a note on the header in templates. */
   readonly help?: string;
+  /** Personal data: erased by the purge once the event is over. */
+  readonly personal?: boolean;
 }
 
 declare module "zod" {
@@ -43,6 +45,7 @@ declare module "zod" {
     required?: boolean;
     choices?: readonly string[];
     help?: string;
+    personal?: boolean;
   }
 }
 

@@ -133,9 +133,12 @@ export type StructureRow = z.infer<typeof structureRow>;
 
 /** Tab `Tuteurs`. */
 export const tutorRow = z.object({
-  lastName: requiredText({ header: "Nom", io: "in" }, { name: true }),
-  firstName: requiredText({ header: "Prénom", aliases: ["Prenom"], io: "in" }, { name: true }),
-  email: must(email({ header: "Email", aliases: emailAliases, io: "in", required: true })),
+  lastName: requiredText({ header: "Nom", personal: true, io: "in" }, { name: true }),
+  firstName: requiredText(
+    { header: "Prénom", personal: true, aliases: ["Prenom"], io: "in" },
+    { name: true },
+  ),
+  email: must(email({ header: "Email", personal: true, aliases: emailAliases, io: "in", required: true })),
   structure: requiredText({ header: "Structure", io: "in" }),
   situation: must(choice({ header: "Situation", io: "in", required: true }, SITUATIONS)),
   slots: list({ header: "Créneaux", io: "in", help: "Noms des créneaux (Matin, Après-midi) ou Tous" }),
@@ -148,12 +151,18 @@ export type TutorRow = z.infer<typeof tutorRow>;
 
 /** Tab `Participants`: the registrations. */
 export const participantRow = z.object({
-  lastName: requiredText({ header: "Nom", io: "in" }, { name: true }),
-  firstName: requiredText({ header: "Prénom", aliases: ["Prenom"], io: "in" }, { name: true }),
-  email: must(email({ header: "Email", aliases: emailAliases, io: "in", required: true })),
-  phone: text({ header: "Téléphone", aliases: ["Tel", "Tél", "Portable"], io: "in" }, { max: 40 }),
+  lastName: requiredText({ header: "Nom", personal: true, io: "in" }, { name: true }),
+  firstName: requiredText(
+    { header: "Prénom", personal: true, aliases: ["Prenom"], io: "in" },
+    { name: true },
+  ),
+  email: must(email({ header: "Email", personal: true, aliases: emailAliases, io: "in", required: true })),
+  phone: text(
+    { header: "Téléphone", personal: true, aliases: ["Tel", "Tél", "Portable"], io: "in" },
+    { max: 40 },
+  ),
   employer: requiredText({ header: "Organisme", aliases: ["Employeur"], io: "in" }),
-  position: text({ header: "Fonction", io: "in" }),
+  position: text({ header: "Fonction", personal: true, io: "in" }),
   public: must(
     choice({ header: "Public", io: "in", required: true }, PUBLICS, {
       aliases: {
@@ -171,10 +180,14 @@ export const participantRow = z.object({
   wish1: text({ header: "Vœu 1", aliases: ["Voeu 1", "Choix 1"], io: "in" }),
   wish2: text({ header: "Vœu 2", aliases: ["Voeu 2", "Choix 2"], io: "in" }),
   wish3: text({ header: "Vœu 3", aliases: ["Voeu 3", "Choix 3"], io: "in" }),
-  needs: text({ header: "Besoins", io: "in", help: "PMR : accès de plain-pied nécessaire" }, { max: 2000 }),
-  arrival: time({ header: "Arrivée", io: "in", help: "Heure d'arrivée du train, jour 1" }),
+  needs: text(
+    { header: "Besoins", personal: true, io: "in", help: "PMR : accès de plain-pied nécessaire" },
+    { max: 2000 },
+  ),
+  arrival: time({ header: "Arrivée", personal: true, io: "in", help: "Heure d'arrivée du train, jour 1" }),
   departure: time({
     header: "Départ",
+    personal: true,
     io: "in",
     help: "Heure du train de retour, jour 2 (Train retour si vide)",
   }),
@@ -198,13 +211,13 @@ export type ParticipantRow = z.infer<typeof participantRow>;
 
 /** Tab `Affectations`: written by `Affecter`, edited and locked by organizers. */
 export const placementRow = z.object({
-  participantEmail: must(email({ header: "Email participant", io: "out", required: true })),
-  participant: output({ header: "Participant" }),
+  participantEmail: must(email({ header: "Email participant", personal: true, io: "out", required: true })),
+  participant: output({ header: "Participant", personal: true }),
   slot: requiredText({ header: "Créneau", io: "out" }),
   structure: requiredText({ header: "Structure", io: "out" }),
   situation: must(choice({ header: "Situation", io: "out", required: true }, SITUATIONS)),
-  tutorEmail: email({ header: "Email tuteur", io: "out" }),
-  tutor: output({ header: "Tuteur" }),
+  tutorEmail: email({ header: "Email tuteur", personal: true, io: "out" }),
+  tutor: output({ header: "Tuteur", personal: true }),
   address: output({ header: "Adresse" }),
   start: output({ header: "Début" }),
   end: output({ header: "Fin" }),
@@ -217,8 +230,8 @@ export type PlacementRow = z.infer<typeof placementRow>;
 export const journalRow = z.object({
   at: output({ header: "Horodatage" }),
   event: output({ header: "Événement" }),
-  recipient: output({ header: "Destinataire" }),
-  detail: output({ header: "Détail" }),
+  recipient: output({ header: "Destinataire", personal: true }),
+  detail: output({ header: "Détail", personal: true }),
   key: output({ header: "Clé" }),
 });
 export type JournalRow = z.infer<typeof journalRow>;
@@ -251,12 +264,15 @@ export type LunchSettings = z.infer<typeof lunchSettings>;
 
 /** Tab `Inscriptions`. */
 export const registrationRow = z.object({
-  lastName: requiredText({ header: "Nom", io: "in" }, { name: true }),
-  firstName: requiredText({ header: "Prénom", aliases: ["Prenom"], io: "in" }, { name: true }),
-  email: must(email({ header: "Email", aliases: emailAliases, io: "in", required: true })),
+  lastName: requiredText({ header: "Nom", personal: true, io: "in" }, { name: true }),
+  firstName: requiredText(
+    { header: "Prénom", personal: true, aliases: ["Prenom"], io: "in" },
+    { name: true },
+  ),
+  email: must(email({ header: "Email", personal: true, aliases: emailAliases, io: "in", required: true })),
   direction: text({ header: "Direction", io: "in" }),
   service: requiredText({ header: "Service", io: "in" }),
-  position: text({ header: "Fonction", io: "in" }),
+  position: text({ header: "Fonction", personal: true, io: "in" }),
   registeredAt: must(dateTime({ header: "Inscrit le", io: "in", required: true })),
   registration: must(
     choice({ header: "Inscription", io: "in" }, REGISTRATION_STATES, {

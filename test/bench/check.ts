@@ -7,7 +7,7 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import ExcelJS from "exceljs";
+import type ExcelJS from "exceljs";
 import { XlsxWorkbook } from "../../functions/adapters/xlsx-workbook.js";
 import { checkSnapshot, checkWorkbook } from "../../functions/app/check-workbook.js";
 import * as example from "../../sheets-templates/example-data.js";
@@ -38,14 +38,17 @@ export async function benchCheck(): Promise<void> {
       checkSnapshot(snapshot, NOW);
       times.push(performance.now() - start);
     }
-    console.log(`check (cœur, valeurs déjà lues) ${String(count).padStart(6)} inscriptions : ${median(times).toFixed(1)} ms (médiane de 5)`);
+    console.log(
+      `check (cœur, valeurs déjà lues) ${String(count).padStart(6)} inscriptions : ${median(times).toFixed(1)} ms (médiane de 5)`,
+    );
   }
 
   const folder = await mkdtemp(join(tmpdir(), "passerelle-bench-"));
   const workbook = seminarWorkbook();
   const sheet = workbook.getWorksheet("Participants")!;
   const template = (sheet.getRow(2).values as ExcelJS.CellValue[]).slice(1);
-  for (let index = 0; index < 10_000; index++) sheet.addRow(template.map((value, column) => (column === 2 ? `p${index}@example.org` : value)));
+  for (let index = 0; index < 10_000; index++)
+    sheet.addRow(template.map((value, column) => (column === 2 ? `p${index}@example.org` : value)));
   const path = join(folder, "seminaire-10000.xlsx");
   await workbook.xlsx.writeFile(path);
   const start = performance.now();
@@ -58,10 +61,14 @@ export async function benchCheck(): Promise<void> {
   const script = `const t=performance.now();await import("./functions/app/check-workbook.ts");console.log((performance.now()-t).toFixed(0))`;
   const samples: number[] = [];
   for (let run = 0; run < 3; run++) {
-    const out = execFileSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { cwd: root }).toString();
+    const out = execFileSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+      cwd: root,
+    }).toString();
     samples.push(Number(out.trim()));
   }
-  console.log(`import du module de vérification (node + tsx, à froid) : ${median(samples)} ms (médiane de 3)`);
+  console.log(
+    `import du module de vérification (node + tsx, à froid) : ${median(samples)} ms (médiane de 3)`,
+  );
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) await benchCheck();

@@ -174,7 +174,7 @@ export class FakeSheetsServer {
     const url = new URL(request.url ?? "/", "http://fake");
     const path = decodeURIComponent(url.pathname);
     const query: Record<string, string[]> = {};
-    for (const [key, value] of url.searchParams) (query[key] ??= []).push(value);
+    for (const [key, value] of url.searchParams) query[key] = [...(query[key] ?? []), value];
     const raw = await readBody(request);
     let body: unknown;
     try {
@@ -464,7 +464,8 @@ function asRecord(value: unknown): Record<string, unknown> {
 /** Writes one input value; `null` leaves the cell as it is, `""` clears it (as the real API does). */
 function setCell(tab: FakeTab, row: number, column: number, value: unknown, input: string): boolean {
   if (value === null || value === undefined) return false;
-  const line = (tab.cells[row - 1] ??= []);
+  const line = tab.cells[row - 1] ?? [];
+  tab.cells[row - 1] = line;
   let stored: StoredCell;
   if (value === "") stored = undefined;
   else if (typeof value === "string" && input === "USER_ENTERED" && value.startsWith("="))

@@ -2,12 +2,18 @@ import * as functions from "@google-cloud/functions-framework";
 import { getTestServer } from "@google-cloud/functions-framework/testing";
 import request from "supertest";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { GoogleSheetsWorkbook, SheetsRequestError } from "../../functions/adapters/google-sheets-workbook.js";
+import {
+  GoogleSheetsWorkbook,
+  SheetsRequestError,
+  SheetTitleCache,
+} from "../../functions/adapters/google-sheets-workbook.js";
+import { checkWorkbook } from "../../functions/app/check-workbook.js";
 import { cellText, parseEmail } from "../../functions/core/cells.js";
 import { SIGNATURE_HEADER, signEdit, TIMESTAMP_HEADER } from "../../functions/core/edit-signature.js";
 import type { Cell, CellWrite, Workbook, WorkbookChanges, WorkbookSnapshot } from "../../functions/ports.js";
 import { type LogFields, type SheetEditDeps, sheetEditHandler } from "../../functions/sheet-edit.js";
 import { FakeSheetsServer } from "../fakes/sheets-server.js";
+import { seminarSnapshot } from "../support/workbooks.js";
 
 const SECRET = "un-secret-partagé-de-test-0123456789";
 const NOW = new Date("2027-03-01T09:30:00Z");
@@ -91,7 +97,11 @@ function seconds(date: Date): string {
 }
 
 function post(body: string, headers: Record<string, string>) {
-  return request(getTestServer("sheetEdit")).post("/").set("content-type", "application/json").set(headers).send(body);
+  return request(getTestServer("sheetEdit"))
+    .post("/")
+    .set("content-type", "application/json")
+    .set(headers)
+    .send(body);
 }
 
 function signed(body: string, at = NOW, secret = SECRET): Record<string, string> {
@@ -102,7 +112,13 @@ function signed(body: string, at = NOW, secret = SECRET): Record<string, string>
 describe("sheetEdit refuses what it cannot trust", () => {
   const body = JSON.stringify(edit);
   const minutes = (n: number) => new Date(NOW.getTime() + n * 60_000);
-  const cases: { name: string; body: string; headers: Record<string, string>; status: number; reason?: string }[] = [
+  const cases: {
+    name: string;
+    body: string;
+    headers: Record<string, string>;
+    status: number;
+    reason?: string;
+  }[] = [
     { name: "an unsigned request", body, headers: {}, status: 401, reason: "missing" },
     {
       name: "a request without its timestamp",
@@ -125,7 +141,13 @@ describe("sheetEdit refuses what it cannot trust", () => {
       status: 401,
       reason: "mismatch",
     },
-    { name: "a request signed six minutes ago", body, headers: signed(body, minutes(-6)), status: 401, reason: "stale" },
+    {
+      name: "a request signed six minutes ago",
+      body,
+      headers: signed(body, minutes(-6)),
+      status: 401,
+      reason: "stale",
+    },
     {
       name: "a request signed six minutes ahead",
       body,
@@ -160,14 +182,18 @@ describe("sheetEdit refuses what it cannot trust", () => {
     },
   ];
 
-  it.each(cases)("answers $status to $name, without checking anything", async ({ body, headers, status, reason }) => {
-    const response = await post(body, headers);
+  it.each(cases)(
+    "answers $status to $name, without checking anything",
+    async ({ body, headers, status, reason }) => {
+      const response = await post(body, headers);
 
-    expect(response.status).toBe(status);
-    expect(response.body.error).toMatch(/Signature|Requête invalide/);
-    expect(scenario.checks).toHaveLength(0);
-    if (reason) expect(scenario.logs).toEqual([{ level: "warn", event: "sheet-edit.refused", fields: { reason } }]);
-  });
+      expect(response.status).toBe(status);
+      expect(response.body.error).toMatch(/Signature|Requête invalide/);
+      expect(scenario.checks).toHaveLength(0);
+      if (reason)
+        expect(scenario.logs).toEqual([{ level: "warn", event: "sheet-edit.refused", fields: { reason } }]);
+    },
+  );
 
   it("accepts a request signed four minutes ago", async () => {
     const response = await post(body, signed(body, minutes(-4)));
@@ -228,7 +254,9 @@ describe("sheetEdit checks the workbook of a signed edit", () => {
 
     expect(response.status).toBe(500);
     expect(JSON.stringify(response.body)).not.toContain("dupont");
-    expect(scenario.logs).toEqual([{ level: "error", event: "sheet-edit.failed", fields: { error: "Error" } }]);
+    expect(scenario.logs).toEqual([
+      { level: "error", event: "sheet-edit.failed", fields: { error: "Error" } },
+    ]);
   });
 
   it("answers 502 when the spreadsheet is not shared with the function", async () => {
@@ -278,10 +306,13 @@ describe("sheetEdit end to end against the Sheets API fake", () => {
     fake.addTab("Participants", [
       ["Nom", "Prénom", "Email", "Statut"],
       ["Durand", "Émilie", "emilie.durand@example.org"],
-      ["=HYPERLINK(\"x\")", "Yann", "yann.legall@exemple"],
+      ['=HYPERLINK("x")', "Yann", "yann.legall@exemple"],
       ["Martin", "Léa", "lea.martin@example.org", "OK"],
     ]);
-    scenario.workbooks.set(SPREADSHEET_ID, new GoogleSheetsWorkbook(SPREADSHEET_ID, { rootUrl: fake.rootUrl }));
+    scenario.workbooks.set(
+      SPREADSHEET_ID,
+      new GoogleSheetsWorkbook(SPREADSHEET_ID, { rootUrl: fake.rootUrl }),
+    );
     scenario.check = checkEmails;
     const body = JSON.stringify({ ...edit, firstRow: 3, lastRow: 3 });
 
@@ -296,7 +327,10 @@ describe("sheetEdit end to end against the Sheets API fake", () => {
       "OK",
     ]);
     expect(fake.cell("Participants", "A3")).toBe('=HYPERLINK("x")');
-    expect(fake.requests.map((recorded) => recorded.endpoint)).toEqual(["values.batchGet", "values.batchUpdate"]);
+    expect(fake.requests.map((recorded) => recorded.endpoint)).toEqual([
+      "values.batchGet",
+      "values.batchUpdate",
+    ]);
   });
 
   it("answers 500 when Sheets keeps failing, so that the script may try again", async () => {
@@ -316,5 +350,47 @@ describe("sheetEdit end to end against the Sheets API fake", () => {
       event: "sheet-edit.failed",
       fields: { error: "SheetsRequestError", sheetsStatus: 503 },
     });
+  });
+});
+
+describe("sheetEdit through the checking use case, against the Sheets API fake", () => {
+  let fake: FakeSheetsServer;
+
+  beforeAll(async () => {
+    fake = await FakeSheetsServer.start(SPREADSHEET_ID);
+    for (const tab of seminarSnapshot().values()) fake.addTab(tab.title, tab.rows.map((row) => [...row]));
+  });
+  afterAll(async () => {
+    await fake.close();
+  });
+
+  it("writes the example seminar's verdicts, then reads once and writes nothing when nothing changed", async () => {
+    const titles = new SheetTitleCache();
+    scenario.workbooks.set(
+      SPREADSHEET_ID,
+      new GoogleSheetsWorkbook(SPREADSHEET_ID, { rootUrl: fake.rootUrl, titleCache: titles }),
+    );
+    scenario.check = checkWorkbook;
+    const body = JSON.stringify(edit);
+
+    const first = await post(body, signed(body));
+
+    expect(first.status).toBe(200);
+    expect(first.body.rowsWithProblems).toBeGreaterThan(0);
+    expect(first.body.cellsWritten).toBeGreaterThan(0);
+    const statuses = fake.rows("Participants").map((row, index) => (index === 0 ? null : row.at(-1)));
+    expect(statuses.filter((status) => status === "OK").length).toBeGreaterThan(10);
+    expect(fake.count("values.batchUpdate")).toBe(1);
+
+    fake.clearRequests();
+    scenario.workbooks.set(
+      SPREADSHEET_ID,
+      new GoogleSheetsWorkbook(SPREADSHEET_ID, { rootUrl: fake.rootUrl, titleCache: titles }),
+    );
+    const second = await post(body, signed(body));
+
+    expect(second.status).toBe(200);
+    expect(second.body.cellsWritten).toBe(0);
+    expect(fake.requests.map((recorded) => recorded.endpoint)).toEqual(["values.batchGet"]);
   });
 });

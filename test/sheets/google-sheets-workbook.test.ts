@@ -171,7 +171,14 @@ describe("GoogleSheetsWorkbook writing", () => {
       ],
     });
 
-    expect(fake.rows("Participants")[2]).toEqual(["Le Gall", "Yann", "yann.legall@example.org", 0.75, null, true]);
+    expect(fake.rows("Participants")[2]).toEqual([
+      "Le Gall",
+      "Yann",
+      "yann.legall@example.org",
+      0.75,
+      null,
+      true,
+    ]);
   });
 
   it("writes to a tab under the title the organizer gave it, once it has been read", async () => {
@@ -199,7 +206,10 @@ describe("GoogleSheetsWorkbook writing", () => {
 
     expect(fake.requests.map((request) => request.endpoint)).toEqual(["values.append"]);
     expect(fake.requests[0]?.path).toBe(`/v4/spreadsheets/${fake.spreadsheetId}/values/'Journal'!A1:append`);
-    expect(fake.requests[0]?.query).toMatchObject({ valueInputOption: ["RAW"], insertDataOption: ["INSERT_ROWS"] });
+    expect(fake.requests[0]?.query).toMatchObject({
+      valueInputOption: ["RAW"],
+      insertDataOption: ["INSERT_ROWS"],
+    });
     expect(fake.rows("Journal").slice(2)).toEqual([
       [46401.25, "rappel", "b@example.org", "=1+1", "k2"],
       [46401.5, "rappel", "c@example.org", null, "k3"],
@@ -213,7 +223,10 @@ describe("GoogleSheetsWorkbook writing", () => {
     await workbook().write({ createTabs: [{ title: "Journal", header }] });
     expect(fake.titles()).toEqual(["Participants", "Journal"]);
     expect(fake.rows("Journal")).toEqual([header]);
-    expect(fake.requests.map((request) => request.endpoint)).toEqual(["spreadsheets.batchUpdate", "values.batchUpdate"]);
+    expect(fake.requests.map((request) => request.endpoint)).toEqual([
+      "spreadsheets.batchUpdate",
+      "values.batchUpdate",
+    ]);
 
     fake.clearRequests();
     await workbook().write({ createTabs: [{ title: "journal", header: ["autre"] }] });
@@ -252,7 +265,9 @@ describe("GoogleSheetsWorkbook retries", () => {
   });
 
   it("retries 500s with a growing backoff, then succeeds", async () => {
-    fake.addTab("Participants", participants).failNext({ status: 500, times: 2, endpoint: "values.batchUpdate" });
+    fake
+      .addTab("Participants", participants)
+      .failNext({ status: 500, times: 2, endpoint: "values.batchUpdate" });
 
     await workbook().write({ cells: [{ tab: "Participants", row: 2, column: 5, value: "OK" }] });
 

@@ -38,6 +38,8 @@ export interface BuiltModel {
   readonly colPool: Int32Array;
   readonly unplacedCol: Int32Array;
   readonly rows: RowIndex;
+  /** Pairs (row, penalty column): the penalty is `max(0, activity − row upper bound)`. */
+  readonly penalties: Int32Array;
 }
 
 /** Where each constraint sits, to price columns that are not in the model yet. */
@@ -172,9 +174,13 @@ export function buildModel(prep: Prepared, ctx: LockedContext, candidates: reado
     return rowLower.length - 1;
   };
   /** `Σ cols − v ≤ bound`, v costing `weight` per unit, when the sum can exceed the bound. */
+  const penalties: number[] = [];
   const addPenalty = (cols: readonly number[], bound: number, weight: number) => {
     if (cols.length <= bound) return -1;
-    return addRow(cols, -Infinity, bound, newColumn(weight, Infinity));
+    const col = newColumn(weight, Infinity);
+    const row = addRow(cols, -Infinity, bound, col);
+    penalties.push(row, col);
+    return row;
   };
 
   // One placement or the explicit "unplaced" per participant × free slot.
@@ -288,7 +294,27 @@ export function buildModel(prep: Prepared, ctx: LockedContext, candidates: reado
     colPool,
     unplacedCol,
     rows: { assign, capacity, load, structure, type, situation, organisme, public: publicRows },
+    penalties: Int32Array.from(penalties),
   };
+}
+
+/** The full column vector of an assignment, penalties included: a MIP start. */
+export function startVector(built: BuiltModel, assign: Int32Array, slots: number): Float64Array {
+  const a = built.arrays;
+  const x = new Float64Array(a.numCols);
+  for (let col = 0; col < built.xCount; col++) {
+    if (assign[built.colParticipant[col]! * slots + built.colSlot[col]!] === built.colPool[col]) x[col] = 1;
+  }
+  built.unplacedCol.forEach((col, ps) => {
+    if (col >= 0 && assign[ps] === -1) x[col] = 1;
+  });
+  for (let i = 0; i < built.penalties.length; i += 2) {
+    const row = built.penalties[i]!;
+    let activity = 0;
+    for (let k = a.starts[row]!; k < a.starts[row + 1]! - 1; k++) activity += x[a.indices[k]!]!;
+    x[built.penalties[i + 1]!] = Math.max(0, activity - a.rowUpper[row]!);
+  }
+  return x;
 }
 
 /**

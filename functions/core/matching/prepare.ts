@@ -18,6 +18,8 @@ export function textKey(value: string): string {
 
 export interface PoolTutor {
   readonly id: string;
+  /** `Capacité` per slot. */
+  readonly capacity: number;
   /** Places left in this slot once locked rows are counted. */
   readonly remaining: number;
 }
@@ -176,7 +178,7 @@ export function prepare(problem: MatchingProblem): Prepared {
   }
 
   // Pools: the usable tutors of one structure × situation × slot.
-  const members = new Map<string, { id: string; remaining: number }[]>();
+  const members = new Map<string, PoolTutor[]>();
   const sortedTutors = [...problem.tutors].sort(byId((t) => t.id));
   for (const tutor of sortedTutors) {
     if (tutor.declined) continue;
@@ -190,7 +192,7 @@ export function prepare(problem: MatchingProblem): Prepared {
       const remaining = tutor.capacity - (lockedTutorUse.get(`${textKey(tutor.id)}|${s}`) ?? 0);
       const key = `${st}|${si}|${s}`;
       const list = members.get(key) ?? [];
-      list.push({ id: tutor.id, remaining: Math.max(0, remaining) });
+      list.push({ id: tutor.id, capacity: tutor.capacity, remaining: Math.max(0, remaining) });
       members.set(key, list);
     }
   }

@@ -76,6 +76,7 @@ export type Motif =
   | "Vœu 3"
   | "verrouillé"
   | "hors vœux (capacité)"
+  | "hors vœux (équilibre des groupes)"
   | "hors vœux (aucun vœu possible)"
   | "hors vœux (aucun vœu exprimé)";
 
