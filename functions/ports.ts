@@ -80,3 +80,15 @@ export interface OutgoingMessage {
 export interface Mailer {
   send(message: OutgoingMessage): Promise<{ readonly messageId: string }>;
 }
+
+/** Starts the step workflow of an event and wakes it when it waits on a callback. */
+export interface WorkflowStarter {
+  /** Starts one execution for the event; answers its id (to find it again). */
+  start(input: {
+    readonly event: string;
+    readonly kind: "seminar" | "lunch";
+    readonly args: Readonly<Record<string, unknown>>;
+  }): Promise<{ readonly executionId: string }>;
+  /** Posts to a callback endpoint an execution created and waits on. */
+  signal(callbackUrl: string, payload: Readonly<Record<string, unknown>>): Promise<void>;
+}

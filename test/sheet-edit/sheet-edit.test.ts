@@ -358,7 +358,11 @@ describe("sheetEdit through the checking use case, against the Sheets API fake",
 
   beforeAll(async () => {
     fake = await FakeSheetsServer.start(SPREADSHEET_ID);
-    for (const tab of seminarSnapshot().values()) fake.addTab(tab.title, tab.rows.map((row) => [...row]));
+    for (const tab of seminarSnapshot().values())
+      fake.addTab(
+        tab.title,
+        tab.rows.map((row) => [...row]),
+      );
   });
   afterAll(async () => {
     await fake.close();

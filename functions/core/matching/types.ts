@@ -133,6 +133,7 @@ export interface Violation {
     | "one-per-slot"
     | "tutor-capacity"
     | "tutor-slot"
+    | "tutor-structure"
     | "tutor-situation"
     | "tutor-declined"
     | "structure-situation"

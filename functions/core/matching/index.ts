@@ -1,0 +1,9 @@
+/** Matching participants to host structures and tutors: the public API. */
+
+export { checkHardRules } from "./check.js";
+export { generateInstance, type InstanceOptions } from "./generator.js";
+export { type LinearSolver, SolverUnavailableError, sharedSolver, WorkerLinearSolver } from "./highs-runner.js";
+export { type MatchingSummary, summarize } from "./summary.js";
+export { greedyPlacements, solvePlacements } from "./solve.js";
+export type * from "./types.js";
+export { WEIGHTS } from "./weights.js";
