@@ -45,7 +45,7 @@ export interface SheetEditDeps {
   readonly secret: string;
   readonly workbookFor: (spreadsheetId: string) => Workbook;
   /** The checking use case (`checkWorkbook`); its report is summarized in the answer. */
-  readonly check: (workbook: Workbook, now: Date) => Promise<unknown>;
+  readonly check: (workbook: Workbook, now: Date, edit: SheetEdit) => Promise<unknown>;
   /**
    * Called after the check when the edit touched the event's parameters tab (`Séminaire` or
    * `Rencontre`, where `Action` lives); it decides whether `Action` changed and what to start.
@@ -104,7 +104,7 @@ export function sheetEditHandler(deps: SheetEditDeps): HttpFunction {
     }
     try {
       const workbook = deps.workbookFor(edit.data.spreadsheetId);
-      const report = await deps.check(workbook, started);
+      const report = await deps.check(workbook, started, edit.data);
       if (deps.onAction && SETTINGS_TABS.has(normalizeKey(edit.data.tab)))
         await deps.onAction({ edit: edit.data, workbook, now: started, report });
       const summary: SheetEditSummary = {

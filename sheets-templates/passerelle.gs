@@ -89,6 +89,7 @@ function testPasserelle() {
   var messages = {
     200: 'La fonction a répondu : tout fonctionne.',
     401: 'La fonction a refusé la demande : vérifiez le secret partagé (menu Passerelle > Configurer…).',
+    502: 'Passerelle ne peut pas ouvrir ce classeur : partagez-le avec son compte de service (voir INSTALL.md).',
     0: 'Passerelle n’est pas configurée (menu Passerelle > Configurer…).'
   };
   notifyPasserelle_(messages[code] || 'La fonction a répondu avec le code ' + code + ' : réessayez dans un instant.');

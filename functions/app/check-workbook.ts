@@ -4,7 +4,7 @@
  * workflow's first step.
  */
 import { DateTime } from "luxon";
-import { cellText } from "../core/cells.js";
+import { cellText, normalizeKey } from "../core/cells.js";
 import { checkLunch, LUNCH_TABS, type LunchCheck } from "../core/check-lunch.js";
 import { checkSeminar, type RowVerdict, SEMINAR_TABS, type SeminarCheck } from "../core/check-seminar.js";
 import { TABS } from "../core/schemas.js";
@@ -73,8 +73,35 @@ export function checkSnapshot(
   return { report: { kind, eventProblems: lunch.lunchProblems, rows: lunch.rows, summary, lunch }, writes };
 }
 
-export async function checkWorkbook(workbook: Workbook, now: Date): Promise<CheckReport> {
-  const snapshot = await workbook.read(ALL_TABS);
+/** The kind of event an edited tab belongs to, when its name tells. */
+export function kindOfTab(tab: string): EventKind | undefined {
+  const key = normalizeKey(tab);
+  if (LUNCH_TABS.some((name) => normalizeKey(name) === key)) return "lunch";
+  if (SEMINAR_TABS.some((name) => normalizeKey(name) === key)) return "seminar";
+  return undefined;
+}
+
+/**
+ * Reads what a check needs in one round trip: the tabs of the kind of event when it is known
+ * (a guess is verified: without its parameters tab, every tab is read again), all tabs otherwise.
+ */
+export async function readEvent(
+  workbook: Workbook,
+  kind?: EventKind,
+  extra: readonly string[] = [],
+): Promise<WorkbookSnapshot> {
+  const tabs = kind === "seminar" ? SEMINAR_TABS : kind === "lunch" ? LUNCH_TABS : ALL_TABS;
+  const snapshot = await workbook.read([...tabs, ...extra]);
+  if (kind !== undefined && eventKind(snapshot) === "unknown") return workbook.read([...ALL_TABS, ...extra]);
+  return snapshot;
+}
+
+export async function checkWorkbook(
+  workbook: Workbook,
+  now: Date,
+  options: { kind?: EventKind } = {},
+): Promise<CheckReport> {
+  const snapshot = await readEvent(workbook, options.kind);
   const { report, writes } = checkSnapshot(snapshot, now);
   if (writes.length > 0) await workbook.write({ cells: writes });
   return { ...report, cellsWritten: writes.length };

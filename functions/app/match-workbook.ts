@@ -10,7 +10,7 @@ import { matchingProblem, placementRows, seminarPeople } from "../core/placement
 import { TABS } from "../core/schemas.js";
 import { layoutOf, replaceRows } from "../core/table-writes.js";
 import type { CellWrite, Workbook } from "../ports.js";
-import { ALL_TABS, checkSnapshot } from "./check-workbook.js";
+import { checkSnapshot, readEvent } from "./check-workbook.js";
 
 export type Solver = (problem: MatchingProblem, options?: SolveOptions) => Promise<MatchingResult>;
 
@@ -35,7 +35,7 @@ export async function matchWorkbook(
   solver: Solver,
   options: MatchOptions = {},
 ): Promise<MatchReport> {
-  const snapshot = await workbook.read(ALL_TABS);
+  const snapshot = await readEvent(workbook, "seminar");
   const { report, writes } = checkSnapshot(snapshot, now);
   const check = report.seminar;
   if (!check) {

@@ -137,13 +137,13 @@ async function checkFigures(): Promise<void> {
         new GoogleSheetsWorkbook(fake.spreadsheetId, { rootUrl: fake.rootUrl, titleCache: cache });
       const label = `${String(size).padStart(5)} participants`;
 
-      const full = await timed(() => checkWorkbook(open(), NOW));
+      const full = await timed(() => checkWorkbook(open(), NOW, { kind: "seminar" }));
       console.log(
         `${label} · vérification complète (Statut vide, titres inconnus) : ${describe(fake.requests)}, ${full.value.cellsWritten} cellules écrites, ${full.ms.toFixed(0)} ms`,
       );
       fake.clearRequests();
 
-      const again = await timed(() => checkWorkbook(open(), NOW));
+      const again = await timed(() => checkWorkbook(open(), NOW, { kind: "seminar" }));
       console.log(
         `${label} · vérification complète, rien n'a changé (titres connus) : ${describe(fake.requests)}, ${again.ms.toFixed(0)} ms`,
       );
@@ -155,7 +155,7 @@ async function checkFigures(): Promise<void> {
         cells: [{ tab: "Participants", row: 3, column: email, value: "pas-une-adresse" }],
       });
       fake.clearRequests();
-      const edit = await timed(() => checkWorkbook(open(), NOW));
+      const edit = await timed(() => checkWorkbook(open(), NOW, { kind: "seminar" }));
       console.log(
         `${label} · par modification (une cellule changée, titres connus) : ${describe(fake.requests)}, ${edit.value.cellsWritten} cellule(s) écrite(s), ${edit.ms.toFixed(0)} ms`,
       );

@@ -127,6 +127,12 @@ export class FakeSheetsServer {
     return this;
   }
 
+  /** Renames a tab, as an organizer may at any time. */
+  renameTab(title: string, to: string): this {
+    this.requireTab(title).title = to;
+    return this;
+  }
+
   titles(): string[] {
     return this.tabs.map((tab) => tab.title);
   }
@@ -559,7 +565,8 @@ export function parseRange(range: string): { title: string | undefined; area: Ar
     if (bang >= 0) {
       title = range.slice(0, bang);
       rest = range.slice(bang + 1);
-    } else if (!/^[A-Z]*\d*(:[A-Z]*\d*)?$/i.test(range)) {
+    } else if (!/^([A-Z]+\d+|[A-Z]+\d*:[A-Z]+\d*|\d+:\d+)$/i.test(range)) {
+      // Not a cell or range reference: a bare tab title, as the API reads it.
       return { title: range, area: {} };
     }
   }

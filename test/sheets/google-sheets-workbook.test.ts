@@ -117,6 +117,35 @@ describe("GoogleSheetsWorkbook reading", () => {
   });
 });
 
+describe("GoogleSheetsWorkbook and the titles it learns", () => {
+  it("learns the titles again when a tab it knew has been renamed", async () => {
+    fake.addTab("participants", participants);
+    const cache = new SheetTitleCache();
+    await workbook(cache).read(["Participants"]);
+    fake.renameTab("participants", "Participants ");
+    fake.clearRequests();
+
+    const snapshot = await workbook(cache).read(["Participants"]);
+
+    expect(snapshot.get("Participants")?.title).toBe("Participants ");
+    expect(fake.requests.map((request) => [request.endpoint, request.status])).toEqual([
+      ["values.batchGet", 400],
+      ["spreadsheets.get", 200],
+      ["values.batchGet", 200],
+    ]);
+  });
+
+  it("forgets what it learnt after its time to live", () => {
+    let now = 0;
+    const cache = new SheetTitleCache(60_000, () => now);
+    cache.set("id", ["Participants"]);
+    now = 59_000;
+    expect(cache.get("id")).toEqual(["Participants"]);
+    now = 61_000;
+    expect(cache.get("id")).toBeUndefined();
+  });
+});
+
 describe("GoogleSheetsWorkbook writing", () => {
   it("writes every cell in one RAW batchUpdate, a column of verdicts as one range", async () => {
     fake.addTab("Participants", participants);
@@ -235,6 +264,25 @@ describe("GoogleSheetsWorkbook writing", () => {
     expect(fake.requests.map((request) => [request.endpoint, request.status])).toEqual([
       ["spreadsheets.batchUpdate", 400],
       ["spreadsheets.get", 200],
+    ]);
+  });
+
+  it("creates a tab, writes its header and appends below it in one write", async () => {
+    fake.addTab("Participants", participants);
+
+    await workbook().write({
+      createTabs: [{ title: "Journal", header: ["Horodatage", "Événement"] }],
+      appends: [{ tab: "Journal", rows: [[46401.5, "convocation"]] }],
+    });
+
+    expect(fake.rows("Journal")).toEqual([
+      ["Horodatage", "Événement"],
+      [46401.5, "convocation"],
+    ]);
+    expect(fake.requests.map((request) => request.endpoint)).toEqual([
+      "spreadsheets.batchUpdate",
+      "values.batchUpdate",
+      "values.append",
     ]);
   });
 

@@ -1,0 +1,42 @@
+/**
+ * The configuration of the functions, read from the environment once, by the composition root
+ * only. Secrets arrive as environment variables (Secret Manager mounts them so in the cloud).
+ */
+import { z } from "zod";
+
+const secret = z.string().min(16, "a secret needs at least 16 characters");
+
+export const configSchema = z.object({
+  /** HMAC key shared with the spreadsheet's Apps Script. */
+  PASSERELLE_EDIT_SECRET: secret,
+  /** HMAC key of the tutors' reply addresses. */
+  PASSERELLE_REPLY_SECRET: secret,
+  /** The public URL of the `workflowStep` function, given to each workflow execution. */
+  PASSERELLE_STEP_URL: z.url(),
+  /** Where executions are started. */
+  GOOGLE_CLOUD_PROJECT: z.string().min(1),
+  PASSERELLE_WORKFLOW_LOCATION: z.string().default("europe-west1"),
+  PASSERELLE_WORKFLOW_SEMINAR: z.string().default("passerelle-seminaire"),
+  PASSERELLE_WORKFLOW_LUNCH: z.string().default("passerelle-rencontre"),
+  /** Amazon SES. */
+  SES_REGION: z.string().default("eu-west-3"),
+  /** Only for a local SES-compatible server; Amazon SES otherwise. */
+  SES_ENDPOINT: z.url().optional(),
+  /** The SNS topic SES publishes received replies to. */
+  PASSERELLE_SNS_TOPIC_ARN: z.string().regex(/^arn:aws:sns:[a-z0-9-]+:\d{12}:[\w-]+$/, "an SNS topic ARN"),
+  /** Messages per second (SES's default production rate is 14). */
+  PASSERELLE_SEND_RATE: z.coerce.number().positive().default(14),
+  /** How long one step may send before it answers and lets the workflow call it again. */
+  PASSERELLE_SEND_BUDGET_SECONDS: z.coerce.number().positive().max(3000).default(50),
+});
+export type Config = z.infer<typeof configSchema>;
+
+/** Parses the environment; the error names each missing or wrong variable, never its value. */
+export function loadConfig(env: NodeJS.ProcessEnv): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+    throw new Error(`Invalid configuration: ${problems.join("; ")}`);
+  }
+  return parsed.data;
+}
