@@ -63,11 +63,17 @@ export interface Attachment {
   readonly content: string | Uint8Array;
 }
 
+/**
+ * An address with an optional display name. The name is free text (commas, quotes, accents): the
+ * MIME builder quotes and encodes it, so it never has to be spliced into a header by hand.
+ */
+export type MailAddress = string | { readonly name?: string; readonly address: string };
+
 /** One email, ready to leave: both an HTML and a plain-text body, addresses already checked. */
 export interface OutgoingMessage {
-  readonly from: string;
-  readonly to: string;
-  readonly replyTo?: string;
+  readonly from: MailAddress;
+  readonly to: MailAddress;
+  readonly replyTo?: MailAddress;
   readonly subject: string;
   readonly text: string;
   readonly html: string;
@@ -76,9 +82,34 @@ export interface OutgoingMessage {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
-/** Sends one message; answers the provider's message id. Throws a send error (see adapters) on failure. */
+/**
+ * Sends one message; answers the provider's message id. Throws a `PermanentSendError` when the
+ * message will never be accepted (a rejected message, an invalid address), a `TransientSendError`
+ * when it may be later (throttling, a 5xx, a timeout, after the adapter's own retries).
+ */
 export interface Mailer {
   send(message: OutgoingMessage): Promise<{ readonly messageId: string }>;
+}
+
+/** Why a send failed for good: the recipient's address, or the message (or the sender's account). */
+export type PermanentSendReason = "invalid-address" | "rejected";
+
+export class PermanentSendError extends Error {
+  override readonly name = "PermanentSendError";
+  constructor(
+    message: string,
+    readonly reason: PermanentSendReason,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export class TransientSendError extends Error {
+  override readonly name = "TransientSendError";
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
 }
 
 /** Starts the step workflow of an event and wakes it when it waits on a callback. */

@@ -24,7 +24,22 @@ export type Expr =
   | { readonly kind: "unary"; readonly op: "-" | "not"; readonly operand: Expr }
   | { readonly kind: "binary"; readonly op: BinaryOp; readonly left: Expr; readonly right: Expr };
 
-type BinaryOp = "+" | "-" | "*" | "/" | "//" | "%" | "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "and" | "or";
+type BinaryOp =
+  | "+"
+  | "-"
+  | "*"
+  | "/"
+  | "//"
+  | "%"
+  | "=="
+  | "!="
+  | "<"
+  | "<="
+  | ">"
+  | ">="
+  | "in"
+  | "and"
+  | "or";
 
 /** Thrown at load time for an expression outside the subset; the loader adds the line. */
 export class ExpressionSyntaxError extends Error {
@@ -45,7 +60,26 @@ type Token =
   | { type: "id"; value: string; pos: number }
   | { type: "op"; value: string; pos: number };
 
-const OPERATORS = ["//", "==", "!=", "<=", ">=", "+", "-", "*", "/", "%", "<", ">", "(", ")", "[", "]", ",", "."];
+const OPERATORS = [
+  "//",
+  "==",
+  "!=",
+  "<=",
+  ">=",
+  "+",
+  "-",
+  "*",
+  "/",
+  "%",
+  "<",
+  ">",
+  "(",
+  ")",
+  "[",
+  "]",
+  ",",
+  ".",
+];
 
 function tokenize(source: string): Token[] {
   const tokens: Token[] = [];
@@ -308,7 +342,7 @@ export function evaluate(expr: Expr, ctx: ExpressionContext): Value {
       return getIndex(evaluate(expr.object, ctx), evaluate(expr.index, ctx));
     case "unary": {
       const v = evaluate(expr.operand, ctx);
-      if (expr.op === "not") return requireBool(v, "not");
+      if (expr.op === "not") return !requireBool(v, "not");
       if (typeof v !== "number") throw typeError(`opérande de « - » : ${typeName(v)}`);
       return -v;
     }
@@ -370,7 +404,12 @@ function binary(op: BinaryOp, leftExpr: Expr, rightExpr: Expr, ctx: ExpressionCo
     case "<=":
     case ">":
     case ">=": {
-      if (!((typeof a === "number" && typeof b === "number") || (typeof a === "string" && typeof b === "string"))) {
+      if (
+        !(
+          (typeof a === "number" && typeof b === "number") ||
+          (typeof a === "string" && typeof b === "string")
+        )
+      ) {
         throw typeError(`comparaison « ${op} » entre ${typeName(a)} et ${typeName(b)}`);
       }
       if (op === "<") return a < b;
@@ -435,12 +474,14 @@ function callFunction(fn: string, args: Value[], ctx: ExpressionContext): Value 
       return Object.keys(a);
     case "int": {
       const n = typeof a === "string" ? Number(a) : a;
-      if (typeof n !== "number" || Number.isNaN(n)) throw runtimeError("ValueError", `int(${JSON.stringify(a)})`);
+      if (typeof n !== "number" || Number.isNaN(n))
+        throw runtimeError("ValueError", `int(${JSON.stringify(a)})`);
       return Math.trunc(n);
     }
     case "double": {
       const n = typeof a === "string" ? Number(a) : a;
-      if (typeof n !== "number" || Number.isNaN(n)) throw runtimeError("ValueError", `double(${JSON.stringify(a)})`);
+      if (typeof n !== "number" || Number.isNaN(n))
+        throw runtimeError("ValueError", `double(${JSON.stringify(a)})`);
       return n;
     }
     case "string":

@@ -2,13 +2,13 @@
  * A pool-level assignment (`assign[p * S + s]` = pool index, `UNPLACED`, or `LOCKED`): its
  * objective, the greedy baseline, and the final step that names tutors and explains each placement.
  */
+import { LOCKED, UNPLACED } from "./assignment-codes.js";
 import { eligible, type LockedContext, linearCost } from "./model.js";
 import { mixKey, type Prepared, wishRank } from "./prepare.js";
 import type { Motif, PlacementWithMotif, Unplaced } from "./types.js";
 import { WEIGHTS } from "./weights.js";
 
-export const UNPLACED = -1;
-export const LOCKED = -2;
+export { LOCKED, UNPLACED };
 
 /** An empty assignment: every locked slot marked, everything else unplaced. */
 export function emptyAssignment(prep: Prepared): Int32Array {
@@ -19,13 +19,12 @@ export function emptyAssignment(prep: Prepared): Int32Array {
   return assign;
 }
 
-/** The objective of an assignment, exactly as the model counts it (see `weights.ts`). */
+/** The first-stage objective of an assignment, exactly as the model counts it (see `weights.ts`). */
 export function evaluate(prep: Prepared, ctx: LockedContext, assign: Int32Array): number {
   const S = prep.slots.length;
   const P = prep.participants.length;
   const nSt = prep.structures.length;
   const T = prep.typeNames.length;
-  const I = prep.situationNames.length;
   let total = 0;
   const poolLoad = new Int32Array(prep.pools.length);
   const organisme = new Map<number, number>();
@@ -33,7 +32,6 @@ export function evaluate(prep: Prepared, ctx: LockedContext, assign: Int32Array)
   const bump = (map: Map<number, number>, key: number) => map.set(key, (map.get(key) ?? 0) + 1);
   for (let p = 0; p < P; p++) {
     const types = new Map<number, number>();
-    const situations = new Map<number, number>();
     for (let s = 0; s < S; s++) {
       const q = assign[p * S + s]!;
       if (q === LOCKED) continue;
@@ -45,19 +43,19 @@ export function evaluate(prep: Prepared, ctx: LockedContext, assign: Int32Array)
       total += linearCost(prep, ctx, p, s, q);
       poolLoad[q]!++;
       bump(types, prep.structureType[pool.structure]!);
-      bump(situations, pool.situation);
       bump(organisme, mixKey(prep.participantOrganisme[p]!, pool.structure, s, nSt, S));
       bump(publics, mixKey(prep.participantPublic[p]!, pool.structure, s, nSt, S));
     }
-    for (const [t, n] of types) if (!ctx.lockedType.has(p * T + t)) total += Math.max(0, n - 1) * WEIGHTS.sameType;
-    for (const [si, n] of situations) {
-      if (!ctx.lockedSituation.has(p * I + si)) total += Math.max(0, n - 1) * WEIGHTS.sameSituation;
-    }
+    for (const [t, n] of types)
+      if (!ctx.lockedType.has(p * T + t)) total += Math.max(0, n - 1) * WEIGHTS.sameType;
   }
   for (const [key, n] of organisme) {
     if (!prep.lockedOrganisme.has(key)) total += Math.max(0, n - 1) * WEIGHTS.sameOrganisme;
   }
-  for (const [key, n] of publics) if (!prep.lockedPublic.has(key)) total += Math.max(0, n - 1) * WEIGHTS.samePublic;
+  for (const [key, n] of publics) {
+    const free = WEIGHTS.publicsFree - (prep.lockedPublic.get(key) ?? 0);
+    if (free > 0) total += Math.max(0, n - free) * WEIGHTS.samePublic;
+  }
   for (const pool of prep.pools) {
     if (pool.lockedLoad >= pool.softCapacity) continue;
     total += Math.max(0, poolLoad[pool.index]! - (pool.softCapacity - pool.lockedLoad)) * WEIGHTS.tutorLoad;
@@ -67,8 +65,8 @@ export function evaluate(prep: Prepared, ctx: LockedContext, assign: Int32Array)
 
 /**
  * The baseline an organizer would apply by hand: in registration order, each participant takes,
- * slot after slot, the best wish still available (then a different type and situation from their
- * other slot, then the emptiest pool).
+ * slot after slot, the best wish still available (then a different type from their other slot,
+ * then the emptiest pool); situations are then chosen by `greedySituations`.
  */
 export function greedyAssignment(prep: Prepared, ctx: LockedContext): Int32Array {
   const S = prep.slots.length;
@@ -76,7 +74,9 @@ export function greedyAssignment(prep: Prepared, ctx: LockedContext): Int32Array
   const left = new Int32Array(prep.pools.map((pool) => pool.capacity));
   const order = prep.participants
     .map((participant, p) => ({ p, participant }))
-    .sort((a, b) => a.participant.order - b.participant.order || (a.participant.id < b.participant.id ? -1 : 1));
+    .sort(
+      (a, b) => a.participant.order - b.participant.order || (a.participant.id < b.participant.id ? -1 : 1),
+    );
   for (const { p } of order) {
     for (let s = 0; s < S; s++) {
       if (assign[p * S + s] === LOCKED) continue;
@@ -90,7 +90,6 @@ export function greedyAssignment(prep: Prepared, ctx: LockedContext): Int32Array
         const key = [
           wishRank(prep, p, pool.structure),
           taken.types.has(prep.structureType[pool.structure]!) ? 1 : 0,
-          taken.situations.has(pool.situation) ? 1 : 0,
           -left[q]!,
         ];
         if (best < 0 || lexLess(key, bestKey)) {
@@ -112,12 +111,11 @@ function lexLess(a: readonly number[], b: readonly number[]): boolean {
   return false;
 }
 
-/** Structures, types and situations a participant holds in the other slots (decided or locked). */
+/** Structures and types a participant holds in the other slots (decided or locked). */
 function placedElsewhere(prep: Prepared, ctx: LockedContext, assign: Int32Array, p: number, slot: number) {
   const S = prep.slots.length;
   const structures = new Set<number>();
   const types = new Set<number>();
-  const situations = new Set<number>();
   for (let s = 0; s < S; s++) {
     if (s === slot) continue;
     const q = assign[p * S + s]!;
@@ -125,18 +123,12 @@ function placedElsewhere(prep: Prepared, ctx: LockedContext, assign: Int32Array,
     if (st < 0) continue;
     structures.add(st);
     types.add(prep.structureType[st]!);
-    if (q >= 0) situations.add(prep.pools[q]!.situation);
-    else {
-      const row = prep.locked[p * S + s];
-      const si = row ? prep.situationNames.indexOf(row.situation) : -1;
-      if (si >= 0) situations.add(si);
-    }
   }
-  return { structures, types, situations };
+  return { structures, types };
 }
 
 /**
- * Names a tutor for every placement of each pool (a participant keeps their previous tutor when
+ * Names a tutor for every placement of each pool and situation (a participant keeps their previous tutor when
  * that tutor still has room; the others go to the least loaded tutor), writes the `Motif`, and
  * explains in French why anyone is left unplaced.
  */
@@ -144,33 +136,41 @@ export function finalize(
   prep: Prepared,
   ctx: LockedContext,
   assign: Int32Array,
+  situation: Int32Array,
 ): { placements: PlacementWithMotif[]; unplaced: Unplaced[] } {
   const S = prep.slots.length;
-  const members: number[][] = prep.pools.map(() => []);
+  const poolLoad = new Int32Array(prep.pools.length);
+  // Members of each pool part (pool × situation), in participant order.
+  const members = new Map<number, number[]>();
+  const I = prep.situationNames.length;
   assign.forEach((q, ps) => {
-    if (q >= 0) members[q]!.push(Math.floor(ps / S));
+    if (q < 0) return;
+    poolLoad[q]!++;
+    const key = q * I + situation[ps]!;
+    const list = members.get(key);
+    if (list) list.push(ps);
+    else members.set(key, [ps]);
   });
-  const poolRoom = new Int32Array(prep.pools.map((pool, q) => pool.capacity - members[q]!.length));
+  const poolRoom = new Int32Array(prep.pools.map((pool, q) => pool.capacity - poolLoad[q]!));
   const tutorOf = new Map<number, string>();
-  for (const pool of prep.pools) {
-    const list = members[pool.index]!;
-    if (list.length === 0) continue;
-    const s = pool.slot;
-    const assigned = new Map(pool.tutors.map((t) => [t.id, 0]));
-    const keep = (p: number) => {
-      const previous = prep.previousTutor[p * S + s];
-      if (prep.previousPool[p * S + s] !== pool.index || previous === undefined) return false;
-      const tutor = pool.tutors.find((t) => t.id === previous);
+  for (const [key, list] of members) {
+    const pool = prep.pools[Math.floor(key / I)]!;
+    const part = pool.parts.find((x) => x.situation === key % I)!;
+    const assigned = new Map(part.tutors.map((t) => [t.id, 0]));
+    const keep = (ps: number) => {
+      const previous = prep.previousTutor[ps];
+      if (prep.previousPool[ps] !== pool.index || previous === undefined) return false;
+      const tutor = part.tutors.find((t) => t.id === previous);
       if (!tutor || assigned.get(tutor.id)! >= tutor.remaining) return false;
       assigned.set(tutor.id, assigned.get(tutor.id)! + 1);
-      tutorOf.set(p * S + s, tutor.id);
+      tutorOf.set(ps, tutor.id);
       return true;
     };
-    const rest = list.filter((p) => !keep(p));
-    for (const p of rest) {
-      let chosen: (typeof pool.tutors)[number] | undefined;
+    const rest = list.filter((ps) => !keep(ps));
+    for (const ps of rest) {
+      let chosen: (typeof part.tutors)[number] | undefined;
       let chosenLoad = Infinity;
-      for (const tutor of pool.tutors) {
+      for (const tutor of part.tutors) {
         const n = assigned.get(tutor.id)!;
         if (n >= tutor.remaining) continue;
         const load = (tutor.capacity - tutor.remaining + n + 1) / tutor.capacity;
@@ -179,10 +179,10 @@ export function finalize(
           chosenLoad = load;
         }
       }
-      // The pool's capacity is the sum of its tutors' room, so a tutor is always found.
+      // A part's capacity is the sum of its tutors' room, so a tutor is always found.
       const tutor = chosen!;
       assigned.set(tutor.id, assigned.get(tutor.id)! + 1);
-      tutorOf.set(p * S + s, tutor.id);
+      tutorOf.set(ps, tutor.id);
     }
   }
 
@@ -194,7 +194,11 @@ export function finalize(
       const q = assign[p * S + s]!;
       if (q === LOCKED) continue;
       if (q === UNPLACED) {
-        unplaced.push({ participant: participant.id, slot: prep.slots[s]!, reason: unplacedReason(prep, ctx, p, s) });
+        unplaced.push({
+          participant: participant.id,
+          slot: prep.slots[s]!,
+          reason: unplacedReason(prep, ctx, p, s),
+        });
         continue;
       }
       const pool = prep.pools[q]!;
@@ -202,7 +206,7 @@ export function finalize(
         participant: participant.id,
         slot: prep.slots[s]!,
         structure: prep.structures[pool.structure]!.name,
-        situation: prep.situationNames[pool.situation]!,
+        situation: prep.situationNames[situation[p * S + s]!]!,
         tutor: tutorOf.get(p * S + s)!,
         motif: motif(prep, ctx, assign, poolRoom, p, s, q),
         locked: false,
@@ -230,7 +234,8 @@ function motif(
     const pool = prep.pools[other]!;
     if (!eligible(prep, ctx, p, other) || wishRank(prep, p, pool.structure) === 3) continue;
     possible = true;
-    if (poolRoom[other]! > 0 && !taken.structures.has(pool.structure)) return "hors vœux (équilibre des groupes)";
+    if (poolRoom[other]! > 0 && !taken.structures.has(pool.structure))
+      return "hors vœux (équilibre des groupes)";
   }
   return possible ? "hors vœux (capacité)" : "hors vœux (aucun vœu possible)";
 }
@@ -245,7 +250,9 @@ function unplacedReason(prep: Prepared, ctx: LockedContext, p: number, s: number
     return `Toutes les structures qui ont un tuteur sur le créneau ${slot} relèvent de son organisme (conflit d'intérêts).`;
   }
   const stepFree = prep.participantStepFree[p] === 1;
-  const reachable = stepFree ? outside.filter((pool) => prep.structureStepFree[pool.structure] === 1) : outside;
+  const reachable = stepFree
+    ? outside.filter((pool) => prep.structureStepFree[pool.structure] === 1)
+    : outside;
   if (reachable.length === 0) {
     return `Aucune structure accessible PMR hors de son organisme n'a de tuteur sur le créneau ${slot}.`;
   }

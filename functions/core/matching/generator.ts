@@ -29,7 +29,18 @@ const DEPARTMENTS = [
   ["Orne", "Alençon", "de l'"],
 ] as const;
 
-const QUARTERS = ["Centre", "Nord", "Sud", "Gare", "Est", "Ouest", "Bourg", "Port", "Plateau", "Saint-Martin"];
+const QUARTERS = [
+  "Centre",
+  "Nord",
+  "Sud",
+  "Gare",
+  "Est",
+  "Ouest",
+  "Bourg",
+  "Port",
+  "Plateau",
+  "Saint-Martin",
+];
 const TYPES = ["CAF", "CPAM", "CCAS", "Urgences", "CHRS", "France Travail"] as const;
 /** How often each type is wished: the popular types are oversubscribed. */
 const POPULARITY: Record<(typeof TYPES)[number], number> = {
@@ -40,10 +51,57 @@ const POPULARITY: Record<(typeof TYPES)[number], number> = {
   CHRS: 0.12,
   CPAM: 0.08,
 };
-const CHRS_OPERATORS = ["Association Saint-Benoît-Labre", "Fondation de l'Armée du Salut", "Emmaüs Solidarité", "Coallia"];
+const CHRS_OPERATORS = [
+  "Association Saint-Benoît-Labre",
+  "Fondation de l'Armée du Salut",
+  "Emmaüs Solidarité",
+  "Coallia",
+];
 const SITUATIONS = ["Accueil physique", "Accueil téléphonique", "Contrôle sur place"] as const;
-const FIRST_NAMES = ["Camille", "Louis", "Léa", "Hugo", "Manon", "Jules", "Chloé", "Gabriel", "Inès", "Arthur", "Zoé", "Nathan", "Élodie", "Yann", "Maëlle", "Loïc", "Anaïs", "Erwan", "Soizic", "Tanguy"];
-const LAST_NAMES = ["Le Gall", "Martin", "Bernard", "Le Goff", "Morvan", "Dubois", "Guillou", "Petit", "Le Roux", "Moreau", "Tanguy", "Fournier", "Kerhervé", "Lefèvre", "Riou", "Garnier", "Quéré", "Rousseau", "Le Bihan", "Faure"];
+const FIRST_NAMES = [
+  "Camille",
+  "Louis",
+  "Léa",
+  "Hugo",
+  "Manon",
+  "Jules",
+  "Chloé",
+  "Gabriel",
+  "Inès",
+  "Arthur",
+  "Zoé",
+  "Nathan",
+  "Élodie",
+  "Yann",
+  "Maëlle",
+  "Loïc",
+  "Anaïs",
+  "Erwan",
+  "Soizic",
+  "Tanguy",
+];
+const LAST_NAMES = [
+  "Le Gall",
+  "Martin",
+  "Bernard",
+  "Le Goff",
+  "Morvan",
+  "Dubois",
+  "Guillou",
+  "Petit",
+  "Le Roux",
+  "Moreau",
+  "Tanguy",
+  "Fournier",
+  "Kerhervé",
+  "Lefèvre",
+  "Riou",
+  "Garnier",
+  "Quéré",
+  "Rousseau",
+  "Le Bihan",
+  "Faure",
+];
 
 function employers(dep: (typeof DEPARTMENTS)[number]): [string, string][] {
   const [name, city, of] = dep;

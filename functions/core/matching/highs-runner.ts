@@ -104,7 +104,7 @@ export class WorkerLinearSolver implements LinearSolver {
   #queue: Promise<unknown> = Promise.resolve();
 
   /** Grace period, beyond the request's own time limit, before the worker is terminated. */
-  constructor(private readonly graceSeconds = 5) {}
+  constructor(private readonly graceSeconds = 10) {}
 
   solve(request: SolveRequest): Promise<SolveAnswer> {
     const run = this.#queue.then(() => this.#run(request));

@@ -2,8 +2,13 @@
 
 export { checkHardRules } from "./check.js";
 export { generateInstance, type InstanceOptions } from "./generator.js";
-export { type LinearSolver, SolverUnavailableError, sharedSolver, WorkerLinearSolver } from "./highs-runner.js";
-export { type MatchingSummary, summarize } from "./summary.js";
+export {
+  type LinearSolver,
+  SolverUnavailableError,
+  sharedSolver,
+  WorkerLinearSolver,
+} from "./highs-runner.js";
 export { greedyPlacements, solvePlacements } from "./solve.js";
+export { type MatchingSummary, summarize } from "./summary.js";
 export type * from "./types.js";
 export { WEIGHTS } from "./weights.js";

@@ -1,10 +1,10 @@
 /**
  * The mixed-integer model, built from sparse candidate lists.
  *
- * Variables: x[p,q] = 1 when participant p goes to pool q (one structure × situation × slot);
+ * Variables: x[p,q] = 1 when participant p goes to pool q (the tutors of one structure in one slot);
  * u[p,s] = 1 when p stays unplaced in slot s (a large cost, so the model is never infeasible);
- * and continuous penalty variables that count what the preferences dislike (the same type or
- * situation twice, two people of one organisme or public in one structure and slot, a pool loaded
+ * and continuous penalty variables that count what the preferences dislike (the same type
+ * twice, two people of one organisme or public in one structure and slot, a pool loaded
  * beyond half its capacity). Each penalty is `v ≥ Σx − 1`: integral whenever x is.
  *
  * A preference that a locked row already triggers becomes a plain cost on x (each new placement
@@ -49,7 +49,6 @@ export interface RowIndex {
   readonly load: Int32Array;
   readonly structure: Map<number, number>;
   readonly type: Map<number, number>;
-  readonly situation: Map<number, number>;
   readonly organisme: Map<number, number>;
   readonly public: Map<number, number>;
 }
@@ -105,10 +104,11 @@ export function linearCost(prep: Prepared, ctx: LockedContext, p: number, s: num
   const previous = prep.previousPool[p * S + s]!;
   if (previous >= 0 && previous !== q) cost += WEIGHTS.moved;
   if (ctx.lockedType.has(p * prep.typeNames.length + prep.structureType[st]!)) cost += WEIGHTS.sameType;
-  if (ctx.lockedSituation.has(p * prep.situationNames.length + pool.situation)) cost += WEIGHTS.sameSituation;
   const nSt = prep.structures.length;
-  if (prep.lockedOrganisme.has(mixKey(prep.participantOrganisme[p]!, st, s, nSt, S))) cost += WEIGHTS.sameOrganisme;
-  if (prep.lockedPublic.has(mixKey(prep.participantPublic[p]!, st, s, nSt, S))) cost += WEIGHTS.samePublic;
+  if (prep.lockedOrganisme.has(mixKey(prep.participantOrganisme[p]!, st, s, nSt, S)))
+    cost += WEIGHTS.sameOrganisme;
+  const lockedPublic = prep.lockedPublic.get(mixKey(prep.participantPublic[p]!, st, s, nSt, S)) ?? 0;
+  if (lockedPublic >= WEIGHTS.publicsFree) cost += WEIGHTS.samePublic;
   if (pool.lockedLoad >= pool.softCapacity) cost += WEIGHTS.tutorLoad;
   return cost;
 }
@@ -116,13 +116,23 @@ export function linearCost(prep: Prepared, ctx: LockedContext, p: number, s: num
 /**
  * Builds the model over the candidate pools of each participant × slot (`candidates[p * S + s]`,
  * empty for a locked slot).
+ *
+ * "Never the same structure twice" would take one row per participant and structure, most of the
+ * model, while the type-diversity penalty already keeps almost everyone from it. So those rows are
+ * lazy: only the keys in `structureRows` (`p * structures + st`, or `-(p + 1)` for all of p's
+ * structures) get one, and the solve adds the participants a solution breaks, then solves again. A model with fewer rows is a relaxation, so its
+ * bounds stay valid.
  */
-export function buildModel(prep: Prepared, ctx: LockedContext, candidates: readonly Int32Array[]): BuiltModel {
+export function buildModel(
+  prep: Prepared,
+  ctx: LockedContext,
+  candidates: readonly Int32Array[],
+  structureRows: ReadonlySet<number> = new Set(),
+): BuiltModel {
   const S = prep.slots.length;
   const P = prep.participants.length;
   const nSt = prep.structures.length;
   const T = prep.typeNames.length;
-  const I = prep.situationNames.length;
 
   let xCount = 0;
   for (let ps = 0; ps < P * S; ps++) if (!prep.locked[ps]) xCount += candidates[ps]!.length;
@@ -187,7 +197,8 @@ export function buildModel(prep: Prepared, ctx: LockedContext, candidates: reado
   const assign = new Int32Array(P * S).fill(-1);
   const unplacedCol = new Int32Array(P * S).fill(-1);
   const byParticipantSlot: number[][] = Array.from({ length: P * S }, () => []);
-  for (let col = 0; col < xCount; col++) byParticipantSlot[colParticipant[col]! * S + colSlot[col]!]!.push(col);
+  for (let col = 0; col < xCount; col++)
+    byParticipantSlot[colParticipant[col]! * S + colSlot[col]!]!.push(col);
   for (let ps = 0; ps < P * S; ps++) {
     if (prep.locked[ps]) continue;
     const u = newColumn(WEIGHTS.unplaced, 1);
@@ -209,14 +220,12 @@ export function buildModel(prep: Prepared, ctx: LockedContext, candidates: reado
     }
   }
 
-  // Per participant: never the same structure twice; different types and situations preferred.
+  // Per participant: never the same structure twice; different types preferred.
   const structure = new Map<number, number>();
   const type = new Map<number, number>();
-  const situation = new Map<number, number>();
   for (let p = 0; p < P; p++) {
     const byStructure = new Map<number, number[]>();
     const byType = new Map<number, number[]>();
-    const bySituation = new Map<number, number[]>();
     const push = (map: Map<number, number[]>, key: number, col: number) => {
       const list = map.get(key);
       if (list) list.push(col);
@@ -227,18 +236,16 @@ export function buildModel(prep: Prepared, ctx: LockedContext, candidates: reado
         const pool = prep.pools[colPool[col]!]!;
         push(byStructure, pool.structure, col);
         push(byType, prep.structureType[pool.structure]!, col);
-        push(bySituation, pool.situation, col);
       }
     }
     const spansSlots = (cols: number[]) => cols.some((col) => colSlot[col] !== colSlot[cols[0]!]);
-    for (const [st, cols] of byStructure) if (spansSlots(cols)) structure.set(p * nSt + st, addRow(cols, -Infinity, 1));
+    for (const [st, cols] of byStructure) {
+      const lazy = structureRows.has(-(p + 1)) || structureRows.has(p * nSt + st);
+      if (lazy && spansSlots(cols)) structure.set(p * nSt + st, addRow(cols, -Infinity, 1));
+    }
     for (const [t, cols] of byType) {
       if (ctx.lockedType.has(p * T + t) || !spansSlots(cols)) continue;
       type.set(p * T + t, addPenalty(cols, 1, WEIGHTS.sameType));
-    }
-    for (const [si, cols] of bySituation) {
-      if (ctx.lockedSituation.has(p * I + si) || !spansSlots(cols)) continue;
-      situation.set(p * I + si, addPenalty(cols, 1, WEIGHTS.sameSituation));
     }
   }
 
@@ -267,8 +274,9 @@ export function buildModel(prep: Prepared, ctx: LockedContext, candidates: reado
     if (row >= 0) organisme.set(key, row);
   }
   for (const [key, cols] of [...publicCols].sort((a, b) => a[0] - b[0])) {
-    if (prep.lockedPublic.has(key)) continue;
-    const row = addPenalty(cols, 1, WEIGHTS.samePublic);
+    const free = WEIGHTS.publicsFree - (prep.lockedPublic.get(key) ?? 0);
+    if (free <= 0) continue;
+    const row = addPenalty(cols, free, WEIGHTS.samePublic);
     if (row >= 0) publicRows.set(key, row);
   }
 
@@ -293,7 +301,7 @@ export function buildModel(prep: Prepared, ctx: LockedContext, candidates: reado
     colSlot,
     colPool,
     unplacedCol,
-    rows: { assign, capacity, load, structure, type, situation, organisme, public: publicRows },
+    rows: { assign, capacity, load, structure, type, organisme, public: publicRows },
     penalties: Int32Array.from(penalties),
   };
 }
@@ -345,7 +353,6 @@ export function reducedCost(
     at(rows.load[q]) -
     at(rows.structure.get(p * nSt + st)) -
     at(rows.type.get(p * prep.typeNames.length + prep.structureType[st]!)) -
-    at(rows.situation.get(p * prep.situationNames.length + pool.situation)) -
     at(rows.organisme.get(mixKey(prep.participantOrganisme[p]!, st, s, nSt, S))) -
     at(rows.public.get(mixKey(prep.participantPublic[p]!, st, s, nSt, S)))
   );

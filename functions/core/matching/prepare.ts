@@ -24,14 +24,23 @@ export interface PoolTutor {
   readonly remaining: number;
 }
 
-export interface Pool {
-  readonly index: number;
-  readonly structure: number;
+/** The tutors of one situation of a pool. */
+export interface PoolPart {
   readonly situation: number;
-  readonly slot: number;
   /** Sorted by tutor id. */
   readonly tutors: readonly PoolTutor[];
   /** Free places: the sum of `remaining`. */
+  readonly capacity: number;
+}
+
+/** The tutors of one structure in one slot, by situation. */
+export interface Pool {
+  readonly index: number;
+  readonly structure: number;
+  readonly slot: number;
+  /** Sorted by situation. */
+  readonly parts: readonly PoolPart[];
+  /** Free places over every situation. */
   readonly capacity: number;
   /** Locked placements already in the pool (they count for load). */
   readonly lockedLoad: number;
@@ -45,10 +54,11 @@ export interface Prepared {
   readonly structures: readonly Structure[];
   readonly slots: readonly string[];
   readonly pools: readonly Pool[];
-  /** Pool indices of each slot, sorted by structure then situation. */
+  /** Pool indices of each slot, sorted by structure. */
   readonly poolsBySlot: readonly (readonly number[])[];
-  /** Pool index by `structure|situation|slot` indices. */
-  readonly poolOf: (structure: number, situation: number, slot: number) => number;
+  /** Pool index of a structure in a slot, or -1. */
+  readonly poolOf: (structure: number, slot: number) => number;
+  readonly situationIndex: ReadonlyMap<string, number>;
   readonly situationNames: readonly string[];
   readonly typeNames: readonly string[];
   readonly structureType: Int32Array;
@@ -65,8 +75,9 @@ export interface Prepared {
   readonly locked: readonly (LockedPlacement | undefined)[];
   /** Every locked row, including those naming someone or something unknown: kept as they are. */
   readonly lockedRows: readonly LockedPlacement[];
-  /** Previous pool per participant and slot, or -1. */
+  /** Previous pool and situation per participant and slot, or -1. */
   readonly previousPool: Int32Array;
+  readonly previousSituation: Int32Array;
   readonly previousTutor: readonly (string | undefined)[];
   /** Locked participants per organisme × structure × slot, and per public × structure × slot. */
   readonly lockedOrganisme: Map<number, number>;
@@ -85,17 +96,18 @@ export function mixKey(group: number, structure: number, slot: number, structure
 }
 
 export function prepare(problem: MatchingProblem): Prepared {
-  const byId = <T>(key: (item: T) => string) => (a: T, b: T) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+  const byId =
+    <T>(key: (item: T) => string) =>
+    (a: T, b: T) =>
+      key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
   const participants = [...problem.participants].sort(byId((p) => p.id));
   const structures = [...problem.structures].sort(byId((s) => s.name));
   const slots = [...problem.slots];
   const slotIndex = new Map(slots.map((s, i) => [textKey(s), i]));
   const S = slots.length;
 
-  const structureIndex = new Map<string, number>();
-  structures.forEach((s, i) => structureIndex.set(textKey(s.name), i));
-  const participantIndex = new Map<string, number>();
-  participants.forEach((p, i) => participantIndex.set(textKey(p.id), i));
+  const structureIndex = new Map(structures.map((s, i) => [textKey(s.name), i]));
+  const participantIndex = new Map(participants.map((p, i) => [textKey(p.id), i]));
 
   const intern = () => {
     const map = new Map<string, number>();
@@ -202,39 +214,42 @@ export function prepare(problem: MatchingProblem): Prepared {
   const sitCount = situations.names.length;
   for (let s = 0; s < S; s++) {
     for (let st = 0; st < structures.length; st++) {
+      const parts: PoolPart[] = [];
+      let lockedLoad = 0;
       for (let si = 0; si < sitCount; si++) {
+        lockedLoad += lockedPoolLoad.get(`${st}|${textKey(situations.names[si]!)}|${s}`) ?? 0;
         const tutors = members.get(`${st}|${si}|${s}`);
         if (!tutors) continue;
-        const capacity = tutors.reduce((sum, t) => sum + t.remaining, 0);
-        const lockedLoad = lockedPoolLoad.get(`${st}|${textKey(situations.names[si]!)}|${s}`) ?? 0;
-        const total = capacity + lockedLoad;
-        const pool: Pool = {
-          index: pools.length,
-          structure: st,
-          situation: si,
-          slot: s,
-          tutors,
-          capacity,
-          lockedLoad,
-          softCapacity: Math.ceil(total / 2),
-        };
-        poolIds.set((st * sitCount + si) * S + s, pool.index);
-        pools.push(pool);
-        poolsBySlot[s]!.push(pool.index);
+        parts.push({ situation: si, tutors, capacity: tutors.reduce((sum, t) => sum + t.remaining, 0) });
       }
+      if (parts.length === 0) continue;
+      const capacity = parts.reduce((sum, part) => sum + part.capacity, 0);
+      const pool: Pool = {
+        index: pools.length,
+        structure: st,
+        slot: s,
+        parts,
+        capacity,
+        lockedLoad,
+        softCapacity: Math.ceil((capacity + lockedLoad) / 2),
+      };
+      poolIds.set(st * S + s, pool.index);
+      pools.push(pool);
+      poolsBySlot[s]!.push(pool.index);
     }
   }
-  const poolOf = (st: number, si: number, s: number) => poolIds.get((st * sitCount + si) * S + s) ?? -1;
+  const poolOf = (st: number, s: number) => poolIds.get(st * S + s) ?? -1;
 
   const previousPool = new Int32Array(participants.length * S).fill(-1);
+  const previousSituation = new Int32Array(participants.length * S).fill(-1);
   const previousTutor: (string | undefined)[] = new Array(participants.length * S).fill(undefined);
   for (const row of problem.previous ?? []) {
     const p = participantIndex.get(textKey(row.participant));
     const s = slotIndex.get(textKey(row.slot));
     const st = structureIndex.get(textKey(row.structure));
-    const si = situations.map.get(textKey(row.situation));
-    if (p === undefined || s === undefined || st === undefined || si === undefined) continue;
-    previousPool[p * S + s] = poolOf(st, si, s);
+    if (p === undefined || s === undefined || st === undefined) continue;
+    previousPool[p * S + s] = poolOf(st, s);
+    previousSituation[p * S + s] = situations.map.get(textKey(row.situation)) ?? -1;
     previousTutor[p * S + s] = row.tutor;
   }
 
@@ -246,6 +261,7 @@ export function prepare(problem: MatchingProblem): Prepared {
     pools,
     poolsBySlot,
     poolOf,
+    situationIndex: situations.map,
     situationNames: situations.names,
     typeNames: types.names,
     structureType,
@@ -260,6 +276,7 @@ export function prepare(problem: MatchingProblem): Prepared {
     locked,
     lockedRows,
     previousPool,
+    previousSituation,
     previousTutor,
     lockedOrganisme,
     lockedPublic,

@@ -6,13 +6,20 @@
  * 2. pricing: the LP relaxation is solved and every pool left out is priced with its duals; pools
  *    that could lower the LP enter, until none can. The LP value is then a lower bound over every
  *    placement that respects the hard rules, not only over the candidates;
- * 3. the MIP over the candidates, started from the greedy assignment. Any placement using a pool
+ * 3. the MIP over the candidates, started from the greedy assignment (pools are structures in a
+ *    slot; the situation inside a structure is chosen afterwards, see `situations.ts`). Any placement using a pool
  *    left out costs at least LP + its reduced cost, so when every reduced cost left out is at
  *    least (incumbent − LP) the incumbent is optimal over all placements; otherwise those pools
  *    enter and the MIP runs again.
  */
 import { emptyAssignment, evaluate, finalize, greedyAssignment, LOCKED, UNPLACED } from "./assignment.js";
-import { type LinearSolver, MODEL_STATUS, type SolveAnswer, SolverUnavailableError, sharedSolver } from "./highs-runner.js";
+import {
+  type LinearSolver,
+  MODEL_STATUS,
+  type SolveAnswer,
+  SolverUnavailableError,
+  sharedSolver,
+} from "./highs-runner.js";
 import {
   type BuiltModel,
   buildModel,
@@ -23,14 +30,23 @@ import {
   startVector,
 } from "./model.js";
 import { type Prepared, prepare, wishRank } from "./prepare.js";
+import {
+  buildSituationModel,
+  evaluateSituations,
+  greedySituations,
+  readSituations,
+  situationStart,
+} from "./situations.js";
 import type { MatchingProblem, MatchingResult, SolveOptions } from "./types.js";
 
 /** Below this many eligible pools in a slot, a participant gets them all. */
 const ALL_POOLS_BELOW = 48;
 /** Initial pools per wish rank (`Vœu 1`, `Vœu 2`, `Vœu 3`, none) when there are more. */
-const POOLS_PER_RANK = [6, 4, 4, 4] as const;
+const POOLS_PER_RANK = [4, 3, 3, 2] as const;
 const MAX_PRICING_ROUNDS = 40;
 const ENTERING_PER_SLOT = 4;
+const MAX_MIP_PASSES = 12;
+const PRICING_SHARE = 0.5;
 const EPSILON = 1e-6;
 
 export async function solvePlacements(
@@ -40,7 +56,10 @@ export async function solvePlacements(
 ): Promise<MatchingResult> {
   const started = performance.now();
   const limit = options.timeLimitSeconds ?? 50;
-  const remaining = () => Math.max(0.5, limit - (performance.now() - started) / 1000);
+  const elapsed = () => (performance.now() - started) / 1000;
+  const remaining = () => Math.max(0.5, limit - elapsed());
+  // Pricing may use part of the time; the MIP always gets the rest to improve on the greedy start.
+  const pricingBudget = () => Math.max(0.5, limit * PRICING_SHARE - elapsed());
   const prep = prepare(problem);
   const ctx = lockedContext(prep);
   const S = prep.slots.length;
@@ -59,11 +78,18 @@ export async function solvePlacements(
   let dual: Float64Array | undefined;
   let mipBound = 0;
   let minReducedCost = Infinity;
+  // Participants who wish a structure by name are the ones tempted to see it twice: rows from the start.
+  const structureRows = new Set<number>();
+  prep.wishes.forEach((wishes, p) => {
+    for (const w of wishes)
+      if (w.kind === "structure") structureRows.add(p * prep.structures.length + w.index);
+  });
   try {
     // Pricing on the LP relaxation.
     for (; rounds < MAX_PRICING_ROUNDS; rounds++) {
-      built = buildModel(prep, ctx, candidates);
-      const lp = await solver.solve({ kind: "lp", model: built.arrays, timeLimitSeconds: remaining() });
+      built = buildModel(prep, ctx, candidates, structureRows);
+      if (elapsed() > limit * PRICING_SHARE) break;
+      const lp = await solver.solve({ kind: "lp", model: built.arrays, timeLimitSeconds: pricingBudget() });
       if (lp.status !== MODEL_STATUS.optimal) break;
       dualModel = built;
       dual = lp.rowDual;
@@ -77,9 +103,9 @@ export async function solvePlacements(
     }
     if (!lpProven) lpBound = 0;
 
-    // The MIP, re-run while pools left out could still improve the incumbent.
-    for (let pass = 0; pass < 3; pass++) {
-      built = buildModel(prep, ctx, candidates);
+    // The MIP, re-run while a solution breaks a lazy row or pools left out could still improve it.
+    for (let pass = 0; pass < MAX_MIP_PASSES && remaining() > 0.5; pass++) {
+      built = buildModel(prep, ctx, candidates, structureRows);
       const answer: SolveAnswer = await solver.solve({
         kind: "mip",
         model: built.arrays,
@@ -89,21 +115,26 @@ export async function solvePlacements(
         mipAbsGap: 1 - EPSILON,
         mipRelGap: options.relativeGap ?? 0,
       });
+      status = answer.status === MODEL_STATUS.optimal ? "optimal" : "time limit";
       if (answer.hasSolution) {
         const assign = readAssignment(prep, built, answer.colValue);
+        const repeats = sameStructureRepeats(prep, assign);
+        if (repeats.length > 0) {
+          for (const key of repeats) structureRows.add(-(Math.floor(key / prep.structures.length) + 1));
+          continue;
+        }
         const objective = evaluate(prep, ctx, assign);
         if (objective < bestObjective - EPSILON && isConsistent(prep, ctx, assign)) {
           best = assign;
           bestObjective = objective;
         }
       }
-      status = answer.status === MODEL_STATUS.optimal ? "optimal" : "time limit";
-      mipBound = answer.status === MODEL_STATUS.optimal ? Math.min(bestObjective, answer.mipDualBound) : answer.mipDualBound;
-      if (!lpProven || !dualModel || !dual) break;
+      mipBound = answer.mipDualBound;
+      if (!lpProven || !dualModel || !dual || status !== "optimal") break;
       const gapToLp = bestObjective - lpBound;
       const left = price(prep, ctx, dualModel, dual, candidates, gapToLp - EPSILON, 50, gapToLp);
       minReducedCost = left.minReducedCost;
-      if (left.count === 0 || status !== "optimal" || remaining() < 1) break;
+      if (left.count === 0) break;
       candidates = withEntering(candidates, left.entering);
     }
   } catch (error) {
@@ -115,13 +146,45 @@ export async function solvePlacements(
   // or it uses a pool left out (≥ LP + that pool's reduced cost).
   const bound = lpProven ? Math.max(lpBound, Math.min(mipBound, lpBound + minReducedCost)) : 0;
   const provenBound = Math.ceil(bound - EPSILON);
-  const gap = Math.max(0, bestObjective - provenBound) / Math.max(1, Math.abs(bestObjective));
-  const { placements, unplaced } = finalize(prep, ctx, best);
+  const firstOptimal = status !== "fallback" && bestObjective - provenBound < 1 - EPSILON;
+
+  // Second stage: the situations, structures being fixed.
+  let situation = greedySituations(prep, ctx, best);
+  let second = evaluateSituations(prep, ctx, best, situation);
+  let secondBound = 0;
+  try {
+    const model = buildSituationModel(prep, ctx, best);
+    if (model.zCount > 0 && second > 0) {
+      const answer = await solver.solve({
+        kind: "mip",
+        model: model.arrays,
+        timeLimitSeconds: remaining(),
+        start: situationStart(model, situation),
+        mipAbsGap: 1 - EPSILON,
+      });
+      if (answer.hasSolution) {
+        const chosen = readSituations(model, answer.colValue, best.length);
+        const value = evaluateSituations(prep, ctx, best, chosen);
+        if (value < second - EPSILON) {
+          situation = chosen;
+          second = value;
+        }
+      }
+      secondBound =
+        answer.status === MODEL_STATUS.optimal ? second : Math.ceil(answer.mipDualBound - EPSILON);
+    } else secondBound = second;
+  } catch (error) {
+    if (!(error instanceof SolverUnavailableError)) throw error;
+  }
+
+  const objective = bestObjective + second;
+  const gap = Math.max(0, objective - provenBound - secondBound) / Math.max(1, Math.abs(objective));
+  const { placements, unplaced } = finalize(prep, ctx, best, situation);
   return {
     placements,
     unplaced,
-    objective: bestObjective,
-    optimal: status !== "fallback" && bestObjective - provenBound < 1 - EPSILON,
+    objective,
+    optimal: firstOptimal && second - secondBound < 1 - EPSILON,
     gap,
     stats: {
       participants: prep.participants.length,
@@ -142,8 +205,9 @@ export function greedyPlacements(problem: MatchingProblem): MatchingResult {
   const prep = prepare(problem);
   const ctx = lockedContext(prep);
   const assign = greedyAssignment(prep, ctx);
-  const objective = evaluate(prep, ctx, assign);
-  const { placements, unplaced } = finalize(prep, ctx, assign);
+  const situation = greedySituations(prep, ctx, assign);
+  const objective = evaluate(prep, ctx, assign) + evaluateSituations(prep, ctx, assign, situation);
+  const { placements, unplaced } = finalize(prep, ctx, assign, situation);
   return {
     placements,
     unplaced,
@@ -198,7 +262,10 @@ function initialCandidates(prep: Prepared, ctx: LockedContext, greedy: Int32Arra
   return candidates;
 }
 
-function withEntering(candidates: readonly Int32Array[], entering: ReadonlyMap<number, number[]>): Int32Array[] {
+function withEntering(
+  candidates: readonly Int32Array[],
+  entering: ReadonlyMap<number, number[]>,
+): Int32Array[] {
   const next = [...candidates];
   for (const [ps, pools] of entering) {
     next[ps] = Int32Array.from(new Set([...candidates[ps]!, ...pools])).sort();
@@ -210,9 +277,28 @@ function readAssignment(prep: Prepared, built: BuiltModel, values: Float64Array)
   const S = prep.slots.length;
   const assign = emptyAssignment(prep);
   for (let col = 0; col < built.xCount; col++) {
-    if (values[col]! > 0.5) assign[built.colParticipant[col]! * S + built.colSlot[col]!] = built.colPool[col]!;
+    if (values[col]! > 0.5)
+      assign[built.colParticipant[col]! * S + built.colSlot[col]!] = built.colPool[col]!;
   }
   return assign;
+}
+
+/** Keys (`p * structures + st`) of participants placed twice at one structure. */
+function sameStructureRepeats(prep: Prepared, assign: Int32Array): number[] {
+  const S = prep.slots.length;
+  const nSt = prep.structures.length;
+  const keys: number[] = [];
+  for (let p = 0; p < prep.participants.length; p++) {
+    const seen = new Set<number>();
+    for (let s = 0; s < S; s++) {
+      const q = assign[p * S + s]!;
+      if (q < 0) continue;
+      const st = prep.pools[q]!.structure;
+      if (seen.has(st)) keys.push(p * nSt + st);
+      seen.add(st);
+    }
+  }
+  return keys;
 }
 
 /** Guards against a solver answer that breaks a hard rule (it never should). */

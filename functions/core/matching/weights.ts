@@ -23,8 +23,12 @@ export const WEIGHTS = {
   sameSituation: 12,
   /** Per extra participant of one organisme in the same structure and slot. */
   sameOrganisme: 15,
-  /** Per extra participant of one public category in the same structure and slot. */
-  samePublic: 4,
+  /**
+   * Per participant of one public category beyond `publicsFree` in the same structure and slot:
+   * three prefects together is what to avoid; two is often unavoidable and costs nothing.
+   */
+  samePublic: 6,
+  publicsFree: 2,
   /**
    * Per participant beyond half the capacity of a pool (the tutors of one structure, situation
    * and slot): spreads people across tutors when nothing else decides. Inside a pool the load is

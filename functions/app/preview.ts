@@ -1,0 +1,114 @@
+/**
+ * The organizer's dry run: every message the plan holds at a given instant, written as an `.eml`
+ * file (the exact MIME that would leave) and an `.html` page, with an `index.html` listing them.
+ * Nothing is sent and the workbook is only read.
+ */
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { buildMime } from "./../adapters/mime.js";
+import { frenchDateTime } from "../core/messages/format.js";
+import { eventModel, MESSAGE_TABS } from "../core/messages/model.js";
+import { KIND_LABELS, type MessageKind, type PlanOptions, planMessages } from "../core/messages/plan.js";
+import { escapeHtml } from "../core/messages/text.js";
+import type { Workbook } from "../ports.js";
+
+export interface PreviewOptions {
+  readonly event: string;
+  /** The instant the plan is made for (now by default, from the caller). */
+  readonly at: Date;
+  /** The folder to write into (created when missing). */
+  readonly out: string;
+  readonly plan?: PlanOptions;
+}
+
+export interface PreviewEntry {
+  readonly key: string;
+  readonly kind: MessageKind;
+  readonly recipient: string;
+  readonly subject: string;
+  readonly sendAt: Date;
+  readonly eml: string;
+  readonly html: string;
+}
+
+export interface PreviewReport {
+  readonly entries: readonly PreviewEntry[];
+  readonly index: string;
+  readonly warnings: readonly string[];
+  readonly skipped: readonly string[];
+}
+
+export async function previewMessages(workbook: Workbook, options: PreviewOptions): Promise<PreviewReport> {
+  const snapshot = await workbook.read(MESSAGE_TABS);
+  const model = eventModel(snapshot, options.event, options.at);
+  if (model === null) throw new Error("The workbook holds neither a seminar nor a lunch talk.");
+  const plan = planMessages(model, options.at, options.plan ?? {});
+  await mkdir(options.out, { recursive: true });
+  const entries: PreviewEntry[] = [];
+  const width = String(plan.messages.length).length;
+  for (const [position, message] of plan.messages.entries()) {
+    const base = `${String(position + 1).padStart(Math.max(3, width), "0")}-${message.kind}`;
+    const outgoing = message.render(message.sendAt);
+    await writeFile(join(options.out, `${base}.eml`), await buildMime(outgoing, { date: message.sendAt }));
+    await writeFile(join(options.out, `${base}.html`), outgoing.html, "utf8");
+    entries.push({
+      key: message.key,
+      kind: message.kind,
+      recipient: message.to.address,
+      subject: outgoing.subject,
+      sendAt: message.sendAt,
+      eml: `${base}.eml`,
+      html: `${base}.html`,
+    });
+  }
+  const index = join(options.out, "index.html");
+  await writeFile(
+    index,
+    indexPage(
+      model.info.title,
+      plan.zone,
+      options.at,
+      entries,
+      plan.warnings,
+      plan.skipped.map((skip) => skip.reason),
+    ),
+    "utf8",
+  );
+  return { entries, index, warnings: plan.warnings, skipped: plan.skipped.map((skip) => skip.reason) };
+}
+
+function indexPage(
+  title: string,
+  zone: string,
+  at: Date,
+  entries: readonly PreviewEntry[],
+  warnings: readonly string[],
+  skipped: readonly string[],
+): string {
+  const rows = entries
+    .map(
+      (entry) =>
+        `<tr><td>${escapeHtml(frenchDateTime(entry.sendAt, zone))}</td><td>${escapeHtml(KIND_LABELS[entry.kind])}</td><td>${escapeHtml(entry.recipient)}</td><td><a href="${escapeHtml(entry.html)}">${escapeHtml(entry.subject)}</a></td><td><a href="${escapeHtml(entry.eml)}">.eml</a></td><td><code>${escapeHtml(entry.key)}</code></td></tr>`,
+    )
+    .join("\n");
+  const list = (items: readonly string[]) => items.map((item) => `<li>${escapeHtml(item)}</li>`).join("");
+  return `<!DOCTYPE html>
+<html lang="fr">
+<head><meta charset="utf-8"><title>Aperçu des envois — ${escapeHtml(title)}</title>
+<style>body{font-family:Arial,Helvetica,sans-serif;margin:24px;color:#1e1e1e}table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:6px 8px;text-align:left;vertical-align:top;font-size:14px}th{background:#f0f0ff}code{font-size:12px;color:#555}</style>
+</head>
+<body>
+<h1>Aperçu des envois — ${escapeHtml(title)}</h1>
+<p>Plan établi pour le ${escapeHtml(frenchDateTime(at, zone))} (heure de l'événement, ${escapeHtml(zone)}). Rien n'a été envoyé et le classeur n'a pas été modifié. ${entries.length} message${entries.length > 1 ? "s" : ""} prévu${entries.length > 1 ? "s" : ""}.</p>
+${warnings.length > 0 ? `<h2>À savoir</h2><ul>${list(warnings)}</ul>` : ""}
+<table>
+<thead><tr><th>Envoi prévu</th><th>Message</th><th>Destinataire</th><th>Objet (voir le message)</th><th>Fichier</th><th>Clé</th></tr></thead>
+<tbody>
+${rows}
+</tbody>
+</table>
+${skipped.length > 0 ? `<h2>Non envoyés</h2><ul>${list(skipped)}</ul>` : ""}
+</body>
+</html>
+`;
+}

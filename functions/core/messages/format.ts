@@ -1,0 +1,33 @@
+/** Dates and times as a French reader expects them, always in the event's zone. */
+import { DateTime } from "luxon";
+
+export function frenchDay(instant: Date, zone: string): string {
+  return DateTime.fromJSDate(instant, { zone }).setLocale("fr").toFormat("cccc d LLLL yyyy");
+}
+
+/** `16 h 30`, the typographic form of French administrative writing. */
+export function frenchTime(instant: Date, zone: string): string {
+  const time = DateTime.fromJSDate(instant, { zone });
+  return time.minute === 0 ? `${time.hour} h` : `${time.hour} h ${String(time.minute).padStart(2, "0")}`;
+}
+
+export function frenchDateTime(instant: Date, zone: string): string {
+  return `${frenchDay(instant, zone)} à ${frenchTime(instant, zone)}`;
+}
+
+/** `de 8 h 30 à 11 h 30` (or `à 18 h 35` for an instant). */
+export function frenchSpan(start: Date, end: Date, zone: string): string {
+  return start.getTime() === end.getTime()
+    ? `à ${frenchTime(start, zone)}`
+    : `de ${frenchTime(start, zone)} à ${frenchTime(end, zone)}`;
+}
+
+/** The wall-clock instant of a date and a time in a zone (a time in a spring-forward gap moves forward). */
+export function wallInstant(date: string, time: string, zone: string): DateTime {
+  return DateTime.fromISO(`${date}T${time}`, { zone });
+}
+
+/** `1er`, `2e`... for a waiting-list rank. */
+export function ordinal(rank: number): string {
+  return rank === 1 ? "1re" : `${rank}e`;
+}

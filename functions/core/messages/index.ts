@@ -1,0 +1,18 @@
+/** Messages: view models, rendering (French, HTML and plain text) and the plan of what is owed. */
+export { JOURNAL_EVENTS, type JournalState, journalState } from "./journal-state.js";
+export type { MessageContent } from "./layout.js";
+export { renderLunchMessage } from "./lunch.js";
+export * from "./model.js";
+export * from "./plan.js";
+export {
+  type AlertView,
+  ANSWER_INSTRUCTION,
+  AUTOMATIC_HEADERS,
+  renderConvocation,
+  renderFeedbackRequest,
+  renderOrganizerAlert,
+  renderReminder,
+  renderTrainReminder,
+  renderTutorReminder,
+  renderTutorRequest,
+} from "./seminar.js";

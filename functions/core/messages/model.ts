@@ -1,0 +1,662 @@
+/**
+ * From a workbook snapshot to the view models messages are made of: each participant's agenda
+ * (the timetable with their own placements and trains, as instants in the event's zone), each
+ * tutor's hosting, each lunch-talk registration's seat. Pure.
+ */
+import { createHash } from "node:crypto";
+import { DateTime } from "luxon";
+import type { WorkbookSnapshot } from "../../ports.js";
+import {
+  cellText,
+  type IsoDate,
+  minutesOf,
+  normalizeKey,
+  parseEmail,
+  parseTime,
+  type WallTime,
+} from "../cells.js";
+import { checkLunch, closingInstant, parseLunchWorkbook } from "../check-lunch.js";
+import { attends, checkSeminar, isImmersion } from "../check-seminar.js";
+import type { Mailbox } from "../fields.js";
+import type { ProgrammeRow } from "../schemas.js";
+import { TABS } from "../schemas.js";
+import { allocateSeats, type SeatStatus } from "../seats.js";
+import { type JournalState, journalState, readJournal } from "./journal-state.js";
+
+export const DEFAULT_ZONE = "Europe/Paris";
+/** Minutes between leaving the last sequence and the train (the same margin the checks use). */
+export const STATION_MARGIN_MINUTES = 30;
+
+export interface Recipient {
+  readonly name: string;
+  readonly address: string;
+}
+
+export interface SeminarInfo {
+  readonly event: string;
+  readonly title: string;
+  readonly city?: string;
+  readonly zone: string;
+  readonly days: readonly [IsoDate, IsoDate];
+  readonly venue: string;
+  readonly station?: string;
+  readonly organizerEmail: string;
+  readonly sender: Mailbox;
+  readonly replyDomain?: string;
+  readonly reminderDays: number;
+  readonly trainReminderMinutes: number;
+  readonly surveyLink?: string;
+}
+
+export interface Placement {
+  readonly slot: string;
+  readonly structure: string;
+  readonly situation: string;
+  readonly address?: string;
+  readonly tutor?: string;
+  readonly tutorEmail?: string;
+}
+
+export type AgendaItemKind = "item" | "immersion" | "arrival" | "return";
+
+export interface AgendaItem {
+  /** Stable within the agenda, whatever the times or the placement: the calendar's UID is made of it. */
+  readonly id: string;
+  readonly kind: AgendaItemKind;
+  readonly day: number;
+  readonly start: Date;
+  readonly end: Date;
+  readonly title: string;
+  readonly place?: string;
+  readonly placement?: Placement;
+}
+
+export interface ParticipantView {
+  readonly row: number;
+  readonly email: string;
+  readonly firstName: string;
+  readonly lastName: string;
+  readonly employer: string;
+  readonly position?: string;
+  readonly dinner: boolean;
+  readonly visit: boolean;
+}
+
+export interface ReturnTrain {
+  readonly departure: Date;
+  /** When to leave the last sequence to catch it. */
+  readonly leaveBy: Date;
+  /** The last sequence before it, when there is one. */
+  readonly lastItem?: AgendaItem;
+  /** Whether the participant must leave before that sequence ends. */
+  readonly leavesEarly: boolean;
+}
+
+export interface ParticipantAgenda {
+  readonly participant: ParticipantView;
+  readonly items: readonly AgendaItem[];
+  readonly placements: readonly Placement[];
+  /** Immersion slots this participant has no placement in yet. */
+  readonly missingSlots: readonly string[];
+  readonly arrival?: Date;
+  readonly returnTrain?: ReturnTrain;
+  /** A short digest of everything the convocation shows: it changes when a placement or a time does. */
+  readonly fingerprint: string;
+}
+
+export interface HostedSlot {
+  readonly slot: string;
+  readonly start: Date;
+  readonly end: Date;
+  readonly structure: string;
+  readonly situation: string;
+  readonly address?: string;
+  readonly participants: readonly { name: string; employer: string; position?: string }[];
+}
+
+export interface TutorView {
+  readonly name: string;
+  /** Absent when neither `Affectations` nor `Tuteurs` gives a valid address. */
+  readonly email?: string;
+  readonly confirmation?: string;
+  readonly hosts: readonly HostedSlot[];
+  /** Timetable items tutors are invited to (the shared lunch). */
+  readonly alsoInvited: readonly AgendaItem[];
+  readonly fingerprint: string;
+}
+
+export interface Excluded {
+  readonly tab: string;
+  readonly row: number;
+  readonly reason: string;
+}
+
+export interface SeminarModel {
+  readonly kind: "seminar";
+  readonly info: SeminarInfo;
+  readonly agendas: readonly ParticipantAgenda[];
+  readonly tutors: readonly TutorView[];
+  readonly excluded: readonly Excluded[];
+  readonly journal: JournalState;
+  /** Why no message can be planned at all (the seminar's own problems that matter to messages). */
+  readonly problems: readonly string[];
+  /** When the seminar ends (the end of its last item). */
+  readonly endsAt: Date;
+  readonly startsAt: Date;
+}
+
+export interface LunchInfo {
+  readonly event: string;
+  readonly title: string;
+  readonly theme?: string;
+  readonly zone: string;
+  readonly start: Date;
+  readonly end: Date;
+  readonly venue: string;
+  readonly speakers?: string;
+  readonly organizerEmail: string;
+  readonly sender: Mailbox;
+  readonly reminderHours: number;
+  readonly surveyLink?: string;
+}
+
+export interface LunchRegistration {
+  readonly row: number;
+  readonly email: string;
+  readonly firstName: string;
+  readonly lastName: string;
+  readonly service: string;
+  readonly seat: SeatStatus;
+}
+
+export interface LunchModel {
+  readonly kind: "lunch";
+  readonly info: LunchInfo;
+  readonly registrations: readonly LunchRegistration[];
+  readonly excluded: readonly Excluded[];
+  readonly journal: JournalState;
+  readonly problems: readonly string[];
+}
+
+export type EventModel = SeminarModel | LunchModel;
+
+/** The tabs a model needs, by canonical name. */
+export const MESSAGE_TABS = [
+  TABS.seminar.name,
+  TABS.programme.name,
+  TABS.structures.name,
+  TABS.tutors.name,
+  TABS.participants.name,
+  TABS.placements.name,
+  TABS.lunch.name,
+  TABS.registrations.name,
+  TABS.journal.name,
+] as const;
+
+export function digest(value: unknown, length = 12): string {
+  return createHash("sha256").update(JSON.stringify(value)).digest("hex").slice(0, length);
+}
+
+export function fullName(firstName: string, lastName: string): string {
+  return `${firstName} ${lastName}`.trim();
+}
+
+/** The model of whichever event the snapshot holds; `null` when it holds neither. */
+export function eventModel(snapshot: WorkbookSnapshot, event: string, now: Date): EventModel | null {
+  if (snapshot.has(TABS.seminar.name)) return seminarModel(snapshot, event, now);
+  if (snapshot.has(TABS.lunch.name)) return lunchModel(snapshot, event, now);
+  return null;
+}
+
+function isTravel(item: ProgrammeRow): "arrival" | "return" | null {
+  const key = normalizeKey(item.sequence);
+  if (key.startsWith("arrivee")) return "arrival";
+  if (key.startsWith("train") || key.startsWith("depart") || key.startsWith("retour")) return "return";
+  return null;
+}
+
+function itemTitle(item: ProgrammeRow): string {
+  return item.label && normalizeKey(item.label) !== normalizeKey(item.sequence)
+    ? `${item.sequence} — ${item.label}`
+    : item.sequence;
+}
+
+/** Start and end instants; an end before the start is the next day (a dinner ending after midnight). */
+function span(date: IsoDate, start: WallTime, end: WallTime, zone: string): { start: Date; end: Date } {
+  const from = DateTime.fromISO(`${date}T${start}`, { zone });
+  let to = DateTime.fromISO(`${date}T${end}`, { zone });
+  if (minutesOf(end) < minutesOf(start)) to = DateTime.fromISO(`${date}T${end}`, { zone }).plus({ days: 1 });
+  return { start: from.toJSDate(), end: to.toJSDate() };
+}
+
+export function seminarModel(snapshot: WorkbookSnapshot, event: string, now: Date): SeminarModel {
+  const check = checkSeminar(snapshot, now);
+  const { workbook } = check;
+  const settings = workbook.settings.partial;
+  const zone = settings.timeZone ?? DEFAULT_ZONE;
+  const journal = journalState(readJournal(snapshot.get(TABS.journal.name)), zone);
+  const problems: string[] = [];
+  if (!settings.day1) problems.push("Jour 1 manquant dans l'onglet Séminaire.");
+  if (!settings.sender) problems.push("Expéditeur manquant dans l'onglet Séminaire.");
+  if (!settings.organizerEmail) problems.push("Email organisateur manquant dans l'onglet Séminaire.");
+  const day1 = settings.day1 ?? "1970-01-01";
+  const day2 = check.days[1] ?? DateTime.fromISO(day1).plus({ days: 1 }).toISODate()!;
+  const days = [day1, day2] as const;
+  const dateOf = (day: number) => (day === 2 ? day2 : day1);
+  const info: SeminarInfo = {
+    event,
+    title: settings.title ?? "Séminaire",
+    ...(settings.city ? { city: settings.city } : {}),
+    zone,
+    days,
+    venue: settings.venue ?? "",
+    ...(settings.station ? { station: settings.station } : {}),
+    organizerEmail: settings.organizerEmail ?? "",
+    sender: settings.sender ?? { address: settings.organizerEmail ?? "" },
+    ...(settings.replyDomain ? { replyDomain: settings.replyDomain } : {}),
+    reminderDays: settings.reminderDays ?? 2,
+    trainReminderMinutes: settings.trainReminderMinutes ?? 120,
+    ...(settings.surveyLink ? { surveyLink: settings.surveyLink } : {}),
+  };
+
+  const programme = workbook.programme.rows.flatMap((row) => (row.value ? [row.value] : []));
+  const slotKeys = new Map(check.slots.map((slot) => [normalizeKey(slot.name), slot]));
+  const structures = new Map(
+    workbook.structures.rows.flatMap((row) =>
+      row.value ? [[normalizeKey(row.value.name), row.value] as const] : [],
+    ),
+  );
+  const tutorRows = new Map(
+    workbook.tutors.rows.flatMap((row) => (row.value ? [[row.value.email, row.value] as const] : [])),
+  );
+  const blocked = new Set(
+    check.rows
+      .filter((verdict) => verdict.tab === TABS.participants.name && verdict.blocking)
+      .map((v) => v.row),
+  );
+
+  // Placements by participant, then by slot.
+  const placementsOf = new Map<string, Map<string, Placement & { start?: WallTime; end?: WallTime }>>();
+  for (const row of workbook.placements.rows) {
+    const value = row.value;
+    if (!value) continue;
+    const slot = slotKeys.get(normalizeKey(value.slot));
+    if (!slot) continue;
+    const tutorEmail = value.tutorEmail ?? undefined;
+    const tutor = tutorEmail ? tutorRows.get(tutorEmail) : undefined;
+    const start = parseTime(value.start ?? null);
+    const end = parseTime(value.end ?? null);
+    const placement = {
+      slot: slot.name,
+      structure: value.structure,
+      situation: value.situation,
+      ...optional(
+        "address",
+        cellText(value.address ?? null) || structures.get(normalizeKey(value.structure))?.address,
+      ),
+      ...optional(
+        "tutor",
+        cellText(value.tutor ?? null) || (tutor ? fullName(tutor.firstName, tutor.lastName) : ""),
+      ),
+      ...optional("tutorEmail", tutorEmail),
+      ...optional("start", start ?? undefined),
+      ...optional("end", end ?? undefined),
+    };
+    const bySlot = placementsOf.get(value.participantEmail) ?? new Map();
+    bySlot.set(slot.name, placement);
+    placementsOf.set(value.participantEmail, bySlot);
+  }
+
+  const excluded: Excluded[] = [];
+  const agendas: ParticipantAgenda[] = [];
+  const lastDay = Math.max(1, ...programme.map((item) => item.day));
+  for (const row of workbook.participants.rows) {
+    const person = row.value;
+    if (row.partial.registration === "Annulée") {
+      excluded.push({ tab: TABS.participants.name, row: row.row, reason: "inscription annulée" });
+      continue;
+    }
+    if (!person || blocked.has(row.row)) {
+      excluded.push({
+        tab: TABS.participants.name,
+        row: row.row,
+        reason: "inscription à corriger (voir son Statut)",
+      });
+      continue;
+    }
+    if (journal.bounced.has(person.email)) {
+      excluded.push({ tab: TABS.participants.name, row: row.row, reason: "adresse en échec" });
+      continue;
+    }
+    const participant: ParticipantView = {
+      row: row.row,
+      email: person.email,
+      firstName: person.firstName,
+      lastName: person.lastName,
+      employer: person.employer,
+      ...optional("position", person.position),
+      dinner: person.dinner === "Oui",
+      visit: person.visit === "Oui",
+    };
+    const own = placementsOf.get(person.email) ?? new Map();
+    const items: AgendaItem[] = [];
+    const seen = new Map<string, number>();
+    const idOf = (base: string) => {
+      const count = (seen.get(base) ?? 0) + 1;
+      seen.set(base, count);
+      return count === 1 ? base : `${base}-${count}`;
+    };
+    const missingSlots: string[] = [];
+    let arrival: Date | undefined;
+    let departure: Date | undefined;
+    for (const item of programme) {
+      const date = dateOf(item.day);
+      const travel = isTravel(item);
+      if (travel === "arrival") {
+        const time = person.arrival ?? item.start;
+        const at = span(date, time, time, zone);
+        arrival = at.start;
+        items.push({
+          id: idOf("arrivee"),
+          kind: "arrival",
+          day: item.day,
+          ...at,
+          title: "Arrivée en gare",
+          ...optional("place", item.place ?? info.station),
+        });
+        continue;
+      }
+      if (travel === "return") {
+        const time = person.departure ?? settings.returnTrain ?? item.start;
+        const at = span(date, time, time, zone);
+        departure = at.start;
+        items.push({
+          id: idOf("train-retour"),
+          kind: "return",
+          day: item.day,
+          ...at,
+          title: "Train de retour",
+          ...optional("place", item.place ?? info.station),
+        });
+        continue;
+      }
+      if (isImmersion(item)) {
+        const name = item.label ?? "";
+        const placement = own.get(name);
+        if (!placement) {
+          missingSlots.push(name);
+          continue;
+        }
+        const { start: ownStart, end: ownEnd, ...rest } = placement;
+        items.push({
+          id: idOf(`immersion-${normalizeKey(name).replace(/ /g, "-")}`),
+          kind: "immersion",
+          day: item.day,
+          ...span(date, ownStart ?? item.start, ownEnd ?? item.end, zone),
+          title: `Immersion (${name}) — ${rest.structure}`,
+          ...optional("place", rest.address),
+          placement: rest,
+        });
+        continue;
+      }
+      if (
+        !attends(item, {
+          dinner: participant.dinner ? "Oui" : "Non",
+          visit: participant.visit ? "Oui" : "Non",
+        })
+      )
+        continue;
+      items.push({
+        id: idOf(`j${item.day}-${normalizeKey(item.sequence).replace(/ /g, "-")}`),
+        kind: "item",
+        day: item.day,
+        ...span(date, item.start, item.end, zone),
+        title: itemTitle(item),
+        ...optional("place", item.place),
+      });
+    }
+    if (!arrival && person.arrival) {
+      const at = span(day1, person.arrival, person.arrival, zone);
+      arrival = at.start;
+      items.push({
+        id: "arrivee",
+        kind: "arrival",
+        day: 1,
+        ...at,
+        title: "Arrivée en gare",
+        ...optional("place", info.station),
+      });
+    }
+    const departureTime = person.departure ?? settings.returnTrain;
+    if (!departure && departureTime) {
+      const at = span(dateOf(lastDay), departureTime, departureTime, zone);
+      departure = at.start;
+      items.push({
+        id: "train-retour",
+        kind: "return",
+        day: lastDay,
+        ...at,
+        title: "Train de retour",
+        ...optional("place", info.station),
+      });
+    }
+    items.sort((a, b) => a.start.getTime() - b.start.getTime() || a.end.getTime() - b.end.getTime());
+    let returnTrain: ReturnTrain | undefined;
+    if (departure) {
+      const before = items.filter(
+        (item) =>
+          item.kind !== "return" &&
+          item.kind !== "arrival" &&
+          item.day === lastDay &&
+          item.start < departure!,
+      );
+      const lastItem = before.at(-1);
+      const latest = DateTime.fromJSDate(departure).minus({ minutes: STATION_MARGIN_MINUTES }).toJSDate();
+      const leavesEarly = lastItem !== undefined && lastItem.end > latest;
+      returnTrain = {
+        departure,
+        leaveBy: lastItem && !leavesEarly ? lastItem.end : latest,
+        ...optional("lastItem", lastItem),
+        leavesEarly,
+      };
+    }
+    const placements = [...own.values()].map(({ start: _s, end: _e, ...rest }) => rest as Placement);
+    agendas.push({
+      participant,
+      items,
+      placements,
+      missingSlots,
+      ...optional("arrival", arrival),
+      ...optional("returnTrain", returnTrain),
+      fingerprint: digest([
+        info.title,
+        info.venue,
+        items.map((item) => [
+          item.id,
+          item.start.getTime(),
+          item.end.getTime(),
+          item.title,
+          item.place ?? "",
+          item.placement ?? null,
+        ]),
+      ]),
+    });
+  }
+
+  // Tutors: what each hosts, from the placements of the participants who will receive a convocation.
+  const hosting = new Map<string, { name: string; email?: string; slots: Map<string, HostedSlot> }>();
+  for (const agenda of agendas) {
+    for (const item of agenda.items) {
+      const placement = item.placement;
+      if (!placement) continue;
+      const email =
+        placement.tutorEmail && parseEmail(placement.tutorEmail) ? placement.tutorEmail : undefined;
+      const key = email ?? `nom:${normalizeKey(placement.tutor ?? placement.structure)}`;
+      const entry = hosting.get(key) ?? {
+        name: placement.tutor || (email ? email : `Tuteur de ${placement.structure}`),
+        ...optional("email", email),
+        slots: new Map<string, HostedSlot>(),
+      };
+      const slot = entry.slots.get(placement.slot) ?? {
+        slot: placement.slot,
+        start: item.start,
+        end: item.end,
+        structure: placement.structure,
+        situation: placement.situation,
+        ...optional("address", placement.address),
+        participants: [],
+      };
+      entry.slots.set(placement.slot, {
+        ...slot,
+        participants: [
+          ...slot.participants,
+          {
+            name: fullName(agenda.participant.firstName, agenda.participant.lastName),
+            employer: agenda.participant.employer,
+            ...optional("position", agenda.participant.position),
+          },
+        ],
+      });
+      hosting.set(key, entry);
+    }
+  }
+  const tutorItems = programme
+    .filter(
+      (item) =>
+        !isImmersion(item) && !isTravel(item) && (item.audience === "Tuteurs" || item.audience === "Tous"),
+    )
+    .map((item, index) => ({
+      id: `tuteurs-${index}`,
+      kind: "item" as const,
+      day: item.day,
+      ...span(dateOf(item.day), item.start, item.end, zone),
+      title: itemTitle(item),
+      ...optional("place", item.place),
+    }));
+  const tutors: TutorView[] = [...hosting.values()].map((entry) => {
+    const row = entry.email ? tutorRows.get(entry.email) : undefined;
+    const hosts = [...entry.slots.values()].sort((a, b) => a.start.getTime() - b.start.getTime());
+    const hostDays = new Set(hosts.map((slot) => DateTime.fromJSDate(slot.start, { zone }).toISODate()));
+    const alsoInvited = tutorItems.filter((item) =>
+      hostDays.has(DateTime.fromJSDate(item.start, { zone }).toISODate()),
+    );
+    return {
+      name: row ? fullName(row.firstName, row.lastName) : entry.name,
+      ...optional("email", entry.email),
+      ...optional("confirmation", row?.confirmation ?? undefined),
+      hosts,
+      alsoInvited,
+      fingerprint: digest(
+        hosts.map((slot) => [
+          slot.slot,
+          slot.start.getTime(),
+          slot.end.getTime(),
+          slot.structure,
+          slot.situation,
+          slot.address ?? "",
+          slot.participants,
+        ]),
+      ),
+    };
+  });
+
+  const instants = agendas.flatMap((agenda) => agenda.items.flatMap((item) => [item.start, item.end]));
+  const programmeInstants = programme.flatMap((item) => {
+    const at = span(dateOf(item.day), item.start, item.end, zone);
+    return [at.start, at.end];
+  });
+  const all = [...instants, ...programmeInstants];
+  const startsAt =
+    all.length > 0
+      ? new Date(Math.min(...all.map((d) => d.getTime())))
+      : DateTime.fromISO(day1, { zone }).toJSDate();
+  const endsAt =
+    all.length > 0
+      ? new Date(Math.max(...all.map((d) => d.getTime())))
+      : DateTime.fromISO(day2, { zone }).endOf("day").toJSDate();
+  return { kind: "seminar", info, agendas, tutors, excluded, journal, problems, startsAt, endsAt };
+}
+
+export function lunchModel(snapshot: WorkbookSnapshot, event: string, now: Date): LunchModel {
+  const check = checkLunch(snapshot, now);
+  const workbook = parseLunchWorkbook(snapshot);
+  const settings = workbook.settings.partial;
+  const zone = settings.timeZone ?? DEFAULT_ZONE;
+  const journal = journalState(readJournal(snapshot.get(TABS.journal.name)), zone);
+  const problems: string[] = [];
+  if (!settings.date) problems.push("Date manquante dans l'onglet Rencontre.");
+  if (!settings.sender) problems.push("Expéditeur manquant dans l'onglet Rencontre.");
+  const date = settings.date ?? "1970-01-01";
+  const times = span(date, settings.start ?? "12:15", settings.end ?? "13:45", zone);
+  const info: LunchInfo = {
+    event,
+    title: settings.title ?? "Rencontre méridienne",
+    ...optional("theme", settings.theme),
+    zone,
+    ...times,
+    venue: settings.venue ?? "",
+    ...optional("speakers", settings.speakers),
+    organizerEmail: settings.organizerEmail ?? "",
+    sender: settings.sender ?? { address: settings.organizerEmail ?? "" },
+    reminderHours: settings.reminderHours ?? 24,
+    ...optional("surveyLink", settings.surveyLink),
+  };
+  const blocked = new Set(check.rows.filter((verdict) => verdict.blocking).map((verdict) => verdict.row));
+  const excluded: Excluded[] = [];
+  const valid = workbook.registrations.rows.filter((row) => {
+    if (row.partial.registration === "Annulée") {
+      excluded.push({ tab: TABS.registrations.name, row: row.row, reason: "inscription annulée" });
+      return false;
+    }
+    if (!row.value || blocked.has(row.row)) {
+      excluded.push({
+        tab: TABS.registrations.name,
+        row: row.row,
+        reason: "inscription à corriger (voir son Statut)",
+      });
+      return false;
+    }
+    return true;
+  });
+  const closing = closingInstant(settings)?.toJSDate() ?? times.start;
+  const allocation = allocateSeats(
+    valid.map((row) => ({
+      id: row.value!.email,
+      service: row.value!.service,
+      registeredAt: DateTime.fromISO(
+        `${row.value!.registeredAt.date}T${row.value!.registeredAt.time ?? "00:00"}`,
+        { zone },
+      ).toJSDate(),
+      cancelled: false,
+    })),
+    {
+      capacity: settings.capacity ?? 30,
+      quotaPerService: settings.quotaPerService ?? null,
+      closingAt: closing,
+    },
+    now,
+  );
+  const registrations: LunchRegistration[] = [];
+  for (const row of valid) {
+    const value = row.value!;
+    if (journal.bounced.has(value.email)) {
+      excluded.push({ tab: TABS.registrations.name, row: row.row, reason: "adresse en échec" });
+      continue;
+    }
+    const seat = allocation.statuses.get(value.email);
+    if (!seat) continue;
+    registrations.push({
+      row: row.row,
+      email: value.email,
+      firstName: value.firstName,
+      lastName: value.lastName,
+      service: value.service,
+      seat,
+    });
+  }
+  return { kind: "lunch", info, registrations, excluded, journal, problems };
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined | null | ""): { [P in K]?: V } {
+  return value === undefined || value === null || value === "" ? {} : ({ [key]: value } as { [P in K]: V });
+}

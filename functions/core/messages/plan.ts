@@ -1,0 +1,597 @@
+/**
+ * The plan: every message an event still owes, now and later, each with the instant it is due (in
+ * the event's zone, with luxon, so a reminder "two days before at 9:00" stays at 9:00 across a
+ * daylight-saving change) and its idempotency key. Pure: the workflow's steps send the part of it
+ * that is due; the preview writes all of it.
+ *
+ * Keys are `message:<event>:<recipient>:<kind>:<version>`. A convocation is version 1; each change
+ * notice after it one more, when the agenda's fingerprint differs from the last one sent (the
+ * fingerprint is kept in the Journal's `Détail`). A tutor request likewise. Alerts to the organizer
+ * carry a digest of what they report as their version, so the same news is told once.
+ */
+import { DateTime } from "luxon";
+import type { MailAddress, OutgoingMessage } from "../../ports.js";
+import { TABS } from "../schemas.js";
+import { isTaken, type JournalState } from "./journal-state.js";
+import type { MessageContent } from "./layout.js";
+import { renderLunchMessage } from "./lunch.js";
+import {
+  digest,
+  type EventModel,
+  fullName,
+  type LunchModel,
+  type Recipient,
+  type SeminarModel,
+} from "./model.js";
+import {
+  renderConvocation,
+  renderFeedbackRequest,
+  renderOrganizerAlert,
+  renderReminder,
+  renderTrainReminder,
+  renderTutorReminder,
+  renderTutorRequest,
+} from "./seminar.js";
+import { oneLine } from "./text.js";
+
+export type MessageKind =
+  | "convocation"
+  | "changement"
+  | "demande-tuteur"
+  | "rappel"
+  | "rappel-tuteur"
+  | "rappel-train"
+  | "questionnaire"
+  | "alerte"
+  | "inscription"
+  | "liste-attente"
+  | "place-liberee"
+  | "rappel-rencontre"
+  | "questionnaire-rencontre";
+
+/** What each kind is called in the Journal. */
+export const KIND_LABELS: Readonly<Record<MessageKind, string>> = {
+  convocation: "Convocation",
+  changement: "Modification du programme",
+  "demande-tuteur": "Demande au tuteur",
+  rappel: "Rappel",
+  "rappel-tuteur": "Rappel au tuteur",
+  "rappel-train": "Rappel du train de retour",
+  questionnaire: "Questionnaire de satisfaction",
+  alerte: "Alerte à l'organisateur",
+  inscription: "Inscription confirmée",
+  "liste-attente": "Liste d'attente",
+  "place-liberee": "Place libérée",
+  "rappel-rencontre": "Rappel de la rencontre",
+  "questionnaire-rencontre": "Questionnaire de satisfaction",
+};
+
+export interface PlannedMessage {
+  readonly key: string;
+  readonly event: string;
+  readonly kind: MessageKind;
+  readonly version: string;
+  readonly to: Recipient;
+  readonly sendAt: Date;
+  /** After this, the message is no longer worth sending (the train has left). */
+  readonly expiresAt?: Date;
+  /** Kept in the Journal with the key, to tell later whether the content changed. */
+  readonly fingerprint?: string;
+  /** The row whose `Convocation` cell receives the time it was sent. */
+  readonly mark?: { readonly tab: string; readonly row: number };
+  /** Builds the message; `stamp` is when it is built (its calendar's DTSTAMP). */
+  render(stamp: Date): OutgoingMessage;
+}
+
+export interface Skipped {
+  readonly recipient?: string;
+  readonly key?: string;
+  readonly reason: string;
+}
+
+export interface MessagePlan {
+  readonly event: string;
+  readonly zone: string;
+  /** Messages not yet sent, by send time. */
+  readonly messages: readonly PlannedMessage[];
+  readonly skipped: readonly Skipped[];
+  /** Things the organizer should know (a missing survey link...), in French. */
+  readonly warnings: readonly string[];
+}
+
+export interface PlanOptions {
+  /** The signed address a tutor's reply goes to (see `core/reply-token.ts`). */
+  readonly replyAddress?: (input: { event: string; tutorEmail: string; version: number }) => string;
+  /**
+   * How long a claim may stay without its outcome before the organizer is told the send is
+   * uncertain (default 15 minutes: far beyond a sending step's budget).
+   */
+  readonly claimLeaseMs?: number;
+  /** A link to the spreadsheet, in alerts. */
+  readonly workbookLink?: string;
+}
+
+export function messageKey(
+  event: string,
+  recipient: string,
+  kind: MessageKind,
+  version: string | number,
+): string {
+  return `message:${event}:${recipient.toLowerCase()}:${kind}:${version}`;
+}
+
+/** Sent versions of a kind for a recipient, highest first, with their fingerprints. */
+function sentVersions(
+  journal: JournalState,
+  event: string,
+  recipient: string,
+  kinds: readonly MessageKind[],
+): { version: number; fingerprint?: string }[] {
+  const found: { version: number; fingerprint?: string }[] = [];
+  for (const kind of kinds) {
+    const prefix = messageKey(event, recipient, kind, "");
+    for (const [key, record] of journal.sent) {
+      if (!key.startsWith(prefix)) continue;
+      const version = Number(key.slice(prefix.length));
+      if (Number.isInteger(version))
+        found.push({ version, ...(record.fingerprint ? { fingerprint: record.fingerprint } : {}) });
+    }
+  }
+  return found.sort((a, b) => b.version - a.version);
+}
+
+function anyTaken(journal: JournalState, event: string, recipient: string, kind: MessageKind): boolean {
+  const prefix = messageKey(event, recipient, kind, "");
+  return journal.keys.some((key) => key.startsWith(prefix) && isTaken(journal, key));
+}
+
+const at9 = (date: DateTime) => date.set({ hour: 9, minute: 0, second: 0, millisecond: 0 });
+
+function address(recipient: Recipient): MailAddress {
+  return recipient.name ? { name: oneLine(recipient.name), address: recipient.address } : recipient.address;
+}
+
+function outgoing(
+  from: { name?: string; address: string },
+  to: Recipient,
+  content: MessageContent,
+  replyTo?: MailAddress,
+): OutgoingMessage {
+  return {
+    from: from.name ? { name: oneLine(from.name), address: from.address } : from.address,
+    to: address(to),
+    ...(replyTo ? { replyTo } : {}),
+    subject: content.subject,
+    text: content.text,
+    html: content.html,
+    ...(content.attachments ? { attachments: content.attachments } : {}),
+    ...(content.headers ? { headers: content.headers } : {}),
+  };
+}
+
+export function planMessages(model: EventModel, now: Date, options: PlanOptions = {}): MessagePlan {
+  return model.kind === "seminar" ? planSeminar(model, now, options) : planLunch(model, now, options);
+}
+
+class Collector {
+  readonly messages: PlannedMessage[] = [];
+  readonly skipped: Skipped[] = [];
+  constructor(
+    private readonly journal: JournalState,
+    private readonly now: Date,
+  ) {}
+
+  add(message: PlannedMessage): void {
+    if (isTaken(this.journal, message.key)) return;
+    if (message.expiresAt && message.expiresAt.getTime() <= this.now.getTime()) {
+      this.skipped.push({
+        recipient: message.to.address,
+        key: message.key,
+        reason: `${KIND_LABELS[message.kind]} : l'heure d'envoi est passée.`,
+      });
+      return;
+    }
+    this.messages.push(message);
+  }
+
+  sorted(): PlannedMessage[] {
+    return [...this.messages].sort(
+      (a, b) => a.sendAt.getTime() - b.sendAt.getTime() || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
+    );
+  }
+}
+
+/** Alerts about sends that failed for good, or whose outcome is unknown (the sender died mid-way). */
+function sendingAlerts(
+  model: EventModel,
+  now: Date,
+  options: PlanOptions,
+  title: string,
+): { kind: string; summary: string; paragraphs: string[]; items: string[] }[] {
+  const { journal } = model;
+  const alerts: { kind: string; summary: string; paragraphs: string[]; items: string[] }[] = [];
+  const failed = [...journal.failed].filter((key) => !key.includes(":alerte:")).sort();
+  if (failed.length > 0)
+    alerts.push({
+      kind: "echec",
+      summary: `${failed.length} message${failed.length > 1 ? "s" : ""} non envoyé${failed.length > 1 ? "s" : ""}`,
+      paragraphs: [
+        `Des messages de « ${title} » n'ont pas pu être envoyés : l'adresse ou le message a été refusé. Le Journal du classeur indique la raison pour chacun (lignes « Échec d'envoi »).`,
+        "Corrigez l'adresse dans le classeur : le message repartira avec la prochaine étape d'envoi.",
+      ],
+      items: failed,
+    });
+  const lease = options.claimLeaseMs ?? 15 * 60_000;
+  const uncertain = [...journal.claims]
+    .filter(([, claim]) => claim.at === null || now.getTime() - claim.at.getTime() > lease)
+    .map(([key]) => key)
+    .sort();
+  if (uncertain.length > 0)
+    alerts.push({
+      kind: "incertain",
+      summary: `${uncertain.length} envoi${uncertain.length > 1 ? "s" : ""} à vérifier`,
+      paragraphs: [
+        "Un envoi a été interrompu entre le moment où le message est parti et celui où le Journal l'a noté. Pour ne jamais envoyer deux fois le même message, Passerelle ne le renvoie pas de lui-même.",
+        "Vérifiez auprès des destinataires (ou dans le suivi des envois) qu'ils l'ont reçu ; pour le renvoyer, supprimez sa ligne « Envoi en cours » dans le Journal.",
+      ],
+      items: uncertain,
+    });
+  return alerts;
+}
+
+function planSeminar(model: SeminarModel, now: Date, options: PlanOptions): MessagePlan {
+  const { info, journal } = model;
+  const event = info.event;
+  const zone = info.zone;
+  const warnings: string[] = [...model.problems];
+  const collect = new Collector(journal, now);
+  if (model.problems.length > 0) return { event, zone, messages: [], skipped: [], warnings };
+  const reminderAt = at9(
+    DateTime.fromISO(info.days[0], { zone }).minus({ days: info.reminderDays }),
+  ).toJSDate();
+  const feedbackAt = at9(DateTime.fromJSDate(model.endsAt, { zone }).plus({ days: 1 })).toJSDate();
+  const organizer: Recipient = { name: "", address: info.organizerEmail };
+  const from = info.sender;
+  const alert = (
+    kind: string,
+    version: string,
+    sendAt: Date,
+    view: Parameters<typeof renderOrganizerAlert>[0],
+  ) =>
+    collect.add({
+      key: messageKey(event, info.organizerEmail, "alerte", `${kind}-${version}`),
+      event,
+      kind: "alerte",
+      version: `${kind}-${version}`,
+      to: organizer,
+      sendAt,
+      render: () =>
+        outgoing(
+          from,
+          organizer,
+          renderOrganizerAlert({ ...view, ...(options.workbookLink ? { link: options.workbookLink } : {}) }),
+        ),
+    });
+
+  const unplaced: string[] = [];
+  for (const agenda of model.agendas) {
+    const person = agenda.participant;
+    const to: Recipient = { name: fullName(person.firstName, person.lastName), address: person.email };
+    const convocationKey = messageKey(event, person.email, "convocation", 1);
+    if (agenda.missingSlots.length > 0 && !isTaken(journal, convocationKey)) {
+      unplaced.push(`${to.name} (ligne ${person.row}) : ${agenda.missingSlots.join(", ")}`);
+      collect.skipped.push({
+        recipient: person.email,
+        reason: "Pas encore d'affectation pour chaque créneau.",
+      });
+      continue;
+    }
+    const sent = sentVersions(journal, event, person.email, ["convocation", "changement"]);
+    const latest = sent[0];
+    if (!isTaken(journal, convocationKey)) {
+      collect.add({
+        key: convocationKey,
+        event,
+        kind: "convocation",
+        version: "1",
+        to,
+        sendAt: now,
+        expiresAt: model.startsAt,
+        fingerprint: agenda.fingerprint,
+        mark: { tab: TABS.participants.name, row: person.row },
+        render: (stamp) =>
+          outgoing(from, to, renderConvocation({ info, agenda, version: 1, change: false, stamp })),
+      });
+    } else if (latest?.fingerprint && latest.fingerprint !== agenda.fingerprint) {
+      const version = latest.version + 1;
+      collect.add({
+        key: messageKey(event, person.email, "changement", version),
+        event,
+        kind: "changement",
+        version: String(version),
+        to,
+        sendAt: now,
+        expiresAt: model.endsAt,
+        fingerprint: agenda.fingerprint,
+        render: (stamp) =>
+          outgoing(from, to, renderConvocation({ info, agenda, version, change: true, stamp })),
+      });
+    }
+    collect.add({
+      key: messageKey(event, person.email, "rappel", 1),
+      event,
+      kind: "rappel",
+      version: "1",
+      to,
+      sendAt: reminderAt,
+      expiresAt: model.startsAt,
+      render: () => outgoing(from, to, renderReminder({ info, agenda })),
+    });
+    const train = agenda.returnTrain;
+    if (train) {
+      collect.add({
+        key: messageKey(event, person.email, "rappel-train", 1),
+        event,
+        kind: "rappel-train",
+        version: "1",
+        to,
+        sendAt: DateTime.fromJSDate(train.departure).minus({ minutes: info.trainReminderMinutes }).toJSDate(),
+        expiresAt: train.departure,
+        render: () => outgoing(from, to, renderTrainReminder({ info, agenda })),
+      });
+    }
+    if (info.surveyLink) {
+      const link = info.surveyLink;
+      collect.add({
+        key: messageKey(event, person.email, "questionnaire", 1),
+        event,
+        kind: "questionnaire",
+        version: "1",
+        to,
+        sendAt: feedbackAt,
+        expiresAt: DateTime.fromJSDate(feedbackAt).plus({ days: 30 }).toJSDate(),
+        render: () =>
+          outgoing(
+            from,
+            to,
+            renderFeedbackRequest({
+              info: { title: info.title, organizerEmail: info.organizerEmail },
+              recipient: to.name,
+              link,
+            }),
+          ),
+      });
+    }
+  }
+
+  const noEmail: string[] = [];
+  for (const tutor of model.tutors) {
+    if (!tutor.email) {
+      noEmail.push(
+        `${tutor.name} : ${tutor.hosts.map((slot) => `${slot.slot} (${slot.structure})`).join(", ")}`,
+      );
+      continue;
+    }
+    if (tutor.confirmation === "Décliné") continue;
+    const to: Recipient = { name: tutor.name, address: tutor.email };
+    const sent = sentVersions(journal, event, tutor.email, ["demande-tuteur"]);
+    const latest = sent[0];
+    const version = !latest
+      ? 1
+      : latest.fingerprint && latest.fingerprint !== tutor.fingerprint
+        ? latest.version + 1
+        : 0;
+    if (version > 0) {
+      const replyTo = options.replyAddress?.({ event, tutorEmail: tutor.email, version });
+      if (!replyTo && version === 1)
+        warnings.push(
+          "Adresse de réponse signée non configurée : les réponses des tuteurs iront à l'organisateur.",
+        );
+      collect.add({
+        key: messageKey(event, tutor.email, "demande-tuteur", version),
+        event,
+        kind: "demande-tuteur",
+        version: String(version),
+        to,
+        sendAt: now,
+        expiresAt: model.startsAt,
+        fingerprint: tutor.fingerprint,
+        render: () =>
+          outgoing(
+            from,
+            to,
+            renderTutorRequest({ info, tutor, version, replyTo: replyTo ?? info.organizerEmail }),
+            replyTo ?? info.organizerEmail,
+          ),
+      });
+    }
+    if (tutor.confirmation === "Confirmé") {
+      collect.add({
+        key: messageKey(event, tutor.email, "rappel-tuteur", 1),
+        event,
+        kind: "rappel-tuteur",
+        version: "1",
+        to,
+        sendAt: reminderAt,
+        expiresAt: model.startsAt,
+        render: () => outgoing(from, to, renderTutorReminder({ info, tutor })),
+      });
+    }
+  }
+
+  if (unplaced.length > 0)
+    alert("sans-affectation", digest(unplaced), now, {
+      eventTitle: info.title,
+      summary: `${unplaced.length} participant${unplaced.length > 1 ? "s" : ""} sans affectation`,
+      paragraphs: [
+        "Ces participants n'ont pas de lieu d'immersion pour chaque créneau : leur convocation attend. Complétez l'onglet Affectations (ou relancez « Affecter ») ; la convocation partira ensuite.",
+      ],
+      items: unplaced,
+    });
+  if (noEmail.length > 0)
+    alert("tuteur-sans-email", digest(noEmail), now, {
+      eventTitle: info.title,
+      summary: `${noEmail.length} tuteur${noEmail.length > 1 ? "s" : ""} sans adresse électronique`,
+      paragraphs: [
+        "Ces tuteurs accueillent des participants mais n'ont pas d'adresse valide : la demande de confirmation ne peut pas leur être envoyée. Renseignez leur Email (onglets Tuteurs et Affectations) ou contactez-les directement.",
+      ],
+      items: noEmail,
+    });
+  if (!info.surveyLink && model.agendas.length > 0) {
+    warnings.push("Lien questionnaire manquant : le questionnaire de satisfaction ne sera pas envoyé.");
+    const remindAt = DateTime.fromJSDate(feedbackAt).minus({ days: 2 });
+    alert("questionnaire-manquant", "1", new Date(Math.max(remindAt.toMillis(), now.getTime())), {
+      eventTitle: info.title,
+      summary: "lien du questionnaire manquant",
+      paragraphs: [
+        `Le questionnaire de satisfaction doit partir le ${DateTime.fromJSDate(feedbackAt, { zone }).setLocale("fr").toFormat("d LLLL yyyy 'à' H'h'")}, mais le paramètre « Lien questionnaire » de l'onglet Séminaire est vide. Renseignez-le pour que les participants le reçoivent.`,
+      ],
+    });
+  }
+  for (const item of sendingAlerts(model, now, options, info.title))
+    alert(item.kind, digest(item.items), now, {
+      eventTitle: info.title,
+      summary: item.summary,
+      paragraphs: item.paragraphs,
+      items: item.items,
+    });
+  return {
+    event,
+    zone,
+    messages: collect.sorted(),
+    skipped: [...collect.skipped, ...excludedSkips(model)],
+    warnings,
+  };
+}
+
+function excludedSkips(model: EventModel): Skipped[] {
+  return model.excluded.map((excluded) => ({
+    reason: `${excluded.tab} ligne ${excluded.row} : ${excluded.reason}.`,
+  }));
+}
+
+function planLunch(model: LunchModel, now: Date, options: PlanOptions): MessagePlan {
+  const { info, journal } = model;
+  const event = info.event;
+  const warnings: string[] = [...model.problems];
+  const collect = new Collector(journal, now);
+  if (model.problems.length > 0) return { event, zone: info.zone, messages: [], skipped: [], warnings };
+  const from = info.sender;
+  const feedbackAt = DateTime.fromJSDate(info.end).plus({ hours: 2 }).toJSDate();
+  const reminderAt = DateTime.fromJSDate(info.start).minus({ hours: info.reminderHours }).toJSDate();
+  for (const registration of model.registrations) {
+    const to: Recipient = {
+      name: fullName(registration.firstName, registration.lastName),
+      address: registration.email,
+    };
+    const simple = (
+      kind: MessageKind,
+      sendAt: Date,
+      expiresAt: Date,
+      render: (stamp: Date) => OutgoingMessage,
+      mark = false,
+    ) =>
+      collect.add({
+        key: messageKey(event, registration.email, kind, 1),
+        event,
+        kind,
+        version: "1",
+        to,
+        sendAt,
+        expiresAt,
+        ...(mark ? { mark: { tab: TABS.registrations.name, row: registration.row } } : {}),
+        render,
+      });
+    const lunch = (kind: "registered" | "waiting" | "promoted" | "reminder") => (stamp: Date) =>
+      outgoing(from, to, renderLunchMessage({ info, registration, kind, stamp }));
+    if (registration.seat.kind === "seated") {
+      const confirmed =
+        anyTaken(journal, event, registration.email, "inscription") ||
+        anyTaken(journal, event, registration.email, "place-liberee");
+      if (!confirmed) {
+        const waited = anyTaken(journal, event, registration.email, "liste-attente");
+        simple(
+          waited ? "place-liberee" : "inscription",
+          now,
+          info.start,
+          lunch(waited ? "promoted" : "registered"),
+          true,
+        );
+      }
+      simple("rappel-rencontre", reminderAt, info.start, lunch("reminder"));
+      if (info.surveyLink) {
+        const link = info.surveyLink;
+        simple(
+          "questionnaire-rencontre",
+          feedbackAt,
+          DateTime.fromJSDate(feedbackAt).plus({ days: 30 }).toJSDate(),
+          () =>
+            outgoing(
+              from,
+              to,
+              renderFeedbackRequest({
+                info: { title: info.title, organizerEmail: info.organizerEmail },
+                recipient: to.name,
+                link,
+              }),
+            ),
+        );
+      }
+    } else if (registration.seat.kind === "waiting") {
+      simple("liste-attente", now, info.start, lunch("waiting"));
+    }
+  }
+  const organizer: Recipient = { name: "", address: info.organizerEmail };
+  const alert = (
+    kind: string,
+    version: string,
+    sendAt: Date,
+    view: Parameters<typeof renderOrganizerAlert>[0],
+  ) =>
+    collect.add({
+      key: messageKey(event, info.organizerEmail, "alerte", `${kind}-${version}`),
+      event,
+      kind: "alerte",
+      version: `${kind}-${version}`,
+      to: organizer,
+      sendAt,
+      render: () =>
+        outgoing(
+          from,
+          organizer,
+          renderOrganizerAlert({ ...view, ...(options.workbookLink ? { link: options.workbookLink } : {}) }),
+        ),
+    });
+  if (!info.surveyLink && model.registrations.length > 0) {
+    warnings.push("Lien questionnaire manquant : le questionnaire de satisfaction ne sera pas envoyé.");
+    const remindAt = DateTime.fromJSDate(info.start).minus({ days: 1 }).toJSDate();
+    alert("questionnaire-manquant", "1", new Date(Math.max(remindAt.getTime(), now.getTime())), {
+      eventTitle: info.title,
+      summary: "lien du questionnaire manquant",
+      paragraphs: [
+        "Le paramètre « Lien questionnaire » de l'onglet Rencontre est vide : le questionnaire de satisfaction ne partira pas. Renseignez-le avant la fin de la rencontre.",
+      ],
+    });
+  }
+  for (const item of sendingAlerts(model, now, options, info.title))
+    alert(item.kind, digest(item.items), now, {
+      eventTitle: info.title,
+      summary: item.summary,
+      paragraphs: item.paragraphs,
+      items: item.items,
+    });
+  return {
+    event,
+    zone: info.zone,
+    messages: collect.sorted(),
+    skipped: [...collect.skipped, ...excludedSkips(model)],
+    warnings,
+  };
+}
+
+/** The messages of a plan due at `now` (send time reached, not expired). */
+export function dueMessages(plan: MessagePlan, now: Date, kinds?: readonly MessageKind[]): PlannedMessage[] {
+  return plan.messages.filter(
+    (message) => message.sendAt.getTime() <= now.getTime() && (!kinds || kinds.includes(message.kind)),
+  );
+}

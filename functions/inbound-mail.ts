@@ -1,0 +1,224 @@
+/**
+ * `inboundMail`: Amazon SES receives a tutor's reply, publishes it to an SNS topic, and SNS posts it
+ * here. Every post is verified (401 when unsigned or mis-signed), then held to the configured topic
+ * (403 otherwise). A subscription is confirmed by fetching its `SubscribeURL`; a notification
+ * carries the raw MIME message (base64), which is read, tied to a tutor by the signed token of the
+ * address it was sent to, classified and applied.
+ * Statuses are SNS's retry decision: 2xx is done, anything else is retried by SNS.
+ * Nothing a person wrote (addresses, names, text) is logged.
+ */
+
+import type { HttpFunction, Request, Response } from "@google-cloud/functions-framework";
+import * as functions from "@google-cloud/functions-framework";
+import { z } from "zod";
+import { readMime } from "./adapters/mime-reader.js";
+import { isSnsUrl, type SnsMessage, type SnsVerifierPort, snsMessage } from "./adapters/sns-verifier.js";
+import { applyReply, keepForgedReply, type ReplyFollowUps } from "./app/apply-reply.js";
+import { decideMessage } from "./core/replies/decide.js";
+import { REPLY_KEY_PREFIX } from "./core/replies/plan.js";
+import { findReplyToken } from "./core/reply-token.js";
+import type { Clock, Workbook } from "./ports.js";
+import type { SheetEditLog } from "./sheet-edit.js";
+
+/** The SES notification SNS carries (action `SNS`), the parts read here. */
+export const sesReceivedNotification = z.object({
+  notificationType: z.literal("Received"),
+  mail: z.object({
+    messageId: z.string().optional(),
+    destination: z.array(z.string()).default([]),
+  }),
+  receipt: z
+    .object({
+      recipients: z.array(z.string()).default([]),
+      action: z.object({ type: z.string(), encoding: z.string().optional() }).partial().optional(),
+    })
+    .partial()
+    .default({}),
+  content: z.string().optional(),
+});
+export type SesReceivedNotification = z.infer<typeof sesReceivedNotification>;
+
+/** A reply nobody can be tied to (no token, or a forged one): the composition root decides where it goes. */
+export interface UnmatchedReply {
+  readonly reason: "missing" | "forged";
+  /** The event a forged token claims, if it could be read (not to be trusted). */
+  readonly claimedEvent?: string;
+  readonly from: string;
+  readonly subject: string;
+  readonly text: string;
+  readonly key: string;
+}
+
+export interface InboundMailDeps {
+  readonly verifier: SnsVerifierPort;
+  readonly config: {
+    /** The only topic whose messages are processed. */
+    readonly topicArn: string;
+    /** The reply-address secret; several while one replaces another. */
+    readonly replySecret: string | readonly string[];
+  };
+  /** The workbook of an event (its id is the spreadsheet id). */
+  readonly workbookFor: (event: string) => Workbook;
+  readonly clock: Clock;
+  /** Confirms a subscription; only ever called with an SNS URL of the configured topic. */
+  readonly fetch: (url: string) => Promise<{ readonly ok: boolean; readonly status: number }>;
+  readonly followUps: ReplyFollowUps;
+  /** Where a reply with no valid token is kept for the organizers (e.g. an alert to an administrator). */
+  readonly keepUnmatched?: (reply: UnmatchedReply) => Promise<void>;
+  readonly log: SheetEditLog;
+}
+
+export function inboundMailHandler(deps: InboundMailDeps): HttpFunction {
+  return async (request: Request, response: Response) => {
+    if (request.method !== "POST") {
+      response.status(405).set("allow", "POST").json({ error: "Méthode non permise : utilisez POST." });
+      return;
+    }
+    const message = parseSns(request);
+    if (message === null) {
+      deps.log.warn("inbound-mail.bad-request");
+      response.status(400).json({ error: "Requête invalide : ce n'est pas un message SNS." });
+      return;
+    }
+    const verdict = await deps.verifier.verify(message);
+    if (!verdict.ok) {
+      deps.log.warn("inbound-mail.refused", { reason: verdict.reason });
+      // An unreachable certificate may be a passing failure: let SNS try again.
+      const status = verdict.reason === "certificate-unavailable" ? 503 : 401;
+      response.status(status).json({ error: "Signature SNS absente ou invalide." });
+      return;
+    }
+    if (message.TopicArn !== deps.config.topicArn) {
+      deps.log.warn("inbound-mail.other-topic", { type: message.Type });
+      response.status(403).json({ error: "Sujet SNS non attendu." });
+      return;
+    }
+    try {
+      switch (message.Type) {
+        case "SubscriptionConfirmation":
+          await confirmSubscription(deps, message, response);
+          return;
+        case "UnsubscribeConfirmation":
+          deps.log.warn("inbound-mail.unsubscribed");
+          response.status(200).json({ ok: true });
+          return;
+        case "Notification":
+          response.status(200).json(await handleNotification(deps, message));
+          return;
+      }
+    } catch (error) {
+      deps.log.error("inbound-mail.failed", { error: error instanceof Error ? error.name : typeof error });
+      response.status(500).json({ error: "Erreur interne : SNS renverra le message." });
+    }
+  };
+}
+
+function parseSns(request: Request): SnsMessage | null {
+  const raw = request.rawBody ?? (typeof request.body === "string" ? Buffer.from(request.body) : undefined);
+  let json: unknown = request.body;
+  if (raw !== undefined) {
+    try {
+      json = JSON.parse(raw.toString("utf8"));
+    } catch {
+      return null;
+    }
+  }
+  const parsed = snsMessage.safeParse(json);
+  return parsed.success ? parsed.data : null;
+}
+
+async function confirmSubscription(deps: InboundMailDeps, message: SnsMessage, response: Response) {
+  const url = message.SubscribeURL;
+  if (!url || !isSnsUrl(url)) {
+    deps.log.warn("inbound-mail.bad-subscribe-url");
+    response.status(400).json({ error: "Adresse de confirmation d'abonnement refusée." });
+    return;
+  }
+  const answer = await deps.fetch(url);
+  if (!answer.ok) {
+    deps.log.error("inbound-mail.subscribe-failed", { status: answer.status });
+    response.status(502).json({ error: "La confirmation d'abonnement a échoué ; SNS la renverra." });
+    return;
+  }
+  deps.log.info("inbound-mail.subscribed");
+  response.status(200).json({ ok: true, subscribed: true });
+}
+
+type NotificationAnswer = Readonly<Record<string, string | number | boolean>>;
+
+async function handleNotification(deps: InboundMailDeps, message: SnsMessage): Promise<NotificationAnswer> {
+  const now = deps.clock.now();
+  const key = `${REPLY_KEY_PREFIX}${message.MessageId}`;
+  let notification: SesReceivedNotification;
+  try {
+    notification = sesReceivedNotification.parse(JSON.parse(message.Message));
+  } catch {
+    // Not a received mail (a test notification, another publisher): nothing to retry.
+    deps.log.warn("inbound-mail.not-a-received-mail");
+    return { ok: true, outcome: "ignored" };
+  }
+  if (notification.content === undefined) {
+    deps.log.error("inbound-mail.no-content");
+    return { ok: true, outcome: "no-content" };
+  }
+  const raw =
+    notification.receipt.action?.encoding?.toUpperCase() === "UTF8"
+      ? Buffer.from(notification.content, "utf8")
+      : Buffer.from(notification.content, "base64");
+  const mail = await readMime(raw);
+  const answer = decideMessage(mail);
+  const recipients = [
+    ...(notification.receipt.recipients ?? []),
+    ...notification.mail.destination,
+    ...mail.recipients,
+  ];
+  const token = findReplyToken(recipients, deps.config.replySecret);
+  if (!token.ok) {
+    deps.log.warn("inbound-mail.unmatched", { reason: token.reason, decision: answer.decision });
+    let journal: "kept" | "duplicate" | "none" = "none";
+    if (token.reason === "forged" && token.claimedEvent !== undefined) {
+      try {
+        journal = await keepForgedReply(deps.workbookFor(token.claimedEvent), key, now);
+      } catch {
+        // The claimed workbook may not exist or not be shared with us: the reply is still kept below.
+        journal = "none";
+      }
+    }
+    if (journal !== "duplicate")
+      await deps.keepUnmatched?.({
+        reason: token.reason,
+        ...(token.reason === "forged" && token.claimedEvent !== undefined
+          ? { claimedEvent: token.claimedEvent }
+          : {}),
+        from: mail.from,
+        subject: mail.subject,
+        text: answer.text,
+        key,
+      });
+    return { ok: true, outcome: `unmatched-${token.reason}` };
+  }
+  const workbook = deps.workbookFor(token.claims.event);
+  const outcome = await applyReply(
+    workbook,
+    { key, claims: token.claims, answer },
+    deps.config.replySecret,
+    deps.followUps,
+    now,
+  );
+  deps.log.info("inbound-mail.applied", {
+    outcome: outcome.kind,
+    decision: answer.decision,
+    ...(outcome.kind === "recorded" && outcome.previous ? { changedMind: true } : {}),
+    tookMs: deps.clock.now().getTime() - now.getTime(),
+  });
+  return { ok: true, outcome: outcome.kind, decision: answer.decision };
+}
+
+/** Registers the function under the name `serverless.yml` deploys; its dependencies are built on the first request. */
+export function registerInboundMail(build: () => InboundMailDeps): void {
+  let handler: HttpFunction | undefined;
+  functions.http("inboundMail", (request, response) => {
+    handler ??= inboundMailHandler(build());
+    return handler(request, response);
+  });
+}

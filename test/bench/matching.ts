@@ -1,0 +1,131 @@
+/**
+ * Matching benchmark: generated instances (same seeds every run), the exact solver against the
+ * greedy baseline, and a re-run after one tutor declines. Run alone with
+ * `npx tsx test/bench/matching.ts`, or through `npm run bench`.
+ */
+import { pathToFileURL } from "node:url";
+import {
+  checkHardRules,
+  generateInstance,
+  greedyPlacements,
+  type MatchingProblem,
+  type MatchingResult,
+  sharedSolver,
+  solvePlacements,
+  summarize,
+} from "../../functions/core/matching/index.js";
+
+const CASES = [
+  { participants: 30, tight: false },
+  { participants: 30, tight: true },
+  { participants: 300, tight: false },
+  { participants: 300, tight: true },
+  { participants: 3000, tight: false },
+  { participants: 3000, tight: true },
+  { participants: 10_000, tight: false },
+] as const;
+const TIME_LIMIT_SECONDS = 60;
+
+async function measure<T>(run: () => Promise<T> | T): Promise<{ value: T; seconds: number; peakMb: number }> {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 20);
+  const started = performance.now();
+  try {
+    const value = await run();
+    peak = Math.max(peak, process.memoryUsage().rss);
+    return { value, seconds: (performance.now() - started) / 1000, peakMb: peak / 2 ** 20 };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+function row(
+  label: string,
+  problem: MatchingProblem,
+  result: MatchingResult,
+  seconds: number,
+  peakMb: number,
+) {
+  const summary = summarize(problem, result);
+  const [first, second] = problem.slots.map((slot) => summary.firstWishShare[slot] ?? 0);
+  return {
+    cas: label,
+    s: seconds.toFixed(2),
+    "RSS Mo": peakMb.toFixed(0),
+    objectif: result.objective,
+    optimal: result.optimal ? "oui" : "non",
+    écart: `${(result.gap * 100).toFixed(2)} %`,
+    "vœu 1 matin": `${((first ?? 0) * 100).toFixed(1)} %`,
+    "vœu 1 a.-m.": `${((second ?? 0) * 100).toFixed(1)} %`,
+    "aucun vœu": `${(summary.noWishShare * 100).toFixed(1)} %`,
+    "vœux (1/2/3/aucun)": summary.byRank.join("/"),
+    "pire rang": summary.worstRank,
+    violations: checkHardRules(problem, result.placements).length,
+    "non placés": result.unplaced.length,
+  };
+}
+
+export async function benchMatching(): Promise<void> {
+  const solver = sharedSolver();
+  // Loading the WebAssembly solver once, as a warm function instance would have.
+  await solvePlacements(generateInstance({ participants: 5, seed: 99 }), {}, solver);
+  const table: Record<string, unknown>[] = [];
+  const moves: Record<string, unknown>[] = [];
+  for (const { participants, tight } of CASES) {
+    const label = `${participants}${tight ? " serré" : ""}`;
+    const problem = generateInstance({ participants, seed: 2027 + participants, tight });
+    const solved = await measure(() =>
+      solvePlacements(problem, { timeLimitSeconds: TIME_LIMIT_SECONDS }, solver),
+    );
+    table.push(row(`${label} solveur`, problem, solved.value, solved.seconds, solved.peakMb));
+    const greedy = await measure(() => greedyPlacements(problem));
+    table.push(row(`${label} glouton`, problem, greedy.value, greedy.seconds, greedy.peakMb));
+
+    // One tutor declines: the busiest one.
+    const load = new Map<string, number>();
+    for (const p of solved.value.placements) load.set(p.tutor, (load.get(p.tutor) ?? 0) + 1);
+    const declined = [...load].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]?.[0];
+    const affected = new Set(
+      solved.value.placements.filter((p) => p.tutor === declined).map((p) => p.participant),
+    );
+    const again: MatchingProblem = {
+      ...problem,
+      tutors: problem.tutors.map((t) => (t.id === declined ? { ...t, declined: true } : t)),
+      previous: solved.value.placements,
+    };
+    const rerun = await measure(() =>
+      solvePlacements(again, { timeLimitSeconds: TIME_LIMIT_SECONDS }, solver),
+    );
+    const before = new Map(solved.value.placements.map((p) => [`${p.participant}|${p.slot}`, p]));
+    const movedOthers = new Set(
+      rerun.value.placements
+        .filter((p) => {
+          const old = before.get(`${p.participant}|${p.slot}`);
+          return (
+            !affected.has(p.participant) &&
+            (!old || old.structure !== p.structure || old.situation !== p.situation)
+          );
+        })
+        .map((p) => p.participant),
+    );
+    moves.push({
+      cas: label,
+      "participants du tuteur": affected.size,
+      "autres déplacés": movedOthers.size,
+      violations: checkHardRules(again, rerun.value.placements).length,
+      "non placés": rerun.value.unplaced.length,
+      s: rerun.seconds.toFixed(2),
+    });
+  }
+  console.log("Affectation : solveur exact (HiGHS) et glouton (ordre d'inscription)");
+  console.table(table);
+  console.log("Après le désistement d'un tuteur (le plus chargé)");
+  console.table(moves);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  await benchMatching();
+  await sharedSolver().close();
+}

@@ -1,0 +1,382 @@
+import { getTestServer } from "@google-cloud/functions-framework/testing";
+import request from "supertest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { type SnsMessage, SnsVerifier } from "../../functions/adapters/sns-verifier.js";
+import type { OrganizerAlert } from "../../functions/app/apply-reply.js";
+import { replyAddress } from "../../functions/core/reply-token.js";
+import {
+  type InboundMailDeps,
+  registerInboundMail,
+  type UnmatchedReply,
+} from "../../functions/inbound-mail.js";
+import type { Cell } from "../../functions/ports.js";
+import { MemoryWorkbook } from "./memory-workbook.js";
+import { createTestSigner, type TestSigner } from "./sns-signer.js";
+
+const TOPIC = "arn:aws:sns:eu-west-3:123456789012:passerelle-reponses";
+const SECRET = "secret-des-reponses-0123456789";
+const SHEET = "1BxiMVs0XRA5nFMdKvBdBZjgmUUqptlbs74OgvE2upms";
+const TUTOR = "sophie.martin@caf35.example.fr";
+const NOW = new Date("2027-03-02T09:41:00Z");
+const REPLY_TO = replyAddress(
+  { event: SHEET, tutorEmail: TUTOR, version: 1 },
+  SECRET,
+  "reponses.example.org",
+);
+
+let signer: TestSigner;
+
+function seminarWorkbook(
+  tutors: readonly (readonly Cell[])[] = [
+    [TUTOR, "Martin", "Sophie", "CAF 35", "Accueil physique", "Tous", 2, "à rappeler", "En attente", ""],
+  ],
+) {
+  return new MemoryWorkbook({
+    Séminaire: [
+      ["Paramètre", "Valeur"],
+      ["Titre", "Vivez ma vie d'usager — Rennes"],
+      ["Fuseau horaire", "Europe/Paris"],
+    ],
+    // Columns in the organizer's order, with one of their own ("Notes").
+    Tuteurs: [
+      [
+        "Email",
+        "Nom",
+        "Prénom",
+        "Structure",
+        "Situation",
+        "Créneaux",
+        "Capacité",
+        "Notes",
+        "Confirmation",
+        "Répondu le",
+      ],
+      ...tutors,
+    ],
+    Affectations: [
+      [
+        "Email participant",
+        "Participant",
+        "Créneau",
+        "Structure",
+        "Situation",
+        "Email tuteur",
+        "Tuteur",
+        "Verrouillé",
+      ],
+      [
+        "claire.petit@example.gouv.fr",
+        "Claire Petit",
+        "Matin",
+        "CAF 35",
+        "Accueil physique",
+        TUTOR,
+        "Sophie Martin",
+        "Non",
+      ],
+    ],
+    Journal: [["Horodatage", "Événement", "Destinataire", "Détail", "Clé"]],
+  });
+}
+
+const scenario = {
+  workbooks: new Map<string, MemoryWorkbook>(),
+  declines: [] as { event: string; tutorEmail: string; rowAtThatTime: Cell[] | undefined }[],
+  alerts: [] as OrganizerAlert[],
+  unmatched: [] as UnmatchedReply[],
+  fetched: [] as string[],
+  logs: [] as string[],
+};
+
+const deps: InboundMailDeps = {
+  verifier: new SnsVerifier({ fetchCertificate: async () => signer.certificatePem, now: () => NOW }),
+  config: { topicArn: TOPIC, replySecret: SECRET },
+  workbookFor: (event) => {
+    const workbook = scenario.workbooks.get(event);
+    if (!workbook) throw new Error("unknown spreadsheet");
+    return workbook;
+  },
+  clock: { now: () => NOW },
+  fetch: async (url) => {
+    scenario.fetched.push(url);
+    return { ok: true, status: 200 };
+  },
+  followUps: {
+    onDecline: async (event, tutorEmail) => {
+      const row = scenario.workbooks.get(event)?.rows("Tuteurs")[1];
+      scenario.declines.push({ event, tutorEmail, rowAtThatTime: row ? [...row] : undefined });
+    },
+    alertOrganizer: async (alert) => {
+      scenario.alerts.push(alert);
+    },
+  },
+  keepUnmatched: async (reply) => {
+    scenario.unmatched.push(reply);
+  },
+  log: {
+    info: (event) => scenario.logs.push(event),
+    warn: (event) => scenario.logs.push(event),
+    error: (event) => scenario.logs.push(event),
+  },
+};
+
+registerInboundMail(() => deps);
+
+function mime(body: string, options: { to?: string; subject?: string; headers?: string } = {}): string {
+  return [
+    `From: Sophie Martin <${TUTOR}>`,
+    `To: ${options.to ?? REPLY_TO}`,
+    `Subject: ${options.subject ?? "Re: Accueil de participants le mardi 16 mars 2027"}`,
+    ...(options.headers ? [options.headers] : []),
+    "MIME-Version: 1.0",
+    "Content-Type: text/plain; charset=utf-8",
+    "",
+    body,
+    "",
+    "Le lun. 1 mars 2027 à 10:12, Séminaire <seminaire@example.org> a écrit :",
+    "> Pouvez-vous confirmer (oui ou non) ?",
+    "",
+  ].join("\r\n");
+}
+
+function notification(
+  raw: string,
+  options: { messageId?: string; to?: string; topic?: string } = {},
+): SnsMessage {
+  const to = options.to ?? REPLY_TO;
+  return signer.sign({
+    Type: "Notification",
+    MessageId: options.messageId ?? "msg-1",
+    TopicArn: options.topic ?? TOPIC,
+    Subject: "Amazon SES Email Receipt Notification",
+    Timestamp: NOW.toISOString(),
+    Message: JSON.stringify({
+      notificationType: "Received",
+      mail: { messageId: "ses-1", destination: [to], commonHeaders: { subject: "Re: Accueil" } },
+      receipt: { recipients: [to], action: { type: "SNS", encoding: "BASE64", topicArn: TOPIC } },
+      content: Buffer.from(raw, "utf8").toString("base64"),
+    }),
+  });
+}
+
+function post(message: unknown) {
+  return request(getTestServer("inboundMail"))
+    .post("/")
+    .set("content-type", "text/plain; charset=UTF-8")
+    .set("x-amz-sns-message-type", String((message as { Type?: string }).Type ?? ""))
+    .send(JSON.stringify(message));
+}
+
+beforeAll(() => {
+  signer = createTestSigner();
+});
+
+beforeEach(() => {
+  scenario.workbooks = new Map([[SHEET, seminarWorkbook()]]);
+  scenario.declines = [];
+  scenario.alerts = [];
+  scenario.unmatched = [];
+  scenario.fetched = [];
+  scenario.logs = [];
+});
+
+const workbook = () => scenario.workbooks.get(SHEET)!;
+const tutorRecord = () => workbook().records("Tuteurs")[0]!;
+const journal = () => workbook().records("Journal");
+
+describe("inboundMail: applying a tutor's reply", () => {
+  it("records a yes on the tutor's row, found by header, and writes a Journal line with the message's key", async () => {
+    const response = await post(notification(mime("Oui, pas de problème !")));
+
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ outcome: "recorded", decision: "confirm" });
+    expect(tutorRecord()).toMatchObject({
+      Confirmation: "Confirmé",
+      "Répondu le": "2027-03-02 10:41",
+      Notes: "à rappeler",
+    });
+    expect(journal()).toEqual([
+      {
+        Horodatage: "2027-03-02 10:41:00",
+        Événement: "Réponse tuteur : Confirmé",
+        Destinataire: TUTOR,
+        Détail: expect.stringContaining("« Oui, pas de problème ! »"),
+        Clé: "reponse:msg-1",
+      },
+    ]);
+    expect(scenario.declines).toEqual([]);
+    expect(scenario.alerts).toEqual([]);
+  });
+
+  it("records a no, then asks for the re-placement once the row says Décliné", async () => {
+    const response = await post(notification(mime("Bonjour, je serai en congé ce jour-là, désolée.")));
+
+    expect(response.status).toBe(200);
+    expect(tutorRecord()).toMatchObject({ Confirmation: "Décliné" });
+    expect(scenario.declines).toEqual([
+      { event: SHEET, tutorEmail: TUTOR, rowAtThatTime: expect.arrayContaining(["Décliné"]) },
+    ]);
+    expect(journal()[0]).toMatchObject({ Événement: "Réponse tuteur : Décliné", Clé: "reponse:msg-1" });
+  });
+
+  it("changes nothing on the row for an unclear answer and sends its text to the organizer with the row", async () => {
+    await post(notification(mime("Le matin non mais l'après-midi oui.")));
+
+    expect(tutorRecord()).toMatchObject({ Confirmation: "En attente", "Répondu le": "" });
+    expect(scenario.alerts).toEqual([
+      {
+        event: SHEET,
+        reason: expect.stringContaining("réponse partielle"),
+        text: "Le matin non mais l'après-midi oui.",
+        tutorEmail: TUTOR,
+        tab: "Tuteurs",
+        row: 2,
+      },
+    ]);
+    expect(journal()[0]).toMatchObject({ Événement: "Réponse tuteur : À lire", Clé: "reponse:msg-1" });
+  });
+
+  it("never takes an out-of-office reply for an answer, even one that says oui", async () => {
+    await post(
+      notification(
+        mime("Oui, je lirai votre message à mon retour.", { headers: "Auto-Submitted: auto-replied" }),
+      ),
+    );
+
+    expect(tutorRecord()).toMatchObject({ Confirmation: "En attente" });
+    expect(scenario.alerts[0]?.reason).toContain("réponse automatique");
+  });
+
+  it("applies a replayed SNS message once", async () => {
+    const message = notification(mime("Non, désolée."));
+    await post(message);
+    const replay = await post(message);
+
+    expect(replay.status).toBe(200);
+    expect(replay.body).toMatchObject({ outcome: "duplicate" });
+    expect(journal()).toHaveLength(1);
+    expect(scenario.declines).toHaveLength(1);
+  });
+
+  it("applies a second reply of the same tutor too, and notes which answer it replaces", async () => {
+    await post(notification(mime("Oui"), { messageId: "msg-1" }));
+    await post(notification(mime("Finalement non, je ne pourrai pas venir."), { messageId: "msg-2" }));
+
+    expect(tutorRecord()).toMatchObject({ Confirmation: "Décliné" });
+    expect(journal().map((line) => line.Clé)).toEqual(["reponse:msg-1", "reponse:msg-2"]);
+    expect(journal()[1]?.Détail).toContain("remplace « Confirmé »");
+  });
+
+  it("writes what the tutor typed as raw text, a formula included", async () => {
+    await post(notification(mime('=HYPERLINK("http://x") oui')));
+    expect(journal()[0]?.Détail).toContain('« =HYPERLINK("http://x") oui »');
+  });
+
+  it("keeps a reply to an old request whose tutor is no longer in the sheet, and applies nothing", async () => {
+    scenario.workbooks.set(
+      SHEET,
+      seminarWorkbook([
+        ["autre@example.fr", "Autre", "Tuteur", "CCAS", "Accueil physique", "Tous", 2, "", "En attente", ""],
+      ]),
+    );
+
+    const response = await post(notification(mime("Oui")));
+
+    expect(response.body).toMatchObject({ outcome: "unknown-tutor" });
+    expect(tutorRecord()).toMatchObject({ Confirmation: "En attente" });
+    expect(journal()[0]).toMatchObject({ Événement: "Réponse d'un tuteur inconnu", Clé: "reponse:msg-1" });
+    expect(scenario.alerts).toHaveLength(1);
+  });
+});
+
+describe("inboundMail: who answered", () => {
+  it("does not trust the From header: a reply without a token is kept for the organizer and not applied", async () => {
+    const to = "reponse@reponses.example.org";
+    const response = await post(notification(mime("Oui", { to }), { to }));
+
+    expect(response.body).toMatchObject({ outcome: "unmatched-missing" });
+    expect(scenario.unmatched).toEqual([
+      expect.objectContaining({ reason: "missing", from: TUTOR, text: "Oui", key: "reponse:msg-1" }),
+    ]);
+    expect(workbook().writes).toEqual([]);
+  });
+
+  it("keeps a reply with a forged token in the Journal of the event it names, and applies nothing", async () => {
+    const forged = replyAddress(
+      { event: SHEET, tutorEmail: TUTOR, version: 1 },
+      "secret-de-quelqu-un-d-autre",
+      "reponses.example.org",
+    );
+    await post(notification(mime("Oui", { to: forged }), { to: forged }));
+
+    expect(tutorRecord()).toMatchObject({ Confirmation: "En attente" });
+    expect(journal()).toEqual([
+      expect.objectContaining({ Événement: "Réponse non reconnue", Clé: "reponse:msg-1" }),
+    ]);
+    expect(scenario.unmatched).toEqual([expect.objectContaining({ reason: "forged", claimedEvent: SHEET })]);
+  });
+});
+
+describe("inboundMail: what SNS sends", () => {
+  it("refuses an unsigned message with 401 and a mis-signed one too, without reading any workbook", async () => {
+    const { Signature: _signature, ...unsigned } = notification(mime("Oui"));
+    const signed = notification(mime("Oui"));
+    const tampered = { ...signed, Message: signed.Message.replace("ses-1", "ses-2") };
+
+    expect((await post(unsigned)).status).toBe(401);
+    expect((await post(tampered)).status).toBe(401);
+    expect(workbook().reads).toEqual([]);
+  });
+
+  it("answers 403 to a well-signed message of another topic, without processing it", async () => {
+    const response = await post(
+      notification(mime("Oui"), { topic: "arn:aws:sns:eu-west-3:123456789012:autre" }),
+    );
+
+    expect(response.status).toBe(403);
+    expect(workbook().reads).toEqual([]);
+  });
+
+  it("answers 400 to a body that is not an SNS message", async () => {
+    expect((await post({ hello: "world" })).status).toBe(400);
+  });
+
+  it("confirms the subscription of the configured topic by fetching its SubscribeURL", async () => {
+    const url = `https://sns.eu-west-3.amazonaws.com/?Action=ConfirmSubscription&TopicArn=${TOPIC}&Token=abc`;
+    const message = signer.sign({
+      Type: "SubscriptionConfirmation",
+      MessageId: "sub-1",
+      Token: "abc",
+      TopicArn: TOPIC,
+      Message: "You have chosen to subscribe to the topic.",
+      SubscribeURL: url,
+      Timestamp: NOW.toISOString(),
+    });
+
+    expect((await post(message)).status).toBe(200);
+    expect(scenario.fetched).toEqual([url]);
+  });
+
+  it("does not confirm a subscription to another topic", async () => {
+    const other = "arn:aws:sns:eu-west-3:123456789012:autre";
+    const message = signer.sign({
+      Type: "SubscriptionConfirmation",
+      MessageId: "sub-2",
+      Token: "abc",
+      TopicArn: other,
+      Message: "You have chosen to subscribe to the topic.",
+      SubscribeURL: `https://sns.eu-west-3.amazonaws.com/?Action=ConfirmSubscription&TopicArn=${other}&Token=abc`,
+      Timestamp: NOW.toISOString(),
+    });
+
+    expect((await post(message)).status).toBe(403);
+    expect(scenario.fetched).toEqual([]);
+  });
+
+  it("answers 500 when the workbook cannot be written, so that SNS sends the reply again", async () => {
+    scenario.workbooks.delete(SHEET);
+    const response = await post(notification(mime("Oui")));
+    expect(response.status).toBe(500);
+    expect(JSON.stringify(scenario.logs)).not.toContain(TUTOR);
+  });
+});
