@@ -88,11 +88,12 @@ describe("GoogleWorkflowStarter", () => {
       "projects/passerelle-demo/locations/europe-west1/workflows/passerelle-seminaire/executions/exec-1",
     );
     expect(fake.requests).toHaveLength(1);
-    const [request] = fake.requests;
-    expect(request?.path).toBe(
+    const request = fake.requests[0];
+    if (!request) throw new Error("no request recorded");
+    expect(request.path).toBe(
       "/v1/projects/passerelle-demo/locations/europe-west1/workflows/passerelle-seminaire/executions",
     );
-    expect(JSON.parse((request?.body as { argument: string }).argument)).toEqual({
+    expect(JSON.parse((request.body as { argument: string }).argument)).toEqual({
       event: "sheet-1",
       stepUrl: "https://x",
     });
