@@ -83,7 +83,7 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[], columns: rea
   });
 }
 
-/** Reads a tab of rows. A row whose input cells are all empty is skipped. */
+/** Reads a tab of rows. A row whose input cells are all empty is skipped (any cell, for a tab with none). */
 export function parseTable<T>(spec: TabSpec, tab: TabValues | undefined): ParsedTable<T> {
   const schema = spec.schema;
   if (tab === undefined) {
@@ -108,7 +108,9 @@ export function parseTable<T>(spec: TabSpec, tab: TabValues | undefined): Parsed
   const rows: ParsedRow<T>[] = [];
   for (let index = 1; index < tab.rows.length; index++) {
     const raw = tab.rows[index] ?? [];
-    if (inputColumns.every((column) => isBlank(raw[column.index! - 1]))) continue;
+    // A tab the system writes alone (Journal) has no input columns: any filled cell keeps the row.
+    const watched = inputColumns.length > 0 ? inputColumns : columns.filter((column) => column.index !== undefined);
+    if (watched.every((column) => isBlank(raw[column.index! - 1]))) continue;
     const cells: Record<string, Cell> = {};
     for (const column of columns) {
       cells[column.key] = column.index === undefined ? null : (raw[column.index - 1] ?? null);

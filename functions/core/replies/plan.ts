@@ -194,11 +194,7 @@ export function planForgedReply(
   };
 }
 
-/**
- * Whether a Journal line already holds this key. Read here by header rather than through
- * `journalEntries`, which skips every Journal row (it keeps only rows with an input cell, and the
- * Journal has none).
- */
+/** Whether a Journal line already holds this key (one column read, for the replay check). */
 export function journalHasKey(tab: TabValues | undefined, key: string): boolean {
   if (tab === undefined) return false;
   const headers = (tab.rows[0] ?? []).map((cell) => normalizeKey(cellText(cell)));
