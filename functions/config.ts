@@ -11,6 +11,8 @@ export const configSchema = z.object({
   PASSERELLE_EDIT_SECRET: secret,
   /** HMAC key of the tutors' reply addresses. */
   PASSERELLE_REPLY_SECRET: secret,
+  /** The domain (or `local@domain`) SES receives the tutors' replies at (a receipt rule → SNS). */
+  PASSERELLE_REPLY_DOMAIN: z.string().regex(/^([\w.-]+@)?[a-z0-9.-]+\.[a-z]{2,}$/i, "a mail domain"),
   /** The public URL of the `workflowStep` function, given to each workflow execution. */
   PASSERELLE_STEP_URL: z.url(),
   /** Where executions are started. */

@@ -1,47 +1,59 @@
 /**
  * The composition root of the Cloud Functions: the only place that reads the environment and
- * builds the real adapters. Each function is registered with the functions framework under the
- * name `serverless.yml` deploys it as; adapters are built on the first request, so a cold start
- * pays only for what that function uses.
+ * builds the Google and Amazon adapters. Each function is registered with the functions framework
+ * under the name `serverless.yml` deploys it as; the platform is built on the first request.
  */
 import * as functions from "@google-cloud/functions-framework";
 import { auth as googleAuth } from "@googleapis/sheets";
 import { GoogleSheetsWorkbook, SheetTitleCache } from "./adapters/google-sheets-workbook.js";
-import { checkWorkbook, kindOfTab } from "./app/check-workbook.js";
-import { type Config, loadConfig } from "./config.js";
-import type { Clock } from "./ports.js";
-import { jsonConsoleLog, sheetEditHandler } from "./sheet-edit.js";
+import { GoogleWorkflowStarter } from "./adapters/google-workflow-starter.js";
+import { SesMailer } from "./adapters/ses-mailer.js";
+import { httpsCertificateFetcher, SnsVerifier } from "./adapters/sns-verifier.js";
+import { loadConfig } from "./config.js";
+import { sharedSolver, solvePlacements } from "./core/matching/index.js";
+import { buildHandlers, type Handlers } from "./handlers.js";
+import { jsonConsoleLog } from "./sheet-edit.js";
 
-const systemClock: Clock = { now: () => new Date() };
+let built: Handlers | undefined;
 
-function once<T>(build: () => T): () => T {
-  let value: { built: T } | undefined;
-  return () => {
-    value ??= { built: build() };
-    return value.built;
-  };
+function handlers(): Handlers {
+  if (built) return built;
+  const config = loadConfig(process.env);
+  const titles = new SheetTitleCache();
+  const sheetsAuth = new googleAuth.GoogleAuth({ scopes: ["https://www.googleapis.com/auth/spreadsheets"] });
+  const cloudAuth = new googleAuth.GoogleAuth({ scopes: ["https://www.googleapis.com/auth/cloud-platform"] });
+  built = buildHandlers({
+    workbookFor: (spreadsheetId) =>
+      new GoogleSheetsWorkbook(spreadsheetId, { auth: sheetsAuth, titleCache: titles }),
+    mailer: new SesMailer({
+      region: config.SES_REGION,
+      ...(config.SES_ENDPOINT ? { endpoint: config.SES_ENDPOINT } : {}),
+    }),
+    clock: { now: () => new Date() },
+    solver: (problem, options) => solvePlacements(problem, options, sharedSolver()),
+    starter: new GoogleWorkflowStarter({
+      project: config.GOOGLE_CLOUD_PROJECT,
+      location: config.PASSERELLE_WORKFLOW_LOCATION,
+      workflows: { seminar: config.PASSERELLE_WORKFLOW_SEMINAR, lunch: config.PASSERELLE_WORKFLOW_LUNCH },
+      auth: cloudAuth,
+    }),
+    verifier: new SnsVerifier({ fetchCertificate: httpsCertificateFetcher() }),
+    fetch: (url) => fetch(url, { signal: AbortSignal.timeout(10_000) }),
+    config: {
+      editSecret: config.PASSERELLE_EDIT_SECRET,
+      replySecret: config.PASSERELLE_REPLY_SECRET,
+      replyDomain: config.PASSERELLE_REPLY_DOMAIN,
+      stepUrl: config.PASSERELLE_STEP_URL,
+      topicArn: config.PASSERELLE_SNS_TOPIC_ARN,
+      sendRate: config.PASSERELLE_SEND_RATE,
+      sendBudgetSeconds: config.PASSERELLE_SEND_BUDGET_SECONDS,
+      workbookLink: (event) => `https://docs.google.com/spreadsheets/d/${event}/edit`,
+    },
+    log: jsonConsoleLog,
+  });
+  return built;
 }
 
-const config = once((): Config => loadConfig(process.env));
-
-const sheets = once(() => {
-  const titles = new SheetTitleCache();
-  const authClient = new googleAuth.GoogleAuth({ scopes: ["https://www.googleapis.com/auth/spreadsheets"] });
-  return (spreadsheetId: string) =>
-    new GoogleSheetsWorkbook(spreadsheetId, { auth: authClient, titleCache: titles });
-});
-
-const sheetEdit = once(() =>
-  sheetEditHandler({
-    secret: config().PASSERELLE_EDIT_SECRET,
-    workbookFor: sheets(),
-    check: (workbook, now, edit) => {
-      const kind = kindOfTab(edit.tab);
-      return checkWorkbook(workbook, now, kind ? { kind } : {});
-    },
-    clock: systemClock,
-    log: jsonConsoleLog,
-  }),
-);
-
-functions.http("sheetEdit", (request, response) => sheetEdit()(request, response));
+functions.http("sheetEdit", (request, response) => handlers().sheetEdit(request, response));
+functions.http("workflowStep", (request, response) => handlers().workflowStep(request, response));
+functions.http("inboundMail", (request, response) => handlers().inboundMail(request, response));

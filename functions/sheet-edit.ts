@@ -8,7 +8,6 @@
 import type { HttpFunction, Request, Response } from "@google-cloud/functions-framework";
 import { z } from "zod";
 import { SheetsRequestError } from "./adapters/google-sheets-workbook.js";
-import { normalizeKey } from "./core/cells.js";
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyEdit } from "./core/edit-signature.js";
 import type { Clock, Workbook } from "./ports.js";
 
@@ -47,8 +46,9 @@ export interface SheetEditDeps {
   /** The checking use case (`checkWorkbook`); its report is summarized in the answer. */
   readonly check: (workbook: Workbook, now: Date, edit: SheetEdit) => Promise<unknown>;
   /**
-   * Called after the check when the edit touched the event's parameters tab (`Séminaire` or
-   * `Rencontre`, where `Action` lives); it decides whether `Action` changed and what to start.
+   * Called after the check of every edit: an edit of the parameters tab (`Séminaire` or
+   * `Rencontre`, where `Action` lives) may start or wake the workflow, an edit of another tab may
+   * need the running workflow to know (see `followEdit`).
    */
   readonly onAction?: (input: {
     readonly edit: SheetEdit;
@@ -59,8 +59,6 @@ export interface SheetEditDeps {
   readonly clock: Clock;
   readonly log: SheetEditLog;
 }
-
-const SETTINGS_TABS = new Set(["seminaire", "rencontre"]);
 
 /** The parts of a check report the answer counts, whatever else it holds. */
 const reportShape = z.object({
@@ -105,8 +103,7 @@ export function sheetEditHandler(deps: SheetEditDeps): HttpFunction {
     try {
       const workbook = deps.workbookFor(edit.data.spreadsheetId);
       const report = await deps.check(workbook, started, edit.data);
-      if (deps.onAction && SETTINGS_TABS.has(normalizeKey(edit.data.tab)))
-        await deps.onAction({ edit: edit.data, workbook, now: started, report });
+      if (deps.onAction) await deps.onAction({ edit: edit.data, workbook, now: started, report });
       const summary: SheetEditSummary = {
         ok: true,
         ...summarize(report),

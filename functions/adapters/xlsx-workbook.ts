@@ -5,7 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { open, rename, rm, stat } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import ExcelJS from "exceljs";
 import { normalizeKey } from "../core/cells.js";
 import type { Cell, TabValues, Workbook, WorkbookChanges, WorkbookSnapshot } from "../ports.js";
@@ -41,6 +41,22 @@ export class XlsxWorkbook implements Workbook {
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(readonly path: string) {}
+
+  private static readonly instances = new Map<string, XlsxWorkbook>();
+
+  /**
+   * The one instance of this process for a file: its queue orders every read and write of the
+   * file, so two callers (two functions serving at once) never overwrite each other's changes.
+   */
+  static shared(path: string): XlsxWorkbook {
+    const key = resolve(path);
+    let workbook = XlsxWorkbook.instances.get(key);
+    if (!workbook) {
+      workbook = new XlsxWorkbook(key);
+      XlsxWorkbook.instances.set(key, workbook);
+    }
+    return workbook;
+  }
 
   read(tabs: readonly string[]): Promise<WorkbookSnapshot> {
     return this.exclusive(async () => {

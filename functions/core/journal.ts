@@ -4,11 +4,11 @@
  * what an earlier call left (the workflow's execution, the callback it waits on).
  */
 import { DateTime } from "luxon";
-import type { TabValues } from "../ports.js";
+import type { TabValues, WorkbookChanges } from "../ports.js";
 import { cellText } from "./cells.js";
 import { type JournalRow, TABS } from "./schemas.js";
 import { parseTable } from "./table.js";
-import type { RecordCells } from "./table-writes.js";
+import { layoutOf, type RecordCells, recordRow } from "./table-writes.js";
 
 export interface JournalEntry {
   readonly row: number;
@@ -56,3 +56,20 @@ export function lastWithKey(entries: readonly JournalEntry[], prefix: string): J
 
 export const CALLBACK_KEY = "workflow:callback:";
 export const EXECUTION_KEY = "workflow:execution:";
+
+/** The changes that append lines to the Journal (creating the tab or its missing headers first). */
+export function journalAppend(
+  tab: TabValues | undefined,
+  now: Date,
+  zone: string,
+  entries: readonly { event: string; recipient?: string; detail?: string; key?: string }[],
+): WorkbookChanges {
+  const layout = layoutOf(parseTable<JournalRow>(TABS.journal, tab), tab !== undefined);
+  return {
+    ...(layout.creation ? { createTabs: [layout.creation] } : {}),
+    cells: layout.headerWrites,
+    appends: [
+      { tab: layout.title, rows: entries.map((entry) => recordRow(layout, journalRecord(now, zone, entry))) },
+    ],
+  };
+}

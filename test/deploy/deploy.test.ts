@@ -8,6 +8,7 @@ const ROOT = join(import.meta.dirname, "../..");
 const ENV = {
   GOOGLE_CLOUD_PROJECT: "passerelle-test",
   PASSERELLE_SNS_TOPIC_ARN: "arn:aws:sns:eu-west-3:123456789012:passerelle-replies",
+  PASSERELLE_REPLY_DOMAIN: "reponses.passerelle.example.org",
 };
 
 function dryRun(env: Record<string, string>, argv: string[] = ["--dry-run"], cwd = ROOT) {
@@ -84,7 +85,7 @@ describe("npm run deploy -- --dry-run", () => {
     expect(status).toBe(2);
     expect(ran).toEqual([]);
     expect(lines).toEqual([
-      "Déploiement impossible : Variables d'environnement manquantes pour serverless.yml : GOOGLE_CLOUD_PROJECT, PASSERELLE_SNS_TOPIC_ARN",
+      "Déploiement impossible : Variables d'environnement manquantes pour serverless.yml : GOOGLE_CLOUD_PROJECT, PASSERELLE_REPLY_DOMAIN, PASSERELLE_SNS_TOPIC_ARN",
     ]);
   });
 

@@ -13,47 +13,8 @@ import {
   type ServerResponse,
 } from "node:http";
 import type { AddressInfo } from "node:net";
-import sesLocal from "aws-ses-v2-local";
 
-export interface StoredEmail {
-  readonly messageId: string;
-  readonly from: string;
-  readonly replyTo: string[];
-  readonly destination: { to: string[]; cc: string[]; bcc: string[] };
-  readonly subject: string;
-  readonly body: { html?: string; text?: string };
-  readonly attachments: { content: string; contentType: string; filename?: string; size: number }[];
-  readonly at: number;
-}
-
-export interface LocalSes {
-  readonly endpoint: string;
-  emails(): Promise<StoredEmail[]>;
-  clear(): Promise<void>;
-  stop(): Promise<void>;
-}
-
-type Start = (config: { host: string; port: number }) => Promise<Server>;
-
-export async function startLocalSes(): Promise<LocalSes> {
-  const start = ((sesLocal as unknown as { default?: Start }).default ??
-    (sesLocal as unknown as Start)) as Start;
-  const server = await start({ host: "127.0.0.1", port: 0 });
-  const { port } = server.address() as AddressInfo;
-  const endpoint = `http://127.0.0.1:${port}`;
-  return {
-    endpoint,
-    async emails() {
-      const answer = await fetch(`${endpoint}/store`);
-      const body = (await answer.json()) as { emails: StoredEmail[] };
-      return body.emails;
-    },
-    async clear() {
-      await fetch(`${endpoint}/clear-store`, { method: "POST" });
-    },
-    stop: () => close(server),
-  };
-}
+export { type LocalSes, type StoredEmail, startLocalSes } from "../../functions/local/ses.js";
 
 export type Fault = "ok" | "throttle" | "reject" | "invalid-address" | "error500" | "timeout";
 

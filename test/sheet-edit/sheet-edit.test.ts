@@ -232,10 +232,10 @@ describe("sheetEdit checks the workbook of a signed edit", () => {
     expect(response.body).toEqual({ ok: true, rows: 2, rowsWithProblems: 1, cellsWritten: 1, tookMs: 0 });
     expect(scenario.opened).toEqual([SPREADSHEET_ID]);
     expect(scenario.checks.map((call) => call.now)).toEqual([NOW]);
-    expect(scenario.actions).toEqual([]);
+    expect(scenario.actions).toEqual(["Participants"]);
   });
 
-  it("hands an edit of the Séminaire tab on to the action handler after the check", async () => {
+  it("hands every edit on to the follow-up handler after the check", async () => {
     const body = JSON.stringify({ ...edit, tab: "Seminaire" });
 
     const response = await post(body, signed(body));

@@ -1,0 +1,134 @@
+/**
+ * The three functions, built from a platform: the Google one in the cloud (index.ts), local
+ * stand-ins on one machine (functions/local/). Everything the functions do is here; only the
+ * adapters differ.
+ */
+import type { HttpFunction } from "@google-cloud/functions-framework";
+import type { SnsVerifierPort } from "./adapters/sns-verifier.js";
+import { checkWorkbook, kindOfTab } from "./app/check-workbook.js";
+import type { Solver } from "./app/match-workbook.js";
+import { replyFollowUps } from "./app/reply-follow-ups.js";
+import type { SendOptions } from "./app/send-messages.js";
+import { type CallbackPurpose, followEdit, readWorkflowControl } from "./app/workflow-control.js";
+import { replyAddress } from "./core/reply-token.js";
+import { inboundMailHandler } from "./inbound-mail.js";
+import type { Clock, Mailer, Workbook, WorkflowStarter } from "./ports.js";
+import { type SheetEditLog, sheetEditHandler } from "./sheet-edit.js";
+import { workflowStepHandler } from "./workflow-step.js";
+
+export interface Platform {
+  readonly workbookFor: (event: string) => Workbook;
+  readonly mailer: Mailer;
+  readonly clock: Clock;
+  readonly solver: Solver;
+  readonly starter: WorkflowStarter;
+  readonly verifier: SnsVerifierPort;
+  /** Confirms an SNS subscription (fetches its URL). */
+  readonly fetch: (url: string) => Promise<{ readonly ok: boolean; readonly status: number }>;
+  readonly config: {
+    readonly editSecret: string;
+    readonly replySecret: string;
+    /** The domain (or `local@domain`) tutors' replies are received at. */
+    readonly replyDomain: string;
+    readonly stepUrl: string;
+    readonly topicArn: string;
+    readonly sendRate: number;
+    readonly sendBudgetSeconds: number;
+    /** A link to an event's spreadsheet, for the organizer's alerts. */
+    readonly workbookLink?: (event: string) => string;
+  };
+  readonly log: SheetEditLog;
+}
+
+export interface Handlers {
+  readonly sheetEdit: HttpFunction;
+  readonly workflowStep: HttpFunction;
+  readonly inboundMail: HttpFunction;
+}
+
+export function sendOptionsFor(platform: Platform, event: string): Omit<SendOptions, "event" | "kinds"> {
+  const { config } = platform;
+  const link = config.workbookLink?.(event);
+  return {
+    ratePerSecond: config.sendRate,
+    budgetMs: config.sendBudgetSeconds * 1000,
+    plan: {
+      replyAddress: (input) => replyAddress(input, config.replySecret, config.replyDomain),
+      ...(link ? { workbookLink: link } : {}),
+    },
+  };
+}
+
+/** Wakes the executions of an event waiting on these purposes; a callback that ended is skipped. */
+export async function signalEvent(
+  platform: Platform,
+  event: string,
+  purposes: readonly CallbackPurpose[],
+): Promise<number> {
+  const { control } = await readWorkflowControl(platform.workbookFor(event));
+  let signalled = 0;
+  for (const purpose of purposes) {
+    const url = control.callbacks.get(purpose);
+    if (!url) continue;
+    try {
+      await platform.starter.signal(url, { purpose });
+      signalled++;
+    } catch {
+      // Nobody waits on it any more: the workflow reads the state again at its next step.
+    }
+  }
+  return signalled;
+}
+
+export function buildHandlers(platform: Platform): Handlers {
+  const { config } = platform;
+  const sheetEdit = sheetEditHandler({
+    secret: config.editSecret,
+    workbookFor: platform.workbookFor,
+    check: (workbook, now, edit) => {
+      const kind = kindOfTab(edit.tab);
+      return checkWorkbook(workbook, now, kind ? { kind } : {});
+    },
+    onAction: ({ edit, workbook, now }) =>
+      followEdit(
+        {
+          starter: platform.starter,
+          stepUrl: config.stepUrl,
+          solver: platform.solver,
+          mailer: platform.mailer,
+          clock: platform.clock,
+          send: sendOptionsFor(platform, edit.spreadsheetId),
+        },
+        { event: edit.spreadsheetId, tab: edit.tab, workbook, now },
+      ),
+    clock: platform.clock,
+    log: platform.log,
+  });
+  const workflowStep = workflowStepHandler({
+    workbookFor: platform.workbookFor,
+    mailer: platform.mailer,
+    clock: platform.clock,
+    solver: platform.solver,
+    send: (event) => sendOptionsFor(platform, event),
+    log: platform.log,
+  });
+  const inboundMail = inboundMailHandler({
+    verifier: platform.verifier,
+    config: { topicArn: config.topicArn, replySecret: config.replySecret },
+    workbookFor: platform.workbookFor,
+    clock: platform.clock,
+    fetch: platform.fetch,
+    followUps: replyFollowUps({
+      workbookFor: platform.workbookFor,
+      mailer: platform.mailer,
+      clock: platform.clock,
+      solver: platform.solver,
+      sendOptions: (event: string) => sendOptionsFor(platform, event),
+      onAnswer: async (event) => {
+        await signalEvent(platform, event, ["replies"]);
+      },
+    }),
+    log: platform.log,
+  });
+  return { sheetEdit, workflowStep, inboundMail };
+}

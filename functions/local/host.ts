@@ -1,0 +1,216 @@
+/**
+ * Passerelle on one machine: the same three functions, served by the functions framework on
+ * localhost, over local stand-ins of the cloud: `.xlsx` workbooks for Google Sheets, a local
+ * SES-compatible server for Amazon SES, locally signed SNS notifications for SES receiving, and
+ * the local workflow runner (workflows/runner) for Cloud Workflows, on a real or simulated clock.
+ *
+ * An event's id is its workbook's file name without `.xlsx`, in the host's folder.
+ */
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join, resolve } from "node:path";
+import * as functions from "@google-cloud/functions-framework";
+import { getTestServer } from "@google-cloud/functions-framework/testing";
+import type { Value } from "../../workflows/runner/values.js";
+import type { SchedulerClock } from "../../workflows/runner/clock.js";
+import { type RunnerEvent, WorkflowRunner } from "../../workflows/runner/runner.js";
+import { SesMailer } from "../adapters/ses-mailer.js";
+import { XlsxWorkbook } from "../adapters/xlsx-workbook.js";
+import { signedEditHeaders } from "../core/edit-signature.js";
+import { sharedSolver, solvePlacements } from "../core/matching/index.js";
+import { buildHandlers, type Handlers, type Platform } from "../handlers.js";
+import type { Clock, WorkflowStarter } from "../ports.js";
+import type { LogFields, SheetEditLog } from "../sheet-edit.js";
+import { LocalSns } from "./sns.js";
+
+const WORKFLOWS = resolve(import.meta.dirname, "../../workflows");
+export const LOCAL_REPLY_DOMAIN = "reponses.passerelle.localhost";
+
+export interface LocalHostOptions {
+  /** Where the workbooks, the workflow state and the local secrets live. */
+  readonly dir: string;
+  readonly clock: SchedulerClock;
+  /** The local SES-compatible server. */
+  readonly sesEndpoint: string;
+  /** Fixed ports survive a restart (callback URLs stay valid); 0 picks free ones. */
+  readonly functionsPort?: number;
+  readonly runnerPort?: number;
+  readonly sendRate?: number;
+  readonly sendBudgetSeconds?: number;
+  /** Every log line of the functions (a timeline prints them in French). */
+  readonly onLog?: (level: "info" | "warn" | "error", event: string, fields: LogFields) => void;
+  readonly onRunnerEvent?: (event: RunnerEvent) => void;
+}
+
+interface Secrets {
+  readonly edit: string;
+  readonly reply: string;
+}
+
+/** Local secrets, made once: reply addresses sent before a restart must still be recognized. */
+function localSecrets(dir: string): Secrets {
+  const path = join(dir, "secrets.json");
+  if (existsSync(path)) return JSON.parse(readFileSync(path, "utf8")) as Secrets;
+  const secrets = { edit: randomBytes(24).toString("hex"), reply: randomBytes(24).toString("hex") };
+  writeFileSync(path, JSON.stringify(secrets), { mode: 0o600 });
+  return secrets;
+}
+
+let instances = 0;
+
+export class LocalHost {
+  private constructor(
+    readonly dir: string,
+    readonly runner: WorkflowRunner,
+    readonly sns: LocalSns,
+    readonly handlers: Handlers,
+    private readonly servers: Map<keyof Handlers, Server>,
+    private readonly secrets: Secrets,
+    readonly clock: Clock,
+  ) {}
+
+  static async start(options: LocalHostOptions): Promise<LocalHost> {
+    const dir = resolve(options.dir);
+    mkdirSync(join(dir, "workflows"), { recursive: true });
+    const secrets = localSecrets(dir);
+    const runner = await WorkflowRunner.open({
+      stateDir: join(dir, "workflows"),
+      clock: options.clock,
+      ...(options.runnerPort !== undefined ? { port: options.runnerPort } : {}),
+      ...(options.onRunnerEvent ? { onEvent: options.onRunnerEvent } : {}),
+    });
+    const clock: Clock = { now: () => new Date(options.clock.now()) };
+    const sns = LocalSns.create();
+    const starter: WorkflowStarter = {
+      async start({ kind, args }) {
+        const definition = join(WORKFLOWS, kind === "seminar" ? "seminar.yaml" : "lunch-talk.yaml");
+        const info = runner.startExecution(definition, args as Value);
+        return { executionId: info.id };
+      },
+      async signal(url, payload) {
+        const response = await fetch(url, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(payload),
+        });
+        await response.arrayBuffer();
+        if (!response.ok) throw new Error(`The callback answered HTTP ${response.status}`);
+      },
+    };
+    const log: SheetEditLog = {
+      info: (event, fields = {}) => options.onLog?.("info", event, fields),
+      warn: (event, fields = {}) => options.onLog?.("warn", event, fields),
+      error: (event, fields = {}) => options.onLog?.("error", event, fields),
+    };
+    const functionsPort = options.functionsPort ?? 0;
+    // The step URL must be known before the handlers exist: one port per function, in a row.
+    const ports = {
+      sheetEdit: functionsPort,
+      workflowStep: functionsPort === 0 ? 0 : functionsPort + 1,
+      inboundMail: functionsPort === 0 ? 0 : functionsPort + 2,
+    };
+    const urls = new Map<keyof Handlers, string>();
+    const platform: Platform = {
+      workbookFor: (event) => {
+        if (!/^[\w.-]+$/.test(event)) throw new Error("An event id is a file name without a folder");
+        return XlsxWorkbook.shared(join(dir, `${event}.xlsx`));
+      },
+      mailer: new SesMailer({
+        region: "eu-west-3",
+        endpoint: options.sesEndpoint,
+        credentials: { accessKeyId: "local", secretAccessKey: "local" },
+      }),
+      clock,
+      solver: (problem, solveOptions) => solvePlacements(problem, solveOptions, sharedSolver()),
+      starter,
+      verifier: sns.verifier(),
+      fetch: async () => ({ ok: true, status: 200 }),
+      config: {
+        editSecret: secrets.edit,
+        replySecret: secrets.reply,
+        replyDomain: LOCAL_REPLY_DOMAIN,
+        get stepUrl() {
+          return urls.get("workflowStep") ?? "";
+        },
+        topicArn: sns.topicArn,
+        sendRate: options.sendRate ?? 14,
+        sendBudgetSeconds: options.sendBudgetSeconds ?? 50,
+        workbookLink: (event) => join(dir, `${event}.xlsx`),
+      },
+      log,
+    };
+    const handlers = buildHandlers(platform);
+    const servers = new Map<keyof Handlers, Server>();
+    const instance = ++instances;
+    for (const name of ["sheetEdit", "workflowStep", "inboundMail"] as const) {
+      const registered = `${name}-local-${instance}`;
+      functions.http(registered, (request, response) => handlers[name](request, response));
+      const server = getTestServer(registered);
+      await new Promise<void>((done, fail) => {
+        server.once("error", fail);
+        server.listen(ports[name], "127.0.0.1", () => done());
+      });
+      servers.set(name, server);
+      urls.set(name, `http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+    }
+    return new LocalHost(dir, runner, sns, handlers, servers, secrets, clock);
+  }
+
+  url(name: keyof Handlers): string {
+    const address = this.servers.get(name)?.address() as AddressInfo | null | undefined;
+    return `http://127.0.0.1:${address?.port ?? 0}/`;
+  }
+
+  workbookPath(event: string): string {
+    return join(this.dir, `${event}.xlsx`);
+  }
+
+  /** The event's workbook, the same instance the functions use. */
+  workbook(event: string): XlsxWorkbook {
+    return XlsxWorkbook.shared(this.workbookPath(event));
+  }
+
+  /** What the spreadsheet's Apps Script does after an edit: a signed POST to `sheetEdit`. */
+  async edit(
+    event: string,
+    tab: string,
+    range: { firstRow?: number; lastRow?: number; firstColumn?: number; lastColumn?: number } = {},
+  ): Promise<{ status: number; body: unknown }> {
+    const body = JSON.stringify({
+      spreadsheetId: event,
+      tab,
+      firstRow: range.firstRow ?? 1,
+      lastRow: range.lastRow ?? range.firstRow ?? 1,
+      firstColumn: range.firstColumn ?? 1,
+      lastColumn: range.lastColumn ?? range.firstColumn ?? 1,
+    });
+    const now = this.clock.now();
+    const response = await fetch(this.url("sheetEdit"), {
+      method: "POST",
+      headers: { "content-type": "application/json", ...signedEditHeaders(this.secrets.edit, body, now) },
+      body,
+    });
+    return { status: response.status, body: await response.json().catch(() => null) };
+  }
+
+  /** A message received by SES for `to`, published to `inboundMail` as SNS does. */
+  receive(raw: string | Buffer, to: string): Promise<number> {
+    return this.sns.deliver(this.url("inboundMail"), this.sns.received(raw, to, this.clock.now()));
+  }
+
+  /** Stops serving; the workflow state stays on disk and a new host resumes it. */
+  async stop(): Promise<void> {
+    await this.runner.close();
+    await Promise.all(
+      [...this.servers.values()].map(
+        (server) =>
+          new Promise<void>((done) => {
+            server.closeAllConnections();
+            server.close(() => done());
+          }),
+      ),
+    );
+  }
+}

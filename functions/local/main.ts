@@ -1,0 +1,204 @@
+/**
+ * `npm start`: Passerelle on one machine, on the embedded example.
+ *
+ *   npm start                     the example seminar in real time: the workbook in .local/, the
+ *                                 mail server's page, the functions and the workflow runner; edit
+ *                                 and save the workbook, Passerelle reacts as it does to a Google Sheet
+ *   npm start -- --simulate       the whole seminar played in simulated time, tutors' replies included
+ *   npm start -- --simulate --lunch   the same for the example lunch talk
+ *   npm start -- --reset          start again from the example (the previous run is erased)
+ */
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, watchFile } from "node:fs";
+import { join, resolve } from "node:path";
+import { simpleParser } from "mailparser";
+import { DateTime } from "luxon";
+import { RealClock, SimulatedClock, type SchedulerClock } from "../../workflows/runner/clock.js";
+import { readWorkflowControl } from "../app/workflow-control.js";
+import { sharedSolver } from "../core/matching/index.js";
+import { TABS } from "../core/schemas.js";
+import { LocalHost } from "./host.js";
+import { chooseAction, playLunchTalk, playSeminar, type ScenarioContext } from "./scenario.js";
+import { type LocalSes, startLocalSes } from "./ses.js";
+import { Timeline } from "./timeline.js";
+import { watchedTabs } from "./watch.js";
+
+const ROOT = resolve(import.meta.dirname, "../..");
+const TEMPLATES = join(ROOT, "sheets-templates");
+
+interface Options {
+  readonly simulate: boolean;
+  readonly lunch: boolean;
+  readonly reset: boolean;
+  readonly dir: string;
+}
+
+function parseArgs(argv: readonly string[]): Options | string {
+  const flags = new Set(argv.filter((arg) => arg.startsWith("--")));
+  const unknown = [...flags].filter((flag) => !["--simulate", "--lunch", "--reset", "--help"].includes(flag));
+  if (unknown.length > 0 || flags.has("--help"))
+    return "Usage : npm start [-- --simulate] [--lunch] [--reset]\n  --simulate  joue tout l'événement en temps simulé (réponses des tuteurs comprises)\n  --lunch     la rencontre méridienne d'exemple plutôt que le séminaire\n  --reset     repart du classeur d'exemple";
+  return {
+    simulate: flags.has("--simulate"),
+    lunch: flags.has("--lunch"),
+    reset: flags.has("--reset") || flags.has("--simulate"),
+    dir: join(ROOT, ".local", flags.has("--simulate") ? "simulation" : "passerelle"),
+  };
+}
+
+async function startSes(): Promise<LocalSes> {
+  try {
+    return await startLocalSes({ port: 8005 });
+  } catch {
+    return startLocalSes();
+  }
+}
+
+function say(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const options = parseArgs(argv);
+  if (typeof options === "string") {
+    say(options);
+    return 2;
+  }
+  const event = options.lunch ? "rencontre-exemple" : "seminaire-exemple";
+  const template = join(TEMPLATES, options.lunch ? "rencontre.xlsx" : "seminaire.xlsx");
+  if (options.reset) rmSync(options.dir, { recursive: true, force: true });
+  mkdirSync(options.dir, { recursive: true });
+  const workbookPath = join(options.dir, `${event}.xlsx`);
+  if (!existsSync(workbookPath)) copyFileSync(template, workbookPath);
+
+  const zone = "Europe/Paris";
+  const start = options.lunch
+    ? DateTime.fromISO("2027-04-01T09:00", { zone }).toJSDate()
+    : DateTime.fromISO("2027-02-15T09:00", { zone }).toJSDate();
+  const clock: SchedulerClock = options.simulate ? new SimulatedClock(start) : new RealClock();
+  const timeline = new Timeline(() => new Date(clock.now()), zone, say);
+  const ses = await startSes();
+  let host = await LocalHost.start({
+    dir: options.dir,
+    clock,
+    sesEndpoint: ses.endpoint,
+    functionsPort: options.simulate ? 0 : 8090,
+    runnerPort: options.simulate ? 0 : 8089,
+    sendRate: options.simulate ? 50 : 14,
+    onLog: (level, name, fields) => timeline.log(level, name, fields),
+    onRunnerEvent: (runnerEvent) => timeline.runner(runnerEvent),
+  });
+  say("Passerelle en local");
+  say(`  Classeur : ${workbookPath}`);
+  say(`  Messages envoyés (serveur de courrier local) : ${ses.endpoint}`);
+  say(`  Fonctions : sheetEdit ${host.url("sheetEdit")}, workflowStep ${host.url("workflowStep")}, inboundMail ${host.url("inboundMail")}`);
+  say("");
+
+  const stop = async () => {
+    await host.stop();
+    await ses.stop();
+    await sharedSolver().close?.();
+  };
+
+  if (options.simulate && clock instanceof SimulatedClock) {
+    say(
+      options.lunch
+        ? "Simulation de la rencontre méridienne d'exemple (45 inscriptions pour 30 places)."
+        : "Simulation du séminaire d'exemple, de « Affecter » au questionnaire de satisfaction.",
+    );
+    const context: ScenarioContext = { host: () => host, clock, ses, event, zone, say: (line) => timeline.line(line) };
+    const started = Date.now();
+    const end = options.lunch
+      ? await playLunchTalk(context, start, (workbook) => cancelTwo(workbook))
+      : await playSeminar(context, start);
+    const emails = await ses.emails();
+    say("");
+    say(`Fin de la simulation en ${((Date.now() - started) / 1000).toFixed(1)} s : ${end.state === "SUCCEEDED" ? "déroulé complet" : "déroulé en échec"}.`);
+    say(`  ${emails.length} messages envoyés, à lire sur ${ses.endpoint}`);
+    say(`  Le classeur final (Affectations, Tuteurs, Journal) : ${workbookPath}`);
+    if (process.stdin.isTTY) {
+      say("  Ctrl-C pour arrêter le serveur de courrier.");
+      await new Promise<void>((done) => process.once("SIGINT", () => done()));
+    }
+    await stop();
+    return end.state === "SUCCEEDED" ? 0 : 1;
+  }
+
+  // Real time: resume what a previous run left, start the example's workflow once, then follow
+  // the organizer's edits of the file and the replies dropped into the reply folder.
+  const resumed = host.runner.resumeAll();
+  if (resumed.length > 0) timeline.line(`Reprise de ${resumed.length} déroulé(s) en cours.`);
+  const workbook = host.workbook(event);
+  const { control } = await readWorkflowControl(workbook);
+  if (!control.execution) {
+    const action = options.lunch ? "Confirmer les inscriptions" : "Affecter";
+    const { tab, row } = await chooseAction(workbook, action);
+    timeline.line(`Action « ${action} » choisie dans l'onglet ${tab}.`);
+    await host.edit(event, tab, { firstRow: row, firstColumn: 2 });
+  }
+  const replies = join(options.dir, "reponses");
+  mkdirSync(join(replies, "traitees"), { recursive: true });
+  say("");
+  say(`Ouvrez le classeur, modifiez-le et enregistrez : chaque enregistrement est vérifié comme une modification de la feuille Google.`);
+  say(`Une réponse de tuteur (fichier .eml) déposée dans ${replies} est lue comme un courriel reçu.`);
+  say("Ctrl-C pour arrêter ; npm start reprend où vous en étiez.");
+
+  let known = await watchedTabs(workbook);
+  let busy = false;
+  watchFile(workbookPath, { interval: 1000 }, async () => {
+    if (busy) return;
+    busy = true;
+    try {
+      const now = await watchedTabs(workbook);
+      for (const [tab, digest] of now) if (known.get(tab) !== digest) await host.edit(event, tab);
+      known = now;
+    } catch (error) {
+      timeline.line(`⚠ Classeur illisible pour l'instant (${error instanceof Error ? error.message : String(error)}).`);
+    } finally {
+      busy = false;
+    }
+  });
+  const poll = setInterval(async () => {
+    for (const name of readdirSync(replies).filter((file) => file.endsWith(".eml"))) {
+      const path = join(replies, name);
+      const raw = readFileSync(path);
+      const parsed = await simpleParser(raw);
+      const to = [parsed.to, parsed.cc]
+        .flatMap((field) => (field === undefined ? [] : Array.isArray(field) ? field : [field]))
+        .flatMap((field) => field.value.map((address) => address.address ?? ""))
+        .find((address) => address.includes("+"));
+      renameSync(path, join(replies, "traitees", name));
+      if (!to) {
+        timeline.line(`⚠ ${name} : aucune adresse de réponse Passerelle parmi les destinataires ; ignoré.`);
+        continue;
+      }
+      const status = await host.receive(raw, to);
+      timeline.line(`Réponse ${name} reçue (HTTP ${status}).`);
+    }
+  }, 2000);
+  await new Promise<void>((done) => process.once("SIGINT", () => done()));
+  clearInterval(poll);
+  await stop();
+  return 0;
+}
+
+/** The two cancellations of the lunch-talk simulation: the first two seated registrations. */
+async function cancelTwo(workbook: import("../ports.js").Workbook): Promise<{ tab: string; rows: number[] }> {
+  const snapshot = await workbook.read([TABS.registrations.name]);
+  const tab = snapshot.get(TABS.registrations.name);
+  if (!tab) return { tab: TABS.registrations.name, rows: [] };
+  const header = tab.rows[0] ?? [];
+  const column = header.findIndex((cell) => String(cell ?? "").trim() === "Inscription") + 1;
+  const rows = [2, 3];
+  await workbook.write({ cells: rows.map((row) => ({ tab: tab.title, row, column, value: "Annulée" })) });
+  return { tab: tab.title, rows };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}
