@@ -91,7 +91,10 @@ const SENDING: Readonly<Record<string, { seminar: MessageKind[]; lunch: MessageK
   "allocate-seats": { seminar: [], lunch: ["inscription", "liste-attente", "place-liberee", "alerte"] },
 };
 
-export async function runStep(deps: WorkflowStepDeps, request: StepRequest): Promise<Record<string, unknown>> {
+export async function runStep(
+  deps: WorkflowStepDeps,
+  request: StepRequest,
+): Promise<Record<string, unknown>> {
   const { event, step, args } = request;
   const workbook = deps.workbookFor(event);
   const now = deps.clock.now();
@@ -252,7 +255,8 @@ export function workflowStepHandler(deps: WorkflowStepDeps): HttpFunction {
         event: parsed.data.event,
         status,
         error: error instanceof Error ? error.name : typeof error,
-        message: error instanceof StepRefused || error instanceof TemporarilyUnavailable ? error.message : undefined,
+        message:
+          error instanceof StepRefused || error instanceof TemporarilyUnavailable ? error.message : undefined,
       });
       response.status(status).json({
         error:

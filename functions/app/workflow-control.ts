@@ -13,7 +13,7 @@ import { type LunchSettings, type SeminarSettings, TABS } from "../core/schemas.
 import { parseSettings } from "../core/table.js";
 import type { Clock, Mailer, Workbook, WorkbookSnapshot, WorkflowStarter } from "../ports.js";
 import type { EventKind } from "./check-workbook.js";
-import { type Solver, matchWorkbook } from "./match-workbook.js";
+import { matchWorkbook, type Solver } from "./match-workbook.js";
 import { type SendOptions, sendDueMessages } from "./send-messages.js";
 
 export const CALLBACK_PURPOSES = ["go", "replies", "registrations", "resume"] as const;

@@ -6,7 +6,14 @@ import { TABS } from "../core/schemas.js";
 export interface CheckJson {
   readonly kind: CheckReport["kind"];
   readonly event: { readonly tab: string; readonly problems: readonly string[] };
-  readonly rows: readonly { tab: string; row: number; ok: boolean; problems: readonly string[] }[];
+  readonly rows: readonly {
+    tab: string;
+    row: number;
+    ok: boolean;
+    problems: readonly string[];
+    /** What `Statut` says (`OK`, `Inscrit`, `Liste d'attente (3)`, `Annulé`... or the problems). */
+    status: string;
+  }[];
 }
 
 export function checkJson(report: CheckReport): CheckJson {
@@ -21,6 +28,7 @@ export function checkJson(report: CheckReport): CheckJson {
       row: row.row,
       ok: row.problems.length === 0,
       problems: row.problems,
+      status: row.status,
     })),
   };
 }
@@ -32,6 +40,12 @@ export function checkText(report: CheckReport): string {
     const rows = report.rows.filter((row) => row.tab === tab);
     const ok = rows.filter((row) => row.problems.length === 0).length;
     lines.push(`${tab} : ${ok} ligne${ok > 1 ? "s" : ""} sans problème sur ${rows.length}.`);
+  }
+  if (report.lunch) {
+    const { seated, waiting } = report.lunch.seats;
+    lines.push(
+      `Places : ${seated.length} inscrit${seated.length > 1 ? "s" : ""}, ${waiting.length} en liste d'attente (détail : passerelle match).`,
+    );
   }
   if (report.eventProblems.length > 0) {
     lines.push("", "À revoir pour l'événement :");

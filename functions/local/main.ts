@@ -8,11 +8,20 @@
  *   npm start -- --simulate --lunch   the same for the example lunch talk
  *   npm start -- --reset          start again from the example (the previous run is erased)
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, watchFile } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  watchFile,
+} from "node:fs";
 import { join, resolve } from "node:path";
-import { simpleParser } from "mailparser";
 import { DateTime } from "luxon";
-import { RealClock, SimulatedClock, type SchedulerClock } from "../../workflows/runner/clock.js";
+import { simpleParser } from "mailparser";
+import { RealClock, type SchedulerClock, SimulatedClock } from "../../workflows/runner/clock.js";
 import { readWorkflowControl } from "../app/workflow-control.js";
 import { sharedSolver } from "../core/matching/index.js";
 import { TABS } from "../core/schemas.js";
@@ -77,20 +86,26 @@ export async function main(argv: readonly string[]): Promise<number> {
   const clock: SchedulerClock = options.simulate ? new SimulatedClock(start) : new RealClock();
   const timeline = new Timeline(() => new Date(clock.now()), zone, say);
   const ses = await startSes();
-  let host = await LocalHost.start({
+  const host = await LocalHost.start({
     dir: options.dir,
     clock,
     sesEndpoint: ses.endpoint,
     functionsPort: options.simulate ? 0 : 8090,
     runnerPort: options.simulate ? 0 : 8089,
     sendRate: options.simulate ? 50 : 14,
-    onLog: (level, name, fields) => timeline.log(level, name, fields),
+    onLog: (level, name, fields) => {
+      if (process.env.PASSERELLE_DEBUG)
+        process.stderr.write(`${JSON.stringify({ level, name, ...fields })}\n`);
+      timeline.log(level, name, fields);
+    },
     onRunnerEvent: (runnerEvent) => timeline.runner(runnerEvent),
   });
   say("Passerelle en local");
   say(`  Classeur : ${workbookPath}`);
   say(`  Messages envoyés (serveur de courrier local) : ${ses.endpoint}`);
-  say(`  Fonctions : sheetEdit ${host.url("sheetEdit")}, workflowStep ${host.url("workflowStep")}, inboundMail ${host.url("inboundMail")}`);
+  say(
+    `  Fonctions : sheetEdit ${host.url("sheetEdit")}, workflowStep ${host.url("workflowStep")}, inboundMail ${host.url("inboundMail")}`,
+  );
   say("");
 
   const stop = async () => {
@@ -105,14 +120,23 @@ export async function main(argv: readonly string[]): Promise<number> {
         ? "Simulation de la rencontre méridienne d'exemple (45 inscriptions pour 30 places)."
         : "Simulation du séminaire d'exemple, de « Affecter » au questionnaire de satisfaction.",
     );
-    const context: ScenarioContext = { host: () => host, clock, ses, event, zone, say: (line) => timeline.line(line) };
+    const context: ScenarioContext = {
+      host: () => host,
+      clock,
+      ses,
+      event,
+      zone,
+      say: (line) => timeline.line(line),
+    };
     const started = Date.now();
     const end = options.lunch
       ? await playLunchTalk(context, start, (workbook) => cancelTwo(workbook))
       : await playSeminar(context, start);
     const emails = await ses.emails();
     say("");
-    say(`Fin de la simulation en ${((Date.now() - started) / 1000).toFixed(1)} s : ${end.state === "SUCCEEDED" ? "déroulé complet" : "déroulé en échec"}.`);
+    say(
+      `Fin de la simulation en ${((Date.now() - started) / 1000).toFixed(1)} s : ${end.state === "SUCCEEDED" ? "déroulé complet" : "déroulé en échec"}.`,
+    );
     say(`  ${emails.length} messages envoyés, à lire sur ${ses.endpoint}`);
     say(`  Le classeur final (Affectations, Tuteurs, Journal) : ${workbookPath}`);
     if (process.stdin.isTTY) {
@@ -138,7 +162,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   const replies = join(options.dir, "reponses");
   mkdirSync(join(replies, "traitees"), { recursive: true });
   say("");
-  say(`Ouvrez le classeur, modifiez-le et enregistrez : chaque enregistrement est vérifié comme une modification de la feuille Google.`);
+  say(
+    `Ouvrez le classeur, modifiez-le et enregistrez : chaque enregistrement est vérifié comme une modification de la feuille Google.`,
+  );
   say(`Une réponse de tuteur (fichier .eml) déposée dans ${replies} est lue comme un courriel reçu.`);
   say("Ctrl-C pour arrêter ; npm start reprend où vous en étiez.");
 
@@ -152,7 +178,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       for (const [tab, digest] of now) if (known.get(tab) !== digest) await host.edit(event, tab);
       known = now;
     } catch (error) {
-      timeline.line(`⚠ Classeur illisible pour l'instant (${error instanceof Error ? error.message : String(error)}).`);
+      timeline.line(
+        `⚠ Classeur illisible pour l'instant (${error instanceof Error ? error.message : String(error)}).`,
+      );
     } finally {
       busy = false;
     }

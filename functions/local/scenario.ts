@@ -28,7 +28,10 @@ export interface ScenarioContext {
 }
 
 /** Writes the `Action` of the event's parameters tab, as the organizer picks it in the dropdown. */
-export async function chooseAction(workbook: Workbook, action: string): Promise<{ tab: string; row: number }> {
+export async function chooseAction(
+  workbook: Workbook,
+  action: string,
+): Promise<{ tab: string; row: number }> {
   const snapshot = await workbook.read([TABS.seminar.name, TABS.lunch.name]);
   const spec = snapshot.has(TABS.seminar.name) ? TABS.seminar : TABS.lunch;
   const settings =

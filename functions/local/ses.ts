@@ -29,7 +29,8 @@ export interface LocalSes {
 type Start = (config: { host: string; port: number }) => Promise<Server>;
 
 export async function startLocalSes(options: { host?: string; port?: number } = {}): Promise<LocalSes> {
-  const start = ((sesLocal as unknown as { default?: Start }).default ?? (sesLocal as unknown as Start)) as Start;
+  const start = ((sesLocal as unknown as { default?: Start }).default ??
+    (sesLocal as unknown as Start)) as Start;
   const server = await start({ host: options.host ?? "127.0.0.1", port: options.port ?? 0 });
   const { port } = server.address() as AddressInfo;
   const endpoint = `http://${options.host ?? "127.0.0.1"}:${port}`;

@@ -32,7 +32,19 @@ export class LocalSns {
       writeFileSync(join(directory, "key.pem"), privateKey.export({ type: "pkcs8", format: "pem" }));
       execFileSync(
         "openssl",
-        ["req", "-new", "-x509", "-key", "key.pem", "-out", "cert.pem", "-days", "3650", "-subj", "/CN=sns.amazonaws.com"],
+        [
+          "req",
+          "-new",
+          "-x509",
+          "-key",
+          "key.pem",
+          "-out",
+          "cert.pem",
+          "-days",
+          "3650",
+          "-subj",
+          "/CN=sns.amazonaws.com",
+        ],
         { cwd: directory, stdio: "ignore" },
       );
       return new LocalSns(privateKey, readFileSync(join(directory, "cert.pem"), "utf8"), topicArn);

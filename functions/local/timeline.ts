@@ -7,7 +7,8 @@ import type { RunnerEvent } from "../../workflows/runner/runner.js";
 import type { LogFields } from "../sheet-edit.js";
 
 const plural = (count: number, one: string, many = `${one}s`) => `${count} ${count > 1 ? many : one}`;
-const num = (fields: LogFields, key: string) => (typeof fields[key] === "number" ? (fields[key] as number) : 0);
+const num = (fields: LogFields, key: string) =>
+  typeof fields[key] === "number" ? (fields[key] as number) : 0;
 
 const SENDING_LABELS: Readonly<Record<string, [string, string]>> = {
   "send-convocations": ["convocation envoyée", "convocations envoyées"],
@@ -28,11 +29,15 @@ export class Timeline {
   ) {}
 
   private stamp(): string {
-    return DateTime.fromJSDate(this.now(), { zone: this.zone }).setLocale("fr").toFormat("ccc dd/MM/yyyy HH:mm");
+    return DateTime.fromJSDate(this.now(), { zone: this.zone })
+      .setLocale("fr")
+      .toFormat("ccc dd/MM/yyyy HH:mm");
   }
 
   private date(instant: Date): string {
-    return DateTime.fromJSDate(instant, { zone: this.zone }).setLocale("fr").toFormat("cccc d LLLL yyyy 'à' HH'h'mm");
+    return DateTime.fromJSDate(instant, { zone: this.zone })
+      .setLocale("fr")
+      .toFormat("cccc d LLLL yyyy 'à' HH'h'mm");
   }
 
   line(text: string): void {
@@ -110,7 +115,11 @@ export class Timeline {
       if (text !== this.lastWait) this.line(text);
       this.lastWait = text;
     } else if (event.type === "end") {
-      this.line(event.state === "SUCCEEDED" ? "Déroulé terminé." : "Déroulé arrêté sur une erreur (voir les journaux).");
+      this.line(
+        event.state === "SUCCEEDED"
+          ? "Déroulé terminé."
+          : "Déroulé arrêté sur une erreur (voir les journaux).",
+      );
     }
   }
 }

@@ -30,7 +30,9 @@ export async function watchedTabs(workbook: Workbook): Promise<Map<string, strin
           .map((column) => (column.index ?? 0) - 1),
       );
       for (const row of tab.rows)
-        hash.update(JSON.stringify(row.map((cell, index) => (outputs.has(index) ? "" : cellText(cell ?? null)))));
+        hash.update(
+          JSON.stringify(row.map((cell, index) => (outputs.has(index) ? "" : cellText(cell ?? null)))),
+        );
     }
     digests.set(tab.title, hash.digest("hex"));
   }

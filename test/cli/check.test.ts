@@ -44,13 +44,19 @@ describe("passerelle check", () => {
     expect(second.stdout).toMatch(/[01] cellule « Statut » mise à jour/);
   });
 
-  it("checks a lunch talk workbook", async () => {
+  it("checks a lunch talk workbook and writes each registration's seat", async () => {
     const { lunch } = await exampleFiles();
     const { code, stdout } = await passerelle("check", lunch, "--json");
     expect(code).toBe(0);
-    const json = JSON.parse(stdout) as { kind: string; rows: { tab: string }[] };
+    const json = JSON.parse(stdout) as { kind: string; rows: { tab: string; ok: boolean; status: string }[] };
     expect(json.kind).toBe("lunch");
     expect(json.rows).toHaveLength(45);
+    expect(json.rows.every((row) => row.ok)).toBe(true);
+    // 30 seats for 45 registrations: each row says where it stands rather than `OK`.
+    expect(json.rows.filter((row) => row.status === "Inscrit")).toHaveLength(30);
+    expect(json.rows.slice(30).map((row) => row.status)).toEqual(
+      Array.from({ length: 15 }, (_, index) => `Liste d'attente (${index + 1})`),
+    );
   });
 
   it("exits non-zero with a French message when the file cannot be read", async () => {

@@ -1,0 +1,229 @@
+/**
+ * `passerelle match <workbook.xlsx> [--json]`: a seminar's placements (written to `Affectations`),
+ * or a lunch talk's seats (the `Statut` of each registration, as every check writes them).
+ */
+import { XlsxWorkbook } from "../adapters/xlsx-workbook.js";
+import { checkWorkbook, eventKind, readEvent } from "../app/check-workbook.js";
+import { matchWorkbook } from "../app/match-workbook.js";
+import { type LunchCheck, seatRules } from "../core/check-lunch.js";
+import type { SeminarCheck } from "../core/check-seminar.js";
+import { type MatchingResult, sharedSolver, solvePlacements, summarize } from "../core/matching/index.js";
+import { frenchDateTime } from "../core/messages/format.js";
+import { matchingProblem } from "../core/placements.js";
+import { TABS } from "../core/schemas.js";
+import { Refusal } from "./errors.js";
+
+export interface SeminarMatchJson {
+  readonly placements: readonly {
+    participant: string;
+    slot: string;
+    structure: string;
+    situation: string;
+    tutor: string;
+  }[];
+  readonly unplaced: readonly { participant: string; reason: string }[];
+  readonly objective: number;
+  readonly optimal: boolean;
+  readonly gap: number;
+}
+
+export interface LunchSeatsJson {
+  readonly kind: "lunch";
+  readonly capacity: number;
+  readonly quotaPerService: number | null;
+  /** The closing of registrations (ISO instant), null when the talk has no date. */
+  readonly closingAt: string | null;
+  /** Whether the closing is past, so the quota no longer holds. */
+  readonly closed: boolean;
+  readonly seated: readonly { row: number; participant: string; service: string }[];
+  readonly waiting: readonly { row: number; participant: string; service: string; rank: number }[];
+  readonly cancelled: readonly { row: number; participant: string }[];
+  readonly toFix: readonly { row: number; problems: readonly string[] }[];
+}
+
+export async function runMatch(path: string, json: boolean, now: Date): Promise<string> {
+  const workbook = new XlsxWorkbook(path);
+  const kind = eventKind(await readEvent(workbook));
+  if (kind === "lunch") {
+    const report = await checkWorkbook(workbook, now, { kind: "lunch" });
+    const lunch = report.lunch!;
+    return json
+      ? JSON.stringify(lunchSeatsJson(lunch, now))
+      : lunchSeatsText(lunch, now, report.cellsWritten);
+  }
+  const solver = sharedSolver();
+  try {
+    const report = await matchWorkbook(workbook, now, (problem, options) =>
+      solvePlacements(problem, options, solver),
+    );
+    if (!report.ok || !report.result || !report.check) throw new Refusal(report.summary);
+    return json
+      ? JSON.stringify(seminarMatchJson(report.result))
+      : seminarMatchText(report.check, report.result);
+  } finally {
+    // The worker does not hold the process, but a command that is done should not leave it running.
+    await solver.close();
+  }
+}
+
+export function seminarMatchJson(result: MatchingResult): SeminarMatchJson {
+  return {
+    placements: result.placements.map(({ participant, slot, structure, situation, tutor }) => ({
+      participant,
+      slot,
+      structure,
+      situation,
+      tutor,
+    })),
+    unplaced: result.unplaced.map(({ participant, reason }) => ({ participant, reason })),
+    objective: result.objective,
+    optimal: result.optimal,
+    gap: result.gap,
+  };
+}
+
+export function seminarMatchText(check: SeminarCheck, result: MatchingResult): string {
+  const problem = matchingProblem(check);
+  const figures = summarize(problem, result);
+  const everyone = problem.participants.length;
+  const missing = new Set(result.unplaced.map((unplaced) => unplaced.participant));
+  const lines = [
+    `Onglet « ${TABS.placements.name} » écrit : ${plural(result.placements.length, "placement")} pour ${plural(everyone, "participant")}.`,
+    `Placés dans tous les créneaux : ${everyone - missing.size} sur ${everyone}.`,
+  ];
+  if (result.unplaced.length === 0) lines.push("Non placés : aucun.");
+  else {
+    lines.push(
+      `Non placés : ${plural(result.unplaced.length, "placement")} impossible${s(result.unplaced.length)}.`,
+    );
+    for (const unplaced of result.unplaced)
+      lines.push(`  - ${unplaced.participant}, créneau « ${unplaced.slot} » : ${unplaced.reason}`);
+  }
+  lines.push("", "Vœux satisfaits :");
+  for (const slot of check.slots) {
+    const inSlot = result.placements.filter((placement) => placement.slot === slot.name);
+    const count = (motif: string) => inSlot.filter((placement) => placement.motif === motif).length;
+    const locked = inSlot.filter((placement) => placement.locked).length;
+    const outside = inSlot.length - count("Vœu 1") - count("Vœu 2") - count("Vœu 3") - locked;
+    lines.push(
+      `  Créneau « ${slot.name} » : ${count("Vœu 1")} en vœu 1, ${count("Vœu 2")} en vœu 2, ${count("Vœu 3")} en vœu 3, ${outside} hors vœux` +
+        (locked > 0 ? `, ${plural(locked, "verrouillé")}.` : "."),
+    );
+  }
+  const withWishes = problem.participants.filter((participant) => participant.wishes.length > 0).length;
+  const none = Math.round(figures.noWishShare * withWishes);
+  lines.push(
+    `  Aucun vœu satisfait, sur l'ensemble des créneaux : ${none} participant${s(none)} sur ${withWishes}.`,
+  );
+  lines.push(
+    "",
+    result.optimal
+      ? `Affectation optimale (objectif ${formatNumber(result.objective)}).`
+      : `Meilleure affectation trouvée dans le temps imparti (objectif ${formatNumber(result.objective)}, écart prouvé à l'optimum : ${formatNumber(result.gap * 100)} %).`,
+  );
+  if (missing.size > 0) lines.push("Le Statut des participants non placés dit pourquoi.");
+  lines.push(
+    "Relisez l'onglet Affectations (Verrouillé : Oui garde une ligne telle quelle au prochain match).",
+  );
+  return lines.join("\n");
+}
+
+interface SeatRow {
+  readonly row: number;
+  readonly participant: string;
+  readonly service: string;
+}
+
+function seatRows(lunch: LunchCheck): Map<string, SeatRow> {
+  const byEmail = new Map<string, SeatRow>();
+  for (const row of lunch.workbook.registrations.rows) {
+    const value = row.value;
+    if (value && value.registration !== "Annulée" && lunch.seats.statuses.has(value.email))
+      byEmail.set(value.email, { row: row.row, participant: value.email, service: value.service });
+  }
+  return byEmail;
+}
+
+export function lunchSeatsJson(lunch: LunchCheck, now: Date): LunchSeatsJson {
+  const settings = lunch.workbook.settings.partial;
+  const rules = seatRules(settings);
+  const rows = seatRows(lunch);
+  const seat = (id: string) => rows.get(id) ?? { row: 0, participant: id, service: "" };
+  return {
+    kind: "lunch",
+    capacity: rules.capacity,
+    quotaPerService: rules.quotaPerService ?? null,
+    closingAt: lunch.closingAt?.toISOString() ?? null,
+    closed: now.getTime() >= rules.closingAt.getTime(),
+    seated: lunch.seats.seated.map(seat),
+    waiting: lunch.seats.waiting.map((id, index) => ({ ...seat(id), rank: index + 1 })),
+    cancelled: lunch.workbook.registrations.rows
+      .filter((row) => row.partial.registration === "Annulée")
+      .map((row) => ({ row: row.row, participant: row.partial.email ?? "" })),
+    toFix: lunch.rows
+      .filter((verdict) => verdict.problems.length > 0)
+      .map((verdict) => ({ row: verdict.row, problems: verdict.problems })),
+  };
+}
+
+export function lunchSeatsText(lunch: LunchCheck, now: Date, cellsWritten: number): string {
+  const seats = lunchSeatsJson(lunch, now);
+  const zone = lunch.workbook.settings.partial.timeZone ?? "Europe/Paris";
+  const lines = [
+    `Rencontre méridienne : ${seats.seated.length} place${s(seats.seated.length)} attribuée${s(seats.seated.length)} sur ${seats.capacity}, ` +
+      `${plural(seats.waiting.length, "personne")} en liste d'attente, ${plural(seats.cancelled.length, "annulation")}.`,
+  ];
+  const closing = seats.closingAt ? frenchDateTime(new Date(seats.closingAt), zone) : null;
+  if (seats.quotaPerService === null) lines.push("Pas de quota par service.");
+  else if (seats.closed)
+    lines.push(
+      `Clôture des inscriptions passée${closing ? ` (${closing})` : ""} : le quota de ${seats.quotaPerService} par service est levé.`,
+    );
+  else
+    lines.push(
+      `Quota : ${plural(seats.quotaPerService, "place")} par service au plus jusqu'à la clôture des inscriptions${closing ? `, ${closing}` : ""}.`,
+    );
+  const perService = new Map<string, number>();
+  for (const seat of seats.seated) perService.set(seat.service, (perService.get(seat.service) ?? 0) + 1);
+  if (perService.size > 0) {
+    lines.push("", "Places par service :");
+    for (const [service, count] of [...perService].sort(
+      (a, b) => b[1] - a[1] || a[0].localeCompare(b[0], "fr"),
+    ))
+      lines.push(`  ${service} : ${count}`);
+  }
+  if (seats.waiting.length > 0) {
+    lines.push("", "Liste d'attente, dans l'ordre :");
+    for (const seat of seats.waiting)
+      lines.push(
+        `  ${String(seat.rank).padStart(3)}. ${seat.participant} (${seat.service}), ligne ${seat.row}`,
+      );
+  }
+  if (seats.toFix.length > 0) {
+    lines.push("", "Sans place tant que la ligne n'est pas corrigée :");
+    for (const row of seats.toFix)
+      for (const problem of row.problems)
+        lines.push(`  ${TABS.registrations.name}, ligne ${row.row} : ${problem.replace(/\n/g, " ")}`);
+  }
+  if (lunch.lunchProblems.length > 0) {
+    lines.push("", "À revoir pour la rencontre :");
+    for (const problem of lunch.lunchProblems) lines.push(`  - ${problem}`);
+  }
+  lines.push(
+    "",
+    `${plural(cellsWritten, "cellule")} « Statut » mise${s(cellsWritten)} à jour dans le classeur.`,
+  );
+  return lines.join("\n");
+}
+
+function s(count: number): string {
+  return count > 1 ? "s" : "";
+}
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${s(count)}`;
+}
+
+function formatNumber(value: number): string {
+  return new Intl.NumberFormat("fr-FR", { maximumFractionDigits: 2 }).format(value);
+}

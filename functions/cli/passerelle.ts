@@ -1,0 +1,207 @@
+/**
+ * The `passerelle` command line, for local use: the workbook is a `.xlsx` file.
+ * Every message is in French. Exit status: 0 the command ran, 1 the file could not be read or
+ * written or the action was refused, 2 the command line itself is wrong.
+ */
+import { access } from "node:fs/promises";
+import { parseArgs } from "node:util";
+import { Refusal, UsageError } from "./errors.js";
+
+export interface CommandResult {
+  readonly code: number;
+  readonly out: string;
+  readonly err: string;
+}
+
+interface Parsed {
+  readonly path: string;
+  readonly json: boolean;
+  readonly force: boolean;
+  readonly at?: string;
+  readonly out?: string;
+}
+
+interface Command {
+  readonly synopsis: string;
+  readonly description: string;
+  readonly options: readonly ("json" | "force" | "at" | "out")[];
+  /** What the file is, in the error message when it cannot be read. */
+  readonly file: "le classeur" | "le message";
+  run(args: Parsed, now: Date): Promise<string>;
+}
+
+// Each command loads what it needs when it runs: `reply` starts without loading ExcelJS or HiGHS.
+const COMMANDS: Readonly<Record<string, Command>> = {
+  check: {
+    synopsis: "check <classeur.xlsx> [--json]",
+    description: "vérifie les inscriptions et écrit les Statut dans le classeur",
+    options: ["json"],
+    file: "le classeur",
+    run: async (args, now) => (await import("./check.js")).runCheck(args.path, args.json, now),
+  },
+  match: {
+    synopsis: "match <classeur.xlsx> [--json]",
+    description:
+      "affecte les participants (séminaire) ou attribue les places (rencontre) et l'écrit dans le classeur",
+    options: ["json"],
+    file: "le classeur",
+    run: async (args, now) => (await import("./match.js")).runMatch(args.path, args.json, now),
+  },
+  preview: {
+    synopsis: "preview <classeur.xlsx> [--at <instant>] [--out <dossier>] [--json]",
+    description: "écrit en fichiers les messages prévus, sans rien envoyer ni modifier le classeur",
+    options: ["json", "at", "out"],
+    file: "le classeur",
+    run: async (args, now) =>
+      (await import("./preview.js")).runPreview(args.path, {
+        json: args.json,
+        now,
+        ...(args.at !== undefined ? { at: args.at } : {}),
+        ...(args.out !== undefined ? { out: args.out } : {}),
+      }),
+  },
+  reply: {
+    synopsis: "reply <message.eml> [--json]",
+    description: "dit comment une réponse de tuteur serait lue (oui, non, à lire), sans rien modifier",
+    options: ["json"],
+    file: "le message",
+    run: async (args) => (await import("./reply.js")).runReply(args.path, args.json),
+  },
+  purge: {
+    synopsis: "purge <classeur.xlsx> [--force]",
+    description: "efface les données personnelles d'un événement terminé",
+    options: ["force"],
+    file: "le classeur",
+    run: async (args, now) => {
+      const [{ XlsxWorkbook }, { purgeWorkbook }] = await Promise.all([
+        import("../adapters/xlsx-workbook.js"),
+        import("../app/purge.js"),
+      ]);
+      const report = await purgeWorkbook(new XlsxWorkbook(args.path), now, { force: args.force });
+      if (!report.done) throw new Refusal(report.refused ?? report.summary);
+      return report.summary;
+    },
+  },
+};
+
+const HELP_LINE = { synopsis: "help", description: "affiche cette aide et les formats JSON" };
+
+const lines = [
+  ...Object.values(COMMANDS).map(({ synopsis, description }) => ({ synopsis, description })),
+  HELP_LINE,
+];
+/** Synopses longer than this put their description on the next line. */
+const WIDTH = 42;
+
+export const USAGE = [
+  "Utilisation :",
+  ...lines.map(({ synopsis, description }) =>
+    synopsis.length > WIDTH
+      ? `  passerelle ${synopsis}\n  ${" ".repeat(WIDTH + 11)} ${description}`
+      : `  passerelle ${synopsis.padEnd(WIDTH)} ${description}`,
+  ),
+].join("\n");
+
+export const HELP = `${USAGE}
+
+Options :
+  --json             écrit le résultat en JSON (formats ci-dessous) au lieu du texte
+  --at <instant>     preview : l'instant du plan, ISO (2027-03-10T09:00, 2027-03-10T09:00+01:00) ;
+                     sans décalage, heure de l'événement ; par défaut maintenant
+  --out <dossier>    preview : où écrire les fichiers (par défaut « apercu » à côté du classeur) ;
+                     les fichiers d'un aperçu précédent (001-….eml, .html) y sont remplacés
+  --force            purge : efface même si l'événement n'est pas terminé
+
+Formats JSON :
+  check    {"kind","event":{"tab","problems"},"rows":[{"tab","row","ok","problems","status"}]}
+  match    séminaire : {"placements":[{"participant","slot","structure","situation","tutor"}],
+                        "unplaced":[{"participant","reason"}],"objective","optimal","gap"}
+           rencontre : {"kind":"lunch","capacity","quotaPerService","closingAt","closed",
+                        "seated":[{"row","participant","service"}],
+                        "waiting":[{"row","participant","service","rank"}],
+                        "cancelled":[{"row","participant"}],"toFix":[{"row","problems"}]}
+           (participant = email, row = ligne de l'onglet Inscriptions, closingAt = instant ISO ou null,
+            closed = le quota est levé)
+  preview  {"at","zone","out","index","messages":[{"sendAt","kind","label","to","subject","eml","html","key"}],
+            "warnings","skipped"}
+  reply    {"decision":"confirm|decline|unclear","reason","text"} (text : la réponse sans la citation)
+
+Codes de sortie : 0 la commande s'est faite ; 1 fichier illisible ou action refusée ; 2 commande mal écrite.`;
+
+export async function main(argv: readonly string[], now: Date = new Date()): Promise<CommandResult> {
+  const [name, ...rest] = argv;
+  if (name === undefined) return { code: 2, out: "", err: USAGE };
+  if (name === "help" || name === "--help" || name === "-h") return { code: 0, out: HELP, err: "" };
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (command === undefined) return { code: 2, out: "", err: `Commande inconnue : ${name}\n${USAGE}` };
+  try {
+    const args = await parse(command, rest);
+    return { code: 0, out: await command.run(args, now), err: "" };
+  } catch (error) {
+    if (error instanceof UsageError) return { code: 2, out: "", err: error.message };
+    if (error instanceof Refusal) return { code: 1, out: error.output ?? "", err: error.message };
+    return { code: 1, out: "", err: `Impossible de lire ou d'écrire ${command.file} : ${explain(error)}` };
+  }
+}
+
+async function parse(command: Command, rest: readonly string[]): Promise<Parsed> {
+  const usage = `Utilisation : passerelle ${command.synopsis}`;
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args: [...rest],
+      allowPositionals: true,
+      strict: true,
+      options: Object.fromEntries(
+        command.options.map((option) => [
+          option,
+          { type: option === "at" || option === "out" ? ("string" as const) : ("boolean" as const) },
+        ]),
+      ),
+    });
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    const option = /'(--?[\w-]+)/.exec(error instanceof Error ? error.message : "")?.[1] ?? "";
+    throw new UsageError(
+      code === "ERR_PARSE_ARGS_UNKNOWN_OPTION"
+        ? `Option inconnue : ${option}\n${usage}`
+        : code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE"
+          ? `L'option ${option} attend une valeur.\n${usage}`
+          : `Arguments incorrects.\n${usage}`,
+    );
+  }
+  const [path, ...extra] = parsed.positionals;
+  if (path === undefined) throw new UsageError(`Il manque le chemin du fichier.\n${usage}`);
+  if (extra.length > 0) throw new UsageError(`Argument en trop : ${extra.join(" ")}\n${usage}`);
+  try {
+    await access(path);
+  } catch {
+    throw new UsageError(`Fichier introuvable : ${path}`);
+  }
+  const value = (key: string) => {
+    const found = parsed.values[key];
+    return typeof found === "string" ? found : undefined;
+  };
+  const at = value("at");
+  const out = value("out");
+  return {
+    path,
+    json: parsed.values.json === true,
+    force: parsed.values.force === true,
+    ...(at !== undefined ? { at } : {}),
+    ...(out !== undefined ? { out } : {}),
+  };
+}
+
+function explain(error: unknown): string {
+  const detail =
+    error instanceof Error
+      ? `${error.message} ${error.cause instanceof Error ? error.cause.message : ""}`
+      : String(error);
+  if (/zip|central directory|corrupted/i.test(detail))
+    return "ce fichier n'est pas un classeur Excel (.xlsx) valide.";
+  if (/EACCES|EPERM/.test(detail)) return "accès refusé (le fichier est-il ouvert ou protégé ?).";
+  if (/EISDIR/.test(detail)) return "c'est un dossier, pas un fichier.";
+  if (/ENOSPC/.test(detail)) return "plus de place sur le disque.";
+  return detail.trim();
+}
