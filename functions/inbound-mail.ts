@@ -4,6 +4,11 @@
  * (403 otherwise). A subscription is confirmed by fetching its `SubscribeURL`; a notification
  * carries the raw MIME message (base64), which is read, tied to a tutor by the signed token of the
  * address it was sent to, classified and applied.
+ * The same topic may carry SES's bounce and complaint notifications: a permanent bounce or a
+ * complaint marks each address `Adresse en échec` in the Journal of the event the message belonged
+ * to (named by the `X-Passerelle-Key` header every message carries, which the notification quotes
+ * when the identity includes original headers; or by a `passerelle-event` message tag; or by the
+ * signed reply address of a tutor request). A transient bounce is only logged.
  * Statuses are SNS's retry decision: 2xx is done, anything else is retried by SNS.
  * Nothing a person wrote (addresses, names, text) is logged.
  */
@@ -13,7 +18,9 @@ import * as functions from "@google-cloud/functions-framework";
 import { z } from "zod";
 import { readMime } from "./adapters/mime-reader.js";
 import { isSnsUrl, type SnsMessage, type SnsVerifierPort, snsMessage } from "./adapters/sns-verifier.js";
-import { applyReply, keepForgedReply, type ReplyFollowUps } from "./app/apply-reply.js";
+import { applyReply, keepForgedReply, type ReplyFollowUps, recordBounce } from "./app/apply-reply.js";
+import { eventOfKey, KEY_HEADER } from "./core/messages/plan.js";
+import { BOUNCE_KEY_PREFIX } from "./core/replies/bounce.js";
 import { decideMessage } from "./core/replies/decide.js";
 import { REPLY_KEY_PREFIX } from "./core/replies/plan.js";
 import { findReplyToken } from "./core/reply-token.js";
@@ -38,6 +45,48 @@ export const sesReceivedNotification = z.object({
 });
 export type SesReceivedNotification = z.infer<typeof sesReceivedNotification>;
 
+const recipientsOf = z.array(z.object({ emailAddress: z.string() }).loose()).default([]);
+
+/**
+ * A bounce or a complaint, as SES publishes it: as an identity notification (`notificationType`) or
+ * through a configuration set's event destination (`eventType`).
+ */
+export const sesFeedbackNotification = z
+  .object({
+    notificationType: z.enum(["Bounce", "Complaint"]).optional(),
+    eventType: z.enum(["Bounce", "Complaint"]).optional(),
+    bounce: z
+      .object({
+        bounceType: z.string(),
+        bounceSubType: z.string().optional(),
+        bouncedRecipients: recipientsOf,
+      })
+      .loose()
+      .optional(),
+    complaint: z
+      .object({ complaintFeedbackType: z.string().optional(), complainedRecipients: recipientsOf })
+      .loose()
+      .optional(),
+    mail: z
+      .object({
+        messageId: z.string().optional(),
+        headers: z.array(z.object({ name: z.string(), value: z.string() })).default([]),
+        commonHeaders: z
+          .object({ replyTo: z.array(z.string()).optional() })
+          .loose()
+          .optional(),
+        tags: z.record(z.string(), z.array(z.string())).default({}),
+      })
+      .loose(),
+  })
+  .loose()
+  .refine((value) => (value.notificationType ?? value.eventType) !== undefined);
+export type SesFeedbackNotification = z.infer<typeof sesFeedbackNotification>;
+
+/** The message tag a mailer may set to name the event (SES tag values allow `[A-Za-z0-9_-]`). */
+export const EVENT_TAG = "passerelle-event";
+const EVENT_ID = /^[A-Za-z0-9_.-]{1,200}$/;
+
 /** A reply nobody can be tied to (no token, or a forged one): the composition root decides where it goes. */
 export interface UnmatchedReply {
   readonly reason: "missing" | "forged";
@@ -52,8 +101,11 @@ export interface UnmatchedReply {
 export interface InboundMailDeps {
   readonly verifier: SnsVerifierPort;
   readonly config: {
-    /** The only topic whose messages are processed. */
-    readonly topicArn: string;
+    /**
+     * The only topics whose messages are processed: the one SES publishes received replies to, and
+     * the one it publishes bounces and complaints to, when that is another.
+     */
+    readonly topicArn: string | readonly string[];
     /** The reply-address secret; several while one replaces another. */
     readonly replySecret: string | readonly string[];
   };
@@ -88,7 +140,9 @@ export function inboundMailHandler(deps: InboundMailDeps): HttpFunction {
       response.status(status).json({ error: "Signature SNS absente ou invalide." });
       return;
     }
-    if (message.TopicArn !== deps.config.topicArn) {
+    const topics: readonly string[] =
+      typeof deps.config.topicArn === "string" ? [deps.config.topicArn] : deps.config.topicArn;
+    if (!topics.includes(message.TopicArn)) {
       deps.log.warn("inbound-mail.other-topic", { type: message.Type });
       response.status(403).json({ error: "Sujet SNS non attendu." });
       return;
@@ -149,14 +203,21 @@ type NotificationAnswer = Readonly<Record<string, string | number | boolean>>;
 async function handleNotification(deps: InboundMailDeps, message: SnsMessage): Promise<NotificationAnswer> {
   const now = deps.clock.now();
   const key = `${REPLY_KEY_PREFIX}${message.MessageId}`;
-  let notification: SesReceivedNotification;
+  let json: unknown;
   try {
-    notification = sesReceivedNotification.parse(JSON.parse(message.Message));
+    json = JSON.parse(message.Message);
   } catch {
+    json = null;
+  }
+  const feedback = sesFeedbackNotification.safeParse(json);
+  if (feedback.success) return handleFeedback(deps, message, feedback.data, now);
+  const parsed = sesReceivedNotification.safeParse(json);
+  if (!parsed.success) {
     // Not a received mail (a test notification, another publisher): nothing to retry.
     deps.log.warn("inbound-mail.not-a-received-mail");
     return { ok: true, outcome: "ignored" };
   }
+  const notification = parsed.data;
   if (notification.content === undefined) {
     deps.log.error("inbound-mail.no-content");
     return { ok: true, outcome: "no-content" };
@@ -212,6 +273,75 @@ async function handleNotification(deps: InboundMailDeps, message: SnsMessage): P
     tookMs: deps.clock.now().getTime() - now.getTime(),
   });
   return { ok: true, outcome: outcome.kind, decision: answer.decision };
+}
+
+async function handleFeedback(
+  deps: InboundMailDeps,
+  message: SnsMessage,
+  notification: SesFeedbackNotification,
+  now: Date,
+): Promise<NotificationAnswer> {
+  const complaint = (notification.notificationType ?? notification.eventType) === "Complaint";
+  if (!complaint && notification.bounce?.bounceType !== "Permanent") {
+    // A full mailbox, a server down for now: SES has retried already, and the next message may pass.
+    deps.log.info("inbound-mail.bounce-transient", { bounceType: notification.bounce?.bounceType ?? "" });
+    return { ok: true, outcome: "bounce-ignored" };
+  }
+  const addresses = (
+    complaint ? notification.complaint?.complainedRecipients : notification.bounce?.bouncedRecipients
+  )?.map((recipient) => recipient.emailAddress);
+  const event = eventOfFeedback(notification, deps.config.replySecret);
+  if (event === null || !addresses || addresses.length === 0) {
+    deps.log.warn("inbound-mail.bounce-unattributed", { hasEvent: event !== null });
+    return { ok: true, outcome: "bounce-unattributed" };
+  }
+  const subType = complaint
+    ? notification.complaint?.complaintFeedbackType
+    : notification.bounce?.bounceSubType;
+  const recorded = await recordBounce(
+    deps.workbookFor(event),
+    {
+      event,
+      kind: complaint ? "complaint" : "bounce",
+      addresses,
+      ...(subType ? { subType } : {}),
+      key: `${BOUNCE_KEY_PREFIX}${message.MessageId}`,
+    },
+    deps.followUps,
+    now,
+  );
+  deps.log.info("inbound-mail.bounce-recorded", { complaint, recorded: recorded.length });
+  return {
+    ok: true,
+    outcome: complaint ? "complaint-recorded" : "bounce-recorded",
+    recorded: recorded.length,
+  };
+}
+
+/**
+ * The event a bounced message belonged to: its key header, its event tag, or the signed reply
+ * address of a tutor request, in that order; `null` when the notification carries none of them.
+ */
+export function eventOfFeedback(
+  notification: SesFeedbackNotification,
+  replySecret: string | readonly string[],
+): string | null {
+  const header = (name: string) =>
+    notification.mail.headers.filter((candidate) => candidate.name.toLowerCase() === name.toLowerCase());
+  const candidates = [
+    ...header(KEY_HEADER).map((candidate) => eventOfKey(candidate.value)),
+    ...(notification.mail.tags[EVENT_TAG] ?? []),
+  ];
+  const found = candidates.find(
+    (candidate): candidate is string => candidate !== null && EVENT_ID.test(candidate),
+  );
+  if (found) return found;
+  const replyTo = [
+    ...header("Reply-To").map((candidate) => candidate.value),
+    ...(notification.mail.commonHeaders?.replyTo ?? []),
+  ];
+  const token = findReplyToken(replyTo, replySecret);
+  return token.ok ? token.claims.event : null;
 }
 
 /** Registers the function under the name `serverless.yml` deploys; its dependencies are built on the first request. */

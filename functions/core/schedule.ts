@@ -78,5 +78,7 @@ export function eventSchedule(model: EventModel, now: Date, closingAt: Date | nu
 
 /** An instant as the workflow reads it: ISO 8601 with the event's offset. */
 export function isoInZone(instant: Date, zone: string): string {
-  return DateTime.fromJSDate(instant, { zone }).toISO({ suppressMilliseconds: true }) ?? instant.toISOString();
+  return (
+    DateTime.fromJSDate(instant, { zone }).toISO({ suppressMilliseconds: true }) ?? instant.toISOString()
+  );
 }

@@ -34,9 +34,11 @@ export interface LocalHostOptions {
   readonly clock: SchedulerClock;
   /** The local SES-compatible server. */
   readonly sesEndpoint: string;
-  /** Fixed ports survive a restart (callback URLs stay valid); 0 picks free ones. */
-  readonly functionsPort?: number;
-  readonly runnerPort?: number;
+  /**
+   * Fixed ports survive a restart: executions keep the step URL and the callback URLs they were
+   * given. Free ports when absent.
+   */
+  readonly ports?: Partial<Record<keyof Handlers | "runner", number>>;
   readonly sendRate?: number;
   readonly sendBudgetSeconds?: number;
   /** Every log line of the functions (a timeline prints them in French). */
@@ -78,7 +80,7 @@ export class LocalHost {
     const runner = await WorkflowRunner.open({
       stateDir: join(dir, "workflows"),
       clock: options.clock,
-      ...(options.runnerPort !== undefined ? { port: options.runnerPort } : {}),
+      ...(options.ports?.runner !== undefined ? { port: options.ports.runner } : {}),
       ...(options.onRunnerEvent ? { onEvent: options.onRunnerEvent } : {}),
     });
     const clock: Clock = { now: () => new Date(options.clock.now()) };
@@ -103,13 +105,6 @@ export class LocalHost {
       info: (event, fields = {}) => options.onLog?.("info", event, fields),
       warn: (event, fields = {}) => options.onLog?.("warn", event, fields),
       error: (event, fields = {}) => options.onLog?.("error", event, fields),
-    };
-    const functionsPort = options.functionsPort ?? 0;
-    // The step URL must be known before the handlers exist: one port per function, in a row.
-    const ports = {
-      sheetEdit: functionsPort,
-      workflowStep: functionsPort === 0 ? 0 : functionsPort + 1,
-      inboundMail: functionsPort === 0 ? 0 : functionsPort + 2,
     };
     const urls = new Map<keyof Handlers, string>();
     const platform: Platform = {
@@ -150,7 +145,7 @@ export class LocalHost {
       const server = getTestServer(registered);
       await new Promise<void>((done, fail) => {
         server.once("error", fail);
-        server.listen(ports[name], "127.0.0.1", () => done());
+        server.listen(options.ports?.[name] ?? 0, "127.0.0.1", () => done());
       });
       servers.set(name, server);
       urls.set(name, `http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
@@ -196,8 +191,8 @@ export class LocalHost {
   }
 
   /** A message received by SES for `to`, published to `inboundMail` as SNS does. */
-  receive(raw: string | Buffer, to: string): Promise<number> {
-    return this.sns.deliver(this.url("inboundMail"), this.sns.received(raw, to, this.clock.now()));
+  receive(raw: string | Buffer, to: string, id?: string): Promise<number> {
+    return this.sns.deliver(this.url("inboundMail"), this.sns.received(raw, to, this.clock.now(), id));
   }
 
   /** Stops serving; the workflow state stays on disk and a new host resumes it. */

@@ -24,7 +24,6 @@ import { simpleParser } from "mailparser";
 import { RealClock, type SchedulerClock, SimulatedClock } from "../../workflows/runner/clock.js";
 import { readWorkflowControl } from "../app/workflow-control.js";
 import { sharedSolver } from "../core/matching/index.js";
-import { TABS } from "../core/schemas.js";
 import { LocalHost } from "./host.js";
 import { chooseAction, playLunchTalk, playSeminar, type ScenarioContext } from "./scenario.js";
 import { type LocalSes, startLocalSes } from "./ses.js";
@@ -90,8 +89,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     dir: options.dir,
     clock,
     sesEndpoint: ses.endpoint,
-    functionsPort: options.simulate ? 0 : 8090,
-    runnerPort: options.simulate ? 0 : 8089,
+    ...(options.simulate
+      ? {}
+      : { ports: { runner: 8089, sheetEdit: 8090, workflowStep: 8091, inboundMail: 8092 } }),
     sendRate: options.simulate ? 50 : 14,
     onLog: (level, name, fields) => {
       if (process.env.PASSERELLE_DEBUG)
@@ -129,16 +129,16 @@ export async function main(argv: readonly string[]): Promise<number> {
       say: (line) => timeline.line(line),
     };
     const started = Date.now();
-    const end = options.lunch
-      ? await playLunchTalk(context, start, (workbook) => cancelTwo(workbook))
-      : await playSeminar(context, start);
+    const end = options.lunch ? await playLunchTalk(context, start) : await playSeminar(context, start);
     const emails = await ses.emails();
     say("");
     say(
       `Fin de la simulation en ${((Date.now() - started) / 1000).toFixed(1)} s : ${end.state === "SUCCEEDED" ? "déroulé complet" : "déroulé en échec"}.`,
     );
     say(`  ${emails.length} messages envoyés, à lire sur ${ses.endpoint}`);
-    say(`  Le classeur final (Affectations, Tuteurs, Journal) : ${workbookPath}`);
+    say(
+      `  Le classeur final (${options.lunch ? "Inscriptions" : "Affectations, Tuteurs, Participants"} et Journal) : ${workbookPath}`,
+    );
     if (process.stdin.isTTY) {
       say("  Ctrl-C pour arrêter le serveur de courrier.");
       await new Promise<void>((done) => process.once("SIGINT", () => done()));
@@ -207,18 +207,6 @@ export async function main(argv: readonly string[]): Promise<number> {
   clearInterval(poll);
   await stop();
   return 0;
-}
-
-/** The two cancellations of the lunch-talk simulation: the first two seated registrations. */
-async function cancelTwo(workbook: import("../ports.js").Workbook): Promise<{ tab: string; rows: number[] }> {
-  const snapshot = await workbook.read([TABS.registrations.name]);
-  const tab = snapshot.get(TABS.registrations.name);
-  if (!tab) return { tab: TABS.registrations.name, rows: [] };
-  const header = tab.rows[0] ?? [];
-  const column = header.findIndex((cell) => String(cell ?? "").trim() === "Inscription") + 1;
-  const rows = [2, 3];
-  await workbook.write({ cells: rows.map((row) => ({ tab: tab.title, row, column, value: "Annulée" })) });
-  return { tab: tab.title, rows };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

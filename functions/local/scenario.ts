@@ -4,13 +4,15 @@
  * decline, an out-of-office, one who never answers), received through the local SNS stand-in.
  * The same script drives `npm start -- --simulate` and the end-to-end tests.
  */
+import { createHash } from "node:crypto";
 import { DateTime } from "luxon";
 import MailComposer from "nodemailer/lib/mail-composer/index.js";
 import { runAt, type SimulatedClock } from "../../workflows/runner/clock.js";
 import type { ExecutionInfo } from "../../workflows/runner/runner.js";
 import { readWorkflowControl } from "../app/workflow-control.js";
-import { type LunchSettings, type SeminarSettings, TABS } from "../core/schemas.js";
-import { parseSettings } from "../core/table.js";
+import { cellText } from "../core/cells.js";
+import { type LunchSettings, type RegistrationRow, type SeminarSettings, TABS } from "../core/schemas.js";
+import { parseSettings, parseTable } from "../core/table.js";
 import type { Workbook } from "../ports.js";
 import type { LocalHost } from "./host.js";
 import type { LocalSes, StoredEmail } from "./ses.js";
@@ -132,7 +134,9 @@ async function tutorsReply(ctx: ScenarioContext, round: number, answered: Set<st
     if (!answer) continue;
     answered.add(request.messageId);
     const raw = await composeReply(request, answer, ctx.host().clock.now());
-    const status = await ctx.host().receive(raw, bare(request.replyTo[0] ?? ""));
+    // The same reply gets the same notification id in every run of the script.
+    const id = createHash("sha256").update(`${tutor}|${request.subject}|${round}`).digest("hex");
+    const status = await ctx.host().receive(raw, bare(request.replyTo[0] ?? ""), id);
     if (status !== 200) ctx.say?.(`⚠ La réponse de ${tutor} a reçu HTTP ${status}.`);
     replies++;
   }
@@ -185,20 +189,36 @@ export async function playSeminar(ctx: ScenarioContext, start: Date): Promise<Ex
 }
 
 /** A lunch talk: registrations confirmed, two cancellations and the promotions they free. */
-export async function playLunchTalk(
-  ctx: ScenarioContext,
-  start: Date,
-  cancel: (workbook: Workbook) => Promise<{ tab: string; rows: number[] }>,
-): Promise<ExecutionInfo> {
-  const at = (hours: number) => DateTime.fromJSDate(start).plus({ hours }).toJSDate();
+export async function playLunchTalk(ctx: ScenarioContext, start: Date): Promise<ExecutionInfo> {
+  const nextDayAt14 = DateTime.fromJSDate(start, { zone: ctx.zone })
+    .plus({ days: 1 })
+    .set({ hour: 14, minute: 0, second: 0, millisecond: 0 })
+    .toJSDate();
   await runAt(ctx.clock, start, () => organizerChooses(ctx, "Confirmer les inscriptions"));
   const id = await executionOf(ctx);
-  await runAt(ctx.clock, at(20), async () => {
+  await runAt(ctx.clock, nextDayAt14, async () => {
     const host = ctx.host();
-    const { tab, rows } = await cancel(host.workbook(ctx.event));
+    const { tab, rows } = await cancelRegistrations(host.workbook(ctx.event), 2);
     ctx.say?.(`${rows.length} inscrits se désistent.`);
     for (const row of rows) await host.edit(ctx.event, tab, { firstRow: row, firstColumn: 1 });
     await ctx.checkpoint?.("registrations");
   });
   return executionEnd(ctx, id);
+}
+
+/** Registrations cancelled by the organizer: the first `count` seated ones (`Statut: Inscrit`). */
+export async function cancelRegistrations(
+  workbook: Workbook,
+  count: number,
+): Promise<{ tab: string; rows: number[] }> {
+  const snapshot = await workbook.read([TABS.registrations.name]);
+  const table = parseTable<RegistrationRow>(TABS.registrations, snapshot.get(TABS.registrations.name));
+  const column = table.columns.find((candidate) => candidate.key === "registration")?.index;
+  const rows = table.rows
+    .filter((row) => cellText(row.cells.status ?? null) === "Inscrit")
+    .slice(0, count)
+    .map((row) => row.row);
+  if (column === undefined) return { tab: table.title, rows: [] };
+  await workbook.write({ cells: rows.map((row) => ({ tab: table.title, row, column, value: "Annulée" })) });
+  return { tab: table.title, rows };
 }

@@ -5,7 +5,7 @@
  * usual SNS certificate URL. `inboundMail` runs unchanged: it verifies every signature.
  */
 import { execFileSync } from "node:child_process";
-import { createSign, generateKeyPairSync, type KeyObject, randomUUID } from "node:crypto";
+import { createHash, createSign, generateKeyPairSync, type KeyObject, randomUUID } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -70,12 +70,15 @@ export class LocalSns {
     return { ...unsigned, Signature: signer.sign(this.privateKey, "base64") };
   }
 
-  /** The notification SES publishes when it receives a message for `to` (content in base64). */
-  received(raw: string | Buffer, to: string, at: Date): SnsMessage {
-    const messageId = randomUUID();
+  /**
+   * The notification SES publishes when it receives a message for `to` (content in base64).
+   * `id` names the notification (SNS gives each a unique id); random when absent.
+   */
+  received(raw: string | Buffer, to: string, at: Date, id: string = randomUUID()): SnsMessage {
+    const messageId = createHash("sha256").update(`ses:${id}`).digest("hex").slice(0, 32);
     return this.sign({
       Type: "Notification",
-      MessageId: randomUUID(),
+      MessageId: id,
       TopicArn: this.topicArn,
       Subject: "Amazon SES Email Receipt Notification",
       Timestamp: at.toISOString(),

@@ -26,7 +26,10 @@ export async function watchedTabs(workbook: Workbook): Promise<Map<string, strin
     } else {
       const outputs = new Set(
         locateColumns(spec.schema, tab.rows[0] ?? [])
-          .filter((column) => column.meta.io === "out" && column.index !== undefined)
+          // Affectations is written by the matching and edited by the organizer: all of it counts.
+          .filter(
+            (column) => spec !== TABS.placements && column.meta.io === "out" && column.index !== undefined,
+          )
           .map((column) => (column.index ?? 0) - 1),
       );
       for (const row of tab.rows)

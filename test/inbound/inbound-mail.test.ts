@@ -82,6 +82,8 @@ function seminarWorkbook(
 const scenario = {
   workbooks: new Map<string, MemoryWorkbook>(),
   declines: [] as { event: string; tutorEmail: string; rowAtThatTime: Cell[] | undefined }[],
+  failDeclines: 0,
+  bounces: [] as { event: string; addresses: readonly string[] }[],
   alerts: [] as OrganizerAlert[],
   unmatched: [] as UnmatchedReply[],
   fetched: [] as string[],
@@ -105,6 +107,13 @@ const deps: InboundMailDeps = {
     onDecline: async (event, tutorEmail) => {
       const row = scenario.workbooks.get(event)?.rows("Tuteurs")[1];
       scenario.declines.push({ event, tutorEmail, rowAtThatTime: row ? [...row] : undefined });
+      if (scenario.failDeclines > 0) {
+        scenario.failDeclines--;
+        throw new Error("solver down");
+      }
+    },
+    onBounce: async (event, addresses) => {
+      scenario.bounces.push({ event, addresses });
     },
     alertOrganizer: async (alert) => {
       scenario.alerts.push(alert);
@@ -174,6 +183,8 @@ beforeAll(() => {
 beforeEach(() => {
   scenario.workbooks = new Map([[SHEET, seminarWorkbook()]]);
   scenario.declines = [];
+  scenario.failDeclines = 0;
+  scenario.bounces = [];
   scenario.alerts = [];
   scenario.unmatched = [];
   scenario.fetched = [];
@@ -202,6 +213,13 @@ describe("inboundMail: applying a tutor's reply", () => {
         Destinataire: TUTOR,
         Détail: expect.stringContaining("« Oui, pas de problème ! »"),
         Clé: "reponse:msg-1",
+      },
+      {
+        Horodatage: "2027-03-02 10:41:00",
+        Événement: "Réponse traitée",
+        Destinataire: TUTOR,
+        Détail: "Réponse enregistrée.",
+        Clé: "reponse:msg-1:traitee",
       },
     ]);
     expect(scenario.declines).toEqual([]);
@@ -254,7 +272,7 @@ describe("inboundMail: applying a tutor's reply", () => {
 
     expect(replay.status).toBe(200);
     expect(replay.body).toMatchObject({ outcome: "duplicate" });
-    expect(journal()).toHaveLength(1);
+    expect(journal().map((line) => line.Clé)).toEqual(["reponse:msg-1", "reponse:msg-1:traitee"]);
     expect(scenario.declines).toHaveLength(1);
   });
 
@@ -263,8 +281,36 @@ describe("inboundMail: applying a tutor's reply", () => {
     await post(notification(mime("Finalement non, je ne pourrai pas venir."), { messageId: "msg-2" }));
 
     expect(tutorRecord()).toMatchObject({ Confirmation: "Décliné" });
-    expect(journal().map((line) => line.Clé)).toEqual(["reponse:msg-1", "reponse:msg-2"]);
-    expect(journal()[1]?.Détail).toContain("remplace « Confirmé »");
+    const replies = journal().filter((line) => line.Événement !== "Réponse traitée");
+    expect(replies.map((line) => line.Clé)).toEqual(["reponse:msg-1", "reponse:msg-2"]);
+    expect(replies[1]?.Détail).toContain("remplace « Confirmé »");
+  });
+
+  it("runs the follow-ups again when they failed, without applying the row twice", async () => {
+    scenario.failDeclines = 1;
+    const message = notification(mime("Non, je serai en formation."));
+
+    expect((await post(message)).status).toBe(500);
+    expect(tutorRecord()).toMatchObject({ Confirmation: "Décliné" });
+    expect(journal().map((line) => line.Clé)).toEqual(["reponse:msg-1"]);
+
+    const tuteursWrites = () =>
+      workbook().writes.filter((change) => change.cells?.some((cell) => cell.tab === "Tuteurs")).length;
+    expect(tuteursWrites()).toBe(1);
+    const replay = await post(message);
+
+    expect(replay.status).toBe(200);
+    expect(replay.body).toMatchObject({ outcome: "recorded", decision: "decline" });
+    expect(scenario.declines).toHaveLength(2);
+    expect(tuteursWrites()).toBe(1);
+    expect(journal().map((line) => line.Clé)).toEqual(["reponse:msg-1", "reponse:msg-1:traitee"]);
+    expect((await post(message)).body).toMatchObject({ outcome: "duplicate" });
+    expect(scenario.declines).toHaveLength(2);
+  });
+
+  it("names, in a decline's Journal line, the participants who were with the tutor", async () => {
+    await post(notification(mime("Non, désolée.")));
+    expect(journal()[0]?.Détail).toContain("participants à replacer : claire.petit@example.gouv.fr (Matin)");
   });
 
   it("writes what the tutor typed as raw text, a formula included", async () => {
@@ -378,5 +424,101 @@ describe("inboundMail: what SNS sends", () => {
     const response = await post(notification(mime("Oui")));
     expect(response.status).toBe(500);
     expect(JSON.stringify(scenario.logs)).not.toContain(TUTOR);
+  });
+});
+
+describe("inboundMail: bounces and complaints SES publishes", () => {
+  const ADDRESS = "claire.petit@example.gouv.fr";
+  const KEY = `message:${SHEET}:${ADDRESS}:convocation:1`;
+
+  function feedback(body: Record<string, unknown>, messageId = "bounce-1"): SnsMessage {
+    return signer.sign({
+      Type: "Notification",
+      MessageId: messageId,
+      TopicArn: TOPIC,
+      Timestamp: NOW.toISOString(),
+      Message: JSON.stringify(body),
+    });
+  }
+
+  const mail = (headers: { name: string; value: string }[] = [{ name: "X-Passerelle-Key", value: KEY }]) => ({
+    timestamp: NOW.toISOString(),
+    messageId: "0100018e-ses",
+    destination: [ADDRESS],
+    headersTruncated: false,
+    headers: [{ name: "From", value: "seminaire@example.org" }, ...headers],
+  });
+
+  const bounce = (bounceType: string, headers?: { name: string; value: string }[]) => ({
+    notificationType: "Bounce",
+    bounce: {
+      bounceType,
+      bounceSubType: bounceType === "Permanent" ? "NoEmail" : "MailboxFull",
+      bouncedRecipients: [{ emailAddress: ADDRESS, action: "failed", status: "5.1.1" }],
+      timestamp: NOW.toISOString(),
+      feedbackId: "feedback-1",
+    },
+    mail: mail(headers),
+  });
+
+  it("marks a permanently bounced address in the Journal of the event its message belonged to, once", async () => {
+    const response = await post(feedback(bounce("Permanent")));
+
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ outcome: "bounce-recorded", recorded: 1 });
+    expect(journal()).toEqual([
+      expect.objectContaining({
+        Événement: "Adresse en échec",
+        Destinataire: ADDRESS,
+        Détail: expect.stringContaining("NoEmail"),
+        Clé: "rebond:bounce-1",
+      }),
+    ]);
+    expect(scenario.bounces).toEqual([{ event: SHEET, addresses: [ADDRESS] }]);
+
+    const replay = await post(feedback(bounce("Permanent")));
+    expect(replay.body).toMatchObject({ recorded: 0 });
+    expect(journal()).toHaveLength(1);
+    expect(JSON.stringify(scenario.logs)).not.toContain(ADDRESS);
+  });
+
+  it("ignores a transient bounce, writing nothing", async () => {
+    const response = await post(feedback(bounce("Transient")));
+
+    expect(response.body).toMatchObject({ outcome: "bounce-ignored" });
+    expect(workbook().reads).toEqual([]);
+    expect(scenario.logs).toContain("inbound-mail.bounce-transient");
+  });
+
+  it("marks the address of a complaint, published through a configuration set", async () => {
+    const response = await post(
+      feedback({
+        eventType: "Complaint",
+        complaint: {
+          complainedRecipients: [{ emailAddress: ADDRESS }],
+          complaintFeedbackType: "abuse",
+          timestamp: NOW.toISOString(),
+        },
+        mail: { ...mail([]), tags: { "passerelle-event": [SHEET] } },
+      }),
+    );
+
+    expect(response.body).toMatchObject({ outcome: "complaint-recorded", recorded: 1 });
+    expect(journal()[0]).toMatchObject({ Événement: "Adresse en échec", Destinataire: ADDRESS });
+  });
+
+  it("finds the event of a bounced tutor request from its signed Reply-To", async () => {
+    const response = await post(feedback(bounce("Permanent", [{ name: "Reply-To", value: REPLY_TO }])));
+
+    expect(response.body).toMatchObject({ outcome: "bounce-recorded" });
+    expect(journal()).toHaveLength(1);
+  });
+
+  it("keeps a bounce that names no event out of every workbook", async () => {
+    const response = await post(feedback(bounce("Permanent", [])));
+
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ outcome: "bounce-unattributed" });
+    expect(workbook().reads).toEqual([]);
   });
 });

@@ -18,6 +18,7 @@ import {
 import { checkLunch, closingInstant, parseLunchWorkbook } from "../check-lunch.js";
 import { attends, checkSeminar, isImmersion } from "../check-seminar.js";
 import type { Mailbox } from "../fields.js";
+import type { JournalEntry } from "../journal.js";
 import type { ProgrammeRow } from "../schemas.js";
 import { TABS } from "../schemas.js";
 import { allocateSeats, type SeatStatus } from "../seats.js";
@@ -118,6 +119,8 @@ export interface TutorView {
   readonly name: string;
   /** Absent when neither `Affectations` nor `Tuteurs` gives a valid address. */
   readonly email?: string;
+  /** The tutor's row in `Tuteurs`, when there is one. */
+  readonly row?: number;
   readonly confirmation?: string;
   readonly hosts: readonly HostedSlot[];
   /** Timetable items tutors are invited to (the shared lunch). */
@@ -129,6 +132,16 @@ export interface Excluded {
   readonly tab: string;
   readonly row: number;
   readonly reason: string;
+  /** The row's address, when it is the reason (a bounced address). */
+  readonly email?: string;
+}
+
+/** A row of `Tuteurs` with a valid address, whether or not it hosts anyone now. */
+export interface TutorRecord {
+  readonly row: number;
+  readonly email: string;
+  readonly name: string;
+  readonly confirmation?: string;
 }
 
 export interface SeminarModel {
@@ -136,8 +149,12 @@ export interface SeminarModel {
   readonly info: SeminarInfo;
   readonly agendas: readonly ParticipantAgenda[];
   readonly tutors: readonly TutorView[];
+  /** Every tutor of `Tuteurs` with a valid address (a tutor who declined hosts nobody any more). */
+  readonly tutorRecords: readonly TutorRecord[];
   readonly excluded: readonly Excluded[];
   readonly journal: JournalState;
+  /** The lines of `Journal`, for what the plan derives from them (replies, declines, bounces). */
+  readonly journalLines: readonly JournalEntry[];
   /** Why no message can be planned at all (the seminar's own problems that matter to messages). */
   readonly problems: readonly string[];
   /** When the seminar ends (the end of its last item). */
@@ -234,7 +251,8 @@ export function seminarModel(snapshot: WorkbookSnapshot, event: string, now: Dat
   const { workbook } = check;
   const settings = workbook.settings.partial;
   const zone = settings.timeZone ?? DEFAULT_ZONE;
-  const journal = journalState(readJournal(snapshot.get(TABS.journal.name)), zone);
+  const journalLines = readJournal(snapshot.get(TABS.journal.name));
+  const journal = journalState(journalLines, zone);
   const problems: string[] = [];
   if (!settings.day1) problems.push("Jour 1 manquant dans l'onglet Séminaire.");
   if (!settings.sender) problems.push("Expéditeur manquant dans l'onglet Séminaire.");
@@ -269,6 +287,19 @@ export function seminarModel(snapshot: WorkbookSnapshot, event: string, now: Dat
   const tutorRows = new Map(
     workbook.tutors.rows.flatMap((row) => (row.value ? [[row.value.email, row.value] as const] : [])),
   );
+  const tutorRecords: TutorRecord[] = workbook.tutors.rows.flatMap((row) => {
+    const email = row.partial.email;
+    if (!email) return [];
+    return [
+      {
+        row: row.row,
+        email,
+        name: fullName(row.partial.firstName ?? "", row.partial.lastName ?? "") || email,
+        ...optional("confirmation", row.partial.confirmation),
+      },
+    ];
+  });
+  const tutorRowNumbers = new Map(tutorRecords.map((record) => [record.email, record.row]));
   const blocked = new Set(
     check.rows
       .filter((verdict) => verdict.tab === TABS.participants.name && verdict.blocking)
@@ -325,7 +356,12 @@ export function seminarModel(snapshot: WorkbookSnapshot, event: string, now: Dat
       continue;
     }
     if (journal.bounced.has(person.email)) {
-      excluded.push({ tab: TABS.participants.name, row: row.row, reason: "adresse en échec" });
+      excluded.push({
+        tab: TABS.participants.name,
+        row: row.row,
+        reason: "adresse en échec",
+        email: person.email,
+      });
       continue;
     }
     const participant: ParticipantView = {
@@ -543,6 +579,7 @@ export function seminarModel(snapshot: WorkbookSnapshot, event: string, now: Dat
     return {
       name: row ? fullName(row.firstName, row.lastName) : entry.name,
       ...optional("email", entry.email),
+      ...optional("row", entry.email ? tutorRowNumbers.get(entry.email) : undefined),
       ...optional("confirmation", row?.confirmation ?? undefined),
       hosts,
       alsoInvited,
@@ -574,7 +611,19 @@ export function seminarModel(snapshot: WorkbookSnapshot, event: string, now: Dat
     all.length > 0
       ? new Date(Math.max(...all.map((d) => d.getTime())))
       : DateTime.fromISO(day2, { zone }).endOf("day").toJSDate();
-  return { kind: "seminar", info, agendas, tutors, excluded, journal, problems, startsAt, endsAt };
+  return {
+    kind: "seminar",
+    info,
+    agendas,
+    tutors,
+    tutorRecords,
+    excluded,
+    journal,
+    journalLines,
+    problems,
+    startsAt,
+    endsAt,
+  };
 }
 
 export function lunchModel(snapshot: WorkbookSnapshot, event: string, now: Date): LunchModel {
@@ -640,7 +689,12 @@ export function lunchModel(snapshot: WorkbookSnapshot, event: string, now: Date)
   for (const row of valid) {
     const value = row.value!;
     if (journal.bounced.has(value.email)) {
-      excluded.push({ tab: TABS.registrations.name, row: row.row, reason: "adresse en échec" });
+      excluded.push({
+        tab: TABS.registrations.name,
+        row: row.row,
+        reason: "adresse en échec",
+        email: value.email,
+      });
       continue;
     }
     const seat = allocation.statuses.get(value.email);

@@ -8,11 +8,22 @@
  * notice after it one more, when the agenda's fingerprint differs from the last one sent (the
  * fingerprint is kept in the Journal's `Détail`). A tutor request likewise. Alerts to the organizer
  * carry a digest of what they report as their version, so the same news is told once.
+ *
+ * Some alerts are derived from Journal lines other parts write: a tutor's reply that needs a person
+ * (`core/replies/plan.ts`), a decline once its participants are re-placed, tutors marked silent,
+ * addresses that bounce. A nudge to the tutors who have not answered (`relance-tuteur`) is planned
+ * only when asked (`PlanOptions.nudge`), so that no ordinary sending step sends it.
+ *
+ * Every message carries its key in an `X-Passerelle-Key` header: a bounce notification quotes the
+ * headers of the message that bounced, and the key names the event it belongs to.
  */
 import { DateTime } from "luxon";
 import type { MailAddress, OutgoingMessage } from "../../ports.js";
+import type { JournalEntry } from "../journal.js";
+import { readReplyLine } from "../replies/plan.js";
+import { rematchKey, SILENT, silentKey } from "../replies/tutor-lines.js";
 import { TABS } from "../schemas.js";
-import { isTaken, type JournalState } from "./journal-state.js";
+import { isTaken, type JournalState, journalTime } from "./journal-state.js";
 import type { MessageContent } from "./layout.js";
 import { renderLunchMessage } from "./lunch.js";
 import {
@@ -22,6 +33,7 @@ import {
   type LunchModel,
   type Recipient,
   type SeminarModel,
+  type TutorView,
 } from "./model.js";
 import {
   renderConvocation,
@@ -29,6 +41,7 @@ import {
   renderOrganizerAlert,
   renderReminder,
   renderTrainReminder,
+  renderTutorNudge,
   renderTutorReminder,
   renderTutorRequest,
 } from "./seminar.js";
@@ -38,6 +51,7 @@ export type MessageKind =
   | "convocation"
   | "changement"
   | "demande-tuteur"
+  | "relance-tuteur"
   | "rappel"
   | "rappel-tuteur"
   | "rappel-train"
@@ -54,6 +68,7 @@ export const KIND_LABELS: Readonly<Record<MessageKind, string>> = {
   convocation: "Convocation",
   changement: "Modification du programme",
   "demande-tuteur": "Demande au tuteur",
+  "relance-tuteur": "Relance au tuteur",
   rappel: "Rappel",
   "rappel-tuteur": "Rappel au tuteur",
   "rappel-train": "Rappel du train de retour",
@@ -109,6 +124,73 @@ export interface PlanOptions {
   readonly claimLeaseMs?: number;
   /** A link to the spreadsheet, in alerts. */
   readonly workbookLink?: string;
+  /**
+   * Plans a nudge (`relance-tuteur`) to each tutor whose request is sent and who has not answered,
+   * once per request version. Only the step that nudges asks for it.
+   */
+  readonly nudge?: boolean;
+  /**
+   * How long after a decline the organizer's alert waits for the re-placement to be recorded
+   * before it leaves anyway, saying who is still to place (default 15 minutes).
+   */
+  readonly declineGraceMs?: number;
+}
+
+/** The header that carries a message's key (`functions/adapters/mime.ts` lets it through). */
+export const KEY_HEADER = "X-Passerelle-Key";
+
+/** The event a message key belongs to (`message:<event>:<recipient>:<kind>:<version>`), or `null`. */
+export function eventOfKey(key: string): string | null {
+  const parts = key.trim().split(":");
+  if (parts[0] !== "message" || parts.length < 5) return null;
+  const event = parts.slice(1, -3).join(":");
+  return event === "" ? null : event;
+}
+
+/**
+ * A tutor whose request is sent and who has not answered it: `Confirmation` empty or `En attente`,
+ * and no reply in the Journal since the request (an answer the organizer must read is an answer).
+ */
+export interface AwaitingTutor {
+  readonly tutor: TutorView;
+  readonly email: string;
+  /** The latest version of the request sent to them. */
+  readonly version: number;
+  /** Whether what they host changed since that version (a new request is due). */
+  readonly changed: boolean;
+}
+
+const AWAITING = new Set(["", "en attente"]);
+
+export function awaitingTutors(model: SeminarModel): AwaitingTutor[] {
+  const { journal } = model;
+  const lastReply = new Map<string, number>();
+  for (const line of model.journalLines) {
+    const reply = readReplyLine(line);
+    // An out-of-office or a delivery failure is no answer: the tutor is still awaited (and nudged).
+    const automatic =
+      reply?.decision === "unclear" && /^(réponse automatique|avis de non-remise)/.test(reply.notes);
+    if (reply && reply.tutorEmail !== "" && !automatic)
+      lastReply.set(reply.tutorEmail.toLowerCase(), line.row);
+  }
+  return model.tutors.flatMap((tutor) => {
+    const email = tutor.email;
+    // Without a row in Tuteurs, an answer cannot be recorded: nobody waits for it.
+    if (!email || tutor.row === undefined || journal.bounced.has(email.toLowerCase())) return [];
+    if (!AWAITING.has((tutor.confirmation ?? "").trim().toLowerCase())) return [];
+    const latest = sentVersions(journal, model.info.event, email, ["demande-tuteur"])[0];
+    if (!latest) return [];
+    const requested = journal.sent.get(messageKey(model.info.event, email, "demande-tuteur", latest.version));
+    if ((lastReply.get(email.toLowerCase()) ?? 0) > (requested?.row ?? 0)) return [];
+    return [
+      {
+        tutor,
+        email,
+        version: latest.version,
+        changed: latest.fingerprint !== undefined && latest.fingerprint !== tutor.fingerprint,
+      },
+    ];
+  });
 }
 
 export function messageKey(
@@ -181,8 +263,23 @@ class Collector {
     private readonly now: Date,
   ) {}
 
-  add(message: PlannedMessage): void {
-    if (isTaken(this.journal, message.key)) return;
+  add(planned: PlannedMessage): void {
+    if (isTaken(this.journal, planned.key)) return;
+    if (this.journal.bounced.has(planned.to.address.toLowerCase())) {
+      this.skipped.push({
+        recipient: planned.to.address,
+        key: planned.key,
+        reason: `${KIND_LABELS[planned.kind]} : adresse en échec, plus rien n'y est envoyé.`,
+      });
+      return;
+    }
+    const message: PlannedMessage = {
+      ...planned,
+      render: (stamp) => {
+        const built = planned.render(stamp);
+        return { ...built, headers: { ...built.headers, [KEY_HEADER]: planned.key } };
+      },
+    };
     if (message.expiresAt && message.expiresAt.getTime() <= this.now.getTime()) {
       this.skipped.push({
         recipient: message.to.address,
@@ -365,6 +462,9 @@ function planSeminar(model: SeminarModel, now: Date, options: PlanOptions): Mess
   }
 
   const noEmail: string[] = [];
+  const awaiting = new Map(
+    options.nudge ? awaitingTutors(model).map((awaited) => [awaited.email, awaited] as const) : [],
+  );
   for (const tutor of model.tutors) {
     if (!tutor.email) {
       noEmail.push(
@@ -403,6 +503,24 @@ function planSeminar(model: SeminarModel, now: Date, options: PlanOptions): Mess
             renderTutorRequest({ info, tutor, version, replyTo: replyTo ?? info.organizerEmail }),
             replyTo ?? info.organizerEmail,
           ),
+      });
+    }
+    const awaited = awaiting.get(tutor.email);
+    if (awaited && !awaited.changed && version === 0) {
+      // The same signed address as the request: a reply to the nudge is read like one to the request.
+      const nudgeReplyTo =
+        options.replyAddress?.({ event, tutorEmail: tutor.email, version: awaited.version }) ??
+        info.organizerEmail;
+      collect.add({
+        key: messageKey(event, tutor.email, "relance-tuteur", awaited.version),
+        event,
+        kind: "relance-tuteur",
+        version: String(awaited.version),
+        to,
+        sendAt: now,
+        expiresAt: model.startsAt,
+        render: () =>
+          outgoing(from, to, renderTutorNudge({ info, tutor, replyTo: nudgeReplyTo }), nudgeReplyTo),
       });
     }
     if (tutor.confirmation === "Confirmé") {
@@ -454,6 +572,13 @@ function planSeminar(model: SeminarModel, now: Date, options: PlanOptions): Mess
       summary: item.summary,
       paragraphs: item.paragraphs,
       items: item.items,
+    });
+  for (const item of [...tutorAlerts(model, now, options), ...bounceAlerts(model)])
+    alert(item.kind, item.version, now, {
+      eventTitle: info.title,
+      summary: item.summary,
+      paragraphs: item.paragraphs,
+      ...(item.items ? { items: item.items } : {}),
     });
   return {
     event,
@@ -580,6 +705,13 @@ function planLunch(model: LunchModel, now: Date, options: PlanOptions): MessageP
       paragraphs: item.paragraphs,
       items: item.items,
     });
+  for (const item of bounceAlerts(model))
+    alert(item.kind, item.version, now, {
+      eventTitle: info.title,
+      summary: item.summary,
+      paragraphs: item.paragraphs,
+      ...(item.items ? { items: item.items } : {}),
+    });
   return {
     event,
     zone: info.zone,
@@ -587,6 +719,190 @@ function planLunch(model: LunchModel, now: Date, options: PlanOptions): MessageP
     skipped: [...collect.skipped, ...excludedSkips(model)],
     warnings,
   };
+}
+
+interface DerivedAlert {
+  readonly kind: string;
+  readonly version: string;
+  readonly summary: string;
+  readonly paragraphs: readonly string[];
+  readonly items?: readonly string[];
+}
+
+const DECLINE_GRACE_MS = 15 * 60_000;
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count > 1 ? "s" : ""}`;
+}
+
+/** `de Sophie`, `d'Isabelle`. */
+function ofName(name: string): string {
+  return /^[aeiouàâäéèêëîïôöùûüœ]/i.test(name) ? `d'${name}` : `de ${name}`;
+}
+
+/**
+ * Alerts read from the Journal lines about tutors: a reply that needs a person, a decline once its
+ * participants are re-placed, tutors marked silent. One alert per reply (its version is a digest
+ * of the reply's key), one per set of silent tutors.
+ */
+function tutorAlerts(model: SeminarModel, now: Date, options: PlanOptions): DerivedAlert[] {
+  const { info } = model;
+  const event = info.event;
+  const records = new Map(model.tutorRecords.map((record) => [record.email.toLowerCase(), record]));
+  const who = (email: string) => {
+    const record = records.get(email.toLowerCase());
+    return record
+      ? { name: record.name, where: `onglet Tuteurs, ligne ${record.row}` }
+      : { name: email, where: "plus dans l'onglet Tuteurs" };
+  };
+  const agendas = new Map(model.agendas.map((agenda) => [agenda.participant.email.toLowerCase(), agenda]));
+  const lines = model.journalLines;
+  const alerts: DerivedAlert[] = [];
+  for (const entry of lines) {
+    const reply = readReplyLine(entry);
+    if (!reply || reply.decision === "confirm") continue;
+    const version = digest(entry.key);
+    const said = reply.excerpt ? `Sa réponse : « ${reply.excerpt} »` : "Sa réponse est vide.";
+    if (reply.decision === "unknown-tutor") {
+      alerts.push({
+        kind: "reponse",
+        version,
+        summary: "réponse d'un tuteur inconnu",
+        paragraphs: [
+          `Une réponse à une demande d'accueil n'a pas été appliquée : ${reply.notes}`,
+          said.replace("Sa réponse", "La réponse"),
+          "Retrouvez le tuteur concerné (la réponse est aussi dans le Journal) et mettez à jour sa Confirmation dans l'onglet Tuteurs.",
+        ],
+      });
+      continue;
+    }
+    const tutor = who(reply.tutorEmail);
+    if (reply.decision === "unclear") {
+      const reason = reply.notes.split(" ; ")[0] ?? reply.notes;
+      alerts.push({
+        kind: "reponse",
+        version,
+        summary: `réponse à lire ${ofName(tutor.name)}`,
+        paragraphs: [
+          `${tutor.name} (${tutor.where}) a répondu à la demande d'accueil, mais sa réponse n'a pas pu être lue comme un oui ou un non (${reason}). Rien n'a été modifié dans le classeur.`,
+          said,
+          `Lisez-la, puis écrivez « Confirmé » ou « Décliné » dans la colonne Confirmation de sa ligne (${tutor.where}), ou prenez contact avec lui ou elle.`,
+        ],
+      });
+      continue;
+    }
+    // A decline: told once the re-placement is recorded after it (or, failing that, after a while).
+    const rematch = lines.find(
+      (line) =>
+        line.row > entry.row &&
+        line.key === rematchKey(event, reply.tutorEmail) &&
+        line.recipient.toLowerCase() === reply.tutorEmail.toLowerCase(),
+    );
+    const at = journalTime(entry.at, info.zone);
+    const grace = options.declineGraceMs ?? DECLINE_GRACE_MS;
+    if (!rematch && (at === null || now.getTime() - at.getTime() < grace)) continue;
+    const items = reply.toReplace.map(({ email, slot }) => {
+      const agenda = agendas.get(email.toLowerCase());
+      if (!agenda) return `${email} — ${slot} : inscription annulée ou à corriger, rien à replacer`;
+      const name = fullName(agenda.participant.firstName, agenda.participant.lastName);
+      const placement = agenda.placements.find((candidate) => candidate.slot === slot);
+      if (!placement)
+        return `${name} — ${slot} : sans affectation pour l'instant (voir son Statut) ; complétez l'onglet Affectations`;
+      if (placement.tutorEmail?.toLowerCase() === reply.tutorEmail.toLowerCase())
+        return `${name} — ${slot} : toujours avec ${tutor.name} (ligne verrouillée ?) ; à replacer dans l'onglet Affectations`;
+      return `${name} — ${slot} : désormais ${placement.structure} (${placement.situation})${placement.tutor ? `, avec ${placement.tutor}` : ""}`;
+    });
+    alerts.push({
+      kind: "desistement",
+      version,
+      summary: `désistement ${ofName(tutor.name)}`,
+      paragraphs: [
+        `${tutor.name} (${tutor.where}) ne pourra pas accueillir de participants : sa Confirmation est passée à « Décliné ».`,
+        said,
+        items.length === 0
+          ? "Aucun participant ne lui était affecté : il n'y a rien à replacer."
+          : "Voici où vont les participants qu'il ou elle devait accueillir. Chaque participant déplacé reçoit son programme modifié (avec son calendrier à jour), et chaque tuteur qui accueille désormais l'un d'eux, une demande de confirmation.",
+        ...(rematch?.detail ? [rematch.detail] : []),
+      ],
+      ...(items.length > 0 ? { items } : {}),
+    });
+  }
+  const silent = silentTutors(model, lines);
+  if (silent.items.length > 0)
+    alerts.push({
+      kind: "sans-reponse",
+      version: digest(silent.keys),
+      summary: `${plural(silent.items.length, "tuteur")} sans réponse`,
+      paragraphs: [
+        `${silent.items.length > 1 ? "Ces tuteurs n'ont" : "Ce tuteur n'a"} pas répondu à la demande d'accueil dans le délai prévu : ${silent.items.length > 1 ? "leur" : "sa"} Confirmation est passée à « ${SILENT} ».`,
+        "Prenez contact avec eux. Si l'un d'eux ne peut pas accueillir, écrivez « Décliné » dans sa Confirmation et relancez « Affecter » : ses participants seront replacés et prévenus.",
+      ],
+      items: silent.items,
+    });
+  return alerts;
+}
+
+function silentTutors(
+  model: SeminarModel,
+  lines: readonly JournalEntry[],
+): { keys: string[]; items: string[] } {
+  const prefix = silentKey(model.info.event, "");
+  const keys = [
+    ...new Set(lines.filter((line) => line.key.startsWith(prefix)).map((line) => line.key)),
+  ].sort();
+  const hosting = new Map(
+    model.tutors.flatMap((tutor) => (tutor.email ? [[tutor.email, tutor] as const] : [])),
+  );
+  const items = model.tutorRecords
+    .filter(
+      (record) =>
+        keys.includes(silentKey(model.info.event, record.email)) &&
+        (record.confirmation ?? "").trim() === SILENT,
+    )
+    .map((record) => {
+      const hosts = hosting.get(record.email)?.hosts ?? [];
+      const whom = hosts.flatMap((slot) =>
+        slot.participants.map((person) => `${person.name} (${slot.slot})`),
+      );
+      return `${record.name} (onglet Tuteurs, ligne ${record.row})${whom.length > 0 ? ` : accueille ${whom.join(", ")}` : ""}`;
+    });
+  return { keys, items };
+}
+
+/**
+ * Addresses that bounce (a bounce notification, a complaint): nothing is sent to them any more, and
+ * the organizer is told which rows they belong to. Addresses a send already failed on are told by
+ * the alert about failed sends instead.
+ */
+function bounceAlerts(model: EventModel): DerivedAlert[] {
+  const { journal } = model;
+  const event = model.info.event;
+  const failedTo = (address: string) =>
+    [...journal.failed].some((key) => key.startsWith(`message:${event}:${address.toLowerCase()}:`));
+  const addresses = [...journal.bounced].filter((address) => !failedTo(address)).sort();
+  if (addresses.length === 0) return [];
+  const rows = new Map<string, string[]>();
+  const add = (address: string, where: string) =>
+    rows.set(address.toLowerCase(), [...(rows.get(address.toLowerCase()) ?? []), where]);
+  for (const excluded of model.excluded)
+    if (excluded.email) add(excluded.email, `onglet ${excluded.tab}, ligne ${excluded.row}`);
+  if (model.kind === "seminar")
+    for (const record of model.tutorRecords) add(record.email, `tuteur, onglet Tuteurs, ligne ${record.row}`);
+  const items = addresses.map(
+    (address) => `${address} : ${(rows.get(address) ?? ["n'est plus dans le classeur"]).join(" ; ")}`,
+  );
+  return [
+    {
+      kind: "adresse-en-echec",
+      version: digest(addresses),
+      summary: `${plural(addresses.length, "adresse")} en échec`,
+      paragraphs: [
+        "Le service d'envoi signale que ces adresses ne reçoivent pas nos messages (adresse inexistante, boîte fermée), ou que leur titulaire a signalé un message comme indésirable. Plus rien ne leur sera envoyé.",
+        "S'il s'agit d'une erreur de saisie, corrigez l'adresse dans le classeur : les messages repartiront vers la nouvelle adresse. Sinon, prévenez la personne par un autre moyen.",
+      ],
+      items,
+    },
+  ];
 }
 
 /** The messages of a plan due at `now` (send time reached, not expired). */

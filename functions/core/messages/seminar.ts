@@ -317,6 +317,68 @@ ${contactHtml(info)}
   };
 }
 
+export interface TutorNudgeView {
+  readonly info: SeminarInfo;
+  readonly tutor: TutorView;
+  /** The signed address of the request this nudge follows: a reply to either is read the same. */
+  readonly replyTo: string;
+}
+
+/** A short, polite reminder to a tutor who has not answered the request yet. */
+export function renderTutorNudge(view: TutorNudgeView): MessageContent {
+  const { info, tutor } = view;
+  const count = tutor.hosts.reduce((sum, slot) => sum + slot.participants.length, 0);
+  const subject = oneLine(
+    `Relance : accueil de ${count} participant${count > 1 ? "s" : ""} en immersion — ${info.title}`,
+  );
+  const intro = `Nous n'avons pas encore reçu votre réponse à notre demande d'accueil pour le séminaire « ${info.title} »${where(info)}. Pour mémoire, voici ce qui est prévu :`;
+  const hosting = hostingLines(info, tutor);
+  const ask = "Pouvez-vous nous dire, d'un mot, si vous serez disponible ?";
+  const decline =
+    "En cas d'empêchement, répondez NON : nous proposerons un autre lieu aux participants concernés.";
+  const text = textOf([
+    `Bonjour ${plain(tutor.name)},`,
+    "",
+    plain(intro),
+    ...hosting.flatMap((block) => [
+      "",
+      plain(block.heading),
+      ...block.lines.map((line) => `- ${plain(line)}`),
+    ]),
+    "",
+    ask,
+    ANSWER_INSTRUCTION,
+    decline,
+    "",
+    contactText(info),
+    "",
+    "Avec nos remerciements,",
+    SIGNATURE,
+  ]);
+  const body = html`<p>Bonjour ${name(tutor.name)},</p>
+<p>${intro}</p>
+${hosting.map(
+  (block) =>
+    html`<h3>${block.heading}</h3><ul>${block.lines.map((line) => html`<li>${name(line)}</li>`)}</ul>`,
+)}
+<p>${ask}</p>
+<p class="answer">${ANSWER_INSTRUCTION}</p>
+<p>${decline}</p>
+${contactHtml(info)}
+<p>Avec nos remerciements,<br>${SIGNATURE}</p>`;
+  return {
+    subject,
+    text,
+    html: page({
+      title: subject,
+      heading: "Votre réponse nous manque",
+      body,
+      footer: "Votre réponse est lue automatiquement : écrivez OUI ou NON en début de message.",
+    }),
+    headers: AUTOMATIC_HEADERS,
+  };
+}
+
 export function renderReminder(view: { info: SeminarInfo; agenda: ParticipantAgenda }): MessageContent {
   const { info, agenda } = view;
   const person = fullName(agenda.participant.firstName, agenda.participant.lastName);

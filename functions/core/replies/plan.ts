@@ -5,17 +5,24 @@
  * - `confirm` / `decline`: the tutor's `Confirmation` and `Répondu le`; a later reply wins and the
  *   Journal says what it replaced.
  * - `unclear`: nothing on the row; the organizer reads the text.
- * - Every reply gets a Journal line whose `Clé` is the reply's key, so a replay is seen and skipped.
+ * - Every reply gets a Journal line whose `Clé` is the reply's key, written with the row; its
+ *   follow-ups (re-placement, alerts) come after, and a last line keyed `<key>:traitee` says they
+ *   are done. A replay finds the first line and does not apply the row again; it runs the
+ *   follow-ups again (they are idempotent) unless the last line is there too.
+ * - The organizer's alerts are not sent from here: the message plan derives them from these lines
+ *   (`readReplyLine`), so each goes out exactly once, with the idempotency of every other message.
+ *   A decline's line names the participants who were with the tutor, for the alert to say where
+ *   they went.
  */
 import { DateTime } from "luxon";
 import type { CellWrite, RowsAppend, TabCreation, TabValues, WorkbookSnapshot } from "../../ports.js";
 import { cellText, normalizeKey, parseEmail } from "../cells.js";
-import { journalRecord } from "../journal.js";
+import { type JournalEntry, journalRecord } from "../journal.js";
 import type { ReplyClaims } from "../reply-token.js";
 import { tutorTag } from "../reply-token.js";
 import { type JournalRow, type PlacementRow, type SeminarSettings, TABS, type TutorRow } from "../schemas.js";
 import { parseSettings, parseTable } from "../table.js";
-import { layoutOf, recordRow, recordWrites } from "../table-writes.js";
+import { layoutOf, recordRow, recordWrites, type TabLayout } from "../table-writes.js";
 import type { Decision, ReplyDecision } from "./message.js";
 
 /** The tabs a reply needs, by canonical name. */
@@ -50,18 +57,27 @@ export type ReplyOutcome =
       readonly previous?: string;
       /** How many placements name this tutor in `Affectations`. */
       readonly placements: number;
+      /** The reply was recorded by an earlier attempt that died before its follow-ups were done. */
+      readonly resumed?: true;
     };
+
+/** Changes to the workbook, in one write. */
+export interface ReplyWrite {
+  readonly createTabs?: readonly TabCreation[];
+  readonly cells: readonly CellWrite[];
+  readonly appends: readonly RowsAppend[];
+}
 
 export interface ReplyPlan {
   readonly outcome: ReplyOutcome;
-  /** The tutor's row, written first (re-placement after a decline reads it). */
-  readonly rowChanges: { readonly cells: readonly CellWrite[] } | null;
-  /** The Journal line, written once the follow-ups are done. */
-  readonly journal: {
-    readonly createTabs?: readonly TabCreation[];
-    readonly cells: readonly CellWrite[];
-    readonly appends: readonly RowsAppend[];
-  } | null;
+  /**
+   * The tutor's row and the reply's Journal line, written together before the follow-ups (the
+   * re-placement reads the row, the organizer's alerts are planned from the line). `null` when an
+   * earlier attempt wrote them and died before the follow-ups were done: they are not applied twice.
+   */
+  readonly record: ReplyWrite | null;
+  /** The line that says the follow-ups are done (its key is `<reply key>:traitee`), written last. */
+  readonly done: ReplyWrite | null;
 }
 
 const LABELS: Readonly<Record<Decision, string>> = {
@@ -70,7 +86,27 @@ const LABELS: Readonly<Record<Decision, string>> = {
   unclear: "À lire",
 };
 
+/** The `Événement` of the Journal lines a reply writes. */
+export const REPLY_EVENTS = {
+  answer: (decision: Decision) => `Réponse tuteur : ${LABELS[decision]}`,
+  unknownTutor: "Réponse d'un tuteur inconnu",
+  forged: "Réponse non reconnue",
+  done: "Réponse traitée",
+} as const;
+
+/** The suffix of the key of the line written once a reply's follow-ups are done. */
+export const REPLY_DONE_SUFFIX = ":traitee";
+
 const ANSWERED = new Set(["confirme", "decline"]);
+/** What the Journal keeps of a yes or a no; an answer the organizer must read is kept longer. */
+const EXCERPT_CHARS = 200;
+const ALERT_EXCERPT_CHARS = 1000;
+const TO_REPLACE = "participants à replacer : ";
+
+function excerptOf(text: string, max: number): string {
+  const line = text.replace(/\s+/g, " ").trim();
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
 
 export function planReply(
   snapshot: WorkbookSnapshot,
@@ -79,8 +115,9 @@ export function planReply(
   now: Date,
 ): ReplyPlan {
   const journalTab = snapshot.get(TABS.journal.name);
-  if (journalHasKey(journalTab, reply.key))
-    return { outcome: { kind: "duplicate" }, rowChanges: null, journal: null };
+  if (journalHasKey(journalTab, reply.key + REPLY_DONE_SUFFIX))
+    return { outcome: { kind: "duplicate" }, record: null, done: null };
+  const recorded = journalHasKey(journalTab, reply.key);
   const settings = parseSettings<SeminarSettings>(TABS.seminar, snapshot.get(TABS.seminar.name));
   const zone = settings.partial.timeZone ?? "Europe/Paris";
   const tutors = parseTable<TutorRow>(TABS.tutors, snapshot.get(TABS.tutors.name));
@@ -93,31 +130,58 @@ export function planReply(
       keys.some((key) => tutorTag(reply.claims.event, email, key) === reply.claims.tutor)
     );
   });
-  const excerpt = reply.answer.text.replace(/\s+/g, " ").trim();
-  const shortExcerpt = excerpt.length > 200 ? `${excerpt.slice(0, 199)}…` : excerpt;
-  const journalLine = (event: string, recipient: string, detail: string) => {
-    const table = parseTable<JournalRow>(TABS.journal, journalTab);
-    const layout = layoutOf(table, journalTab !== undefined);
-    return {
-      ...(layout.creation ? { createTabs: [layout.creation] } : {}),
-      cells: layout.headerWrites,
-      appends: [
-        {
-          tab: layout.title,
-          rows: [recordRow(layout, journalRecord(now, zone, { event, recipient, detail, key: reply.key }))],
-        },
-      ],
-    };
-  };
+  const journalTable = parseTable<JournalRow>(TABS.journal, journalTab);
+  const journalLayout = layoutOf(journalTable, journalTab !== undefined);
+  // Once the reply's line is written the tab exists: the last line goes to the same columns.
+  const afterLayout = journalLayout.creation
+    ? layoutOf(
+        parseTable<JournalRow>(TABS.journal, {
+          title: journalLayout.creation.title,
+          rows: [journalLayout.creation.header],
+        }),
+        true,
+      )
+    : journalLayout;
+  const line = (
+    layout: TabLayout,
+    entry: { event: string; recipient?: string; detail: string; key: string },
+  ) => recordRow(layout, journalRecord(now, zone, entry));
+  const done = (detail: string, recipient = ""): ReplyWrite => ({
+    cells: afterLayout.headerWrites,
+    appends: [
+      {
+        tab: afterLayout.title,
+        rows: [
+          line(afterLayout, {
+            event: REPLY_EVENTS.done,
+            recipient,
+            detail,
+            key: reply.key + REPLY_DONE_SUFFIX,
+          }),
+        ],
+      },
+    ],
+  });
+  const record = (
+    cells: readonly CellWrite[],
+    entry: { event: string; recipient?: string; detail: string },
+  ) =>
+    recorded
+      ? null
+      : {
+          ...(journalLayout.creation ? { createTabs: [journalLayout.creation] } : {}),
+          cells: [...cells, ...journalLayout.headerWrites],
+          appends: [{ tab: journalLayout.title, rows: [line(journalLayout, { ...entry, key: reply.key })] }],
+        };
   if (!tutor) {
     return {
       outcome: { kind: "unknown-tutor" },
-      rowChanges: null,
-      journal: journalLine(
-        "Réponse d'un tuteur inconnu",
-        "",
-        `Non appliquée : aucun tuteur de l'onglet Tuteurs ne correspond à cette demande (version ${reply.claims.version}), elle est peut-être ancienne. ${reply.answer.reason}. « ${shortExcerpt} »`,
-      ),
+      record: record([], {
+        event: REPLY_EVENTS.unknownTutor,
+        recipient: "",
+        detail: `Non appliquée : aucun tuteur de l'onglet Tuteurs ne correspond à cette demande (version ${reply.claims.version}), elle est peut-être ancienne. ${reply.answer.reason}. « ${excerptOf(reply.answer.text, ALERT_EXCERPT_CHARS)} »`,
+      }),
+      done: done("L'organisateur a été prévenu."),
     };
   }
   const tutorEmail = (tutor.partial.email ?? parseEmail(tutor.cells.email ?? null))!;
@@ -125,32 +189,35 @@ export function planReply(
   const previous = ANSWERED.has(previousText.toLowerCase().normalize("NFD").replace(/\p{M}/gu, ""))
     ? previousText
     : undefined;
-  const placements = parseTable<PlacementRow>(
-    TABS.placements,
-    snapshot.get(TABS.placements.name),
-  ).rows.filter(
+  const hosted = parseTable<PlacementRow>(TABS.placements, snapshot.get(TABS.placements.name)).rows.filter(
     (row) => (row.partial.tutorEmail ?? parseEmail(row.cells.tutorEmail ?? null)) === tutorEmail,
-  ).length;
+  );
+  const placements = hosted.length;
   const decision = reply.answer.decision;
-  let rowChanges: ReplyPlan["rowChanges"] = null;
+  const rowCells: CellWrite[] = [];
   if (decision !== "unclear") {
     const layout = layoutOf(tutors, true);
-    rowChanges = {
-      cells: [
-        ...layout.headerWrites,
-        ...recordWrites(layout, tutor.row, {
-          confirmation: LABELS[decision],
-          repliedAt: DateTime.fromJSDate(now, { zone }).toFormat("yyyy-MM-dd HH:mm"),
-        }),
-      ],
-    };
+    rowCells.push(
+      ...layout.headerWrites,
+      ...recordWrites(layout, tutor.row, {
+        confirmation: LABELS[decision],
+        repliedAt: DateTime.fromJSDate(now, { zone }).toFormat("yyyy-MM-dd HH:mm"),
+      }),
+    );
   }
+  const toReplace = hosted.flatMap((row) => {
+    const email = row.partial.participantEmail ?? parseEmail(row.cells.participantEmail ?? null);
+    const slot = row.partial.slot ?? cellText(row.cells.slot ?? null);
+    return email ? [`${email} (${slot.replace(/[()]/g, "")})`] : [];
+  });
   const notes = [
     reply.answer.reason,
     previous ? `nouvelle réponse : remplace « ${previous} »` : "",
     decision === "decline" && placements === 0 ? "aucune affectation en cours avec ce tuteur" : "",
+    decision === "decline" && toReplace.length > 0 ? `${TO_REPLACE}${toReplace.join(", ")}` : "",
     decision === "unclear" ? "rien n'a été modifié, l'organisateur a été prévenu" : "",
   ].filter((note) => note !== "");
+  const excerpt = excerptOf(reply.answer.text, decision === "unclear" ? ALERT_EXCERPT_CHARS : EXCERPT_CHARS);
   return {
     outcome: {
       kind: "recorded",
@@ -160,29 +227,70 @@ export function planReply(
       tab: tutors.title,
       ...(previous ? { previous } : {}),
       placements,
+      ...(recorded ? { resumed: true } : {}),
     },
-    rowChanges,
-    journal: journalLine(
-      `Réponse tuteur : ${LABELS[decision]}`,
+    record: record(rowCells, {
+      event: REPLY_EVENTS.answer(decision),
+      recipient: tutorEmail,
+      detail: `${notes.join(" ; ")}. « ${excerpt} »`,
+    }),
+    done: done(
+      decision === "decline"
+        ? "Participants replacés et prévenus, organisateur informé."
+        : decision === "unclear"
+          ? "L'organisateur a été prévenu."
+          : "Réponse enregistrée.",
       tutorEmail,
-      `${notes.join(" ; ")}. « ${shortExcerpt} »`,
     ),
   };
 }
 
+/** What a reply's Journal line says, read back (the plan tells the organizer from it). */
+export interface ReplyLine {
+  readonly decision: Decision | "unknown-tutor";
+  /** The tutor's address (`""` for an unknown tutor). */
+  readonly tutorEmail: string;
+  /** How the reply was read, and what was done, in French. */
+  readonly notes: string;
+  /** What the tutor wrote (cut). */
+  readonly excerpt: string;
+  /** After a decline: the participants who were with the tutor, and the slot. */
+  readonly toReplace: readonly { readonly email: string; readonly slot: string }[];
+}
+
+/** The reply a Journal line records, or `null` for any other line. */
+export function readReplyLine(
+  entry: Pick<JournalEntry, "event" | "recipient" | "detail" | "key">,
+): ReplyLine | null {
+  if (!entry.key.startsWith(REPLY_KEY_PREFIX) || entry.key.endsWith(REPLY_DONE_SUFFIX)) return null;
+  const decision =
+    entry.event === REPLY_EVENTS.unknownTutor
+      ? "unknown-tutor"
+      : (Object.keys(LABELS) as Decision[]).find((key) => entry.event === REPLY_EVENTS.answer(key));
+  if (decision === undefined) return null;
+  const split = entry.detail.indexOf(". « ");
+  const notes = split < 0 ? entry.detail : entry.detail.slice(0, split);
+  const excerpt = split < 0 ? "" : entry.detail.slice(split + 4).replace(/ »$/, "");
+  const list = notes
+    .split(" ; ")
+    .find((note) => note.startsWith(TO_REPLACE))
+    ?.slice(TO_REPLACE.length);
+  const toReplace = [...(list ?? "").matchAll(/([^\s,()]+@[^\s,()]+) \(([^()]*)\)/g)].map((match) => ({
+    email: match[1]!,
+    slot: match[2]!,
+  }));
+  return { decision, tutorEmail: entry.recipient, notes, excerpt, toReplace };
+}
+
 /** The Journal line of a reply whose token did not hold but named this event: kept, not applied. */
-export function planForgedReply(
-  snapshot: WorkbookSnapshot,
-  key: string,
-  now: Date,
-): ReplyPlan["journal"] | null {
+export function planForgedReply(snapshot: WorkbookSnapshot, key: string, now: Date): ReplyWrite | null {
   const journalTab = snapshot.get(TABS.journal.name);
   if (journalHasKey(journalTab, key)) return null;
   const settings = parseSettings<SeminarSettings>(TABS.seminar, snapshot.get(TABS.seminar.name));
   const zone = settings.partial.timeZone ?? "Europe/Paris";
   const layout = layoutOf(parseTable<JournalRow>(TABS.journal, journalTab), journalTab !== undefined);
   const record = journalRecord(now, zone, {
-    event: "Réponse non reconnue",
+    event: REPLY_EVENTS.forged,
     detail:
       "Non appliquée : l'adresse à laquelle ce message a été envoyé ne porte pas de jeton valide (modifiée ou inventée). Vérifiez auprès du tuteur.",
     key,

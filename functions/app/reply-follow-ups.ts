@@ -1,0 +1,132 @@
+/**
+ * What follows a tutor's reply, wired to the real use cases: after a decline, the tutor's
+ * participants are re-placed with the fewest moves and everyone concerned is told (a change notice
+ * with the new calendar to each participant moved, a request to each new tutor, an alert to the
+ * organizer); a reply that needs a person, or a bounced address, is told to the organizer.
+ *
+ * Nothing here builds a message: each is planned from the workbook (`core/messages/plan.ts`) and
+ * sent by `sendDueMessages`, exactly once per key, so every follow-up may run again after a failure
+ * and sends nothing twice.
+ */
+import { cellText, normalizeKey, parseEmail } from "../core/cells.js";
+import { readJournal } from "../core/messages/journal-state.js";
+import type { MessageKind } from "../core/messages/plan.js";
+import { REPLY_EVENTS } from "../core/replies/plan.js";
+import { planRematchLine, rematchKey } from "../core/replies/tutor-lines.js";
+import { type PlacementRow, type SeminarSettings, TABS } from "../core/schemas.js";
+import { parseSettings, parseTable } from "../core/table.js";
+import type { Clock, Mailer, Workbook, WorkbookSnapshot } from "../ports.js";
+import type { ReplyFollowUps } from "./apply-reply.js";
+import { matchWorkbook, type Solver } from "./match-workbook.js";
+import { type SendOptions, sendDueMessages } from "./send-messages.js";
+
+type EventSendOptions = Omit<SendOptions, "event" | "kinds">;
+
+export type ReplyFollowUpDeps = (
+  | { readonly workbook: Workbook; readonly workbookFor?: undefined }
+  | { readonly workbookFor: (event: string) => Workbook; readonly workbook?: undefined }
+) & {
+  readonly mailer: Mailer;
+  readonly clock: Clock;
+  readonly solver: Solver;
+  /** Rate, budget, reply address and workbook link of the sends (the same for every event, or per event). */
+  readonly sendOptions: EventSendOptions | ((event: string) => EventSendOptions);
+  readonly onAnswer?: ReplyFollowUps["onAnswer"];
+};
+
+/** What a decline sends: the change notices, the new requests, the organizer's alert. */
+const AFTER_DECLINE: readonly MessageKind[] = ["changement", "demande-tuteur", "alerte"];
+const SUSPEND_ACTION = "Suspendre";
+
+export function replyFollowUps(deps: ReplyFollowUpDeps): ReplyFollowUps {
+  const workbookOf = (event: string) => deps.workbook ?? deps.workbookFor(event);
+  const send = (event: string, workbook: Workbook, kinds: readonly MessageKind[]) =>
+    sendDueMessages(workbook, deps.mailer, deps.clock, {
+      ...(typeof deps.sendOptions === "function" ? deps.sendOptions(event) : deps.sendOptions),
+      event,
+      kinds,
+    });
+  return {
+    async onDecline(event, tutorEmail) {
+      const workbook = workbookOf(event);
+      const { suspended } = await replaceDeclinedTutor(workbook, event, tutorEmail, deps.solver, deps.clock);
+      // Suspended: the organizer still hears of it; the others are told once sending resumes.
+      await send(event, workbook, suspended ? ["alerte"] : AFTER_DECLINE);
+    },
+    async alertOrganizer(alert) {
+      await send(alert.event, workbookOf(alert.event), ["alerte"]);
+    },
+    async onBounce(event) {
+      await send(event, workbookOf(event), ["alerte"]);
+    },
+    ...(deps.onAnswer ? { onAnswer: deps.onAnswer } : {}),
+  };
+}
+
+const DECLINE_TABS = [TABS.seminar.name, TABS.placements.name, TABS.journal.name] as const;
+
+/**
+ * Re-places the participants of a tutor who declined (when any is still placed with them), then
+ * records it in the Journal after the decline's line, once: the organizer's alert waits for that
+ * line. Running it again moves nobody: the tutor hosts no one any more.
+ */
+export async function replaceDeclinedTutor(
+  workbook: Workbook,
+  event: string,
+  tutorEmail: string,
+  solver: Solver,
+  clock: Clock,
+): Promise<{ moved: number; suspended: boolean }> {
+  const snapshot = await workbook.read(DECLINE_TABS);
+  const settings = parseSettings<SeminarSettings>(TABS.seminar, snapshot.get(TABS.seminar.name)).partial;
+  const suspended = settings.action === SUSPEND_ACTION;
+  const before = placementsOf(snapshot);
+  const hosted = [...before.values()].filter((placement) => placement.tutor === tutorEmail.toLowerCase());
+  const lines = readJournal(snapshot.get(TABS.journal.name));
+  const decline = lines.findLast(
+    (line) =>
+      line.event === REPLY_EVENTS.answer("decline") &&
+      line.recipient.toLowerCase() === tutorEmail.toLowerCase(),
+  );
+  const recorded = lines.some(
+    (line) => line.key === rematchKey(event, tutorEmail) && line.row > (decline?.row ?? 0),
+  );
+  let moved = 0;
+  let detail = "Aucun participant n'était affecté à ce tuteur.";
+  if (hosted.length > 0) {
+    const report = await matchWorkbook(workbook, clock.now(), solver, { withoutTutor: tutorEmail });
+    if (report.ok && report.result) {
+      const after = new Map(
+        report.result.placements.map((placement) => [
+          `${placement.participant.toLowerCase()}\u0000${normalizeKey(placement.slot)}`,
+          `${placement.structure}\u0000${placement.tutor.toLowerCase()}`,
+        ]),
+      );
+      moved = [...before].filter(
+        ([key, placement]) => after.get(key) !== `${placement.structure}\u0000${placement.tutor}`,
+      ).length;
+      const others = moved - hosted.length;
+      detail = `Ré-affectation faite : ${moved} placement${moved > 1 ? "s" : ""} modifié${moved > 1 ? "s" : ""}${others > 0 ? `, dont ${others} concernant d'autres participants (prévenus eux aussi)` : ""}.${report.result.unplaced.length > 0 ? ` ${report.result.unplaced.length} placement(s) impossible(s) : voir le Statut des participants.` : ""}`;
+    } else {
+      detail = `Ré-affectation impossible : ${report.refused.join(" ")} Replacez les participants à la main dans l'onglet Affectations.`;
+    }
+  }
+  if (!recorded) await workbook.write(planRematchLine(snapshot, event, tutorEmail, detail, clock.now()));
+  return { moved, suspended };
+}
+
+/** `Affectations` as participant and slot → structure and tutor, addresses in lowercase. */
+function placementsOf(snapshot: WorkbookSnapshot): Map<string, { structure: string; tutor: string }> {
+  const table = parseTable<PlacementRow>(TABS.placements, snapshot.get(TABS.placements.name));
+  const placements = new Map<string, { structure: string; tutor: string }>();
+  for (const row of table.rows) {
+    const participant = row.partial.participantEmail ?? parseEmail(row.cells.participantEmail ?? null);
+    const slot = row.partial.slot ?? cellText(row.cells.slot ?? null);
+    if (!participant || slot === "") continue;
+    placements.set(`${participant.toLowerCase()}\u0000${normalizeKey(slot)}`, {
+      structure: row.partial.structure ?? cellText(row.cells.structure ?? null),
+      tutor: (row.partial.tutorEmail ?? parseEmail(row.cells.tutorEmail ?? null) ?? "").toLowerCase(),
+    });
+  }
+  return placements;
+}

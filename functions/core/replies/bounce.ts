@@ -1,0 +1,81 @@
+/**
+ * An address the mail service reports as bouncing for good, or whose owner complained: the
+ * Journal gets an `Adresse en échec` line for it, which the message plan reads to never write to
+ * it again and to tell the organizer. Pure.
+ */
+import type { WorkbookChanges, WorkbookSnapshot } from "../../ports.js";
+import { journalRecord } from "../journal.js";
+import { JOURNAL_EVENTS, journalState, readJournal } from "../messages/journal-state.js";
+import { DEFAULT_ZONE } from "../messages/model.js";
+import { type JournalRow, type LunchSettings, type SeminarSettings, TABS } from "../schemas.js";
+import { parseSettings, parseTable } from "../table.js";
+import { layoutOf, recordRow } from "../table-writes.js";
+
+/** The tabs a bounce needs: the settings (for the time zone) and the Journal. */
+export const BOUNCE_TABS = [TABS.seminar.name, TABS.lunch.name, TABS.journal.name] as const;
+
+export const BOUNCE_KEY_PREFIX = "rebond:";
+
+export interface ReportedBounce {
+  /** The event the bounced message belonged to. */
+  readonly event: string;
+  /** A permanent bounce, or a complaint (the person marked the message as spam). */
+  readonly kind: "bounce" | "complaint";
+  readonly addresses: readonly string[];
+  /** The provider's finer kind (`NoEmail`, `Suppressed`, `abuse`...), for the organizer. */
+  readonly subType?: string;
+  /** The Journal key of the lines (`rebond:<notification id>`). */
+  readonly key: string;
+}
+
+export interface BouncePlan {
+  readonly changes: WorkbookChanges | null;
+  /** Addresses this report adds to the Journal. */
+  readonly recorded: readonly string[];
+  /** Every address of the report, now marked (this time or before). */
+  readonly bounced: readonly string[];
+}
+
+export function planBounce(snapshot: WorkbookSnapshot, bounce: ReportedBounce, now: Date): BouncePlan {
+  const settings = snapshot.has(TABS.seminar.name)
+    ? parseSettings<SeminarSettings>(TABS.seminar, snapshot.get(TABS.seminar.name)).partial
+    : parseSettings<LunchSettings>(TABS.lunch, snapshot.get(TABS.lunch.name)).partial;
+  const zone = settings.timeZone ?? DEFAULT_ZONE;
+  const tab = snapshot.get(TABS.journal.name);
+  const known = journalState(readJournal(tab), zone).bounced;
+  const bounced = [...new Set(bounce.addresses.map((address) => address.trim().toLowerCase()))].filter(
+    (address) => address.includes("@"),
+  );
+  const recorded = bounced.filter((address) => !known.has(address));
+  if (recorded.length === 0) return { changes: null, recorded, bounced };
+  const layout = layoutOf(parseTable<JournalRow>(TABS.journal, tab), tab !== undefined);
+  const why = bounce.subType ? ` (${bounce.subType})` : "";
+  const detail =
+    bounce.kind === "bounce"
+      ? `Rebond définitif signalé par le service d'envoi${why} : plus aucun message ne partira vers cette adresse. Corrigez-la dans le classeur si elle est erronée.`
+      : `Le destinataire a signalé un message comme indésirable${why} : plus aucun message ne lui sera envoyé.`;
+  return {
+    changes: {
+      ...(layout.creation ? { createTabs: [layout.creation] } : {}),
+      cells: layout.headerWrites,
+      appends: [
+        {
+          tab: layout.title,
+          rows: recorded.map((address) =>
+            recordRow(
+              layout,
+              journalRecord(now, zone, {
+                event: JOURNAL_EVENTS.bounced,
+                recipient: address,
+                detail,
+                key: bounce.key,
+              }),
+            ),
+          ),
+        },
+      ],
+    },
+    recorded,
+    bounced,
+  };
+}

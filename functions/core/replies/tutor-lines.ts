@@ -1,0 +1,93 @@
+/**
+ * The Journal lines of a tutor's answer after the request: the re-placement that follows a decline,
+ * and the mark of a tutor who never answered. Their keys let a step run twice, and the message plan
+ * reads them to tell the organizer. Pure.
+ */
+import type { CellWrite, WorkbookChanges, WorkbookSnapshot } from "../../ports.js";
+import { journalRecord } from "../journal.js";
+import { type JournalRow, type SeminarSettings, TABS, type TutorRow } from "../schemas.js";
+import { parseSettings, parseTable } from "../table.js";
+import { layoutOf, recordRow, recordWrites } from "../table-writes.js";
+
+export const TUTOR_EVENTS = {
+  rematch: "Ré-affectation après désistement",
+  silent: "Tuteur sans réponse",
+} as const;
+
+export const SILENT = "Sans réponse";
+
+/** `tutor:silent:<event>:<email>`: the tutor was marked `Sans réponse` (once). */
+export function silentKey(event: string, tutorEmail: string): string {
+  return `tutor:silent:${event}:${tutorEmail.toLowerCase()}`;
+}
+
+/** `tutor:rematch:<event>:<email>`: the participants of a tutor who declined were re-placed (after the decline's line). */
+export function rematchKey(event: string, tutorEmail: string): string {
+  return `tutor:rematch:${event}:${tutorEmail.toLowerCase()}`;
+}
+
+function zoneOf(snapshot: WorkbookSnapshot): string {
+  return (
+    parseSettings<SeminarSettings>(TABS.seminar, snapshot.get(TABS.seminar.name)).partial.timeZone ??
+    "Europe/Paris"
+  );
+}
+
+function journalAppend(
+  snapshot: WorkbookSnapshot,
+  now: Date,
+  entries: readonly { event: string; recipient: string; detail: string; key: string }[],
+  cells: readonly CellWrite[] = [],
+): WorkbookChanges {
+  const tab = snapshot.get(TABS.journal.name);
+  const zone = zoneOf(snapshot);
+  const layout = layoutOf(parseTable<JournalRow>(TABS.journal, tab), tab !== undefined);
+  return {
+    ...(layout.creation ? { createTabs: [layout.creation] } : {}),
+    cells: [...cells, ...layout.headerWrites],
+    appends: [
+      { tab: layout.title, rows: entries.map((entry) => recordRow(layout, journalRecord(now, zone, entry))) },
+    ],
+  };
+}
+
+/**
+ * `Confirmation: Sans réponse` on the rows of these tutors, and a Journal line each (unless one
+ * is already there), in one write.
+ */
+export function planSilentTutors(
+  snapshot: WorkbookSnapshot,
+  event: string,
+  tutors: readonly { readonly email: string; readonly row?: number; readonly version: number }[],
+  journalKeys: ReadonlySet<string>,
+  now: Date,
+): WorkbookChanges | null {
+  if (tutors.length === 0) return null;
+  const table = parseTable<TutorRow>(TABS.tutors, snapshot.get(TABS.tutors.name));
+  const layout = layoutOf(table, snapshot.has(TABS.tutors.name));
+  const cells = tutors.flatMap((tutor) =>
+    tutor.row === undefined ? [] : recordWrites(layout, tutor.row, { confirmation: SILENT }),
+  );
+  const lines = tutors
+    .filter((tutor) => !journalKeys.has(silentKey(event, tutor.email)))
+    .map((tutor) => ({
+      event: TUTOR_EVENTS.silent,
+      recipient: tutor.email,
+      detail: `Pas de réponse à la demande d'accueil (version ${tutor.version}) dans le délai : Confirmation passée à « ${SILENT} », l'organisateur est prévenu.`,
+      key: silentKey(event, tutor.email),
+    }));
+  return journalAppend(snapshot, now, lines, cells.length > 0 ? [...layout.headerWrites, ...cells] : []);
+}
+
+/** The line that says the participants of a tutor who declined were re-placed (or could not be). */
+export function planRematchLine(
+  snapshot: WorkbookSnapshot,
+  event: string,
+  tutorEmail: string,
+  detail: string,
+  now: Date,
+): WorkbookChanges {
+  return journalAppend(snapshot, now, [
+    { event: TUTOR_EVENTS.rematch, recipient: tutorEmail, detail, key: rematchKey(event, tutorEmail) },
+  ]);
+}

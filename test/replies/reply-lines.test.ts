@@ -1,0 +1,138 @@
+import { describe, expect, it } from "vitest";
+import { eventOfKey, messageKey } from "../../functions/core/messages/plan.js";
+import { planReply, readReplyLine, type TutorReply } from "../../functions/core/replies/plan.js";
+import { tutorTag } from "../../functions/core/reply-token.js";
+import { TABS } from "../../functions/core/schemas.js";
+import type { Cell, TabValues } from "../../functions/ports.js";
+import { seminarSnapshot } from "../support/workbooks.js";
+
+const EVENT = "1BxiMVs0XRA5nFMdKvBdBZjgmUUqptlbs74OgvE2upms";
+const SECRET = "secret-des-reponses-0123456789";
+const TUTOR = "sophie.le-gall@caf-accueil-rennes.example.org";
+const NOW = new Date("2027-03-02T09:41:00Z");
+
+function snapshot(journal: readonly (readonly Cell[])[] = []) {
+  const tabs = seminarSnapshot({
+    placements: [
+      {
+        "Email participant": "claire.martin@prefecture.example.org",
+        Créneau: "Matin",
+        "Email tuteur": TUTOR,
+        Structure: "CAF — Accueil de Rennes",
+        Situation: "Accueil physique",
+        Verrouillé: "Non",
+      },
+      {
+        "Email participant": "hugo.bernard@departement.example.org",
+        Créneau: "Après-midi",
+        "Email tuteur": TUTOR,
+        Structure: "CAF — Accueil de Rennes",
+        Situation: "Accueil physique",
+        Verrouillé: "Non",
+      },
+      {
+        "Email participant": "elodie.dubois@cpam.example.org",
+        Créneau: "Matin",
+        "Email tuteur": "autre@example.org",
+        Structure: "CCAS de Rennes",
+        Situation: "Accueil physique",
+        Verrouillé: "Non",
+      },
+    ],
+  });
+  const header = tabs.get(TABS.journal.name)!.rows[0]!;
+  tabs.set(TABS.journal.name, { title: "Journal", rows: [header, ...journal] } satisfies TabValues);
+  return tabs;
+}
+
+function reply(text: string, decision: "confirm" | "decline" | "unclear", key = "reponse:m1"): TutorReply {
+  return {
+    key,
+    claims: { event: EVENT, version: 1, tutor: tutorTag(EVENT, TUTOR, SECRET) },
+    answer: { decision, reason: "refus explicite (« je ne pourrai pas »)", text },
+  };
+}
+
+/** The line a plan appends, as the Journal keeps it. */
+function lineOf(plan: ReturnType<typeof planReply>) {
+  const row = plan.record!.appends[0]!.rows[0]!;
+  return { event: String(row[1]), recipient: String(row[2]), detail: String(row[3]), key: String(row[4]) };
+}
+
+describe("a reply's Journal line", () => {
+  it("says, after a decline, which participants were with the tutor, and reads back", () => {
+    const plan = planReply(
+      snapshot(),
+      reply("Non, je ne pourrai pas ; désolée (vraiment).", "decline"),
+      SECRET,
+      NOW,
+    );
+    const line = lineOf(plan);
+    expect(line.event).toBe("Réponse tuteur : Décliné");
+    expect(readReplyLine(line)).toEqual({
+      decision: "decline",
+      tutorEmail: TUTOR,
+      notes: expect.stringContaining("refus explicite"),
+      excerpt: "Non, je ne pourrai pas ; désolée (vraiment).",
+      toReplace: [
+        { email: "claire.martin@prefecture.example.org", slot: "Matin" },
+        { email: "hugo.bernard@departement.example.org", slot: "Après-midi" },
+      ],
+    });
+  });
+
+  it("keeps a long answer the organizer must read, and nothing to replace", () => {
+    const text = `Je dois vérifier mon planning. ${"Merci de votre patience. ".repeat(30)}`.trim();
+    const line = lineOf(planReply(snapshot(), reply(text, "unclear"), SECRET, NOW));
+    const read = readReplyLine(line)!;
+    expect(read).toMatchObject({ decision: "unclear", tutorEmail: TUTOR, toReplace: [] });
+    expect(read.excerpt).toBe(text);
+  });
+
+  it("is not mistaken for another line, nor is the line that closes the reply", () => {
+    expect(
+      readReplyLine({
+        event: "Message envoyé",
+        recipient: TUTOR,
+        detail: "x",
+        key: "message:e:x:convocation:1",
+      }),
+    ).toBeNull();
+    expect(
+      readReplyLine({ event: "Réponse traitée", recipient: TUTOR, detail: "x", key: "reponse:m1:traitee" }),
+    ).toBeNull();
+  });
+
+  it("is written once: a replay after a failure plans the follow-ups again but not the row, then nothing", () => {
+    const first = planReply(snapshot(), reply("Non", "decline"), SECRET, NOW);
+    expect(first.record?.cells.some((cell) => cell.tab === "Tuteurs")).toBe(true);
+    const written = lineOf(first);
+    const again = planReply(
+      snapshot([["2027-03-02 10:41:00", written.event, written.recipient, written.detail, written.key]]),
+      reply("Non", "decline"),
+      SECRET,
+      NOW,
+    );
+    expect(again.outcome).toMatchObject({ kind: "recorded", decision: "decline", resumed: true });
+    expect(again.record).toBeNull();
+    expect(again.done?.appends[0]?.rows[0]?.[4]).toBe("reponse:m1:traitee");
+    const done = planReply(
+      snapshot([
+        ["2027-03-02 10:41:00", written.event, written.recipient, written.detail, written.key],
+        ["2027-03-02 10:41:00", "Réponse traitée", TUTOR, "", "reponse:m1:traitee"],
+      ]),
+      reply("Non", "decline"),
+      SECRET,
+      NOW,
+    );
+    expect(done).toEqual({ outcome: { kind: "duplicate" }, record: null, done: null });
+  });
+});
+
+describe("the key every message carries", () => {
+  it("names the event of the message", () => {
+    expect(eventOfKey(messageKey(EVENT, "Claire.Martin@example.org", "changement", 3))).toBe(EVENT);
+    expect(eventOfKey("message:a:b:c")).toBeNull();
+    expect(eventOfKey("reponse:abc")).toBeNull();
+  });
+});

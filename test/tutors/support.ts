@@ -1,0 +1,95 @@
+/** The example seminar, placed and with its tutors asked, and what the tests around tutors' answers share. */
+import { afterAll } from "vitest";
+import type { Solver } from "../../functions/app/match-workbook.js";
+import { matchWorkbook } from "../../functions/app/match-workbook.js";
+import { sendDueMessages } from "../../functions/app/send-messages.js";
+import { solvePlacements, WorkerLinearSolver } from "../../functions/core/matching/index.js";
+import type { MessageKind } from "../../functions/core/messages/plan.js";
+import { classifyAnswer } from "../../functions/core/replies/classify.js";
+import type { Decision } from "../../functions/core/replies/message.js";
+import type { TutorReply } from "../../functions/core/replies/plan.js";
+import { replyAddress, tutorTag } from "../../functions/core/reply-token.js";
+import type { Cell, OutgoingMessage } from "../../functions/ports.js";
+import { ManualClock, RecordingMailer } from "../messages/fixtures.js";
+import { MemoryWorkbook, seminarSnapshot } from "../support/workbooks.js";
+
+export const EVENT = "seminaire-rennes-2027";
+export const SECRET = "secret-des-reponses-0123456789";
+export const REPLY_DOMAIN = "reponses.seminaire.example.org";
+export const ORGANIZER = "organisation@seminaire.example.org";
+/** Two weeks before the seminar (17-18 March 2027). */
+export const NOW = new Date("2027-03-01T09:00:00Z");
+
+export const sendOptions = {
+  ratePerSecond: 1000,
+  sleep: async () => {},
+  plan: {
+    replyAddress: (input: { event: string; tutorEmail: string; version: number }) =>
+      replyAddress(input, SECRET, REPLY_DOMAIN),
+  },
+};
+
+/** A real solver (HiGHS in a worker), closed after the file's tests. */
+export function testSolver(): Solver {
+  const linear = new WorkerLinearSolver();
+  afterAll(() => linear.close());
+  return (problem, options) => solvePlacements(problem, { timeLimitSeconds: 20, ...options }, linear);
+}
+
+export interface Seminar {
+  readonly workbook: MemoryWorkbook;
+  readonly mailer: RecordingMailer;
+  readonly clock: ManualClock;
+}
+
+/** The example seminar, placed, with convocations and tutor requests sent. */
+export async function seminarAsked(
+  solver: Solver,
+  kinds: MessageKind[] = ["convocation", "demande-tuteur"],
+): Promise<Seminar> {
+  const workbook = new MemoryWorkbook(seminarSnapshot());
+  const clock = new ManualClock(NOW);
+  const mailer = new RecordingMailer();
+  const match = await matchWorkbook(workbook, NOW, solver);
+  if (!match.ok) throw new Error(match.summary);
+  if (kinds.length > 0)
+    await sendDueMessages(workbook, mailer, clock, { ...sendOptions, event: EVENT, kinds });
+  return { workbook, mailer, clock };
+}
+
+export function addressOf(message: OutgoingMessage): string {
+  return typeof message.to === "string" ? message.to : message.to.address;
+}
+
+/** A tab as records keyed by header. */
+export function records(workbook: MemoryWorkbook, tab: string): Record<string, Cell>[] {
+  const [header = [], ...rows] = workbook.tabs.get(tab) ?? [];
+  return rows.map((row) =>
+    Object.fromEntries(header.map((title, index) => [String(title), row[index] ?? null])),
+  );
+}
+
+/** `Affectations` as `participant|slot` → tutor's address. */
+export function placements(workbook: MemoryWorkbook): Map<string, string> {
+  return new Map(
+    records(workbook, "Affectations")
+      .filter((row) => row["Email participant"])
+      .map((row) => [`${row["Email participant"]}|${row.Créneau}`, String(row["Email tuteur"])]),
+  );
+}
+
+export function requestsSent(mailer: RecordingMailer): OutgoingMessage[] {
+  return mailer.sent.filter((message) => message.headers?.["X-Passerelle-Key"]?.includes(":demande-tuteur:"));
+}
+
+let replies = 0;
+/** A tutor's reply as the inbound function hands it over, read by the real classifier. */
+export function tutorReply(tutorEmail: string, text: string, decision?: Decision): TutorReply {
+  const classification = classifyAnswer(text);
+  replies++;
+  return {
+    key: `reponse:msg-${replies}`,
+    claims: { event: EVENT, version: 1, tutor: tutorTag(EVENT, tutorEmail, SECRET) },
+    answer: { decision: decision ?? classification.decision, reason: classification.reason, text },
+  };
+}
