@@ -71,6 +71,7 @@ export class LocalHost {
     private readonly servers: Map<keyof Handlers, Server>,
     private readonly secrets: Secrets,
     readonly clock: Clock,
+    private readonly inFlight: { count: number },
   ) {}
 
   static async start(options: LocalHostOptions): Promise<LocalHost> {
@@ -138,10 +139,18 @@ export class LocalHost {
     };
     const handlers = buildHandlers(platform);
     const servers = new Map<keyof Handlers, Server>();
+    const inFlight = { count: 0 };
     const instance = ++instances;
     for (const name of ["sheetEdit", "workflowStep", "inboundMail"] as const) {
       const registered = `${name}-local-${instance}`;
-      functions.http(registered, (request, response) => handlers[name](request, response));
+      functions.http(registered, async (request, response) => {
+        inFlight.count++;
+        try {
+          await handlers[name](request, response);
+        } finally {
+          inFlight.count--;
+        }
+      });
       const server = getTestServer(registered);
       await new Promise<void>((done, fail) => {
         server.once("error", fail);
@@ -150,7 +159,7 @@ export class LocalHost {
       servers.set(name, server);
       urls.set(name, `http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
     }
-    return new LocalHost(dir, runner, sns, handlers, servers, secrets, clock);
+    return new LocalHost(dir, runner, sns, handlers, servers, secrets, clock, inFlight);
   }
 
   url(name: keyof Handlers): string {
@@ -195,9 +204,14 @@ export class LocalHost {
     return this.sns.deliver(this.url("inboundMail"), this.sns.received(raw, to, this.clock.now(), id));
   }
 
-  /** Stops serving; the workflow state stays on disk and a new host resumes it. */
+  /**
+   * Stops as a crash of the workflow engine would: the runner stops at once (its state stays on
+   * disk and a new host resumes it), while requests the functions already took finish their
+   * work, as a Cloud Function instance does whatever happens to its caller.
+   */
   async stop(): Promise<void> {
     await this.runner.close();
+    while (this.inFlight.count > 0) await new Promise((done) => setTimeout(done, 10));
     await Promise.all(
       [...this.servers.values()].map(
         (server) =>

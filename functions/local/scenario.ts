@@ -26,7 +26,7 @@ export interface ScenarioContext {
   readonly zone: string;
   readonly say?: (line: string) => void;
   /** Named points where a test may stop and restart the host; the clock is held meanwhile. */
-  readonly checkpoint?: (name: "convocations" | "replies" | "reminders" | "registrations") => Promise<void>;
+  readonly checkpoint?: (name: string) => Promise<void>;
 }
 
 /** Writes the `Action` of the event's parameters tab, as the organizer picks it in the dropdown. */
@@ -190,19 +190,24 @@ export async function playSeminar(ctx: ScenarioContext, start: Date): Promise<Ex
 
 /** A lunch talk: registrations confirmed, two cancellations and the promotions they free. */
 export async function playLunchTalk(ctx: ScenarioContext, start: Date): Promise<ExecutionInfo> {
-  const nextDayAt14 = DateTime.fromJSDate(start, { zone: ctx.zone })
-    .plus({ days: 1 })
-    .set({ hour: 14, minute: 0, second: 0, millisecond: 0 })
-    .toJSDate();
+  const day = (days: number, hour: number) =>
+    DateTime.fromJSDate(start, { zone: ctx.zone })
+      .plus({ days })
+      .set({ hour, minute: 0, second: 0, millisecond: 0 })
+      .toJSDate();
   await runAt(ctx.clock, start, () => organizerChooses(ctx, "Confirmer les inscriptions"));
   const id = await executionOf(ctx);
-  await runAt(ctx.clock, nextDayAt14, async () => {
-    const host = ctx.host();
-    const { tab, rows } = await cancelRegistrations(host.workbook(ctx.event), 2);
-    ctx.say?.(`${rows.length} inscrits se désistent.`);
-    for (const row of rows) await host.edit(ctx.event, tab, { firstRow: row, firstColumn: 1 });
-    await ctx.checkpoint?.("registrations");
-  });
+  await Promise.all([
+    runAt(ctx.clock, day(0, 12), () => ctx.checkpoint?.("registrations")),
+    runAt(ctx.clock, day(1, 14), async () => {
+      const host = ctx.host();
+      const { tab, rows } = await cancelRegistrations(host.workbook(ctx.event), 2);
+      ctx.say?.(`${rows.length} inscrits se désistent.`);
+      for (const row of rows) await host.edit(ctx.event, tab, { firstRow: row, firstColumn: 1 });
+      await ctx.checkpoint?.("cancellations");
+    }),
+    runAt(ctx.clock, day(5, 8), () => ctx.checkpoint?.("reminders")),
+  ]);
   return executionEnd(ctx, id);
 }
 
