@@ -9,6 +9,7 @@ import { checkWorkbook, kindOfTab } from "./app/check-workbook.js";
 import type { Solver } from "./app/match-workbook.js";
 import { replyFollowUps } from "./app/reply-follow-ups.js";
 import type { SendOptions } from "./app/send-messages.js";
+import { pendingTutors } from "./app/tutor-lifecycle.js";
 import { type CallbackPurpose, followEdit, readWorkflowControl } from "./app/workflow-control.js";
 import { replyAddress } from "./core/reply-token.js";
 import { inboundMailHandler } from "./inbound-mail.js";
@@ -124,8 +125,11 @@ export function buildHandlers(platform: Platform): Handlers {
       clock: platform.clock,
       solver: platform.solver,
       sendOptions: (event: string) => sendOptionsFor(platform, event),
+      // The workflow waits for every answer, the nudge time or the deadline: it is woken only when
+      // the last awaited answer arrives (one wake-up per seminar, not one per tutor: steps are billed).
       onAnswer: async (event) => {
-        await signalEvent(platform, event, ["replies"]);
+        const { pending } = await pendingTutors(platform.workbookFor(event), event, platform.clock.now());
+        if (pending === 0) await signalEvent(platform, event, ["replies"]);
       },
     }),
     log: platform.log,

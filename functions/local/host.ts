@@ -6,6 +6,7 @@
  *
  * An event's id is its workbook's file name without `.xlsx`, in the host's folder.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
@@ -21,7 +22,7 @@ import { XlsxWorkbook } from "../adapters/xlsx-workbook.js";
 import { signedEditHeaders } from "../core/edit-signature.js";
 import { sharedSolver, solvePlacements } from "../core/matching/index.js";
 import { buildHandlers, type Handlers, type Platform } from "../handlers.js";
-import type { Clock, WorkflowStarter } from "../ports.js";
+import type { Clock, Workbook, WorkflowStarter } from "../ports.js";
 import type { LogFields, SheetEditLog } from "../sheet-edit.js";
 import { LocalSns } from "./sns.js";
 
@@ -44,6 +45,8 @@ export interface LocalHostOptions {
   /** Every log line of the functions (a timeline prints them in French). */
   readonly onLog?: (level: "info" | "warn" | "error", event: string, fields: LogFields) => void;
   readonly onRunnerEvent?: (event: RunnerEvent) => void;
+  /** Another spreadsheet than the `.xlsx` files of the folder (the benchmark's fake Google Sheets). */
+  readonly workbookFor?: (event: string) => Workbook;
 }
 
 interface Secrets {
@@ -62,6 +65,12 @@ function localSecrets(dir: string): Secrets {
 
 let instances = 0;
 
+/** Which function (and which workflow step) the current code runs for: for the benchmark's counts. */
+export const requestContext = new AsyncLocalStorage<{
+  readonly name: keyof Handlers;
+  readonly step?: string;
+}>();
+
 export class LocalHost {
   private constructor(
     readonly dir: string,
@@ -72,6 +81,7 @@ export class LocalHost {
     private readonly secrets: Secrets,
     readonly clock: Clock,
     private readonly inFlight: { count: number },
+    private readonly platform: Platform,
   ) {}
 
   static async start(options: LocalHostOptions): Promise<LocalHost> {
@@ -110,6 +120,7 @@ export class LocalHost {
     const urls = new Map<keyof Handlers, string>();
     const platform: Platform = {
       workbookFor: (event) => {
+        if (options.workbookFor) return options.workbookFor(event);
         if (!/^[\w.-]+$/.test(event)) throw new Error("An event id is a file name without a folder");
         return XlsxWorkbook.shared(join(dir, `${event}.xlsx`));
       },
@@ -145,8 +156,11 @@ export class LocalHost {
       const registered = `${name}-local-${instance}`;
       functions.http(registered, async (request, response) => {
         inFlight.count++;
+        const step = (request.body as { step?: unknown } | undefined)?.step;
         try {
-          await handlers[name](request, response);
+          await requestContext.run({ name, ...(typeof step === "string" ? { step } : {}) }, () =>
+            handlers[name](request, response),
+          );
         } finally {
           inFlight.count--;
         }
@@ -159,7 +173,7 @@ export class LocalHost {
       servers.set(name, server);
       urls.set(name, `http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
     }
-    return new LocalHost(dir, runner, sns, handlers, servers, secrets, clock, inFlight);
+    return new LocalHost(dir, runner, sns, handlers, servers, secrets, clock, inFlight, platform);
   }
 
   url(name: keyof Handlers): string {
@@ -172,8 +186,8 @@ export class LocalHost {
   }
 
   /** The event's workbook, the same instance the functions use. */
-  workbook(event: string): XlsxWorkbook {
-    return XlsxWorkbook.shared(this.workbookPath(event));
+  workbook(event: string): Workbook {
+    return this.platform.workbookFor(event);
   }
 
   /** What the spreadsheet's Apps Script does after an edit: a signed POST to `sheetEdit`. */

@@ -1,0 +1,139 @@
+/**
+ * Workflow benchmark: the whole seminar played in simulated time on one machine (the functions on
+ * the functions framework, the local runner, the local SES server), with the spreadsheet behind
+ * the Google Sheets adapter on the fake Sheets server, for 30 and 1,000 participants. Prints the
+ * wall time, the Sheets requests of each step per call (they must not grow with the number of
+ * participants), and the workflow steps an execution is billed for.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DateTime } from "luxon";
+import { GoogleSheetsWorkbook, SheetTitleCache } from "../../functions/adapters/google-sheets-workbook.js";
+import { sharedSolver } from "../../functions/core/matching/index.js";
+import { LocalHost, requestContext } from "../../functions/local/host.js";
+import { playSeminar } from "../../functions/local/scenario.js";
+import { startLocalSes } from "../../functions/local/ses.js";
+import type { Workbook, WorkbookChanges } from "../../functions/ports.js";
+import * as example from "../../sheets-templates/example-data.js";
+import { SimulatedClock } from "../../workflows/runner/clock.js";
+import { FakeSheetsServer } from "../fakes/sheets-server.js";
+import { seminarSnapshot } from "../support/workbooks.js";
+
+type Row = Record<string, string | number | boolean | null>;
+const ZONE = "Europe/Paris";
+
+/** The example seminar grown to `count` participants: its host structures and tutors repeated. */
+function scaledSeminar(count: number) {
+  const sites = Math.max(1, Math.ceil(count / 26));
+  const structures: Row[] = [];
+  const tutors: Row[] = [];
+  for (let site = 0; site < sites; site++) {
+    const suffix = site === 0 ? "" : ` — site ${site + 1}`;
+    for (const structure of example.structures)
+      structures.push({ ...structure, Structure: `${structure.Structure}${suffix}` });
+    for (const tutor of example.tutors.slice(0, 11))
+      tutors.push({
+        ...tutor,
+        Structure: `${tutor.Structure}${suffix}`,
+        Email: String(tutor.Email).replace("@", site === 0 ? "@" : `.${site + 1}@`),
+      });
+  }
+  const valid = example.participants.filter(
+    (_, index) => !example.EXAMPLE_MISTAKES.some((m) => m.tab === "Participants" && m.row === index + 2),
+  );
+  const participants: Row[] = Array.from({ length: count }, (_, index) => {
+    const person = valid[index % valid.length] ?? {};
+    return { ...person, Email: `participant${index + 1}@administration.example.org` };
+  });
+  return seminarSnapshot({ structures, tutors, participants });
+}
+
+/** Counts each read and write (one Sheets request each) by the function and step they serve. */
+class CountingWorkbook implements Workbook {
+  readonly calls = new Map<string, number>();
+  constructor(private readonly inner: Workbook) {}
+  private count(): void {
+    const context = requestContext.getStore();
+    const key = context ? (context.step ?? context.name) : "scénario";
+    this.calls.set(key, (this.calls.get(key) ?? 0) + 1);
+  }
+  read(tabs: readonly string[]) {
+    this.count();
+    return this.inner.read(tabs);
+  }
+  write(changes: WorkbookChanges) {
+    this.count();
+    return this.inner.write(changes);
+  }
+}
+
+async function playScaled(count: number): Promise<void> {
+  const fake = await FakeSheetsServer.start(`seminaire-${count}`);
+  for (const tab of scaledSeminar(count).values())
+    fake.addTab(
+      tab.title,
+      tab.rows.map((row) => row.map((cell) => (cell === null ? null : cell))),
+    );
+  const workbook = new CountingWorkbook(
+    new GoogleSheetsWorkbook(fake.spreadsheetId, {
+      rootUrl: fake.rootUrl,
+      titleCache: new SheetTitleCache(),
+    }),
+  );
+  const start = DateTime.fromISO("2027-02-15T09:00", { zone: ZONE }).toJSDate();
+  const clock = new SimulatedClock(start);
+  const ses = await startLocalSes();
+  await ses.clear();
+  const dir = mkdtempSync(join(tmpdir(), "passerelle-bench-"));
+  let steps = 0;
+  const callsPerStep = new Map<string, number>();
+  const host = await LocalHost.start({
+    dir,
+    clock,
+    sesEndpoint: ses.endpoint,
+    sendRate: 200,
+    workbookFor: () => workbook,
+    onRunnerEvent: (event) => {
+      if (event.type === "step") steps++;
+    },
+    onLog: (_level, name, fields) => {
+      if (name === "workflow-step.done") {
+        const step = String(fields.step);
+        callsPerStep.set(step, (callsPerStep.get(step) ?? 0) + 1);
+      }
+    },
+  });
+  const started = performance.now();
+  try {
+    const end = await playSeminar(
+      { host: () => host, clock, ses, event: fake.spreadsheetId, zone: ZONE },
+      start,
+    );
+    const wall = (performance.now() - started) / 1000;
+    const emails = (await ses.emails()).length;
+    console.log(
+      `\n${count} participants : ${end.state}, ${wall.toFixed(1)} s de temps réel (envois à 200/s vers le serveur local), ${emails} messages, ${steps} étapes de workflow facturées, ${fake.requests.length} requêtes Sheets au total`,
+    );
+    console.log("  étape                  appels  requêtes Sheets par appel (moyenne)");
+    for (const [step, calls] of [...callsPerStep].sort()) {
+      const requests = workbook.calls.get(step) ?? 0;
+      console.log(`  ${step.padEnd(22)} ${String(calls).padStart(6)}  ${(requests / calls).toFixed(1)}`);
+    }
+    for (const name of ["sheetEdit", "inboundMail"]) {
+      const requests = workbook.calls.get(name) ?? 0;
+      if (requests > 0) console.log(`  ${name.padEnd(22)}         ${requests} requêtes en tout`);
+    }
+  } finally {
+    await host.stop();
+    await ses.stop();
+    await fake.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function benchWorkflow(): Promise<void> {
+  console.log("\n## Séminaire complet en temps simulé");
+  for (const count of [30, 1000]) await playScaled(count);
+  await sharedSolver().close?.();
+}
