@@ -60,6 +60,7 @@ function row(
     "vœu 1 matin": `${((first ?? 0) * 100).toFixed(1)} %`,
     "vœu 1 a.-m.": `${((second ?? 0) * 100).toFixed(1)} %`,
     "aucun vœu": `${(summary.noWishShare * 100).toFixed(1)} %`,
+    "vœux exaucés": summary.byRank[0] + summary.byRank[1] + summary.byRank[2],
     "vœux (1/2/3/aucun)": summary.byRank.join("/"),
     "pire rang": summary.worstRank,
     violations: checkHardRules(problem, result.placements).length,

@@ -218,6 +218,24 @@ describe("solvePlacements", () => {
     }
   });
 
+  it("solves a large instance through the aggregated model close to its bound, better than greedy", async () => {
+    const problem = generateInstance({ participants: 1500, seed: 11, tight: true });
+    const result = await solve(problem);
+    const greedy = greedyPlacements(problem);
+    expectValid(problem, result.placements);
+    expect(result.stats.solverStatus).toMatch(/^aggregated/);
+    expect(result.unplaced).toEqual([]);
+    expect(result.gap).toBeLessThan(0.05);
+    expect(result.objective).toBeLessThan(greedy.objective);
+    const met = (r: typeof result) => {
+      const [first, second, third] = summarize(problem, r).byRank;
+      return first + second + third;
+    };
+    expect(met(result)).toBeGreaterThan(met(greedy));
+    const again = await solve({ ...problem, participants: [...problem.participants].reverse() });
+    expect(again.placements).toEqual(result.placements);
+  });
+
   it("re-places the participants of a tutor who declines and moves as few others as possible", async () => {
     const problem = generateInstance({ participants: 40, seed: 3 });
     const first = await solve(problem);

@@ -19,6 +19,16 @@ export interface SolveRequest {
   readonly start?: Float64Array;
   readonly mipAbsGap?: number;
   readonly mipRelGap?: number;
+  /** A starting basis for the LP (an earlier answer's, with any rows added since marked basic). */
+  readonly basis?: LpBasis;
+  /** HiGHS presolve; off by default for LPs, whose presolve costs more than it saves on these models. */
+  readonly presolve?: "off" | "on";
+}
+
+/** Simplex basis statuses (0 lower, 1 basic, 2 upper, 3 zero, 4 nonbasic). */
+export interface LpBasis {
+  readonly colStatus: Int32Array;
+  readonly rowStatus: Int32Array;
 }
 
 export interface SolveAnswer {
@@ -30,6 +40,8 @@ export interface SolveAnswer {
   readonly mipDualBound: number;
   readonly runSeconds: number;
   readonly hasSolution: boolean;
+  /** The final basis of an LP. */
+  readonly basis?: LpBasis;
 }
 
 export const MODEL_STATUS = { optimal: 7, timeLimit: 13, interrupted: 17 } as const;
@@ -50,16 +62,18 @@ parentPort.on("message", async (request) => {
       colUpper: m.colUpper,
       rowLower: m.rowLower,
       rowUpper: m.rowUpper,
-      matrix: { format: "csr", numRows: m.numRows, numCols: m.numCols, starts: m.starts, indices: m.indices, values: m.values },
+      matrix: { format: m.format || "csr", numRows: m.numRows, numCols: m.numCols, starts: m.starts, indices: m.indices, values: m.values },
       integrality: request.kind === "mip" ? m.integrality : undefined,
     });
     try {
       const options = { output_flag: false, time_limit: request.timeLimitSeconds, random_seed: 0 };
       if (request.kind === "lp") options.solver = "simplex";
+      options.presolve = request.presolve ?? (request.kind === "lp" ? "off" : "choose");
       if (request.mipAbsGap !== undefined) options.mip_abs_gap = request.mipAbsGap;
       if (request.mipRelGap !== undefined) options.mip_rel_gap = request.mipRelGap;
       model.options.set(options);
       if (request.start) model.setSolution({ colValue: request.start });
+      if (request.basis) model.setBasis(request.basis);
       const started = Date.now();
       model.run();
       const status = model.getModelStatus();
@@ -75,6 +89,7 @@ parentPort.on("message", async (request) => {
         mipDualBound: request.kind === "mip" ? info("mip_dual_bound") : model.getObjectiveValue(),
         runSeconds: (Date.now() - started) / 1000,
         hasSolution,
+        basis: request.kind === "lp" && status === 7 ? model.getBasis() : undefined,
       });
     } finally {
       model.dispose();

@@ -23,7 +23,8 @@ export interface ModelArrays {
   readonly integrality: Int32Array;
   readonly rowLower: Float64Array;
   readonly rowUpper: Float64Array;
-  /** CSR matrix. */
+  /** The matrix: by rows (`csr`, the default) or by columns (`csc`). */
+  readonly format?: "csr" | "csc";
   readonly starts: Int32Array;
   readonly indices: Int32Array;
   readonly values: Float64Array;
@@ -42,7 +43,7 @@ export interface BuiltModel {
   readonly penalties: Int32Array;
 }
 
-/** Where each constraint sits, to price columns that are not in the model yet. */
+/** Where each constraint sits. */
 export interface RowIndex {
   readonly assign: Int32Array;
   readonly capacity: Int32Array;
@@ -222,6 +223,8 @@ export function buildModel(
 
   // Per participant: never the same structure twice; different types preferred.
   const structure = new Map<number, number>();
+  // Added last, so that a model with more of them keeps every other row and column in place.
+  const structureLists: [number, number[]][] = [];
   const type = new Map<number, number>();
   for (let p = 0; p < P; p++) {
     const byStructure = new Map<number, number[]>();
@@ -241,7 +244,7 @@ export function buildModel(
     const spansSlots = (cols: number[]) => cols.some((col) => colSlot[col] !== colSlot[cols[0]!]);
     for (const [st, cols] of byStructure) {
       const lazy = structureRows.has(-(p + 1)) || structureRows.has(p * nSt + st);
-      if (lazy && spansSlots(cols)) structure.set(p * nSt + st, addRow(cols, -Infinity, 1));
+      if (lazy && spansSlots(cols)) structureLists.push([p * nSt + st, cols]);
     }
     for (const [t, cols] of byType) {
       if (ctx.lockedType.has(p * T + t) || !spansSlots(cols)) continue;
@@ -279,6 +282,8 @@ export function buildModel(
     const row = addPenalty(cols, free, WEIGHTS.samePublic);
     if (row >= 0) publicRows.set(key, row);
   }
+
+  for (const [key, cols] of structureLists) structure.set(key, addRow(cols, -Infinity, 1));
 
   const numCols = cost.length;
   const arrays: ModelArrays = {
@@ -323,99 +328,4 @@ export function startVector(built: BuiltModel, assign: Int32Array, slots: number
     x[built.penalties[i + 1]!] = Math.max(0, activity - a.rowUpper[row]!);
   }
   return x;
-}
-
-/**
- * Reduced cost of x[p,q] under the row duals of the LP relaxation, whether or not the column is
- * in the model. A constraint the column would create has no dual yet (0), which keeps the dual
- * solution feasible: so when no column has a negative reduced cost, the LP value is a lower bound
- * over every candidate, and any placement using column j costs at least LP + rc(j).
- */
-export function reducedCost(
-  prep: Prepared,
-  ctx: LockedContext,
-  built: BuiltModel,
-  dual: Float64Array,
-  p: number,
-  s: number,
-  q: number,
-): number {
-  const S = prep.slots.length;
-  const pool = prep.pools[q]!;
-  const st = pool.structure;
-  const nSt = prep.structures.length;
-  const rows = built.rows;
-  const at = (row: number | undefined) => (row === undefined || row < 0 ? 0 : dual[row]!);
-  return (
-    linearCost(prep, ctx, p, s, q) -
-    at(rows.assign[p * S + s]) -
-    at(rows.capacity[q]) -
-    at(rows.load[q]) -
-    at(rows.structure.get(p * nSt + st)) -
-    at(rows.type.get(p * prep.typeNames.length + prep.structureType[st]!)) -
-    at(rows.organisme.get(mixKey(prep.participantOrganisme[p]!, st, s, nSt, S))) -
-    at(rows.public.get(mixKey(prep.participantPublic[p]!, st, s, nSt, S)))
-  );
-}
-
-export interface PricingResult {
-  /** Columns with a reduced cost below the threshold, per participant × slot, best first. */
-  readonly entering: Map<number, number[]>;
-  readonly count: number;
-  /** Smallest reduced cost over the columns not in the model, or `cap` when none is below it. */
-  readonly minReducedCost: number;
-}
-
-/** Prices every eligible column that is not in the model. */
-export function price(
-  prep: Prepared,
-  ctx: LockedContext,
-  built: BuiltModel,
-  dual: Float64Array,
-  candidates: readonly Int32Array[],
-  threshold: number,
-  perSlotLimit: number,
-  cap = 0,
-): PricingResult {
-  const S = prep.slots.length;
-  const P = prep.participants.length;
-  const entering = new Map<number, number[]>();
-  let count = 0;
-  let minReducedCost = cap;
-  const inModel = new Uint8Array(prep.pools.length);
-  // A cheap lower bound on the reduced cost skips most columns without any map lookup.
-  const poolTerm = new Float64Array(prep.pools.length);
-  for (const pool of prep.pools) {
-    const capRow = built.rows.capacity[pool.index]!;
-    const loadRow = built.rows.load[pool.index]!;
-    poolTerm[pool.index] = -(capRow >= 0 ? dual[capRow]! : 0) - (loadRow >= 0 ? dual[loadRow]! : 0);
-  }
-  for (let p = 0; p < P; p++) {
-    for (let s = 0; s < S; s++) {
-      const ps = p * S + s;
-      if (prep.locked[ps]) continue;
-      const mine = candidates[ps]!;
-      for (const q of mine) inModel[q] = 1;
-      const assignDual = dual[built.rows.assign[ps]!]!;
-      const found: [number, number][] = [];
-      for (const q of prep.poolsBySlot[s]!) {
-        if (inModel[q] === 1) continue;
-        if (!eligible(prep, ctx, p, q)) continue;
-        const lower = wishCost(wishRank(prep, p, prep.pools[q]!.structure)) + poolTerm[q]! - assignDual;
-        // Every other term is a non-negative (≤-row) dual contribution or a non-negative cost.
-        if (lower >= Math.max(threshold, minReducedCost)) continue;
-        const rc = reducedCost(prep, ctx, built, dual, p, s, q);
-        if (rc < minReducedCost) minReducedCost = rc;
-        if (rc < threshold) found.push([q, rc]);
-      }
-      for (const q of mine) inModel[q] = 0;
-      if (found.length > 0) {
-        found.sort((a, b) => a[1] - b[1] || a[0] - b[0]);
-        const chosen = found.slice(0, perSlotLimit).map(([q]) => q);
-        entering.set(ps, chosen);
-        count += chosen.length;
-      }
-    }
-  }
-  return { entering, count, minReducedCost };
 }

@@ -1,20 +1,20 @@
 /**
- * The exact solve, in three moves:
- * 1. sparse candidates: each participant × slot starts with a few pools per wish rank (rotated
- *    across participants so they do not all crowd the same pools), the greedy choice and the
- *    previous placement;
- * 2. pricing: the LP relaxation is solved and every pool left out is priced with its duals; pools
- *    that could lower the LP enter, until none can. The LP value is then a lower bound over every
- *    placement that respects the hard rules, not only over the candidates;
- * 3. the MIP over the candidates, started from the greedy assignment (pools are structures in a
- *    slot; the situation inside a structure is chosen afterwards, see `situations.ts`). Any placement using a pool
- *    left out costs at least LP + its reduced cost, so when every reduced cost left out is at
- *    least (incumbent − LP) the incumbent is optimal over all placements; otherwise those pools
- *    enter and the MIP runs again.
+ * The solve, in two stages: structures, then situations (see `situations.ts`).
+ *
+ * First stage, by size:
+ * - up to `EXACT_COLUMN_LIMIT` eligible placements, the exact model over every eligible pool
+ *   (`model.ts`): its LP relaxation is almost always integral here, so one or two LPs prove the
+ *   optimum, and the MIP runs only when the LP is fractional;
+ * - above, the aggregated model (`aggregate.ts`): pools of one type in one slot as one group,
+ *   identical participants as one unit, whose LP bounds every placement; its rounded MIP solution is
+ *   then spread over the pools, and the gap to that bound is reported.
+ * Either way the greedy assignment is the fallback when the solver does not answer.
  */
+import { type FirstStage, solveAggregated } from "./aggregate.js";
 import { emptyAssignment, evaluate, finalize, greedyAssignment, LOCKED, UNPLACED } from "./assignment.js";
 import {
   type LinearSolver,
+  type LpBasis,
   MODEL_STATUS,
   type SolveAnswer,
   SolverUnavailableError,
@@ -26,10 +26,9 @@ import {
   eligible,
   type LockedContext,
   lockedContext,
-  price,
   startVector,
 } from "./model.js";
-import { type Prepared, prepare, wishRank } from "./prepare.js";
+import { type Prepared, prepare } from "./prepare.js";
 import {
   buildSituationModel,
   evaluateSituations,
@@ -39,14 +38,9 @@ import {
 } from "./situations.js";
 import type { MatchingProblem, MatchingResult, SolveOptions } from "./types.js";
 
-/** Below this many eligible pools in a slot, a participant gets them all. */
-const ALL_POOLS_BELOW = 48;
-/** Initial pools per wish rank (`Vœu 1`, `Vœu 2`, `Vœu 3`, none) when there are more. */
-const POOLS_PER_RANK = [4, 3, 3, 2] as const;
-const MAX_PRICING_ROUNDS = 40;
-const ENTERING_PER_SLOT = 4;
-const MAX_MIP_PASSES = 12;
-const PRICING_SHARE = 0.5;
+/** Above this many eligible placements (participant × slot × pool), the aggregated model is used. */
+const EXACT_COLUMN_LIMIT = 120_000;
+const MAX_EXACT_PASSES = 8;
 const EPSILON = 1e-6;
 
 export async function solvePlacements(
@@ -58,109 +52,63 @@ export async function solvePlacements(
   const limit = options.timeLimitSeconds ?? 50;
   const elapsed = () => (performance.now() - started) / 1000;
   const remaining = () => Math.max(0.5, limit - elapsed());
-  // Pricing may use part of the time; the MIP always gets the rest to improve on the greedy start.
-  const pricingBudget = () => Math.max(0.5, limit * PRICING_SHARE - elapsed());
   const prep = prepare(problem);
   const ctx = lockedContext(prep);
-  const S = prep.slots.length;
   const greedy = greedyAssignment(prep, ctx);
-  let candidates = initialCandidates(prep, ctx, greedy);
-  const initialColumns = candidates.reduce((n, c) => n + c.length, 0);
-
-  let best = greedy;
-  let bestObjective = evaluate(prep, ctx, greedy);
-  let lpBound = 0;
-  let lpProven = false;
-  let rounds = 0;
-  let status = "fallback";
-  let built: BuiltModel | undefined;
-  let dualModel: BuiltModel | undefined;
-  let dual: Float64Array | undefined;
-  let mipBound = 0;
-  let minReducedCost = Infinity;
-  // Participants who wish a structure by name are the ones tempted to see it twice: rows from the start.
-  const structureRows = new Set<number>();
-  prep.wishes.forEach((wishes, p) => {
-    for (const w of wishes)
-      if (w.kind === "structure") structureRows.add(p * prep.structures.length + w.index);
-  });
+  const greedyStage: FirstStage = {
+    assign: greedy,
+    objective: evaluate(prep, ctx, greedy),
+    bound: 0,
+    status: "fallback",
+    columns: 0,
+    rows: 0,
+    pricedColumns: 0,
+    pricingRounds: 0,
+  };
+  let first = greedyStage;
   try {
-    // Pricing on the LP relaxation.
-    for (; rounds < MAX_PRICING_ROUNDS; rounds++) {
-      built = buildModel(prep, ctx, candidates, structureRows);
-      if (elapsed() > limit * PRICING_SHARE) break;
-      const lp = await solver.solve({ kind: "lp", model: built.arrays, timeLimitSeconds: pricingBudget() });
-      if (lp.status !== MODEL_STATUS.optimal) break;
-      dualModel = built;
-      dual = lp.rowDual;
-      lpBound = lp.objective;
-      const priced = price(prep, ctx, built, lp.rowDual, candidates, -EPSILON, ENTERING_PER_SLOT);
-      if (priced.count === 0) {
-        lpProven = true;
-        break;
-      }
-      candidates = withEntering(candidates, priced.entering);
-    }
-    if (!lpProven) lpBound = 0;
-
-    // The MIP, re-run while a solution breaks a lazy row or pools left out could still improve it.
-    for (let pass = 0; pass < MAX_MIP_PASSES && remaining() > 0.5; pass++) {
-      built = buildModel(prep, ctx, candidates, structureRows);
-      const answer: SolveAnswer = await solver.solve({
-        kind: "mip",
-        model: built.arrays,
-        timeLimitSeconds: remaining(),
-        start: startVector(built, best, S),
-        // The objective is an integer: a gap below 1 proves the optimum.
-        mipAbsGap: 1 - EPSILON,
-        mipRelGap: options.relativeGap ?? 0,
-      });
-      status = answer.status === MODEL_STATUS.optimal ? "optimal" : "time limit";
-      if (answer.hasSolution) {
-        const assign = readAssignment(prep, built, answer.colValue);
-        const repeats = sameStructureRepeats(prep, assign);
-        if (repeats.length > 0) {
-          for (const key of repeats) structureRows.add(-(Math.floor(key / prep.structures.length) + 1));
-          continue;
-        }
-        const objective = evaluate(prep, ctx, assign);
-        if (objective < bestObjective - EPSILON && isConsistent(prep, ctx, assign)) {
-          best = assign;
-          bestObjective = objective;
-        }
-      }
-      mipBound = answer.mipDualBound;
-      if (!lpProven || !dualModel || !dual || status !== "optimal") break;
-      const gapToLp = bestObjective - lpBound;
-      const left = price(prep, ctx, dualModel, dual, candidates, gapToLp - EPSILON, 50, gapToLp);
-      minReducedCost = left.minReducedCost;
-      if (left.count === 0) break;
-      candidates = withEntering(candidates, left.entering);
-    }
+    first =
+      eligibleColumns(prep, ctx) <= EXACT_COLUMN_LIMIT || prep.slots.length > 2
+        ? await solveExact(prep, ctx, greedyStage, solver, options, remaining)
+        : await solveAggregated(prep, ctx, greedyStage, solver, options, remaining);
   } catch (error) {
     if (!(error instanceof SolverUnavailableError)) throw error;
-    status = "fallback";
   }
-
-  // A bound valid over every placement: either a solution uses only candidates (≥ the MIP bound),
-  // or it uses a pool left out (≥ LP + that pool's reduced cost).
-  const bound = lpProven ? Math.max(lpBound, Math.min(mipBound, lpBound + minReducedCost)) : 0;
-  const provenBound = Math.ceil(bound - EPSILON);
-  const firstOptimal = status !== "fallback" && bestObjective - provenBound < 1 - EPSILON;
-
+  const best = first.assign;
+  const bestObjective = first.objective;
+  const provenBound = Math.ceil(first.bound - EPSILON);
+  const firstOptimal = first.status !== "fallback" && bestObjective - provenBound < 1 - EPSILON;
   // Second stage: the situations, structures being fixed.
   let situation = greedySituations(prep, ctx, best);
   let second = evaluateSituations(prep, ctx, best, situation);
   let secondBound = 0;
   try {
     const model = buildSituationModel(prep, ctx, best);
-    if (model.zCount > 0 && second > 0) {
+    // The LP is usually integral: then it is the optimum, and the MIP is not needed.
+    const lp =
+      model.zCount > 0 && second > 0
+        ? await solver.solve({ kind: "lp", model: model.arrays, timeLimitSeconds: remaining() })
+        : undefined;
+    const integral =
+      lp?.status === MODEL_STATUS.optimal &&
+      lp.colValue.subarray(0, model.zCount).every((v) => v < EPSILON || v > 1 - EPSILON);
+    if (lp && integral) {
+      const chosen = readSituations(model, lp.colValue, best.length);
+      const value = evaluateSituations(prep, ctx, best, chosen);
+      if (value < second - EPSILON) {
+        situation = chosen;
+        second = value;
+      }
+      secondBound = Math.min(second, Math.ceil(lp.objective - EPSILON));
+    } else if (model.zCount > 0 && second > 0) {
       const answer = await solver.solve({
         kind: "mip",
         model: model.arrays,
         timeLimitSeconds: remaining(),
         start: situationStart(model, situation),
         mipAbsGap: 1 - EPSILON,
+        // A small model: presolve costs more than it saves.
+        presolve: "off",
       });
       if (answer.hasSolution) {
         const chosen = readSituations(model, answer.colValue, best.length);
@@ -188,13 +136,13 @@ export async function solvePlacements(
     gap,
     stats: {
       participants: prep.participants.length,
-      columns: built?.arrays.numCols ?? 0,
-      rows: built?.arrays.numRows ?? 0,
-      pricedColumns: candidates.reduce((n, c) => n + c.length, 0) - initialColumns,
-      pricingRounds: rounds,
-      lpBound,
+      columns: first.columns,
+      rows: first.rows,
+      pricedColumns: first.pricedColumns,
+      pricingRounds: first.pricingRounds,
+      lpBound: first.bound,
       solveSeconds: (performance.now() - started) / 1000,
-      solverStatus: status,
+      solverStatus: first.status,
     },
   };
 }
@@ -227,50 +175,126 @@ export function greedyPlacements(problem: MatchingProblem): MatchingResult {
   };
 }
 
-function initialCandidates(prep: Prepared, ctx: LockedContext, greedy: Int32Array): Int32Array[] {
+function eligibleColumns(prep: Prepared, ctx: LockedContext): number {
   const S = prep.slots.length;
-  const P = prep.participants.length;
-  const candidates: Int32Array[] = new Array(P * S);
-  for (let p = 0; p < P; p++) {
+  let count = 0;
+  for (let p = 0; p < prep.participants.length; p++) {
     for (let s = 0; s < S; s++) {
-      const ps = p * S + s;
-      if (prep.locked[ps]) {
-        candidates[ps] = new Int32Array(0);
-        continue;
-      }
-      const buckets: number[][] = [[], [], [], []];
-      for (const q of prep.poolsBySlot[s]!) {
-        if (eligible(prep, ctx, p, q)) buckets[wishRank(prep, p, prep.pools[q]!.structure)]!.push(q);
-      }
-      const total = buckets.reduce((n, b) => n + b.length, 0);
-      const chosen = new Set<number>();
-      if (total <= ALL_POOLS_BELOW) {
-        for (const bucket of buckets) for (const q of bucket) chosen.add(q);
-      } else {
-        buckets.forEach((bucket, rank) => {
-          const take = Math.min(bucket.length, POOLS_PER_RANK[rank as 0 | 1 | 2 | 3]);
-          // Rotating the start spreads participants over the pools of a popular wish.
-          const start = (p * 40503 + s * 7919) % Math.max(1, bucket.length);
-          for (let i = 0; i < take; i++) chosen.add(bucket[(start + i) % bucket.length]!);
-        });
-      }
-      const extra = [greedy[ps]!, prep.previousPool[ps]!];
-      for (const q of extra) if (q >= 0 && eligible(prep, ctx, p, q)) chosen.add(q);
-      candidates[ps] = Int32Array.from([...chosen].sort((a, b) => a - b));
+      if (prep.locked[p * S + s]) continue;
+      for (const q of prep.poolsBySlot[s]!) if (eligible(prep, ctx, p, q)) count++;
+    }
+  }
+  return count;
+}
+
+/**
+ * The exact model over every eligible pool. Its LP relaxation is almost always integral on these
+ * instances, so the LP (without presolve, which costs more than it saves here) usually settles the
+ * matter; otherwise the MIP runs from the best assignment known. A solution that still sends someone
+ * back to a structure (never with every "same structure" row, kept as a guard) gets them moved at no
+ * cost, or rows for them and the solve again; bounds found on the way stay valid either way.
+ */
+async function solveExact(
+  prep: Prepared,
+  ctx: LockedContext,
+  start: FirstStage,
+  solver: LinearSolver,
+  options: SolveOptions,
+  remaining: () => number,
+): Promise<FirstStage> {
+  const S = prep.slots.length;
+  const candidates = allCandidates(prep, ctx);
+  // Every "never the same structure twice" row from the start: cheaper than the LPs that find
+  // the participants who need one (the LP often ties between two structures of one type).
+  const structureRows = new Set(prep.participants.map((_, p) => -(p + 1)));
+  let best = start.assign;
+  let bestObjective = start.objective;
+  let bound = 0;
+  let status = "fallback";
+  let built: BuiltModel | undefined;
+  let basis: LpBasis | undefined;
+  let pass = 0;
+  for (; pass < MAX_EXACT_PASSES; pass++) {
+    built = buildModel(prep, ctx, candidates, structureRows);
+    const lp = await solver.solve({
+      kind: "lp",
+      model: built.arrays,
+      timeLimitSeconds: remaining(),
+      ...(basis ? { basis: extendBasis(basis, built.arrays.numRows) } : {}),
+    });
+    if (lp.status !== MODEL_STATUS.optimal) break;
+    basis = lp.basis;
+    bound = Math.max(bound, lp.objective);
+    let values = lp.colValue;
+    if (isIntegral(built, values)) status = "optimal";
+    else {
+      const answer: SolveAnswer = await solver.solve({
+        kind: "mip",
+        model: built.arrays,
+        timeLimitSeconds: remaining(),
+        start: startVector(built, best, S),
+        // The objective is an integer: a gap below 1 proves the optimum.
+        mipAbsGap: 1 - EPSILON,
+        mipRelGap: options.relativeGap ?? 0,
+      });
+      status = answer.status === MODEL_STATUS.optimal ? "optimal" : "time limit";
+      if (Number.isFinite(answer.mipDualBound)) bound = Math.max(bound, answer.mipDualBound);
+      if (!answer.hasSolution) break;
+      values = answer.colValue;
+    }
+    const assign = readAssignment(prep, built, values);
+    const repeats = repairRepeats(prep, ctx, assign);
+    if (repeats.length > 0) {
+      // Anyone the solution gives one type twice could tie between one structure and another.
+      for (const p of sameTypeTwice(prep, assign)) structureRows.add(-(p + 1));
+      for (const key of repeats) structureRows.add(-(Math.floor(key / prep.structures.length) + 1));
+      continue;
+    }
+    const objective = evaluate(prep, ctx, assign);
+    if (objective < bestObjective + EPSILON && isConsistent(prep, ctx, assign)) {
+      best = assign;
+      bestObjective = objective;
+    }
+    break;
+  }
+  return {
+    assign: best,
+    objective: bestObjective,
+    bound: Math.min(bound, bestObjective),
+    status,
+    columns: built?.arrays.numCols ?? 0,
+    rows: built?.arrays.numRows ?? 0,
+    pricedColumns: 0,
+    pricingRounds: pass,
+  };
+}
+
+/** The basis of a model to which rows were appended since: the new rows start basic. */
+function extendBasis(basis: LpBasis, numRows: number): LpBasis {
+  const rowStatus = new Int32Array(numRows).fill(1);
+  rowStatus.set(basis.rowStatus.subarray(0, Math.min(numRows, basis.rowStatus.length)));
+  return { colStatus: basis.colStatus, rowStatus };
+}
+
+function allCandidates(prep: Prepared, ctx: LockedContext): Int32Array[] {
+  const S = prep.slots.length;
+  const candidates: Int32Array[] = new Array(prep.participants.length * S);
+  for (let p = 0; p < prep.participants.length; p++) {
+    for (let s = 0; s < S; s++) {
+      candidates[p * S + s] = prep.locked[p * S + s]
+        ? new Int32Array(0)
+        : Int32Array.from(prep.poolsBySlot[s]!.filter((q) => eligible(prep, ctx, p, q)));
     }
   }
   return candidates;
 }
 
-function withEntering(
-  candidates: readonly Int32Array[],
-  entering: ReadonlyMap<number, number[]>,
-): Int32Array[] {
-  const next = [...candidates];
-  for (const [ps, pools] of entering) {
-    next[ps] = Int32Array.from(new Set([...candidates[ps]!, ...pools])).sort();
+function isIntegral(built: BuiltModel, values: Float64Array): boolean {
+  for (let col = 0; col < built.xCount; col++) {
+    const v = values[col]!;
+    if (v > EPSILON && v < 1 - EPSILON) return false;
   }
-  return next;
+  return true;
 }
 
 function readAssignment(prep: Prepared, built: BuiltModel, values: Float64Array): Int32Array {
@@ -299,6 +323,66 @@ function sameStructureRepeats(prep: Prepared, assign: Int32Array): number[] {
     }
   }
   return keys;
+}
+
+/**
+ * Moves a participant placed twice at one structure to another pool of the same slot when that
+ * costs nothing: the relaxation without a row for them often ties between the two. Returns the keys
+ * of the repeats left.
+ */
+function repairRepeats(prep: Prepared, ctx: LockedContext, assign: Int32Array): number[] {
+  const S = prep.slots.length;
+  const repeats = sameStructureRepeats(prep, assign);
+  if (repeats.length === 0) return repeats;
+  const load = new Int32Array(prep.pools.length);
+  for (const q of assign) if (q >= 0) load[q]!++;
+  let current = evaluate(prep, ctx, assign);
+  for (const key of repeats) {
+    const p = Math.floor(key / prep.structures.length);
+    const st = key % prep.structures.length;
+    let moved = false;
+    for (let s = S - 1; s >= 0 && !moved; s--) {
+      const from = assign[p * S + s]!;
+      if (from < 0 || prep.pools[from]!.structure !== st) continue;
+      for (const q of prep.poolsBySlot[s]!) {
+        const pool = prep.pools[q]!;
+        if (load[q]! >= pool.capacity || !eligible(prep, ctx, p, q)) continue;
+        let used = false;
+        for (let other = 0; other < S; other++) {
+          const r = assign[p * S + other]!;
+          if (r >= 0 && prep.pools[r]!.structure === pool.structure) used = true;
+        }
+        if (used) continue;
+        assign[p * S + s] = q;
+        const value = evaluate(prep, ctx, assign);
+        if (value <= current) {
+          current = value;
+          load[from]!--;
+          load[q]!++;
+          moved = true;
+          break;
+        }
+        assign[p * S + s] = from;
+      }
+    }
+  }
+  return sameStructureRepeats(prep, assign);
+}
+
+function sameTypeTwice(prep: Prepared, assign: Int32Array): number[] {
+  const S = prep.slots.length;
+  const found: number[] = [];
+  for (let p = 0; p < prep.participants.length; p++) {
+    const seen = new Set<number>();
+    for (let s = 0; s < S; s++) {
+      const q = assign[p * S + s]!;
+      if (q < 0) continue;
+      const t = prep.structureType[prep.pools[q]!.structure]!;
+      if (seen.has(t)) found.push(p);
+      seen.add(t);
+    }
+  }
+  return found;
 }
 
 /** Guards against a solver answer that breaks a hard rule (it never should). */

@@ -1,0 +1,843 @@
+/**
+ * The aggregated model for large instances, where one variable per participant × pool is too many
+ * for the solver.
+ *
+ * Pools of one structure type in one slot form a group; a participant's choice in a slot is an
+ * option: a group ("somewhere of type t"), a pool they name in a wish, or unplaced. A variable is a
+ * combination of options, one per slot, so the two-slot preferences are exact costs of the column.
+ * Participants with identical attributes (organisme, public, step-free need, wishes; nothing named,
+ * locked or previously placed) form a unit whose variables count how many of them take each
+ * combination.
+ *
+ * Every rule and preference that depends on individual pools is replaced by what it implies for
+ * the whole group (capacity, conflict of interest, step-free seats, at most one person of an
+ * organisme per pool free of charge, ...). The model is thus a relaxation: its LP value bounds any
+ * placement. Columns are priced from the duals until none can lower the LP, the integer solution is
+ * rounded from the LP and improved by the MIP, and `disaggregate` names the pools.
+ */
+import { evaluate, LOCKED, UNPLACED } from "./assignment.js";
+import { type LinearSolver, MODEL_STATUS } from "./highs-runner.js";
+import { eligible, type LockedContext, type ModelArrays } from "./model.js";
+import { mixKey, type Prepared, wishRank } from "./prepare.js";
+import type { SolveOptions } from "./types.js";
+import { WEIGHTS, wishCost } from "./weights.js";
+
+/** What the first stage (structures) hands to the second (situations). */
+export interface FirstStage {
+  readonly assign: Int32Array;
+  readonly objective: number;
+  /** A lower bound on the first-stage objective of any placement respecting the hard rules. */
+  readonly bound: number;
+  readonly status: string;
+  readonly columns: number;
+  readonly rows: number;
+  readonly pricedColumns: number;
+  readonly pricingRounds: number;
+}
+
+const OPTION_UNPLACED = -1;
+const OPTION_LOCKED = -2;
+/** Cheapest combinations per unit in the first model, before any pricing. */
+const INITIAL_COMBINATIONS = 6;
+const ENTERING_PER_UNIT = 3;
+const MAX_PRICING_ROUNDS = 30;
+/** Share of the time limit pricing may use; the rest goes to the integer solution. */
+const PRICING_SHARE = 0.6;
+const EPSILON = 1e-6;
+
+interface Unit {
+  readonly members: readonly number[];
+  /** Options per slot: each a group index (`slot * types + type`), `groups + pool` for a named pool, or a code. */
+  readonly options: readonly (readonly number[])[];
+}
+
+interface Group {
+  readonly slot: number;
+  readonly type: number;
+  readonly pools: readonly number[];
+  readonly capacity: number;
+  readonly stepFreeCapacity: number;
+  /** Capacity of the group's pools per structure organisme. */
+  readonly capacityByOrganisme: ReadonlyMap<number, number>;
+  /** Pools per structure organisme (with room). */
+  readonly poolsByOrganisme: ReadonlyMap<number, number>;
+  readonly poolCount: number;
+  readonly stepFreeByOrganisme: ReadonlyMap<number, number>;
+  readonly stepFreePools: number;
+  /** Load free of the balance penalty. */
+  readonly softRoom: number;
+}
+
+interface Rows {
+  readonly unit: Int32Array;
+  readonly capacity: Int32Array;
+  readonly stepFree: Int32Array;
+  readonly load: Int32Array;
+  /** Per group × organisme: conflict of interest and mixing rows. */
+  readonly conflict: Map<number, number>;
+  readonly organisme: Map<number, number>;
+  readonly public: Map<number, number>;
+  readonly named: Map<number, number>;
+  readonly lower: number[];
+  readonly upper: number[];
+  /** Penalty column cost per row, or 0. */
+  readonly penaltyCost: number[];
+}
+
+export async function solveAggregated(
+  prep: Prepared,
+  ctx: LockedContext,
+  start: FirstStage,
+  solver: LinearSolver,
+  options: SolveOptions,
+  remaining: () => number,
+): Promise<FirstStage> {
+  const limitAtStart = remaining();
+  const startedAt = performance.now();
+  const spent = () => (performance.now() - startedAt) / 1000;
+  const agg = new Aggregation(prep, ctx);
+  const units = agg.units;
+  // Columns: per unit, the combinations in the model (index into the unit's combination list).
+  const inModel: Set<number>[] = units.map(() => new Set<number>());
+  units.forEach((_, u) => {
+    const ranked = agg.combinations(u).map((combo, i) => [agg.comboCost(u, combo), i] as const);
+    ranked.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    for (const [, i] of ranked.slice(0, INITIAL_COMBINATIONS)) inModel[u]!.add(i);
+  });
+  const startCombos = agg.combosOf(start.assign);
+  startCombos.forEach((combo, p) => {
+    inModel[agg.unitOf[p]!]!.add(combo);
+  });
+
+  let lagrangeBound = 0;
+  let rounds = 0;
+  let priced = 0;
+  let model = agg.build(inModel);
+  let lpValues: Float64Array | undefined;
+  for (; rounds < MAX_PRICING_ROUNDS; rounds++) {
+    const budget = Math.max(0.5, limitAtStart * PRICING_SHARE - spent());
+    const lp = await solver.solve({ kind: "lp", model: model.arrays, timeLimitSeconds: budget });
+    if (lp.status !== MODEL_STATUS.optimal) break;
+    lpValues = lp.colValue;
+    const pricing = agg.price(lp.rowDual, inModel);
+    // Lagrangian bound: every unit could lower the LP by at most its size times its best reduced cost.
+    lagrangeBound = Math.max(lagrangeBound, lp.objective + pricing.boundShift);
+    if (pricing.entering === 0) break;
+    priced += pricing.entering;
+    model = agg.build(inModel);
+    lpValues = undefined;
+    if (spent() > limitAtStart * PRICING_SHARE) break;
+  }
+  const bound = lagrangeBound;
+
+  let bestAssign = start.assign;
+  let bestObjective = start.objective;
+  let status = lpValues ? "aggregated LP" : "fallback";
+  const consider = (assign: Int32Array) => {
+    const objective = evaluate(prep, ctx, assign);
+    if (objective < bestObjective - EPSILON) {
+      bestAssign = assign;
+      bestObjective = objective;
+    }
+  };
+  if (lpValues) {
+    const rounded = agg.round(model, lpValues);
+    consider(agg.disaggregate(rounded));
+    if (bestObjective - bound > (options.relativeGap ?? 0) * bestObjective + 1 - EPSILON) {
+      const answer = await solver.solve({
+        kind: "mip",
+        model: model.arrays,
+        timeLimitSeconds: Math.max(0.5, limitAtStart - spent() - 2),
+        start: agg.startVector(model, rounded),
+        mipAbsGap: 1 - EPSILON,
+        mipRelGap: Math.max(options.relativeGap ?? 0, 1e-4),
+      });
+      if (answer.hasSolution) {
+        consider(agg.disaggregate(agg.readChoice(model, answer.colValue)));
+        if (answer.status === MODEL_STATUS.optimal) status = "aggregated MIP";
+      }
+    }
+  }
+  return {
+    assign: bestAssign,
+    objective: bestObjective,
+    bound: Math.min(bound, bestObjective),
+    status,
+    columns: model.arrays.numCols,
+    rows: model.arrays.numRows,
+    pricedColumns: priced,
+    pricingRounds: rounds,
+  };
+}
+
+interface AggregatedModel {
+  readonly arrays: ModelArrays;
+  /** Per column: unit and combination index, or -1 for a penalty column. */
+  readonly colUnit: Int32Array;
+  readonly colCombo: Int32Array;
+  readonly rows: Rows;
+}
+
+/** Per participant and slot, the option chosen (a group, a named pool, or a code). */
+type Choice = Int32Array;
+
+class Aggregation {
+  readonly S: number;
+  readonly T: number;
+  readonly groups: Group[] = [];
+  readonly units: Unit[] = [];
+  readonly unitOf: Int32Array;
+  readonly rows: Rows;
+  readonly #combos = new Map<number, number[][]>();
+
+  constructor(
+    readonly prep: Prepared,
+    readonly ctx: LockedContext,
+  ) {
+    this.S = prep.slots.length;
+    this.T = prep.typeNames.length;
+    this.unitOf = new Int32Array(prep.participants.length);
+    this.#buildGroups();
+    this.#buildUnits();
+    this.rows = this.#buildRows();
+  }
+
+  #buildGroups() {
+    const { prep, S, T } = this;
+    for (let s = 0; s < S; s++) {
+      for (let t = 0; t < T; t++) {
+        const pools = prep.poolsBySlot[s]!.filter(
+          (q) => prep.pools[q]!.capacity > 0 && prep.structureType[prep.pools[q]!.structure] === t,
+        );
+        const capacityByOrganisme = new Map<number, number>();
+        const poolsByOrganisme = new Map<number, number>();
+        const stepFreeByOrganisme = new Map<number, number>();
+        let capacity = 0;
+        let stepFreeCapacity = 0;
+        let stepFreePools = 0;
+        let softRoom = 0;
+        for (const q of pools) {
+          const pool = prep.pools[q]!;
+          const o = prep.structureOrganisme[pool.structure]!;
+          capacity += pool.capacity;
+          capacityByOrganisme.set(o, (capacityByOrganisme.get(o) ?? 0) + pool.capacity);
+          poolsByOrganisme.set(o, (poolsByOrganisme.get(o) ?? 0) + 1);
+          if (prep.structureStepFree[pool.structure] === 1) {
+            stepFreeCapacity += pool.capacity;
+            stepFreePools++;
+            stepFreeByOrganisme.set(o, (stepFreeByOrganisme.get(o) ?? 0) + 1);
+          }
+          softRoom += Math.max(0, pool.softCapacity - pool.lockedLoad);
+        }
+        this.groups.push({
+          slot: s,
+          type: t,
+          pools,
+          capacity,
+          stepFreeCapacity,
+          capacityByOrganisme,
+          poolsByOrganisme,
+          poolCount: pools.length,
+          stepFreeByOrganisme,
+          stepFreePools,
+          softRoom,
+        });
+      }
+    }
+  }
+
+  #buildUnits() {
+    const { prep, ctx, S, T } = this;
+    const G = this.groups.length;
+    const byKey = new Map<string, number[]>();
+    const singles: number[][] = [];
+    for (let p = 0; p < prep.participants.length; p++) {
+      let alone = prep.wishes[p]!.some((w) => w.kind === "structure");
+      for (let s = 0; s < S; s++) {
+        if (prep.locked[p * S + s] || prep.previousPool[p * S + s]! >= 0) alone = true;
+      }
+      if (alone) {
+        singles.push([p]);
+        continue;
+      }
+      const key = [
+        prep.participantOrganisme[p],
+        prep.participantPublic[p],
+        prep.participantStepFree[p],
+        ...prep.wishes[p]!.map((w) => w.index),
+      ].join(",");
+      const list = byKey.get(key);
+      if (list) list.push(p);
+      else byKey.set(key, [p]);
+    }
+    const all = [...byKey.values(), ...singles].sort((a, b) => a[0]! - b[0]!);
+    for (const members of all) {
+      const p = members[0]!;
+      const options: number[][] = [];
+      for (let s = 0; s < S; s++) {
+        if (prep.locked[p * S + s]) {
+          options.push([OPTION_LOCKED]);
+          continue;
+        }
+        const list: number[] = [OPTION_UNPLACED];
+        for (let t = 0; t < T; t++) {
+          const g = s * T + t;
+          if (this.#genericEligible(p, g)) list.push(g);
+        }
+        for (const w of prep.wishes[p]!) {
+          if (w.kind !== "structure") continue;
+          const q = prep.poolOf(w.index, s);
+          if (q >= 0 && eligible(prep, ctx, p, q)) list.push(G + q);
+        }
+        options.push(list);
+      }
+      const index = this.units.length;
+      for (const member of members) this.unitOf[member] = index;
+      this.units.push({ members, options });
+    }
+  }
+
+  #genericEligible(p: number, g: number): boolean {
+    const { prep, ctx } = this;
+    const group = this.groups[g]!;
+    const o = prep.participantOrganisme[p]!;
+    const stepFree = prep.participantStepFree[p] === 1;
+    const available = stepFree
+      ? group.stepFreePools - (group.stepFreeByOrganisme.get(o) ?? 0)
+      : group.poolCount - (group.poolsByOrganisme.get(o) ?? 0);
+    if (available <= 0) return false;
+    if (available > this.S) return true;
+    return group.pools.some((q) => eligible(prep, ctx, p, q));
+  }
+
+  /** Combinations of a unit's options, one per slot (two named visits of one structure excluded). */
+  combinations(u: number): number[][] {
+    const cached = this.#combos.get(u);
+    if (cached) return cached;
+    const G = this.groups.length;
+    let combos: number[][] = [[]];
+    for (const list of this.units[u]!.options) {
+      const next: number[][] = [];
+      for (const combo of combos) {
+        for (const option of list) {
+          if (option >= G) {
+            const st = this.prep.pools[option - G]!.structure;
+            if (combo.some((o) => o >= G && this.prep.pools[o - G]!.structure === st)) continue;
+          }
+          next.push([...combo, option]);
+        }
+      }
+      combos = next;
+    }
+    this.#combos.set(u, combos);
+    return combos;
+  }
+
+  /** The option's group, or -1. */
+  groupOf(option: number): number {
+    if (option < 0) return -1;
+    const G = this.groups.length;
+    if (option < G) return option;
+    const pool = this.prep.pools[option - G]!;
+    return pool.slot * this.T + this.prep.structureType[pool.structure]!;
+  }
+
+  /** Cost of one option for participant p in slot s, as the relaxation counts it (see the file comment). */
+  optionCost(p: number, s: number, option: number): number {
+    const { prep, ctx, T } = this;
+    if (option === OPTION_LOCKED) return 0;
+    if (option === OPTION_UNPLACED) return WEIGHTS.unplaced;
+    const G = this.groups.length;
+    const g = this.groupOf(option);
+    const t = g % T;
+    let cost: number;
+    if (option >= G) {
+      cost = wishCost(wishRank(prep, p, prep.pools[option - G]!.structure));
+    } else {
+      // Generic: the best rank a structure of this type meets without being named.
+      const wishes = prep.wishes[p]!;
+      const rank = wishes.findIndex((w) => w.kind === "type" && w.index === t);
+      cost = wishCost(rank < 0 ? 3 : rank);
+    }
+    const previous = prep.previousPool[p * this.S + s]!;
+    if (previous >= 0) {
+      const previousGroup = s * T + prep.structureType[prep.pools[previous]!.structure]!;
+      const same = option >= G ? option - G === previous : previousGroup === g;
+      if (!same) cost += WEIGHTS.moved;
+    }
+    if (ctx.lockedType.has(p * T + t)) cost += WEIGHTS.sameType;
+    return cost;
+  }
+
+  comboCost(u: number, combo: readonly number[]): number {
+    const p = this.units[u]!.members[0]!;
+    let cost = 0;
+    const types: number[] = [];
+    combo.forEach((option, s) => {
+      cost += this.optionCost(p, s, option);
+      const g = this.groupOf(option);
+      if (g >= 0) types.push(g % this.T);
+    });
+    for (let i = 0; i < types.length; i++) {
+      const t = types[i]!;
+      if (this.ctx.lockedType.has(p * this.T + t)) continue;
+      if (types.indexOf(t) < i) cost += WEIGHTS.sameType;
+    }
+    return cost;
+  }
+
+  /** Rows an option of participant p touches. */
+  optionRows(p: number, option: number, out: number[]) {
+    const g = this.groupOf(option);
+    if (g < 0) return;
+    const { prep, rows } = this;
+    const G = this.groups.length;
+    const o = prep.participantOrganisme[p]!;
+    const push = (row: number | undefined) => {
+      if (row !== undefined && row >= 0) out.push(row);
+    };
+    push(rows.capacity[g]);
+    push(rows.load[g]);
+    if (prep.participantStepFree[p] === 1) push(rows.stepFree[g]);
+    push(rows.conflict.get(g * prep.organismeCount + o));
+    push(rows.organisme.get(g * prep.organismeCount + o));
+    push(rows.public.get(g * prep.publicCount + prep.participantPublic[p]!));
+    if (option >= G) push(rows.named.get(option - G));
+  }
+
+  #buildRows(): Rows {
+    const { prep, S } = this;
+    const G = this.groups.length;
+    const lower: number[] = [];
+    const upper: number[] = [];
+    const penaltyCost: number[] = [];
+    const add = (lo: number, hi: number, penalty = 0) => {
+      lower.push(lo);
+      upper.push(hi);
+      penaltyCost.push(penalty);
+      return lower.length - 1;
+    };
+    const unit = Int32Array.from(this.units.map((x) => add(x.members.length, x.members.length)));
+    // Demand that could reach each row, to leave out rows that can never bind.
+    const demand = new Map<string, number>();
+    const bump = (key: string, n: number) => demand.set(key, (demand.get(key) ?? 0) + n);
+    this.units.forEach((x) => {
+      const p = x.members[0]!;
+      const n = x.members.length;
+      const seen = new Set<number>();
+      x.options.forEach((list) => {
+        for (const option of list) {
+          const g = this.groupOf(option);
+          if (g < 0) continue;
+          if (option >= G) bump(`n${option - G}`, n);
+          if (seen.has(g)) continue;
+          seen.add(g);
+          bump(`c${g}`, n);
+          bump(`o${g},${prep.participantOrganisme[p]}`, n);
+          bump(`p${g},${prep.participantPublic[p]}`, n);
+          if (prep.participantStepFree[p] === 1) bump(`s${g}`, n);
+        }
+      });
+    });
+    const capacity = new Int32Array(G).fill(-1);
+    const stepFree = new Int32Array(G).fill(-1);
+    const load = new Int32Array(G).fill(-1);
+    const conflict = new Map<number, number>();
+    const organisme = new Map<number, number>();
+    const publicRows = new Map<number, number>();
+    const named = new Map<number, number>();
+    const nSt = prep.structures.length;
+    this.groups.forEach((group, g) => {
+      const total = demand.get(`c${g}`) ?? 0;
+      if (total === 0) return;
+      if (total > group.capacity) capacity[g] = add(-Infinity, group.capacity);
+      if (total > group.softRoom) load[g] = add(-Infinity, group.softRoom, WEIGHTS.tutorLoad);
+      if ((demand.get(`s${g}`) ?? 0) > group.stepFreeCapacity)
+        stepFree[g] = add(-Infinity, group.stepFreeCapacity);
+      for (let o = 0; o < prep.organismeCount; o++) {
+        const n = demand.get(`o${g},${o}`) ?? 0;
+        if (n === 0) continue;
+        const room = group.capacity - (group.capacityByOrganisme.get(o) ?? 0);
+        if (n > room) conflict.set(g * prep.organismeCount + o, add(-Infinity, room));
+        // One person of an organisme per pool is free, in pools of another organisme where none is locked.
+        let free = 0;
+        for (const q of group.pools) {
+          const st = prep.pools[q]!.structure;
+          if (prep.structureOrganisme[st] === o) continue;
+          if (!prep.lockedOrganisme.has(mixKey(o, st, group.slot, nSt, S))) free++;
+        }
+        if (n > free) organisme.set(g * prep.organismeCount + o, add(-Infinity, free, WEIGHTS.sameOrganisme));
+      }
+      for (let k = 0; k < prep.publicCount; k++) {
+        const n = demand.get(`p${g},${k}`) ?? 0;
+        if (n === 0) continue;
+        let free = 0;
+        for (const q of group.pools) {
+          const st = prep.pools[q]!.structure;
+          free += Math.max(
+            0,
+            WEIGHTS.publicsFree - (prep.lockedPublic.get(mixKey(k, st, group.slot, nSt, S)) ?? 0),
+          );
+        }
+        if (n > free) publicRows.set(g * prep.publicCount + k, add(-Infinity, free, WEIGHTS.samePublic));
+      }
+    });
+    prep.pools.forEach((pool, q) => {
+      if ((demand.get(`n${q}`) ?? 0) > pool.capacity) named.set(q, add(-Infinity, pool.capacity));
+    });
+    return {
+      unit,
+      capacity,
+      stepFree,
+      load,
+      conflict,
+      organisme,
+      public: publicRows,
+      named,
+      lower,
+      upper,
+      penaltyCost,
+    };
+  }
+
+  /** The model over the combinations in `inModel`, column-wise, penalty columns last. */
+  build(inModel: readonly Set<number>[]): AggregatedModel {
+    const rows = this.rows;
+    const cost: number[] = [];
+    const upper: number[] = [];
+    const integer: number[] = [];
+    const colUnit: number[] = [];
+    const colCombo: number[] = [];
+    const starts: number[] = [0];
+    const indices: number[] = [];
+    const values: number[] = [];
+    const scratch: number[] = [];
+    this.units.forEach((unit, u) => {
+      const combos = this.combinations(u);
+      const p = unit.members[0]!;
+      for (const i of [...inModel[u]!].sort((a, b) => a - b)) {
+        const combo = combos[i]!;
+        scratch.length = 0;
+        scratch.push(rows.unit[u]!);
+        for (const option of combo) this.optionRows(p, option, scratch);
+        // Both slots in one group count twice in that group's per-participant rows only once per slot: fine.
+        const counted = new Map<number, number>();
+        for (const row of scratch) counted.set(row, (counted.get(row) ?? 0) + 1);
+        for (const [row, v] of [...counted].sort((a, b) => a[0] - b[0])) {
+          indices.push(row);
+          values.push(v);
+        }
+        starts.push(indices.length);
+        cost.push(this.comboCost(u, combo));
+        upper.push(unit.members.length);
+        integer.push(1);
+        colUnit.push(u);
+        colCombo.push(i);
+      }
+    });
+    rows.penaltyCost.forEach((penalty, row) => {
+      if (penalty === 0) return;
+      indices.push(row);
+      values.push(-1);
+      starts.push(indices.length);
+      cost.push(penalty);
+      upper.push(Infinity);
+      integer.push(0);
+      colUnit.push(-1);
+      colCombo.push(row);
+    });
+    const numCols = cost.length;
+    return {
+      arrays: {
+        numCols,
+        numRows: rows.lower.length,
+        colCost: Float64Array.from(cost),
+        colLower: new Float64Array(numCols),
+        colUpper: Float64Array.from(upper),
+        integrality: Int32Array.from(integer),
+        rowLower: Float64Array.from(rows.lower),
+        rowUpper: Float64Array.from(rows.upper),
+        format: "csc",
+        starts: Int32Array.from(starts),
+        indices: Int32Array.from(indices),
+        values: Float64Array.from(values),
+      },
+      colUnit: Int32Array.from(colUnit),
+      colCombo: Int32Array.from(colCombo),
+      rows,
+    };
+  }
+
+  /**
+   * Adds, per unit, the combinations with the most negative reduced costs. `boundShift` is the sum
+   * over units of size × the most negative reduced cost: LP + boundShift bounds the full model.
+   */
+  price(dual: Float64Array, inModel: Set<number>[]): { entering: number; boundShift: number } {
+    let entering = 0;
+    let boundShift = 0;
+    const scratch: number[] = [];
+    this.units.forEach((unit, u) => {
+      const p = unit.members[0]!;
+      const combos = this.combinations(u);
+      const found: [number, number][] = [];
+      let best = 0;
+      combos.forEach((combo, i) => {
+        let rc = this.comboCost(u, combo) - dual[this.rows.unit[u]!]!;
+        scratch.length = 0;
+        for (const option of combo) this.optionRows(p, option, scratch);
+        for (const row of scratch) rc -= dual[row]!;
+        if (rc < best) best = rc;
+        if (rc < -EPSILON && !inModel[u]!.has(i)) found.push([rc, i]);
+      });
+      boundShift += best * unit.members.length;
+      found.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+      for (const [, i] of found.slice(0, ENTERING_PER_UNIT)) {
+        inModel[u]!.add(i);
+        entering++;
+      }
+    });
+    return { entering, boundShift };
+  }
+
+  /** Per participant, the combination index their placement in `assign` maps to. */
+  combosOf(assign: Int32Array): number[] {
+    const { prep, S, T } = this;
+    const G = this.groups.length;
+    return prep.participants.map((_, p) => {
+      const u = this.unitOf[p]!;
+      const combo: number[] = [];
+      for (let s = 0; s < S; s++) {
+        const q = assign[p * S + s]!;
+        if (prep.locked[p * S + s]) combo.push(OPTION_LOCKED);
+        else if (q < 0) combo.push(OPTION_UNPLACED);
+        else {
+          const options = this.units[u]!.options[s]!;
+          combo.push(options.includes(G + q) ? G + q : s * T + prep.structureType[prep.pools[q]!.structure]!);
+        }
+      }
+      const index = this.combinations(u).findIndex((c) => c.every((o, s) => o === combo[s]));
+      // A placement the options do not cover would be a bug; unplaced everywhere is always there.
+      return index >= 0 ? index : this.combinations(u).findIndex((c) => c.every((o) => o < 0));
+    });
+  }
+
+  /**
+   * An integer choice from LP values: whole parts first, then the remaining members of each unit in
+   * order of fractional value, each taking the first combination the group rows still have room for.
+   */
+  round(model: AggregatedModel, values: Float64Array): Choice {
+    const counts = this.#counts(model, values, true);
+    const room = this.#rowRoom(model, counts);
+    const choice = new Int32Array(this.prep.participants.length * this.S);
+    const scratch: number[] = [];
+    const fits = (u: number, combo: readonly number[]) => {
+      scratch.length = 0;
+      const p = this.units[u]!.members[0]!;
+      for (const option of combo) this.optionRows(p, option, scratch);
+      const need = new Map<number, number>();
+      for (const row of scratch) need.set(row, (need.get(row) ?? 0) + 1);
+      for (const [row, n] of need) if (this.rows.penaltyCost[row] === 0 && room[row]! < n) return false;
+      for (const [row, n] of need) room[row]! -= n;
+      return true;
+    };
+    this.units.forEach((unit, u) => {
+      const whole = counts.get(u) ?? new Map<number, number>();
+      let left = unit.members.length - [...whole.values()].reduce((a, b) => a + b, 0);
+      const fractional: [number, number][] = [];
+      for (let col = 0; col < model.colUnit.length; col++) {
+        if (model.colUnit[col] !== u) continue;
+        const f = values[col]! - Math.floor(values[col]! + EPSILON);
+        if (f > EPSILON) fractional.push([f, model.colCombo[col]!]);
+      }
+      fractional.sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+      const combos = this.combinations(u);
+      const byCost = combos
+        .map((c, i) => [this.comboCost(u, c), i] as const)
+        .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+      const extra: number[] = [];
+      while (left > 0) {
+        const pick =
+          fractional.find(([, i]) => fits(u, combos[i]!))?.[1] ??
+          byCost.find(([, i]) => fits(u, combos[i]!))![1];
+        extra.push(pick);
+        left--;
+      }
+      const list = [...[...whole].flatMap(([i, n]) => Array<number>(n).fill(i)), ...extra];
+      unit.members.forEach((p, k) => {
+        const combo = combos[list[k]!]!;
+        combo.forEach((option, s) => {
+          choice[p * this.S + s] = option;
+        });
+      });
+    });
+    return choice;
+  }
+
+  /** Per unit, whole counts per combination (`floor` of the LP, or the MIP's integers). */
+  #counts(model: AggregatedModel, values: Float64Array, floor: boolean): Map<number, Map<number, number>> {
+    const counts = new Map<number, Map<number, number>>();
+    for (let col = 0; col < model.colUnit.length; col++) {
+      const u = model.colUnit[col]!;
+      if (u < 0) continue;
+      const n = floor ? Math.floor(values[col]! + EPSILON) : Math.round(values[col]!);
+      if (n <= 0) continue;
+      const map = counts.get(u) ?? new Map<number, number>();
+      map.set(model.colCombo[col]!, (map.get(model.colCombo[col]!) ?? 0) + n);
+      counts.set(u, map);
+    }
+    return counts;
+  }
+
+  #rowRoom(model: AggregatedModel, counts: Map<number, Map<number, number>>): Float64Array {
+    const room = Float64Array.from(this.rows.upper);
+    const scratch: number[] = [];
+    for (const [u, map] of counts) {
+      const p = this.units[u]!.members[0]!;
+      for (const [i, n] of map) {
+        scratch.length = 0;
+        for (const option of this.combinations(u)[i]!) this.optionRows(p, option, scratch);
+        for (const row of scratch) room[row]! -= n;
+      }
+    }
+    void model;
+    return room;
+  }
+
+  readChoice(model: AggregatedModel, values: Float64Array): Choice {
+    const counts = this.#counts(model, values, false);
+    const choice = new Int32Array(this.prep.participants.length * this.S);
+    this.units.forEach((unit, u) => {
+      const list = [...(counts.get(u) ?? [])]
+        .sort((a, b) => a[0] - b[0])
+        .flatMap(([i, n]) => Array<number>(n).fill(i));
+      const combos = this.combinations(u);
+      unit.members.forEach((p, k) => {
+        const combo = combos[list[k] ?? combos.findIndex((c) => c.every((o) => o < 0))]!;
+        combo.forEach((option, s) => {
+          choice[p * this.S + s] = option;
+        });
+      });
+    });
+    return choice;
+  }
+
+  /** A MIP start from a choice: combination counts and the penalty columns they imply. */
+  startVector(model: AggregatedModel, choice: Choice): Float64Array {
+    const x = new Float64Array(model.arrays.numCols);
+    const colOf = new Map<string, number>();
+    for (let col = 0; col < model.colUnit.length; col++) {
+      if (model.colUnit[col]! >= 0) colOf.set(`${model.colUnit[col]},${model.colCombo[col]}`, col);
+    }
+    const activity = new Float64Array(model.arrays.numRows);
+    const scratch: number[] = [];
+    this.prep.participants.forEach((_, p) => {
+      const u = this.unitOf[p]!;
+      const combo = Array.from({ length: this.S }, (_, s) => choice[p * this.S + s]!);
+      const i = this.combinations(u).findIndex((c) => c.every((o, s) => o === combo[s]));
+      const col = colOf.get(`${u},${i}`);
+      if (col !== undefined) x[col]!++;
+      scratch.length = 0;
+      for (const option of combo) this.optionRows(p, option, scratch);
+      for (const row of scratch) activity[row]!++;
+    });
+    for (let col = 0; col < model.colUnit.length; col++) {
+      if (model.colUnit[col]! >= 0) continue;
+      const row = model.colCombo[col]!;
+      x[col] = Math.max(0, activity[row]! - this.rows.upper[row]!);
+    }
+    return x;
+  }
+
+  /**
+   * Names the pool of every placement: named pools as chosen; then, group by group, the most
+   * constrained participants first, each to the eligible pool with room where they cost least
+   * (their previous pool, a structure they name, no one of their organisme, few of their public,
+   * load below half). Anyone a group cannot take goes to the cheapest pool left in the slot.
+   */
+  disaggregate(choice: Choice): Int32Array {
+    const { prep, ctx, S, T } = this;
+    const G = this.groups.length;
+    const nSt = prep.structures.length;
+    const assign = new Int32Array(prep.participants.length * S).fill(UNPLACED);
+    const load = new Int32Array(prep.pools.length);
+    const organisme = new Map<number, number>();
+    const publics = new Map<number, number>();
+    const bump = (map: Map<number, number>, key: number) => map.set(key, (map.get(key) ?? 0) + 1);
+    const place = (p: number, s: number, q: number) => {
+      assign[p * S + s] = q;
+      load[q]!++;
+      const st = prep.pools[q]!.structure;
+      bump(organisme, mixKey(prep.participantOrganisme[p]!, st, s, nSt, S));
+      bump(publics, mixKey(prep.participantPublic[p]!, st, s, nSt, S));
+    };
+    const usesStructure = (p: number, st: number) => {
+      for (let s = 0; s < S; s++) {
+        const q = assign[p * S + s]!;
+        if ((q >= 0 && prep.pools[q]!.structure === st) || ctx.lockedStructure[p * S + s] === st) return true;
+      }
+      return false;
+    };
+    const marginal = (p: number, s: number, q: number) => {
+      const pool = prep.pools[q]!;
+      const st = pool.structure;
+      let cost = wishCost(wishRank(prep, p, st));
+      const previous = prep.previousPool[p * S + s]!;
+      if (previous >= 0 && previous !== q) cost += WEIGHTS.moved;
+      const ok = mixKey(prep.participantOrganisme[p]!, st, s, nSt, S);
+      if (prep.lockedOrganisme.has(ok) || (organisme.get(ok) ?? 0) >= 1) cost += WEIGHTS.sameOrganisme;
+      const pk = mixKey(prep.participantPublic[p]!, st, s, nSt, S);
+      if ((prep.lockedPublic.get(pk) ?? 0) + (publics.get(pk) ?? 0) >= WEIGHTS.publicsFree)
+        cost += WEIGHTS.samePublic;
+      if (pool.lockedLoad + load[q]! >= pool.softCapacity) cost += WEIGHTS.tutorLoad;
+      return cost;
+    };
+    const bestPool = (p: number, s: number, pools: readonly number[]) => {
+      let best = -1;
+      let bestCost = Infinity;
+      let bestFill = Infinity;
+      for (const q of pools) {
+        const pool = prep.pools[q]!;
+        if (load[q]! >= pool.capacity || !eligible(prep, ctx, p, q)) continue;
+        if (usesStructure(p, pool.structure)) continue;
+        const cost = marginal(p, s, q);
+        const fill = (load[q]! + pool.lockedLoad) / (pool.capacity + pool.lockedLoad);
+        if (cost < bestCost || (cost === bestCost && fill < bestFill)) {
+          best = q;
+          bestCost = cost;
+          bestFill = fill;
+        }
+      }
+      return best;
+    };
+    for (let ps = 0; ps < assign.length; ps++) {
+      if (choice[ps]! >= G) place(Math.floor(ps / S), ps % S, choice[ps]! - G);
+    }
+    for (let s = 0; s < S; s++) {
+      const generic: number[][] = Array.from({ length: T }, () => []);
+      for (let p = 0; p < prep.participants.length; p++) {
+        const option = choice[p * S + s]!;
+        if (option >= 0 && option < G) generic[option % T]!.push(p);
+      }
+      const leftOver: number[] = [];
+      for (let t = 0; t < T; t++) {
+        const group = this.groups[s * T + t]!;
+        const options = (p: number) => group.pools.filter((q) => eligible(prep, ctx, p, q)).length;
+        const order = generic[t]!.map((p) => [options(p), prep.participantOrganisme[p]!, p] as const);
+        order.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]);
+        for (const [, , p] of order) {
+          const q = bestPool(p, s, group.pools);
+          if (q >= 0) place(p, s, q);
+          else leftOver.push(p);
+        }
+      }
+      for (const p of leftOver) {
+        const q = bestPool(p, s, prep.poolsBySlot[s]!);
+        if (q >= 0) place(p, s, q);
+      }
+    }
+    prep.locked.forEach((row, ps) => {
+      if (row) assign[ps] = LOCKED;
+    });
+    return assign;
+  }
+}

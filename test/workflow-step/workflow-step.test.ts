@@ -1,0 +1,258 @@
+/**
+ * The `workflowStep` function over HTTP (as the workflow calls it), and what an edit sets in
+ * motion (`followEdit`): starting one execution per event, waking it, re-placing before the go,
+ * change notices after it.
+ */
+import * as functions from "@google-cloud/functions-framework";
+import { getTestServer } from "@google-cloud/functions-framework/testing";
+import request from "supertest";
+import { beforeEach, describe, expect, it } from "vitest";
+import { SheetsRequestError } from "../../functions/adapters/google-sheets-workbook.js";
+import { sendDueMessages } from "../../functions/app/send-messages.js";
+import { followEdit, readControl } from "../../functions/app/workflow-control.js";
+import { TABS } from "../../functions/core/schemas.js";
+import type { Workbook, WorkbookChanges, WorkbookSnapshot, WorkflowStarter } from "../../functions/ports.js";
+import { workflowStepHandler } from "../../functions/workflow-step.js";
+import { EVENT, ManualClock, people, RecordingMailer, seminar } from "../messages/fixtures.js";
+import { MemoryWorkbook } from "../support/workbooks.js";
+
+const NOW = new Date("2027-03-01T10:00:00Z");
+const STEP_URL = "https://europe-west1-demo.cloudfunctions.net/workflowStep";
+
+let workbook: Workbook;
+let mailer: RecordingMailer;
+const clock = new ManualClock(NOW);
+
+functions.http("workflowStep-test", (req, res) =>
+  workflowStepHandler({
+    workbookFor: () => workbook,
+    mailer,
+    clock,
+    solver: async () => {
+      throw new Error("no matching in these tests");
+    },
+    send: () => ({ ratePerSecond: 1000 }),
+    log: { info: () => {}, warn: () => {}, error: () => {} },
+  })(req, res),
+);
+const step = (body: unknown) =>
+  request(getTestServer("workflowStep-test"))
+    .post("/")
+    .send(body as object);
+
+function memory(
+  settings: Record<string, string> = {},
+  journal: Record<string, string>[] = [],
+): MemoryWorkbook {
+  return new MemoryWorkbook(seminar({ settings, journal }));
+}
+
+function journalKeys(book: MemoryWorkbook): string[] {
+  const [header = [], ...rows] = book.tabs.get(TABS.journal.name) ?? [];
+  const column = header.indexOf("Clé");
+  return rows.map((row) => String(row[column] ?? ""));
+}
+
+class FailingWorkbook implements Workbook {
+  constructor(private readonly error: Error) {}
+  async read(_tabs: readonly string[]): Promise<WorkbookSnapshot> {
+    throw this.error;
+  }
+  async write(_changes: WorkbookChanges): Promise<void> {
+    throw this.error;
+  }
+}
+
+beforeEach(() => {
+  workbook = memory();
+  mailer = new RecordingMailer();
+  clock.set(NOW);
+});
+
+describe("workflowStep over HTTP", () => {
+  it("refuses an unknown step or event with 400 and anything but POST with 405", async () => {
+    expect((await step({ step: "dance", event: EVENT })).status).toBe(400);
+    expect((await step({ step: "status", event: "../etc" })).status).toBe(400);
+    expect((await request(getTestServer("workflowStep-test")).get("/")).status).toBe(405);
+  });
+
+  it("answers the go and the suspension from Action, and records the go once", async () => {
+    expect((await step({ step: "status", event: EVENT })).body).toEqual({ go: false, suspended: false });
+    workbook = memory({ Action: "Envoyer les convocations" });
+    expect((await step({ step: "status", event: EVENT })).body).toEqual({ go: true, suspended: false });
+    await step({ step: "status", event: EVENT });
+    expect(journalKeys(workbook as MemoryWorkbook).filter((key) => key === "workflow:go")).toHaveLength(1);
+    workbook = memory({ Action: "Suspendre" }, [
+      { Clé: "workflow:go", Événement: "Feu vert pour les envois" },
+    ]);
+    expect((await step({ step: "status", event: EVENT })).body).toEqual({ go: true, suspended: true });
+  });
+
+  it("keeps the callback URL of each purpose, once", async () => {
+    const url = "https://workflowexecutions.googleapis.com/v1/projects/p/callbacks/abc";
+    const args = { purpose: "go", url };
+    expect((await step({ step: "register-callback", event: EVENT, args })).status).toBe(200);
+    await step({ step: "register-callback", event: EVENT, args });
+    const book = workbook as MemoryWorkbook;
+    expect(journalKeys(book).filter((key) => key === "workflow:callback:go")).toHaveLength(1);
+    expect(readControl(await book.read([TABS.seminar.name, TABS.journal.name])).callbacks.get("go")).toBe(
+      url,
+    );
+    expect((await step({ step: "register-callback", event: EVENT, args: { purpose: "go" } })).status).toBe(
+      400,
+    );
+  });
+
+  it("sends the convocations once, however many times the step runs, and not while suspended", async () => {
+    const first = await step({ step: "send-convocations", event: EVENT });
+    expect(first.body).toEqual({ done: true, sent: 3, suspended: false });
+    const again = await step({ step: "send-convocations", event: EVENT });
+    expect(again.body).toEqual({ done: true, sent: 0, suspended: false });
+    expect(mailer.recipients().sort()).toEqual(
+      [people.claire.Email, people.elodie.Email, people.hugo.Email].sort(),
+    );
+    workbook = memory({ Action: "Suspendre" });
+    mailer = new RecordingMailer();
+    expect((await step({ step: "send-convocations", event: EVENT })).body).toEqual({
+      done: false,
+      sent: 0,
+      suspended: true,
+    });
+    expect(mailer.sent).toHaveLength(0);
+  });
+
+  it("plans the reminders, the train reminders and the survey in the event's zone", async () => {
+    const { body } = await step({ step: "plan", event: EVENT });
+    expect(body.reminderAt).toBe("2027-03-15T09:00:00+01:00");
+    expect(body.feedbackAt).toBe("2027-03-19T09:00:00+01:00");
+    expect(body.closingAt).toBeNull();
+    // Hugo's train leaves at 17:50 on day 2: his reminder is two hours before.
+    expect(body.trainReminders).toContain("2027-03-18T15:50:00+01:00");
+    expect(Date.parse(body.repliesDeadline)).toBeGreaterThan(NOW.getTime());
+    expect(Date.parse(body.repliesDeadline)).toBeLessThan(Date.parse(body.reminderAt));
+  });
+
+  it("stops on a seminar that cannot run, and says so in the Journal", async () => {
+    workbook = memory({ "Jour 1": "" });
+    const { body } = await step({ step: "check", event: EVENT });
+    expect(body.ok).toBe(false);
+    expect(journalKeys(workbook as MemoryWorkbook)).toContain("workflow:stopped");
+  });
+
+  it("answers 503 when the spreadsheet is unavailable for now, so the workflow retries", async () => {
+    workbook = new FailingWorkbook(new SheetsRequestError("read", { status: 503 }));
+    expect((await step({ step: "status", event: EVENT })).status).toBe(503);
+    workbook = new FailingWorkbook(new SheetsRequestError("read", { status: 429 }));
+    expect((await step({ step: "tutor-replies", event: EVENT })).status).toBe(503);
+    workbook = new FailingWorkbook(new SheetsRequestError("read", { status: 404 }));
+    expect((await step({ step: "status", event: EVENT })).status).toBe(403);
+    workbook = new FailingWorkbook(new Error("bug"));
+    expect((await step({ step: "status", event: EVENT })).status).toBe(500);
+  });
+});
+
+class RecordingStarter implements WorkflowStarter {
+  readonly started: { event: string; kind: string; args: unknown }[] = [];
+  readonly signals: string[] = [];
+  async start(input: Parameters<WorkflowStarter["start"]>[0]) {
+    this.started.push(input);
+    return { executionId: `execution-${this.started.length}` };
+  }
+  async signal(url: string) {
+    this.signals.push(url);
+  }
+}
+
+describe("what an edit sets in motion", () => {
+  const deps = (starter: WorkflowStarter) => ({
+    starter,
+    stepUrl: STEP_URL,
+    solver: async () => {
+      throw new Error("no matching here");
+    },
+    mailer,
+    clock,
+    send: { ratePerSecond: 1000 },
+  });
+
+  it("starts one execution per event, then only wakes it", async () => {
+    const book = memory({ Action: "Affecter" });
+    const starter = new RecordingStarter();
+    const edit = { event: EVENT, tab: "Séminaire", workbook: book, now: NOW };
+    expect(await followEdit(deps(starter), edit)).toEqual({ started: "execution-1", signalled: 0 });
+    expect(starter.started).toEqual([
+      { event: EVENT, kind: "seminar", args: { event: EVENT, stepUrl: STEP_URL } },
+    ]);
+    await book.write({
+      appends: [
+        { tab: TABS.journal.name, rows: [["", "x", "", "https://callback/go", "workflow:callback:go"]] },
+      ],
+    });
+    const go = (await book.read([TABS.seminar.name])).get(TABS.seminar.name)!;
+    const actionRow = go.rows.findIndex((row) => row[0] === "Action") + 1;
+    await book.write({
+      cells: [{ tab: TABS.seminar.name, row: actionRow, column: 2, value: "Envoyer les convocations" }],
+    });
+    expect(await followEdit(deps(starter), edit)).toEqual({ signalled: 1 });
+    expect(starter.started).toHaveLength(1);
+    expect(starter.signals).toEqual(["https://callback/go"]);
+  });
+
+  it("starts a new execution when the last one stopped on problems", async () => {
+    const book = memory({ Action: "Affecter" }, [
+      { Clé: "workflow:execution:execution-1" },
+      { Clé: "workflow:stopped" },
+    ]);
+    const starter = new RecordingStarter();
+    const result = await followEdit(deps(starter), {
+      event: EVENT,
+      tab: "Séminaire",
+      workbook: book,
+      now: NOW,
+    });
+    expect(result.started).toBe("execution-1");
+    expect(starter.started).toHaveLength(1);
+  });
+
+  it("sends a change notice to exactly the participant whose placement the organizer changed after the go", async () => {
+    const book = memory({ Action: "Envoyer les convocations" }, [
+      { Clé: "workflow:execution:execution-1" },
+      { Clé: "workflow:go" },
+    ]);
+    await sendDueMessages(book, mailer, clock, { event: EVENT, kinds: ["convocation"], ratePerSecond: 1000 });
+    expect(mailer.sent).toHaveLength(3);
+    // The organizer moves Claire's afternoon to the CAF with Sophie Le Gall.
+    const rows = book.tabs.get(TABS.placements.name)!;
+    const header = rows[0]!;
+    const target = rows.findIndex(
+      (row, index) =>
+        index > 0 &&
+        row[header.indexOf("Email participant")] === people.claire.Email &&
+        row[header.indexOf("Créneau")] === "Après-midi",
+    );
+    rows[target]![header.indexOf("Structure")] = "CAF — Accueil de Rennes";
+    rows[target]![header.indexOf("Email tuteur")] = "sophie.le-gall@caf.example.org";
+    rows[target]![header.indexOf("Tuteur")] = "Sophie Le Gall";
+    const before = mailer.sent.length;
+    const result = await followEdit(deps(new RecordingStarter()), {
+      event: EVENT,
+      tab: TABS.placements.name,
+      workbook: book,
+      now: NOW,
+    });
+    const notices = mailer.sent.slice(before);
+    const participants = notices.filter((message) => /Modification|modifi/i.test(message.subject));
+    expect(
+      participants.map((message) => (typeof message.to === "string" ? message.to : message.to.address)),
+    ).toEqual([people.claire.Email]);
+    expect(result.sent).toBe(notices.length);
+    // Saving again changes nothing: no second notice.
+    const again = await followEdit(deps(new RecordingStarter()), {
+      event: EVENT,
+      tab: TABS.placements.name,
+      workbook: book,
+      now: NOW,
+    });
+    expect(again.sent).toBe(0);
+  });
+});
