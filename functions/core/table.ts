@@ -109,7 +109,8 @@ export function parseTable<T>(spec: TabSpec, tab: TabValues | undefined): Parsed
   for (let index = 1; index < tab.rows.length; index++) {
     const raw = tab.rows[index] ?? [];
     // A tab the system writes alone (Journal) has no input columns: any filled cell keeps the row.
-    const watched = inputColumns.length > 0 ? inputColumns : columns.filter((column) => column.index !== undefined);
+    const watched =
+      inputColumns.length > 0 ? inputColumns : columns.filter((column) => column.index !== undefined);
     if (watched.every((column) => isBlank(raw[column.index! - 1]))) continue;
     const cells: Record<string, Cell> = {};
     for (const column of columns) {
