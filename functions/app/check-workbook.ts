@@ -6,7 +6,14 @@
 import { DateTime } from "luxon";
 import { cellText, normalizeKey } from "../core/cells.js";
 import { checkLunch, LUNCH_TABS, type LunchCheck } from "../core/check-lunch.js";
-import { checkSeminar, type RowVerdict, SEMINAR_TABS, type SeminarCheck } from "../core/check-seminar.js";
+import {
+  checkSeminar,
+  type RowVerdict,
+  SEMINAR_TABS,
+  type SeminarCheck,
+  statusText,
+} from "../core/check-seminar.js";
+import { placementProblems } from "../core/placements.js";
 import { TABS } from "../core/schemas.js";
 import type { ParsedSettings, ParsedTable } from "../core/table.js";
 import type { Cell, CellWrite, TabValues, Workbook, WorkbookSnapshot } from "../ports.js";
@@ -45,7 +52,7 @@ export function checkSnapshot(
     return { report: { kind, eventProblems: [problem], rows: [], summary: problem }, writes: [] };
   }
   if (kind === "seminar") {
-    const seminar = checkSeminar(snapshot, now);
+    const seminar = withPlacementProblems(checkSeminar(snapshot, now));
     const tables = [
       seminar.workbook.programme,
       seminar.workbook.structures,
@@ -191,4 +198,18 @@ function describeRows(rows: readonly RowVerdict[]): string {
       return `${tab} ligne${lines.length > 1 ? "s" : ""} ${shown}${lines.length > 10 ? "…" : ""}`;
     })
     .join(" ; ");
+}
+
+/** The seminar's verdicts with the broken rules of `Affectations` added to the participants' rows. */
+function withPlacementProblems(seminar: SeminarCheck): SeminarCheck {
+  if (seminar.workbook.placements.rows.length === 0 || seminar.slots.length === 0) return seminar;
+  const problems = placementProblems(seminar);
+  if (problems.size === 0) return seminar;
+  const rows = seminar.rows.map((verdict) => {
+    const extra = verdict.tab === TABS.participants.name ? problems.get(verdict.row) : undefined;
+    if (!extra || verdict.status === "Inscription annulée") return verdict;
+    const all = [...verdict.problems, ...extra];
+    return { ...verdict, problems: all, status: statusText(all) };
+  });
+  return { ...seminar, rows };
 }

@@ -4,6 +4,7 @@
  */
 import { normalizeKey } from "./cells.js";
 import type { SeminarCheck } from "./check-seminar.js";
+import { checkHardRules } from "./matching/check.js";
 import type { MatchingProblem, MatchingResult, Placement, PlacementWithMotif } from "./matching/types.js";
 import type { ParticipantRow, PlacementRow, StructureRow, TutorRow } from "./schemas.js";
 import type { ParsedRow } from "./table.js";
@@ -141,4 +142,25 @@ export function placementRows(
         reason: placement.motif,
       };
     });
+}
+
+/**
+ * What is wrong with the placements of `Affectations` as they stand (an organizer may edit them):
+ * each broken hard rule, in French, by the participant's row in `Participants`.
+ */
+export function placementProblems(check: SeminarCheck): Map<number, string[]> {
+  const problem = matchingProblem(check);
+  const rowOf = new Map(
+    seminarPeople(check).participants.map(({ row, value }) => [normalizeKey(value.email), row]),
+  );
+  const problems = new Map<number, string[]>();
+  for (const violation of checkHardRules(problem, problem.previous ?? [])) {
+    if (violation.rule === "locked-changed") continue;
+    const row = rowOf.get(normalizeKey(violation.participant ?? ""));
+    if (row === undefined) continue;
+    const where = violation.slot ? `Affectation « ${violation.slot} »` : "Affectation";
+    const text = `${where} : ${violation.message} Corrigez la ligne dans l'onglet Affectations, ou relancez « Affecter ».`;
+    problems.set(row, [...(problems.get(row) ?? []), text]);
+  }
+  return problems;
 }
