@@ -2,20 +2,18 @@
  * The three functions, built from a platform: the Google one in the cloud (index.ts), local
  * stand-ins on one machine (functions/local/). Everything the functions do is here; only the
  * adapters differ.
+ *
+ * Each function loads its modules on its first request, and only its own: a cold `sheetEdit`
+ * does not pay for the MIME parser of `inboundMail` nor for the matching of `workflowStep`.
  */
 import type { HttpFunction } from "@google-cloud/functions-framework";
 import type { SnsVerifierPort } from "./adapters/sns-verifier.js";
-import { checkWorkbook, kindOfTab } from "./app/check-workbook.js";
 import type { Solver } from "./app/match-workbook.js";
-import { replyFollowUps } from "./app/reply-follow-ups.js";
 import type { SendOptions } from "./app/send-messages.js";
-import { pendingTutors } from "./app/tutor-lifecycle.js";
-import { type CallbackPurpose, followEdit, readWorkflowControl } from "./app/workflow-control.js";
+import type { CallbackPurpose } from "./app/workflow-control.js";
 import { replyAddress } from "./core/reply-token.js";
-import { inboundMailHandler } from "./inbound-mail.js";
 import type { Clock, Mailer, Workbook, WorkflowStarter } from "./ports.js";
-import { type SheetEditLog, sheetEditHandler } from "./sheet-edit.js";
-import { workflowStepHandler } from "./workflow-step.js";
+import type { SheetEditLog } from "./sheet-edit.js";
 
 export interface Platform {
   readonly workbookFor: (event: string) => Workbook;
@@ -66,6 +64,7 @@ export async function signalEvent(
   event: string,
   purposes: readonly CallbackPurpose[],
 ): Promise<number> {
+  const { readWorkflowControl } = await import("./app/workflow-control.js");
   const { control } = await readWorkflowControl(platform.workbookFor(event));
   let signalled = 0;
   for (const purpose of purposes) {
@@ -81,58 +80,87 @@ export async function signalEvent(
   return signalled;
 }
 
+/** A function whose handler is built on its first request (its modules imported then). */
+function lazy(build: () => Promise<HttpFunction>): HttpFunction {
+  let handler: Promise<HttpFunction> | undefined;
+  return async (request, response) => {
+    handler ??= build();
+    handler.catch(() => {
+      handler = undefined;
+    });
+    return (await handler)(request, response);
+  };
+}
+
 export function buildHandlers(platform: Platform): Handlers {
   const { config } = platform;
-  const sheetEdit = sheetEditHandler({
-    secret: config.editSecret,
-    workbookFor: platform.workbookFor,
-    check: (workbook, now, edit) => {
-      const kind = kindOfTab(edit.tab);
-      return checkWorkbook(workbook, now, kind ? { kind } : {});
-    },
-    onAction: ({ edit, workbook, now }) =>
-      followEdit(
-        {
-          starter: platform.starter,
-          stepUrl: config.stepUrl,
-          solver: platform.solver,
-          mailer: platform.mailer,
-          clock: platform.clock,
-          send: sendOptionsFor(platform, edit.spreadsheetId),
-        },
-        { event: edit.spreadsheetId, tab: edit.tab, workbook, now },
-      ),
-    clock: platform.clock,
-    log: platform.log,
+  const sheetEdit = lazy(async () => {
+    const [{ sheetEditHandler }, { checkWorkbook, kindOfTab }, { followEdit }] = await Promise.all([
+      import("./sheet-edit.js"),
+      import("./app/check-workbook.js"),
+      import("./app/workflow-control.js"),
+    ]);
+    return sheetEditHandler({
+      secret: config.editSecret,
+      workbookFor: platform.workbookFor,
+      check: (workbook, now, edit) => {
+        const kind = kindOfTab(edit.tab);
+        return checkWorkbook(workbook, now, kind ? { kind } : {});
+      },
+      onAction: ({ edit, workbook, now }) =>
+        followEdit(
+          {
+            starter: platform.starter,
+            stepUrl: config.stepUrl,
+            solver: platform.solver,
+            mailer: platform.mailer,
+            clock: platform.clock,
+            send: sendOptionsFor(platform, edit.spreadsheetId),
+          },
+          { event: edit.spreadsheetId, tab: edit.tab, workbook, now },
+        ),
+      clock: platform.clock,
+      log: platform.log,
+    });
   });
-  const workflowStep = workflowStepHandler({
-    workbookFor: platform.workbookFor,
-    mailer: platform.mailer,
-    clock: platform.clock,
-    solver: platform.solver,
-    send: (event) => sendOptionsFor(platform, event),
-    log: platform.log,
-  });
-  const inboundMail = inboundMailHandler({
-    verifier: platform.verifier,
-    config: { topicArn: config.topicArn, replySecret: config.replySecret },
-    workbookFor: platform.workbookFor,
-    clock: platform.clock,
-    fetch: platform.fetch,
-    followUps: replyFollowUps({
+  const workflowStep = lazy(async () => {
+    const { workflowStepHandler } = await import("./workflow-step.js");
+    return workflowStepHandler({
       workbookFor: platform.workbookFor,
       mailer: platform.mailer,
       clock: platform.clock,
       solver: platform.solver,
-      sendOptions: (event: string) => sendOptionsFor(platform, event),
-      // The workflow waits for every answer, the nudge time or the deadline: it is woken only when
-      // the last awaited answer arrives (one wake-up per seminar, not one per tutor: steps are billed).
-      onAnswer: async (event) => {
-        const { pending } = await pendingTutors(platform.workbookFor(event), event, platform.clock.now());
-        if (pending === 0) await signalEvent(platform, event, ["replies"]);
-      },
-    }),
-    log: platform.log,
+      send: (event) => sendOptionsFor(platform, event),
+      log: platform.log,
+    });
+  });
+  const inboundMail = lazy(async () => {
+    const [{ inboundMailHandler }, { replyFollowUps }, { pendingTutors }] = await Promise.all([
+      import("./inbound-mail.js"),
+      import("./app/reply-follow-ups.js"),
+      import("./app/tutor-lifecycle.js"),
+    ]);
+    return inboundMailHandler({
+      verifier: platform.verifier,
+      config: { topicArn: config.topicArn, replySecret: config.replySecret },
+      workbookFor: platform.workbookFor,
+      clock: platform.clock,
+      fetch: platform.fetch,
+      followUps: replyFollowUps({
+        workbookFor: platform.workbookFor,
+        mailer: platform.mailer,
+        clock: platform.clock,
+        solver: platform.solver,
+        sendOptions: (event: string) => sendOptionsFor(platform, event),
+        // The workflow waits for every answer, the nudge time or the deadline: it is woken only
+        // when the last awaited answer arrives (one wake-up per seminar, not one per tutor).
+        onAnswer: async (event) => {
+          const { pending } = await pendingTutors(platform.workbookFor(event), event, platform.clock.now());
+          if (pending === 0) await signalEvent(platform, event, ["replies"]);
+        },
+      }),
+      log: platform.log,
+    });
   });
   return { sheetEdit, workflowStep, inboundMail };
 }

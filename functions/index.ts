@@ -7,14 +7,26 @@ import * as functions from "@google-cloud/functions-framework";
 import { auth as googleAuth } from "@googleapis/sheets";
 import { GoogleSheetsWorkbook, SheetTitleCache } from "./adapters/google-sheets-workbook.js";
 import { GoogleWorkflowStarter } from "./adapters/google-workflow-starter.js";
-import { SesMailer } from "./adapters/ses-mailer.js";
 import { httpsCertificateFetcher, SnsVerifier } from "./adapters/sns-verifier.js";
 import { loadConfig } from "./config.js";
-import { sharedSolver, solvePlacements } from "./core/matching/index.js";
 import { buildHandlers, type Handlers } from "./handlers.js";
+import type { Mailer } from "./ports.js";
 import { jsonConsoleLog } from "./sheet-edit.js";
 
 let built: Handlers | undefined;
+
+/** Amazon SES, its SDK loaded by the first message sent. */
+function lazyMailer(region: string, endpoint: string | undefined): Mailer {
+  let mailer: Promise<Mailer> | undefined;
+  return {
+    async send(message) {
+      mailer ??= import("./adapters/ses-mailer.js").then(
+        ({ SesMailer }) => new SesMailer({ region, ...(endpoint ? { endpoint } : {}) }),
+      );
+      return (await mailer).send(message);
+    },
+  };
+}
 
 function handlers(): Handlers {
   if (built) return built;
@@ -25,12 +37,13 @@ function handlers(): Handlers {
   built = buildHandlers({
     workbookFor: (spreadsheetId) =>
       new GoogleSheetsWorkbook(spreadsheetId, { auth: sheetsAuth, titleCache: titles }),
-    mailer: new SesMailer({
-      region: config.SES_REGION,
-      ...(config.SES_ENDPOINT ? { endpoint: config.SES_ENDPOINT } : {}),
-    }),
+    mailer: lazyMailer(config.SES_REGION, config.SES_ENDPOINT),
     clock: { now: () => new Date() },
-    solver: (problem, options) => solvePlacements(problem, options, sharedSolver()),
+    // The solver (and its WebAssembly worker) is loaded by the first matching only.
+    solver: async (problem, options) => {
+      const { sharedSolver, solvePlacements } = await import("./core/matching/index.js");
+      return solvePlacements(problem, options, sharedSolver());
+    },
     starter: new GoogleWorkflowStarter({
       project: config.GOOGLE_CLOUD_PROJECT,
       location: config.PASSERELLE_WORKFLOW_LOCATION,
