@@ -5,7 +5,8 @@
  * wall time, the Sheets requests of each step per call (they must not grow with the number of
  * participants), and the workflow steps an execution is billed for.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DateTime } from "luxon";
@@ -132,7 +133,53 @@ async function playScaled(count: number): Promise<void> {
   }
 }
 
+/** Cold start of each function on the compiled JavaScript the cloud runs: the entry module, then its own modules. */
+function benchColdStart(): void {
+  const root = join(import.meta.dirname, "../..");
+  const out = mkdtempSync(join(tmpdir(), "passerelle-dist-"));
+  try {
+    execFileSync(
+      join(root, "node_modules/.bin/tsc"),
+      ["-p", join(root, "tsconfig.build.json"), "--outDir", out],
+      {
+        stdio: "ignore",
+      },
+    );
+    symlinkSync(join(root, "node_modules"), join(out, "node_modules"));
+    const modules: Record<string, string[]> = {
+      sheetEdit: ["sheet-edit.js", "app/check-workbook.js", "app/workflow-control.js"],
+      workflowStep: ["workflow-step.js", "adapters/ses-mailer.js"],
+      inboundMail: ["inbound-mail.js", "app/reply-follow-ups.js", "app/tutor-lifecycle.js"],
+    };
+    console.log(
+      "\nDémarrage à froid (JavaScript compilé, node seul) : module d'entrée + modules de la fonction, médiane de 3",
+    );
+    for (const [name, files] of Object.entries(modules)) {
+      const script = `const t=performance.now();await import(${JSON.stringify(join(out, "functions/index.js"))});const t1=performance.now();await Promise.all(${JSON.stringify(files.map((file) => join(out, "functions", file)))}.map((m)=>import(m)));console.log(JSON.stringify([t1-t,performance.now()-t1]));`;
+      const runs = Array.from({ length: 3 }, () => {
+        const output = execFileSync(process.execPath, ["--input-type=module", "-e", script], {
+          stdio: ["ignore", "pipe", "ignore"],
+        });
+        return JSON.parse(output.toString().trim().split("\n").pop() ?? "[0,0]") as [number, number];
+      });
+      const entry = median(runs.map((run) => run[0]));
+      const own = median(runs.map((run) => run[1]));
+      console.log(
+        `  ${name.padEnd(13)} ${entry.toFixed(0)} ms + ${own.toFixed(0)} ms = ${(entry + own).toFixed(0)} ms`,
+      );
+    }
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+}
+
 export async function benchWorkflow(): Promise<void> {
+  benchColdStart();
   console.log("\n## Séminaire complet en temps simulé");
   for (const count of [30, 1000]) await playScaled(count);
   await sharedSolver().close?.();
