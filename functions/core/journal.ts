@@ -4,10 +4,10 @@
  * what an earlier call left (the workflow's execution, the callback it waits on).
  */
 import { DateTime } from "luxon";
-import type { TabValues, WorkbookChanges } from "../ports.js";
+import type { Cell, TabValues, WorkbookChanges } from "../ports.js";
 import { cellText } from "./cells.js";
 import { type JournalRow, TABS } from "./schemas.js";
-import { parseTable } from "./table.js";
+import { locateColumns, parseTable } from "./table.js";
 import { layoutOf, type RecordCells, recordRow } from "./table-writes.js";
 
 export interface JournalEntry {
@@ -19,16 +19,31 @@ export interface JournalEntry {
   readonly key: string;
 }
 
+/**
+ * The lines of `Journal`, columns found by header, read lean (no row validation: the Journal is
+ * the longest tab and is read by every step); a line with neither event nor key is skipped.
+ */
 export function journalEntries(tab: TabValues | undefined): JournalEntry[] {
-  const table = parseTable<JournalRow>(TABS.journal, tab);
-  return table.rows.map((row) => ({
-    row: row.row,
-    at: cellText(row.cells.at ?? null),
-    event: cellText(row.cells.event ?? null),
-    recipient: cellText(row.cells.recipient ?? null),
-    detail: cellText(row.cells.detail ?? null),
-    key: cellText(row.cells.key ?? null),
-  }));
+  if (!tab) return [];
+  const columns = new Map(locateColumns(TABS.journal.schema, tab.rows[0] ?? []).map((c) => [c.key, c.index]));
+  const read = (row: readonly Cell[], key: string) => {
+    const index = columns.get(key);
+    return index === undefined ? "" : cellText(row[index - 1] ?? null);
+  };
+  const entries: JournalEntry[] = [];
+  for (let index = 1; index < tab.rows.length; index++) {
+    const row = tab.rows[index] ?? [];
+    const entry = {
+      row: index + 1,
+      at: read(row, "at"),
+      event: read(row, "event"),
+      recipient: read(row, "recipient"),
+      detail: read(row, "detail"),
+      key: read(row, "key"),
+    };
+    if (entry.event !== "" || entry.key !== "") entries.push(entry);
+  }
+  return entries;
 }
 
 /** A Journal line; the time is written in the event's zone, as organizers read it. */

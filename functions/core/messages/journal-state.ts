@@ -14,7 +14,7 @@
 import { DateTime } from "luxon";
 import type { TabValues } from "../../ports.js";
 import { cellText } from "../cells.js";
-import type { JournalEntry } from "../journal.js";
+import { type JournalEntry, journalEntries } from "../journal.js";
 import { TABS } from "../schemas.js";
 import { locateColumns } from "../table.js";
 
@@ -73,32 +73,8 @@ export function journalTime(at: string, zone: string): Date | null {
   return iso.isValid ? iso.toJSDate() : null;
 }
 
-/**
- * The lines of `Journal`, columns found by header. (Not `parseTable`: it skips rows whose input
- * columns are all empty, and every column of the Journal is an output column.)
- */
-export function readJournal(tab: TabValues | undefined): JournalEntry[] {
-  if (!tab) return [];
-  const columns = new Map(locateColumns(TABS.journal.schema, tab.rows[0] ?? []).map((c) => [c.key, c.index]));
-  const read = (row: readonly (string | number | boolean | null)[], key: string) => {
-    const index = columns.get(key);
-    return index === undefined ? "" : cellText(row[index - 1] ?? null);
-  };
-  const entries: JournalEntry[] = [];
-  for (let index = 1; index < tab.rows.length; index++) {
-    const row = tab.rows[index] ?? [];
-    const entry = {
-      row: index + 1,
-      at: read(row, "at"),
-      event: read(row, "event"),
-      recipient: read(row, "recipient"),
-      detail: read(row, "detail"),
-      key: read(row, "key"),
-    };
-    if (entry.event !== "" || entry.key !== "") entries.push(entry);
-  }
-  return entries;
-}
+/** The lines of `Journal` (see `journalEntries`). */
+export const readJournal = journalEntries;
 
 export function journalState(entries: readonly JournalEntry[], zone: string): JournalState {
   const sent = new Map<string, SentRecord>();

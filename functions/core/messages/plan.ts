@@ -22,6 +22,7 @@ import type { MailAddress, OutgoingMessage } from "../../ports.js";
 import type { JournalEntry } from "../journal.js";
 import { readReplyLine } from "../replies/plan.js";
 import { rematchKey, SILENT, silentKey } from "../replies/tutor-lines.js";
+import { lunchSchedule, seminarSchedule } from "../schedule.js";
 import { TABS } from "../schemas.js";
 import { isTaken, type JournalState, journalTime } from "./journal-state.js";
 import type { MessageContent } from "./layout.js";
@@ -227,8 +228,6 @@ function anyTaken(journal: JournalState, event: string, recipient: string, kind:
   return journal.keys.some((key) => key.startsWith(prefix) && isTaken(journal, key));
 }
 
-const at9 = (date: DateTime) => date.set({ hour: 9, minute: 0, second: 0, millisecond: 0 });
-
 function address(recipient: Recipient): MailAddress {
   return recipient.name ? { name: oneLine(recipient.name), address: recipient.address } : recipient.address;
 }
@@ -343,10 +342,7 @@ function planSeminar(model: SeminarModel, now: Date, options: PlanOptions): Mess
   const warnings: string[] = [...model.problems];
   const collect = new Collector(journal, now);
   if (model.problems.length > 0) return { event, zone, messages: [], skipped: [], warnings };
-  const reminderAt = at9(
-    DateTime.fromISO(info.days[0], { zone }).minus({ days: info.reminderDays }),
-  ).toJSDate();
-  const feedbackAt = at9(DateTime.fromJSDate(model.endsAt, { zone }).plus({ days: 1 })).toJSDate();
+  const { reminderAt, feedbackAt } = seminarSchedule(model, now);
   const organizer: Recipient = { name: "", address: info.organizerEmail };
   const from = info.sender;
   const alert = (
@@ -602,8 +598,7 @@ function planLunch(model: LunchModel, now: Date, options: PlanOptions): MessageP
   const collect = new Collector(journal, now);
   if (model.problems.length > 0) return { event, zone: info.zone, messages: [], skipped: [], warnings };
   const from = info.sender;
-  const feedbackAt = DateTime.fromJSDate(info.end).plus({ hours: 2 }).toJSDate();
-  const reminderAt = DateTime.fromJSDate(info.start).minus({ hours: info.reminderHours }).toJSDate();
+  const { reminderAt, feedbackAt } = lunchSchedule(model, null);
   for (const registration of model.registrations) {
     const to: Recipient = {
       name: fullName(registration.firstName, registration.lastName),
