@@ -335,22 +335,15 @@ function sendingAlerts(
   return alerts;
 }
 
-function planSeminar(model: SeminarModel, now: Date, options: PlanOptions): MessagePlan {
-  const { info, journal } = model;
-  const event = info.event;
-  const zone = info.zone;
-  const warnings: string[] = [...model.problems];
-  const collect = new Collector(journal, now);
-  if (model.problems.length > 0) return { event, zone, messages: [], skipped: [], warnings };
-  const { reminderAt, feedbackAt } = seminarSchedule(model, now);
+/** Adds an alert to the organizer; its key is the alert's kind and a version (a digest of its content). */
+function organizerAlerts(
+  collect: Collector,
+  event: string,
+  info: { organizerEmail: string; sender: { name?: string; address: string } },
+  options: PlanOptions,
+) {
   const organizer: Recipient = { name: "", address: info.organizerEmail };
-  const from = info.sender;
-  const alert = (
-    kind: string,
-    version: string,
-    sendAt: Date,
-    view: Parameters<typeof renderOrganizerAlert>[0],
-  ) =>
+  return (kind: string, version: string, sendAt: Date, view: Parameters<typeof renderOrganizerAlert>[0]) =>
     collect.add({
       key: messageKey(event, info.organizerEmail, "alerte", `${kind}-${version}`),
       event,
@@ -360,11 +353,23 @@ function planSeminar(model: SeminarModel, now: Date, options: PlanOptions): Mess
       sendAt,
       render: () =>
         outgoing(
-          from,
+          info.sender,
           organizer,
           renderOrganizerAlert({ ...view, ...(options.workbookLink ? { link: options.workbookLink } : {}) }),
         ),
     });
+}
+
+function planSeminar(model: SeminarModel, now: Date, options: PlanOptions): MessagePlan {
+  const { info, journal } = model;
+  const event = info.event;
+  const zone = info.zone;
+  const warnings: string[] = [...model.problems];
+  const collect = new Collector(journal, now);
+  if (model.problems.length > 0) return { event, zone, messages: [], skipped: [], warnings };
+  const { reminderAt, feedbackAt } = seminarSchedule(model, now);
+  const from = info.sender;
+  const alert = organizerAlerts(collect, event, info, options);
 
   const unplaced: string[] = [];
   for (const agenda of model.agendas) {
@@ -661,27 +666,7 @@ function planLunch(model: LunchModel, now: Date, options: PlanOptions): MessageP
       simple("liste-attente", now, info.start, lunch("waiting"));
     }
   }
-  const organizer: Recipient = { name: "", address: info.organizerEmail };
-  const alert = (
-    kind: string,
-    version: string,
-    sendAt: Date,
-    view: Parameters<typeof renderOrganizerAlert>[0],
-  ) =>
-    collect.add({
-      key: messageKey(event, info.organizerEmail, "alerte", `${kind}-${version}`),
-      event,
-      kind: "alerte",
-      version: `${kind}-${version}`,
-      to: organizer,
-      sendAt,
-      render: () =>
-        outgoing(
-          from,
-          organizer,
-          renderOrganizerAlert({ ...view, ...(options.workbookLink ? { link: options.workbookLink } : {}) }),
-        ),
-    });
+  const alert = organizerAlerts(collect, event, info, options);
   if (!info.surveyLink && model.registrations.length > 0) {
     warnings.push("Lien questionnaire manquant : le questionnaire de satisfaction ne sera pas envoyé.");
     const remindAt = DateTime.fromJSDate(info.start).minus({ days: 1 }).toJSDate();
