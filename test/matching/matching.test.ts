@@ -1,8 +1,10 @@
 import { afterAll, describe, expect, it } from "vitest";
+import type { SolveRequest } from "../../functions/core/matching/highs-runner.js";
 import {
   checkHardRules,
   generateInstance,
   greedyPlacements,
+  type LinearSolver,
   type MatchingProblem,
   type Participant,
   type Placement,
@@ -215,6 +217,31 @@ describe("solvePlacements", () => {
       expect(placedOrUnplaced).toBe(problem.participants.length * problem.slots.length);
       const summary = summarize(problem, result);
       expect(summary.byRank.reduce((a, b) => a + b, 0)).toBe(result.placements.length);
+    }
+  });
+
+  it("proves the optimum of a fractional relaxation with a MIP over its fractional variables alone", async () => {
+    // The benchmark's 30-participant instance: its LP relaxation is fractional, but reaches the optimum.
+    const problem = generateInstance({ participants: 30, seed: 2057 });
+    const requests: SolveRequest[] = [];
+    const recording: LinearSolver = {
+      solve(request) {
+        requests.push(request);
+        return solver.solve(request);
+      },
+    };
+    const result = await solvePlacements(problem, { timeLimitSeconds: 20 }, recording);
+    expectValid(problem, result.placements);
+    expect(result.optimal).toBe(true);
+    expect(result.gap).toBe(0);
+    const mips = requests.filter((request) => request.kind === "mip");
+    expect(mips.length).toBeGreaterThan(0);
+    for (const { model } of mips) {
+      let free = 0;
+      for (let col = 0; col < model.numCols; col++) {
+        if (model.integrality[col] === 1 && model.colLower[col]! < model.colUpper[col]!) free++;
+      }
+      expect(free).toBeLessThan(model.numCols / 10);
     }
   });
 

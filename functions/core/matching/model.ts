@@ -134,12 +134,17 @@ export function buildModel(
   const P = prep.participants.length;
   const nSt = prep.structures.length;
   const T = prep.typeNames.length;
+  const pools = prep.pools;
 
-  let xCount = 0;
-  for (let ps = 0; ps < P * S; ps++) if (!prep.locked[ps]) xCount += candidates[ps]!.length;
+  // The x columns of participant × slot `ps` are `psStart[ps]` to `psStart[ps + 1]`.
+  const psStart = new Int32Array(P * S + 1);
+  for (let ps = 0; ps < P * S; ps++)
+    psStart[ps + 1] = psStart[ps]! + (prep.locked[ps] ? 0 : candidates[ps]!.length);
+  const xCount = psStart[P * S]!;
   const colParticipant = new Int32Array(xCount);
   const colSlot = new Int32Array(xCount);
   const colPool = new Int32Array(xCount);
+  const colStructure = new Int32Array(xCount);
   const cost: number[] = [];
   const upper: number[] = [];
   const integer: number[] = [];
@@ -151,6 +156,7 @@ export function buildModel(
         colParticipant[c] = p;
         colSlot[c] = s;
         colPool[c] = q;
+        colStructure[c] = pools[q]!.structure;
         cost.push(linearCost(prep, ctx, p, s, q));
         upper.push(1);
         integer.push(1);
@@ -165,19 +171,29 @@ export function buildModel(
     return cost.length - 1;
   };
 
+  // Rows are sums of x columns, taken from `list[from..to)`, plus an optional `extra` column
+  // (a penalty, coefficient −1, or the unplaced column, +1).
   const rowStarts: number[] = [0];
-  const rowIdx: number[] = [];
-  const rowVal: number[] = [];
+  const rowIdx = new GrowingInt32(xCount * 4);
+  const rowVal = new GrowingInt32(xCount * 4);
   const rowLower: number[] = [];
   const rowUpper: number[] = [];
-  const addRow = (cols: readonly number[], lo: number, hi: number, penaltyCol = -1) => {
-    for (const col of cols) {
-      rowIdx.push(col);
+  const addRow = (
+    list: Int32Array,
+    from: number,
+    to: number,
+    lo: number,
+    hi: number,
+    extra = -1,
+    extraValue = -1,
+  ) => {
+    for (let k = from; k < to; k++) {
+      rowIdx.push(list[k]!);
       rowVal.push(1);
     }
-    if (penaltyCol >= 0) {
-      rowIdx.push(penaltyCol);
-      rowVal.push(-1);
+    if (extra >= 0) {
+      rowIdx.push(extra);
+      rowVal.push(extraValue);
     }
     rowStarts.push(rowIdx.length);
     rowLower.push(lo);
@@ -186,104 +202,122 @@ export function buildModel(
   };
   /** `Σ cols − v ≤ bound`, v costing `weight` per unit, when the sum can exceed the bound. */
   const penalties: number[] = [];
-  const addPenalty = (cols: readonly number[], bound: number, weight: number) => {
-    if (cols.length <= bound) return -1;
+  const addPenalty = (list: Int32Array, from: number, to: number, bound: number, weight: number) => {
+    if (to - from <= bound) return -1;
     const col = newColumn(weight, Infinity);
-    const row = addRow(cols, -Infinity, bound, col);
+    const row = addRow(list, from, to, -Infinity, bound, col);
     penalties.push(row, col);
     return row;
   };
+  const identity = new Int32Array(xCount);
+  for (let col = 0; col < xCount; col++) identity[col] = col;
 
   // One placement or the explicit "unplaced" per participant × free slot.
   const assign = new Int32Array(P * S).fill(-1);
   const unplacedCol = new Int32Array(P * S).fill(-1);
-  const byParticipantSlot: number[][] = Array.from({ length: P * S }, () => []);
-  for (let col = 0; col < xCount; col++)
-    byParticipantSlot[colParticipant[col]! * S + colSlot[col]!]!.push(col);
   for (let ps = 0; ps < P * S; ps++) {
     if (prep.locked[ps]) continue;
     const u = newColumn(WEIGHTS.unplaced, 1);
     unplacedCol[ps] = u;
-    assign[ps] = addRow([...byParticipantSlot[ps]!, u], 1, 1);
+    assign[ps] = addRow(identity, psStart[ps]!, psStart[ps + 1]!, 1, 1, u, 1);
   }
 
-  // Pool capacity and load balance.
-  const byPool: number[][] = prep.pools.map(() => []);
-  for (let col = 0; col < xCount; col++) byPool[colPool[col]!]!.push(col);
-  const capacity = new Int32Array(prep.pools.length).fill(-1);
-  const load = new Int32Array(prep.pools.length).fill(-1);
-  for (const pool of prep.pools) {
-    const cols = byPool[pool.index]!;
-    if (cols.length === 0) continue;
-    if (cols.length > pool.capacity) capacity[pool.index] = addRow(cols, -Infinity, pool.capacity);
+  // Pool capacity and load balance: the columns of each pool, in column order.
+  const poolStart = new Int32Array(pools.length + 1);
+  for (let col = 0; col < xCount; col++) poolStart[colPool[col]! + 1]!++;
+  for (let q = 0; q < pools.length; q++) poolStart[q + 1]! += poolStart[q]!;
+  const byPool = new Int32Array(xCount);
+  const poolFill = poolStart.slice(0, pools.length);
+  for (let col = 0; col < xCount; col++) byPool[poolFill[colPool[col]!]!++] = col;
+  const capacity = new Int32Array(pools.length).fill(-1);
+  const load = new Int32Array(pools.length).fill(-1);
+  for (const pool of pools) {
+    const from = poolStart[pool.index]!;
+    const to = poolStart[pool.index + 1]!;
+    if (to === from) continue;
+    if (to - from > pool.capacity) capacity[pool.index] = addRow(byPool, from, to, -Infinity, pool.capacity);
     if (pool.lockedLoad < pool.softCapacity) {
-      load[pool.index] = addPenalty(cols, pool.softCapacity - pool.lockedLoad, WEIGHTS.tutorLoad);
+      load[pool.index] = addPenalty(byPool, from, to, pool.softCapacity - pool.lockedLoad, WEIGHTS.tutorLoad);
     }
   }
 
-  // Per participant: never the same structure twice; different types preferred.
+  // Per participant: never the same structure twice; different types preferred. Keys are grouped
+  // in the order they first appear among the participant's columns.
   const structure = new Map<number, number>();
   // Added last, so that a model with more of them keeps every other row and column in place.
-  const structureLists: [number, number[]][] = [];
+  const structureKeys: number[] = [];
+  const structureStarts: number[] = [0];
+  const structureCols = new GrowingInt32(1024);
   const type = new Map<number, number>();
+  const groupBy = grouper(Math.max(nSt, T), xCount);
   for (let p = 0; p < P; p++) {
-    const byStructure = new Map<number, number[]>();
-    const byType = new Map<number, number[]>();
-    const push = (map: Map<number, number[]>, key: number, col: number) => {
-      const list = map.get(key);
-      if (list) list.push(col);
-      else map.set(key, [col]);
-    };
-    for (let s = 0; s < S; s++) {
-      for (const col of byParticipantSlot[p * S + s]!) {
-        const pool = prep.pools[colPool[col]!]!;
-        push(byStructure, pool.structure, col);
-        push(byType, prep.structureType[pool.structure]!, col);
-      }
-    }
-    const spansSlots = (cols: number[]) => cols.some((col) => colSlot[col] !== colSlot[cols[0]!]);
-    for (const [st, cols] of byStructure) {
-      const lazy = structureRows.has(-(p + 1)) || structureRows.has(p * nSt + st);
-      if (lazy && spansSlots(cols)) structureLists.push([p * nSt + st, cols]);
-    }
-    for (const [t, cols] of byType) {
-      if (ctx.lockedType.has(p * T + t) || !spansSlots(cols)) continue;
-      type.set(p * T + t, addPenalty(cols, 1, WEIGHTS.sameType));
-    }
+    const from = psStart[p * S]!;
+    const to = psStart[p * S + S]!;
+    if (from === to) continue;
+    groupBy(
+      from,
+      to,
+      (col) => colStructure[col]!,
+      (st, list, a, b) => {
+        if (!spansSlots(colSlot, list, a, b)) return;
+        if (!structureRows.has(-(p + 1)) && !structureRows.has(p * nSt + st)) return;
+        structureKeys.push(p * nSt + st);
+        for (let k = a; k < b; k++) structureCols.push(list[k]!);
+        structureStarts.push(structureCols.length);
+      },
+    );
+    groupBy(
+      from,
+      to,
+      (col) => prep.structureType[colStructure[col]!]!,
+      (t, list, a, b) => {
+        if (ctx.lockedType.has(p * T + t) || !spansSlots(colSlot, list, a, b)) return;
+        type.set(p * T + t, addPenalty(list, a, b, 1, WEIGHTS.sameType));
+      },
+    );
   }
 
-  // Mixing: organismes and publics within one structure and slot.
-  const organismeCols = new Map<number, number[]>();
-  const publicCols = new Map<number, number[]>();
-  for (let col = 0; col < xCount; col++) {
-    const p = colParticipant[col]!;
-    const s = colSlot[col]!;
-    const st = prep.pools[colPool[col]!]!.structure;
-    for (const [map, group] of [
-      [organismeCols, prep.participantOrganisme[p]!],
-      [publicCols, prep.participantPublic[p]!],
-    ] as const) {
-      const key = mixKey(group, st, s, nSt, S);
-      const list = map.get(key);
-      if (list) list.push(col);
-      else map.set(key, [col]);
-    }
-  }
+  // Mixing: organismes and publics within one structure and slot, by key, columns in order.
   const organisme = new Map<number, number>();
   const publicRows = new Map<number, number>();
-  for (const [key, cols] of [...organismeCols].sort((a, b) => a[0] - b[0])) {
-    if (prep.lockedOrganisme.has(key)) continue;
-    const row = addPenalty(cols, 1, WEIGHTS.sameOrganisme);
+  // Sorted by key (group, then structure, then slot) and column: two stable counting sorts.
+  const byPlace = new Int32Array(xCount);
+  const sorted = new Int32Array(xCount);
+  countingSort(identity, byPlace, nSt * S, (col) => colStructure[col]! * S + colSlot[col]!);
+  const byMixKey = (
+    group: Int32Array,
+    groups: number,
+    each: (key: number, from: number, to: number) => void,
+  ) => {
+    countingSort(byPlace, sorted, groups, (col) => group[colParticipant[col]!]!);
+    const keyOf = (col: number) =>
+      mixKey(group[colParticipant[col]!]!, colStructure[col]!, colSlot[col]!, nSt, S);
+    for (let from = 0; from < xCount; ) {
+      const key = keyOf(sorted[from]!);
+      let to = from + 1;
+      while (to < xCount && keyOf(sorted[to]!) === key) to++;
+      each(key, from, to);
+      from = to;
+    }
+  };
+  byMixKey(prep.participantOrganisme, prep.organismeCount, (key, from, to) => {
+    if (prep.lockedOrganisme.has(key)) return;
+    const row = addPenalty(sorted, from, to, 1, WEIGHTS.sameOrganisme);
     if (row >= 0) organisme.set(key, row);
-  }
-  for (const [key, cols] of [...publicCols].sort((a, b) => a[0] - b[0])) {
+  });
+  byMixKey(prep.participantPublic, prep.publicCount, (key, from, to) => {
     const free = WEIGHTS.publicsFree - (prep.lockedPublic.get(key) ?? 0);
-    if (free <= 0) continue;
-    const row = addPenalty(cols, free, WEIGHTS.samePublic);
+    if (free <= 0) return;
+    const row = addPenalty(sorted, from, to, free, WEIGHTS.samePublic);
     if (row >= 0) publicRows.set(key, row);
-  }
+  });
 
-  for (const [key, cols] of structureLists) structure.set(key, addRow(cols, -Infinity, 1));
+  structureKeys.forEach((key, i) => {
+    structure.set(
+      key,
+      addRow(structureCols.data, structureStarts[i]!, structureStarts[i + 1]!, -Infinity, 1),
+    );
+  });
 
   const numCols = cost.length;
   const arrays: ModelArrays = {
@@ -296,8 +330,8 @@ export function buildModel(
     rowLower: Float64Array.from(rowLower),
     rowUpper: Float64Array.from(rowUpper),
     starts: Int32Array.from(rowStarts),
-    indices: Int32Array.from(rowIdx),
-    values: Float64Array.from(rowVal),
+    indices: rowIdx.data.slice(0, rowIdx.length),
+    values: Float64Array.from(rowVal.data.subarray(0, rowVal.length)),
   };
   return {
     arrays,
@@ -308,6 +342,83 @@ export function buildModel(
     unplacedCol,
     rows: { assign, capacity, load, structure, type, organisme, public: publicRows },
     penalties: Int32Array.from(penalties),
+  };
+}
+
+/** An `Int32Array` that grows as values are pushed. */
+class GrowingInt32 {
+  data: Int32Array;
+  length = 0;
+  constructor(capacity: number) {
+    this.data = new Int32Array(Math.max(16, capacity));
+  }
+  push(value: number): void {
+    if (this.length === this.data.length) {
+      const data = new Int32Array(this.data.length * 2);
+      data.set(this.data);
+      this.data = data;
+    }
+    this.data[this.length++] = value;
+  }
+}
+
+/** Stable sort of `from` into `to` by a key in `[0, keys)`. */
+function countingSort(from: Int32Array, to: Int32Array, keys: number, keyOf: (col: number) => number): void {
+  const start = new Int32Array(keys + 1);
+  for (const col of from) start[keyOf(col) + 1]!++;
+  for (let k = 0; k < keys; k++) start[k + 1]! += start[k]!;
+  for (const col of from) to[start[keyOf(col)]!++] = col;
+}
+
+/** Whether the columns `list[from..to)` lie in more than one slot. */
+function spansSlots(colSlot: Int32Array, list: Int32Array, from: number, to: number): boolean {
+  const first = colSlot[list[from]!];
+  for (let k = from + 1; k < to; k++) if (colSlot[list[k]!] !== first) return true;
+  return false;
+}
+
+/**
+ * Groups a range of columns by a small integer key without allocating per group: calls `each` for
+ * every key, in the order the keys first appear, with the key's columns (in column order) as
+ * `list[from..to)`. The returned function reuses its buffers, so `list` is only valid during `each`.
+ */
+function grouper(keyCount: number, maxColumns: number) {
+  const seen = new Int32Array(keyCount).fill(-1);
+  const count = new Int32Array(keyCount);
+  const offset = new Int32Array(keyCount);
+  const keys = new Int32Array(maxColumns);
+  const list = new Int32Array(maxColumns);
+  let stamp = 0;
+  return (
+    from: number,
+    to: number,
+    keyOf: (col: number) => number,
+    each: (key: number, list: Int32Array, from: number, to: number) => void,
+  ) => {
+    stamp++;
+    let distinct = 0;
+    for (let col = from; col < to; col++) {
+      const key = keyOf(col);
+      if (seen[key] !== stamp) {
+        seen[key] = stamp;
+        count[key] = 0;
+        keys[distinct++] = key;
+      }
+      count[key]!++;
+    }
+    let next = 0;
+    for (let i = 0; i < distinct; i++) {
+      const key = keys[i]!;
+      offset[key] = next;
+      next += count[key]!;
+    }
+    for (let col = from; col < to; col++) list[offset[keyOf(col)]!++] = col;
+    next = 0;
+    for (let i = 0; i < distinct; i++) {
+      const key = keys[i]!;
+      each(key, list, next, next + count[key]!);
+      next += count[key]!;
+    }
   };
 }
 

@@ -4,7 +4,8 @@
  * First stage, by size:
  * - up to `EXACT_COLUMN_LIMIT` eligible placements, the exact model over every eligible pool
  *   (`model.ts`): its LP relaxation is almost always integral here, so one or two LPs prove the
- *   optimum, and the MIP runs only when the LP is fractional;
+ *   optimum; when it is fractional, a MIP over its fractional variables alone usually reaches the
+ *   LP bound (`solveAroundLp`), and the full MIP runs only when it does not;
  * - above, the aggregated model (`aggregate.ts`): pools of one type in one slot as one group,
  *   identical participants as one unit, whose LP bounds every placement; its rounded MIP solution is
  *   then spread over the pools, and the gap to that bound is reported.
@@ -26,6 +27,7 @@ import {
   eligible,
   type LockedContext,
   lockedContext,
+  type ModelArrays,
   startVector,
 } from "./model.js";
 import { type Prepared, prepare } from "./prepare.js";
@@ -84,7 +86,8 @@ export async function solvePlacements(
   let secondBound = 0;
   try {
     const model = buildSituationModel(prep, ctx, best);
-    // The LP is usually integral: then it is the optimum, and the MIP is not needed.
+    // The LP is usually integral: then it is the optimum, and the MIP is not needed; when it is
+    // not, the MIP around it usually reaches its bound.
     const lp =
       model.zCount > 0 && second > 0
         ? await solver.solve({ kind: "lp", model: model.arrays, timeLimitSeconds: remaining() })
@@ -92,8 +95,12 @@ export async function solvePlacements(
     const integral =
       lp?.status === MODEL_STATUS.optimal &&
       lp.colValue.subarray(0, model.zCount).every((v) => v < EPSILON || v > 1 - EPSILON);
-    if (lp && integral) {
-      const chosen = readSituations(model, lp.colValue, best.length);
+    const rounded =
+      lp && !integral && lp.status === MODEL_STATUS.optimal
+        ? await solveAroundLp(solver, model.arrays, lp, remaining())
+        : undefined;
+    if (lp && (integral || rounded)) {
+      const chosen = readSituations(model, rounded ?? lp.colValue, best.length);
       const value = evaluateSituations(prep, ctx, best, chosen);
       if (value < second - EPSILON) {
         situation = chosen;
@@ -190,9 +197,10 @@ function eligibleColumns(prep: Prepared, ctx: LockedContext): number {
 /**
  * The exact model over every eligible pool. Its LP relaxation is almost always integral on these
  * instances, so the LP (without presolve, which costs more than it saves here) usually settles the
- * matter; otherwise the MIP runs from the best assignment known. A solution that still sends someone
- * back to a structure (never with every "same structure" row, kept as a guard) gets them moved at no
- * cost, or rows for them and the solve again; bounds found on the way stay valid either way.
+ * matter; otherwise the MIP around the LP (see `solveAroundLp`), and failing that the full MIP
+ * from the best assignment known. A solution that still sends someone back to a structure (never
+ * with every "same structure" row, kept as a guard) gets them moved at no cost, or rows for them
+ * and the solve again; bounds found on the way stay valid either way.
  */
 async function solveExact(
   prep: Prepared,
@@ -228,19 +236,25 @@ async function solveExact(
     let values = lp.colValue;
     if (isIntegral(built, values)) status = "optimal";
     else {
-      const answer: SolveAnswer = await solver.solve({
-        kind: "mip",
-        model: built.arrays,
-        timeLimitSeconds: remaining(),
-        start: startVector(built, best, S),
-        // The objective is an integer: a gap below 1 proves the optimum.
-        mipAbsGap: 1 - EPSILON,
-        mipRelGap: options.relativeGap ?? 0,
-      });
-      status = answer.status === MODEL_STATUS.optimal ? "optimal" : "time limit";
-      if (Number.isFinite(answer.mipDualBound)) bound = Math.max(bound, answer.mipDualBound);
-      if (!answer.hasSolution) break;
-      values = answer.colValue;
+      const rounded = await solveAroundLp(solver, built.arrays, lp, remaining());
+      if (rounded) {
+        status = "optimal";
+        values = rounded;
+      } else {
+        const answer: SolveAnswer = await solver.solve({
+          kind: "mip",
+          model: built.arrays,
+          timeLimitSeconds: remaining(),
+          start: startVector(built, best, S),
+          // The objective is an integer: a gap below 1 proves the optimum.
+          mipAbsGap: 1 - EPSILON,
+          mipRelGap: options.relativeGap ?? 0,
+        });
+        status = answer.status === MODEL_STATUS.optimal ? "optimal" : "time limit";
+        if (Number.isFinite(answer.mipDualBound)) bound = Math.max(bound, answer.mipDualBound);
+        if (!answer.hasSolution) break;
+        values = answer.colValue;
+      }
     }
     const assign = readAssignment(prep, built, values);
     const repeats = repairRepeats(prep, ctx, assign);
@@ -267,6 +281,37 @@ async function solveExact(
     pricedColumns: 0,
     pricingRounds: pass,
   };
+}
+
+/**
+ * The MIP restricted to the LP's fractional variables, every integral one fixed at its LP value:
+ * a model of a few dozen free columns, solved in milliseconds where the full MIP spends its time at
+ * the root. On these instances its solution usually reaches the LP bound rounded up, which proves
+ * it optimal for the full model (the objective is an integer); then its values are returned.
+ * Otherwise (no solution, or one above the bound) `undefined`, and the caller runs the full MIP.
+ */
+async function solveAroundLp(
+  solver: LinearSolver,
+  model: ModelArrays,
+  lp: SolveAnswer,
+  timeLimitSeconds: number,
+): Promise<Float64Array | undefined> {
+  const colLower = Float64Array.from(model.colLower);
+  const colUpper = Float64Array.from(model.colUpper);
+  for (let col = 0; col < model.numCols; col++) {
+    if (model.integrality[col] !== 1) continue;
+    const v = lp.colValue[col]!;
+    if (v < EPSILON) colUpper[col] = colLower[col]!;
+    else if (v > 1 - EPSILON) colLower[col] = colUpper[col]!;
+  }
+  const answer = await solver.solve({
+    kind: "mip",
+    model: { ...model, colLower, colUpper },
+    timeLimitSeconds,
+    mipAbsGap: 1 - EPSILON,
+  });
+  const target = Math.ceil(lp.objective - EPSILON);
+  return answer.hasSolution && answer.objective < target + EPSILON ? answer.colValue : undefined;
 }
 
 /** The basis of a model to which rows were appended since: the new rows start basic. */
