@@ -13,13 +13,13 @@ import { DateTime } from "luxon";
 import { GoogleSheetsWorkbook, SheetTitleCache } from "../../functions/adapters/google-sheets-workbook.js";
 import { sharedSolver } from "../../functions/core/matching/index.js";
 import { LocalHost, requestContext } from "../../functions/local/host.js";
-import { playSeminar } from "../../functions/local/scenario.js";
+import { playLunchTalk, playSeminar } from "../../functions/local/scenario.js";
 import { startLocalSes } from "../../functions/local/ses.js";
 import type { Workbook, WorkbookChanges } from "../../functions/ports.js";
 import * as example from "../../sheets-templates/example-data.js";
 import { SimulatedClock } from "../../workflows/runner/clock.js";
 import { FakeSheetsServer } from "../fakes/sheets-server.js";
-import { seminarSnapshot } from "../support/workbooks.js";
+import { lunchSnapshot, seminarSnapshot } from "../support/workbooks.js";
 
 type Row = Record<string, string | number | boolean | null>;
 const ZONE = "Europe/Paris";
@@ -69,9 +69,10 @@ class CountingWorkbook implements Workbook {
   }
 }
 
-async function playScaled(count: number): Promise<void> {
-  const fake = await FakeSheetsServer.start(`seminaire-${count}`);
-  for (const tab of scaledSeminar(count).values())
+async function playScaled(kind: "seminar" | "lunch", count: number): Promise<void> {
+  const fake = await FakeSheetsServer.start(`${kind}-${count}`);
+  const snapshot = kind === "seminar" ? scaledSeminar(count) : lunchSnapshot();
+  for (const tab of snapshot.values())
     fake.addTab(
       tab.title,
       tab.rows.map((row) => row.map((cell) => (cell === null ? null : cell))),
@@ -82,7 +83,9 @@ async function playScaled(count: number): Promise<void> {
       titleCache: new SheetTitleCache(),
     }),
   );
-  const start = DateTime.fromISO("2027-02-15T09:00", { zone: ZONE }).toJSDate();
+  const start = DateTime.fromISO(kind === "seminar" ? "2027-02-15T09:00" : "2027-04-01T09:00", {
+    zone: ZONE,
+  }).toJSDate();
   const clock = new SimulatedClock(start);
   const ses = await startLocalSes();
   await ses.clear();
@@ -107,14 +110,12 @@ async function playScaled(count: number): Promise<void> {
   });
   const started = performance.now();
   try {
-    const end = await playSeminar(
-      { host: () => host, clock, ses, event: fake.spreadsheetId, zone: ZONE },
-      start,
-    );
+    const context = { host: () => host, clock, ses, event: fake.spreadsheetId, zone: ZONE };
+    const end = kind === "seminar" ? await playSeminar(context, start) : await playLunchTalk(context, start);
     const wall = (performance.now() - started) / 1000;
     const emails = (await ses.emails()).length;
     console.log(
-      `\n${count} participants : ${end.state}, ${wall.toFixed(1)} s de temps réel (envois à 200/s vers le serveur local), ${emails} messages, ${steps} étapes de workflow facturées, ${fake.requests.length} requêtes Sheets au total`,
+      `\n${kind === "seminar" ? "Séminaire" : "Rencontre méridienne"}, ${count} ${kind === "seminar" ? "participants" : "inscriptions"} : ${end.state}, ${wall.toFixed(1)} s de temps réel (envois à 200/s vers le serveur local), ${emails} messages, ${steps} étapes de workflow facturées, ${fake.requests.length} requêtes Sheets au total`,
     );
     console.log("  étape                  appels  requêtes Sheets par appel (moyenne)");
     for (const [step, calls] of [...callsPerStep].sort()) {
@@ -181,6 +182,8 @@ function median(values: readonly number[]): number {
 export async function benchWorkflow(): Promise<void> {
   benchColdStart();
   console.log("\n## Séminaire complet en temps simulé");
-  for (const count of [30, 1000]) await playScaled(count);
+  const sizes = (process.env.BENCH_WORKFLOW_SIZES ?? "30,1000").split(",").map(Number);
+  for (const count of sizes) await playScaled("seminar", count);
+  await playScaled("lunch", 45);
   await sharedSolver().close?.();
 }
