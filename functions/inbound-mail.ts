@@ -14,7 +14,6 @@
  */
 
 import type { HttpFunction, Request, Response } from "@google-cloud/functions-framework";
-import * as functions from "@google-cloud/functions-framework";
 import { z } from "zod";
 import { readMime } from "./adapters/mime-reader.js";
 import { isSnsUrl, type SnsMessage, type SnsVerifierPort, snsMessage } from "./adapters/sns-verifier.js";
@@ -342,13 +341,4 @@ export function eventOfFeedback(
   ];
   const token = findReplyToken(replyTo, replySecret);
   return token.ok ? token.claims.event : null;
-}
-
-/** Registers the function under the name `serverless.yml` deploys; its dependencies are built on the first request. */
-export function registerInboundMail(build: () => InboundMailDeps): void {
-  let handler: HttpFunction | undefined;
-  functions.http("inboundMail", (request, response) => {
-    handler ??= inboundMailHandler(build());
-    return handler(request, response);
-  });
 }

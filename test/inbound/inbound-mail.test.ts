@@ -1,3 +1,4 @@
+import * as functions from "@google-cloud/functions-framework";
 import { getTestServer } from "@google-cloud/functions-framework/testing";
 import request from "supertest";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -6,7 +7,7 @@ import type { OrganizerAlert } from "../../functions/app/apply-reply.js";
 import { replyAddress } from "../../functions/core/reply-token.js";
 import {
   type InboundMailDeps,
-  registerInboundMail,
+  inboundMailHandler,
   type UnmatchedReply,
 } from "../../functions/inbound-mail.js";
 import type { Cell } from "../../functions/ports.js";
@@ -129,7 +130,7 @@ const deps: InboundMailDeps = {
   },
 };
 
-registerInboundMail(() => deps);
+functions.http("inboundMail", inboundMailHandler(deps));
 
 function mime(body: string, options: { to?: string; subject?: string; headers?: string } = {}): string {
   return [
