@@ -55,6 +55,8 @@ export interface WorkflowControl {
   readonly kind: EventKind | "unknown";
   readonly zone: string;
   readonly action: string | undefined;
+  /** The row of the `Action` line in the parameters tab. */
+  readonly actionRow: number | undefined;
   /** Seminar: the organizer has given the go to send, now or before (a lunch talk needs none). */
   readonly go: boolean;
   /** Whether the go is already in the Journal. */
@@ -75,10 +77,11 @@ export function readControl(snapshot: WorkbookSnapshot): WorkflowControl {
     : snapshot.has(TABS.lunch.name)
       ? "lunch"
       : "unknown";
-  const settings =
+  const parsed =
     kind === "seminar"
-      ? parseSettings<SeminarSettings>(TABS.seminar, seminarTab).partial
-      : parseSettings<LunchSettings>(TABS.lunch, snapshot.get(TABS.lunch.name)).partial;
+      ? parseSettings<SeminarSettings>(TABS.seminar, seminarTab)
+      : parseSettings<LunchSettings>(TABS.lunch, snapshot.get(TABS.lunch.name));
+  const settings = parsed.partial;
   const action = settings.action ?? undefined;
   let execution: string | undefined;
   let running = false;
@@ -104,6 +107,7 @@ export function readControl(snapshot: WorkbookSnapshot): WorkflowControl {
     kind,
     zone: settings.timeZone ?? "Europe/Paris",
     action,
+    actionRow: parsed.lines.get("action")?.row,
     go: kind === "lunch" || goNow || goRecorded,
     goRecorded,
     suspended: action === SUSPEND_ACTION,
@@ -178,9 +182,16 @@ const tabIs = (tab: string, name: string) => normalizeKey(tab) === normalizeKey(
  */
 export async function followEdit(
   deps: EditFollowUpDeps,
-  input: { readonly event: string; readonly tab: string; readonly workbook: Workbook; readonly now: Date },
+  input: {
+    readonly event: string;
+    readonly tab: string;
+    /** The edited rows; an edit of the parameters tab is an action only when it covers `Action`. */
+    readonly rows?: { readonly first: number; readonly last: number };
+    readonly workbook: Workbook;
+    readonly now: Date;
+  },
 ): Promise<EditFollowUp> {
-  const { event, tab, workbook, now } = input;
+  const { event, tab, workbook, now, rows } = input;
   const { snapshot, control } = await readWorkflowControl(workbook);
   if (control.kind === "unknown") return { signalled: 0 };
   const kind = control.kind;
@@ -201,6 +212,9 @@ export async function followEdit(
 
   if (tabIs(tab, TABS.seminar.name) || tabIs(tab, TABS.lunch.name)) {
     if (!control.action || !STARTING_ACTIONS[kind].includes(control.action)) return { signalled: 0 };
+    // Another parameter was edited (a title, a date): the action chosen earlier is not chosen again.
+    const row = control.actionRow;
+    if (rows && row !== undefined && (row < rows.first || row > rows.last)) return { signalled: 0 };
     if (!control.running) {
       const { executionId } = await deps.starter.start({
         event,
@@ -215,7 +229,19 @@ export async function followEdit(
       await matchWorkbook(workbook, now, deps.solver);
       return { signalled: 0, rematched: true };
     }
-    return { signalled: await signal(["go", "resume", "registrations"]) };
+    const signalled = await signal(["go", "resume", "registrations"]);
+    if (signalled === 0 && control.callbacks.size > 0) {
+      // Every callback answered that nobody waits on it: the execution ended (completed, or failed
+      // on an error). A new one picks up where the Journal says things are; sending is exactly once.
+      const { executionId } = await deps.starter.start({
+        event,
+        kind,
+        args: { event, stepUrl: deps.stepUrl },
+      });
+      await appendJournal(workbook, snapshot, now, control.zone, [controlLines.execution(executionId)]);
+      return { started: executionId, signalled: 0 };
+    }
+    return { signalled };
   }
   if (!control.running) return { signalled: 0 };
   if (kind === "lunch" && tabIs(tab, TABS.registrations.name))

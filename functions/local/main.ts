@@ -175,7 +175,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     busy = true;
     try {
       const now = await watchedTabs(workbook);
-      for (const [tab, digest] of now) if (known.get(tab) !== digest) await host.edit(event, tab);
+      // A save may change anything: the whole tab counts as edited.
+      const whole = { firstRow: 1, lastRow: 100_000, firstColumn: 1, lastColumn: 100 };
+      for (const [tab, digest] of now) if (known.get(tab) !== digest) await host.edit(event, tab, whole);
       known = now;
     } catch (error) {
       timeline.line(

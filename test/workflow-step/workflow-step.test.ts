@@ -198,6 +198,40 @@ describe("what an edit sets in motion", () => {
     expect(starter.signals).toEqual(["https://callback/go"]);
   });
 
+  it("takes an edit of another parameter for what it is, not for the action chosen again", async () => {
+    const book = memory({ Action: "Affecter" });
+    const starter = new RecordingStarter();
+    const settings = (await book.read([TABS.seminar.name])).get(TABS.seminar.name)!;
+    const titleRow = settings.rows.findIndex((row) => row[0] === "Titre") + 1;
+    const actionRow = settings.rows.findIndex((row) => row[0] === "Action") + 1;
+    const edit = { event: EVENT, tab: "Séminaire", workbook: book, now: NOW };
+    expect(await followEdit(deps(starter), { ...edit, rows: { first: titleRow, last: titleRow } })).toEqual({
+      signalled: 0,
+    });
+    expect(starter.started).toHaveLength(0);
+    const chosen = await followEdit(deps(starter), { ...edit, rows: { first: actionRow, last: actionRow } });
+    expect(chosen.started).toBe("execution-1");
+  });
+
+  it("starts a new execution when every callback of the last one answers that it ended", async () => {
+    const book = memory({ Action: "Envoyer les convocations" }, [
+      { Clé: "workflow:execution:execution-old" },
+      { Clé: "workflow:callback:go", Détail: "https://callback/ended" },
+    ]);
+    const starter = new RecordingStarter();
+    starter.signal = async () => {
+      throw new Error("HTTP 404");
+    };
+    const result = await followEdit(deps(starter), {
+      event: EVENT,
+      tab: "Séminaire",
+      workbook: book,
+      now: NOW,
+    });
+    expect(result.started).toBe("execution-1");
+    expect(journalKeys(book)).toContain("workflow:execution:execution-1");
+  });
+
   it("starts a new execution when the last one stopped on problems", async () => {
     const book = memory({ Action: "Affecter" }, [
       { Clé: "workflow:execution:execution-1" },
