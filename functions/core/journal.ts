@@ -61,17 +61,6 @@ export function journalRecord(
   };
 }
 
-/** The last entry whose key starts with `prefix`. */
-export function lastWithKey(entries: readonly JournalEntry[], prefix: string): JournalEntry | undefined {
-  for (let index = entries.length - 1; index >= 0; index--) {
-    if (entries[index]!.key.startsWith(prefix)) return entries[index];
-  }
-  return undefined;
-}
-
-export const CALLBACK_KEY = "workflow:callback:";
-export const EXECUTION_KEY = "workflow:execution:";
-
 /** The changes that append lines to the Journal (creating the tab or its missing headers first). */
 export function journalAppend(
   tab: TabValues | undefined,
