@@ -254,26 +254,27 @@ function hostingLines(info: SeminarInfo, tutor: TutorView): { heading: string; l
   }));
 }
 
-export function renderTutorRequest(view: TutorRequestView): MessageContent {
-  const { info, tutor } = view;
-  const count = tutor.hosts.reduce((sum, slot) => sum + slot.participants.length, 0);
-  const subject = oneLine(
-    `${view.version > 1 ? "Mise à jour : " : ""}Accueil de ${count} participant${count > 1 ? "s" : ""} en immersion — ${info.title}`,
-  );
-  const intro =
-    view.version > 1
-      ? `Les personnes que vous accueillerez pendant le séminaire « ${info.title} » ont changé. Voici ce qui est prévu désormais.`
-      : `Dans le cadre du séminaire « ${info.title} »${where(info)}, des décideurs publics viennent observer le travail des services auprès des usagers. Vous avez bien voulu accueillir des participants : voici qui vous accueillerez, quand et où.`;
+const DECLINE_INSTRUCTION =
+  "En cas d'empêchement, répondez NON : nous proposerons un autre lieu aux participants concernés.";
+
+/** A message to a tutor about whom they host (a request, a nudge): the same body, its own words. */
+function tutorMessage(
+  info: SeminarInfo,
+  tutor: TutorView,
+  words: { subject: string; heading: string; intro: string; ask: string; thanks: string; invited: boolean },
+): MessageContent {
+  const subject = oneLine(words.subject);
   const hosting = hostingLines(info, tutor);
-  const invited = tutor.alsoInvited.map(
-    (item) =>
-      `${item.title}, ${frenchDay(item.start, info.zone)} ${frenchSpan(item.start, item.end, info.zone)}${item.place ? `, ${item.place}` : ""}`,
-  );
-  const confirm = "Pouvez-vous nous confirmer votre disponibilité ?";
+  const invited = words.invited
+    ? tutor.alsoInvited.map(
+        (item) =>
+          `${item.title}, ${frenchDay(item.start, info.zone)} ${frenchSpan(item.start, item.end, info.zone)}${item.place ? `, ${item.place}` : ""}`,
+      )
+    : [];
   const text = textOf([
     `Bonjour ${plain(tutor.name)},`,
     "",
-    plain(intro),
+    plain(words.intro),
     ...hosting.flatMap((block) => [
       "",
       plain(block.heading),
@@ -282,39 +283,58 @@ export function renderTutorRequest(view: TutorRequestView): MessageContent {
     "",
     invited.length > 0 ? "Vous êtes également convié(e) :" : null,
     ...invited.map((line) => `- ${plain(line)}`),
-    "",
-    confirm,
+    invited.length > 0 ? "" : null,
+    words.ask,
     ANSWER_INSTRUCTION,
-    "En cas d'empêchement, répondez NON : nous proposerons un autre lieu aux participants concernés.",
+    DECLINE_INSTRUCTION,
     "",
     contactText(info),
     "",
-    "Avec nos remerciements pour votre accueil,",
+    words.thanks,
     SIGNATURE,
   ]);
   const body = html`<p>Bonjour ${name(tutor.name)},</p>
-<p>${intro}</p>
+<p>${words.intro}</p>
 ${hosting.map(
   (block) =>
     html`<h3>${block.heading}</h3><ul>${block.lines.map((line) => html`<li>${name(line)}</li>`)}</ul>`,
 )}
 ${invited.length > 0 ? html`<p>Vous êtes également convié(e) :</p><ul>${invited.map((line) => html`<li>${line}</li>`)}</ul>` : ""}
-<p>${confirm}</p>
+<p>${words.ask}</p>
 <p class="answer">${ANSWER_INSTRUCTION}</p>
-<p>En cas d'empêchement, répondez NON : nous proposerons un autre lieu aux participants concernés.</p>
+<p>${DECLINE_INSTRUCTION}</p>
 ${contactHtml(info)}
-<p>Avec nos remerciements pour votre accueil,<br>${SIGNATURE}</p>`;
+<p>${words.thanks}<br>${SIGNATURE}</p>`;
   return {
     subject,
     text,
     html: page({
       title: subject,
-      heading: "Accueil de participants en immersion",
+      heading: words.heading,
       body,
       footer: "Votre réponse est lue automatiquement : écrivez OUI ou NON en début de message.",
     }),
     headers: AUTOMATIC_HEADERS,
   };
+}
+
+const hostedCount = (tutor: TutorView) =>
+  tutor.hosts.reduce((sum, slot) => sum + slot.participants.length, 0);
+
+export function renderTutorRequest(view: TutorRequestView): MessageContent {
+  const { info, tutor } = view;
+  const count = hostedCount(tutor);
+  return tutorMessage(info, tutor, {
+    subject: `${view.version > 1 ? "Mise à jour : " : ""}Accueil de ${count} participant${count > 1 ? "s" : ""} en immersion — ${info.title}`,
+    heading: "Accueil de participants en immersion",
+    intro:
+      view.version > 1
+        ? `Les personnes que vous accueillerez pendant le séminaire « ${info.title} » ont changé. Voici ce qui est prévu désormais.`
+        : `Dans le cadre du séminaire « ${info.title} »${where(info)}, des décideurs publics viennent observer le travail des services auprès des usagers. Vous avez bien voulu accueillir des participants : voici qui vous accueillerez, quand et où.`,
+    ask: "Pouvez-vous nous confirmer votre disponibilité ?",
+    thanks: "Avec nos remerciements pour votre accueil,",
+    invited: true,
+  });
 }
 
 export interface TutorNudgeView {
@@ -327,56 +347,15 @@ export interface TutorNudgeView {
 /** A short, polite reminder to a tutor who has not answered the request yet. */
 export function renderTutorNudge(view: TutorNudgeView): MessageContent {
   const { info, tutor } = view;
-  const count = tutor.hosts.reduce((sum, slot) => sum + slot.participants.length, 0);
-  const subject = oneLine(
-    `Relance : accueil de ${count} participant${count > 1 ? "s" : ""} en immersion — ${info.title}`,
-  );
-  const intro = `Nous n'avons pas encore reçu votre réponse à notre demande d'accueil pour le séminaire « ${info.title} »${where(info)}. Pour mémoire, voici ce qui est prévu :`;
-  const hosting = hostingLines(info, tutor);
-  const ask = "Pouvez-vous nous dire, d'un mot, si vous serez disponible ?";
-  const decline =
-    "En cas d'empêchement, répondez NON : nous proposerons un autre lieu aux participants concernés.";
-  const text = textOf([
-    `Bonjour ${plain(tutor.name)},`,
-    "",
-    plain(intro),
-    ...hosting.flatMap((block) => [
-      "",
-      plain(block.heading),
-      ...block.lines.map((line) => `- ${plain(line)}`),
-    ]),
-    "",
-    ask,
-    ANSWER_INSTRUCTION,
-    decline,
-    "",
-    contactText(info),
-    "",
-    "Avec nos remerciements,",
-    SIGNATURE,
-  ]);
-  const body = html`<p>Bonjour ${name(tutor.name)},</p>
-<p>${intro}</p>
-${hosting.map(
-  (block) =>
-    html`<h3>${block.heading}</h3><ul>${block.lines.map((line) => html`<li>${name(line)}</li>`)}</ul>`,
-)}
-<p>${ask}</p>
-<p class="answer">${ANSWER_INSTRUCTION}</p>
-<p>${decline}</p>
-${contactHtml(info)}
-<p>Avec nos remerciements,<br>${SIGNATURE}</p>`;
-  return {
-    subject,
-    text,
-    html: page({
-      title: subject,
-      heading: "Votre réponse nous manque",
-      body,
-      footer: "Votre réponse est lue automatiquement : écrivez OUI ou NON en début de message.",
-    }),
-    headers: AUTOMATIC_HEADERS,
-  };
+  const count = hostedCount(tutor);
+  return tutorMessage(info, tutor, {
+    subject: `Relance : accueil de ${count} participant${count > 1 ? "s" : ""} en immersion — ${info.title}`,
+    heading: "Votre réponse nous manque",
+    intro: `Nous n'avons pas encore reçu votre réponse à notre demande d'accueil pour le séminaire « ${info.title} »${where(info)}. Pour mémoire, voici ce qui est prévu :`,
+    ask: "Pouvez-vous nous dire, d'un mot, si vous serez disponible ?",
+    thanks: "Avec nos remerciements,",
+    invited: false,
+  });
 }
 
 export function renderReminder(view: { info: SeminarInfo; agenda: ParticipantAgenda }): MessageContent {
