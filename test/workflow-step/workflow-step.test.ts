@@ -11,7 +11,13 @@ import { SheetsRequestError } from "../../functions/adapters/google-sheets-workb
 import { sendDueMessages } from "../../functions/app/send-messages.js";
 import { followEdit, readControl } from "../../functions/app/workflow-control.js";
 import { TABS } from "../../functions/core/schemas.js";
-import type { Workbook, WorkbookChanges, WorkbookSnapshot, WorkflowStarter } from "../../functions/ports.js";
+import {
+  TransientSendError,
+  type Workbook,
+  type WorkbookChanges,
+  type WorkbookSnapshot,
+  type WorkflowStarter,
+} from "../../functions/ports.js";
 import { workflowStepHandler } from "../../functions/workflow-step.js";
 import { EVENT, ManualClock, people, RecordingMailer, seminar } from "../messages/fixtures.js";
 import { MemoryWorkbook } from "../support/workbooks.js";
@@ -137,6 +143,19 @@ describe("workflowStep over HTTP", () => {
     const { body } = await step({ step: "check", event: EVENT });
     expect(body.ok).toBe(false);
     expect(journalKeys(workbook as MemoryWorkbook)).toContain("workflow:stopped");
+  });
+
+  it("answers 503 when the mail service refuses everything for now, and sends it all on the retry", async () => {
+    mailer = new RecordingMailer(() => {
+      throw new TransientSendError("Throttling");
+    });
+    expect((await step({ step: "send-convocations", event: EVENT })).status).toBe(503);
+    mailer = new RecordingMailer();
+    expect((await step({ step: "send-convocations", event: EVENT })).body).toEqual({
+      done: true,
+      sent: 3,
+      suspended: false,
+    });
   });
 
   it("answers 503 when the spreadsheet is unavailable for now, so the workflow retries", async () => {
