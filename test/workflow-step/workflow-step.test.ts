@@ -308,4 +308,36 @@ describe("what an edit sets in motion", () => {
     });
     expect(again.sent).toBe(0);
   });
+
+  it("sends a change notice to those a timetable change concerns, after the go", async () => {
+    const book = memory({ Action: "Envoyer les convocations" }, [
+      { Clé: "workflow:execution:execution-1" },
+      { Clé: "workflow:go" },
+    ]);
+    await sendDueMessages(book, mailer, clock, { event: EVENT, kinds: ["convocation"], ratePerSecond: 1000 });
+    const rows = book.tabs.get(TABS.programme.name)!;
+    const header = rows[0]!;
+    const row = (sequence: string) =>
+      rows.find((candidate) => candidate[header.indexOf("Séquence")] === sequence)!;
+    const notified = async () => {
+      const before = mailer.sent.length;
+      await followEdit(deps(new RecordingStarter()), {
+        event: EVENT,
+        tab: TABS.programme.name,
+        workbook: book,
+        now: NOW,
+      });
+      return mailer.sent
+        .slice(before)
+        .map((message) => (typeof message.to === "string" ? message.to : message.to.address))
+        .filter((address) => Object.values(people).some((person) => person.Email === address))
+        .sort();
+    };
+    // The optional visit moves: only Claire chose it.
+    row("Visite")[header.indexOf("Début")] = "14:30";
+    expect(await notified()).toEqual([people.claire.Email]);
+    // The welcome of every participant moves: everyone hears of it.
+    row("Accueil")[header.indexOf("Début")] = "16:15";
+    expect(await notified()).toEqual([people.claire.Email, people.elodie.Email, people.hugo.Email].sort());
+  });
 });
