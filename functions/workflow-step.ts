@@ -20,6 +20,7 @@ import {
   appendJournal,
   CALLBACK_PURPOSES,
   controlLines,
+  readControl,
   readWorkflowControl,
 } from "./app/workflow-control.js";
 import { closingInstant } from "./core/check-lunch.js";
@@ -78,17 +79,26 @@ class StepRefused extends Error {
   override readonly name = "StepRefused";
 }
 
-/** What each sending step sends; change notices and alerts go out with whichever step runs. */
-const SENDING: Readonly<Record<string, { seminar: MessageKind[]; lunch: MessageKind[] }>> = {
-  "send-convocations": { seminar: ["convocation", "changement", "alerte"], lunch: [] },
-  "send-tutor-requests": { seminar: ["demande-tuteur", "changement", "alerte"], lunch: [] },
-  "send-reminders": {
-    seminar: ["rappel", "rappel-tuteur", "changement", "alerte"],
-    lunch: ["rappel-rencontre", "inscription", "liste-attente", "place-liberee", "alerte"],
-  },
-  "send-train-reminders": { seminar: ["rappel-train"], lunch: [] },
-  "send-feedback": { seminar: ["questionnaire", "alerte"], lunch: ["questionnaire-rencontre", "alerte"] },
-  "allocate-seats": { seminar: [], lunch: ["inscription", "liste-attente", "place-liberee", "alerte"] },
+/**
+ * What each sending step sends (a seminar's plan holds no lunch-talk message, and back); change
+ * notices and alerts go out with whichever step runs.
+ */
+const SENDING: Readonly<Record<string, readonly MessageKind[]>> = {
+  "send-convocations": ["convocation", "changement", "alerte"],
+  "send-tutor-requests": ["demande-tuteur", "changement", "alerte"],
+  "send-reminders": [
+    "rappel",
+    "rappel-tuteur",
+    "changement",
+    "rappel-rencontre",
+    "inscription",
+    "liste-attente",
+    "place-liberee",
+    "alerte",
+  ],
+  "send-train-reminders": ["rappel-train"],
+  "send-feedback": ["questionnaire", "questionnaire-rencontre", "alerte"],
+  "allocate-seats": ["inscription", "liste-attente", "place-liberee", "alerte"],
 };
 
 export async function runStep(
@@ -142,16 +152,13 @@ export async function runStep(
     case "send-train-reminders":
     case "send-feedback":
     case "allocate-seats": {
-      const { control } = await readWorkflowControl(workbook);
-      if (control.kind === "unknown") throw new StepRefused("not a Passerelle workbook");
       if (step === "send-train-reminders" && !trainArgs.safeParse(args).success)
         throw new StepRefused("send-train-reminders needs dueAt");
-      if (control.suspended) return { done: false, sent: 0, suspended: true };
       // A lunch talk's statuses follow the registrations: the check writes `Inscrit` or the rank.
       if (step === "allocate-seats") await checkWorkbook(workbook, now, { kind: "lunch" });
-      const kinds = SENDING[step]?.[control.kind] ?? [];
-      if (kinds.length === 0) return { done: true, sent: 0, suspended: false };
-      return sendingAnswer(await send(kinds));
+      const kinds = [...(SENDING[step] ?? [])];
+      // Suspension is read on the snapshot the sending reads anyway: one request less per call.
+      return sendingAnswer(await send(kinds, { suspended: (snapshot) => readControl(snapshot).suspended }));
     }
     case "tutor-replies": {
       const { pending } = await pendingTutors(workbook, event);
@@ -177,6 +184,7 @@ export async function runStep(
 }
 
 function sendingAnswer(report: SendReport): Record<string, unknown> {
+  if (report.suspended) return { done: false, sent: 0, suspended: true };
   // Nothing could leave and everything failed for now (the mail service is down): let the
   // workflow back off rather than call again at once.
   if (report.sent === 0 && report.deferred > 0 && report.failed === 0)

@@ -66,6 +66,8 @@ export interface SendOptions {
   readonly sleep?: (ms: number) => Promise<void>;
   /** Real elapsed milliseconds, for the pace and the budget (`performance.now` by default). */
   readonly monotonic?: () => number;
+  /** Read on the workbook this call reads anyway: when true, nothing is sent (`Action: Suspendre`). */
+  readonly suspended?: (snapshot: WorkbookSnapshot) => boolean;
 }
 
 export interface SendReport {
@@ -83,6 +85,8 @@ export interface SendReport {
   readonly elapsedMs: number;
   /** Provider calls, for the benchmark (one per message sent or failed). */
   readonly attempts: number;
+  /** The event is suspended: nothing was sent. */
+  readonly suspended?: boolean;
 }
 
 /** Spaces calls evenly: one start every `1000 / rate` milliseconds, never a burst. */
@@ -133,6 +137,18 @@ export async function sendDueMessages(
   const limiter = new RateLimiter(rate, monotonic, options.sleep);
 
   const snapshot = await workbook.read(MESSAGE_TABS);
+  if (options.suspended?.(snapshot))
+    return {
+      sent: 0,
+      failed: 0,
+      deferred: 0,
+      leftToOthers: 0,
+      remaining: 0,
+      done: false,
+      elapsedMs: elapsed(),
+      attempts: 0,
+      suspended: true,
+    };
   const now = clock.now();
   const model = eventModel(snapshot, options.event, now);
   if (model === null) throw new Error("The workbook holds neither a seminar nor a lunch talk.");
