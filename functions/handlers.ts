@@ -84,10 +84,13 @@ export async function signalEvent(
 function lazy(build: () => Promise<HttpFunction>): HttpFunction {
   let handler: Promise<HttpFunction> | undefined;
   return async (request, response) => {
-    handler ??= build();
-    handler.catch(() => {
-      handler = undefined;
-    });
+    if (!handler) {
+      handler = build();
+      // A failed import is tried again by the next request.
+      handler.catch(() => {
+        handler = undefined;
+      });
+    }
     return (await handler)(request, response);
   };
 }
