@@ -263,6 +263,36 @@ describe("solvePlacements", () => {
     expect(again.placements).toEqual(result.placements);
   });
 
+  it("keeps almost everyone else in place when a tutor declines on a large instance", async () => {
+    const problem = generateInstance({ participants: 3000, seed: 5027, tight: true });
+    const first = await solve(problem);
+    const load = new Map<string, number>();
+    for (const p of first.placements) load.set(p.tutor, (load.get(p.tutor) ?? 0) + 1);
+    const declined = [...load].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]![0];
+    const affected = new Set(first.placements.filter((p) => p.tutor === declined).map((p) => p.participant));
+    const again: MatchingProblem = {
+      ...problem,
+      tutors: problem.tutors.map((t) => (t.id === declined ? { ...t, declined: true } : t)),
+      previous: first.placements,
+    };
+    const second = await solve(again);
+    expectValid(again, second.placements);
+    expect(second.stats.solverStatus).toMatch(/^aggregated/);
+    expect(second.unplaced).toEqual([]);
+    const before = new Map(first.placements.map((p) => [`${p.participant}|${p.slot}`, p]));
+    const moved = new Set(
+      second.placements
+        .filter((p) => {
+          const old = before.get(`${p.participant}|${p.slot}`)!;
+          return (
+            !affected.has(p.participant) && (old.structure !== p.structure || old.situation !== p.situation)
+          );
+        })
+        .map((p) => p.participant),
+    );
+    expect(moved.size).toBeLessThan(affected.size);
+  });
+
   it("re-places the participants of a tutor who declines and moves as few others as possible", async () => {
     const problem = generateInstance({ participants: 40, seed: 3 });
     const first = await solve(problem);

@@ -3,8 +3,9 @@
  * for the solver.
  *
  * Pools of one structure type in one slot form a group; a participant's choice in a slot is an
- * option: a group ("somewhere of type t"), a pool they name in a wish, or unplaced. A variable is a
- * combination of options, one per slot, so the two-slot preferences are exact costs of the column.
+ * option: a group ("somewhere of type t"), a pool they name in a wish or held in the previous run,
+ * or unplaced. A variable is a combination of options, one per slot, so the two-slot preferences
+ * are exact costs of the column.
  * Participants with identical attributes (organisme, public, step-free need, wishes; nothing named,
  * locked or previously placed) form a unit whose variables count how many of them take each
  * combination.
@@ -44,6 +45,10 @@ const MAX_PRICING_ROUNDS = 30;
 /** Share of the time limit pricing may use; the rest goes to the integer solution. */
 const PRICING_SHARE = 0.6;
 const EPSILON = 1e-6;
+/** Rounds of the local search over each group's pools in `disaggregate`. */
+const MAX_SPREAD_PASSES = 6;
+/** Swaps the local search may weigh in all, so that its time stays bounded on any instance. */
+const MAX_SWAP_PAIRS = 20_000_000;
 
 interface Unit {
   readonly members: readonly number[];
@@ -132,17 +137,20 @@ export async function solveAggregated(
 
   let bestAssign = start.assign;
   let bestObjective = start.objective;
+  let bestChoice: Choice | undefined;
+  let improved: Choice | undefined;
   let status = lpValues ? "aggregated LP" : "fallback";
-  const consider = (assign: Int32Array) => {
+  const consider = (assign: Int32Array, choice?: Choice) => {
     const objective = evaluate(prep, ctx, assign);
     if (objective < bestObjective - EPSILON) {
       bestAssign = assign;
       bestObjective = objective;
+      bestChoice = choice;
     }
   };
   if (lpValues) {
     const rounded = agg.round(model, lpValues);
-    consider(agg.disaggregate(rounded));
+    consider(agg.disaggregate(rounded, false), rounded);
     if (bestObjective - bound > (options.relativeGap ?? 0) * bestObjective + 1 - EPSILON) {
       const answer = await solver.solve({
         kind: "mip",
@@ -153,11 +161,15 @@ export async function solveAggregated(
         mipRelGap: Math.max(options.relativeGap ?? 0, 1e-4),
       });
       if (answer.hasSolution) {
-        consider(agg.disaggregate(agg.readChoice(model, answer.colValue)));
+        const choice = agg.readChoice(model, answer.colValue);
+        consider(agg.disaggregate(choice, true), choice);
+        improved = choice;
         if (answer.status === MODEL_STATUS.optimal) status = "aggregated MIP";
       }
     }
   }
+  // The local search of the spread runs on the MIP's choice, or on the rounding when that is best.
+  if (bestChoice && bestChoice !== improved) consider(agg.disaggregate(bestChoice, true), bestChoice);
   return {
     assign: bestAssign,
     objective: bestObjective,
@@ -289,6 +301,12 @@ class Aggregation {
           const q = prep.poolOf(w.index, s);
           if (q >= 0 && eligible(prep, ctx, p, q)) list.push(G + q);
         }
+        // The previous pool as an option of its own: staying is then free and a generic option
+        // always a move, which is exactly what the placement costs.
+        const previous = prep.previousPool[p * S + s]!;
+        if (previous >= 0 && !list.includes(G + previous) && eligible(prep, ctx, p, previous)) {
+          list.push(G + previous);
+        }
         options.push(list);
       }
       const index = this.units.length;
@@ -360,11 +378,8 @@ class Aggregation {
       cost = wishCost(rank < 0 ? 3 : rank);
     }
     const previous = prep.previousPool[p * this.S + s]!;
-    if (previous >= 0) {
-      const previousGroup = s * T + prep.structureType[prep.pools[previous]!.structure]!;
-      const same = option >= G ? option - G === previous : previousGroup === g;
-      if (!same) cost += WEIGHTS.moved;
-    }
+    // A generic option cannot be the previous pool, which is an option of its own when it can be had.
+    if (previous >= 0 && option - G !== previous) cost += WEIGHTS.moved;
     if (ctx.lockedType.has(p * T + t)) cost += WEIGHTS.sameType;
     return cost;
   }
@@ -749,12 +764,15 @@ class Aggregation {
   }
 
   /**
-   * Names the pool of every placement: named pools as chosen; then, group by group, the most
-   * constrained participants first, each to the eligible pool with room where they cost least
-   * (their previous pool, a structure they name, no one of their organisme, few of their public,
-   * load below half). Anyone a group cannot take goes to the cheapest pool left in the slot.
+   * Names the pool of every placement: named pools as chosen; then everyone whose previous pool is
+   * in the group chosen for them stays there while it has room, so that a re-run moves only the
+   * people it must; then, group by group, the most constrained participants first, each to the
+   * eligible pool with room where they cost least (a structure they name, no one of their
+   * organisme, few of their public, load below half). Anyone a group cannot take goes to the
+   * cheapest pool left in the slot. A local search then moves and swaps people between the pools of
+   * each group while that lowers the objective.
    */
-  disaggregate(choice: Choice): Int32Array {
+  disaggregate(choice: Choice, improve: boolean): Int32Array {
     const { prep, ctx, S, T } = this;
     const G = this.groups.length;
     const nSt = prep.structures.length;
@@ -762,13 +780,23 @@ class Aggregation {
     const load = new Int32Array(prep.pools.length);
     const organisme = new Map<number, number>();
     const publics = new Map<number, number>();
-    const bump = (map: Map<number, number>, key: number) => map.set(key, (map.get(key) ?? 0) + 1);
+    const bump = (map: Map<number, number>, key: number, by: number) =>
+      map.set(key, (map.get(key) ?? 0) + by);
+    const poolVersion = new Int32Array(prep.pools.length);
+    const shift = (p: number, s: number, q: number, by: 1 | -1) => {
+      load[q]! += by;
+      poolVersion[q]!++;
+      const st = prep.pools[q]!.structure;
+      bump(organisme, mixKey(prep.participantOrganisme[p]!, st, s, nSt, S), by);
+      bump(publics, mixKey(prep.participantPublic[p]!, st, s, nSt, S), by);
+    };
     const place = (p: number, s: number, q: number) => {
       assign[p * S + s] = q;
-      load[q]!++;
-      const st = prep.pools[q]!.structure;
-      bump(organisme, mixKey(prep.participantOrganisme[p]!, st, s, nSt, S));
-      bump(publics, mixKey(prep.participantPublic[p]!, st, s, nSt, S));
+      shift(p, s, q, 1);
+    };
+    const unplace = (p: number, s: number) => {
+      shift(p, s, assign[p * S + s]!, -1);
+      assign[p * S + s] = UNPLACED;
     };
     const usesStructure = (p: number, st: number) => {
       for (let s = 0; s < S; s++) {
@@ -777,28 +805,47 @@ class Aggregation {
       }
       return false;
     };
-    const marginal = (p: number, s: number, q: number) => {
-      const pool = prep.pools[q]!;
-      const st = pool.structure;
-      let cost = wishCost(wishRank(prep, p, st));
+    const linear = (p: number, s: number, q: number) => {
       const previous = prep.previousPool[p * S + s]!;
-      if (previous >= 0 && previous !== q) cost += WEIGHTS.moved;
-      const ok = mixKey(prep.participantOrganisme[p]!, st, s, nSt, S);
-      if (prep.lockedOrganisme.has(ok) || (organisme.get(ok) ?? 0) >= 1) cost += WEIGHTS.sameOrganisme;
-      const pk = mixKey(prep.participantPublic[p]!, st, s, nSt, S);
-      if ((prep.lockedPublic.get(pk) ?? 0) + (publics.get(pk) ?? 0) >= WEIGHTS.publicsFree)
-        cost += WEIGHTS.samePublic;
-      if (pool.lockedLoad + load[q]! >= pool.softCapacity) cost += WEIGHTS.tutorLoad;
-      return cost;
+      const moved = previous >= 0 && previous !== q ? WEIGHTS.moved : 0;
+      return wishCost(wishRank(prep, p, prep.pools[q]!.structure)) + moved;
     };
+    /** The organisme (or public) cost of one more person of `group` in the structure, `extra` counted. */
+    const mixAt = (counts: Map<number, number>, group: number, st: number, s: number, extra: number) => {
+      const key = mixKey(group, st, s, nSt, S);
+      if (counts === organisme) {
+        return prep.lockedOrganisme.has(key) || (counts.get(key) ?? 0) + extra >= 1
+          ? WEIGHTS.sameOrganisme
+          : 0;
+      }
+      return (prep.lockedPublic.get(key) ?? 0) + (counts.get(key) ?? 0) + extra >= WEIGHTS.publicsFree
+        ? WEIGHTS.samePublic
+        : 0;
+    };
+    /** The organisme and public part of `marginal`. */
+    const mixCost = (p: number, s: number, q: number) => {
+      const st = prep.pools[q]!.structure;
+      return (
+        mixAt(organisme, prep.participantOrganisme[p]!, st, s, 0) +
+        mixAt(publics, prep.participantPublic[p]!, st, s, 0)
+      );
+    };
+    const loadAt = (q: number) => {
+      const pool = prep.pools[q]!;
+      return pool.lockedLoad + load[q]! >= pool.softCapacity ? WEIGHTS.tutorLoad : 0;
+    };
+    const named = Uint8Array.from(prep.wishes, (list) => (list.some((w) => w.kind === "structure") ? 1 : 0));
+    /** What placing p in q adds to the objective, the others staying where they are (type costs aside). */
+    const marginal = (p: number, s: number, q: number) => linear(p, s, q) + mixCost(p, s, q) + loadAt(q);
+    const fits = (p: number, q: number) =>
+      eligible(prep, ctx, p, q) && !usesStructure(p, prep.pools[q]!.structure);
     const bestPool = (p: number, s: number, pools: readonly number[]) => {
       let best = -1;
       let bestCost = Infinity;
       let bestFill = Infinity;
       for (const q of pools) {
         const pool = prep.pools[q]!;
-        if (load[q]! >= pool.capacity || !eligible(prep, ctx, p, q)) continue;
-        if (usesStructure(p, pool.structure)) continue;
+        if (load[q]! >= pool.capacity || !fits(p, q)) continue;
         const cost = marginal(p, s, q);
         const fill = (load[q]! + pool.lockedLoad) / (pool.capacity + pool.lockedLoad);
         if (cost < bestCost || (cost === bestCost && fill < bestFill)) {
@@ -812,11 +859,34 @@ class Aggregation {
     for (let ps = 0; ps < assign.length; ps++) {
       if (choice[ps]! >= G) place(Math.floor(ps / S), ps % S, choice[ps]! - G);
     }
+    // Previous pools first: the group choice already paid for keeping them. Those whose tutor is
+    // still there come first, so that the people of a tutor who declined are the ones who move.
+    const tutorLeft = new Map<string, number>();
+    for (const pool of prep.pools) {
+      for (const part of pool.parts) {
+        for (const tutor of part.tutors) tutorLeft.set(`${pool.index}|${tutor.id}`, tutor.remaining);
+      }
+    }
+    for (const withTutor of [true, false]) {
+      for (let ps = 0; ps < assign.length; ps++) {
+        const option = choice[ps]!;
+        const q = prep.previousPool[ps]!;
+        if (assign[ps] !== UNPLACED || option < 0 || option >= G || q < 0) continue;
+        if (!this.groups[option]!.pools.includes(q)) continue;
+        const tutorKey = `${q}|${prep.previousTutor[ps]}`;
+        const left = tutorLeft.get(tutorKey) ?? 0;
+        if (withTutor && left <= 0) continue;
+        const p = Math.floor(ps / S);
+        if (load[q]! >= prep.pools[q]!.capacity || !fits(p, q)) continue;
+        place(p, ps % S, q);
+        if (left > 0) tutorLeft.set(tutorKey, left - 1);
+      }
+    }
     for (let s = 0; s < S; s++) {
       const generic: number[][] = Array.from({ length: T }, () => []);
       for (let p = 0; p < prep.participants.length; p++) {
         const option = choice[p * S + s]!;
-        if (option >= 0 && option < G) generic[option % T]!.push(p);
+        if (option >= 0 && option < G && assign[p * S + s] === UNPLACED) generic[option % T]!.push(p);
       }
       const leftOver: number[] = [];
       for (let t = 0; t < T; t++) {
@@ -833,6 +903,131 @@ class Aggregation {
       for (const p of leftOver) {
         const q = bestPool(p, s, prep.poolsBySlot[s]!);
         if (q >= 0) place(p, s, q);
+      }
+    }
+
+    // Caches of the swap search: each person's mix cost in their pool (valid while the pool's
+    // version holds), and per organisme × public the mix cost in the pool being left.
+    const mixSelf = new Int32Array(prep.participants.length);
+    const mixPool = new Int32Array(prep.participants.length).fill(-1);
+    const mixVersion = new Int32Array(prep.participants.length);
+    const fromMix = new Int32Array(prep.organismeCount * prep.publicCount);
+    const fromStamp = new Int32Array(prep.organismeCount * prep.publicCount).fill(-1);
+    /** Wishes and moves cost the same in every pool of the group. */
+    const plain = new Uint8Array(prep.participants.length);
+    let visit = 0;
+    let pairs = 0;
+    // Local search, group by group: move someone to a pool with room, or swap two people, while
+    // that lowers the objective. Costs are convex in each count, so this settles quickly.
+    for (let g = 0; improve && g < G; g++) {
+      const group = this.groups[g]!;
+      const s = group.slot;
+      const inGroup = new Set(group.pools);
+      const members = new Map<number, number[]>(group.pools.map((q) => [q, []]));
+      for (let p = 0; p < prep.participants.length; p++) {
+        const q = assign[p * S + s]!;
+        if (choice[p * S + s] === g && inGroup.has(q)) members.get(q)!.push(p);
+      }
+      const people = [...members.values()].flat().sort((a, b) => a - b);
+      for (const p of people)
+        plain[p] = named[p] === 0 && !inGroup.has(prep.previousPool[p * S + s]!) ? 1 : 0;
+      for (let pass = 0; pass < MAX_SPREAD_PASSES; pass++) {
+        let improved = false;
+        for (const p of people) {
+          const from = assign[p * S + s]!;
+          // Wishes and moves cost the same in every pool of the group for a plain person: with no
+          // mix or load to pay where they are, they have nothing to gain.
+          if (plain[p] === 1) {
+            const st = prep.pools[from]!.structure;
+            const pool = prep.pools[from]!;
+            const paying =
+              mixAt(organisme, prep.participantOrganisme[p]!, st, s, -1) > 0 ||
+              mixAt(publics, prep.participantPublic[p]!, st, s, -1) > 0 ||
+              pool.lockedLoad + load[from]! - 1 >= pool.softCapacity;
+            if (!paying) continue;
+          }
+          unplace(p, s);
+          const here = marginal(p, s, from);
+          visit++;
+          // A swap leaves every load as it is: it can only help someone who pays for the mix where
+          // they are, or whose wishes or previous pool tell the pools apart.
+          const swapping = pairs < MAX_SWAP_PAIRS && (mixCost(p, s, from) > 0 || plain[p] === 0);
+          let best = -1;
+          let bestDelta = -EPSILON;
+          let partner = -1;
+          // Someone plain who pays for the load alone can only gain in a pool below half.
+          const loadOnly = plain[p] === 1 && here - linear(p, s, from) === loadAt(from);
+          for (const q of group.pools) {
+            if (q === from) continue;
+            const full = load[q]! >= prep.pools[q]!.capacity;
+            if (full ? !swapping : loadOnly && loadAt(q) > 0) continue;
+            if (!fits(p, q)) continue;
+            if (!full) {
+              const delta = marginal(p, s, q) - here;
+              if (delta < bestDelta) {
+                best = q;
+                bestDelta = delta;
+                partner = -1;
+              }
+              continue;
+            }
+            // Full: swap with someone of q who may take p's place. The loads stay as they are, so
+            // only the wishes, moves and mix of the two change. A swap that helps lowers the cost
+            // of at least one of the two: it is looked for from the side of that one.
+            const st = prep.pools[q]!.structure;
+            const stay = here - loadAt(from);
+            const linearThere = linear(p, s, q) - stay;
+            const oP = prep.participantOrganisme[p]!;
+            const kP = prep.participantPublic[p]!;
+            const orgP = [mixAt(organisme, oP, st, s, 0), mixAt(organisme, oP, st, s, -1)] as const;
+            const pubP = [mixAt(publics, kP, st, s, 0), mixAt(publics, kP, st, s, -1)] as const;
+            if (linearThere + orgP[1] + pubP[1] >= 0) continue;
+            for (const other of members.get(q)!) {
+              const oO = prep.participantOrganisme[other]!;
+              const kO = prep.participantPublic[other]!;
+              const own = linearThere + orgP[oO === oP ? 1 : 0] + pubP[kO === kP ? 1 : 0];
+              if (own >= 0) continue;
+              pairs++;
+              if (mixPool[other] !== q || mixVersion[other] !== poolVersion[q]) {
+                mixSelf[other] = mixAt(organisme, oO, st, s, -1) + mixAt(publics, kO, st, s, -1);
+                mixPool[other] = q;
+                mixVersion[other] = poolVersion[q]!;
+              }
+              const classKey = oO * prep.publicCount + kO;
+              if (fromStamp[classKey] !== visit) {
+                fromMix[classKey] = mixCost(other, s, from);
+                fromStamp[classKey] = visit;
+              }
+              const delta =
+                own +
+                (plain[other] === 1 ? 0 : linear(other, s, from) - linear(other, s, q)) +
+                fromMix[classKey]! -
+                mixSelf[other]!;
+              if (delta < bestDelta && fits(other, from)) {
+                best = q;
+                bestDelta = delta;
+                partner = other;
+              }
+            }
+          }
+          if (best < 0) {
+            place(p, s, from);
+            continue;
+          }
+          improved = true;
+          const list = members.get(from)!;
+          list.splice(list.indexOf(p), 1);
+          if (partner >= 0) {
+            unplace(partner, s);
+            const target = members.get(best)!;
+            target.splice(target.indexOf(partner), 1);
+            place(partner, s, from);
+            list.push(partner);
+          }
+          place(p, s, best);
+          members.get(best)!.push(p);
+        }
+        if (!improved) break;
       }
     }
     prep.locked.forEach((row, ps) => {
