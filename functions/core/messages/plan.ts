@@ -335,6 +335,28 @@ function sendingAlerts(
   return alerts;
 }
 
+/** Alerts due now; one without a version of its own is versioned by a digest of its items. */
+function raiseAlerts(
+  alert: ReturnType<typeof organizerAlerts>,
+  eventTitle: string,
+  now: Date,
+  alerts: readonly {
+    kind: string;
+    version?: string;
+    summary: string;
+    paragraphs: readonly string[];
+    items?: readonly string[];
+  }[],
+): void {
+  for (const item of alerts)
+    alert(item.kind, item.version ?? digest(item.items ?? []), now, {
+      eventTitle,
+      summary: item.summary,
+      paragraphs: [...item.paragraphs],
+      ...(item.items ? { items: [...item.items] } : {}),
+    });
+}
+
 /** Adds an alert to the organizer; its key is the alert's kind and a version (a digest of its content). */
 function organizerAlerts(
   collect: Collector,
@@ -567,20 +589,11 @@ function planSeminar(model: SeminarModel, now: Date, options: PlanOptions): Mess
       ],
     });
   }
-  for (const item of sendingAlerts(model, now, options, info.title))
-    alert(item.kind, digest(item.items), now, {
-      eventTitle: info.title,
-      summary: item.summary,
-      paragraphs: item.paragraphs,
-      items: item.items,
-    });
-  for (const item of [...tutorAlerts(model, now, options), ...bounceAlerts(model)])
-    alert(item.kind, item.version, now, {
-      eventTitle: info.title,
-      summary: item.summary,
-      paragraphs: item.paragraphs,
-      ...(item.items ? { items: item.items } : {}),
-    });
+  raiseAlerts(alert, info.title, now, [
+    ...sendingAlerts(model, now, options, info.title),
+    ...tutorAlerts(model, now, options),
+    ...bounceAlerts(model),
+  ]);
   return {
     event,
     zone,
@@ -678,20 +691,10 @@ function planLunch(model: LunchModel, now: Date, options: PlanOptions): MessageP
       ],
     });
   }
-  for (const item of sendingAlerts(model, now, options, info.title))
-    alert(item.kind, digest(item.items), now, {
-      eventTitle: info.title,
-      summary: item.summary,
-      paragraphs: item.paragraphs,
-      items: item.items,
-    });
-  for (const item of bounceAlerts(model))
-    alert(item.kind, item.version, now, {
-      eventTitle: info.title,
-      summary: item.summary,
-      paragraphs: item.paragraphs,
-      ...(item.items ? { items: item.items } : {}),
-    });
+  raiseAlerts(alert, info.title, now, [
+    ...sendingAlerts(model, now, options, info.title),
+    ...bounceAlerts(model),
+  ]);
   return {
     event,
     zone: info.zone,
