@@ -21,7 +21,7 @@ export const seminarSettings: Row = {
   "Email organisateur": "organisation@seminaire.example.org",
   Expéditeur: "Séminaire Vivez ma vie d'usager <seminaire@seminaire.example.org>",
   "Adresse de réponse": "reponses.seminaire.example.org",
-  "Date limite d'inscription": "2027-02-26",
+  "Date limite d'inscription": "2026-11-10",
   "Rappel avant (jours)": 2,
   "Rappel train (minutes)": 120,
   "Lien questionnaire": "https://questionnaire.example.org/vivez-ma-vie-d-usager-rennes",
@@ -233,7 +233,7 @@ const person = (
   Dîner: "Oui",
   Visite: "Non",
   Consentement: "Oui",
-  "Inscrit le": "2027-01-15",
+  "Inscrit le": "2026-10-20",
   Inscription: "Confirmée",
   Statut: null,
   Convocation: null,
@@ -248,7 +248,7 @@ export const participants: Row[] = [
     "Sous-préfète",
     "Fonctionnaire d'État",
     ["CAF", "Urgences", "CHRS"],
-    { Visite: "Oui" },
+    { Visite: "Oui", Arrivée: "13:05" },
   ),
   person(
     "Bernard",
@@ -284,7 +284,7 @@ export const participants: Row[] = [
     "Maire adjointe aux solidarités",
     "Élu",
     ["CCAS", "CHRS", "Urgences"],
-    { Visite: "Oui" },
+    { Visite: "Oui", Arrivée: "13:05" },
   ),
   person("Durand", "Mathieu", "Lycée Chateaubriand", "Proviseur", "Enseignant", [
     "Urgences",
@@ -407,7 +407,7 @@ export const participants: Row[] = [
     "Directrice",
     "Sécurité sociale",
     ["CHRS", "CCAS", "Urgences"],
-    { "Inscrit le": "2027-03-02" },
+    { "Inscrit le": "2026-11-18" },
   ),
   person("Boyer", "Maxime", "Hôpital privé Sévigné", "Directeur", "Hôpital", [
     "France Travail",
@@ -433,7 +433,6 @@ export const participants: Row[] = [
 /** What `passerelle check` must report on the example seminar: tab, row, and a word of the message. */
 export const EXAMPLE_MISTAKES: readonly { tab: string; row: number; about: string }[] = [
   { tab: "Tuteurs", row: 13, about: "CAF de Brest" },
-  { tab: "Participants", row: 3, about: "déjà inscrit" },
   { tab: "Participants", row: 6, about: "n'est pas une adresse valide" },
   { tab: "Participants", row: 12, about: "Consentement" },
   { tab: "Participants", row: 17, about: "Départ" },
@@ -523,7 +522,7 @@ export const registrations: Row[] = Array.from({ length: 45 }, (_, index) => {
     Direction: direction,
     Service: service,
     Fonction: "Cadre",
-    "Inscrit le": `2027-03-${String(day).padStart(2, "0")} ${String(hour).padStart(2, "0")}:${String((index * 7) % 60).padStart(2, "0")}`,
+    "Inscrit le": `2027-02-${String(day).padStart(2, "0")} ${String(hour).padStart(2, "0")}:${String((index * 7) % 60).padStart(2, "0")}`,
     Inscription: "Confirmée",
     Statut: null,
     Convocation: null,

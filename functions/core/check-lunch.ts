@@ -6,8 +6,9 @@
  */
 import { DateTime } from "luxon";
 import type { WorkbookSnapshot } from "../ports.js";
-import { quote } from "./cells.js";
-import { type RowVerdict, statusText } from "./check-seminar.js";
+import { instantOf } from "./cells.js";
+import { type RowVerdict, statusText, WARNING_PREFIX } from "./check-seminar.js";
+import { duplicateKeepers, duplicateMessage } from "./participant-checks.js";
 import { type LunchSettings, type RegistrationRow, TABS } from "./schemas.js";
 import { allocateSeats, type SeatAllocation, type SeatRules } from "./seats.js";
 import { type ParsedRow, type ParsedSettings, type ParsedTable, parseSettings, parseTable } from "./table.js";
@@ -42,9 +43,7 @@ export function parseLunchWorkbook(snapshot: WorkbookSnapshot): LunchWorkbook {
 /** The closing of registrations: as typed, or two days before the talk at its start time. */
 export function closingInstant(settings: Partial<LunchSettings>): DateTime | null {
   const zone = settings.timeZone ?? "Europe/Paris";
-  if (settings.closingAt) {
-    return DateTime.fromISO(`${settings.closingAt.date}T${settings.closingAt.time ?? "23:59"}`, { zone });
-  }
+  if (settings.closingAt) return instantOf(settings.closingAt, zone, "23:59");
   if (!settings.date) return null;
   return DateTime.fromISO(`${settings.date}T${settings.start ?? "12:15"}`, { zone }).minus({ days: 2 });
 }
@@ -65,7 +64,8 @@ export function seatRules(settings: Partial<LunchSettings>): SeatRules {
 
 /**
  * Seats for the rows `takesPart` keeps (confirmed, valid), replayed in order of `Inscrit le`
- * (wall-clock time in the talk's zone).
+ * (the instant in the talk's zone: an ISO 8601 value with an offset is converted). A row whose
+ * `Convocation` is filled was told it has a seat: it keeps it.
  */
 export function lunchSeats(
   workbook: LunchWorkbook,
@@ -80,11 +80,9 @@ export function lunchSeats(
           {
             id: row.value.email,
             service: row.value.service,
-            registeredAt: DateTime.fromISO(
-              `${row.value.registeredAt.date}T${row.value.registeredAt.time ?? "00:00"}`,
-              { zone },
-            ).toJSDate(),
+            registeredAt: instantOf(row.value.registeredAt, zone).toJSDate(),
             cancelled: false,
+            announced: (row.value.convocation ?? "") !== "",
           },
         ]
       : [],
@@ -116,46 +114,53 @@ export function checkLunch(snapshot: WorkbookSnapshot, now: Date): LunchCheck {
   ) {
     lunchProblems.push("Clôture des inscriptions : elle doit précéder la rencontre : avancez-la.");
   }
+  const zone = settings.timeZone ?? "Europe/Paris";
+  const announced = workbook.registrations.rows.some((row) => (row.partial.convocation ?? "") !== "");
   if (
+    !announced &&
     settings.date &&
-    DateTime.fromISO(settings.date, { zone: settings.timeZone ?? "Europe/Paris" })
-      .endOf("day")
-      .toJSDate() < now
+    DateTime.fromISO(settings.date, { zone }).endOf("day").toJSDate() < now
   ) {
     lunchProblems.push("Date : la rencontre est déjà passée : vérifiez la date.");
   }
 
-  const emails = new Map<string, number[]>();
-  for (const row of workbook.registrations.rows) {
-    if (row.partial.email && row.partial.registration !== "Annulée") {
-      emails.set(row.partial.email, [...(emails.get(row.partial.email) ?? []), row.row]);
-    }
-  }
+  const active = workbook.registrations.rows.filter((row) => row.partial.registration !== "Annulée");
+  const keepers = duplicateKeepers(active);
   const problemsOf = new Map<number, string[]>();
-  for (const row of workbook.registrations.rows) {
-    if (row.partial.registration === "Annulée") continue;
+  const warningsOf = new Map<number, string[]>();
+  for (const row of active) {
     const problems = [...row.problems];
-    const others = (emails.get(row.partial.email ?? "") ?? []).filter((line) => line !== row.row);
-    if (others.length > 0) {
-      problems.push(
-        `Email : ${quote(row.partial.email!)} est déjà inscrit ligne ${others.join(", ")} : supprimez le doublon ou passez l'une des inscriptions à Annulée.`,
-      );
+    const keeper = keepers.get(row.row);
+    if (keeper !== undefined && row.partial.email) problems.push(duplicateMessage(row.partial.email, keeper));
+    const registeredAt = row.partial.registeredAt;
+    if (registeredAt && instantOf(registeredAt, zone).toMillis() > now.getTime()) {
+      const message =
+        "Inscrit le : cette date est dans le futur : corrigez-la (l'ordre des places en dépend).";
+      problems.push(message);
+      warningsOf.set(row.row, [message]);
     }
     problemsOf.set(row.row, problems);
   }
-  const seats = lunchSeats(workbook, (row) => problemsOf.get(row.row)?.length === 0, now);
+  const blocks = (row: number) =>
+    (problemsOf.get(row) ?? []).some((problem) => !(warningsOf.get(row) ?? []).includes(problem));
+  const seats = lunchSeats(workbook, (row) => !blocks(row.row), now);
   const rows: RowVerdict[] = workbook.registrations.rows.map((row) => {
     if (row.partial.registration === "Annulée") {
       return { tab: TABS.registrations.name, row: row.row, problems: [], blocking: true, status: "Annulé" };
     }
     const problems = problemsOf.get(row.row) ?? [];
-    const seat = problems.length === 0 && row.value ? seats.statuses.get(row.value.email) : undefined;
+    const warnings = warningsOf.get(row.row) ?? [];
+    const blocking = blocks(row.row);
+    const seat = !blocking && row.value ? seats.statuses.get(row.value.email) : undefined;
     return {
       tab: TABS.registrations.name,
       row: row.row,
       problems,
-      blocking: problems.length > 0,
-      status: seat?.label ?? statusText(problems),
+      blocking,
+      ...(warnings.length > 0 ? { warnings } : {}),
+      status: seat
+        ? [seat.label, ...warnings.map((warning) => `${WARNING_PREFIX}${warning}`)].join("\n")
+        : statusText(problems, warnings),
     };
   });
   return { workbook, lunchProblems, rows, closingAt: closing?.toJSDate() ?? null, seats };

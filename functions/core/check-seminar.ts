@@ -5,8 +5,8 @@
  */
 import { DateTime } from "luxon";
 import type { WorkbookSnapshot } from "../ports.js";
-import { formatMinutes, type IsoDate, minutesOf, normalizeKey, quote, type WallTime } from "./cells.js";
-import type { DateAndTime } from "./fields.js";
+import { type IsoDate, minutesOf, normalizeKey, quote, type WallTime } from "./cells.js";
+import { participantProblems } from "./participant-checks.js";
 import {
   type ParticipantRow,
   type PlacementRow,
@@ -28,6 +28,11 @@ export interface RowVerdict {
   readonly problems: readonly string[];
   /** Whether the row must be left out of matching and sending until fixed. */
   readonly blocking: boolean;
+  /**
+   * The problems (among `problems`) that do not block: the row is matched and convoked anyway, and
+   * its `Statut` says « à vérifier : » before each of them (« bloquant : » before the others).
+   */
+  readonly warnings?: readonly string[];
   /** The text for `Statut`. */
   readonly status: string;
 }
@@ -96,7 +101,7 @@ export function wishedType(wish: string): string | undefined {
 }
 
 /** Items the train reminders and arrival checks must not count as a sequence. */
-function isTravel(item: ProgrammeRow): boolean {
+export function isTravel(item: ProgrammeRow): boolean {
   const key = normalizeKey(item.sequence);
   return (
     key.startsWith("train") ||
@@ -106,6 +111,7 @@ function isTravel(item: ProgrammeRow): boolean {
   );
 }
 
+/** Whether a timetable item is an immersion slot. */
 export function isImmersion(item: ProgrammeRow): boolean {
   return normalizeKey(item.sequence) === "immersion";
 }
@@ -121,14 +127,26 @@ export function attends(item: ProgrammeRow, participant: Pick<ParticipantRow, "d
 }
 
 /** Minutes an item lasts, an end before its start meaning the next day. */
-function endMinutes(item: ProgrammeRow): number {
+export function endMinutes(item: ProgrammeRow): number {
   const start = minutesOf(item.start);
   const end = minutesOf(item.end);
   return end >= start ? end : end + 24 * 60;
 }
 
-export function statusText(problems: readonly string[]): string {
-  return problems.length === 0 ? "OK" : problems.join("\n");
+/** The prefix of a problem that keeps the row out of matching and sending. */
+export const BLOCKING_PREFIX = "bloquant : ";
+/** The prefix of a problem the organizer should look at, that convokes the row anyway. */
+export const WARNING_PREFIX = "à vérifier : ";
+
+/**
+ * The `Statut` of a row: `OK`, or one line per problem, each saying whether it blocks
+ * (« bloquant : ») or only needs a look (« à vérifier : »).
+ */
+export function statusText(problems: readonly string[], warnings: readonly string[] = []): string {
+  if (problems.length === 0) return "OK";
+  return problems
+    .map((problem) => `${warnings.includes(problem) ? WARNING_PREFIX : BLOCKING_PREFIX}${problem}`)
+    .join("\n");
 }
 
 export function checkSeminar(
@@ -142,11 +160,13 @@ export function checkSeminar(
   const settings = workbook.settings.partial;
   const problemsOf = new Map<ParsedRow<unknown>, string[]>();
   const blockingOf = new Map<ParsedRow<unknown>, boolean>();
+  const warningsOf = new Map<ParsedRow<unknown>, string[]>();
   const add = (row: ParsedRow<unknown>, message: string, blocking = true) => {
     const list = problemsOf.get(row) ?? [...row.problems];
     if (!list.includes(message)) list.push(message);
     problemsOf.set(row, list);
     if (blocking) blockingOf.set(row, true);
+    else warningsOf.set(row, [...(warningsOf.get(row) ?? []), message]);
   };
   const init = (row: ParsedRow<unknown>) => {
     if (!problemsOf.has(row)) problemsOf.set(row, [...row.problems]);
@@ -282,88 +302,12 @@ export function checkSeminar(
   }
 
   // Participants
+  participantProblems(workbook, now, margin, structuresByKey, (row, message, blocking) =>
+    add(row as ParsedRow<unknown>, message, blocking),
+  );
   const activeParticipants = workbook.participants.rows.filter(
     (row) => row.partial.registration !== "Annulée",
   );
-  const participantEmails = new Map<string, number[]>();
-  for (const row of activeParticipants) {
-    if (row.partial.email) {
-      participantEmails.set(row.partial.email, [
-        ...(participantEmails.get(row.partial.email) ?? []),
-        row.row,
-      ]);
-    }
-  }
-  const returnTrain = settings.returnTrain;
-  const structureNames = new Set(structuresByKey.keys());
-  const deadline = settings.registrationDeadline;
-  const programme = workbook.programme.rows.flatMap((row) => (row.value ? [row.value] : []));
-  const lastDay = Math.max(1, ...programme.map((item) => item.day));
-  for (const row of activeParticipants) {
-    const person = row.partial;
-    const others = (participantEmails.get(person.email ?? "") ?? []).filter((line) => line !== row.row);
-    if (others.length > 0) {
-      add(
-        row,
-        `Email : ${quote(person.email!)} est déjà inscrit ligne ${others.join(", ")} : supprimez le doublon ou passez l'une des inscriptions à Annulée.`,
-      );
-    }
-    if (person.consent !== "Oui" && !row.problems.some((problem) => problem.startsWith("Consentement"))) {
-      add(
-        row,
-        "Consentement : la personne doit avoir accepté le traitement de ses données : recueillez son accord puis tapez Oui.",
-      );
-    }
-    for (const [key, header] of [
-      ["wish1", "Vœu 1"],
-      ["wish2", "Vœu 2"],
-      ["wish3", "Vœu 3"],
-    ] as const) {
-      const wish = person[key];
-      if (!wish || structuresByKey.size === 0) continue;
-      if (wishedType(wish) === undefined && !structureNames.has(normalizeKey(wish))) {
-        add(
-          row,
-          `${header} : ${quote(wish)} n'est ni une structure de l'onglet Structures ni un type (${STRUCTURE_TYPES.join(", ")}) : corrigez le vœu.`,
-          false,
-        );
-      }
-    }
-    if (deadline && person.registeredAt && isAfterDeadline(person.registeredAt, deadline)) {
-      add(
-        row,
-        `Inscrit le : inscription reçue après la date limite (${frenchDate(deadline)}) : acceptez-la en connaissance de cause ou passez-la à Annulée.`,
-        false,
-      );
-    }
-    const attended = programme.filter(
-      (item) =>
-        !isTravel(item) && attends(item, { dinner: person.dinner ?? "Non", visit: person.visit ?? "Non" }),
-    );
-    const departure = person.departure ?? returnTrain;
-    const lastItems = attended.filter((item) => item.day === lastDay);
-    if (departure && lastItems.length > 0) {
-      const lastEnd = Math.max(...lastItems.map(endMinutes));
-      if (minutesOf(departure) < lastEnd + margin) {
-        add(
-          row,
-          `Départ : le train de ${departure} part avant la fin de la dernière séquence (${formatMinutes(lastEnd % 1440)}) plus ${margin} minutes pour rejoindre la gare : prévoyez un train à ${formatMinutes((lastEnd + margin) % 1440)} ou plus tard.`,
-          false,
-        );
-      }
-    }
-    const firstDayItems = attended.filter((item) => item.day === 1);
-    const sequence1 =
-      firstDayItems.find((item) => normalizeKey(item.sequence) === "sequence 1") ??
-      [...firstDayItems].sort((a, b) => minutesOf(a.start) - minutesOf(b.start))[0];
-    if (person.arrival && sequence1 && minutesOf(person.arrival) > minutesOf(sequence1.start)) {
-      add(
-        row,
-        `Arrivée : le train arrive à ${person.arrival}, après le début de « ${sequence1.sequence} » (${sequence1.start}) : proposez un train plus tôt.`,
-        false,
-      );
-    }
-  }
 
   // The seminar as a whole
   const placeable = activeParticipants.filter((row) => !blockingOf.get(row as ParsedRow<unknown>)).length;
@@ -402,20 +346,18 @@ export function checkSeminar(
       const cancelled =
         tab === workbook.participants && (row.partial as Partial<ParticipantRow>).registration === "Annulée";
       const problems = cancelled ? [] : (problemsOf.get(row) ?? row.problems);
+      const warnings = cancelled ? [] : (warningsOf.get(row) ?? []);
       rows.push({
         tab: tab.spec.name,
         row: row.row,
         problems,
         blocking: cancelled || blockingOf.get(row) === true,
-        status: cancelled ? "Inscription annulée" : statusText(problems),
+        ...(warnings.length > 0 ? { warnings } : {}),
+        status: cancelled ? "Inscription annulée" : statusText(problems, warnings),
       });
     }
   }
   return { workbook, seminarProblems, rows, slots, days };
-}
-
-function isAfterDeadline(registeredAt: DateAndTime, deadline: IsoDate): boolean {
-  return registeredAt.date > deadline;
 }
 
 export function frenchDate(date: IsoDate): string {

@@ -8,6 +8,7 @@ import { z } from "zod";
 import type { Cell } from "../ports.js";
 import {
   cellText,
+  type DateTimeValue,
   type IsoDate,
   isBlank,
   isErrorValue,
@@ -250,7 +251,13 @@ export function date(meta: ColumnMeta) {
     }
     const value = parseDate(cell);
     if (value === null)
-      return fail(ctx, cell, `${quote(cell)} n'est pas une date : tapez-la comme 17/03/2027`);
+      return fail(
+        ctx,
+        cell,
+        /\d[T ]\d{1,2}:\d{2}/.test(cellText(cell)) || (typeof cell === "number" && cell % 1 !== 0)
+          ? `${quote(cell)} contient aussi une heure : tapez seulement la date, comme 17/03/2027`
+          : `${quote(cell)} n'est pas une date : tapez-la comme 17/03/2027`,
+      );
     return value;
   });
 }
@@ -264,15 +271,21 @@ export function time(meta: ColumnMeta, defaultValue?: WallTime) {
     }
     const value = parseTime(cell);
     if (value === null)
-      return fail(ctx, cell, `${quote(cell)} n'est pas une heure : tapez-la comme 8:30 ou 8h30`);
+      return fail(
+        ctx,
+        cell,
+        typeof cell === "number" && cell >= 1
+          ? `${quote(cell)} contient aussi une date : tapez seulement l'heure, comme 8:30`
+          : /:\d{2}:\d{2}/.test(cellText(cell))
+            ? `${quote(cell)} a des secondes : tapez l'heure à la minute, comme 8:30`
+            : `${quote(cell)} n'est pas une heure : tapez-la comme 8:30 ou 8h30`,
+      );
     return value;
   });
 }
 
-export interface DateAndTime {
-  readonly date: IsoDate;
-  readonly time: WallTime | null;
-}
+/** A date-time cell's value (see `DateTimeValue`: an offset, when typed, is kept for the conversion). */
+export type DateAndTime = DateTimeValue;
 
 export function dateTime(meta: ColumnMeta) {
   return field<DateAndTime | undefined>(meta, (cell, ctx) => {
@@ -286,7 +299,7 @@ export function dateTime(meta: ColumnMeta) {
       return fail(
         ctx,
         cell,
-        `${quote(cell)} n'est pas une date : tapez-la comme 15/03/2027 ou 15/03/2027 12:00`,
+        `${quote(cell)} n'est pas une date et heure lisible en entier : tapez-la comme 15/03/2027 12:00, ou en ISO 8601 complet (2027-03-15T12:00:00+01:00)`,
       );
     }
     return value;

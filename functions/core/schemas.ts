@@ -53,6 +53,9 @@ export const AUDIENCES = ["Tous", "Participants", "Tuteurs", "Sur inscription"] 
 export type Audience = (typeof AUDIENCES)[number];
 
 export const REGISTRATION_STATES = ["Confirmée", "Annulée"] as const;
+/** A seminar registration received after the deadline and accepted by the organizer. */
+export const LATE_ACCEPTED = "Acceptée hors délai";
+export const SEMINAR_REGISTRATION_STATES = [...REGISTRATION_STATES, LATE_ACCEPTED] as const;
 export const CONFIRMATIONS = ["En attente", "Confirmé", "Décliné", "Sans réponse"] as const;
 export type Confirmation = (typeof CONFIRMATIONS)[number];
 
@@ -111,6 +114,10 @@ export const programmeRow = z.object({
   place: text({ header: "Lieu", io: "in" }, { max: 300 }),
   audience: must(choice({ header: "Pour", io: "in" }, AUDIENCES, { default: "Tous" })),
   status: statusColumn,
+  id: output({
+    header: "Identifiant",
+    help: "Écrit une fois par Passerelle : ne le modifiez pas (il relie cette ligne aux calendriers déjà envoyés).",
+  }),
 });
 export type ProgrammeRow = z.infer<typeof programmeRow>;
 
@@ -191,14 +198,30 @@ export const participantRow = z.object({
     io: "in",
     help: "Heure du train de retour, jour 2 (Train retour si vide)",
   }),
+  departureDay: integer(
+    {
+      header: "Jour de départ",
+      personal: true,
+      io: "in",
+      help: "1 si la personne repart dès le jour 1 ; le dernier jour si vide",
+    },
+    { min: 1, max: 2 },
+  ),
   dinner: must(yesNo({ header: "Dîner", aliases: ["Diner"], io: "in" }, "Non")),
   visit: must(yesNo({ header: "Visite", io: "in" }, "Non")),
   consent: yesNo({ header: "Consentement", io: "in" }),
   registeredAt: dateTime({ header: "Inscrit le", io: "in", help: "Facultatif : date d'inscription" }),
   registration: must(
-    choice({ header: "Inscription", io: "in" }, REGISTRATION_STATES, {
+    choice({ header: "Inscription", io: "in" }, SEMINAR_REGISTRATION_STATES, {
       default: "Confirmée",
-      aliases: { Confirmé: "Confirmée", Confirme: "Confirmée", Annulé: "Annulée", Annule: "Annulée" },
+      aliases: {
+        Confirmé: "Confirmée",
+        Confirme: "Confirmée",
+        Annulé: "Annulée",
+        Annule: "Annulée",
+        "Accepté hors délai": LATE_ACCEPTED,
+        "Hors délai accepté": LATE_ACCEPTED,
+      },
     }),
   ),
   status: statusColumn,

@@ -8,7 +8,9 @@
  *   order; anyone registering after the closing just takes a free seat or waits;
  * - a cancellation (the row leaves the replay) frees one seat, which goes to the first waiting
  *   person whose service is under quota (after the closing: simply the first). Replaying never
- *   takes a seat back from anyone who still holds a registration.
+ *   takes a seat back from anyone who still holds a registration;
+ * - a seat already announced (`announced`) stays its holder's until they cancel, even when a row
+ *   registered earlier is inserted or an `Inscrit le` is corrected afterwards.
  */
 
 export interface SeatRegistration {
@@ -19,6 +21,11 @@ export interface SeatRegistration {
   readonly registeredAt: Date;
   /** `Inscription: Annulée`. */
   readonly cancelled: boolean;
+  /**
+   * The person was already told they have a seat (their `Convocation` cell is filled): the seat is
+   * theirs until they cancel, whatever rows are added, sorted or edited before theirs.
+   */
+  readonly announced?: boolean;
 }
 
 export interface SeatRules {
@@ -82,8 +89,11 @@ export function allocateSeats(
     const key = serviceKey(registration.service);
     perService.set(key, (perService.get(key) ?? 0) + 1);
   };
+  // A seat already announced is never taken back: those come first, even beyond the capacity.
+  for (const registration of active) if (registration.announced) take(registration);
   // Before the closing, with the quota.
   for (const registration of active) {
+    if (seatedSet.has(registration.id)) continue;
     if (registration.registeredAt.getTime() >= rules.closingAt.getTime()) break;
     if (seatedSet.size >= rules.capacity) break;
     if ((perService.get(serviceKey(registration.service)) ?? 0) < quota) take(registration);

@@ -72,8 +72,8 @@ describe("checking a lunch talk: the seats", () => {
     );
     const check = checkLunch(lunchSnapshot(example.lunchSettings, rows), BEFORE);
     expect(check.rows[0]).toMatchObject({ row: 2, status: "Annulé", problems: [] });
-    expect(check.rows[1]?.status).toMatch(/^Email :/);
-    expect(check.rows[1]?.status).toBe(check.rows[1]?.problems.join("\n"));
+    expect(check.rows[1]?.status).toMatch(/^bloquant : Email :/);
+    expect(check.rows[1]?.status).toBe(check.rows[1]?.problems.map((p) => `bloquant : ${p}`).join("\n"));
     const list = statuses(check);
     // The two freed seats go to the first two of the waiting list.
     expect(list.filter((status) => status === "Inscrit")).toHaveLength(30);

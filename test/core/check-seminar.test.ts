@@ -29,10 +29,10 @@ describe("checking an immersion seminar", () => {
     expect(result.days).toEqual(["2027-03-17", "2027-03-18"]);
   });
 
-  it("flags both holders of a duplicated email, each pointing at the other", () => {
+  it("charges a duplicated email to the later row only: the first row keeps its registration", () => {
     const result = checkSeminar(seminarSnapshot(), NOW);
-    expect(problemsOf(result, "Participants", 3)[0]).toContain("ligne 30");
-    expect(problemsOf(result, "Participants", 30)[0]).toContain("ligne 3");
+    expect(problemsOf(result, "Participants", 3)).toEqual([]);
+    expect(problemsOf(result, "Participants", 30)[0]).toContain("déjà inscrit ligne 3");
   });
 
   it("does not check a cancelled registration and does not count it as a duplicate", () => {
@@ -68,7 +68,7 @@ describe("checking an immersion seminar", () => {
       { ...clean[1]!, Arrivée: "15:00", Visite: "Non" },
     ];
     const result = checkSeminar(seminarSnapshot({ participants, tutors: cleanTutors }), NOW);
-    expect(problemsOf(result, "Participants", 2)).toEqual([]);
+    expect(problemsOf(result, "Participants", 2).join("\n")).toContain("après le début de « Visite");
     expect(problemsOf(result, "Participants", 3)).toEqual([]);
   });
 
@@ -123,9 +123,9 @@ describe("checking an immersion seminar", () => {
     const blocking = result.rows.filter((row) => row.blocking).map((row) => `${row.tab}:${row.row}`);
     expect(blocking).toEqual([
       "Tuteurs:13",
-      "Participants:3",
       "Participants:6",
       "Participants:12",
+      "Participants:28",
       "Participants:30",
     ]);
   });

@@ -9,6 +9,7 @@ import type { WorkbookSnapshot } from "../../ports.js";
 import {
   cellText,
   type IsoDate,
+  instantOf,
   minutesOf,
   normalizeKey,
   parseEmail,
@@ -672,11 +673,9 @@ export function lunchModel(snapshot: WorkbookSnapshot, event: string, now: Date)
     valid.map((row) => ({
       id: row.value!.email,
       service: row.value!.service,
-      registeredAt: DateTime.fromISO(
-        `${row.value!.registeredAt.date}T${row.value!.registeredAt.time ?? "00:00"}`,
-        { zone },
-      ).toJSDate(),
+      registeredAt: instantOf(row.value!.registeredAt, zone).toJSDate(),
       cancelled: false,
+      announced: (row.value!.convocation ?? "") !== "",
     })),
     {
       capacity: settings.capacity ?? 30,
