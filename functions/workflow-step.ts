@@ -84,12 +84,13 @@ class StepRefused extends Error {
  * notices and alerts go out with whichever step runs.
  */
 const SENDING: Readonly<Record<string, readonly MessageKind[]>> = {
-  "send-convocations": ["convocation", "changement", "alerte"],
+  "send-convocations": ["convocation", "changement", "annulation", "alerte"],
   "send-tutor-requests": ["demande-tuteur", "changement", "alerte"],
   "send-reminders": [
     "rappel",
     "rappel-tuteur",
     "changement",
+    "annulation",
     "rappel-rencontre",
     "inscription",
     "liste-attente",

@@ -522,7 +522,7 @@ export const registrations: Row[] = Array.from({ length: 45 }, (_, index) => {
     Direction: direction,
     Service: service,
     Fonction: "Cadre",
-    "Inscrit le": `2027-02-${String(day).padStart(2, "0")} ${String(hour).padStart(2, "0")}:${String((index * 7) % 60).padStart(2, "0")}`,
+    "Inscrit le": `2026-11-${String(day).padStart(2, "0")} ${String(hour).padStart(2, "0")}:${String((index * 7) % 60).padStart(2, "0")}`,
     Inscription: "Confirmée",
     Statut: null,
     Convocation: null,

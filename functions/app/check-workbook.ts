@@ -13,6 +13,8 @@ import {
   type SeminarCheck,
   statusText,
 } from "../core/check-seminar.js";
+import { programmeIdWrites } from "../core/item-ids.js";
+import { seminarModel, writeAnnounced } from "../core/messages/model.js";
 import { placementProblems } from "../core/placements.js";
 import { TABS } from "../core/schemas.js";
 import type { ParsedSettings, ParsedTable } from "../core/table.js";
@@ -63,6 +65,8 @@ export function checkSnapshot(
     const summary = summarize(seminar.rows, seminar.seminarProblems, now, zone, "seminar");
     const writes = [
       ...tables.flatMap((table) => statusWrites(table, snapshot.get(table.spec.name), seminar.rows)),
+      ...programmeIdWrites(seminar.workbook.programme, snapshot.get(TABS.programme.name)),
+      ...announcedWrites(snapshot, seminar, now),
       ...settingsStatusWrite(seminar.workbook.settings, snapshot.get(TABS.seminar.name), summary),
     ];
     return {
@@ -212,4 +216,31 @@ function withPlacementProblems(seminar: SeminarCheck): SeminarCheck {
     return { ...verdict, problems: all, status: statusText(all) };
   });
   return { ...seminar, rows };
+}
+
+/**
+ * `Agenda annoncé` of each participant not yet convoked: the agenda their convocation will announce.
+ * Once `Convocation` is filled it is never rewritten, so it keeps what the participant's calendar
+ * holds: a change notice compares with it (old → new) and cancels what is gone from it.
+ */
+function announcedWrites(snapshot: WorkbookSnapshot, seminar: SeminarCheck, now: Date): CellWrite[] {
+  const table = seminar.workbook.participants;
+  const tab = snapshot.get(TABS.participants.name);
+  if (tab === undefined || table.rows.length === 0) return [];
+  const model = seminarModel(snapshot, "", now);
+  const agendas = new Map(model.agendas.map((agenda) => [agenda.participant.row, agenda]));
+  const writes: CellWrite[] = [];
+  let column = table.columns.find((candidate) => candidate.key === "announced")?.index;
+  for (const row of table.rows) {
+    const agenda = agendas.get(row.row);
+    if (!agenda || (row.partial.convocation ?? "") !== "") continue;
+    const value = writeAnnounced(agenda.items);
+    if ((row.partial.announced ?? "") === value) continue;
+    if (column === undefined) {
+      column = table.nextColumn + (table.columns.some((candidate) => candidate.key === "status") ? 0 : 1);
+      writes.push({ tab: tab.title, row: 1, column, value: "Agenda annoncé" });
+    }
+    writes.push({ tab: tab.title, row: row.row, column, value });
+  }
+  return writes;
 }

@@ -247,9 +247,12 @@ export async function followEdit(
   if (kind === "lunch" && tabIs(tab, TABS.registrations.name))
     return { signalled: await signal(["registrations"]) };
   const changes =
-    tabIs(tab, TABS.placements.name) || tabIs(tab, TABS.programme.name) || tabIs(tab, TABS.tutors.name);
+    tabIs(tab, TABS.placements.name) ||
+    tabIs(tab, TABS.programme.name) ||
+    tabIs(tab, TABS.tutors.name) ||
+    tabIs(tab, TABS.participants.name);
   if (kind === "seminar" && changes && control.go && !control.suspended) {
-    const kinds: MessageKind[] = ["changement", "demande-tuteur", "alerte"];
+    const kinds: MessageKind[] = ["changement", "annulation", "demande-tuteur", "alerte"];
     const report = await sendDueMessages(workbook, deps.mailer, deps.clock, { ...deps.send, event, kinds });
     return { signalled: 0, sent: report.sent };
   }

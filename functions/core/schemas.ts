@@ -229,6 +229,11 @@ export const participantRow = z.object({
     header: "Convocation",
     help: "Écrit par Passerelle : date d'envoi de la convocation",
   }),
+  announced: output({
+    header: "Agenda annoncé",
+    personal: true,
+    help: "Écrit par Passerelle : le programme que la convocation a annoncé (sert aux avis de modification et d'annulation) ; ne le modifiez pas.",
+  }),
 });
 export type ParticipantRow = z.infer<typeof participantRow>;
 

@@ -38,7 +38,7 @@ describe("passerelle check", () => {
     const { seminar } = await exampleFiles();
     const first = await passerelle("check", seminar);
     expect(first.code).toBe(0);
-    expect(first.stdout).toContain("Participants : 22 lignes sans problème sur 30.");
+    expect(first.stdout).toContain("Participants : 23 lignes sans problème sur 30.");
     expect(first.stdout).toContain("Participants, ligne 6 : Email :");
     const second = await passerelle("check", seminar);
     expect(second.stdout).toMatch(/[01] cellule « Statut » mise à jour/);

@@ -249,6 +249,7 @@ describe("times in the event's zone", () => {
       zone: "Europe/Paris",
       sequence: 3,
       stamp: NOW,
+      organizer: { name: "Séminaire", address: "seminaire@example.org" },
       items: [
         {
           id: "a",

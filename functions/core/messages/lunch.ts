@@ -91,6 +91,7 @@ export function renderLunchMessage(view: LunchView): MessageContent {
                 zone: info.zone,
                 sequence: 0,
                 stamp: view.stamp,
+                organizer: info.sender,
                 items: [
                   { id: "rencontre", start: info.start, end: info.end, title: info.title, place: info.venue },
                 ],

@@ -19,6 +19,7 @@ import {
 import { checkLunch, closingInstant, parseLunchWorkbook } from "../check-lunch.js";
 import { attends, checkSeminar, isImmersion } from "../check-seminar.js";
 import type { Mailbox } from "../fields.js";
+import { programmeIds } from "../item-ids.js";
 import type { JournalEntry } from "../journal.js";
 import type { ProgrammeRow } from "../schemas.js";
 import { TABS } from "../schemas.js";
@@ -94,8 +95,40 @@ export interface ReturnTrain {
   readonly leavesEarly: boolean;
 }
 
+/** An item as a participant's convocation announced it (kept in `Agenda annoncé`). */
+export interface AnnouncedItem {
+  readonly id: string;
+  readonly title: string;
+  readonly start: Date;
+  readonly end: Date;
+  readonly place?: string;
+}
+
+/** What changed in one item since the convocation: `before` absent for a new item, `after` for a removed one. */
+export interface ItemChange {
+  readonly id: string;
+  readonly before?: AnnouncedItem;
+  readonly after?: AnnouncedItem;
+}
+
+/** A participant whose registration was cancelled after their convocation left. */
+export interface WithdrawnParticipant {
+  readonly row: number;
+  readonly email: string;
+  readonly firstName: string;
+  readonly lastName: string;
+  /** The items their calendar holds: all to be cancelled. */
+  readonly announced: readonly AnnouncedItem[];
+}
+
 export interface ParticipantAgenda {
   readonly participant: ParticipantView;
+  /** What the convocation announced, when `Agenda annoncé` holds it. */
+  readonly announced?: readonly AnnouncedItem[];
+  /** Announced items that are gone (removed from the programme, or no longer attended). */
+  readonly cancelled: readonly AnnouncedItem[];
+  /** Every item added, changed or removed since the convocation, in the order of the agenda. */
+  readonly changes: readonly ItemChange[];
   readonly items: readonly AgendaItem[];
   readonly placements: readonly Placement[];
   /** Immersion slots this participant has no placement in yet. */
@@ -153,6 +186,8 @@ export interface SeminarModel {
   /** Every tutor of `Tuteurs` with a valid address (a tutor who declined hosts nobody any more). */
   readonly tutorRecords: readonly TutorRecord[];
   readonly excluded: readonly Excluded[];
+  /** Participants whose registration is `Annulée` and whose convocation announced an agenda. */
+  readonly withdrawn: readonly WithdrawnParticipant[];
   readonly journal: JournalState;
   /** The lines of `Journal`, for what the plan derives from them (replies, declines, bounces). */
   readonly journalLines: readonly JournalEntry[];
@@ -278,7 +313,11 @@ export function seminarModel(snapshot: WorkbookSnapshot, event: string, now: Dat
     ...(settings.surveyLink ? { surveyLink: settings.surveyLink } : {}),
   };
 
-  const programme = workbook.programme.rows.flatMap((row) => (row.value ? [row.value] : []));
+  const ids = programmeIds(workbook.programme);
+  const programmeRows = workbook.programme.rows.flatMap((row) =>
+    row.value ? [{ item: row.value, id: `p${ids.get(row.row)}` }] : [],
+  );
+  const programme = programmeRows.map((entry) => entry.item);
   const slotKeys = new Map(check.slots.map((slot) => [normalizeKey(slot.name), slot]));
   const structures = new Map(
     workbook.structures.rows.flatMap((row) =>
@@ -340,12 +379,22 @@ export function seminarModel(snapshot: WorkbookSnapshot, event: string, now: Dat
   }
 
   const excluded: Excluded[] = [];
+  const withdrawn: WithdrawnParticipant[] = [];
   const agendas: ParticipantAgenda[] = [];
   const lastDay = Math.max(1, ...programme.map((item) => item.day));
   for (const row of workbook.participants.rows) {
     const person = row.value;
     if (row.partial.registration === "Annulée") {
       excluded.push({ tab: TABS.participants.name, row: row.row, reason: "inscription annulée" });
+      const announced = readAnnounced(row.partial.announced);
+      if (row.partial.email && (row.partial.convocation ?? "") !== "" && announced && announced.length > 0)
+        withdrawn.push({
+          row: row.row,
+          email: row.partial.email,
+          firstName: row.partial.firstName ?? "",
+          lastName: row.partial.lastName ?? "",
+          announced,
+        });
       continue;
     }
     if (!person || blocked.has(row.row)) {
@@ -386,7 +435,7 @@ export function seminarModel(snapshot: WorkbookSnapshot, event: string, now: Dat
     const missingSlots: string[] = [];
     let arrival: Date | undefined;
     let departure: Date | undefined;
-    for (const item of programme) {
+    for (const { item, id: itemId } of programmeRows) {
       const date = dateOf(item.day);
       const travel = isTravel(item);
       if (travel === "arrival") {
@@ -426,7 +475,7 @@ export function seminarModel(snapshot: WorkbookSnapshot, event: string, now: Dat
         }
         const { start: ownStart, end: ownEnd, ...rest } = placement;
         items.push({
-          id: idOf(`immersion-${normalizeKey(name).replace(/ /g, "-")}`),
+          id: idOf(itemId),
           kind: "immersion",
           day: item.day,
           ...span(date, ownStart ?? item.start, ownEnd ?? item.end, zone),
@@ -444,7 +493,7 @@ export function seminarModel(snapshot: WorkbookSnapshot, event: string, now: Dat
       )
         continue;
       items.push({
-        id: idOf(`j${item.day}-${normalizeKey(item.sequence).replace(/ /g, "-")}`),
+        id: idOf(itemId),
         kind: "item",
         day: item.day,
         ...span(date, item.start, item.end, zone),
@@ -498,8 +547,13 @@ export function seminarModel(snapshot: WorkbookSnapshot, event: string, now: Dat
       };
     }
     const placements = [...own.values()].map(({ start: _s, end: _e, ...rest }) => rest as Placement);
+    const announced =
+      (row.partial.convocation ?? "") !== "" ? readAnnounced(row.partial.announced) : undefined;
+    const comparison = announced ? compareAgenda(announced, items) : { cancelled: [], changes: [] };
     agendas.push({
       participant,
+      ...optional("announced", announced),
+      ...comparison,
       items,
       placements,
       missingSlots,
@@ -598,20 +652,26 @@ export function seminarModel(snapshot: WorkbookSnapshot, event: string, now: Dat
     };
   });
 
-  const instants = agendas.flatMap((agenda) => agenda.items.flatMap((item) => [item.start, item.end]));
-  const programmeInstants = programme.flatMap((item) => {
+  let first = Number.POSITIVE_INFINITY;
+  let last = Number.NEGATIVE_INFINITY;
+  const widen = (instant: Date) => {
+    first = Math.min(first, instant.getTime());
+    last = Math.max(last, instant.getTime());
+  };
+  for (const agenda of agendas)
+    for (const item of agenda.items) {
+      widen(item.start);
+      widen(item.end);
+    }
+  for (const item of programme) {
     const at = span(dateOf(item.day), item.start, item.end, zone);
-    return [at.start, at.end];
-  });
-  const all = [...instants, ...programmeInstants];
-  const startsAt =
-    all.length > 0
-      ? new Date(Math.min(...all.map((d) => d.getTime())))
-      : DateTime.fromISO(day1, { zone }).toJSDate();
-  const endsAt =
-    all.length > 0
-      ? new Date(Math.max(...all.map((d) => d.getTime())))
-      : DateTime.fromISO(day2, { zone }).endOf("day").toJSDate();
+    widen(at.start);
+    widen(at.end);
+  }
+  const startsAt = Number.isFinite(first) ? new Date(first) : DateTime.fromISO(day1, { zone }).toJSDate();
+  const endsAt = Number.isFinite(last)
+    ? new Date(last)
+    : DateTime.fromISO(day2, { zone }).endOf("day").toJSDate();
   return {
     kind: "seminar",
     info,
@@ -619,6 +679,7 @@ export function seminarModel(snapshot: WorkbookSnapshot, event: string, now: Dat
     tutors,
     tutorRecords,
     excluded,
+    withdrawn,
     journal,
     journalLines,
     problems,
@@ -712,4 +773,80 @@ export function lunchModel(snapshot: WorkbookSnapshot, event: string, now: Date)
 
 function optional<K extends string, V>(key: K, value: V | undefined | null | ""): { [P in K]?: V } {
   return value === undefined || value === null || value === "" ? {} : ({ [key]: value } as { [P in K]: V });
+}
+
+/** An agenda as `Agenda annoncé` keeps it: compact JSON, instants in UTC. */
+export function writeAnnounced(items: readonly AgendaItem[]): string {
+  return JSON.stringify(
+    items.map((item) => ({
+      id: item.id,
+      title: item.title,
+      start: item.start.toISOString(),
+      end: item.end.toISOString(),
+      ...(item.place ? { place: item.place } : {}),
+    })),
+  );
+}
+
+/** Reads `Agenda annoncé`; `undefined` when the cell is empty or not what the system wrote. */
+export function readAnnounced(cell: string | undefined): AnnouncedItem[] | undefined {
+  if (!cell) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(cell);
+    if (!Array.isArray(parsed)) return undefined;
+    const items: AnnouncedItem[] = [];
+    for (const entry of parsed as Record<string, unknown>[]) {
+      const start = new Date(String(entry.start));
+      const end = new Date(String(entry.end));
+      if (typeof entry.id !== "string" || typeof entry.title !== "string") return undefined;
+      if (Number.isNaN(start.getTime()) || Number.isNaN(end.getTime())) return undefined;
+      items.push({
+        id: entry.id,
+        title: entry.title,
+        start,
+        end,
+        ...(typeof entry.place === "string" && entry.place !== "" ? { place: entry.place } : {}),
+      });
+    }
+    return items;
+  } catch {
+    return undefined;
+  }
+}
+
+function asAnnounced(item: AgendaItem): AnnouncedItem {
+  return {
+    id: item.id,
+    title: item.title,
+    start: item.start,
+    end: item.end,
+    ...optional("place", item.place),
+  };
+}
+
+function sameItem(a: AnnouncedItem, b: AnnouncedItem): boolean {
+  return (
+    a.title === b.title &&
+    a.start.getTime() === b.start.getTime() &&
+    a.end.getTime() === b.end.getTime() &&
+    (a.place ?? "") === (b.place ?? "")
+  );
+}
+
+/** What is gone and what changed between the announced agenda and the current one. */
+function compareAgenda(
+  announced: readonly AnnouncedItem[],
+  items: readonly AgendaItem[],
+): { cancelled: AnnouncedItem[]; changes: ItemChange[] } {
+  const current = new Map(items.map((item) => [item.id, asAnnounced(item)]));
+  const before = new Map(announced.map((item) => [item.id, item]));
+  const cancelled = announced.filter((item) => !current.has(item.id));
+  const changes: ItemChange[] = [];
+  for (const [id, after] of current) {
+    const old = before.get(id);
+    if (!old) changes.push({ id, after });
+    else if (!sameItem(old, after)) changes.push({ id, before: old, after });
+  }
+  for (const item of cancelled) changes.push({ id: item.id, before: item });
+  return { cancelled, changes };
 }

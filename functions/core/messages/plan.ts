@@ -37,6 +37,7 @@ import {
   type TutorView,
 } from "./model.js";
 import {
+  renderCancellation,
   renderConvocation,
   renderFeedbackRequest,
   renderOrganizerAlert,
@@ -57,6 +58,7 @@ export type MessageKind =
   | "rappel-tuteur"
   | "rappel-train"
   | "questionnaire"
+  | "annulation"
   | "alerte"
   | "inscription"
   | "liste-attente"
@@ -74,6 +76,7 @@ export const KIND_LABELS: Readonly<Record<MessageKind, string>> = {
   "rappel-tuteur": "Rappel au tuteur",
   "rappel-train": "Rappel du train de retour",
   questionnaire: "Questionnaire de satisfaction",
+  annulation: "Annulation de la participation",
   alerte: "Alerte à l'organisateur",
   inscription: "Inscription confirmée",
   "liste-attente": "Liste d'attente",
@@ -484,6 +487,8 @@ function planSeminar(model: SeminarModel, now: Date, options: PlanOptions): Mess
     }
   }
 
+  planCancellations(model, now, collect);
+
   const noEmail: string[] = [];
   const awaiting = new Map(
     options.nudge ? awaitingTutors(model).map((awaited) => [awaited.email, awaited] as const) : [],
@@ -601,6 +606,35 @@ function planSeminar(model: SeminarModel, now: Date, options: PlanOptions): Mess
     skipped: [...collect.skipped, ...excludedSkips(model)],
     warnings,
   };
+}
+
+/**
+ * A cancellation notice, once, to each participant whose registration became `Annulée` after their
+ * convocation left: its calendar (`METHOD:CANCEL`) removes every item the convocation announced.
+ */
+function planCancellations(model: SeminarModel, now: Date, collect: Collector): void {
+  const { info, journal } = model;
+  for (const person of model.withdrawn) {
+    const sent = sentVersions(journal, info.event, person.email, ["convocation", "changement"]);
+    const latest = sent[0];
+    if (!latest) continue;
+    const to: Recipient = { name: fullName(person.firstName, person.lastName), address: person.email };
+    collect.add({
+      key: messageKey(info.event, person.email, "annulation", 1),
+      event: info.event,
+      kind: "annulation",
+      version: "1",
+      to,
+      sendAt: now,
+      expiresAt: model.endsAt,
+      render: (stamp) =>
+        outgoing(
+          info.sender,
+          to,
+          renderCancellation({ info, participant: person, sequence: latest.version, stamp }),
+        ),
+    });
+  }
 }
 
 function excludedSkips(model: EventModel): Skipped[] {

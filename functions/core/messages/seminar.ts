@@ -1,9 +1,17 @@
 /** The messages of an immersion seminar, in French, each as HTML and plain text. Pure. */
 import { DateTime } from "luxon";
-import { buildCalendar, type CalendarItem } from "../calendar.js";
+import { buildCalendar, type CalendarItem, calendarContentType } from "../calendar.js";
 import { frenchDay, frenchSpan, frenchTime } from "./format.js";
 import { AUTOMATIC_FOOTER, type MessageContent, page, textOf } from "./layout.js";
-import type { AgendaItem, ParticipantAgenda, SeminarInfo, TutorView } from "./model.js";
+import type {
+  AgendaItem,
+  AnnouncedItem,
+  ItemChange,
+  ParticipantAgenda,
+  SeminarInfo,
+  TutorView,
+  WithdrawnParticipant,
+} from "./model.js";
 import { fullName } from "./model.js";
 import { html, name, oneLine, plain, type SafeHtml, safeUrl } from "./text.js";
 
@@ -179,12 +187,16 @@ export function renderConvocation(view: ConvocationView): MessageContent {
     sequence: view.version - 1,
     items: calendarItems(agenda),
     stamp: view.stamp,
+    organizer: info.sender,
+    ...(view.change ? { cancelled: agenda.cancelled } : {}),
   });
+  const changes = view.change ? changeLines(agenda.changes, info.zone) : [];
   const text = textOf([
     `Bonjour ${plain(person)},`,
     "",
     plain(intro),
     missing,
+    ...(changes.length > 0 ? ["", "CE QUI A CHANGÉ", ...changes.map((line) => `- ${plain(line)}`)] : []),
     "",
     "VOTRE PROGRAMME",
     ...agendaText(agenda.items, info.zone),
@@ -203,6 +215,7 @@ export function renderConvocation(view: ConvocationView): MessageContent {
   const body = html`<p>Bonjour ${name(person)},</p>
 <p>${intro}</p>
 ${missing ? html`<p class="note">${missing}</p>` : ""}
+${changes.length > 0 ? html`<h2>Ce qui a changé</h2><ul>${changes.map((line) => html`<li>${line}</li>`)}</ul>` : ""}
 <h2>Votre programme</h2>
 ${agendaHtml(agenda.items, info.zone)}
 ${travel.length > 0 ? html`<h2>Vos trajets</h2>${travel.map((line) => (line.startsWith("Pour le prendre") ? html`<p class="note">${line}</p>` : html`<p>${line}</p>`))}` : ""}
@@ -223,9 +236,89 @@ ${contactHtml(info)}
     attachments: [
       {
         filename: "programme.ics",
-        contentType: "text/calendar; charset=utf-8; method=PUBLISH",
+        contentType: calendarContentType("PUBLISH"),
         content: calendar,
       },
+    ],
+    headers: AUTOMATIC_HEADERS,
+  };
+}
+
+function describeItem(item: AnnouncedItem, zone: string): string {
+  const when =
+    item.start.getTime() === item.end.getTime()
+      ? `${frenchDay(item.start, zone)} à ${frenchTime(item.start, zone)}`
+      : `${frenchDay(item.start, zone)}, ${frenchTime(item.start, zone)} – ${frenchTime(item.end, zone)}`;
+  return `« ${item.title} » (${when}${item.place ? `, ${item.place}` : ""})`;
+}
+
+/** One line per change since the convocation: `ancien → nouveau`, added, or removed. */
+export function changeLines(changes: readonly ItemChange[], zone: string): string[] {
+  return changes.map((change) => {
+    if (change.before && change.after)
+      return `Modifié : ${describeItem(change.before, zone)} → ${describeItem(change.after, zone)}`;
+    if (change.after) return `Ajouté : ${describeItem(change.after, zone)}`;
+    return `Supprimé : ${describeItem(change.before!, zone)} (retiré de votre agenda par le calendrier joint)`;
+  });
+}
+
+export interface CancellationView {
+  readonly info: SeminarInfo;
+  readonly participant: WithdrawnParticipant;
+  /** The calendar's SEQUENCE: higher than any file sent before. */
+  readonly sequence: number;
+  readonly stamp: Date;
+}
+
+/** The notice to a participant whose registration was cancelled after the convocation. */
+export function renderCancellation(view: CancellationView): MessageContent {
+  const { info, participant } = view;
+  const person = fullName(participant.firstName, participant.lastName);
+  const subject = oneLine(`Annulation de votre participation — ${info.title}`);
+  const intro = `Votre participation au séminaire « ${info.title} »${where(info)} ${datesOf(info)} est annulée. Le calendrier joint retire de votre agenda tous les rendez-vous de votre convocation.`;
+  const lines = participant.announced.map((item) => describeItem(item, info.zone));
+  const calendar = buildCalendar({
+    event: info.event,
+    owner: participant.email,
+    title: info.title,
+    zone: info.zone,
+    sequence: view.sequence,
+    items: participant.announced.map((item) => ({
+      id: item.id,
+      start: item.start,
+      end: item.end,
+      title: item.title,
+    })),
+    stamp: view.stamp,
+    organizer: info.sender,
+    method: "CANCEL",
+  });
+  const text = textOf([
+    `Bonjour ${plain(person)},`,
+    "",
+    plain(intro),
+    "",
+    "RENDEZ-VOUS RETIRÉS",
+    ...lines.map((line) => `- ${plain(line)}`),
+    "",
+    "S'il s'agit d'une erreur, écrivez-nous : nous rétablirons votre inscription.",
+    contactText(info),
+    "",
+    SIGNATURE,
+  ]);
+  const body = html`<p>Bonjour ${name(person)},</p>
+<p>${intro}</p>
+<h2>Rendez-vous retirés</h2>
+<ul>${lines.map((line) => html`<li>${line}</li>`)}</ul>
+<p>S'il s'agit d'une erreur, écrivez-nous : nous rétablirons votre inscription.</p>
+${contactHtml(info)}
+<p>${SIGNATURE}</p>`;
+  return {
+    subject,
+    text,
+    html: page({ title: subject, heading: "Participation annulée", body, footer: AUTOMATIC_FOOTER }),
+    attachments: [
+      { filename: "annulation.ics", contentType: calendarContentType("CANCEL"), content: calendar },
     ],
     headers: AUTOMATIC_HEADERS,
   };
