@@ -80,6 +80,7 @@ describe("a duplicate is charged to the later row", () => {
       "Convocation",
       "2027-03-01 09:06",
     );
+    snapshot = withCell(snapshot, "Inscriptions", 2, "Convocation", "2027-03-01 09:01");
     snapshot = withCell(snapshot, "Inscriptions", 4, "Inscrit le", "2027-02-01 08:00");
     const check = checkLunch(snapshot, NOW);
     // Chloé now registered first, but Bruno was told he had a seat: he keeps it; Alice keeps hers.
