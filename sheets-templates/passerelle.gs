@@ -17,6 +17,8 @@
 var PASSERELLE_URL_PROPERTY = 'PASSERELLE_URL';
 var PASSERELLE_SECRET_PROPERTY = 'PASSERELLE_SECRET';
 var PASSERELLE_HANDLER = 'onEditInstallable';
+var PASSERELLE_CHANGE_HANDLER = 'onChangeInstallable';
+var PASSERELLE_FORM_HANDLER = 'onFormSubmitInstallable';
 
 /** Adds the « Passerelle » menu when the spreadsheet is opened. */
 function onOpen() {
@@ -61,17 +63,58 @@ function configurePasserelle() {
 }
 
 /**
- * Installs the on-edit trigger (an installable one: a simple `onEdit` may not call another server).
- * Running it twice leaves a single trigger.
+ * Installs the on-edit trigger (an installable one: a simple `onEdit` may not call another server),
+ * the on-change trigger (rows inserted or deleted, a sort, a pasted block, another script writing:
+ * no edit event fires for those), and the form-submit trigger when a Google Form is linked.
+ * Running it twice leaves a single trigger of each kind.
  */
 function installPasserelleTrigger() {
   var spreadsheet = SpreadsheetApp.getActive();
+  var ours = [PASSERELLE_HANDLER, PASSERELLE_CHANGE_HANDLER, PASSERELLE_FORM_HANDLER];
   var triggers = ScriptApp.getProjectTriggers();
   for (var i = 0; i < triggers.length; i++) {
-    if (triggers[i].getHandlerFunction() === PASSERELLE_HANDLER) ScriptApp.deleteTrigger(triggers[i]);
+    if (ours.indexOf(triggers[i].getHandlerFunction()) >= 0) ScriptApp.deleteTrigger(triggers[i]);
   }
   ScriptApp.newTrigger(PASSERELLE_HANDLER).forSpreadsheet(spreadsheet).onEdit().create();
-  notifyPasserelle_('Vérification automatique activée : chaque modification sera vérifiée.');
+  ScriptApp.newTrigger(PASSERELLE_CHANGE_HANDLER).forSpreadsheet(spreadsheet).onChange().create();
+  var form = spreadsheet.getFormUrl ? spreadsheet.getFormUrl() : null;
+  if (form) ScriptApp.newTrigger(PASSERELLE_FORM_HANDLER).forSpreadsheet(spreadsheet).onFormSubmit().create();
+  notifyPasserelle_(
+    'Vérification automatique activée : chaque modification sera vérifiée' +
+      (form ? ', ainsi que chaque réponse du formulaire.' : '.')
+  );
+}
+
+/** Asks for a check of a whole tab (what a structural change or a form response touched). */
+function sendPasserelleTab_(spreadsheet, sheet) {
+  if (!sheet) return 0;
+  return sendPasserelleEdit_({
+    spreadsheetId: spreadsheet.getId(),
+    tab: sheet.getName(),
+    firstRow: 1,
+    lastRow: Math.max(1, sheet.getLastRow()),
+    firstColumn: 1,
+    lastColumn: Math.max(1, sheet.getLastColumn())
+  });
+}
+
+/**
+ * The installable on-change trigger: rows or columns inserted or removed, a sort, a paste, a write
+ * by another script (`OTHER`). Formatting changes and plain edits (the on-edit trigger has them)
+ * are ignored. The whole tab concerned is checked: a row number quoted in a Statut may have moved.
+ */
+function onChangeInstallable(e) {
+  var type = e && e.changeType;
+  if (type === 'EDIT' || type === 'FORMAT') return;
+  var spreadsheet = (e && e.source) || SpreadsheetApp.getActive();
+  sendPasserelleTab_(spreadsheet, spreadsheet.getActiveSheet());
+}
+
+/** The installable form-submit trigger: the response's tab is checked (seats, duplicates). */
+function onFormSubmitInstallable(e) {
+  var spreadsheet = (e && e.source) || SpreadsheetApp.getActive();
+  var sheet = e && e.range ? e.range.getSheet() : spreadsheet.getActiveSheet();
+  sendPasserelleTab_(spreadsheet, sheet);
 }
 
 /** Sends the whole first tab as if it had just been edited, and says whether the function answered. */

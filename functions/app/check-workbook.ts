@@ -62,7 +62,14 @@ export function checkSnapshot(
       seminar.workbook.participants,
     ];
     const zone = seminar.workbook.settings.partial.timeZone ?? "Europe/Paris";
-    const summary = summarize(seminar.rows, seminar.seminarProblems, now, zone, "seminar");
+    const summary = summarize(
+      seminar.rows,
+      seminar.seminarProblems,
+      now,
+      zone,
+      "seminar",
+      seminarStage(seminar, now, zone),
+    );
     const writes = [
       ...tables.flatMap((table) => statusWrites(table, snapshot.get(table.spec.name), seminar.rows)),
       ...programmeIdWrites(seminar.workbook.programme, snapshot.get(TABS.programme.name)),
@@ -76,7 +83,14 @@ export function checkSnapshot(
   }
   const lunch = checkLunch(snapshot, now);
   const zone = lunch.workbook.settings.partial.timeZone ?? "Europe/Paris";
-  const summary = summarize(lunch.rows, lunch.lunchProblems, now, zone, "lunch");
+  const summary = summarize(
+    lunch.rows,
+    lunch.lunchProblems,
+    now,
+    zone,
+    "lunch",
+    lunchStage(lunch, now, zone),
+  );
   const writes = [
     ...statusWrites(lunch.workbook.registrations, snapshot.get(TABS.registrations.name), lunch.rows),
     ...settingsStatusWrite(lunch.workbook.settings, snapshot.get(TABS.lunch.name), summary),
@@ -165,6 +179,7 @@ function summarize(
   now: Date,
   zone: string,
   kind: EventKind,
+  stage: Stage = { sent: 0 },
 ): string {
   const at = DateTime.fromJSDate(now, { zone }).setLocale("fr").toFormat("dd/MM/yyyy 'à' HH:mm");
   const registrationsTab = kind === "seminar" ? TABS.participants.name : TABS.registrations.name;
@@ -181,6 +196,14 @@ function summarize(
     ...eventProblems,
   ];
   const ready = eventProblems.length === 0 && wrong.every((row) => !row.blocking);
+  if (stage.over) {
+    lines.push(stage.over);
+    return lines.join("\n");
+  }
+  if (stage.sent > 0 && stage.next) {
+    lines.push(stage.next);
+    return lines.join("\n");
+  }
   const next =
     kind === "seminar"
       ? ready
@@ -243,4 +266,68 @@ function announcedWrites(snapshot: WorkbookSnapshot, seminar: SeminarCheck, now:
     writes.push({ tab: tab.title, row: row.row, column, value });
   }
   return writes;
+}
+
+/** Where the event stands once the go is given: what was sent, what comes next, or that it is over. */
+interface Stage {
+  /** Rows whose `Convocation` is filled (the go was given when there is one). */
+  readonly sent: number;
+  /** What was sent and the next step, after the go. */
+  readonly next?: string;
+  /** Said instead of any next step once the event is over. */
+  readonly over?: string;
+}
+
+function frenchAt(instant: DateTime): string {
+  return instant.setLocale("fr").toFormat("d MMMM yyyy 'à' HH'h'mm");
+}
+
+function seminarStage(seminar: SeminarCheck, now: Date, zone: string): Stage {
+  const sent = seminar.workbook.participants.rows.filter(
+    (row) => (row.partial.convocation ?? "") !== "",
+  ).length;
+  const [day1, day2] = seminar.days;
+  if (!day1 || !day2) return { sent };
+  const settings = seminar.workbook.settings.partial;
+  const end = DateTime.fromISO(day2, { zone }).endOf("day");
+  const feedback = DateTime.fromISO(day2, { zone }).plus({ days: 1 }).set({ hour: 9 });
+  const survey = settings.surveyLink
+    ? now < feedback.toJSDate()
+      ? ` Le questionnaire de satisfaction part le ${frenchAt(feedback)}.`
+      : ` Le questionnaire de satisfaction est parti le ${frenchAt(feedback)}.`
+    : "";
+  if (sent > 0 && now > end.toJSDate())
+    return {
+      sent,
+      over: `Le séminaire est terminé (${day1} – ${day2}) : ${sent} participant${sent > 1 ? "s" : ""} convoqué${sent > 1 ? "s" : ""}.${survey} Il n'y a plus rien à faire.`,
+    };
+  const reminder = DateTime.fromISO(day1, { zone })
+    .minus({ days: settings.reminderDays ?? 2 })
+    .set({ hour: 9 });
+  const next =
+    now < reminder.toJSDate()
+      ? `Prochaine étape : les rappels partent le ${frenchAt(reminder)} ; chaque modification du programme ou d'une affectation envoie un avis de modification aux personnes concernées.`
+      : `Prochaine étape : le séminaire commence le ${frenchAt(DateTime.fromISO(day1, { zone }))} ; les rappels de train partent avant chaque départ.${survey}`;
+  return { sent, next: `Convocations envoyées : ${sent}. ${next}` };
+}
+
+function lunchStage(lunch: LunchCheck, now: Date, zone: string): Stage {
+  const sent = lunch.workbook.registrations.rows.filter(
+    (row) => (row.partial.convocation ?? "") !== "",
+  ).length;
+  const date = lunch.workbook.settings.partial.date;
+  if (!date || sent === 0) return { sent };
+  const settings = lunch.workbook.settings.partial;
+  const start = DateTime.fromISO(`${date}T${settings.start ?? "12:15"}`, { zone });
+  const end = DateTime.fromISO(`${date}T${settings.end ?? "13:45"}`, { zone });
+  if (now > end.toJSDate())
+    return {
+      sent,
+      over: `La rencontre a eu lieu le ${frenchAt(start)} : elle est terminée (${sent} inscription${sent > 1 ? "s" : ""} confirmée${sent > 1 ? "s" : ""}). Il n'y a plus rien à faire.`,
+    };
+  const reminder = start.minus({ hours: settings.reminderHours ?? 24 });
+  return {
+    sent,
+    next: `Inscriptions confirmées : ${sent}. Prochaine étape : ${now < reminder.toJSDate() ? `le rappel part le ${frenchAt(reminder)}` : `la rencontre commence le ${frenchAt(start)}`} ; chaque nouvelle inscription ou annulation est traitée à mesure.`,
+  };
 }

@@ -58,6 +58,15 @@ const COMMANDS: Readonly<Record<string, Command>> = {
         now,
         ...(args.at !== undefined ? { at: args.at } : {}),
         ...(args.out !== undefined ? { out: args.out } : {}),
+        // The same reply configuration as production, when given: the preview shows the signed Reply-To.
+        ...(process.env.PASSERELLE_REPLY_SECRET && process.env.PASSERELLE_REPLY_DOMAIN
+          ? {
+              reply: {
+                secret: process.env.PASSERELLE_REPLY_SECRET,
+                domain: process.env.PASSERELLE_REPLY_DOMAIN,
+              },
+            }
+          : {}),
       }),
   },
   reply: {

@@ -11,6 +11,7 @@ import { eventKind } from "../app/check-workbook.js";
 import { previewMessages } from "../app/preview.js";
 import { frenchDateTime } from "../core/messages/format.js";
 import { KIND_LABELS } from "../core/messages/plan.js";
+import { replyAddress } from "../core/reply-token.js";
 import { type LunchSettings, type SeminarSettings, TABS } from "../core/schemas.js";
 import { parseSettings } from "../core/table.js";
 import { Refusal, UsageError } from "./errors.js";
@@ -39,7 +40,14 @@ const PREVIEW_FILE = /^\d{3,}-[a-z-]+\.(eml|html)$/;
 
 export async function runPreview(
   path: string,
-  options: { json: boolean; now: Date; at?: string; out?: string },
+  options: {
+    json: boolean;
+    now: Date;
+    at?: string;
+    out?: string;
+    /** The configuration's reply secret and domain: the preview then shows the signed Reply-To production sends. */
+    reply?: { readonly secret: string; readonly domain: string };
+  },
 ): Promise<string> {
   const workbook = new XlsxWorkbook(path);
   const snapshot = await workbook.read([TABS.seminar.name, TABS.lunch.name]);
@@ -61,6 +69,14 @@ export async function runPreview(
     event: basename(path, extname(path)),
     at,
     out,
+    ...(options.reply
+      ? {
+          plan: {
+            replyAddress: (input: { event: string; tutorEmail: string; version: number }) =>
+              replyAddress(input, options.reply!.secret, options.reply!.domain),
+          },
+        }
+      : {}),
   });
   const json: PreviewJson = {
     at: at.toISOString(),

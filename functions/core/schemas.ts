@@ -88,7 +88,6 @@ export const seminarSettings = z.object({
     email({ header: "Email organisateur", aliases: ["Courriel organisateur"], io: "in", required: true }),
   ),
   sender: must(mailbox({ header: "Expéditeur", io: "in", required: true })),
-  replyDomain: text({ header: "Adresse de réponse", io: "in" }),
   registrationDeadline: date({ header: "Date limite d'inscription", io: "in" }),
   reminderDays: must(integer({ header: "Rappel avant (jours)", io: "in" }, { min: 0, max: 60, default: 2 })),
   trainReminderMinutes: must(

@@ -38,10 +38,19 @@ interface Trigger {
   handler: string;
   spreadsheet?: unknown;
   deleted: boolean;
+  kind?: "edit" | "change" | "form";
 }
 
 /** The Apps Script services the file uses, recording what it does with them. */
-function appsScript(options: { properties?: Record<string, string>; statuses?: number[]; now?: Date } = {}) {
+function appsScript(
+  options: {
+    properties?: Record<string, string>;
+    statuses?: number[];
+    now?: Date;
+    formUrl?: string;
+    activeSheet?: string;
+  } = {},
+) {
   const fetches: Fetch[] = [];
   const sleeps: number[] = [];
   const warnings: string[] = [];
@@ -58,6 +67,8 @@ function appsScript(options: { properties?: Record<string, string>; statuses?: n
   const spreadsheet = {
     getId: () => "1AbC-dEf_123",
     getSheets: () => [sheet("Séminaire")],
+    getActiveSheet: () => sheet(options.activeSheet ?? "Participants"),
+    getFormUrl: () => options.formUrl ?? null,
     toast: (message: string) => toasts.push(message),
   };
   function sheet(name: string) {
@@ -115,7 +126,18 @@ function appsScript(options: { properties?: Record<string, string>; statuses?: n
             trigger.spreadsheet = target;
             return builder;
           },
-          onEdit: () => builder,
+          onEdit: () => {
+            trigger.kind = "edit";
+            return builder;
+          },
+          onChange: () => {
+            trigger.kind = "change";
+            return builder;
+          },
+          onFormSubmit: () => {
+            trigger.kind = "form";
+            return builder;
+          },
           create: () => {
             triggers.push(trigger);
             return trigger;
@@ -233,9 +255,61 @@ describe("the Apps Script trigger", () => {
     script.call("installPasserelleTrigger");
 
     const live = script.triggers.filter((trigger) => !trigger.deleted);
-    expect(live.map((trigger) => trigger.handler)).toEqual(["other", "onEditInstallable"]);
+    expect(live.map((trigger) => trigger.handler)).toEqual([
+      "other",
+      "onEditInstallable",
+      "onChangeInstallable",
+    ]);
     expect(live[1]?.spreadsheet).toBe(script.spreadsheet);
     expect(script.toasts.at(-1)).toContain("activée");
+  });
+});
+
+describe("structural edits and form responses are seen", () => {
+  it("installs one change trigger, and no form trigger when no form is linked", () => {
+    const script = appsScript();
+    script.call("installPasserelleTrigger");
+    const live = script.triggers.filter((trigger) => !trigger.deleted && trigger.handler !== "other");
+    expect(live.map((trigger) => trigger.kind)).toEqual(["edit", "change"]);
+  });
+
+  it("installs a form-submit trigger once when a Google Form is linked", () => {
+    const script = appsScript({ formUrl: "https://docs.google.com/forms/d/abc/viewform" });
+    script.call("installPasserelleTrigger");
+    script.call("installPasserelleTrigger");
+    const live = script.triggers.filter((trigger) => !trigger.deleted && trigger.handler !== "other");
+    expect(live.map((trigger) => trigger.kind)).toEqual(["edit", "change", "form"]);
+    expect(script.toasts.at(-1)).toContain("chaque réponse du formulaire");
+  });
+
+  it.each(["REMOVE_ROW", "INSERT_ROW", "OTHER", "INSERT_GRID", "REMOVE_COLUMN"])(
+    "asks for a check of the whole tab concerned after a %s change",
+    (changeType) => {
+      const script = appsScript({ activeSheet: "Inscriptions" });
+      script.call("onChangeInstallable", { changeType, source: script.spreadsheet });
+      expect(script.fetches).toHaveLength(1);
+      expect(JSON.parse(script.fetches[0]!.params.payload)).toEqual({
+        spreadsheetId: "1AbC-dEf_123",
+        tab: "Inscriptions",
+        firstRow: 1,
+        lastRow: 18,
+        firstColumn: 1,
+        lastColumn: 2,
+      });
+      expect(headersOf(script.fetches[0]!).signature).toMatch(/^[0-9a-f]{64}$/);
+    },
+  );
+
+  it.each(["EDIT", "FORMAT"])("leaves a %s change to the edit trigger (nothing sent twice)", (changeType) => {
+    const script = appsScript();
+    script.call("onChangeInstallable", { changeType, source: script.spreadsheet });
+    expect(script.fetches).toEqual([]);
+  });
+
+  it("asks for a check of the responses' tab when a form is submitted", () => {
+    const script = appsScript();
+    script.call("onFormSubmitInstallable", script.editEvent("Inscriptions", 46, 1, 1, 8));
+    expect(JSON.parse(script.fetches[0]!.params.payload)).toMatchObject({ tab: "Inscriptions", firstRow: 1 });
   });
 });
 

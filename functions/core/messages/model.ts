@@ -45,7 +45,6 @@ export interface SeminarInfo {
   readonly station?: string;
   readonly organizerEmail: string;
   readonly sender: Mailbox;
-  readonly replyDomain?: string;
   readonly reminderDays: number;
   readonly trainReminderMinutes: number;
   readonly surveyLink?: string;
@@ -83,6 +82,8 @@ export interface ParticipantView {
   readonly position?: string;
   readonly dinner: boolean;
   readonly visit: boolean;
+  /** `Besoins`, as typed (step-free access, others), for the tutors who host the person. */
+  readonly needs?: string;
 }
 
 export interface ReturnTrain {
@@ -146,7 +147,7 @@ export interface HostedSlot {
   readonly structure: string;
   readonly situation: string;
   readonly address?: string;
-  readonly participants: readonly { name: string; employer: string; position?: string }[];
+  readonly participants: readonly { name: string; employer: string; position?: string; needs?: string }[];
 }
 
 export interface TutorView {
@@ -307,7 +308,6 @@ export function seminarModel(snapshot: WorkbookSnapshot, event: string, now: Dat
     ...(settings.station ? { station: settings.station } : {}),
     organizerEmail: settings.organizerEmail ?? "",
     sender: settings.sender ?? { address: settings.organizerEmail ?? "" },
-    ...(settings.replyDomain ? { replyDomain: settings.replyDomain } : {}),
     reminderDays: settings.reminderDays ?? 2,
     trainReminderMinutes: settings.trainReminderMinutes ?? 120,
     ...(settings.surveyLink ? { surveyLink: settings.surveyLink } : {}),
@@ -423,6 +423,7 @@ export function seminarModel(snapshot: WorkbookSnapshot, event: string, now: Dat
       ...optional("position", person.position),
       dinner: person.dinner === "Oui",
       visit: person.visit === "Oui",
+      ...optional("needs", person.needs),
     };
     const own = placementsOf.get(person.email) ?? new Map();
     const items: AgendaItem[] = [];
@@ -605,6 +606,7 @@ export function seminarModel(snapshot: WorkbookSnapshot, event: string, now: Dat
             name: fullName(agenda.participant.firstName, agenda.participant.lastName),
             employer: agenda.participant.employer,
             ...optional("position", agenda.participant.position),
+            ...optional("needs", agenda.participant.needs),
           },
         ],
       });

@@ -511,10 +511,9 @@ function planSeminar(model: SeminarModel, now: Date, options: PlanOptions): Mess
         : 0;
     if (version > 0) {
       const replyTo = options.replyAddress?.({ event, tutorEmail: tutor.email, version });
-      if (!replyTo && version === 1)
-        warnings.push(
-          "Adresse de réponse signée non configurée : les réponses des tuteurs iront à l'organisateur.",
-        );
+      const unsigned =
+        "Adresse de réponse signée non configurée : les réponses des tuteurs iront à l'organisateur.";
+      if (!replyTo && !warnings.includes(unsigned)) warnings.push(unsigned);
       collect.add({
         key: messageKey(event, tutor.email, "demande-tuteur", version),
         event,

@@ -339,12 +339,30 @@ function hostingLines(info: SeminarInfo, tutor: TutorView): { heading: string; l
     lines: [
       `Lieu : ${slot.structure}${slot.address ? `, ${slot.address}` : ""}`,
       `Situation : ${slot.situation}`,
-      ...slot.participants.map(
-        (participant) =>
-          `Participant(e) : ${participant.name} — ${participant.position ? `${participant.position}, ` : ""}${participant.employer}`,
-      ),
+      ...slot.participants.flatMap((participant) => [
+        `Participant(e) : ${participant.name} — ${participant.position ? `${participant.position}, ` : ""}${participant.employer}`,
+        ...(participant.needs ? [`Besoins pour l'accueil : ${hostingNeeds(participant.needs)}`] : []),
+      ]),
     ],
   }));
+}
+
+/**
+ * `Besoins` as a tutor needs to read it: `PMR` (the contract's word for step-free access, SHEETS.md)
+ * spelled out, every other need kept as typed.
+ */
+export function hostingNeeds(needs: string): string {
+  return needs
+    .split(/[;\n]+/)
+    .map((part) => part.trim())
+    .filter((part) => part !== "")
+    .map((part) =>
+      part.replace(
+        /\b(PMR|fauteuil roulant|wheelchair|step-free access)\b/gi,
+        "accès de plain-pied nécessaire (PMR)",
+      ),
+    )
+    .join(" ; ");
 }
 
 const DECLINE_INSTRUCTION =
