@@ -242,7 +242,9 @@ describe("calendar identities and updates", () => {
     expect(notice.events.length).toBeGreaterThan(5);
     expect(notice.events.every((event) => event.status === "CANCELLED" && event.sequence === 1)).toBe(true);
     expect(String(notice.events[0]!.attendee).toLowerCase()).toBe(`mailto:${people.hugo.Email}`);
-    expect(String(notice.events[0]!.organizer).toLowerCase()).toContain("mailto:seminaire@seminaire.example.org");
+    expect(String(notice.events[0]!.organizer).toLowerCase()).toContain(
+      "mailto:seminaire@seminaire.example.org",
+    );
     expect(notice.built.subject).toContain("Annulation de votre participation");
     // Once: a second plan after it is journaled has nothing for Hugo.
     const journal = [...(cancelled.get(TABS.journal.name)!.rows.slice(1) as Cell[][])];
