@@ -382,7 +382,9 @@ describe("sheetEdit through the checking use case, against the Sheets API fake",
     expect(first.status).toBe(200);
     expect(first.body.rowsWithProblems).toBeGreaterThan(0);
     expect(first.body.cellsWritten).toBeGreaterThan(0);
-    const statuses = fake.rows("Participants").map((row, index) => (index === 0 ? null : row.at(-1)));
+    const participants = fake.rows("Participants");
+    const statusColumn = participants[0]!.indexOf("Statut");
+    const statuses = participants.map((row, index) => (index === 0 ? null : row[statusColumn]));
     expect(statuses.filter((status) => status === "OK").length).toBeGreaterThan(10);
     expect(fake.count("values.batchUpdate")).toBe(1);
 
