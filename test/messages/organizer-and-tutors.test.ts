@@ -84,6 +84,25 @@ describe("no field silently ignored: the reply address", () => {
     expect(JSON.stringify(example.seminarSettings)).not.toContain("Adresse de réponse");
   });
 
+  it("accepts an older workbook that still has an « Adresse de réponse » line, without using it", () => {
+    const old = seminar({ settings: { "Adresse de réponse": "ailleurs.example.org" } });
+    const plan = planMessages(eventModel(old, EVENT, NOW)!, NOW, {
+      replyAddress: () => "r+signed@reponses.example.org",
+    });
+    const request = plan.messages.find((m) => m.kind === "demande-tuteur")!.render(NOW);
+    expect(request.replyTo).toBe("r+signed@reponses.example.org");
+    expect(JSON.stringify(request)).not.toContain("ailleurs.example.org");
+  });
+
+  it("sends the tutors' replies to the organizer when nothing is configured, and says so", () => {
+    const plan = planMessages(eventModel(seminar(), EVENT, NOW)!, NOW);
+    const request = plan.messages.find((m) => m.kind === "demande-tuteur")!.render(NOW);
+    expect(request.replyTo).toBe("organisation@seminaire.example.org");
+    expect(plan.warnings).toContain(
+      "Adresse de réponse signée non configurée : les réponses des tuteurs iront à l'organisateur.",
+    );
+  });
+
   it("warns once, not once per tutor, when no signed reply address is configured", () => {
     const plan = planMessages(eventModel(seminar(), EVENT, NOW)!, NOW);
     const unsigned = plan.warnings.filter((warning) => warning.startsWith("Adresse de réponse signée"));
