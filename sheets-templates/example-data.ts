@@ -20,6 +20,7 @@ export const seminarSettings: Row = {
   "Train retour": "18:35",
   "Email organisateur": "organisation@seminaire.example.org",
   Expéditeur: "Séminaire Vivez ma vie d'usager <seminaire@seminaire.example.org>",
+  Organisateur: "Hélène Kerbrat, cheffe de projet du séminaire",
   "Adresse de réponse": "reponses.seminaire.example.org",
   "Date limite d'inscription": "2027-02-26",
   "Rappel avant (jours)": 2,

@@ -120,7 +120,8 @@ function addSettings(
 export function seminarWorkbook(): ExcelJS.Workbook {
   const workbook = new ExcelJS.Workbook();
   workbook.creator = "Passerelle";
-  const [settings, programme, structures, tutors, participants, placements, journal] = SEMINAR_WORKBOOK;
+  const [settings, programme, structures, tutors, participants, placements, journal, feedback] =
+    SEMINAR_WORKBOOK;
   addSettings(workbook, settings!, example.seminarSettings);
   addTable(workbook, programme!, example.programme);
   addTable(workbook, structures!, example.structures);
@@ -128,16 +129,18 @@ export function seminarWorkbook(): ExcelJS.Workbook {
   addTable(workbook, participants!, example.participants);
   addTable(workbook, placements!, []);
   addTable(workbook, journal!, []);
+  addTable(workbook, feedback!, []);
   return workbook;
 }
 
 export function lunchWorkbook(): ExcelJS.Workbook {
   const workbook = new ExcelJS.Workbook();
   workbook.creator = "Passerelle";
-  const [settings, registrations, journal] = LUNCH_WORKBOOK;
+  const [settings, registrations, journal, feedback] = LUNCH_WORKBOOK;
   addSettings(workbook, settings!, example.lunchSettings);
   addTable(workbook, registrations!, example.registrations);
   addTable(workbook, journal!, []);
+  addTable(workbook, feedback!, []);
   return workbook;
 }
 

@@ -60,6 +60,26 @@ const COMMANDS: Readonly<Record<string, Command>> = {
         ...(args.out !== undefined ? { out: args.out } : {}),
       }),
   },
+  documents: {
+    synopsis: "documents <classeur.xlsx> [--out <dossier>] [--at <instant>]",
+    description:
+      "écrit en PDF les feuilles d'émargement, attestations, effectifs et fiches des structures d'accueil",
+    options: ["at", "out"],
+    file: "le classeur",
+    run: async (args, now) =>
+      (await import("./documents.js")).runDocuments(args.path, {
+        now,
+        ...(args.at !== undefined ? { at: args.at } : {}),
+        ...(args.out !== undefined ? { out: args.out } : {}),
+      }),
+  },
+  retours: {
+    synopsis: "retours <classeur.xlsx> [--json]",
+    description: "résume les retours au questionnaire (nombre, note moyenne, notes à vérifier)",
+    options: ["json"],
+    file: "le classeur",
+    run: async (args) => (await import("./retours.js")).runRetours(args.path, args.json),
+  },
   reply: {
     synopsis: "reply <message.eml> [--json]",
     description: "dit comment une réponse de tuteur serait lue (oui, non, à lire), sans rien modifier",
@@ -106,10 +126,11 @@ export const HELP = `${USAGE}
 
 Options :
   --json             écrit le résultat en JSON (formats ci-dessous) au lieu du texte
-  --at <instant>     preview : l'instant du plan, ISO (2027-03-10T09:00, 2027-03-10T09:00+01:00) ;
+  --at <instant>     preview, documents : l'instant du plan ou des documents, ISO (2027-03-10T09:00, 2027-03-10T09:00+01:00) ;
                      sans décalage, heure de l'événement ; par défaut maintenant
   --out <dossier>    preview : où écrire les fichiers (par défaut « apercu » à côté du classeur) ;
-                     les fichiers d'un aperçu précédent (001-….eml, .html) y sont remplacés
+                     les fichiers d'un aperçu précédent (001-….eml, .html) y sont remplacés ;
+                     documents : par défaut « documents-<nom du classeur> » à côté du classeur
   --force            purge : efface même si l'événement n'est pas terminé
 
 Formats JSON :
@@ -124,6 +145,8 @@ Formats JSON :
             closed = le quota est levé)
   preview  {"at","zone","out","index","messages":[{"sendAt","kind","label","to","subject","eml","html","key"}],
             "warnings","skipped"}
+  retours  {"count","marks","average","flagged","rows":[{"participant","mark","comment","date","flag"}]}
+           (average = moyenne des notes, null sans note)
   reply    {"decision":"confirm|decline|unclear","reason","text"} (text : la réponse sans la citation)
 
 Codes de sortie : 0 la commande s'est faite ; 1 fichier illisible ou action refusée ; 2 commande mal écrite.`;

@@ -83,7 +83,7 @@ export async function runPreview(
   return options.json ? JSON.stringify(json) : previewText(json);
 }
 
-function instant(text: string, zone: string): Date {
+export function instant(text: string, zone: string): Date {
   const parsed = DateTime.fromISO(text.trim(), { zone, setZone: true });
   if (!parsed.isValid)
     throw new UsageError(

@@ -65,6 +65,23 @@ const statusColumn = output({
   help: "Écrit par Passerelle : OK, ou ce qu'il faut corriger.",
 });
 
+/** Who signs the certificates of attendance (issue 17); the sender's name when empty. */
+const organizerName = text({
+  header: "Organisateur",
+  io: "in",
+  help: "Nom et qualité du signataire des attestations (le nom de l'expéditeur si vide)",
+});
+/**
+ * `Présent`: filled by the organizer from the signed attendance sheets; `Non` means absent and
+ * withholds the certificate of attendance (issue 17). Empty counts as present.
+ */
+const presentColumn = yesNo({
+  header: "Présent",
+  aliases: ["Présente", "Presente", "Present", "Présence"],
+  io: "in",
+  help: "Non : absent d'après les feuilles d'émargement (pas d'attestation)",
+});
+
 // ---------------------------------------------------------------- immersion seminar
 
 /** Tab `Séminaire`: one parameter per row (`Paramètre`, `Valeur`). */
@@ -85,6 +102,7 @@ export const seminarSettings = z.object({
     email({ header: "Email organisateur", aliases: ["Courriel organisateur"], io: "in", required: true }),
   ),
   sender: must(mailbox({ header: "Expéditeur", io: "in", required: true })),
+  organizerName: organizerName,
   replyDomain: text({ header: "Adresse de réponse", io: "in" }),
   registrationDeadline: date({ header: "Date limite d'inscription", io: "in" }),
   reminderDays: must(integer({ header: "Rappel avant (jours)", io: "in" }, { min: 0, max: 60, default: 2 })),
@@ -206,6 +224,7 @@ export const participantRow = z.object({
     header: "Convocation",
     help: "Écrit par Passerelle : date d'envoi de la convocation",
   }),
+  present: presentColumn,
 });
 export type ParticipantRow = z.infer<typeof participantRow>;
 
@@ -253,6 +272,7 @@ export const lunchSettings = z.object({
   timeZone: timeZone({ header: "Fuseau horaire", io: "in" }),
   organizerEmail: must(email({ header: "Email organisateur", io: "in", required: true })),
   sender: must(mailbox({ header: "Expéditeur", io: "in", required: true })),
+  organizerName: organizerName,
   reminderHours: must(
     integer({ header: "Rappel avant (heures)", io: "in" }, { min: 0, max: 720, default: 24 }),
   ),
@@ -282,8 +302,28 @@ export const registrationRow = z.object({
   ),
   status: statusColumn,
   convocation: output({ header: "Convocation" }),
+  present: presentColumn,
 });
 export type RegistrationRow = z.infer<typeof registrationRow>;
+
+// ---------------------------------------------------------------- both
+
+/**
+ * Tab `Retours`: one line per reply to the feedback survey (issue 17), written by Passerelle.
+ * `Note` is a whole mark from 1 to 5, empty when the reply gives none or an unclear one
+ * (`À vérifier` then says why); `Clé` is a hash of the reply's `Message-ID`, so a reply delivered
+ * twice is written once.
+ */
+export const feedbackRow = z.object({
+  participant: output({ header: "Participant", personal: true }),
+  email: output({ header: "Email", personal: true }),
+  mark: output({ header: "Note", help: "De 1 à 5 ; vide si la réponse n'en donne pas de claire" }),
+  comment: output({ header: "Commentaire", personal: true }),
+  receivedAt: output({ header: "Date", help: "Réception de la réponse" }),
+  flag: output({ header: "À vérifier", help: "Pourquoi la note est restée vide, quand c'est ambigu" }),
+  key: output({ header: "Clé" }),
+});
+export type FeedbackRow = z.infer<typeof feedbackRow>;
 
 // ---------------------------------------------------------------- the tabs
 
@@ -319,6 +359,7 @@ export const TABS = {
   journal: { kind: "table", name: "Journal", schema: journalRow },
   lunch: { kind: "settings", name: "Rencontre", schema: lunchSettings },
   registrations: { kind: "table", name: "Inscriptions", schema: registrationRow },
+  feedback: { kind: "table", name: "Retours", schema: feedbackRow },
 } as const satisfies Record<string, TabSpec>;
 
 export const SEMINAR_WORKBOOK: readonly TabSpec[] = [
@@ -329,6 +370,12 @@ export const SEMINAR_WORKBOOK: readonly TabSpec[] = [
   TABS.participants,
   TABS.placements,
   TABS.journal,
+  TABS.feedback,
 ];
 
-export const LUNCH_WORKBOOK: readonly TabSpec[] = [TABS.lunch, TABS.registrations, TABS.journal];
+export const LUNCH_WORKBOOK: readonly TabSpec[] = [
+  TABS.lunch,
+  TABS.registrations,
+  TABS.journal,
+  TABS.feedback,
+];
