@@ -1,0 +1,68 @@
+import { access, readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { XlsxWorkbook } from "../../functions/adapters/xlsx-workbook.js";
+import { main } from "../../functions/cli/passerelle.js";
+import { cellText } from "../../functions/core/cells.js";
+import { TABS } from "../../functions/core/schemas.js";
+import { exampleFiles } from "../support/workbooks.js";
+import { pdfText } from "./pdf-text.js";
+
+const BEFORE = new Date("2027-03-10T09:00:00Z");
+
+async function statusOf(path: string, tab: string): Promise<string> {
+  const snapshot = await new XlsxWorkbook(path).read([tab]);
+  const row = snapshot.get(tab)?.rows.find((cells) => cells[0] === "Statut");
+  return cellText(row?.[1] ?? null);
+}
+
+describe("passerelle documents", () => {
+  it("writes the example seminar's sheets, headcounts and rosters, and the certificates once it is over", async () => {
+    const { seminar, folder } = await exampleFiles();
+    expect((await main(["match", seminar], BEFORE)).code).toBe(0);
+    const before = await main(["documents", seminar], BEFORE);
+    expect(before.code).toBe(0);
+    expect(before.out).toContain(
+      "Par type : feuilles d'émargement 14, effectifs 1, fiches des structures d'accueil 6.",
+    );
+    const out = join(folder, "documents-seminaire");
+    await expect(access(join(out, "attestations"))).rejects.toThrow();
+    const after = await main([
+      "documents",
+      seminar,
+      "--at",
+      "2027-03-19T09:00",
+      "--out",
+      join(folder, "apres"),
+    ]);
+    expect(after.code).toBe(0);
+    expect(after.out).toContain("attestations de présence 26");
+    expect(await readdir(join(folder, "apres", "attestations"))).toHaveLength(26);
+    const { text } = await pdfText(
+      new Uint8Array(await readFile(join(folder, "apres", "attestations", "martin-claire.pdf"))),
+    );
+    expect(text).toContain("atteste que Claire Martin (Sous-préfète, Préfecture d'Ille-et-Vilaine)");
+    expect(await statusOf(seminar, TABS.seminar.name)).toContain(
+      "Effectifs : visite du 17/03 : 2 ; dîner du 17/03 : 26 ; repas du 18/03 : 37 (dont 11 tuteurs).",
+    );
+  });
+
+  it("writes the example lunch talk's attendance sheet and headcount", async () => {
+    const { lunch, folder } = await exampleFiles();
+    const { code, out } = await main(["documents", lunch, "--at", "2027-04-07T09:00"]);
+    expect(code).toBe(0);
+    expect(out).toContain("Par type : feuilles d'émargement 1, effectifs 1.");
+    expect((await readdir(join(folder, "documents-rencontre"))).sort()).toEqual([
+      "effectifs.pdf",
+      "emargement-rencontre.pdf",
+    ]);
+    expect(await statusOf(lunch, TABS.lunch.name)).toContain("Effectifs : déjeuner du 08/04 : 30.");
+  });
+
+  it("refuses a wrong --at with exit status 2", async () => {
+    const { lunch } = await exampleFiles();
+    const { code, err } = await main(["documents", lunch, "--at", "demain"]);
+    expect(code).toBe(2);
+    expect(err).toContain("n'est pas un instant ISO");
+  });
+});
