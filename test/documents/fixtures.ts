@@ -1,4 +1,5 @@
 /** A small seminar with placements written by hand, and the people the bad-input cases need. */
+import { cellText } from "../../functions/core/cells.js";
 import * as example from "../../sheets-templates/example-data.js";
 import { type Row, seminarSnapshot } from "../support/workbooks.js";
 
@@ -61,10 +62,10 @@ const placement = (email: string, slot: string, tutorIndex: number, start: strin
     "Email participant": email,
     Participant: email,
     Créneau: slot,
-    Structure: t.Structure,
-    Situation: t.Situation,
-    "Email tuteur": t.Email,
-    Tuteur: `${t.Prénom} ${t.Nom}`,
+    Structure: t.Structure ?? null,
+    Situation: t.Situation ?? null,
+    "Email tuteur": t.Email ?? null,
+    Tuteur: `${cellText(t.Prénom ?? null)} ${cellText(t.Nom ?? null)}`,
     Adresse: null,
     Début: start,
     Fin: end,
