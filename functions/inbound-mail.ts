@@ -18,6 +18,8 @@ import { z } from "zod";
 import { readMime } from "./adapters/mime-reader.js";
 import { isSnsUrl, type SnsMessage, type SnsVerifierPort, snsMessage } from "./adapters/sns-verifier.js";
 import { applyReply, keepForgedReply, type ReplyFollowUps, recordBounce } from "./app/apply-reply.js";
+import { recordSurveyReply } from "./app/feedback.js";
+import { isSurveyReply } from "./core/feedback/survey-reply.js";
 import { eventOfKey, KEY_HEADER } from "./core/messages/plan.js";
 import { BOUNCE_KEY_PREFIX } from "./core/replies/bounce.js";
 import { decideMessage } from "./core/replies/decide.js";
@@ -258,6 +260,20 @@ async function handleNotification(deps: InboundMailDeps, message: SnsMessage): P
     return { ok: true, outcome: `unmatched-${token.reason}` };
   }
   const workbook = deps.workbookFor(token.claims.event);
+  if (isSurveyReply(token.claims)) {
+    const recorded = await recordSurveyReply(
+      workbook,
+      {
+        messageId: mail.headers.get("message-id") ?? key,
+        claims: token.claims,
+        message: mail,
+        receivedAt: now,
+      },
+      deps.config.replySecret,
+    );
+    deps.log.info("inbound-mail.feedback", { outcome: recorded.outcome });
+    return { ok: true, outcome: `feedback-${recorded.outcome}` };
+  }
   const outcome = await applyReply(
     workbook,
     { key, claims: token.claims, answer },

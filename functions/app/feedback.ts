@@ -12,6 +12,8 @@ import {
   planFeedback,
   type SurveyReply,
 } from "../core/feedback/retours.js";
+import { surveyParticipant } from "../core/feedback/survey-reply.js";
+import type { ReplyClaims } from "../core/reply-token.js";
 import { type FeedbackRow, TABS } from "../core/schemas.js";
 import { withStatusLine } from "../core/status-lines.js";
 import { parseSettings, parseTable } from "../core/table.js";
@@ -25,7 +27,30 @@ export type FeedbackOutcome =
 
 /** Records one survey reply in `Retours` and updates the event's `Statut`. */
 export async function recordFeedback(workbook: Workbook, reply: SurveyReply): Promise<FeedbackOutcome> {
+  return recordIn(workbook, await workbook.read(FEEDBACK_TABS), reply);
+}
+
+/**
+ * The inbound path's entry: a reply whose signed address is the survey's (`isSurveyReply`). The
+ * participant is the one the address was signed for, never the `From`.
+ */
+export async function recordSurveyReply(
+  workbook: Workbook,
+  reply: Omit<SurveyReply, "participantEmail"> & { readonly claims: ReplyClaims },
+  secrets: string | readonly string[],
+): Promise<FeedbackOutcome> {
   const snapshot = await workbook.read(FEEDBACK_TABS);
+  const participantEmail = surveyParticipant(snapshot, reply.claims, secrets);
+  if (participantEmail === null)
+    return { outcome: "ignored", reason: "réponse au questionnaire d'une personne qui n'est plus inscrite" };
+  return recordIn(workbook, snapshot, { ...reply, participantEmail });
+}
+
+async function recordIn(
+  workbook: Workbook,
+  snapshot: WorkbookSnapshot,
+  reply: SurveyReply,
+): Promise<FeedbackOutcome> {
   const plan = planFeedback(snapshot, reply);
   if (plan.outcome !== "record") return plan;
   const table = parseTable<FeedbackRow>(TABS.feedback, snapshot.get(TABS.feedback.name));

@@ -19,6 +19,7 @@
  */
 import { DateTime } from "luxon";
 import type { MailAddress, OutgoingMessage } from "../../ports.js";
+import { SURVEY_REPLY_VERSION } from "../feedback/survey-reply.js";
 import type { JournalEntry } from "../journal.js";
 import { readReplyLine } from "../replies/plan.js";
 import { rematchKey, SILENT, silentKey } from "../replies/tutor-lines.js";
@@ -462,6 +463,11 @@ function planSeminar(model: SeminarModel, now: Date, options: PlanOptions): Mess
     }
     if (info.surveyLink) {
       const link = info.surveyLink;
+      const surveyReplyTo = options.replyAddress?.({
+        event,
+        tutorEmail: person.email,
+        version: SURVEY_REPLY_VERSION,
+      });
       collect.add({
         key: messageKey(event, person.email, "questionnaire", 1),
         event,
@@ -478,7 +484,9 @@ function planSeminar(model: SeminarModel, now: Date, options: PlanOptions): Mess
               info: { title: info.title, organizerEmail: info.organizerEmail },
               recipient: to.name,
               link,
+              ...(surveyReplyTo ? { replyTo: surveyReplyTo } : {}),
             }),
+            surveyReplyTo,
           ),
       });
     }
@@ -659,6 +667,11 @@ function planLunch(model: LunchModel, now: Date, options: PlanOptions): MessageP
       simple("rappel-rencontre", reminderAt, info.start, lunch("reminder"));
       if (info.surveyLink) {
         const link = info.surveyLink;
+        const surveyReplyTo = options.replyAddress?.({
+          event,
+          tutorEmail: registration.email,
+          version: SURVEY_REPLY_VERSION,
+        });
         simple(
           "questionnaire-rencontre",
           feedbackAt,
@@ -671,7 +684,9 @@ function planLunch(model: LunchModel, now: Date, options: PlanOptions): MessageP
                 info: { title: info.title, organizerEmail: info.organizerEmail },
                 recipient: to.name,
                 link,
+                ...(surveyReplyTo ? { replyTo: surveyReplyTo } : {}),
               }),
+              surveyReplyTo,
             ),
         );
       }

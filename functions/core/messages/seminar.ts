@@ -454,6 +454,8 @@ export function renderFeedbackRequest(view: {
   info: { title: string; organizerEmail: string };
   recipient: string;
   link: string;
+  /** The signed address a reply goes to: the email then invites a mark and a comment by reply (issue 17). */
+  replyTo?: string;
 }): MessageContent {
   const link = safeUrl(view.link);
   if (!link) throw new Error("A feedback request needs an http(s) survey link.");
@@ -461,6 +463,11 @@ export function renderFeedbackRequest(view: {
   const lines = [
     `Merci d'avoir participé à « ${view.info.title} ». Votre retour nous aide à améliorer les prochaines éditions.`,
     "Le questionnaire prend environ cinq minutes ; vos réponses restent anonymes.",
+    ...(view.replyTo
+      ? [
+          "Vous pouvez aussi simplement répondre à ce message : une note de 1 à 5 (5 = excellent) sur la première ligne, puis, si vous le souhaitez, un commentaire.",
+        ]
+      : []),
   ];
   const text = textOf([
     `Bonjour ${plain(view.recipient)},`,
