@@ -15,6 +15,7 @@ import {
 } from "../core/check-seminar.js";
 import { placementProblems } from "../core/placements.js";
 import { TABS } from "../core/schemas.js";
+import { keptStatusLines } from "../core/status-lines.js";
 import type { ParsedSettings, ParsedTable } from "../core/table.js";
 import type { Cell, CellWrite, TabValues, Workbook, WorkbookSnapshot } from "../ports.js";
 
@@ -144,10 +145,12 @@ function settingsStatusWrite(
   if (tab === undefined) return [];
   const line = settings.lines.get("status");
   if (line) {
-    const current = tab.rows[line.row - 1]?.[line.valueColumn - 1] ?? null;
-    return cellText(current) === summary
+    const current = cellText(tab.rows[line.row - 1]?.[line.valueColumn - 1] ?? null);
+    // The headcounts and the feedback lines are not the check's: they stay.
+    const status = [summary, ...keptStatusLines(current)].join("\n");
+    return current === status
       ? []
-      : [{ tab: tab.title, row: line.row, column: line.valueColumn, value: summary }];
+      : [{ tab: tab.title, row: line.row, column: line.valueColumn, value: status }];
   }
   return [
     { tab: tab.title, row: settings.nextRow, column: settings.nameColumn, value: "Statut" },

@@ -59,6 +59,17 @@ describe("passerelle documents", () => {
     expect(await statusOf(lunch, TABS.lunch.name)).toContain("Effectifs : déjeuner du 08/04 : 30.");
   });
 
+  it("keeps the headcounts line on Statut when the check rewrites its own verdict", async () => {
+    const { lunch } = await exampleFiles();
+    await main(["documents", lunch, "--at", "2027-04-07T09:00"]);
+    expect((await main(["check", lunch], new Date("2027-04-07T10:00:00Z"))).code).toBe(0);
+    const status = await statusOf(lunch, TABS.lunch.name);
+    expect(status).toMatch(/^Vérifié le 07\/04\/2027 à 12:00/);
+    expect(status.split("\n").filter((line) => line.startsWith("Effectifs :"))).toEqual([
+      "Effectifs : déjeuner du 08/04 : 30.",
+    ]);
+  });
+
   it("refuses a wrong --at with exit status 2", async () => {
     const { lunch } = await exampleFiles();
     const { code, err } = await main(["documents", lunch, "--at", "demain"]);
