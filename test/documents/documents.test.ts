@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { renderPdf } from "../../functions/adapters/pdf.js";
 import { type DocumentSet, eventDocuments } from "../../functions/core/documents/index.js";
+import * as example from "../../sheets-templates/example-data.js";
 import { lunchSnapshot } from "../support/workbooks.js";
 import { AFTER, BEFORE, LONG_NAME, smallSeminar } from "./fixtures.js";
 import { pdfText } from "./pdf-text.js";
@@ -130,6 +131,21 @@ describe("the seminar's headcounts", () => {
 });
 
 describe("the host rosters", () => {
+  it("are made for a structure without an address in Contact, and the organizer is told to pass them on", () => {
+    const { structures } = example;
+    const withAddress = structures.map((row) =>
+      row.Structure === "CCAS de Rennes"
+        ? { ...row, Contact: "Pôle accueil <accueil@ccas-rennes.example.org>" }
+        : row,
+    );
+    const set = documentsOf(smallSeminar({ structures: withAddress }), BEFORE);
+    expect(set.documents.map((d) => d.file)).toContain("structures/caf-accueil-de-rennes.pdf");
+    expect(set.notes).toContain(
+      "CAF — Accueil de Rennes : pas d'adresse électronique dans Contact (onglet Structures), sa fiche d'accueil ne peut pas lui être envoyée : transmettez-la vous-même.",
+    );
+    expect(set.notes.some((note) => note.startsWith("CCAS de Rennes"))).toBe(false);
+  });
+
   it("tell each structure who comes when, with which tutor and what they need", async () => {
     const set = documentsOf(smallSeminar(), BEFORE);
     expect(set.documents.filter((d) => d.file.startsWith("structures/")).map((d) => d.file)).toEqual([

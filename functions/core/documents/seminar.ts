@@ -115,6 +115,11 @@ export function seminarDocuments(snapshot: WorkbookSnapshot, event: string, now:
     notes.push(
       `${plural(absent, "participant")} marqué${absent > 1 ? "s" : ""} absent (Présent : Non) : pas d'attestation.`,
     );
+  for (const name of rosterStructures(context))
+    if (!contactAddress(context.contacts.get(normalizeKey(name))?.contact))
+      notes.push(
+        `${name} : pas d'adresse électronique dans Contact (onglet Structures), sa fiche d'accueil ne peut pas lui être envoyée : transmettez-la vous-même.`,
+      );
   const counts = headcounts(context);
   const documents = uniqueFiles([
     ...attendanceSheets(context),
@@ -431,6 +436,20 @@ function headcounts(context: Context): { document: PrintedDocument; line: string
 }
 
 // ---------------------------------------------------------------- host rosters
+
+/** The address in a structure's `Contact` (`Nom <adresse>` or the bare address), when there is one. */
+export function contactAddress(contact: string | undefined): string | undefined {
+  return /[^\s<>@,;]+@[^\s<>@,;]+\.[a-z]{2,}/i.exec(contact ?? "")?.[0]?.toLowerCase();
+}
+
+/** The structures that host someone, by name. */
+function rosterStructures(context: Context): string[] {
+  const names = new Map<string, string>();
+  for (const person of context.people)
+    for (const placement of person.agenda.placements)
+      names.set(normalizeKey(placement.structure), placement.structure);
+  return [...names.values()].sort((a, b) => a.localeCompare(b, "fr"));
+}
 
 function rosters(context: Context): PrintedDocument[] {
   const { zone, people } = context;
