@@ -17,16 +17,9 @@ async function statusOf(path: string, tab: string): Promise<string> {
 }
 
 describe("passerelle documents", () => {
-  it("writes the example seminar's sheets, headcounts and rosters, and the certificates once it is over", async () => {
+  it("writes the example seminar's sheets, certificates, headcounts and rosters, and the headcounts on Statut", async () => {
     const { seminar, folder } = await exampleFiles();
     expect((await main(["match", seminar], BEFORE)).code).toBe(0);
-    const before = await main(["documents", seminar], BEFORE);
-    expect(before.code).toBe(0);
-    expect(before.out).toContain(
-      "Par type : feuilles d'émargement 14, effectifs 1, fiches des structures d'accueil 6.",
-    );
-    const out = join(folder, "documents-seminaire");
-    await expect(access(join(out, "attestations"))).rejects.toThrow();
     const after = await main([
       "documents",
       seminar,
@@ -36,8 +29,11 @@ describe("passerelle documents", () => {
       join(folder, "apres"),
     ]);
     expect(after.code).toBe(0);
-    expect(after.out).toContain("attestations de présence 26");
+    expect(after.out).toContain(
+      "Par type : feuilles d'émargement 14, attestations de présence 26, effectifs 1, fiches des structures d'accueil 6.",
+    );
     expect(await readdir(join(folder, "apres", "attestations"))).toHaveLength(26);
+    expect(await readdir(join(folder, "apres", "structures"))).toHaveLength(6);
     const { text } = await pdfText(
       new Uint8Array(await readFile(join(folder, "apres", "attestations", "martin-claire.pdf"))),
     );
@@ -45,7 +41,15 @@ describe("passerelle documents", () => {
     expect(await statusOf(seminar, TABS.seminar.name)).toContain(
       "Effectifs : visite du 17/03 : 2 ; dîner du 17/03 : 26 ; repas du 18/03 : 37 (dont 11 tuteurs).",
     );
-  });
+  }, 180_000);
+
+  it("writes no certificate before the event has ended, next to the workbook by default", async () => {
+    const { lunch, folder } = await exampleFiles();
+    const { code, out } = await main(["documents", lunch], BEFORE);
+    expect(code).toBe(0);
+    expect(out).toContain("Les attestations de présence seront établies une fois la rencontre terminée");
+    await expect(access(join(folder, "documents-rencontre", "attestations"))).rejects.toThrow();
+  }, 60_000);
 
   it("writes the example lunch talk's attendance sheet and headcount", async () => {
     const { lunch, folder } = await exampleFiles();
