@@ -13,17 +13,24 @@
  * Nothing a person wrote (addresses, names, text) is logged.
  */
 
+import { createHash } from "node:crypto";
 import type { HttpFunction, Request, Response } from "@google-cloud/functions-framework";
 import { z } from "zod";
 import { readMime } from "./adapters/mime-reader.js";
 import { isSnsUrl, type SnsMessage, type SnsVerifierPort, snsMessage } from "./adapters/sns-verifier.js";
-import { applyReply, keepForgedReply, type ReplyFollowUps, recordBounce } from "./app/apply-reply.js";
-import { eventOfKey, KEY_HEADER } from "./core/messages/plan.js";
+import {
+  applyReply,
+  keepForgedReply,
+  type ReplyFollowUps,
+  recordAccepted,
+  recordBounce,
+} from "./app/apply-reply.js";
+import { EVENT_TAG, eventOfKey, KEY_HEADER, SEND_TAG } from "./core/messages/plan.js";
 import { BOUNCE_KEY_PREFIX } from "./core/replies/bounce.js";
 import { decideMessage } from "./core/replies/decide.js";
 import { REPLY_KEY_PREFIX } from "./core/replies/plan.js";
 import { findReplyToken } from "./core/reply-token.js";
-import type { Clock, Workbook } from "./ports.js";
+import type { Clock, EventWorkbook } from "./ports.js";
 import type { SheetEditLog } from "./sheet-edit.js";
 
 /** The SES notification SNS carries (action `SNS`), the parts read here. */
@@ -82,8 +89,18 @@ export const sesFeedbackNotification = z
   .refine((value) => (value.notificationType ?? value.eventType) !== undefined);
 export type SesFeedbackNotification = z.infer<typeof sesFeedbackNotification>;
 
-/** The message tag a mailer may set to name the event (SES tag values allow `[A-Za-z0-9_-]`). */
-export const EVENT_TAG = "passerelle-event";
+/**
+ * A `Send` event of a configuration set's event destination: SES accepted a message. Its tags name
+ * the event and the message's send id (`SEND_TAG`); the ledger keeps it as the evidence that
+ * settles a send whose outcome was unknown.
+ */
+export const sesSendEvent = z.object({
+  eventType: z.literal("Send"),
+  mail: z.object({
+    messageId: z.string().max(300),
+    tags: z.record(z.string(), z.array(z.string())).default({}),
+  }),
+});
 const EVENT_ID = /^[A-Za-z0-9_.-]{1,200}$/;
 
 /** A reply nobody can be tied to (no token, or a forged one): the composition root decides where it goes. */
@@ -109,7 +126,7 @@ export interface InboundMailDeps {
     readonly replySecret: string | readonly string[];
   };
   /** The workbook of an event (its id is the spreadsheet id). */
-  readonly workbookFor: (event: string) => Workbook;
+  readonly workbookFor: (event: string) => EventWorkbook;
   readonly clock: Clock;
   /** Confirms a subscription; only ever called with an SNS URL of the configured topic. */
   readonly fetch: (url: string) => Promise<{ readonly ok: boolean; readonly status: number }>;
@@ -201,7 +218,6 @@ type NotificationAnswer = Readonly<Record<string, string | number | boolean>>;
 
 async function handleNotification(deps: InboundMailDeps, message: SnsMessage): Promise<NotificationAnswer> {
   const now = deps.clock.now();
-  const key = `${REPLY_KEY_PREFIX}${message.MessageId}`;
   let json: unknown;
   try {
     json = JSON.parse(message.Message);
@@ -210,6 +226,8 @@ async function handleNotification(deps: InboundMailDeps, message: SnsMessage): P
   }
   const feedback = sesFeedbackNotification.safeParse(json);
   if (feedback.success) return handleFeedback(deps, message, feedback.data, now);
+  const send = sesSendEvent.safeParse(json);
+  if (send.success) return handleSendEvent(deps, send.data, now);
   const parsed = sesReceivedNotification.safeParse(json);
   if (!parsed.success) {
     // Not a received mail (a test notification, another publisher): nothing to retry.
@@ -227,6 +245,8 @@ async function handleNotification(deps: InboundMailDeps, message: SnsMessage): P
       : Buffer.from(notification.content, "base64");
   const mail = await readMime(raw);
   const answer = decideMessage(mail);
+  // The email's own Message-ID: the same email delivered twice (two SNS ids) is one reply.
+  const key = replyKeyOf(mail, raw);
   const recipients = [
     ...(notification.receipt.recipients ?? []),
     ...notification.mail.destination,
@@ -265,6 +285,11 @@ async function handleNotification(deps: InboundMailDeps, message: SnsMessage): P
     deps.followUps,
     now,
   );
+  if (outcome.kind === "in-progress") {
+    // Another delivery of the same email is applying it: SNS delivers this one again later.
+    deps.log.info("inbound-mail.in-progress");
+    throw new ReplyInProgress();
+  }
   deps.log.info("inbound-mail.applied", {
     outcome: outcome.kind,
     decision: answer.decision,
@@ -272,6 +297,41 @@ async function handleNotification(deps: InboundMailDeps, message: SnsMessage): P
     tookMs: deps.clock.now().getTime() - now.getTime(),
   });
   return { ok: true, outcome: outcome.kind, decision: answer.decision };
+}
+
+/** Thrown when another delivery holds the reply: answered 503, so SNS tries again later. */
+class ReplyInProgress extends Error {
+  override readonly name = "ReplyInProgress";
+}
+
+/**
+ * The idempotency key of a received email: a digest of its `Message-ID`, or, without one, of its
+ * sender, date and body (`reponse:<32 base64url characters>`; no personal data).
+ */
+export function replyKeyOf(mail: { readonly headers: ReadonlyMap<string, string> }, raw: Buffer): string {
+  const id = (mail.headers.get("message-id") ?? "").trim();
+  const basis =
+    id !== ""
+      ? `id:${id}`
+      : `raw:${mail.headers.get("from") ?? ""}|${mail.headers.get("date") ?? ""}|${raw.toString("base64")}`;
+  return `${REPLY_KEY_PREFIX}${createHash("sha256").update(basis).digest("base64url").slice(0, 32)}`;
+}
+
+/** Records that SES accepted a message (once per send id) in the event its tags name. */
+async function handleSendEvent(
+  deps: InboundMailDeps,
+  event: z.infer<typeof sesSendEvent>,
+  now: Date,
+): Promise<NotificationAnswer> {
+  const eventId = event.mail.tags[EVENT_TAG]?.[0];
+  const sendId = event.mail.tags[SEND_TAG]?.[0];
+  if (!eventId || !EVENT_ID.test(eventId) || !sendId || !/^[A-Za-z0-9_-]{1,64}$/.test(sendId)) {
+    deps.log.warn("inbound-mail.send-event-unattributed");
+    return { ok: true, outcome: "send-event-ignored" };
+  }
+  const recorded = await recordAccepted(deps.workbookFor(eventId), sendId, event.mail.messageId, now);
+  deps.log.info("inbound-mail.send-event", { recorded });
+  return { ok: true, outcome: "send-event-recorded" };
 }
 
 async function handleFeedback(

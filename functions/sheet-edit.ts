@@ -9,7 +9,7 @@ import type { HttpFunction, Request, Response } from "@google-cloud/functions-fr
 import { z } from "zod";
 import { SheetsRequestError } from "./adapters/google-sheets-workbook.js";
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyEdit } from "./core/edit-signature.js";
-import type { Clock, Workbook } from "./ports.js";
+import type { Clock, EventWorkbook, Workbook } from "./ports.js";
 
 /** What the Apps Script posts: the edited range, 1-based as in A1. */
 export const sheetEditBody = z
@@ -42,7 +42,7 @@ export interface SheetEditLog {
 export interface SheetEditDeps {
   /** The secret shared with the Apps Script. */
   readonly secret: string;
-  readonly workbookFor: (spreadsheetId: string) => Workbook;
+  readonly workbookFor: (spreadsheetId: string) => EventWorkbook;
   /** The checking use case (`checkWorkbook`); its report is summarized in the answer. */
   readonly check: (workbook: Workbook, now: Date, edit: SheetEdit) => Promise<unknown>;
   /**
@@ -52,7 +52,7 @@ export interface SheetEditDeps {
    */
   readonly onAction?: (input: {
     readonly edit: SheetEdit;
-    readonly workbook: Workbook;
+    readonly workbook: EventWorkbook;
     readonly now: Date;
     readonly report: unknown;
   }) => Promise<unknown>;

@@ -29,7 +29,7 @@ import type { MessageKind } from "./core/messages/plan.js";
 import { eventSchedule, isoInZone } from "./core/schedule.js";
 import { type LunchSettings, TABS } from "./core/schemas.js";
 import { parseSettings } from "./core/table.js";
-import type { Clock, Mailer, Workbook } from "./ports.js";
+import type { Clock, EventWorkbook, Mailer } from "./ports.js";
 import type { SheetEditLog } from "./sheet-edit.js";
 
 export const STEPS = [
@@ -65,7 +65,7 @@ const callbackArgs = z.object({ purpose: z.enum(CALLBACK_PURPOSES), url: z.url()
 const trainArgs = z.object({ dueAt: z.iso.datetime({ offset: true }) });
 
 export interface WorkflowStepDeps {
-  readonly workbookFor: (event: string) => Workbook;
+  readonly workbookFor: (event: string) => EventWorkbook;
   readonly mailer: Mailer;
   readonly clock: Clock;
   readonly solver: Solver;
@@ -161,7 +161,7 @@ export async function runStep(
       return sendingAnswer(await send(kinds, { suspended: (snapshot) => readControl(snapshot).suspended }));
     }
     case "tutor-replies": {
-      const { pending } = await pendingTutors(workbook, event);
+      const { pending } = await pendingTutors(workbook, now);
       return { pending };
     }
     case "nudge-tutors": {
@@ -174,12 +174,12 @@ export async function runStep(
       return { sent: report.sent };
     }
     case "mark-silent-tutors": {
-      const { marked } = await markSilentTutors(workbook, deps.clock, event);
+      const { marked } = await markSilentTutors(workbook, deps.clock);
       await send(["alerte"]);
       return { marked };
     }
     case "plan":
-      return planAnswer(workbook, event, now);
+      return planAnswer(workbook, now);
   }
 }
 
@@ -189,16 +189,27 @@ function sendingAnswer(report: SendReport): Record<string, unknown> {
   // workflow back off rather than call again at once.
   if (report.sent === 0 && report.deferred > 0 && report.failed === 0)
     throw new TemporarilyUnavailable(`${report.deferred} message(s) deferred`);
-  return { done: report.done, sent: report.sent, suspended: false };
+  // Only sends under reconciliation are left: the workflow waits a minute before asking again.
+  const onlyUncertain =
+    !report.done && report.remaining === 0 && report.deferred === 0 && report.uncertain > 0;
+  return {
+    done: report.done,
+    sent: report.sent,
+    suspended: false,
+    ...(onlyUncertain ? { waitSeconds: RECONCILE_WAIT_SECONDS } : {}),
+  };
 }
+
+/** How long the workflow waits while only uncertain sends remain (SES events arrive within seconds). */
+const RECONCILE_WAIT_SECONDS = 60;
 
 class TemporarilyUnavailable extends Error {
   override readonly name = "TemporarilyUnavailable";
 }
 
-async function planAnswer(workbook: Workbook, event: string, now: Date): Promise<Record<string, unknown>> {
+async function planAnswer(workbook: EventWorkbook, now: Date): Promise<Record<string, unknown>> {
   const snapshot = await workbook.read(MESSAGE_TABS);
-  const model = eventModel(snapshot, event, now);
+  const model = eventModel(snapshot, workbook.keys, now);
   if (!model) throw new StepRefused("not a Passerelle workbook");
   const closing =
     model.kind === "lunch"

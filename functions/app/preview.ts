@@ -10,7 +10,7 @@ import { frenchDateTime } from "../core/messages/format.js";
 import { eventModel, MESSAGE_TABS } from "../core/messages/model.js";
 import { KIND_LABELS, type MessageKind, type PlanOptions, planMessages } from "../core/messages/plan.js";
 import { escapeHtml } from "../core/messages/text.js";
-import type { Workbook } from "../ports.js";
+import type { EventWorkbook } from "../ports.js";
 
 export interface PreviewOptions {
   readonly event: string;
@@ -38,9 +38,12 @@ export interface PreviewReport {
   readonly skipped: readonly string[];
 }
 
-export async function previewMessages(workbook: Workbook, options: PreviewOptions): Promise<PreviewReport> {
+export async function previewMessages(
+  workbook: EventWorkbook,
+  options: PreviewOptions,
+): Promise<PreviewReport> {
   const snapshot = await workbook.read(MESSAGE_TABS);
-  const model = eventModel(snapshot, options.event, options.at);
+  const model = eventModel(snapshot, workbook.keys, options.at);
   if (model === null) throw new Error("The workbook holds neither a seminar nor a lunch talk.");
   const plan = planMessages(model, options.at, options.plan ?? {});
   await mkdir(options.out, { recursive: true });

@@ -14,6 +14,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyEdit } from "../../functions/core/edit-signature.js";
 import type { Workbook } from "../../functions/ports.js";
 import { sheetEditHandler } from "../../functions/sheet-edit.js";
+import { testKeys } from "../support/ledger.js";
 
 const SCRIPT = readFileSync(
   fileURLToPath(new URL("../../sheets-templates/passerelle.gs", import.meta.url)),
@@ -246,7 +247,7 @@ describe("the Apps Script against the sheetEdit function", () => {
     "sheetEdit",
     sheetEditHandler({
       secret: SECRET,
-      workbookFor: () => ({ read: async () => new Map(), write: async () => {} }),
+      workbookFor: () => ({ read: async () => new Map(), write: async () => {}, keys: testKeys("classeur") }),
       check: async (workbook) => {
         checked.push(workbook);
         return { rows: [] };

@@ -8,7 +8,8 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DateTime } from "luxon";
-import { type JournalEntry, journalEntries } from "../../functions/core/journal.js";
+import { readLedger } from "../../functions/core/journal.js";
+import type { LedgerEntry } from "../../functions/core/ledger/entry.js";
 import { TABS } from "../../functions/core/schemas.js";
 import { LocalHost, type LocalHostOptions } from "../../functions/local/host.js";
 import { playLunchTalk, playSeminar, type ScenarioContext } from "../../functions/local/scenario.js";
@@ -23,7 +24,7 @@ export const ZONE = "Europe/Paris";
 export interface Played {
   readonly end: ExecutionInfo;
   readonly emails: StoredEmail[];
-  readonly journal: JournalEntry[];
+  readonly journal: readonly LedgerEntry[];
   readonly tabs: ReadonlyMap<string, TabValues>;
   readonly restarts: string[];
   readonly steps: { step: string; fields: Record<string, unknown> }[];
@@ -97,7 +98,7 @@ export async function play(kind: "seminar" | "lunch", options: { interrupt: bool
     return {
       end,
       emails: await ses.emails(),
-      journal: journalEntries(tabs.get(TABS.journal.name)),
+      journal: readLedger(tabs.get(TABS.journal.name)).entries,
       tabs,
       restarts,
       steps,
@@ -110,10 +111,11 @@ export async function play(kind: "seminar" | "lunch", options: { interrupt: bool
 }
 
 /** The keys of the messages recorded as sent, with how many times each. */
-export function sentKeys(journal: readonly JournalEntry[]): Map<string, number> {
+export function sentKeys(journal: readonly LedgerEntry[]): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const entry of journal)
-    if (entry.event === "Message envoyé") counts.set(entry.key, (counts.get(entry.key) ?? 0) + 1);
+  for (const { key, data } of journal)
+    if (data.kind === "sent" || (data.kind === "reconciled" && data.outcome === "sent"))
+      counts.set(key, (counts.get(key) ?? 0) + 1);
   return counts;
 }
 

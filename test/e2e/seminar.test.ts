@@ -4,6 +4,7 @@
  * points (while the convocations are being sent, while the workflow waits for the tutors, while
  * it sleeps until the reminders). Both must end the same: nothing lost, nothing sent twice.
  */
+import { DateTime } from "luxon";
 import { beforeAll, describe, expect, it } from "vitest";
 import { TABS } from "../../functions/core/schemas.js";
 import { type Played, play, rowsOf, sentKeys } from "./harness.js";
@@ -21,8 +22,8 @@ const keysOf = (played: Played, kind: string) =>
 const recipientOf = (key: string) => key.split(":")[2] ?? "";
 const sentAt = (played: Played, kind: string) =>
   played.journal
-    .filter((entry) => entry.event === "Message envoyé" && entry.key.split(":")[3] === kind)
-    .map((entry) => entry.at);
+    .filter((entry) => entry.data.kind === "sent" && entry.key.split(":")[3] === kind)
+    .map((entry) => DateTime.fromJSDate(entry.at, { zone: "Europe/Paris" }).toFormat("yyyy-MM-dd HH:mm:ss"));
 
 function column(played: Played, tab: string, header: string): string[] {
   const rows = rowsOf(played.tabs.get(tab));

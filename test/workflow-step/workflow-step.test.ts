@@ -12,20 +12,21 @@ import { sendDueMessages } from "../../functions/app/send-messages.js";
 import { followEdit, readControl } from "../../functions/app/workflow-control.js";
 import { TABS } from "../../functions/core/schemas.js";
 import {
+  type EventWorkbook,
   TransientSendError,
-  type Workbook,
   type WorkbookChanges,
   type WorkbookSnapshot,
   type WorkflowStarter,
 } from "../../functions/ports.js";
 import { workflowStepHandler } from "../../functions/workflow-step.js";
 import { EVENT, ManualClock, people, RecordingMailer, seminar } from "../messages/fixtures.js";
+import { testKeys } from "../support/ledger.js";
 import { MemoryWorkbook } from "../support/workbooks.js";
 
 const NOW = new Date("2027-03-01T10:00:00Z");
 const STEP_URL = "https://europe-west1-demo.cloudfunctions.net/workflowStep";
 
-let workbook: Workbook;
+let workbook: EventWorkbook;
 let mailer: RecordingMailer;
 const clock = new ManualClock(NOW);
 
@@ -59,7 +60,8 @@ function journalKeys(book: MemoryWorkbook): string[] {
   return rows.map((row) => String(row[column] ?? ""));
 }
 
-class FailingWorkbook implements Workbook {
+class FailingWorkbook implements EventWorkbook {
+  readonly keys = testKeys(EVENT);
   constructor(private readonly error: Error) {}
   async read(_tabs: readonly string[]): Promise<WorkbookSnapshot> {
     throw this.error;

@@ -10,7 +10,7 @@ import { stripReply } from "./strip.js";
 export function decideMessage(message: InboundMessage): ReplyDecision {
   const answer = stripReply(message.text).slice(0, MAX_ANSWER_CHARS);
   const automatic = automaticMessage(message);
-  if (automatic) return { decision: "unclear", reason: automatic.reason, text: answer };
+  if (automatic) return { decision: "unclear", reason: automatic.reason, text: answer, automatic: true };
   if (answer === "" && message.text.trim() === "")
     return { decision: "unclear", reason: "message sans texte lisible", text: "" };
   const classification = classifyAnswer(answer);

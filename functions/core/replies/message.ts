@@ -28,6 +28,8 @@ export interface ReplyDecision {
   readonly reason: string;
   /** The answer without the quoted request and the signature. */
   readonly text: string;
+  /** A message no person wrote (an out-of-office, a delivery report): no answer, still awaited. */
+  readonly automatic?: boolean;
 }
 
 /** Past this, the text is not read further: an answer is at the top. */
