@@ -22,7 +22,7 @@ import { XlsxWorkbook } from "../adapters/xlsx-workbook.js";
 import { signedEditHeaders } from "../core/edit-signature.js";
 import { sharedSolver, solvePlacements } from "../core/matching/index.js";
 import { buildHandlers, type Handlers, type Platform } from "../handlers.js";
-import type { Clock, Workbook, WorkflowStarter } from "../ports.js";
+import type { Clock, DeliveryLog, Workbook, WorkflowStarter } from "../ports.js";
 import type { LogFields, SheetEditLog } from "../sheet-edit.js";
 import { LocalSns } from "./sns.js";
 
@@ -35,6 +35,8 @@ export interface LocalHostOptions {
   readonly clock: SchedulerClock;
   /** The local SES-compatible server. */
   readonly sesEndpoint: string;
+  /** What that server accepted (`LocalSes.deliveries`): sends whose outcome was lost are settled from it. */
+  readonly deliveries?: DeliveryLog;
   /**
    * Fixed ports survive a restart: executions keep the step URL and the callback URLs they were
    * given. Free ports when absent.
@@ -130,6 +132,7 @@ export class LocalHost {
         credentials: { accessKeyId: "local", secretAccessKey: "local" },
       }),
       clock,
+      ...(options.deliveries ? { deliveries: options.deliveries } : {}),
       solver: (problem, solveOptions) => solvePlacements(problem, solveOptions, sharedSolver()),
       starter,
       verifier: sns.verifier(),

@@ -53,11 +53,12 @@ function parseArgs(argv: readonly string[]): Options | string {
   };
 }
 
-async function startSes(): Promise<LocalSes> {
+async function startSes(dir: string): Promise<LocalSes> {
+  const recordFile = join(dir, "ses-acceptes.jsonl");
   try {
-    return await startLocalSes({ port: 8005 });
+    return await startLocalSes({ port: 8005, recordFile });
   } catch {
-    return startLocalSes();
+    return startLocalSes({ recordFile });
   }
 }
 
@@ -84,11 +85,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     : DateTime.fromISO("2027-02-15T09:00", { zone }).toJSDate();
   const clock: SchedulerClock = options.simulate ? new SimulatedClock(start) : new RealClock();
   const timeline = new Timeline(() => new Date(clock.now()), zone, say);
-  const ses = await startSes();
+  const ses = await startSes(options.dir);
   const host = await LocalHost.start({
     dir: options.dir,
     clock,
     sesEndpoint: ses.endpoint,
+    deliveries: ses.deliveries,
     ...(options.simulate
       ? {}
       : { ports: { runner: 8089, sheetEdit: 8090, workflowStep: 8091, inboundMail: 8092 } }),

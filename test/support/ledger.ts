@@ -33,3 +33,20 @@ export function sentRow(
     Sceau: testKeys(event).seal(key, data),
   };
 }
+
+/** A sealed `Journal` row (by header) holding one ledger entry, as the system writes it. */
+export function ledgerRow(
+  event: string,
+  key: string,
+  data: Readonly<Record<string, unknown>> & { kind: string },
+  at: Date = new Date("2027-03-01T10:00:00Z"),
+): Record<string, string> {
+  const payload = JSON.stringify({ ...data, at: at.toISOString() });
+  return {
+    Horodatage: at.toISOString(),
+    Événement: data.kind,
+    Clé: key,
+    Données: payload,
+    Sceau: testKeys(event).seal(key, payload),
+  };
+}

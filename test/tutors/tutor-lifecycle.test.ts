@@ -127,7 +127,7 @@ describe("tutors who have not answered", () => {
         expect(nudge.headers).toMatchObject({
           "Auto-Submitted": "auto-generated",
           "X-Auto-Response-Suppress": "All",
-          "X-Passerelle-Key": `message:${EVENT}:${to}:relance-tuteur:1`,
+          "X-Passerelle-Key": `message:${EVENT}:${seminar.workbook.keys.recipientId(to)}:relance-tuteur:1`,
         });
         const request = requestsSent(seminar.mailer).find((message) => addressOf(message) === to)!;
         expect(nudge.replyTo).toBe(request.replyTo);
@@ -162,7 +162,7 @@ describe("tutors who have not answered", () => {
         String(line.Clé).startsWith("tutor:silent:"),
       );
       expect(lines.map((line) => line.Clé).sort()).toEqual(
-        pending.map((email) => `tutor:silent:${EVENT}:${email}`).sort(),
+        pending.map((email) => `tutor:silent:${EVENT}:${seminar.workbook.keys.recipientId(email)}`).sort(),
       );
       expect(lines.every((line) => line.Événement === "Tuteur sans réponse")).toBe(true);
 

@@ -10,6 +10,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { SheetsRequestError } from "../../functions/adapters/google-sheets-workbook.js";
 import { sendDueMessages } from "../../functions/app/send-messages.js";
 import { followEdit, readControl } from "../../functions/app/workflow-control.js";
+import { journalAppend } from "../../functions/core/journal.js";
 import { TABS } from "../../functions/core/schemas.js";
 import {
   type EventWorkbook,
@@ -20,7 +21,7 @@ import {
 } from "../../functions/ports.js";
 import { workflowStepHandler } from "../../functions/workflow-step.js";
 import { EVENT, ManualClock, people, RecordingMailer, seminar } from "../messages/fixtures.js";
-import { testKeys } from "../support/ledger.js";
+import { ledgerRow, testKeys } from "../support/ledger.js";
 import { MemoryWorkbook } from "../support/workbooks.js";
 
 const NOW = new Date("2027-03-01T10:00:00Z");
@@ -52,6 +53,12 @@ function memory(
   journal: Record<string, string>[] = [],
 ): MemoryWorkbook {
   return new MemoryWorkbook(seminar({ settings, journal }));
+}
+
+function journalData(book: MemoryWorkbook): Record<string, unknown>[] {
+  const [header = [], ...rows] = book.tabs.get(TABS.journal.name) ?? [];
+  const column = header.indexOf("Données");
+  return rows.map((row) => JSON.parse(String(row[column] ?? "{}")) as Record<string, unknown>);
 }
 
 function journalKeys(book: MemoryWorkbook): string[] {
@@ -90,9 +97,7 @@ describe("workflowStep over HTTP", () => {
     expect((await step({ step: "status", event: EVENT })).body).toEqual({ go: true, suspended: false });
     await step({ step: "status", event: EVENT });
     expect(journalKeys(workbook as MemoryWorkbook).filter((key) => key === "workflow:go")).toHaveLength(1);
-    workbook = memory({ Action: "Suspendre" }, [
-      { Clé: "workflow:go", Événement: "Feu vert pour les envois" },
-    ]);
+    workbook = memory({ Action: "Suspendre" }, [ledgerRow(EVENT, "workflow:go", { kind: "go" })]);
     expect((await step({ step: "status", event: EVENT })).body).toEqual({ go: true, suspended: true });
   });
 
@@ -204,11 +209,15 @@ describe("what an edit sets in motion", () => {
     expect(starter.started).toEqual([
       { event: EVENT, kind: "seminar", args: { event: EVENT, stepUrl: STEP_URL } },
     ]);
-    await book.write({
-      appends: [
-        { tab: TABS.journal.name, rows: [["", "x", "", "https://callback/go", "workflow:callback:go"]] },
-      ],
-    });
+    await book.write(
+      journalAppend(undefined, NOW, "Europe/Paris", [
+        {
+          event: "x",
+          key: "workflow:callback:go",
+          data: { kind: "callback", purpose: "go", url: "https://callback/go" },
+        },
+      ]),
+    );
     const go = (await book.read([TABS.seminar.name])).get(TABS.seminar.name)!;
     const actionRow = go.rows.findIndex((row) => row[0] === "Action") + 1;
     await book.write({
@@ -217,6 +226,58 @@ describe("what an edit sets in motion", () => {
     expect(await followEdit(deps(starter), edit)).toEqual({ signalled: 1 });
     expect(starter.started).toHaveLength(1);
     expect(starter.signals).toEqual(["https://callback/go"]);
+  });
+
+  it("never signals a callback URL typed into the Journal by hand, nor a sealed row edited to another URL", async () => {
+    const book = memory({ Action: "Affecter" });
+    const starter = new RecordingStarter();
+    const edit = { event: EVENT, tab: "Séminaire", workbook: book, now: NOW };
+    await followEdit(deps(starter), edit);
+    // A person who can edit the sheet types a row like the system's, with their own server.
+    const header = book.tabs.get(TABS.journal.name)![0]!;
+    const typed = header.map(() => null as string | null);
+    typed[header.indexOf("Clé")] = "workflow:callback:go";
+    typed[header.indexOf("Données")] = JSON.stringify({
+      kind: "callback",
+      purpose: "go",
+      url: "https://attaquant.example/vol",
+      at: NOW.toISOString(),
+    });
+    typed[header.indexOf("Sceau")] = "faux";
+    await book.rawWrite({ appends: [{ tab: TABS.journal.name, rows: [typed] }] });
+    // ...and edits a sealed callback row to point elsewhere.
+    await book.write(
+      journalAppend(undefined, NOW, "Europe/Paris", [
+        {
+          event: "x",
+          key: "workflow:callback:resume",
+          data: { kind: "callback", purpose: "resume", url: "https://callback/resume" },
+        },
+      ]),
+    );
+    const rows = book.tabs.get(TABS.journal.name)!;
+    const last = rows.at(-1)!;
+    last[header.indexOf("Données")] = String(last[header.indexOf("Données")]).replace(
+      "https://callback/resume",
+      "https://attaquant.example/vol",
+    );
+    const settings = (await book.read([TABS.seminar.name])).get(TABS.seminar.name)!;
+    const actionRow = settings.rows.findIndex((row) => row[0] === "Action") + 1;
+    await book.write({
+      cells: [{ tab: TABS.seminar.name, row: actionRow, column: 2, value: "Envoyer les convocations" }],
+    });
+    await followEdit(deps(starter), edit);
+    expect(starter.signals).toEqual([]);
+    expect(readControl(await book.read([TABS.seminar.name, TABS.journal.name])).callbacks.size).toBe(0);
+  });
+
+  it("starts one execution when two edits choose the action at the same moment", async () => {
+    const book = memory({ Action: "Affecter" });
+    const starter = new RecordingStarter();
+    const edit = { event: EVENT, tab: "Séminaire", workbook: book, now: NOW };
+    const results = await Promise.all([1, 2, 3, 4, 5].map(() => followEdit(deps(starter), edit)));
+    expect(starter.started).toHaveLength(1);
+    expect(results.filter((result) => result.started)).toHaveLength(1);
   });
 
   it("takes an edit of another parameter for what it is, not for the action chosen again", async () => {
@@ -236,8 +297,12 @@ describe("what an edit sets in motion", () => {
 
   it("starts a new execution when every callback of the last one answers that it ended", async () => {
     const book = memory({ Action: "Envoyer les convocations" }, [
-      { Clé: "workflow:execution:execution-old" },
-      { Clé: "workflow:callback:go", Détail: "https://callback/ended" },
+      ledgerRow(EVENT, "workflow:execution", { kind: "execution", executionId: "execution-old" }),
+      ledgerRow(EVENT, "workflow:callback:go", {
+        kind: "callback",
+        purpose: "go",
+        url: "https://callback/ended",
+      }),
     ]);
     const starter = new RecordingStarter();
     starter.signal = async () => {
@@ -250,13 +315,15 @@ describe("what an edit sets in motion", () => {
       now: NOW,
     });
     expect(result.started).toBe("execution-1");
-    expect(journalKeys(book)).toContain("workflow:execution:execution-1");
+    expect(journalData(book)).toContainEqual(
+      expect.objectContaining({ kind: "execution", executionId: "execution-1" }),
+    );
   });
 
   it("starts a new execution when the last one stopped on problems", async () => {
     const book = memory({ Action: "Affecter" }, [
-      { Clé: "workflow:execution:execution-1" },
-      { Clé: "workflow:stopped" },
+      ledgerRow(EVENT, "workflow:execution", { kind: "execution", executionId: "execution-1" }),
+      ledgerRow(EVENT, "workflow:stopped", { kind: "stopped", problems: 1 }),
     ]);
     const starter = new RecordingStarter();
     const result = await followEdit(deps(starter), {
@@ -271,8 +338,8 @@ describe("what an edit sets in motion", () => {
 
   it("sends a change notice to exactly the participant whose placement the organizer changed after the go", async () => {
     const book = memory({ Action: "Envoyer les convocations" }, [
-      { Clé: "workflow:execution:execution-1" },
-      { Clé: "workflow:go" },
+      ledgerRow(EVENT, "workflow:execution", { kind: "execution", executionId: "execution-1" }),
+      ledgerRow(EVENT, "workflow:go", { kind: "go" }),
     ]);
     await sendDueMessages(book, mailer, clock, { event: EVENT, kinds: ["convocation"], ratePerSecond: 1000 });
     expect(mailer.sent).toHaveLength(3);
@@ -313,8 +380,8 @@ describe("what an edit sets in motion", () => {
 
   it("sends a change notice to those a timetable change concerns, after the go", async () => {
     const book = memory({ Action: "Envoyer les convocations" }, [
-      { Clé: "workflow:execution:execution-1" },
-      { Clé: "workflow:go" },
+      ledgerRow(EVENT, "workflow:execution", { kind: "execution", executionId: "execution-1" }),
+      ledgerRow(EVENT, "workflow:go", { kind: "go" }),
     ]);
     await sendDueMessages(book, mailer, clock, { event: EVENT, kinds: ["convocation"], ratePerSecond: 1000 });
     const rows = book.tabs.get(TABS.programme.name)!;
