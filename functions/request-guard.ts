@@ -31,8 +31,11 @@ export const BODY_LIMITS = {
   inboundMail: 256 * 1024,
 } as const;
 
-/** How much of a refused body is read and thrown away before the connection is closed. */
-const MAX_DRAINED_BYTES = 1024 * 1024;
+/**
+ * How much of a refused body is read and thrown away (so that the client reads the answer) before
+ * the connection is cut: Cloud Run's own request limit, 32 MiB.
+ */
+const MAX_DRAINED_BYTES = 32 * 1024 * 1024;
 
 export interface GuardOptions {
   /** Largest body accepted, in bytes. */
@@ -181,13 +184,24 @@ function refuse(
 ): void {
   options.log.warn(`${options.name}.refused-body`, { status, reason, limitBytes: options.limitBytes });
   response.setHeader("connection", "close");
-  answer(response, status, REFUSALS[status]);
-  // What is still coming is read and dropped (so the client reads the answer), up to a bound.
+  const send = () => {
+    if (!response.headersSent) answer(response, status, REFUSALS[status]);
+  };
+  if (request.readableEnded) {
+    send();
+    return;
+  }
+  // What is still coming is read and dropped, then answered (a client reads an answer only once it
+  // has sent its body); past the bound the answer goes at once and the connection is cut.
   let drained = 0;
   request.on("data", (chunk: Buffer) => {
     drained += chunk.length;
-    if (drained > MAX_DRAINED_BYTES) request.destroy();
+    if (drained > MAX_DRAINED_BYTES) {
+      send();
+      request.destroy();
+    }
   });
+  request.once("end", send);
   request.resume();
 }
 
