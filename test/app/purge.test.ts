@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { personalHeaders, purgeWorkbook } from "../../functions/app/purge.js";
-import { TABS } from "../../functions/core/schemas.js";
 import { cellText } from "../../functions/core/cells.js";
+import { TABS } from "../../functions/core/schemas.js";
 import * as example from "../../sheets-templates/example-data.js";
 import { lunchSnapshot, MemoryWorkbook, seminarSnapshot, tableTab } from "../support/workbooks.js";
 
@@ -14,15 +14,21 @@ const NAME = `${String(first.Prénom)} ${String(first.Nom)}`;
 function finishedSeminar(): MemoryWorkbook {
   const snapshot = seminarSnapshot();
   const participants = snapshot.get(TABS.participants.name)!;
-  const header = participants.rows[0]!.map(String);
-  const status = header.indexOf("Statut");
-  participants.rows[0] = [...participants.rows[0]!, "Notes"];
-  participants.rows[1] = [
-    ...participants.rows[1]!.map((cell, index) =>
-      index === status ? `Doublon : ${ADDRESS} est inscrite deux fois.` : cell,
-    ),
-    `${NAME}, joindre au 06 12 34 56 78`,
-  ];
+  const [header = [], firstRow = [], ...rest] = participants.rows;
+  const status = header.map(String).indexOf("Statut");
+  snapshot.set(TABS.participants.name, {
+    title: participants.title,
+    rows: [
+      [...header, "Notes"],
+      [
+        ...firstRow.map((cell, index) =>
+          index === status ? `Doublon : ${ADDRESS} est inscrite deux fois.` : cell,
+        ),
+        `${NAME}, joindre au 06 12 34 56 78`,
+      ],
+      ...rest,
+    ],
+  });
   snapshot.set(
     TABS.journal.name,
     tableTab(TABS.journal, [
@@ -33,7 +39,11 @@ function finishedSeminar(): MemoryWorkbook {
         Détail: `À ${NAME}`,
         Clé: `message:seminaire:${ADDRESS}:convocation:1`,
       },
-      { Horodatage: "2027-03-01 10:00:01", Événement: "Déroulé automatique démarré", Clé: "workflow:execution:e-1" },
+      {
+        Horodatage: "2027-03-01 10:00:01",
+        Événement: "Déroulé automatique démarré",
+        Clé: "workflow:execution:e-1",
+      },
     ]),
   );
   return new MemoryWorkbook(snapshot);
