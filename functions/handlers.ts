@@ -123,13 +123,16 @@ export function buildHandlers(base: Platform): Handlers {
   const platform = sealed(base);
   const { config } = platform;
   const sheetEdit = lazy(async () => {
-    const [{ sheetEditHandler }, { checkWorkbook, kindOfTab }, { followEdit }] = await Promise.all([
-      import("./sheet-edit.js"),
-      import("./app/check-workbook.js"),
-      import("./app/workflow-control.js"),
-    ]);
+    const [{ sheetEditHandler }, { checkWorkbook, kindOfTab }, { followEdit }, { readEditLedger }] =
+      await Promise.all([
+        import("./sheet-edit.js"),
+        import("./app/check-workbook.js"),
+        import("./app/workflow-control.js"),
+        import("./app/applied-edits.js"),
+      ]);
     return sheetEditHandler({
       secret: config.editSecret,
+      ledger: readEditLedger,
       workbookFor: platform.workbookFor,
       check: (workbook, now, edit) => {
         const kind = kindOfTab(edit.tab);

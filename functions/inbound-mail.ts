@@ -10,6 +10,10 @@
  * when the identity includes original headers; or by a `passerelle-event` message tag; or by the
  * signed reply address of a tutor request). A transient bounce is only logged.
  * Statuses are SNS's retry decision: 2xx is done, anything else is retried by SNS.
+ * A body over 256 KB (what SNS carries) is refused with 413 before it is parsed; a message signed
+ * more than an hour ago (or more than five minutes ahead) with 401, as a replay.
+ * A reply whose token does not verify (missing, forged, of another event's key, or of a request
+ * version never sent) writes into no workbook: it is counted in the logs, by reason only.
  * Nothing a person wrote (addresses, names, text) is logged.
  */
 
@@ -18,13 +22,7 @@ import type { HttpFunction, Request, Response } from "@google-cloud/functions-fr
 import { z } from "zod";
 import { readMime } from "./adapters/mime-reader.js";
 import { isSnsUrl, type SnsMessage, type SnsVerifierPort, snsMessage } from "./adapters/sns-verifier.js";
-import {
-  applyReply,
-  keepForgedReply,
-  type ReplyFollowUps,
-  recordAccepted,
-  recordBounce,
-} from "./app/apply-reply.js";
+import { applyReply, type ReplyFollowUps, recordAccepted, recordBounce } from "./app/apply-reply.js";
 import { EVENT_TAG, eventOfKey, KEY_HEADER, SEND_TAG } from "./core/messages/plan.js";
 import { BOUNCE_KEY_PREFIX } from "./core/replies/bounce.js";
 import { decideMessage } from "./core/replies/decide.js";
@@ -103,16 +101,12 @@ export const sesSendEvent = z.object({
 });
 const EVENT_ID = /^[A-Za-z0-9_.-]{1,200}$/;
 
-/** A reply nobody can be tied to (no token, or a forged one): the composition root decides where it goes. */
-export interface UnmatchedReply {
-  readonly reason: "missing" | "forged";
-  /** The event a forged token claims, if it could be read (not to be trusted). */
-  readonly claimedEvent?: string;
-  readonly from: string;
-  readonly subject: string;
-  readonly text: string;
-  readonly key: string;
-}
+/** The largest body accepted, in bytes: what SNS can carry. */
+export const INBOUND_MAIL_MAX_BYTES = 256 * 1024;
+/** How old a signed SNS message may be (SNS retries a delivery for less than that). */
+export const SNS_MAX_AGE_MS = 60 * 60 * 1000;
+/** How far ahead of the clock a message's time may be. */
+const SNS_MAX_AHEAD_MS = 5 * 60 * 1000;
 
 export interface InboundMailDeps {
   readonly verifier: SnsVerifierPort;
@@ -131,8 +125,6 @@ export interface InboundMailDeps {
   /** Confirms a subscription; only ever called with an SNS URL of the configured topic. */
   readonly fetch: (url: string) => Promise<{ readonly ok: boolean; readonly status: number }>;
   readonly followUps: ReplyFollowUps;
-  /** Where a reply with no valid token is kept for the organizers (e.g. an alert to an administrator). */
-  readonly keepUnmatched?: (reply: UnmatchedReply) => Promise<void>;
   readonly log: SheetEditLog;
 }
 
@@ -142,7 +134,13 @@ export function inboundMailHandler(deps: InboundMailDeps): HttpFunction {
       response.status(405).set("allow", "POST").json({ error: "Méthode non permise : utilisez POST." });
       return;
     }
-    const message = parseSns(request);
+    const body = request.rawBody ?? Buffer.alloc(0);
+    if (body.length > INBOUND_MAIL_MAX_BYTES) {
+      deps.log.warn("inbound-mail.too-large", { bytes: body.length });
+      response.status(413).json({ error: "Requête trop volumineuse." });
+      return;
+    }
+    const message = parseSns(body);
     if (message === null) {
       deps.log.warn("inbound-mail.bad-request");
       response.status(400).json({ error: "Requête invalide : ce n'est pas un message SNS." });
@@ -154,6 +152,11 @@ export function inboundMailHandler(deps: InboundMailDeps): HttpFunction {
       // An unreachable certificate may be a passing failure: let SNS try again.
       const status = verdict.reason === "certificate-unavailable" ? 503 : 401;
       response.status(status).json({ error: "Signature SNS absente ou invalide." });
+      return;
+    }
+    if (!fresh(message.Timestamp, deps.clock.now())) {
+      deps.log.warn("inbound-mail.refused", { reason: "stale" });
+      response.status(401).json({ error: "Message SNS périmé." });
       return;
     }
     const topics: readonly string[] =
@@ -183,15 +186,19 @@ export function inboundMailHandler(deps: InboundMailDeps): HttpFunction {
   };
 }
 
-function parseSns(request: Request): SnsMessage | null {
-  const raw = request.rawBody ?? (typeof request.body === "string" ? Buffer.from(request.body) : undefined);
-  let json: unknown = request.body;
-  if (raw !== undefined) {
-    try {
-      json = JSON.parse(raw.toString("utf8"));
-    } catch {
-      return null;
-    }
+/** Whether a message's signed time is within the hour before `now` (five minutes ahead at most). */
+function fresh(timestamp: string, now: Date): boolean {
+  const at = Date.parse(timestamp);
+  if (Number.isNaN(at)) return false;
+  return at >= now.getTime() - SNS_MAX_AGE_MS && at <= now.getTime() + SNS_MAX_AHEAD_MS;
+}
+
+function parseSns(raw: Buffer): SnsMessage | null {
+  let json: unknown;
+  try {
+    json = JSON.parse(raw.toString("utf8"));
+  } catch {
+    return null;
   }
   const parsed = snsMessage.safeParse(json);
   return parsed.success ? parsed.data : null;
@@ -254,27 +261,8 @@ async function handleNotification(deps: InboundMailDeps, message: SnsMessage): P
   ];
   const token = findReplyToken(recipients, deps.config.replySecret);
   if (!token.ok) {
+    // Written nowhere: an address nobody signed cannot name the workbook it goes to.
     deps.log.warn("inbound-mail.unmatched", { reason: token.reason, decision: answer.decision });
-    let journal: "kept" | "duplicate" | "none" = "none";
-    if (token.reason === "forged" && token.claimedEvent !== undefined) {
-      try {
-        journal = await keepForgedReply(deps.workbookFor(token.claimedEvent), key, now);
-      } catch {
-        // The claimed workbook may not exist or not be shared with us: the reply is still kept below.
-        journal = "none";
-      }
-    }
-    if (journal !== "duplicate")
-      await deps.keepUnmatched?.({
-        reason: token.reason,
-        ...(token.reason === "forged" && token.claimedEvent !== undefined
-          ? { claimedEvent: token.claimedEvent }
-          : {}),
-        from: mail.from,
-        subject: mail.subject,
-        text: answer.text,
-        key,
-      });
     return { ok: true, outcome: `unmatched-${token.reason}` };
   }
   const workbook = deps.workbookFor(token.claims.event);

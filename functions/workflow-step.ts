@@ -6,7 +6,8 @@
  *
  * Status codes are retry decisions: 503 for what may succeed later (the spreadsheet or the mail
  * service unavailable for now; the workflow retries with backoff), 400 for a request that will
- * never be understood, 500 for anything unexpected (the execution fails and the organizer sees it).
+ * never be understood (413 for one over 64 KB, read raw and parsed here), 500 for anything
+ * unexpected (the execution fails and the organizer sees it).
  */
 import type { HttpFunction, Request, Response } from "@google-cloud/functions-framework";
 import { z } from "zod";
@@ -31,6 +32,9 @@ import { type LunchSettings, TABS } from "./core/schemas.js";
 import { parseSettings } from "./core/table.js";
 import type { Clock, EventWorkbook, Mailer } from "./ports.js";
 import type { SheetEditLog } from "./sheet-edit.js";
+
+/** The largest body accepted, in bytes (a step request is a few hundred). */
+export const WORKFLOW_STEP_MAX_BYTES = 64 * 1024;
 
 export const STEPS = [
   "check",
@@ -249,7 +253,13 @@ export function workflowStepHandler(deps: WorkflowStepDeps): HttpFunction {
       response.status(405).set("allow", "POST").json({ error: "Méthode non permise : utilisez POST." });
       return;
     }
-    const parsed = stepRequest.safeParse(request.body);
+    const body = request.rawBody ?? Buffer.alloc(0);
+    if (body.length > WORKFLOW_STEP_MAX_BYTES) {
+      deps.log.warn("workflow-step.too-large", { bytes: body.length });
+      response.status(413).json({ error: "Requête trop volumineuse." });
+      return;
+    }
+    const parsed = stepRequest.safeParse(parseJson(body));
     if (!parsed.success) {
       deps.log.warn("workflow-step.bad-request", {
         issues: parsed.error.issues.map((issue) => issue.path.join(".") || "body").join(","),
@@ -262,7 +272,7 @@ export function workflowStepHandler(deps: WorkflowStepDeps): HttpFunction {
       const answer = await runStep(deps, parsed.data);
       deps.log.info("workflow-step.done", {
         step: parsed.data.step,
-        event: parsed.data.event,
+        workbook: parsed.data.event,
         tookMs: Date.now() - started,
         ...numbersOf(answer),
       });
@@ -271,7 +281,7 @@ export function workflowStepHandler(deps: WorkflowStepDeps): HttpFunction {
       const status = statusForError(error);
       deps.log[status === 503 ? "warn" : "error"]("workflow-step.failed", {
         step: parsed.data.step,
-        event: parsed.data.event,
+        workbook: parsed.data.event,
         status,
         error: error instanceof Error ? error.name : typeof error,
         message:
@@ -285,6 +295,15 @@ export function workflowStepHandler(deps: WorkflowStepDeps): HttpFunction {
       });
     }
   };
+}
+
+/** The body as JSON, `undefined` when it is not JSON. */
+function parseJson(body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString("utf8"));
+  } catch {
+    return undefined;
+  }
 }
 
 function numbersOf(answer: Record<string, unknown>): Record<string, number | boolean> {

@@ -19,7 +19,6 @@ import { journalAppend, readLedger } from "../core/journal.js";
 import { ACCEPTED_KEY_PREFIX, journalState } from "../core/ledger/state.js";
 import { BOUNCE_TABS, planBounce, type ReportedBounce } from "../core/replies/bounce.js";
 import {
-  planForgedReply,
   planReply,
   REPLY_LEASE_MS,
   REPLY_TABS,
@@ -118,19 +117,6 @@ async function claimReply(
   const back = await workbook.read(REPLY_TABS);
   const state = journalState(readLedger(back.get(TABS.journal.name)), now);
   return state.claims.get(key)?.run === run ? back : null;
-}
-
-/** Keeps, in the named event's Journal, a reply whose token was forged; nothing else is done. */
-export async function keepForgedReply(
-  workbook: EventWorkbook,
-  key: string,
-  now: Date,
-): Promise<"kept" | "duplicate"> {
-  const snapshot = await workbook.read(REPLY_TABS);
-  const journal = planForgedReply(snapshot, key, now);
-  if (journal === null) return "duplicate";
-  await workbook.write(journal);
-  return "kept";
 }
 
 /**

@@ -27,7 +27,9 @@ interface Command {
   readonly options: readonly ("json" | "force" | "at" | "out")[];
   /** What the file is, in the error message when it cannot be read. */
   readonly file: "le classeur" | "le message";
-  run(args: Parsed, now: Date): Promise<string>;
+  /** The positional argument names no file (a spreadsheet id): it is not looked for on disk. */
+  readonly notAFile?: true;
+  run(args: Parsed, now: Date, env: NodeJS.ProcessEnv): Promise<string>;
 }
 
 // Each command loads what it needs when it runs: `reply` starts without loading ExcelJS or HiGHS.
@@ -73,14 +75,19 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     options: ["force"],
     file: "le classeur",
     run: async (args, now) => {
-      const [{ XlsxWorkbook }, { purgeWorkbook }] = await Promise.all([
-        import("../adapters/xlsx-workbook.js"),
-        import("../app/purge.js"),
-      ]);
-      const report = await purgeWorkbook(new XlsxWorkbook(args.path), now, { force: args.force });
-      if (!report.done) throw new Refusal(report.refused ?? report.summary);
-      return report.summary;
+      const { runPurge, terminalQuestion } = await import("./purge.js");
+      const ask = terminalQuestion();
+      return runPurge(args.path, { force: args.force, now, ...(ask ? { ask } : {}) });
     },
+  },
+  cle: {
+    synopsis: "cle <identifiant du classeur>",
+    description:
+      "affiche la clé de signature de ce classeur, à coller dans son Apps Script (lit PASSERELLE_EDIT_SECRET)",
+    options: [],
+    file: "le classeur",
+    notAFile: true,
+    run: async (args, _now, env) => (await import("./key.js")).runKey(args.path, env),
   },
 };
 
@@ -110,7 +117,8 @@ Options :
                      sans décalage, heure de l'événement ; par défaut maintenant
   --out <dossier>    preview : où écrire les fichiers (par défaut « apercu » à côté du classeur) ;
                      les fichiers d'un aperçu précédent (001-….eml, .html) y sont remplacés
-  --force            purge : efface même si l'événement n'est pas terminé
+  --force            purge : efface même si l'événement n'est pas terminé, et les colonnes
+                     ajoutées aux onglets des personnes sans poser la question
 
 Formats JSON :
   check    {"kind","event":{"tab","problems"},"rows":[{"tab","row","ok","problems","status"}]}
@@ -128,7 +136,11 @@ Formats JSON :
 
 Codes de sortie : 0 la commande s'est faite ; 1 fichier illisible ou action refusée ; 2 commande mal écrite.`;
 
-export async function main(argv: readonly string[], now: Date = new Date()): Promise<CommandResult> {
+export async function main(
+  argv: readonly string[],
+  now: Date = new Date(),
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<CommandResult> {
   const [name, ...rest] = argv;
   if (name === undefined) return { code: 2, out: "", err: USAGE };
   if (name === "help" || name === "--help" || name === "-h") return { code: 0, out: HELP, err: "" };
@@ -136,7 +148,7 @@ export async function main(argv: readonly string[], now: Date = new Date()): Pro
   if (command === undefined) return { code: 2, out: "", err: `Commande inconnue : ${name}\n${USAGE}` };
   try {
     const args = await parse(command, rest);
-    return { code: 0, out: await command.run(args, now), err: "" };
+    return { code: 0, out: await command.run(args, now, env), err: "" };
   } catch (error) {
     if (error instanceof UsageError) return { code: 2, out: "", err: error.message };
     if (error instanceof Refusal) return { code: 1, out: error.output ?? "", err: error.message };
@@ -171,12 +183,17 @@ async function parse(command: Command, rest: readonly string[]): Promise<Parsed>
     );
   }
   const [path, ...extra] = parsed.positionals;
-  if (path === undefined) throw new UsageError(`Il manque le chemin du fichier.\n${usage}`);
+  if (path === undefined)
+    throw new UsageError(
+      `${command.notAFile ? "Il manque l'identifiant du classeur." : "Il manque le chemin du fichier."}\n${usage}`,
+    );
   if (extra.length > 0) throw new UsageError(`Argument en trop : ${extra.join(" ")}\n${usage}`);
-  try {
-    await access(path);
-  } catch {
-    throw new UsageError(`Fichier introuvable : ${path}`);
+  if (!command.notAFile) {
+    try {
+      await access(path);
+    } catch {
+      throw new UsageError(`Fichier introuvable : ${path}`);
+    }
   }
   const value = (key: string) => {
     const found = parsed.values[key];

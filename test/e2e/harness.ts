@@ -45,7 +45,10 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function play(kind: "seminar" | "lunch", options: { interrupt: boolean }): Promise<Played> {
+export async function play(
+  kind: "seminar" | "lunch",
+  options: { interrupt: boolean; onLog?: LocalHostOptions["onLog"] },
+): Promise<Played> {
   const dir = mkdtempSync(join(tmpdir(), "passerelle-e2e-"));
   const event = kind === "seminar" ? "seminaire-exemple" : "rencontre-exemple";
   copyFileSync(
@@ -72,7 +75,8 @@ export async function play(kind: "seminar" | "lunch", options: { interrupt: bool
       workflowStep: await freePort(),
       inboundMail: await freePort(),
     },
-    onLog: (_level, name, fields) => {
+    onLog: (level, name, fields) => {
+      options.onLog?.(level, name, fields);
       if (name === "workflow-step.done") steps.push({ step: String(fields.step), fields });
     },
   };

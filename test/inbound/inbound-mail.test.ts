@@ -5,12 +5,7 @@ import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type SnsMessage, SnsVerifier } from "../../functions/adapters/sns-verifier.js";
 import type { OrganizerAlert } from "../../functions/app/apply-reply.js";
 import { replyAddress } from "../../functions/core/reply-token.js";
-import {
-  type InboundMailDeps,
-  inboundMailHandler,
-  replyKeyOf,
-  type UnmatchedReply,
-} from "../../functions/inbound-mail.js";
+import { type InboundMailDeps, inboundMailHandler, replyKeyOf } from "../../functions/inbound-mail.js";
 import type { Cell } from "../../functions/ports.js";
 import { MemoryWorkbook } from "./memory-workbook.js";
 import { createTestSigner, type TestSigner } from "./sns-signer.js";
@@ -87,7 +82,6 @@ const scenario = {
   failDeclines: 0,
   bounces: [] as { event: string; addresses: readonly string[] }[],
   alerts: [] as OrganizerAlert[],
-  unmatched: [] as UnmatchedReply[],
   fetched: [] as string[],
   logs: [] as string[],
 };
@@ -120,9 +114,6 @@ const deps: InboundMailDeps = {
     alertOrganizer: async (alert) => {
       scenario.alerts.push(alert);
     },
-  },
-  keepUnmatched: async (reply) => {
-    scenario.unmatched.push(reply);
   },
   log: {
     info: (event) => scenario.logs.push(event),
@@ -192,7 +183,6 @@ beforeEach(() => {
   scenario.failDeclines = 0;
   scenario.bounces = [];
   scenario.alerts = [];
-  scenario.unmatched = [];
   scenario.fetched = [];
   scenario.logs = [];
 });
@@ -387,30 +377,29 @@ describe("inboundMail: applying a tutor's reply", () => {
 });
 
 describe("inboundMail: who answered", () => {
-  it("does not trust the From header: a reply without a token is kept for the organizer and not applied", async () => {
+  it("does not trust the From header: a reply without a token writes nothing and is only counted", async () => {
     const to = "reponse@reponses.example.org";
     const response = await post(notification(mime("Oui", { to }), { to }));
 
     expect(response.body).toMatchObject({ outcome: "unmatched-missing" });
-    expect(scenario.unmatched).toEqual([
-      expect.objectContaining({ reason: "missing", from: TUTOR, text: "Oui", key: KEY("msg-1") }),
-    ]);
+    expect(workbook().reads).toEqual([]);
     expect(workbook().writes).toEqual([]);
+    expect(scenario.logs).toEqual(["inbound-mail.unmatched"]);
   });
 
-  it("keeps a reply with a forged token in the Journal of the event it names, and applies nothing", async () => {
+  it("writes nothing for a reply with a forged token, not even in the event it names", async () => {
     const forged = replyAddress(
       { event: SHEET, tutorEmail: TUTOR, version: 1 },
       "secret-de-quelqu-un-d-autre",
       "reponses.example.org",
     );
-    await post(notification(mime("Oui", { to: forged }), { to: forged }));
+    const response = await post(notification(mime("Oui", { to: forged }), { to: forged }));
 
+    expect(response.body).toMatchObject({ outcome: "unmatched-forged" });
     expect(tutorRecord()).toMatchObject({ Confirmation: "En attente" });
-    expect(journal()).toEqual([
-      expect.objectContaining({ Événement: "Réponse non reconnue", Clé: KEY("msg-1") }),
-    ]);
-    expect(scenario.unmatched).toEqual([expect.objectContaining({ reason: "forged", claimedEvent: SHEET })]);
+    expect(journal()).toEqual([]);
+    expect(workbook().reads).toEqual([]);
+    expect(workbook().writes).toEqual([]);
   });
 });
 

@@ -11,6 +11,7 @@ import { checkWorkbook } from "../../functions/app/check-workbook.js";
 import { LedgerWorkbook } from "../../functions/app/ledger-workbook.js";
 import { cellText, parseEmail } from "../../functions/core/cells.js";
 import { SIGNATURE_HEADER, signEdit, TIMESTAMP_HEADER } from "../../functions/core/edit-signature.js";
+import { spreadsheetKey } from "../../functions/core/keys.js";
 import type {
   Cell,
   CellWrite,
@@ -58,10 +59,18 @@ const scenario = {
   check: async (_workbook: Workbook, _now: Date): Promise<unknown> => ({ rows: [], cellsWritten: 0 }),
   actions: [] as string[],
   logs: [] as LogLine[],
+  applied: new Set<string>(),
 };
 
 const deps: SheetEditDeps = {
   secret: SECRET,
+  ledger: async (_workbook, edit) => ({
+    applied: scenario.applied.has(edit.id),
+    claim: async () => "won" as const,
+    record: async () => {
+      scenario.applied.add(edit.id);
+    },
+  }),
   workbookFor: (spreadsheetId) => {
     scenario.opened.push(spreadsheetId);
     return scenario.workbooks.get(spreadsheetId) ?? new RecordingWorkbook();
@@ -91,10 +100,12 @@ beforeEach(() => {
   scenario.check = async () => ({ rows: [], cellsWritten: 0 });
   scenario.actions = [];
   scenario.logs = [];
+  scenario.applied.clear();
 });
 
 const edit = {
   spreadsheetId: SPREADSHEET_ID,
+  editId: "3f2c1a9e-7d4b-4c1e-9a51-2b8f0c6d4e17",
   tab: "Participants",
   firstRow: 7,
   lastRow: 7,
@@ -114,7 +125,12 @@ function post(body: string, headers: Record<string, string>) {
     .send(body);
 }
 
-function signed(body: string, at = NOW, secret = SECRET): Record<string, string> {
+/** Signed as the spreadsheet's Apps Script signs: with the key derived for this spreadsheet. */
+function signed(
+  body: string,
+  at = NOW,
+  secret = spreadsheetKey(SECRET, "edit", SPREADSHEET_ID),
+): Record<string, string> {
   const timestamp = seconds(at);
   return { [TIMESTAMP_HEADER]: timestamp, [SIGNATURE_HEADER]: signEdit(secret, timestamp, body) };
 }

@@ -20,7 +20,7 @@ import {
   type WorkflowStarter,
 } from "../../functions/ports.js";
 import { workflowStepHandler } from "../../functions/workflow-step.js";
-import { EVENT, ManualClock, people, RecordingMailer, seminar } from "../messages/fixtures.js";
+import { EVENT, ManualClock, ORGANIZER, people, RecordingMailer, seminar } from "../messages/fixtures.js";
 import { ledgerRow, testKeys } from "../support/ledger.js";
 import { MemoryWorkbook } from "../support/workbooks.js";
 
@@ -143,6 +143,20 @@ describe("workflowStep over HTTP", () => {
     expect(body.trainReminders).toContain("2027-03-18T15:50:00+01:00");
     expect(Date.parse(body.repliesDeadline)).toBeGreaterThan(NOW.getTime());
     expect(Date.parse(body.repliesDeadline)).toBeLessThan(Date.parse(body.reminderAt));
+  });
+
+  it("sends no survey with a link the check refuses, and answers 200 rather than a retry", async () => {
+    workbook = memory({ "Lien questionnaire": "https://questionnaire.example.org/mon questionnaire" });
+    clock.set(new Date("2027-03-19T09:00:00+01:00"));
+    try {
+      const response = await step({ step: "send-feedback", event: EVENT });
+
+      expect(response.status).toBe(200);
+      // Only the organizer hears of it; no participant gets a survey the renderer would refuse.
+      expect(new Set(mailer.recipients())).toEqual(new Set([ORGANIZER]));
+    } finally {
+      clock.set(NOW);
+    }
   });
 
   it("stops on a seminar that cannot run, and says so in the Journal", async () => {

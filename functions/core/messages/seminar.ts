@@ -5,7 +5,7 @@ import { frenchDay, frenchSpan, frenchTime } from "./format.js";
 import { AUTOMATIC_FOOTER, type MessageContent, page, textOf } from "./layout.js";
 import type { AgendaItem, ParticipantAgenda, SeminarInfo, TutorView } from "./model.js";
 import { fullName } from "./model.js";
-import { html, name, oneLine, plain, type SafeHtml, safeUrl } from "./text.js";
+import { html, name, oneLine, plain, type SafeHtml, safeUrl, webLink } from "./text.js";
 
 /** Headers that ask auto-responders (out-of-office replies) to stay quiet. */
 export const AUTOMATIC_HEADERS: Readonly<Record<string, string>> = {
@@ -455,7 +455,7 @@ export function renderFeedbackRequest(view: {
   recipient: string;
   link: string;
 }): MessageContent {
-  const link = safeUrl(view.link);
+  const link = webLink(view.link);
   if (!link) throw new Error("A feedback request needs an http(s) survey link.");
   const subject = oneLine(`Votre avis sur « ${view.info.title} »`);
   const lines = [
@@ -496,7 +496,7 @@ export interface AlertView {
 /** An alert to the organizer: a decline, an unclear reply, a participant left without a placement, a send that failed. */
 export function renderOrganizerAlert(view: AlertView): MessageContent {
   const subject = oneLine(`[Passerelle] ${view.eventTitle} : ${view.summary}`);
-  const link = safeUrl(view.link);
+  const link = webLink(view.link);
   const text = textOf([
     "Bonjour,",
     "",

@@ -296,27 +296,6 @@ export function readReplyLine(entry: LedgerEntry): ReplyLine | null {
   };
 }
 
-/** The Journal line of a reply whose token did not hold but named this event: kept, not applied. */
-export function planForgedReply(snapshot: WorkbookSnapshot, key: string, now: Date): ReplyWrite | null {
-  const journalTab = snapshot.get(TABS.journal.name);
-  if (hasEntry(readLedger(journalTab), key, "reply-forged")) return null;
-  const settings = parseSettings<SeminarSettings>(TABS.seminar, snapshot.get(TABS.seminar.name));
-  const zone = settings.partial.timeZone ?? "Europe/Paris";
-  const layout = layoutOf(parseTable<JournalRow>(TABS.journal, journalTab), journalTab !== undefined);
-  const record = journalRecord(now, zone, {
-    event: REPLY_EVENTS.forged,
-    detail:
-      "Non appliquée : l'adresse à laquelle ce message a été envoyé ne porte pas de jeton valide (modifiée ou inventée). Vérifiez auprès du tuteur.",
-    key,
-    data: { kind: "reply-forged" },
-  });
-  return {
-    ...(layout.creation ? { createTabs: [layout.creation] } : {}),
-    cells: layout.headerWrites,
-    appends: [{ tab: layout.title, rows: [recordRow(layout, record)] }],
-  };
-}
-
 /** Whether the ledger holds an entry of this kind under this key. */
 export function hasEntry(ledger: Ledger, key: string, kind: LedgerEntry["data"]["kind"]): boolean {
   return ledger.entries.some((entry) => entry.key === key && entry.data.kind === kind);
