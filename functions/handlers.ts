@@ -115,7 +115,13 @@ function sealed(platform: Platform): SealedPlatform {
   const inner = platform.workbookFor;
   return {
     ...platform,
-    workbookFor: (event) => new LedgerWorkbook(inner(event), ledgerKeys(platform.config.replySecret, event)),
+    workbookFor: (event) => {
+      const workbook = inner(event);
+      // A workbook that is sealed already (a test's own) keeps its keys.
+      return "keys" in workbook
+        ? (workbook as EventWorkbook)
+        : new LedgerWorkbook(workbook, ledgerKeys(platform.config.replySecret, event));
+    },
   };
 }
 

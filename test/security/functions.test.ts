@@ -23,6 +23,7 @@ import { BODY_LIMITS, register } from "../../functions/request-guard.js";
 import { jsonLogLine, type LogFields } from "../../functions/sheet-edit.js";
 import { createTestSigner, type TestSigner } from "../inbound/sns-signer.js";
 import { EVENT, ManualClock, people, RecordingMailer, seminar, tutors } from "../messages/fixtures.js";
+import { ledgerRow } from "../support/ledger.js";
 import { MemoryWorkbook } from "../support/workbooks.js";
 
 const NOW = new Date("2027-03-01T10:00:00Z");
@@ -235,13 +236,20 @@ function journalKeys(workbook: MemoryWorkbook): string[] {
 
 describe("credentials go only to Google", () => {
   it("posts nothing to a callback URL typed into the Journal, and starts a new execution instead", async () => {
+    // Rows typed by hand are ignored by the ledger (their seal does not verify); here the rows are
+    // sealed, as if the ledger itself had been fooled: the rule on the URL still holds.
     const workbook = book({ Action: "Envoyer les convocations" }, [
-      { Clé: "workflow:execution:execution-old" },
-      { Clé: "workflow:callback:go", Détail: `${attacker.url}collect` },
-      {
-        Clé: "workflow:callback:resume",
-        Détail: `https://workflowexecutions.googleapis.com.${attacker.url.slice(7)}v1/projects/passerelle-demo/locations/europe-west1/workflows/passerelle-seminaire/executions/e/callbacks/c`,
-      },
+      ledgerRow("seminaire-test", "workflow:execution", { kind: "execution", executionId: "execution-old" }),
+      ledgerRow("seminaire-test", "workflow:callback:go", {
+        kind: "callback",
+        purpose: "go",
+        url: `${attacker.url}collect`,
+      }),
+      ledgerRow("seminaire-test", "workflow:callback:resume", {
+        kind: "callback",
+        purpose: "resume",
+        url: `https://workflowexecutions.googleapis.com.${attacker.url.slice(7)}v1/projects/passerelle-demo/locations/europe-west1/workflows/passerelle-seminaire/executions/e/callbacks/c`,
+      }),
     ]);
 
     const response = await postEdit(editBody(actionRow(workbook)));
@@ -267,7 +275,9 @@ describe("each edit is applied once", () => {
     expect(answers.map((answer) => answer.body.replay ?? false)).toEqual([false, true, true, true]);
     expect(started).toEqual([EVENT]);
     expect(matchings).toBe(0);
-    expect(journalKeys(workbook).filter((key) => key.startsWith("edit:"))).toHaveLength(1);
+    // One claim, then one record of the edit applied.
+    expect(journalKeys(workbook).filter((key) => key.startsWith("edit:"))).toHaveLength(2);
+    expect(new Set(journalKeys(workbook).filter((key) => key.startsWith("edit:"))).size).toBe(1);
   });
 
   it("runs a new edit of the same range again: only the same id is a replay", async () => {
