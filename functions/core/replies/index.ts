@@ -1,4 +1,4 @@
-export { type AutomaticMessage, automaticMessage } from "./automatic.js";
+export { type AutomaticKind, type AutomaticMessage, automaticMessage } from "./automatic.js";
 export { type Classification, classifyAnswer, type RuleHit } from "./classify.js";
 export { decideMessage } from "./decide.js";
 export type { Decision, InboundMessage, ReplyDecision } from "./message.js";
