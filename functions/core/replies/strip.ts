@@ -51,16 +51,16 @@ const NAMED_ATTRIBUTION = new RegExp(
   String.raw`^\S.{0,150}?(@|\d).{0,150}?(${WRITE_VERBS}|${WRITE_VERBS_FIRST})\s*:\s*$`,
   "i",
 );
-const OPENER_AT = new RegExp(String.raw`(^|\s)${OPENERS}\s`, "gi");
+/** Where an attribution may open: a capitalised opener (« AM » of a time is not German's « Am »). */
+const OPENER_AT = /(^|\s)(Le|LE|On|Am|El|Il|Op|Em|Den|W dniu)\s/g;
 const ENDS_TYPED = /[.!?,;:)]$|\p{Extended_Pictographic}$/u;
 
 /** The words typed before an attribution filling the rest of this text; `null` when there is none. */
 function typedBeforeAttribution(text: string): string | null {
   const starts = [...text.matchAll(OPENER_AT)].map((match) => match.index + match[1]!.length);
   const matching = starts.filter((start) => OPENED_ATTRIBUTION.test(text.slice(start)));
-  // The first whose words before end a sentence; else the last (« Oui avec plaisir On Mon, … wrote: »).
-  const start =
-    matching.find((at) => at === 0 || ENDS_TYPED.test(text.slice(0, at).trim())) ?? matching.at(-1);
+  // The first whose words before end a sentence; else the first (« Oui avec plaisir On Mon, … wrote: »).
+  const start = matching.find((at) => at === 0 || ENDS_TYPED.test(text.slice(0, at).trim())) ?? matching[0];
   if (start !== undefined) return text.slice(0, start).trim();
   return NAMED_ATTRIBUTION.test(text) ? "" : null;
 }
@@ -131,6 +131,8 @@ export function stripReply(text: string): string {
     if (cut.name === "attribution" && !kept.some(hasContent) && quoteFollows(lines, index)) continue;
     break;
   }
+  // A greeting alone above the quote is not an answer: nothing was typed.
+  if (!kept.some(hasContent)) return "";
   return kept
     .map((line) => line.replace(/\s+$/, ""))
     .join("\n")
@@ -140,12 +142,26 @@ export function stripReply(text: string): string {
 
 const CLOSING = CUT_RULES.find((rule) => rule.name === "closing")!.pattern;
 
-const GREETING =
-  /^(bonjour|bonsoir|hello|hi|dear|madame|monsieur|ch[eè]re?|salut|coucou|guten tag|hola|buongiorno|goedendag)\b[^.!?]{0,40}[,!.]?$/i;
+const GREETING_WORD =
+  /^(bonjour|bonsoir|hello|hi|dear|madame|monsieur|ch[eè]re?s?|salut|coucou|guten tag|hola|buongiorno|goedendag)(?![\p{L}])/iu;
+const GREETED =
+  /^(\p{Lu}[\p{L}.'-]*|madame|monsieur|mme|mr|m\.|[àa]|tous|toutes|all|everyone|tout|le|monde)$/u;
+
+/** « Bonjour, », « Bonjour Madame Roux, », « Hi all, »: a greeting and names only, never « Bonjour je confirme ». */
+function isGreeting(line: string): boolean {
+  const greeting = GREETING_WORD.exec(line);
+  if (!greeting) return false;
+  const rest = line
+    .slice(greeting[0].length)
+    .replace(/[,!.]\s*$/, "")
+    .trim();
+  const words = rest === "" ? [] : rest.split(/\s+/);
+  return words.length <= 3 && words.every((word) => GREETED.test(word));
+}
 
 function hasContent(line: string): boolean {
   const trimmed = line.trim();
-  return trimmed !== "" && !GREETING.test(trimmed);
+  return trimmed !== "" && !isGreeting(trimmed);
 }
 
 function quoteFollows(lines: readonly string[], index: number): boolean {
