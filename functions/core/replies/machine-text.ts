@@ -31,10 +31,11 @@ const OUT_OF_OFFICE: readonly RegExp[] = [
   // English: « out of the office », « limited access to email », « upon my return »...
   /out of (the )?office|away from (the |my )?(office|desk)/,
   /(i am|i'm|we are|we're) (currently |now )?(out|away|off|on (annual |parental |maternity |paternity |sick )?leave|on vacation|on holiday|travell?ing)( of the office| from the office)?,? (until|till|through|returning|and will (be|return|respond|reply|get)|with (limited|no) access)/,
+  /(i am|i'm|we are|we're) currently (out|away|off|on (annual |parental |maternity |paternity |sick )?leave|on vacation|on holiday)/,
   /(limited|no|without|intermittent) access to (my )?(e-?mails?|mail|inbox|messages)/,
   /(during|in) my absence/,
   /(upon|on|after) my return|when i (return|get back|am back)|i will (be back|return) (on|in|to the office)|i'?ll (be back|return) (on|in|to the office)/,
-  /for (anything |any )?urgent (matters?|issues?|requests?|enquiries|inquiries|queries)|in case of (an )?(urgency|emergency)|if (this|your (request|matter)) is urgent/,
+  /for (anything |any )?urgent( (matters?|issues?|requests?|enquiries|inquiries|queries))?|in case of (an )?(urgency|emergency)|if (this|your (request|matter)) is urgent/,
   /this is an (automated|automatic|auto-generated) (reply|response|message)|automatic reply/,
 ];
 

@@ -104,7 +104,7 @@ export const REPLY_RULES: readonly ReplyRule[] = [
     "head-count",
     "partial",
     2,
-    String.raw`${NUMBER}(\s${PEOPLE})?\s*[,;]?\s*(pas|mais pas|non pas|plutot que|au lieu de|et non|not|rather than|instead of)\s+${NUMBER}|(pas plus de|au plus|au maximum|maximum|max\.?|no more than|at most|up to)\s+${NUMBER}|${NUMBER}(\s${PEOPLE})?\s+(maximum|max|au plus|at most|tops)|${NUMBER}(\s${PEOPLE})?\s+sur\s+(les\s+)?${NUMBER}|(accueillir|recevoir|prendre|pour|que|host|take)\s+(un|une|one)\s+seule?|(un|une)\s+seule?\s+${PEOPLE}|only one\s+${PEOPLE}|${PEOPLE}\s*,?\s*pas (davantage|plus)|(pas|sauf|but not)\s+(les|the)\s+(${NUMBER}\s+)?(autres?|others?)`,
+    String.raw`${NUMBER}(\s${PEOPLE})?\s*[,;]?\s*(pas|mais pas|non pas|plutot que|au lieu de|et non|not|rather than|instead of)\s+(pour\s+)?(les\s+|the\s+)?${NUMBER}|(pas plus de|au plus|au maximum|maximum|max\.?|no more than|at most|up to)\s+${NUMBER}|${NUMBER}(\s${PEOPLE})?\s+(maximum|max|au plus|at most|tops)|${NUMBER}(\s${PEOPLE})?\s+sur\s+(les\s+)?${NUMBER}|(accueillir|recevoir|prendre|pour|que|host|take)\s+(un|une|one)\s+seule?|(un|une)\s+seule?\s+${PEOPLE}|only one\s+${PEOPLE}|${PEOPLE}\s*,?\s*pas (davantage|plus)|(pas|sauf|but not)\s+(les|the)\s+(${NUMBER}\s+)?(autres?|others?)`,
     "nombre de participants",
   ),
   rule(
