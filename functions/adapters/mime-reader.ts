@@ -63,7 +63,11 @@ export async function readMime(raw: Buffer | string): Promise<InboundMessage> {
     contentType,
     text: text.slice(0, MAX_TEXT_CHARS),
     truncated: truncated || text.length > MAX_TEXT_CHARS,
-    reports: await reportParts(parsed.attachments, 0),
+    // mailparser reads some report parts as text, not attachments: the raw parts are read too.
+    reports: [
+      ...(await reportParts(parsed.attachments, 0)),
+      ...reportsInText(input.toString("latin1", 0, MAX_REPORT_SCAN)),
+    ],
   };
 }
 
@@ -90,6 +94,8 @@ const REPORT_TYPES: Readonly<Record<string, ReportPart["type"]>> = {
 /** How deep attached messages are opened to look for a report (a bounce of a bounce of a forward). */
 const MAX_DEPTH = 3;
 const MAX_REPORT_CHARS = 8_000;
+/** How much of a raw message is searched for report parts by their headers. */
+const MAX_REPORT_SCAN = 512 * 1024;
 
 /** The report parts among these attachments, and inside the messages attached, down to `MAX_DEPTH`. */
 async function reportParts(attachments: Parsed["attachments"], depth: number): Promise<ReportPart[]> {
@@ -103,10 +109,8 @@ async function reportParts(attachments: Parsed["attachments"], depth: number): P
       try {
         const inner = await parse(withLineFeeds(attachment.content.subarray(0, MAX_PARSED_BYTES)));
         found.push(...(await reportParts(inner.attachments, depth + 1)));
-        const innerType = inner.headerLines?.find((line) => line.key === "content-type")?.line ?? "";
-        // An attached report whose parts mailparser left as text still says its type.
-        if (/multipart\/report/i.test(innerType) && inner.attachments.length === 0)
-          found.push(...reportsInText(attachment.content.toString("utf8", 0, MAX_PARSED_BYTES)));
+        // The attached message may be encoded (base64): its report parts are read once decoded.
+        found.push(...reportsInText(attachment.content.toString("latin1", 0, MAX_REPORT_SCAN)));
       } catch {
         // An attached message that cannot be read is not a report we can use.
       }
@@ -115,7 +119,10 @@ async function reportParts(attachments: Parsed["attachments"], depth: number): P
   return found;
 }
 
-/** Report parts found by their `Content-Type` line in raw MIME text (a last resort). */
+/**
+ * Report parts found by their `Content-Type` line in raw MIME text: mailparser reads a
+ * `message/delivery-status` part as text, and an attached message is not parsed by it.
+ */
 function reportsInText(raw: string): ReportPart[] {
   return [
     ...raw.matchAll(
