@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { decideReply } from "../../functions/adapters/mime-reader.js";
+import { replyText } from "../../functions/cli/reply.js";
 import { KINDS, type KindName } from "../fixtures/replies/kinds/index.js";
 
 describe.each(Object.keys(KINDS) as KindName[])("replies of the kind %s", (kind) => {
@@ -42,5 +43,15 @@ describe("what the organizer is told about a machine's message", () => {
     expect(reasons.join("\n")).toMatch(/avis de retard de distribution/);
     expect(reasons.join("\n")).toMatch(/accusé de remise/);
     expect(reasons.join("\n")).toMatch(/avis de relais/);
+  });
+});
+
+describe("passerelle reply on a machine's message", () => {
+  it("says the tutor is still awaited", async () => {
+    const decision = await decideReply(KINDS.reports[0]!.raw);
+    expect(replyText(decision)).toMatch(
+      /^Décision : à lire, message automatique : ce n'est pas une réponse, le tuteur reste attendu/,
+    );
+    expect(replyText(decision)).toContain("Raison : réponse automatique : accusé de lecture");
   });
 });

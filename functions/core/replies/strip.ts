@@ -15,6 +15,12 @@
  * A quote or a header block with nothing typed above it (only « Bonjour, ») leaves an empty answer:
  * the quoted request is never read as the answer. Only an attribution followed by `>` lines may
  * come first (bottom-posting): the answer is then read below the quote.
+ *
+ * A general reply parser (`email-reply-parser` 2.3.9, built on a large volume of real mail) was
+ * tried on the tables of `test/fixtures/replies/kinds/`: it kept header blocks in bold or on one
+ * line, Zimbra's and forwarding separators and the quote under a bare « Bonjour, », and dropped
+ * words typed on an attribution's line (28 of 39 texts right, against 39 for these rules); it also
+ * needs Node 22. These rules are kept alone.
  */
 
 export interface StripRule {
