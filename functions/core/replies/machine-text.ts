@@ -51,8 +51,9 @@ const DELAY: readonly RegExp[] = [
   /(?<!\d)4\d\d[ -]#?4\.\d{1,3}\.\d{1,3}(?!\d)/,
   /(delivery|remise|distribution) (has been |a ete |est )?(delayed|differee|retardee|en attente)|will (continue|keep) (trying|to try|retrying)|(still|continues?) (trying|retrying)|has not (yet )?been delivered|n'a pas encore (ete|pu etre) (remis|distribue|delivre)|nouvelles? tentatives?|will (be )?retr(y|ied)|warning only|warning: (message|could not send)|(ceci|ce message) (n')?est (seulement |uniquement |qu')?un avertissement/,
 ];
+// « Votre message … a été lu le mardi 2 mars 2027 10:20 »: a date follows, a person's « votre message a été lu » has none.
 const READ_RECEIPT =
-  /(votre message|your message)[\s\S]{0,400}?(a ete lu|was read|a ete affiche|was displayed)( le| on|\s)/;
+  /(votre message|your message)[\s\S]{0,400}?(a ete lu|was read|a ete affiche|was displayed) (le|on) [^\n]{0,40}\d/;
 const NOT_READ =
   /(votre message|your message)[\s\S]{0,400}?(a ete supprime sans avoir ete lu|was deleted without being read)/;
 const LIST_LOOP =
