@@ -273,7 +273,8 @@ describe("solvePlacements", () => {
     expect(met(result)).toBeGreaterThan(met(greedy));
     const again = await solve({ ...problem, participants: [...problem.participants].reverse() });
     expect(again.placements).toEqual(result.placements);
-  });
+    // Two solves of up to 20 s each.
+  }, 120_000);
 
   it("keeps almost everyone else in place when a tutor declines on a large instance", async () => {
     const problem = generateInstance({ participants: 3000, seed: 5027, tight: true });
@@ -303,7 +304,8 @@ describe("solvePlacements", () => {
         .map((p) => p.participant),
     );
     expect(moved.size).toBeLessThan(affected.size);
-  });
+    // Two solves of up to 20 s each.
+  }, 120_000);
 
   it("re-places the participants of a tutor who declines and moves as few others as possible", async () => {
     const problem = generateInstance({ participants: 40, seed: 3 });
@@ -357,20 +359,13 @@ describe("Motif", () => {
     };
     const result = await solve(problem);
     expectValid(problem, result.placements);
-    const pmrAfternoon = result.placements.find(
-      (p) => p.participant === "pmr@x.fr" && p.slot === "Après-midi",
-    );
-    const pmrMorning = result.placements.find((p) => p.participant === "pmr@x.fr" && p.slot === "Matin");
     const motifs = result.placements.filter((p) => !p.motif.startsWith("Vœu")).map((p) => p.motif);
-    // Two seats at the CAF and one at the CCAS (morning only) for three participants wishing them.
-    expect(motifs.length).toBeGreaterThan(0);
+    // Two seats at the CAF and one at the CCAS (morning only) for three participants wishing them;
+    // the Urgences without step-free access for the one who needs it.
     for (const motif of motifs) expect(motif).toMatch(/^hors vœux — Vœu 1 « (CAF|Urgences) » : /);
     const all = motifs.join("\n");
     expect(all).toContain("complet sur ce créneau");
-    if (pmrMorning?.motif.startsWith("hors vœux"))
-      expect(pmrMorning.motif).toContain("Vœu 1 « Urgences » : pas d'accès de plain-pied (PMR)");
-    if (pmrAfternoon?.motif.startsWith("hors vœux"))
-      expect(pmrAfternoon.motif).toContain("Vœu 2 « CCAS » : aucun tuteur de cette structure sur ce créneau");
+    expect(all).toContain("Vœu 1 « Urgences » : pas d'accès de plain-pied (PMR)");
     expect(all).toMatch(/déjà exaucé sur le créneau « (Matin|Après-midi) »/);
   });
 });
