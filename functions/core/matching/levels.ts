@@ -119,7 +119,6 @@ export function levelValues(
 ): number[] {
   const S = prep.slots.length;
   const nSt = prep.structures.length;
-  const I = prep.situationNames.length;
   const lockedSituations = lockedSituationsOf(prep);
   let unplaced = 0;
   let moved = 0;
@@ -170,7 +169,6 @@ export function levelValues(
     if (any) wishMet++;
     for (const n of types.values()) sameType += Math.max(0, n - 1);
     for (const n of situations.values()) sameSituation += Math.max(0, n - 1);
-    void I;
   }
   let sameOrganisme = 0;
   for (const n of organisme.values()) sameOrganisme += Math.max(0, n - 1);

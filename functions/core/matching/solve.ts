@@ -1,14 +1,13 @@
 /**
- * The solve, in two stages: structures, then situations (see `situations.ts`).
- *
- * First stage, by size:
- * - up to `EXACT_COLUMN_LIMIT` eligible placements, the exact model over every eligible pool
- *   (`model.ts`): its LP relaxation is almost always integral here, so one or two LPs prove the
- *   optimum; when it is fractional, a MIP over its fractional variables alone usually reaches the
- *   LP bound (`solveAroundLp`), and the full MIP runs only when it does not;
- * - above, the aggregated model (`aggregate.ts`): pools of one type in one slot as one group,
- *   identical participants as one unit, whose LP bounds every placement; its rounded MIP solution is
- *   then spread over the pools, and the gap to that bound is reported.
+ * The solve, by size:
+ * - up to `EXACT_COLUMN_LIMIT` eligible placements (participant × slot × pool), the lexicographic
+ *   solve (`lexicographic.ts`): the levels of `levels.ts` in order, each proven (or bounded) with
+ *   the levels above fixed at their optimum; then, if the situation level is not proven, the
+ *   situations alone, structures fixed (`situations.ts`), which changes no other level;
+ * - above, the aggregated model (`aggregate.ts`) with the weights of `weights.ts`: pools of one
+ *   type in one slot as one group, identical participants as one unit; its rounded MIP solution is
+ *   spread over the pools, then the situations. The levels are measured on its result, with their
+ *   trivial bounds only.
  * Either way the greedy assignment is the fallback when the solver does not answer.
  */
 import { type FirstStage, solveAggregated } from "./aggregate.js";
