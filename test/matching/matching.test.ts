@@ -20,6 +20,9 @@ import {
 const solver = new WorkerLinearSolver();
 afterAll(() => solver.close());
 const solve = (problem: MatchingProblem) => solvePlacements(problem, { timeLimitSeconds: 20 }, solver);
+/** For the tests whose outcome must not depend on a time limit reached on a busy machine. */
+const solveUnhurried = (problem: MatchingProblem) =>
+  solvePlacements(problem, { timeLimitSeconds: 90 }, solver);
 
 const structure = (
   name: string,
@@ -199,10 +202,10 @@ describe("solvePlacements", () => {
       tutors: [...problem.tutors].reverse(),
       structures: [...problem.structures].reverse(),
     };
-    const [a, b] = [await solve(problem), await solve(shuffled)];
+    const [a, b] = [await solveUnhurried(problem), await solveUnhurried(shuffled)];
     expect(b.placements).toEqual(a.placements);
     expect(b.objective).toBe(a.objective);
-  });
+  }, 400_000);
 
   it("proves the optimum on generated instances, respects every hard rule and beats the greedy baseline", async () => {
     for (const [seed, tight] of [
@@ -278,7 +281,7 @@ describe("solvePlacements", () => {
 
   it("keeps almost everyone else in place when a tutor declines on a large instance", async () => {
     const problem = generateInstance({ participants: 3000, seed: 5027, tight: true });
-    const first = await solve(problem);
+    const first = await solveUnhurried(problem);
     const load = new Map<string, number>();
     for (const p of first.placements) load.set(p.tutor, (load.get(p.tutor) ?? 0) + 1);
     const declined = [...load].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]![0];
@@ -288,7 +291,7 @@ describe("solvePlacements", () => {
       tutors: problem.tutors.map((t) => (t.id === declined ? { ...t, declined: true } : t)),
       previous: first.placements,
     };
-    const second = await solve(again);
+    const second = await solveUnhurried(again);
     expectValid(again, second.placements);
     expect(second.stats.solverStatus).toMatch(/^aggregated/);
     expect(second.unplaced).toEqual([]);
@@ -304,8 +307,8 @@ describe("solvePlacements", () => {
         .map((p) => p.participant),
     );
     expect(moved.size).toBeLessThan(affected.size);
-    // Two solves of up to 20 s each.
-  }, 120_000);
+    // Two solves of up to 90 s each.
+  }, 400_000);
 
   it("re-places the participants of a tutor who declines and moves as few others as possible", async () => {
     const problem = generateInstance({ participants: 40, seed: 3 });
