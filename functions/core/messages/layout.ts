@@ -198,7 +198,7 @@ function blockHtml(item: Block): SafeHtml {
 
 /** A highlighted paragraph, as a one-cell table so that Word's engine keeps its background and border. */
 function boxed(style: string, background: string, text: string): SafeHtml {
-  return html`<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="margin:0;border-collapse:collapse"><tr><td bgcolor="${background}" style="${style}">${isolated(text)}</td></tr></table>`;
+  return html`<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="margin:14px 0;border-collapse:collapse"><tr><td bgcolor="${background}" style="${style}">${isolated(text)}</td></tr></table>`;
 }
 
 /** Only what cannot be inline: narrow screens get narrower margins. Nothing depends on it. */
