@@ -4,6 +4,7 @@
  * written or the action was refused, 2 the command line itself is wrong.
  */
 import { access } from "node:fs/promises";
+import { extname } from "node:path";
 import { parseArgs } from "node:util";
 import { Refusal, UsageError } from "./errors.js";
 
@@ -134,7 +135,7 @@ Formats JSON :
             "warnings","skipped"}
   reply    {"decision":"confirm|decline|unclear","reason","text"} (text : la réponse sans la citation)
 
-Codes de sortie : 0 la commande s'est faite ; 1 fichier illisible ou action refusée ; 2 commande mal écrite.`;
+Codes de sortie : 0 la commande s'est faite ; 1 fichier introuvable ou illisible, ou action refusée ; 2 commande mal écrite.`;
 
 export async function main(
   argv: readonly string[],
@@ -146,6 +147,7 @@ export async function main(
   if (name === "help" || name === "--help" || name === "-h") return { code: 0, out: HELP, err: "" };
   const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (command === undefined) return { code: 2, out: "", err: `Commande inconnue : ${name}\n${USAGE}` };
+  if (rest.includes("--help") || rest.includes("-h")) return { code: 0, out: commandHelp(command), err: "" };
   try {
     const args = await parse(command, rest);
     return { code: 0, out: await command.run(args, now, env), err: "" };
@@ -192,9 +194,11 @@ async function parse(command: Command, rest: readonly string[]): Promise<Parsed>
     try {
       await access(path);
     } catch {
-      throw new UsageError(`Fichier introuvable : ${path}`);
+      throw new Refusal(`Fichier introuvable : ${path}`);
     }
   }
+  if (command.file === "le classeur" && extname(path).toLowerCase() !== ".xlsx")
+    throw new Refusal(notXlsx(path));
   const value = (key: string) => {
     const found = parsed.values[key];
     return typeof found === "string" ? found : undefined;
@@ -210,13 +214,46 @@ async function parse(command: Command, rest: readonly string[]): Promise<Parsed>
   };
 }
 
+/** What each option means, for the help of one command. */
+const OPTION_HELP: Readonly<Record<Command["options"][number], string>> = {
+  json: "  --json             écrit le résultat en JSON (voir passerelle help) au lieu du texte",
+  at: "  --at <instant>     l'instant du plan, ISO (2027-03-10T09:00) ; sans décalage, heure de l'événement",
+  out: "  --out <dossier>    où écrire les fichiers (par défaut « apercu » à côté du classeur)",
+  force: "  --force            efface même si l'événement n'est pas terminé",
+};
+
+/** `passerelle <command> --help`: its synopsis, what it does, its options and the exit codes. */
+export function commandHelp(command: Command): string {
+  return [
+    `Utilisation : passerelle ${command.synopsis}`,
+    "",
+    `${command.description.charAt(0).toUpperCase()}${command.description.slice(1)}.`,
+    "",
+    "Options :",
+    ...command.options.map((option) => OPTION_HELP[option]),
+    "  --help             affiche cette aide",
+    "",
+    "Codes de sortie : 0 la commande s'est faite ; 1 fichier introuvable ou illisible, ou action refusée ; 2 commande mal écrite.",
+  ].join("\n");
+}
+
+/** A workbook saved in another format, and how to turn it into a `.xlsx`. */
+function notXlsx(path: string): string {
+  const extension = extname(path) || "(sans extension)";
+  return [
+    `${path} n'est pas un classeur .xlsx (extension ${extension}).`,
+    "Pour le convertir : ouvrez-le dans LibreOffice Calc ou Excel, puis Fichier › Enregistrer sous… › « Classeur Excel 2007-365 (.xlsx) » ;",
+    `ou en ligne de commande : soffice --headless --convert-to xlsx "${path}"`,
+  ].join("\n");
+}
+
 function explain(error: unknown): string {
   const detail =
     error instanceof Error
       ? `${error.message} ${error.cause instanceof Error ? error.cause.message : ""}`
       : String(error);
-  if (/zip|central directory|corrupted/i.test(detail))
-    return "ce fichier n'est pas un classeur Excel (.xlsx) valide.";
+  if (/zip|central directory|corrupted|end of data/i.test(detail))
+    return "ce fichier n'est pas un classeur Excel (.xlsx) valide. S'il est en cours d'enregistrement, réessayez dans quelques secondes.";
   if (/EACCES|EPERM/.test(detail)) return "accès refusé (le fichier est-il ouvert ou protégé ?).";
   if (/EISDIR/.test(detail)) return "c'est un dossier, pas un fichier.";
   if (/ENOSPC/.test(detail)) return "plus de place sur le disque.";

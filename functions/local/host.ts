@@ -22,7 +22,7 @@ import { signedEditHeaders } from "../core/edit-signature.js";
 import { spreadsheetKey } from "../core/keys.js";
 import { sharedSolver, solvePlacements } from "../core/matching/index.js";
 import { buildHandlers, type Handlers, type Platform } from "../handlers.js";
-import type { Clock, DeliveryLog, Workbook, WorkflowStarter } from "../ports.js";
+import type { Clock, DeliveryLog, Mailer, Workbook, WorkflowStarter } from "../ports.js";
 import { BODY_LIMITS, register } from "../request-guard.js";
 import type { LogFields, SheetEditLog } from "../sheet-edit.js";
 import { LocalSns } from "./sns.js";
@@ -50,6 +50,8 @@ export interface LocalHostOptions {
   readonly onRunnerEvent?: (event: RunnerEvent) => void;
   /** Another spreadsheet than the `.xlsx` files of the folder (the benchmark's fake Google Sheets). */
   readonly workbookFor?: (event: string) => Workbook;
+  /** Wraps the mailer (the local outbox keeps a copy of every message sent). */
+  readonly wrapMailer?: (mailer: Mailer) => Mailer;
 }
 
 interface Secrets {
@@ -164,11 +166,13 @@ export class LocalHost {
         if (!/^[\w.-]+$/.test(event)) throw new Error("An event id is a file name without a folder");
         return XlsxWorkbook.shared(join(dir, `${event}.xlsx`));
       },
-      mailer: new SesMailer({
-        region: "eu-west-3",
-        endpoint: options.sesEndpoint,
-        credentials: { accessKeyId: "local", secretAccessKey: "local" },
-      }),
+      mailer: (options.wrapMailer ?? ((mailer: Mailer) => mailer))(
+        new SesMailer({
+          region: "eu-west-3",
+          endpoint: options.sesEndpoint,
+          credentials: { accessKeyId: "local", secretAccessKey: "local" },
+        }),
+      ),
       clock,
       ...(options.deliveries ? { deliveries: options.deliveries } : {}),
       solver: (problem, solveOptions) => solvePlacements(problem, solveOptions, sharedSolver()),

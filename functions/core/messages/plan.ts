@@ -536,7 +536,11 @@ function planSeminar(model: SeminarModel, now: Date, options: PlanOptions): Mess
             from,
             to,
             renderFeedbackRequest({
-              info: { title: info.title, organizerEmail: info.organizerEmail },
+              info: {
+                title: info.title,
+                organizerEmail: info.organizerEmail,
+                organizer: info.sender.name ?? info.organizerEmail,
+              },
               recipient: to.name,
               link,
             }),
