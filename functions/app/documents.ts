@@ -11,10 +11,9 @@ import { DOCUMENT_TABS, type DocumentSet, eventDocuments } from "../core/documen
 import { TABS } from "../core/schemas.js";
 import { withStatusLine } from "../core/status-lines.js";
 import { parseSettings } from "../core/table.js";
-import type { CellWrite, Workbook, WorkbookSnapshot } from "../ports.js";
+import type { CellWrite, EventWorkbook, WorkbookSnapshot } from "../ports.js";
 
 export interface DocumentsOptions {
-  readonly event: string;
   /** The instant the documents are made for: certificates exist only once the event has ended. */
   readonly at: Date;
   /** The folder to write into (created when missing). */
@@ -32,11 +31,11 @@ export interface DocumentsReport {
 
 /** Writes every document of the event into `options.out`; throws when the workbook holds no event. */
 export async function writeDocuments(
-  workbook: Workbook,
+  workbook: EventWorkbook,
   options: DocumentsOptions,
 ): Promise<DocumentsReport> {
   const snapshot = await workbook.read(DOCUMENT_TABS);
-  const set = eventDocuments(snapshot, options.event, options.at);
+  const set = eventDocuments(snapshot, workbook.keys, options.at);
   if (set === null) throw new Error("The workbook holds neither a seminar nor a lunch talk.");
   const files: string[] = [];
   for (const document of set.documents) {

@@ -10,6 +10,7 @@ import { writeDocuments } from "../app/documents.js";
 import { type LunchSettings, type SeminarSettings, TABS } from "../core/schemas.js";
 import { parseSettings } from "../core/table.js";
 import { Refusal } from "./errors.js";
+import { openLedgerWorkbook } from "./ledger.js";
 import { instant } from "./preview.js";
 
 /** What each kind of file is, in the summary. */
@@ -24,7 +25,7 @@ export async function runDocuments(
   path: string,
   options: { now: Date; at?: string; out?: string },
 ): Promise<string> {
-  const workbook = new XlsxWorkbook(path);
+  const { workbook } = openLedgerWorkbook(new XlsxWorkbook(path), path);
   const snapshot = await workbook.read([TABS.seminar.name, TABS.lunch.name]);
   const kind = eventKind(snapshot);
   if (kind === "unknown")
@@ -39,8 +40,6 @@ export async function runDocuments(
   const at = options.at === undefined ? options.now : instant(options.at, zone);
   const out = resolve(options.out ?? join(dirname(path), `documents-${basename(path, extname(path))}`));
   const report = await writeDocuments(workbook, {
-    // Locally, the workbook's file name stands for the event's id, as in `preview`.
-    event: basename(path, extname(path)),
     at,
     out,
   });

@@ -14,6 +14,7 @@ import { KIND_LABELS } from "../core/messages/plan.js";
 import { type LunchSettings, type SeminarSettings, TABS } from "../core/schemas.js";
 import { parseSettings } from "../core/table.js";
 import { Refusal, UsageError } from "./errors.js";
+import { eventOfPath, openLedgerWorkbook } from "./ledger.js";
 
 export interface PreviewJson {
   readonly at: string;
@@ -41,7 +42,7 @@ export async function runPreview(
   path: string,
   options: { json: boolean; now: Date; at?: string; out?: string },
 ): Promise<string> {
-  const workbook = new XlsxWorkbook(path);
+  const { workbook } = openLedgerWorkbook(new XlsxWorkbook(path), path);
   const snapshot = await workbook.read([TABS.seminar.name, TABS.lunch.name]);
   const kind = eventKind(snapshot);
   if (kind === "unknown")
@@ -58,7 +59,7 @@ export async function runPreview(
   await clearEarlierPreview(out);
   const report = await previewMessages(workbook, {
     // The key of every message names the event; locally, the workbook's file name stands for it.
-    event: basename(path, extname(path)),
+    event: eventOfPath(path),
     at,
     out,
   });

@@ -245,13 +245,19 @@ export const placementRow = z.object({
 });
 export type PlacementRow = z.infer<typeof placementRow>;
 
-/** Tab `Journal`: append-only record of what the system did, with idempotency keys. */
+/**
+ * Tab `Journal`: append-only record of what the system did. The human columns are for organizers;
+ * `Clé` (the idempotency key), `Données` (the typed payload, `core/ledger/entry.ts`) and `Sceau`
+ * (its HMAC) are what the system reads back.
+ */
 export const journalRow = z.object({
   at: output({ header: "Horodatage" }),
   event: output({ header: "Événement" }),
   recipient: output({ header: "Destinataire", personal: true }),
   detail: output({ header: "Détail", personal: true }),
   key: output({ header: "Clé" }),
+  data: output({ header: "Données", personal: true }),
+  seal: output({ header: "Sceau" }),
 });
 export type JournalRow = z.infer<typeof journalRow>;
 

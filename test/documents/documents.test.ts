@@ -2,12 +2,13 @@ import { describe, expect, it } from "vitest";
 import { renderPdf } from "../../functions/adapters/pdf.js";
 import { type DocumentSet, eventDocuments } from "../../functions/core/documents/index.js";
 import * as example from "../../sheets-templates/example-data.js";
+import { testKeys } from "../support/ledger.js";
 import { lunchSnapshot } from "../support/workbooks.js";
 import { AFTER, BEFORE, LONG_NAME, smallSeminar } from "./fixtures.js";
 import { pdfText } from "./pdf-text.js";
 
 function documentsOf(snapshot: ReturnType<typeof smallSeminar>, at: Date): DocumentSet {
-  const set = eventDocuments(snapshot, "seminaire-test", at);
+  const set = eventDocuments(snapshot, testKeys("seminaire-test"), at);
   if (set === null) throw new Error("no event");
   return set;
 }
@@ -167,7 +168,11 @@ describe("the host rosters", () => {
 
 describe("the lunch talk's documents", () => {
   it("make one attendance sheet of the seated people, sorted by name, the waiting list left out", async () => {
-    const set = eventDocuments(lunchSnapshot(), "rencontre-test", new Date("2027-04-07T08:00:00Z"))!;
+    const set = eventDocuments(
+      lunchSnapshot(),
+      testKeys("rencontre-test"),
+      new Date("2027-04-07T08:00:00Z"),
+    )!;
     expect(set.documents.map((d) => d.file)).toEqual(["emargement-rencontre.pdf", "effectifs.pdf"]);
     expect(set.headcountLine).toBe("Effectifs : déjeuner du 08/04 : 30.");
     expect(set.notes).toContain("15 personnes en liste d'attente, absentes des documents.");
@@ -185,7 +190,7 @@ describe("the lunch talk's documents", () => {
     const absent = registrations.map((row, index) => (index === 0 ? { ...row, Présent: "Non" } : row));
     const set = eventDocuments(
       lunchSnapshot(undefined, absent),
-      "rencontre-test",
+      testKeys("rencontre-test"),
       new Date("2027-04-08T12:00:00Z"),
     )!;
     const certificates = set.documents.filter((d) => d.file.startsWith("attestations/"));

@@ -3,6 +3,7 @@ import { SURVEY_REPLY_VERSION } from "../../functions/core/feedback/survey-reply
 import { eventModel } from "../../functions/core/messages/model.js";
 import { planMessages } from "../../functions/core/messages/plan.js";
 import { PLACEMENTS, smallSeminar } from "../documents/fixtures.js";
+import { testKeys } from "../support/ledger.js";
 import { lunchSnapshot } from "../support/workbooks.js";
 
 const signed = (input: { event: string; tutorEmail: string; version: number }) =>
@@ -11,7 +12,7 @@ const signed = (input: { event: string; tutorEmail: string; version: number }) =
 describe("the survey email", () => {
   it("invites a mark from 1 to 5 by reply, to the participant's signed address, beside the link", () => {
     const at = new Date("2027-03-19T09:00:00Z");
-    const model = eventModel(smallSeminar(), "seminaire-test", at)!;
+    const model = eventModel(smallSeminar(), testKeys("seminaire-test"), at)!;
     const survey = planMessages(model, at, { replyAddress: signed }).messages.find(
       (message) =>
         message.kind === "questionnaire" && message.to.address === PLACEMENTS[0]!["Email participant"],
@@ -31,7 +32,7 @@ describe("the survey email", () => {
 
   it("does the same for a lunch talk", () => {
     const at = new Date("2027-04-09T09:00:00Z");
-    const model = eventModel(lunchSnapshot(), "rencontre-test", at)!;
+    const model = eventModel(lunchSnapshot(), testKeys("rencontre-test"), at)!;
     const survey = planMessages(model, at, { replyAddress: signed }).messages.find(
       (message) => message.kind === "questionnaire-rencontre",
     );

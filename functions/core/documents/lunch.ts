@@ -6,6 +6,7 @@
 import { DateTime } from "luxon";
 import type { WorkbookSnapshot } from "../../ports.js";
 import { parseLunchWorkbook } from "../check-lunch.js";
+import type { LedgerKeys } from "../ledger/keys.js";
 import { frenchSpan } from "../messages/format.js";
 import { lunchModel } from "../messages/model.js";
 import {
@@ -24,8 +25,8 @@ import { fileSlug, type PrintedDocument, uniqueFiles } from "./layout.js";
 import { SIGNATURE_ROW } from "./seminar.js";
 
 /** Every document of the lunch talk the workbook holds, as they stand at `now`. */
-export function lunchDocuments(snapshot: WorkbookSnapshot, event: string, now: Date): DocumentSet {
-  const model = lunchModel(snapshot, event, now);
+export function lunchDocuments(snapshot: WorkbookSnapshot, keys: LedgerKeys, now: Date): DocumentSet {
+  const model = lunchModel(snapshot, keys, now);
   const workbook = parseLunchWorkbook(snapshot);
   const { info } = model;
   const zone = info.zone;

@@ -6,10 +6,12 @@
  * People on the documents are those the convocations go to (confirmed, valid rows: the messages'
  * model); a row left out (to correct, cancelled, bounced) is named in the notes, never printed.
  */
+
 import { DateTime } from "luxon";
 import type { WorkbookSnapshot } from "../../ports.js";
 import { normalizeKey } from "../cells.js";
 import { attends, isImmersion, parseSeminarWorkbook } from "../check-seminar.js";
+import type { LedgerKeys } from "../ledger/keys.js";
 import {
   type AgendaItem,
   type ParticipantAgenda,
@@ -57,8 +59,8 @@ interface Context {
 }
 
 /** Every document of the seminar the workbook holds, as they stand at `now`. */
-export function seminarDocuments(snapshot: WorkbookSnapshot, event: string, now: Date): DocumentSet {
-  const model = seminarModel(snapshot, event, now);
+export function seminarDocuments(snapshot: WorkbookSnapshot, keys: LedgerKeys, now: Date): DocumentSet {
+  const model = seminarModel(snapshot, keys, now);
   const workbook = parseSeminarWorkbook(snapshot);
   const settings = workbook.settings.partial;
   const zone = model.info.zone;
