@@ -27,7 +27,7 @@ describe("the survey email", () => {
       }),
     );
     expect(outgoing.text).toContain("une note de 1 à 5 (5 = excellent) sur la première ligne");
-    expect(outgoing.text).toContain("Questionnaire : https://questionnaire.example.org/");
+    expect(outgoing.text).toContain("Répondre au questionnaire : https://questionnaire.example.org/");
   });
 
   it("does the same for a lunch talk", () => {
@@ -38,7 +38,7 @@ describe("the survey email", () => {
     );
     expect(survey).toBeDefined();
     const outgoing = survey!.render(at);
-    expect(outgoing.replyTo).toMatch(/^reponse\+v0-/);
+    expect(outgoing.replyTo).toMatch(new RegExp(`^reponse\\+v${SURVEY_REPLY_VERSION}-`));
     expect(outgoing.text).toContain("une note de 1 à 5");
   });
 });
