@@ -220,7 +220,7 @@ async function parse(command: Command, rest: readonly string[]): Promise<Parsed>
       throw new Refusal(`Fichier introuvable : ${path}`);
     }
   }
-  if (command.file === "le classeur" && extname(path).toLowerCase() !== ".xlsx")
+  if (!command.notAFile && command.file === "le classeur" && extname(path).toLowerCase() !== ".xlsx")
     throw new Refusal(notXlsx(path));
   const value = (key: string) => {
     const found = parsed.values[key];
