@@ -17,6 +17,11 @@ export const configSchema = z.object({
   PASSERELLE_STEP_URL: z.url(),
   /** Where executions are started. */
   GOOGLE_CLOUD_PROJECT: z.string().min(1),
+  /** The project's number, when callback URLs name the project by it rather than by its id. */
+  PASSERELLE_PROJECT_NUMBER: z
+    .string()
+    .regex(/^\d{1,20}$/)
+    .optional(),
   PASSERELLE_WORKFLOW_LOCATION: z.string().default("europe-west1"),
   PASSERELLE_WORKFLOW_SEMINAR: z.string().default("passerelle-seminaire"),
   PASSERELLE_WORKFLOW_LUNCH: z.string().default("passerelle-rencontre"),

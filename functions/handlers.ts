@@ -8,16 +8,20 @@
  */
 import type { HttpFunction } from "@google-cloud/functions-framework";
 import type { SnsVerifierPort } from "./adapters/sns-verifier.js";
+import { LedgerWorkbook } from "./app/ledger-workbook.js";
 import type { Solver } from "./app/match-workbook.js";
 import type { SendOptions } from "./app/send-messages.js";
 import type { CallbackPurpose } from "./app/workflow-control.js";
+import { ledgerKeys } from "./core/ledger/keys.js";
 import { replyAddress } from "./core/reply-token.js";
-import type { Clock, Mailer, Workbook, WorkflowStarter } from "./ports.js";
+import type { Clock, DeliveryLog, EventWorkbook, Mailer, Workbook, WorkflowStarter } from "./ports.js";
 import type { SheetEditLog } from "./sheet-edit.js";
 
 export interface Platform {
   readonly workbookFor: (event: string) => Workbook;
   readonly mailer: Mailer;
+  /** What the mail service reports it accepted, where it can be asked (the local server); the ledger alone otherwise. */
+  readonly deliveries?: DeliveryLog;
   readonly clock: Clock;
   readonly solver: Solver;
   readonly starter: WorkflowStarter;
@@ -45,12 +49,16 @@ export interface Handlers {
   readonly inboundMail: HttpFunction;
 }
 
-export function sendOptionsFor(platform: Platform, event: string): Omit<SendOptions, "event" | "kinds"> {
+export function sendOptionsFor(
+  platform: Omit<Platform, "workbookFor">,
+  event: string,
+): Omit<SendOptions, "event" | "kinds"> {
   const { config } = platform;
   const link = config.workbookLink?.(event);
   return {
     ratePerSecond: config.sendRate,
     budgetMs: config.sendBudgetSeconds * 1000,
+    ...(platform.deliveries ? { deliveries: platform.deliveries } : {}),
     plan: {
       replyAddress: (input) => replyAddress(input, config.replySecret, config.replyDomain),
       ...(link ? { workbookLink: link } : {}),
@@ -60,7 +68,7 @@ export function sendOptionsFor(platform: Platform, event: string): Omit<SendOpti
 
 /** Wakes the executions of an event waiting on these purposes; a callback that ended is skipped. */
 export async function signalEvent(
-  platform: Platform,
+  platform: SealedPlatform,
   event: string,
   purposes: readonly CallbackPurpose[],
 ): Promise<number> {
@@ -95,16 +103,42 @@ function lazy(build: () => Promise<HttpFunction>): HttpFunction {
   };
 }
 
-export function buildHandlers(platform: Platform): Handlers {
+/**
+ * The platform with every workbook sealed and verified: the only way the functions open one. The
+ * ledger keys of an event are derived from the reply secret (`core/ledger/keys.ts`).
+ */
+type SealedPlatform = Omit<Platform, "workbookFor"> & {
+  readonly workbookFor: (event: string) => EventWorkbook;
+};
+
+function sealed(platform: Platform): SealedPlatform {
+  const inner = platform.workbookFor;
+  return {
+    ...platform,
+    workbookFor: (event) => {
+      const workbook = inner(event);
+      // A workbook that is sealed already (a test's own) keeps its keys.
+      return "keys" in workbook
+        ? (workbook as EventWorkbook)
+        : new LedgerWorkbook(workbook, ledgerKeys(platform.config.replySecret, event));
+    },
+  };
+}
+
+export function buildHandlers(base: Platform): Handlers {
+  const platform = sealed(base);
   const { config } = platform;
   const sheetEdit = lazy(async () => {
-    const [{ sheetEditHandler }, { checkWorkbook, kindOfTab }, { followEdit }] = await Promise.all([
-      import("./sheet-edit.js"),
-      import("./app/check-workbook.js"),
-      import("./app/workflow-control.js"),
-    ]);
+    const [{ sheetEditHandler }, { checkWorkbook, kindOfTab }, { followEdit }, { readEditLedger }] =
+      await Promise.all([
+        import("./sheet-edit.js"),
+        import("./app/check-workbook.js"),
+        import("./app/workflow-control.js"),
+        import("./app/applied-edits.js"),
+      ]);
     return sheetEditHandler({
       secret: config.editSecret,
+      ledger: readEditLedger,
       workbookFor: platform.workbookFor,
       check: (workbook, now, edit) => {
         const kind = kindOfTab(edit.tab);
@@ -164,7 +198,7 @@ export function buildHandlers(platform: Platform): Handlers {
         // The workflow waits for every answer, the nudge time or the deadline: it is woken only
         // when the last awaited answer arrives (one wake-up per seminar, not one per tutor).
         onAnswer: async (event) => {
-          const { pending } = await pendingTutors(platform.workbookFor(event), event, platform.clock.now());
+          const { pending } = await pendingTutors(platform.workbookFor(event), platform.clock.now());
           if (pending === 0) await signalEvent(platform, event, ["replies"]);
         },
       }),

@@ -10,20 +10,27 @@
  * when the identity includes original headers; or by a `passerelle-event` message tag; or by the
  * signed reply address of a tutor request). A transient bounce is only logged.
  * Statuses are SNS's retry decision: 2xx is done, anything else is retried by SNS.
+ * A body over 256 KB (what SNS carries) is refused with 413 before it is parsed; a message signed
+ * more than an hour ago (or more than five minutes ahead) with 401, as a replay.
+ * A reply whose token does not verify (missing, forged, of another event's key, or of a request
+ * version never sent) writes into no workbook: it is counted in the logs, by reason only.
  * Nothing a person wrote (addresses, names, text) is logged.
  */
 
+import { createHash } from "node:crypto";
 import type { HttpFunction, Request, Response } from "@google-cloud/functions-framework";
 import { z } from "zod";
 import { readMime } from "./adapters/mime-reader.js";
 import { isSnsUrl, type SnsMessage, type SnsVerifierPort, snsMessage } from "./adapters/sns-verifier.js";
-import { applyReply, keepForgedReply, type ReplyFollowUps, recordBounce } from "./app/apply-reply.js";
-import { eventOfKey, KEY_HEADER } from "./core/messages/plan.js";
+import { applyReply, type ReplyFollowUps, recordAccepted, recordBounce } from "./app/apply-reply.js";
+import { recordSurveyReply } from "./app/feedback.js";
+import { isSurveyReply } from "./core/feedback/survey-reply.js";
+import { EVENT_TAG, eventOfKey, KEY_HEADER, SEND_TAG } from "./core/messages/plan.js";
 import { BOUNCE_KEY_PREFIX } from "./core/replies/bounce.js";
 import { decideMessage } from "./core/replies/decide.js";
 import { REPLY_KEY_PREFIX } from "./core/replies/plan.js";
 import { findReplyToken } from "./core/reply-token.js";
-import type { Clock, Workbook } from "./ports.js";
+import type { Clock, EventWorkbook } from "./ports.js";
 import type { SheetEditLog } from "./sheet-edit.js";
 
 /** The SES notification SNS carries (action `SNS`), the parts read here. */
@@ -82,20 +89,26 @@ export const sesFeedbackNotification = z
   .refine((value) => (value.notificationType ?? value.eventType) !== undefined);
 export type SesFeedbackNotification = z.infer<typeof sesFeedbackNotification>;
 
-/** The message tag a mailer may set to name the event (SES tag values allow `[A-Za-z0-9_-]`). */
-export const EVENT_TAG = "passerelle-event";
+/**
+ * A `Send` event of a configuration set's event destination: SES accepted a message. Its tags name
+ * the event and the message's send id (`SEND_TAG`); the ledger keeps it as the evidence that
+ * settles a send whose outcome was unknown.
+ */
+export const sesSendEvent = z.object({
+  eventType: z.literal("Send"),
+  mail: z.object({
+    messageId: z.string().max(300),
+    tags: z.record(z.string(), z.array(z.string())).default({}),
+  }),
+});
 const EVENT_ID = /^[A-Za-z0-9_.-]{1,200}$/;
 
-/** A reply nobody can be tied to (no token, or a forged one): the composition root decides where it goes. */
-export interface UnmatchedReply {
-  readonly reason: "missing" | "forged";
-  /** The event a forged token claims, if it could be read (not to be trusted). */
-  readonly claimedEvent?: string;
-  readonly from: string;
-  readonly subject: string;
-  readonly text: string;
-  readonly key: string;
-}
+/** The largest body accepted, in bytes: what SNS can carry. */
+export const INBOUND_MAIL_MAX_BYTES = 256 * 1024;
+/** How old a signed SNS message may be (SNS retries a delivery for less than that). */
+export const SNS_MAX_AGE_MS = 60 * 60 * 1000;
+/** How far ahead of the clock a message's time may be. */
+const SNS_MAX_AHEAD_MS = 5 * 60 * 1000;
 
 export interface InboundMailDeps {
   readonly verifier: SnsVerifierPort;
@@ -109,13 +122,11 @@ export interface InboundMailDeps {
     readonly replySecret: string | readonly string[];
   };
   /** The workbook of an event (its id is the spreadsheet id). */
-  readonly workbookFor: (event: string) => Workbook;
+  readonly workbookFor: (event: string) => EventWorkbook;
   readonly clock: Clock;
   /** Confirms a subscription; only ever called with an SNS URL of the configured topic. */
   readonly fetch: (url: string) => Promise<{ readonly ok: boolean; readonly status: number }>;
   readonly followUps: ReplyFollowUps;
-  /** Where a reply with no valid token is kept for the organizers (e.g. an alert to an administrator). */
-  readonly keepUnmatched?: (reply: UnmatchedReply) => Promise<void>;
   readonly log: SheetEditLog;
 }
 
@@ -125,7 +136,13 @@ export function inboundMailHandler(deps: InboundMailDeps): HttpFunction {
       response.status(405).set("allow", "POST").json({ error: "Méthode non permise : utilisez POST." });
       return;
     }
-    const message = parseSns(request);
+    const body = request.rawBody ?? Buffer.alloc(0);
+    if (body.length > INBOUND_MAIL_MAX_BYTES) {
+      deps.log.warn("inbound-mail.too-large", { bytes: body.length });
+      response.status(413).json({ error: "Requête trop volumineuse." });
+      return;
+    }
+    const message = parseSns(body);
     if (message === null) {
       deps.log.warn("inbound-mail.bad-request");
       response.status(400).json({ error: "Requête invalide : ce n'est pas un message SNS." });
@@ -137,6 +154,11 @@ export function inboundMailHandler(deps: InboundMailDeps): HttpFunction {
       // An unreachable certificate may be a passing failure: let SNS try again.
       const status = verdict.reason === "certificate-unavailable" ? 503 : 401;
       response.status(status).json({ error: "Signature SNS absente ou invalide." });
+      return;
+    }
+    if (!fresh(message.Timestamp, deps.clock.now())) {
+      deps.log.warn("inbound-mail.refused", { reason: "stale" });
+      response.status(401).json({ error: "Message SNS périmé." });
       return;
     }
     const topics: readonly string[] =
@@ -166,15 +188,19 @@ export function inboundMailHandler(deps: InboundMailDeps): HttpFunction {
   };
 }
 
-function parseSns(request: Request): SnsMessage | null {
-  const raw = request.rawBody ?? (typeof request.body === "string" ? Buffer.from(request.body) : undefined);
-  let json: unknown = request.body;
-  if (raw !== undefined) {
-    try {
-      json = JSON.parse(raw.toString("utf8"));
-    } catch {
-      return null;
-    }
+/** Whether a message's signed time is within the hour before `now` (five minutes ahead at most). */
+function fresh(timestamp: string, now: Date): boolean {
+  const at = Date.parse(timestamp);
+  if (Number.isNaN(at)) return false;
+  return at >= now.getTime() - SNS_MAX_AGE_MS && at <= now.getTime() + SNS_MAX_AHEAD_MS;
+}
+
+function parseSns(raw: Buffer): SnsMessage | null {
+  let json: unknown;
+  try {
+    json = JSON.parse(raw.toString("utf8"));
+  } catch {
+    return null;
   }
   const parsed = snsMessage.safeParse(json);
   return parsed.success ? parsed.data : null;
@@ -201,7 +227,6 @@ type NotificationAnswer = Readonly<Record<string, string | number | boolean>>;
 
 async function handleNotification(deps: InboundMailDeps, message: SnsMessage): Promise<NotificationAnswer> {
   const now = deps.clock.now();
-  const key = `${REPLY_KEY_PREFIX}${message.MessageId}`;
   let json: unknown;
   try {
     json = JSON.parse(message.Message);
@@ -210,6 +235,8 @@ async function handleNotification(deps: InboundMailDeps, message: SnsMessage): P
   }
   const feedback = sesFeedbackNotification.safeParse(json);
   if (feedback.success) return handleFeedback(deps, message, feedback.data, now);
+  const send = sesSendEvent.safeParse(json);
+  if (send.success) return handleSendEvent(deps, send.data, now);
   const parsed = sesReceivedNotification.safeParse(json);
   if (!parsed.success) {
     // Not a received mail (a test notification, another publisher): nothing to retry.
@@ -227,6 +254,8 @@ async function handleNotification(deps: InboundMailDeps, message: SnsMessage): P
       : Buffer.from(notification.content, "base64");
   const mail = await readMime(raw);
   const answer = decideMessage(mail);
+  // The email's own Message-ID: the same email delivered twice (two SNS ids) is one reply.
+  const key = replyKeyOf(mail, raw);
   const recipients = [
     ...(notification.receipt.recipients ?? []),
     ...notification.mail.destination,
@@ -234,30 +263,25 @@ async function handleNotification(deps: InboundMailDeps, message: SnsMessage): P
   ];
   const token = findReplyToken(recipients, deps.config.replySecret);
   if (!token.ok) {
+    // Written nowhere: an address nobody signed cannot name the workbook it goes to.
     deps.log.warn("inbound-mail.unmatched", { reason: token.reason, decision: answer.decision });
-    let journal: "kept" | "duplicate" | "none" = "none";
-    if (token.reason === "forged" && token.claimedEvent !== undefined) {
-      try {
-        journal = await keepForgedReply(deps.workbookFor(token.claimedEvent), key, now);
-      } catch {
-        // The claimed workbook may not exist or not be shared with us: the reply is still kept below.
-        journal = "none";
-      }
-    }
-    if (journal !== "duplicate")
-      await deps.keepUnmatched?.({
-        reason: token.reason,
-        ...(token.reason === "forged" && token.claimedEvent !== undefined
-          ? { claimedEvent: token.claimedEvent }
-          : {}),
-        from: mail.from,
-        subject: mail.subject,
-        text: answer.text,
-        key,
-      });
     return { ok: true, outcome: `unmatched-${token.reason}` };
   }
   const workbook = deps.workbookFor(token.claims.event);
+  if (isSurveyReply(token.claims)) {
+    const recorded = await recordSurveyReply(
+      workbook,
+      {
+        messageId: mail.headers.get("message-id") ?? key,
+        claims: token.claims,
+        message: mail,
+        receivedAt: now,
+      },
+      deps.config.replySecret,
+    );
+    deps.log.info("inbound-mail.feedback", { outcome: recorded.outcome });
+    return { ok: true, outcome: `feedback-${recorded.outcome}` };
+  }
   const outcome = await applyReply(
     workbook,
     { key, claims: token.claims, answer },
@@ -265,6 +289,11 @@ async function handleNotification(deps: InboundMailDeps, message: SnsMessage): P
     deps.followUps,
     now,
   );
+  if (outcome.kind === "in-progress") {
+    // Another delivery of the same email is applying it: SNS delivers this one again later.
+    deps.log.info("inbound-mail.in-progress");
+    throw new ReplyInProgress();
+  }
   deps.log.info("inbound-mail.applied", {
     outcome: outcome.kind,
     decision: answer.decision,
@@ -272,6 +301,41 @@ async function handleNotification(deps: InboundMailDeps, message: SnsMessage): P
     tookMs: deps.clock.now().getTime() - now.getTime(),
   });
   return { ok: true, outcome: outcome.kind, decision: answer.decision };
+}
+
+/** Thrown when another delivery holds the reply: answered 503, so SNS tries again later. */
+class ReplyInProgress extends Error {
+  override readonly name = "ReplyInProgress";
+}
+
+/**
+ * The idempotency key of a received email: a digest of its `Message-ID`, or, without one, of its
+ * sender, date and body (`reponse:<32 base64url characters>`; no personal data).
+ */
+export function replyKeyOf(mail: { readonly headers: ReadonlyMap<string, string> }, raw: Buffer): string {
+  const id = (mail.headers.get("message-id") ?? "").trim();
+  const basis =
+    id !== ""
+      ? `id:${id}`
+      : `raw:${mail.headers.get("from") ?? ""}|${mail.headers.get("date") ?? ""}|${raw.toString("base64")}`;
+  return `${REPLY_KEY_PREFIX}${createHash("sha256").update(basis).digest("base64url").slice(0, 32)}`;
+}
+
+/** Records that SES accepted a message (once per send id) in the event its tags name. */
+async function handleSendEvent(
+  deps: InboundMailDeps,
+  event: z.infer<typeof sesSendEvent>,
+  now: Date,
+): Promise<NotificationAnswer> {
+  const eventId = event.mail.tags[EVENT_TAG]?.[0];
+  const sendId = event.mail.tags[SEND_TAG]?.[0];
+  if (!eventId || !EVENT_ID.test(eventId) || !sendId || !/^[A-Za-z0-9_-]{1,64}$/.test(sendId)) {
+    deps.log.warn("inbound-mail.send-event-unattributed");
+    return { ok: true, outcome: "send-event-ignored" };
+  }
+  const recorded = await recordAccepted(deps.workbookFor(eventId), sendId, event.mail.messageId, now);
+  deps.log.info("inbound-mail.send-event", { recorded });
+  return { ok: true, outcome: "send-event-recorded" };
 }
 
 async function handleFeedback(

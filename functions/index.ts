@@ -3,7 +3,6 @@
  * builds the Google and Amazon adapters. Each function is registered with the functions framework
  * under the name `serverless.yml` deploys it as; the platform is built on the first request.
  */
-import * as functions from "@google-cloud/functions-framework";
 import { auth as googleAuth } from "@googleapis/sheets";
 import { GoogleSheetsWorkbook, SheetTitleCache } from "./adapters/google-sheets-workbook.js";
 import { GoogleWorkflowStarter } from "./adapters/google-workflow-starter.js";
@@ -11,6 +10,7 @@ import { httpsCertificateFetcher, SnsVerifier } from "./adapters/sns-verifier.js
 import { loadConfig } from "./config.js";
 import { buildHandlers, type Handlers } from "./handlers.js";
 import type { Mailer } from "./ports.js";
+import { BODY_LIMITS, register } from "./request-guard.js";
 import { jsonConsoleLog } from "./sheet-edit.js";
 
 let built: Handlers | undefined;
@@ -46,6 +46,8 @@ function handlers(): Handlers {
     },
     starter: new GoogleWorkflowStarter({
       project: config.GOOGLE_CLOUD_PROJECT,
+      ...(config.PASSERELLE_PROJECT_NUMBER ? { projectNumber: config.PASSERELLE_PROJECT_NUMBER } : {}),
+      log: jsonConsoleLog,
       location: config.PASSERELLE_WORKFLOW_LOCATION,
       workflows: { seminar: config.PASSERELLE_WORKFLOW_SEMINAR, lunch: config.PASSERELLE_WORKFLOW_LUNCH },
       auth: cloudAuth,
@@ -67,6 +69,19 @@ function handlers(): Handlers {
   return built;
 }
 
-functions.http("sheetEdit", (request, response) => handlers().sheetEdit(request, response));
-functions.http("workflowStep", (request, response) => handlers().workflowStep(request, response));
-functions.http("inboundMail", (request, response) => handlers().inboundMail(request, response));
+// Each function is served behind the body guard: bodies read raw within its limit, never inflated.
+register("sheetEdit", (request, response) => handlers().sheetEdit(request, response), {
+  name: "sheet-edit",
+  limitBytes: BODY_LIMITS.sheetEdit,
+  log: jsonConsoleLog,
+});
+register("workflowStep", (request, response) => handlers().workflowStep(request, response), {
+  name: "workflow-step",
+  limitBytes: BODY_LIMITS.workflowStep,
+  log: jsonConsoleLog,
+});
+register("inboundMail", (request, response) => handlers().inboundMail(request, response), {
+  name: "inbound-mail",
+  limitBytes: BODY_LIMITS.inboundMail,
+  log: jsonConsoleLog,
+});

@@ -2,6 +2,7 @@
  * Ports: what the core and the use cases need from the outside world, in the product's words.
  * Adapters in `adapters/` implement them for Google Sheets, a local .xlsx file, Amazon SES...
  */
+import type { LedgerKeys } from "./core/ledger/keys.js";
 
 /** One spreadsheet cell as read or written: dates and times are spreadsheet serial numbers. */
 export type Cell = string | number | boolean | null;
@@ -51,6 +52,14 @@ export interface Workbook {
   write(changes: WorkbookChanges): Promise<void>;
 }
 
+/**
+ * An event's workbook as the use cases get it: its `Journal` verified and sealed
+ * (`functions/app/ledger-workbook.ts`), with the event's ledger keys (its id is `keys.event`).
+ */
+export interface EventWorkbook extends Workbook {
+  readonly keys: LedgerKeys;
+}
+
 /** The current time; a parameter everywhere in the core, a port at the edges so tests can move it. */
 export interface Clock {
   now(): Date;
@@ -71,6 +80,11 @@ export type MailAddress = string | { readonly name?: string; readonly address: s
 
 /** One email, ready to leave: both an HTML and a plain-text body, addresses already checked. */
 export interface OutgoingMessage {
+  /**
+   * Message tags the mail service keeps with the message and reports in its events (SES
+   * `MessageTag`: names and values of `[A-Za-z0-9_-]`, under 256 characters).
+   */
+  readonly tags?: Readonly<Record<string, string>>;
   readonly from: MailAddress;
   readonly to: MailAddress;
   readonly replyTo?: MailAddress;
@@ -103,6 +117,28 @@ export class PermanentSendError extends Error {
   ) {
     super(message, options);
   }
+}
+
+/**
+ * The mail service may or may not have accepted the message: the request left and the answer was
+ * lost (a timeout, a reset connection, a 5xx). Never retried blindly: the send is reconciled from
+ * what the mail service reports (`DeliveryLog`).
+ */
+export class UncertainSendError extends Error {
+  override readonly name = "UncertainSendError";
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/**
+ * What the mail service reports it accepted, by send id (the `passerelle-send` message tag): the
+ * local SES-compatible server's store on one machine. In the cloud, SES `Send` events reach
+ * `inboundMail` and are kept in the ledger, which the sending reads anyway, so no port is needed.
+ * Throws when the report cannot be read (then nothing is decided).
+ */
+export interface DeliveryLog {
+  accepted(sendIds: readonly string[]): Promise<ReadonlyMap<string, string>>;
 }
 
 export class TransientSendError extends Error {

@@ -1,24 +1,31 @@
 /**
  * `sheetEdit`: called by the spreadsheet's Apps Script on every edit (see sheets-templates/).
- * Checks the signature, then has the workbook checked again (the use case reads it once and
- * writes back only the verdicts that changed), and answers a small summary.
- * Statuses are the caller's retry decision: 401 and 400 are final, 5xx may be retried.
+ * Refuses a body over 64 KB (413), checks the signature with the key of the spreadsheet the body
+ * names (derived from the master secret, see `core/keys.ts`), then has the workbook checked again
+ * (the use case reads it once and writes back only the verdicts that changed), runs what the edit
+ * sets in motion once per edit id (a second delivery is answered with the verdicts and runs no
+ * action: `app/applied-edits.ts`), and answers a small summary.
+ * Statuses are the caller's retry decision: 401, 400 and 413 are final, 5xx may be retried.
  * Nothing from the request body, the workbook or an error message is logged.
  */
 import type { HttpFunction, Request, Response } from "@google-cloud/functions-framework";
 import { z } from "zod";
 import { SheetsRequestError } from "./adapters/google-sheets-workbook.js";
+import type { EditLedger } from "./app/applied-edits.js";
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyEdit } from "./core/edit-signature.js";
-import type { Clock, Workbook } from "./ports.js";
+import { spreadsheetKey } from "./core/keys.js";
+import type { Clock, EventWorkbook, Workbook } from "./ports.js";
+
+/** The largest body accepted, in bytes (an edit is a few hundred). */
+export const SHEET_EDIT_MAX_BYTES = 64 * 1024;
+const SPREADSHEET_ID = /^[A-Za-z0-9_-]{1,200}$/;
 
 /** What the Apps Script posts: the edited range, 1-based as in A1. */
 export const sheetEditBody = z
   .object({
-    spreadsheetId: z
-      .string()
-      .min(1)
-      .max(200)
-      .regex(/^[A-Za-z0-9_-]+$/),
+    spreadsheetId: z.string().regex(SPREADSHEET_ID),
+    /** Unique per edit (the Apps Script's `Utilities.getUuid()`), signed with the rest. */
+    editId: z.string().regex(/^[A-Za-z0-9-]{8,64}$/),
     tab: z.string().min(1).max(200),
     firstRow: z.number().int().min(1),
     lastRow: z.number().int().min(1),
@@ -40,9 +47,14 @@ export interface SheetEditLog {
 }
 
 export interface SheetEditDeps {
-  /** The secret shared with the Apps Script. */
+  /** The master edit secret; each spreadsheet's Apps Script holds the key derived from it for its id. */
   readonly secret: string;
-  readonly workbookFor: (spreadsheetId: string) => Workbook;
+  /** The record of the edits applied (the Journal, through `readEditLedger`). */
+  readonly ledger: (
+    workbook: EventWorkbook,
+    edit: SheetEdit & { readonly signedAt: Date; readonly id: string },
+  ) => Promise<EditLedger>;
+  readonly workbookFor: (spreadsheetId: string) => EventWorkbook;
   /** The checking use case (`checkWorkbook`); its report is summarized in the answer. */
   readonly check: (workbook: Workbook, now: Date, edit: SheetEdit) => Promise<unknown>;
   /**
@@ -52,7 +64,7 @@ export interface SheetEditDeps {
    */
   readonly onAction?: (input: {
     readonly edit: SheetEdit;
-    readonly workbook: Workbook;
+    readonly workbook: EventWorkbook;
     readonly now: Date;
     readonly report: unknown;
   }) => Promise<unknown>;
@@ -71,6 +83,8 @@ export interface SheetEditSummary {
   readonly rows?: number;
   readonly rowsWithProblems?: number;
   readonly cellsWritten?: number;
+  /** This edit was applied before: the verdicts are checked again, no action is run. */
+  readonly replay?: true;
   readonly tookMs: number;
 }
 
@@ -82,9 +96,22 @@ export function sheetEditHandler(deps: SheetEditDeps): HttpFunction {
       return;
     }
     const body = request.rawBody ?? Buffer.alloc(0);
+    if (body.length > SHEET_EDIT_MAX_BYTES) {
+      deps.log.warn("sheet-edit.too-large", { bytes: body.length });
+      response.status(413).json({ error: "Requête trop volumineuse." });
+      return;
+    }
+    const json = parseJson(body);
+    const spreadsheetId = (json as { spreadsheetId?: unknown } | undefined)?.spreadsheetId;
+    if (typeof spreadsheetId !== "string" || !SPREADSHEET_ID.test(spreadsheetId)) {
+      deps.log.warn("sheet-edit.bad-request", { issues: json === undefined ? "not-json" : "spreadsheetId" });
+      response.status(400).json({ error: "Requête invalide : la plage modifiée n'a pas pu être lue." });
+      return;
+    }
+    const timestamp = request.get(TIMESTAMP_HEADER);
     const verdict = verifyEdit({
-      secret: deps.secret,
-      timestamp: request.get(TIMESTAMP_HEADER),
+      secret: deps.secret === "" ? "" : spreadsheetKey(deps.secret, "edit", spreadsheetId),
+      timestamp,
       signature: request.get(SIGNATURE_HEADER),
       body,
       now: started,
@@ -94,7 +121,7 @@ export function sheetEditHandler(deps: SheetEditDeps): HttpFunction {
       response.status(401).json({ error: "Signature absente, invalide ou périmée." });
       return;
     }
-    const edit = parseEdit(body);
+    const edit = parseEdit(json);
     if (!edit.success) {
       deps.log.warn("sheet-edit.bad-request", { issues: edit.issues });
       response.status(400).json({ error: "Requête invalide : la plage modifiée n'a pas pu être lue." });
@@ -102,11 +129,28 @@ export function sheetEditHandler(deps: SheetEditDeps): HttpFunction {
     }
     try {
       const workbook = deps.workbookFor(edit.data.spreadsheetId);
+      const ledger = await deps.ledger(workbook, {
+        ...edit.data,
+        id: edit.data.editId,
+        signedAt: new Date(Number(timestamp) * 1000),
+      });
+      if (!ledger.applied && (await ledger.claim(started)) === "held") {
+        // Another delivery of this very edit is applying it: the script tries again later.
+        deps.log.info("sheet-edit.in-progress");
+        response
+          .status(503)
+          .json({ error: "Modification en cours de traitement : nouvel essai dans un instant." });
+        return;
+      }
       const report = await deps.check(workbook, started, edit.data);
-      if (deps.onAction) await deps.onAction({ edit: edit.data, workbook, now: started, report });
+      if (!ledger.applied) {
+        if (deps.onAction) await deps.onAction({ edit: edit.data, workbook, now: started, report });
+        await ledger.record(started);
+      }
       const summary: SheetEditSummary = {
         ok: true,
         ...summarize(report),
+        ...(ledger.applied ? { replay: true as const } : {}),
         tookMs: deps.clock.now().getTime() - started.getTime(),
       };
       deps.log.info("sheet-edit.checked", { ...summary });
@@ -131,13 +175,16 @@ export function sheetEditHandler(deps: SheetEditDeps): HttpFunction {
   };
 }
 
-function parseEdit(body: Buffer): { success: true; data: SheetEdit } | { success: false; issues: string } {
-  let json: unknown;
+/** The body as JSON, `undefined` when it is not JSON. */
+function parseJson(body: Buffer): unknown {
   try {
-    json = JSON.parse(body.toString("utf8"));
+    return JSON.parse(body.toString("utf8"));
   } catch {
-    return { success: false, issues: "not-json" };
+    return undefined;
   }
+}
+
+function parseEdit(json: unknown): { success: true; data: SheetEdit } | { success: false; issues: string } {
   const parsed = sheetEditBody.safeParse(json);
   if (parsed.success) return { success: true, data: parsed.data };
   // Paths only: the values may be anything someone typed.
@@ -159,9 +206,21 @@ function summarize(report: unknown): Omit<SheetEditSummary, "ok" | "tookMs"> {
   };
 }
 
-/** Logs as one JSON line each, which Cloud Logging reads as structured entries with a severity. */
+/**
+ * One JSON line, which Cloud Logging reads as a structured entry with a severity. The line's name
+ * (`event`) and severity come last, so a field of the same name never replaces them.
+ */
+export function jsonLogLine(
+  severity: "INFO" | "WARNING" | "ERROR",
+  event: string,
+  fields?: LogFields,
+): string {
+  return JSON.stringify({ ...fields, severity, event });
+}
+
+/** Logs as one JSON line each (see `jsonLogLine`). */
 export const jsonConsoleLog: SheetEditLog = {
-  info: (event, fields) => console.log(JSON.stringify({ severity: "INFO", event, ...fields })),
-  warn: (event, fields) => console.warn(JSON.stringify({ severity: "WARNING", event, ...fields })),
-  error: (event, fields) => console.error(JSON.stringify({ severity: "ERROR", event, ...fields })),
+  info: (event, fields) => console.log(jsonLogLine("INFO", event, fields)),
+  warn: (event, fields) => console.warn(jsonLogLine("WARNING", event, fields)),
+  error: (event, fields) => console.error(jsonLogLine("ERROR", event, fields)),
 };

@@ -6,7 +6,8 @@
  *
  * Status codes are retry decisions: 503 for what may succeed later (the spreadsheet or the mail
  * service unavailable for now; the workflow retries with backoff), 400 for a request that will
- * never be understood, 500 for anything unexpected (the execution fails and the organizer sees it).
+ * never be understood (413 for one over 64 KB, read raw and parsed here), 500 for anything
+ * unexpected (the execution fails and the organizer sees it).
  */
 import type { HttpFunction, Request, Response } from "@google-cloud/functions-framework";
 import { z } from "zod";
@@ -29,8 +30,11 @@ import type { MessageKind } from "./core/messages/plan.js";
 import { eventSchedule, isoInZone } from "./core/schedule.js";
 import { type LunchSettings, TABS } from "./core/schemas.js";
 import { parseSettings } from "./core/table.js";
-import type { Clock, Mailer, Workbook } from "./ports.js";
+import type { Clock, EventWorkbook, Mailer } from "./ports.js";
 import type { SheetEditLog } from "./sheet-edit.js";
+
+/** The largest body accepted, in bytes (a step request is a few hundred). */
+export const WORKFLOW_STEP_MAX_BYTES = 64 * 1024;
 
 export const STEPS = [
   "check",
@@ -65,7 +69,7 @@ const callbackArgs = z.object({ purpose: z.enum(CALLBACK_PURPOSES), url: z.url()
 const trainArgs = z.object({ dueAt: z.iso.datetime({ offset: true }) });
 
 export interface WorkflowStepDeps {
-  readonly workbookFor: (event: string) => Workbook;
+  readonly workbookFor: (event: string) => EventWorkbook;
   readonly mailer: Mailer;
   readonly clock: Clock;
   readonly solver: Solver;
@@ -162,7 +166,7 @@ export async function runStep(
       return sendingAnswer(await send(kinds, { suspended: (snapshot) => readControl(snapshot).suspended }));
     }
     case "tutor-replies": {
-      const { pending } = await pendingTutors(workbook, event);
+      const { pending } = await pendingTutors(workbook, now);
       return { pending };
     }
     case "nudge-tutors": {
@@ -175,12 +179,12 @@ export async function runStep(
       return { sent: report.sent };
     }
     case "mark-silent-tutors": {
-      const { marked } = await markSilentTutors(workbook, deps.clock, event);
+      const { marked } = await markSilentTutors(workbook, deps.clock);
       await send(["alerte"]);
       return { marked };
     }
     case "plan":
-      return planAnswer(workbook, event, now);
+      return planAnswer(workbook, now);
   }
 }
 
@@ -190,16 +194,27 @@ function sendingAnswer(report: SendReport): Record<string, unknown> {
   // workflow back off rather than call again at once.
   if (report.sent === 0 && report.deferred > 0 && report.failed === 0)
     throw new TemporarilyUnavailable(`${report.deferred} message(s) deferred`);
-  return { done: report.done, sent: report.sent, suspended: false };
+  // Only sends under reconciliation are left: the workflow waits a minute before asking again.
+  const onlyUncertain =
+    !report.done && report.remaining === 0 && report.deferred === 0 && report.uncertain > 0;
+  return {
+    done: report.done,
+    sent: report.sent,
+    suspended: false,
+    ...(onlyUncertain ? { waitSeconds: RECONCILE_WAIT_SECONDS } : {}),
+  };
 }
+
+/** How long the workflow waits while only uncertain sends remain (SES events arrive within seconds). */
+const RECONCILE_WAIT_SECONDS = 60;
 
 class TemporarilyUnavailable extends Error {
   override readonly name = "TemporarilyUnavailable";
 }
 
-async function planAnswer(workbook: Workbook, event: string, now: Date): Promise<Record<string, unknown>> {
+async function planAnswer(workbook: EventWorkbook, now: Date): Promise<Record<string, unknown>> {
   const snapshot = await workbook.read(MESSAGE_TABS);
-  const model = eventModel(snapshot, event, now);
+  const model = eventModel(snapshot, workbook.keys, now);
   if (!model) throw new StepRefused("not a Passerelle workbook");
   const closing =
     model.kind === "lunch"
@@ -239,7 +254,13 @@ export function workflowStepHandler(deps: WorkflowStepDeps): HttpFunction {
       response.status(405).set("allow", "POST").json({ error: "Méthode non permise : utilisez POST." });
       return;
     }
-    const parsed = stepRequest.safeParse(request.body);
+    const body = request.rawBody ?? Buffer.alloc(0);
+    if (body.length > WORKFLOW_STEP_MAX_BYTES) {
+      deps.log.warn("workflow-step.too-large", { bytes: body.length });
+      response.status(413).json({ error: "Requête trop volumineuse." });
+      return;
+    }
+    const parsed = stepRequest.safeParse(parseJson(body));
     if (!parsed.success) {
       deps.log.warn("workflow-step.bad-request", {
         issues: parsed.error.issues.map((issue) => issue.path.join(".") || "body").join(","),
@@ -252,7 +273,7 @@ export function workflowStepHandler(deps: WorkflowStepDeps): HttpFunction {
       const answer = await runStep(deps, parsed.data);
       deps.log.info("workflow-step.done", {
         step: parsed.data.step,
-        event: parsed.data.event,
+        workbook: parsed.data.event,
         tookMs: Date.now() - started,
         ...numbersOf(answer),
       });
@@ -261,7 +282,7 @@ export function workflowStepHandler(deps: WorkflowStepDeps): HttpFunction {
       const status = statusForError(error);
       deps.log[status === 503 ? "warn" : "error"]("workflow-step.failed", {
         step: parsed.data.step,
-        event: parsed.data.event,
+        workbook: parsed.data.event,
         status,
         error: error instanceof Error ? error.name : typeof error,
         message:
@@ -275,6 +296,15 @@ export function workflowStepHandler(deps: WorkflowStepDeps): HttpFunction {
       });
     }
   };
+}
+
+/** The body as JSON, `undefined` when it is not JSON. */
+function parseJson(body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString("utf8"));
+  } catch {
+    return undefined;
+  }
 }
 
 function numbersOf(answer: Record<string, unknown>): Record<string, number | boolean> {

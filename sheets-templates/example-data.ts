@@ -20,6 +20,7 @@ export const seminarSettings: Row = {
   "Train retour": "18:35",
   "Email organisateur": "organisation@seminaire.example.org",
   Expéditeur: "Séminaire Vivez ma vie d'usager <seminaire@seminaire.example.org>",
+  Organisateur: "Hélène Kerbrat, cheffe de projet du séminaire",
   "Date limite d'inscription": "2026-11-10",
   "Rappel avant (jours)": 2,
   "Rappel train (minutes)": 120,

@@ -12,6 +12,7 @@ import {
   LUNCH_WORKBOOK,
   SEMINAR_WORKBOOK,
   SETTINGS_HEADERS,
+  STRUCTURE_TYPES,
   type TabSpec,
 } from "../functions/core/schemas.js";
 import { columnsOf } from "../functions/core/table.js";
@@ -35,16 +36,77 @@ function columnLetter(index: number): string {
   return letters;
 }
 
-function dropdown(choices: readonly string[]): ExcelJS.DataValidation {
+/**
+ * A dropdown of `choices` (a literal list) or of a range (`Listes!$A$2:$A$300`). A cell that holds a
+ * comma list (`multiple`) is offered the single values but never refused: the check validates each
+ * value of the list and says which one is wrong.
+ */
+function dropdown(choices: readonly string[] | { range: string }, multiple = false): ExcelJS.DataValidation {
+  const literal = Array.isArray(choices);
   return {
     type: "list",
     allowBlank: true,
-    formulae: [`"${choices.join(",")}"`],
-    showErrorMessage: true,
+    formulae: [literal ? `"${choices.join(",")}"` : (choices as { range: string }).range],
+    showErrorMessage: !multiple,
     errorStyle: "warning",
     errorTitle: "Valeur inattendue",
-    error: `Choisissez : ${choices.join(", ")}`,
+    error: literal ? `Choisissez : ${choices.join(", ")}` : "Choisissez une valeur de la liste.",
+    ...(multiple
+      ? {
+          showInputMessage: true,
+          promptTitle: "Plusieurs valeurs",
+          prompt: "Plusieurs valeurs possibles, séparées par des virgules.",
+        }
+      : {}),
   };
+}
+
+/** Columns that hold a comma list: their dropdown offers one value and accepts a list. */
+const MULTIPLE = new Set(["Situations", "Créneaux"]);
+
+/** The hidden tab the dropdowns that depend on the workbook read from (its formulas follow the other tabs). */
+const LISTS_TAB = "Listes";
+const LIST_ROWS = 300;
+
+/** Dropdowns whose values come from the workbook itself, by column header. */
+const WORKBOOK_LISTS: Readonly<Record<string, string>> = {
+  "Vœu 1": `${LISTS_TAB}!$A$2:$A$${LIST_ROWS}`,
+  "Vœu 2": `${LISTS_TAB}!$A$2:$A$${LIST_ROWS}`,
+  "Vœu 3": `${LISTS_TAB}!$A$2:$A$${LIST_ROWS}`,
+  Structure: "Structures!$A$2:$A$500",
+  Créneaux: `${LISTS_TAB}!$B$2:$B$${LIST_ROWS}`,
+};
+
+/** How many characters of width an A4 landscape page holds across at about 80 % scale, still legible. */
+const PAGE_CHARACTERS = 185;
+
+/**
+ * Print setup: A4 landscape, the header row on every page, as many pages across as the columns need
+ * at full size (a wide tab is split in page-wide strips rather than shrunk out of legibility).
+ */
+function printSetup(sheet: ExcelJS.Worksheet, columns: number, rows: number): void {
+  const width = sheet.columns.reduce((sum, column) => sum + (column.width ?? 10), 0);
+  sheet.pageSetup = {
+    paperSize: 9,
+    orientation: "landscape",
+    fitToPage: true,
+    fitToWidth: Math.max(1, Math.ceil(width / PAGE_CHARACTERS)),
+    fitToHeight: 0,
+    horizontalCentered: false,
+    margins: { left: 0.4, right: 0.4, top: 0.5, bottom: 0.5, header: 0.3, footer: 0.3 },
+    printTitlesRow: "1:1",
+    printArea: `A1:${columnLetter(columns)}${Math.max(rows, 2)}`,
+  } as Partial<ExcelJS.PageSetup>;
+  sheet.headerFooter = { oddFooter: "&A — page &P / &N" };
+}
+
+/** A column as wide as what it holds (header and example values), within what prints legibly. */
+function widthOf(header: string, values: readonly Cell[]): number {
+  const longest = Math.max(
+    ...header.split(" ").map((word) => word.length + 2),
+    ...values.map((value) => String(value ?? "").length),
+  );
+  return Math.max(8, Math.min(48, longest + 2));
 }
 
 function styleHeader(cell: ExcelJS.Cell, meta: Pick<ColumnMeta, "io" | "help">): void {
@@ -70,21 +132,32 @@ function addTable(workbook: ExcelJS.Workbook, spec: TabSpec, rows: Rows): void {
   sheet.columns = columns.map((column) => ({
     header: column.meta.header,
     key: column.meta.header,
-    width: Math.max(12, Math.min(40, column.meta.header.length + 6)),
+    width: widthOf(
+      column.meta.header,
+      rows.map((row) => row[column.meta.header] ?? null),
+    ),
   }));
   columns.forEach((column, index) => {
     styleHeader(sheet.getRow(1).getCell(index + 1), column.meta);
-    if (column.meta.choices && column.meta.io === "in") {
-      const letter = columnLetter(index + 1);
-      // One validation for the whole column range (ExcelJS supports it; its typings do not declare it).
-      (sheet as unknown as RangeValidations).dataValidations.add(
-        `${letter}2:${letter}${VALIDATED_ROWS}`,
-        dropdown(column.meta.choices),
-      );
-    }
+    if (column.meta.io !== "in") return;
+    const range = WORKBOOK_LISTS[column.meta.header];
+    const choices = column.meta.choices;
+    const validation = range
+      ? dropdown({ range }, MULTIPLE.has(column.meta.header) || column.meta.header.startsWith("Vœu"))
+      : choices
+        ? dropdown(choices, MULTIPLE.has(column.meta.header))
+        : undefined;
+    if (!validation) return;
+    const letter = columnLetter(index + 1);
+    // One validation for the whole column range (ExcelJS supports it; its typings do not declare it).
+    (sheet as unknown as RangeValidations).dataValidations.add(
+      `${letter}2:${letter}${VALIDATED_ROWS}`,
+      validation,
+    );
   });
   for (const row of rows) sheet.addRow(columns.map((column) => row[column.meta.header] ?? null));
   sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: columns.length } };
+  printSetup(sheet, columns.length, rows.length + 1);
 }
 
 function addSettings(
@@ -94,9 +167,9 @@ function addSettings(
 ): void {
   const sheet = workbook.addWorksheet(spec.name, { views: [{ state: "frozen", ySplit: 1 }] });
   sheet.columns = [
-    { header: SETTINGS_HEADERS.name, width: 30 },
-    { header: SETTINGS_HEADERS.value, width: 60 },
-    { header: "Aide", width: 60 },
+    { header: SETTINGS_HEADERS.name, width: 26 },
+    { header: SETTINGS_HEADERS.value, width: 66 },
+    { header: "Aide", width: 56 },
   ];
   for (let index = 1; index <= 3; index++) styleHeader(sheet.getRow(1).getCell(index), { io: "in" });
   columnsOf(spec.schema).forEach((column, index) => {
@@ -112,15 +185,45 @@ function addSettings(
     }
     if (column.meta.choices && column.meta.io === "in")
       row.getCell(2).dataValidation = dropdown(column.meta.choices);
-    row.getCell(2).alignment = { wrapText: true, vertical: "top" };
+    row.getCell(2).alignment = { horizontal: "left", vertical: "top" };
     void index;
   });
+  printSetup(sheet, 3, columnsOf(spec.schema).length + 1);
+}
+
+/**
+ * The hidden `Listes` tab: column A the values a wish may take (the structure types, then every
+ * structure's name as typed in `Structures`), column B the slot names (`Tous`, then the `Intitulé`
+ * of each `Immersion` row of `Programme`). Formulas, so the dropdowns follow the organizer's edits.
+ */
+function addLists(workbook: ExcelJS.Workbook): void {
+  const sheet = workbook.addWorksheet(LISTS_TAB, { state: "hidden" });
+  sheet.getCell("A1").value = "Vœux possibles";
+  sheet.getCell("B1").value = "Créneaux possibles";
+  STRUCTURE_TYPES.forEach((type, index) => {
+    sheet.getCell(index + 2, 1).value = type;
+  });
+  for (let row = STRUCTURE_TYPES.length + 2; row <= LIST_ROWS; row++) {
+    const source = row - STRUCTURE_TYPES.length;
+    sheet.getCell(row, 1).value = {
+      formula: `IF(Structures!A${source}="","",Structures!A${source})`,
+    } as ExcelJS.CellFormulaValue;
+  }
+  sheet.getCell("B2").value = "Tous";
+  for (let row = 3; row <= LIST_ROWS; row++) {
+    const source = row - 1;
+    sheet.getCell(row, 2).value = {
+      formula: `IF(Programme!D${source}="Immersion",Programme!E${source},"")`,
+    } as ExcelJS.CellFormulaValue;
+  }
+  workbook.calcProperties.fullCalcOnLoad = true;
 }
 
 export function seminarWorkbook(): ExcelJS.Workbook {
   const workbook = new ExcelJS.Workbook();
   workbook.creator = "Passerelle";
-  const [settings, programme, structures, tutors, participants, placements, journal] = SEMINAR_WORKBOOK;
+  const [settings, programme, structures, tutors, participants, placements, journal, feedback] =
+    SEMINAR_WORKBOOK;
   addSettings(workbook, settings!, example.seminarSettings);
   addTable(workbook, programme!, example.programme);
   addTable(workbook, structures!, example.structures);
@@ -128,16 +231,19 @@ export function seminarWorkbook(): ExcelJS.Workbook {
   addTable(workbook, participants!, example.participants);
   addTable(workbook, placements!, []);
   addTable(workbook, journal!, []);
+  addTable(workbook, feedback!, []);
+  addLists(workbook);
   return workbook;
 }
 
 export function lunchWorkbook(): ExcelJS.Workbook {
   const workbook = new ExcelJS.Workbook();
   workbook.creator = "Passerelle";
-  const [settings, registrations, journal] = LUNCH_WORKBOOK;
+  const [settings, registrations, journal, feedback] = LUNCH_WORKBOOK;
   addSettings(workbook, settings!, example.lunchSettings);
   addTable(workbook, registrations!, example.registrations);
   addTable(workbook, journal!, []);
+  addTable(workbook, feedback!, []);
   return workbook;
 }
 

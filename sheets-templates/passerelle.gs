@@ -4,12 +4,14 @@
  *
  * Installation: see INSTALL.md beside this file. In short: paste this file into
  * Extensions > Apps Script, reload the spreadsheet, then use the « Passerelle » menu:
- * « Configurer… » (address of the function and shared secret), then
- * « Activer la vérification automatique ».
+ * « Configurer… » (address of the function and this spreadsheet's key, printed by
+ * `passerelle cle <spreadsheetId>`), then « Activer la vérification automatique ».
  *
- * Each request is signed: HMAC-SHA256, keyed with the shared secret, over
+ * Each request is signed: HMAC-SHA256, keyed with this spreadsheet's key (derived from the
+ * deployment's secret for this spreadsheet id only: it signs for no other spreadsheet), over
  * `timestamp + "." + body` (hexadecimal), sent in the X-Passerelle-Timestamp and
- * X-Passerelle-Signature headers. The function refuses unsigned, badly signed or stale requests.
+ * X-Passerelle-Signature headers. The body carries a unique `editId`, the same on a retry: the
+ * function applies each edit once. It refuses unsigned, badly signed or stale requests.
  *
  * Plain Apps Script JavaScript (V8 runtime).
  */
@@ -46,7 +48,7 @@ function configurePasserelle() {
   }
   var secret = ui.prompt(
     'Passerelle',
-    'Secret partagé (celui donné par la personne qui a déployé Passerelle) :',
+    'Clé de ce classeur (donnée par la personne qui a déployé Passerelle : passerelle cle <identifiant du classeur>) :',
     ui.ButtonSet.OK_CANCEL
   );
   if (secret.getSelectedButton() !== ui.Button.OK) return;
@@ -165,7 +167,16 @@ function sendPasserelleEdit_(edit) {
     console.warn('Passerelle : adresse ou secret manquant dans les propriétés du script.');
     return 0;
   }
-  var body = JSON.stringify(edit);
+  // One id per edit, kept on the retry: the function applies an edit once, however often it arrives.
+  var body = JSON.stringify({
+    spreadsheetId: edit.spreadsheetId,
+    editId: Utilities.getUuid(),
+    tab: edit.tab,
+    firstRow: edit.firstRow,
+    lastRow: edit.lastRow,
+    firstColumn: edit.firstColumn,
+    lastColumn: edit.lastColumn
+  });
   var code = 0;
   for (var attempt = 1; attempt <= 2; attempt++) {
     // Signed again on each attempt: the timestamp is part of the signature.

@@ -2,8 +2,15 @@
  * Starting Cloud Workflows executions through the Workflow Executions API (googleapis), and
  * posting to the callback endpoints they wait on. Only the workflowexecutions module of googleapis
  * is loaded, and only when an execution is started, so the functions' cold start does not pay for it.
+ *
+ * A callback is posted with the functions' credentials, so only to a callback endpoint of the
+ * configured project, location and workflows, as Cloud Workflows makes them
+ * (`events.create_callback_endpoint`: `https://workflowexecutions.googleapis.com/v1/projects/<p>/
+ * locations/<l>/workflows/<w>/executions/<id>/callbacks/<id>`); any other URL is refused before
+ * any request, and logged by its reason only, never its value.
  */
 import type { WorkflowStarter } from "../ports.js";
+import type { SheetEditLog } from "../sheet-edit.js";
 import { httpStatusOf, isTransientHttpStatus, withRetry } from "./retry.js";
 
 /** What posting to a callback or starting an execution needs from an authenticated client. */
@@ -22,6 +29,67 @@ export interface GoogleWorkflowStarterOptions {
   readonly rootUrl?: string;
   /** Posts to callback URLs with credentials; defaults to the auth client, or plain fetch without one. */
   readonly requester?: AuthorizedRequester;
+  /** The project's number, which callback URLs may name instead of its id. */
+  readonly projectNumber?: string;
+  /** Where a refused callback URL is reported (its reason, not its value). */
+  readonly log?: SheetEditLog;
+}
+
+/** The Workflow Executions API, whose callback endpoints are the only ones signalled. */
+export const WORKFLOW_EXECUTIONS_ROOT = "https://workflowexecutions.googleapis.com/";
+
+export type CallbackRefusal =
+  | "not-a-url"
+  | "other-host"
+  | "credentials-in-url"
+  | "other-path"
+  | "other-workflow";
+
+/** A callback URL the starter refused to post to (nothing was sent). */
+export class CallbackUrlRefused extends Error {
+  override readonly name = "CallbackUrlRefused";
+  constructor(readonly reason: CallbackRefusal) {
+    super(`Callback URL refused: ${reason}`);
+  }
+}
+
+export interface CallbackRule {
+  /** The API's root (`WORKFLOW_EXECUTIONS_ROOT`; a local fake in tests). */
+  readonly root: string;
+  /** The project's id, and its number if known. */
+  readonly projects: readonly string[];
+  readonly location: string;
+  readonly workflows: readonly string[];
+}
+
+const ID = "[A-Za-z0-9_-]{1,200}";
+const CALLBACK_PATH = new RegExp(
+  `^v1/projects/(${ID})/locations/(${ID})/workflows/(${ID})/executions/${ID}/callbacks/${ID}$`,
+);
+
+/**
+ * Why a URL is not a callback endpoint of the rule's workflows, or `null` when it is one: same
+ * scheme, host and port as the root, no user or password, no query or fragment, and the exact path
+ * of a callback of one of the workflows, in the project and location.
+ */
+export function callbackRefusal(url: string, rule: CallbackRule): CallbackRefusal | null {
+  let parsed: URL;
+  let root: URL;
+  try {
+    parsed = new URL(url);
+    root = new URL(rule.root);
+  } catch {
+    return "not-a-url";
+  }
+  if (parsed.protocol !== root.protocol || parsed.host !== root.host) return "other-host";
+  if (parsed.username !== "" || parsed.password !== "") return "credentials-in-url";
+  const prefix = root.pathname.endsWith("/") ? root.pathname : `${root.pathname}/`;
+  if (parsed.search !== "" || parsed.hash !== "" || !parsed.pathname.startsWith(prefix)) return "other-path";
+  const match = CALLBACK_PATH.exec(parsed.pathname.slice(prefix.length));
+  if (!match) return "other-path";
+  const [, project, location, workflow] = match;
+  if (!rule.projects.includes(project!) || location !== rule.location) return "other-workflow";
+  return rule.workflows.includes(workflow!) ? null : "other-workflow";
 }
 
 export class GoogleWorkflowStarter implements WorkflowStarter {
@@ -53,7 +121,24 @@ export class GoogleWorkflowStarter implements WorkflowStarter {
     return { executionId: name };
   }
 
+  /** The rule callback URLs are held to. */
+  get callbackRule(): CallbackRule {
+    const { project, projectNumber, location, workflows, rootUrl } = this.options;
+    return {
+      root: rootUrl ?? WORKFLOW_EXECUTIONS_ROOT,
+      projects: projectNumber ? [project, projectNumber] : [project],
+      location,
+      workflows: [workflows.seminar, workflows.lunch],
+    };
+  }
+
+  /** Posts to a callback endpoint; throws `CallbackUrlRefused`, sending nothing, for any other URL. */
   async signal(callbackUrl: string, payload: Readonly<Record<string, unknown>>): Promise<void> {
+    const refusal = callbackRefusal(callbackUrl, this.callbackRule);
+    if (refusal !== null) {
+      this.options.log?.error("workflow.callback-refused", { reason: refusal });
+      throw new CallbackUrlRefused(refusal);
+    }
     const requester = this.options.requester ?? (await this.defaultRequester());
     await withRetry(() => requester.request({ url: callbackUrl, method: "POST", data: payload }), {
       attempts: 4,

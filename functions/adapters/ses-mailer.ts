@@ -3,10 +3,16 @@
  * The endpoint, region and credentials come from configuration: Amazon SES in production, the
  * local SES-compatible server (`aws-ses-v2-local`) on one machine and in tests.
  *
- * The SDK's own retries are turned off so that there is one retry policy, here: throttling, 5xx
- * and timeouts are retried with backoff; `MessageRejected`, an invalid address and every other 4xx
- * are permanent and thrown at once as `PermanentSendError`. What is still failing after the last
- * attempt is thrown as `TransientSendError`, with the SDK's error as `cause`.
+ * The SDK's own retries are turned off so that there is one retry policy, here, and it retries
+ * only what proves SES did not take the message: throttling (SES refuses before accepting) and a
+ * connection that could not be opened. A timeout, a reset connection or a 5xx may come after SES
+ * accepted the message: it is thrown at once as `UncertainSendError`, never retried (the sending
+ * reconciles it from SES's own reports). `MessageRejected`, an invalid address and every other 4xx
+ * are permanent (`PermanentSendError`). Throttling still failing after the last attempt is thrown
+ * as `TransientSendError`. Each carries the SDK's error as `cause`.
+ *
+ * Every message carries its tags (`passerelle-send`, `passerelle-event`) as SES message tags, which
+ * SES reports back in its `Send` events (SES API reference, `SendRawEmail`, `Tags`).
  */
 import { SESClient, SendRawEmailCommand } from "@aws-sdk/client-ses";
 import { z } from "zod";
@@ -16,9 +22,10 @@ import {
   type OutgoingMessage,
   PermanentSendError,
   TransientSendError,
+  UncertainSendError,
 } from "../ports.js";
 import { bareAddress, buildMime } from "./mime.js";
-import { httpStatusOf, isTransientHttpStatus, type RetryOptions, withRetry } from "./retry.js";
+import { httpStatusOf, type RetryOptions, withRetry } from "./retry.js";
 
 export const sesMailerConfig = z.object({
   region: z.string().min(1),
@@ -35,28 +42,15 @@ export const sesMailerConfig = z.object({
 });
 export type SesMailerConfig = z.input<typeof sesMailerConfig>;
 
-const TRANSIENT_CODES = new Set([
+/** SES refused the call before accepting anything: safe to try again later. */
+const THROTTLING_CODES = new Set([
   "Throttling",
   "ThrottlingException",
   "TooManyRequestsException",
-  "RequestTimeout",
-  "RequestTimeoutException",
-  "ServiceUnavailable",
-  "ServiceUnavailableException",
-  "InternalFailure",
-  "InternalServerError",
-  "TimeoutError",
-  "AbortError",
+  "LimitExceededException",
 ]);
-const NETWORK_CODES = new Set([
-  "ECONNRESET",
-  "ECONNREFUSED",
-  "ETIMEDOUT",
-  "EPIPE",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "ECONNABORTED",
-]);
+/** The request never reached SES: safe to try again. */
+const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN"]);
 
 interface SdkLikeError {
   name?: string;
@@ -65,19 +59,29 @@ interface SdkLikeError {
   $metadata?: { httpStatusCode?: number };
   $fault?: "client" | "server";
   Error?: { Code?: string };
+  cause?: unknown;
 }
 
-/** Whether an SDK error may succeed later. */
-export function isTransientSesError(error: unknown): boolean {
-  if (typeof error !== "object" || error === null) return false;
+/** How a failed `SendRawEmail` call ended, for the retry decision. */
+export type SesFailure = "not-accepted" | "ambiguous" | "permanent";
+
+/** Whether SES surely did not take the message (retry), may have (reconcile), or refused it (permanent). */
+export function classifySesError(error: unknown): SesFailure {
+  if (typeof error !== "object" || error === null) return "ambiguous";
   const e = error as SdkLikeError;
   const code = e.Error?.Code ?? e.name ?? "";
-  if (TRANSIENT_CODES.has(code)) return true;
-  if (e.code && NETWORK_CODES.has(e.code)) return true;
-  if (/timeout|socket hang up/i.test(`${e.name ?? ""} ${e.message ?? ""}`)) return true;
+  if (THROTTLING_CODES.has(code)) return "not-accepted";
+  const errno = e.code ?? (e.cause as SdkLikeError | undefined)?.code;
+  if (errno && NOT_SENT_CODES.has(errno)) return "not-accepted";
   const status = e.$metadata?.httpStatusCode ?? httpStatusOf(error);
-  if (status !== undefined) return isTransientHttpStatus(status);
-  return e.$fault === "server";
+  if (status === 429) return "not-accepted";
+  if (status !== undefined && status >= 400 && status < 500 && status !== 408) return "permanent";
+  return "ambiguous";
+}
+
+/** Whether an SDK error may succeed if tried again (`classifySesError` says it was not accepted). */
+export function isTransientSesError(error: unknown): boolean {
+  return classifySesError(error) === "not-accepted";
 }
 
 function permanentReason(error: unknown): "invalid-address" | "rejected" {
@@ -94,6 +98,15 @@ function describe(error: unknown): string {
   const code = e.Error?.Code ?? e.name ?? "Error";
   const status = e.$metadata?.httpStatusCode;
   return `${code}${status ? ` (HTTP ${status})` : ""}`;
+}
+
+const TAG = /^[A-Za-z0-9_-]{1,255}$/;
+
+/** The message's tags SES accepts (names and values of `[A-Za-z0-9_-]`, under 256 characters). */
+function tagsOf(message: OutgoingMessage): { Name: string; Value: string }[] {
+  return Object.entries(message.tags ?? {})
+    .filter(([name, value]) => TAG.test(name) && TAG.test(value))
+    .map(([Name, Value]) => ({ Name, Value }));
 }
 
 export class SesMailer implements Mailer {
@@ -127,6 +140,7 @@ export class SesMailer implements Mailer {
             new SendRawEmailCommand({
               RawMessage: { Data: raw },
               Destinations: [destination],
+              ...(tagsOf(message).length > 0 ? { Tags: tagsOf(message) } : {}),
               ...(this.config.configurationSet ? { ConfigurationSetName: this.config.configurationSet } : {}),
             }),
             // A call that hangs is abandoned and counts as a timeout (retried).
@@ -144,11 +158,16 @@ export class SesMailer implements Mailer {
       return { messageId: answer.MessageId };
     } catch (error) {
       if (error instanceof TransientSendError) throw error;
-      if (isTransientSesError(error))
+      const failure = classifySesError(error);
+      if (failure === "not-accepted")
         throw new TransientSendError(
-          `SES still failing after ${this.config.attempts} attempts: ${describe(error)}`,
+          `SES still refusing after ${this.config.attempts} attempts: ${describe(error)}`,
           { cause: error },
         );
+      if (failure === "ambiguous")
+        throw new UncertainSendError(`SES may have accepted the message: ${describe(error)}`, {
+          cause: error,
+        });
       throw new PermanentSendError(`SES refused the message: ${describe(error)}`, permanentReason(error), {
         cause: error,
       });

@@ -3,23 +3,31 @@
  * line in one write; then the follow-ups (re-placement after a decline, the organizer's alerts, the
  * workflow woken); then a last Journal line saying they are done.
  *
+ * Before anything is applied, the delivery claims the reply by its key (the email's own
+ * `Message-ID`, digested): of two deliveries of the same email at once, only the first claim applies
+ * it; the other answers `in-progress` (SNS delivers it again later, and then finds it done).
  * A failure anywhere is answered with an error, so SNS sends the reply again. The replay finds the
- * reply's line and does not touch the row again (a newer reply may have changed it since); it runs
+ * reply's entry and does not touch the row again (a newer reply may have changed it since); it runs
  * the follow-ups again, which are idempotent (the re-placement moves nobody a second time, every
- * message has its key); once the last line is there, a replay does nothing at all.
+ * message has its key); once the last entry is there, a replay does nothing at all.
  *
  * Also here: a bounce or a complaint the mail service reports, which marks the address in the
  * Journal so that nothing is written to it again.
  */
+import { randomUUID } from "node:crypto";
+import { journalAppend, readLedger } from "../core/journal.js";
+import { ACCEPTED_KEY_PREFIX, journalState } from "../core/ledger/state.js";
 import { BOUNCE_TABS, planBounce, type ReportedBounce } from "../core/replies/bounce.js";
 import {
-  planForgedReply,
   planReply,
+  REPLY_LEASE_MS,
   REPLY_TABS,
   type ReplyOutcome,
   type TutorReply,
 } from "../core/replies/plan.js";
-import type { Workbook } from "../ports.js";
+import { type LunchSettings, type SeminarSettings, TABS } from "../core/schemas.js";
+import { parseSettings } from "../core/table.js";
+import type { EventWorkbook, WorkbookSnapshot } from "../ports.js";
 
 export interface OrganizerAlert {
   readonly event: string;
@@ -48,16 +56,20 @@ export interface ReplyFollowUps {
 }
 
 export async function applyReply(
-  workbook: Workbook,
+  workbook: EventWorkbook,
   reply: TutorReply,
   secrets: string | readonly string[],
   followUps: ReplyFollowUps,
   now: Date,
 ): Promise<ReplyOutcome> {
-  const snapshot = await workbook.read(REPLY_TABS);
-  const plan = planReply(snapshot, reply, secrets, now);
+  const first = await workbook.read(REPLY_TABS);
+  const early = planReply(first, reply, secrets, now);
+  if (early.outcome.kind === "duplicate") return early.outcome;
+  const snapshot = early.record === null ? first : await claimReply(workbook, first, reply.key, now);
+  if (snapshot === null) return { kind: "in-progress" };
+  const plan = snapshot === first ? early : planReply(snapshot, reply, secrets, now);
   const { outcome } = plan;
-  if (outcome.kind === "duplicate") return outcome;
+  if (outcome.kind === "duplicate" || outcome.kind === "in-progress") return outcome;
   if (plan.record) await workbook.write(plan.record);
   const event = reply.claims.event;
   if (outcome.kind === "unknown-tutor") {
@@ -83,17 +95,28 @@ export async function applyReply(
   return outcome;
 }
 
-/** Keeps, in the named event's Journal, a reply whose token was forged; nothing else is done. */
-export async function keepForgedReply(
-  workbook: Workbook,
+/**
+ * Claims a reply before applying it: one `claim` entry, then the ledger read back. Answers the
+ * snapshot read back when this delivery's claim wins, `null` when another delivery holds the reply.
+ */
+async function claimReply(
+  workbook: EventWorkbook,
+  snapshot: WorkbookSnapshot,
   key: string,
   now: Date,
-): Promise<"kept" | "duplicate"> {
-  const snapshot = await workbook.read(REPLY_TABS);
-  const journal = planForgedReply(snapshot, key, now);
-  if (journal === null) return "duplicate";
-  await workbook.write(journal);
-  return "kept";
+): Promise<WorkbookSnapshot | null> {
+  const run = randomUUID().replace(/-/g, "").slice(0, 12);
+  const zone =
+    parseSettings<SeminarSettings>(TABS.seminar, snapshot.get(TABS.seminar.name)).partial.timeZone ??
+    "Europe/Paris";
+  await workbook.write(
+    journalAppend(snapshot.get(TABS.journal.name), now, zone, [
+      { event: "Réponse reçue", key, data: { kind: "claim", run, leaseMs: REPLY_LEASE_MS } },
+    ]),
+  );
+  const back = await workbook.read(REPLY_TABS);
+  const state = journalState(readLedger(back.get(TABS.journal.name)), now);
+  return state.claims.get(key)?.run === run ? back : null;
 }
 
 /**
@@ -103,13 +126,13 @@ export async function keepForgedReply(
  * Answers the addresses newly recorded.
  */
 export async function recordBounce(
-  workbook: Workbook,
+  workbook: EventWorkbook,
   bounce: ReportedBounce,
   followUps: Pick<ReplyFollowUps, "onBounce">,
   now: Date,
 ): Promise<readonly string[]> {
   const snapshot = await workbook.read(BOUNCE_TABS);
-  const plan = planBounce(snapshot, bounce, now);
+  const plan = planBounce(snapshot, workbook.keys, bounce, now);
   if (plan.changes) await workbook.write(plan.changes);
   // Told even when the lines were there (a replay after a failure here): sending is idempotent.
   if (plan.bounced.length > 0) await followUps.onBounce?.(bounce.event, plan.bounced);
@@ -118,3 +141,29 @@ export async function recordBounce(
 
 export type { ReportedBounce } from "../core/replies/bounce.js";
 export type { ReplyOutcome, TutorReply } from "../core/replies/plan.js";
+
+/**
+ * Keeps the mail service's word that it accepted the message of a send id (an SES `Send` event),
+ * once; the sending reconciles uncertain sends from it. Answers whether a row was added.
+ */
+export async function recordAccepted(
+  workbook: EventWorkbook,
+  sendId: string,
+  messageId: string,
+  now: Date,
+): Promise<boolean> {
+  const snapshot = await workbook.read(BOUNCE_TABS);
+  const key = `${ACCEPTED_KEY_PREFIX}${sendId}`;
+  if (readLedger(snapshot.get(TABS.journal.name)).entries.some((entry) => entry.key === key)) return false;
+  const zone =
+    (snapshot.has(TABS.seminar.name)
+      ? parseSettings<SeminarSettings>(TABS.seminar, snapshot.get(TABS.seminar.name)).partial.timeZone
+      : parseSettings<LunchSettings>(TABS.lunch, snapshot.get(TABS.lunch.name)).partial.timeZone) ??
+    "Europe/Paris";
+  await workbook.write(
+    journalAppend(snapshot.get(TABS.journal.name), now, zone, [
+      { event: "Accepté par le service d'envoi", key, data: { kind: "accepted", messageId } },
+    ]),
+  );
+  return true;
+}

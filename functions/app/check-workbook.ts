@@ -3,6 +3,7 @@
  * that changed, in one batch. Used on every edit (`sheetEdit`), by `passerelle check`, and as the
  * workflow's first step.
  */
+
 import { DateTime } from "luxon";
 import { cellText, normalizeKey } from "../core/cells.js";
 import { checkLunch, LUNCH_TABS, type LunchCheck } from "../core/check-lunch.js";
@@ -14,9 +15,11 @@ import {
   statusText,
 } from "../core/check-seminar.js";
 import { programmeIdWrites } from "../core/item-ids.js";
+import { ledgerKeys } from "../core/ledger/keys.js";
 import { seminarModel, writeAnnounced } from "../core/messages/model.js";
 import { placementProblems } from "../core/placements.js";
 import { TABS } from "../core/schemas.js";
+import { keptStatusLines } from "../core/status-lines.js";
 import type { ParsedSettings, ParsedTable } from "../core/table.js";
 import type { Cell, CellWrite, TabValues, Workbook, WorkbookSnapshot } from "../ports.js";
 
@@ -162,10 +165,12 @@ function settingsStatusWrite(
   if (tab === undefined) return [];
   const line = settings.lines.get("status");
   if (line) {
-    const current = tab.rows[line.row - 1]?.[line.valueColumn - 1] ?? null;
-    return cellText(current) === summary
+    const current = cellText(tab.rows[line.row - 1]?.[line.valueColumn - 1] ?? null);
+    // The headcounts and the feedback lines are not the check's: they stay.
+    const status = [summary, ...keptStatusLines(current)].join("\n");
+    return current === status
       ? []
-      : [{ tab: tab.title, row: line.row, column: line.valueColumn, value: summary }];
+      : [{ tab: tab.title, row: line.row, column: line.valueColumn, value: status }];
   }
   return [
     { tab: tab.title, row: settings.nextRow, column: settings.nameColumn, value: "Statut" },
@@ -246,11 +251,14 @@ function withPlacementProblems(seminar: SeminarCheck): SeminarCheck {
  * Once `Convocation` is filled it is never rewritten, so it keeps what the participant's calendar
  * holds: a change notice compares with it (old → new) and cancels what is gone from it.
  */
+const ANY_KEYS = ledgerKeys("agendas-seulement", "");
+
 function announcedWrites(snapshot: WorkbookSnapshot, seminar: SeminarCheck, now: Date): CellWrite[] {
   const table = seminar.workbook.participants;
   const tab = snapshot.get(TABS.participants.name);
   if (tab === undefined || table.rows.length === 0) return [];
-  const model = seminarModel(snapshot, "", now);
+  // Only the agendas are read here: the ledger's keys play no part, any will do.
+  const model = seminarModel(snapshot, ANY_KEYS, now);
   const agendas = new Map(model.agendas.map((agenda) => [agenda.participant.row, agenda]));
   const writes: CellWrite[] = [];
   let column = table.columns.find((candidate) => candidate.key === "announced")?.index;

@@ -5,6 +5,7 @@
  */
 import { DateTime } from "luxon";
 import type { SeminarCheck } from "../core/check-seminar.js";
+import { describeChange, type PlacementChange, placementChanges } from "../core/matching/changes.js";
 import type { MatchingProblem, MatchingResult, SolveOptions } from "../core/matching/types.js";
 import { matchingProblem, placementRows, seminarPeople } from "../core/placements.js";
 import { TABS } from "../core/schemas.js";
@@ -19,6 +20,11 @@ export interface MatchReport {
   /** Why matching did not run (problems of the seminar itself), in French. */
   readonly refused: readonly string[];
   readonly result?: MatchingResult;
+  /**
+   * Every placement of the previous `Affectations` this run changed, old → new, with the reason
+   * (for the organizer's alert and each participant's change notice).
+   */
+  readonly changes?: readonly PlacementChange[];
   readonly check?: SeminarCheck;
   readonly summary: string;
 }
@@ -60,10 +66,9 @@ export async function matchWorkbook(
     return { ok: false, refused, check, summary };
   }
 
-  const result = await solver(
-    matchingProblem(check, options.withoutTutor ? { withoutTutor: options.withoutTutor } : {}),
-    options.solve,
-  );
+  const problem = matchingProblem(check, options.withoutTutor ? { withoutTutor: options.withoutTutor } : {});
+  const result = await solver(problem, options.solve);
+  const changes = placementChanges(problem, result);
   const placements = check.workbook.placements;
   const layout = layoutOf(placements, snapshot.has(TABS.placements.name));
   const previousRows = snapshot.get(TABS.placements.name)?.rows.length ?? 1;
@@ -105,7 +110,7 @@ export async function matchWorkbook(
     }
   }
 
-  const summary = matchSummary(check, result, now);
+  const summary = matchSummary(check, result, now, changes);
   await workbook.write({
     ...(layout.creation ? { createTabs: [layout.creation] } : {}),
     cells: [
@@ -115,7 +120,7 @@ export async function matchWorkbook(
       ...statusOf(check, snapshotStatus(check), summary),
     ],
   });
-  return { ok: true, refused: [], result, check, summary };
+  return { ok: true, refused: [], result, changes, check, summary };
 }
 
 function snapshotStatus(check: SeminarCheck): number | undefined {
@@ -131,7 +136,12 @@ function statusOf(check: SeminarCheck, row: number | undefined, summary: string)
   ];
 }
 
-export function matchSummary(check: SeminarCheck, result: MatchingResult, now: Date): string {
+export function matchSummary(
+  check: SeminarCheck,
+  result: MatchingResult,
+  now: Date,
+  changes: readonly PlacementChange[] = [],
+): string {
   const zone = check.workbook.settings.partial.timeZone ?? "Europe/Paris";
   const at = DateTime.fromJSDate(now, { zone }).setLocale("fr").toFormat("dd/MM/yyyy 'à' HH:mm");
   const participants = new Set(result.placements.map((placement) => placement.participant)).size;
@@ -149,6 +159,17 @@ export function matchSummary(check: SeminarCheck, result: MatchingResult, now: D
     lines.push(
       `${result.unplaced.length} placement(s) impossible(s) : voir le Statut des participants concernés.`,
     );
+  }
+  if (changes.length > 0) {
+    const names = new Map(
+      seminarPeople(check).participants.map(({ value }) => [
+        value.email,
+        `${value.firstName} ${value.lastName}`,
+      ]),
+    );
+    lines.push(`${changes.length} placement(s) modifié(s) par rapport à l'affectation précédente :`);
+    for (const change of changes)
+      lines.push(`- ${names.get(change.participant) ?? change.participant}, ${describeChange(change)}.`);
   }
   if (!result.optimal)
     lines.push(

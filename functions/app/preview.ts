@@ -10,7 +10,7 @@ import { frenchDateTime } from "../core/messages/format.js";
 import { eventModel, MESSAGE_TABS } from "../core/messages/model.js";
 import { KIND_LABELS, type MessageKind, type PlanOptions, planMessages } from "../core/messages/plan.js";
 import { escapeHtml } from "../core/messages/text.js";
-import type { Workbook } from "../ports.js";
+import type { EventWorkbook } from "../ports.js";
 
 export interface PreviewOptions {
   readonly event: string;
@@ -25,6 +25,8 @@ export interface PreviewEntry {
   readonly key: string;
   readonly kind: MessageKind;
   readonly recipient: string;
+  /** The recipient's name, when the workbook gives one. */
+  readonly name?: string;
   readonly subject: string;
   readonly sendAt: Date;
   readonly eml: string;
@@ -38,9 +40,12 @@ export interface PreviewReport {
   readonly skipped: readonly string[];
 }
 
-export async function previewMessages(workbook: Workbook, options: PreviewOptions): Promise<PreviewReport> {
+export async function previewMessages(
+  workbook: EventWorkbook,
+  options: PreviewOptions,
+): Promise<PreviewReport> {
   const snapshot = await workbook.read(MESSAGE_TABS);
-  const model = eventModel(snapshot, options.event, options.at);
+  const model = eventModel(snapshot, workbook.keys, options.at);
   if (model === null) throw new Error("The workbook holds neither a seminar nor a lunch talk.");
   const plan = planMessages(model, options.at, options.plan ?? {});
   await mkdir(options.out, { recursive: true });
@@ -55,6 +60,7 @@ export async function previewMessages(workbook: Workbook, options: PreviewOption
       key: message.key,
       kind: message.kind,
       recipient: message.to.address,
+      ...(message.to.name ? { name: message.to.name } : {}),
       subject: outgoing.subject,
       sendAt: message.sendAt,
       eml: `${base}.eml`,
@@ -77,6 +83,13 @@ export async function previewMessages(workbook: Workbook, options: PreviewOption
   return { entries, index, warnings: plan.warnings, skipped: plan.skipped.map((skip) => skip.reason) };
 }
 
+/** Each distinct line once, with how many times it came, in the order first seen. */
+export function counted(items: readonly string[]): [string, number][] {
+  const counts = new Map<string, number>();
+  for (const item of items) counts.set(item, (counts.get(item) ?? 0) + 1);
+  return [...counts];
+}
+
 function indexPage(
   title: string,
   zone: string,
@@ -88,21 +101,27 @@ function indexPage(
   const rows = entries
     .map(
       (entry) =>
-        `<tr><td>${escapeHtml(frenchDateTime(entry.sendAt, zone))}</td><td>${escapeHtml(KIND_LABELS[entry.kind])}</td><td>${escapeHtml(entry.recipient)}</td><td><a href="${escapeHtml(entry.html)}">${escapeHtml(entry.subject)}</a></td><td><a href="${escapeHtml(entry.eml)}">.eml</a></td><td><code>${escapeHtml(entry.key)}</code></td></tr>`,
+        `<tr><td>${escapeHtml(frenchDateTime(entry.sendAt, zone))}</td><td>${escapeHtml(KIND_LABELS[entry.kind])}</td><td>${entry.name ? `${escapeHtml(entry.name)}<br><span class="addr">${escapeHtml(entry.recipient)}</span>` : escapeHtml(entry.recipient)}</td><td><a href="${escapeHtml(entry.html)}">${escapeHtml(entry.subject)}</a><details><summary>Clé d'envoi</summary><code>${escapeHtml(entry.key)}</code></details></td><td><a href="${escapeHtml(entry.eml)}">.eml</a></td></tr>`,
     )
     .join("\n");
-  const list = (items: readonly string[]) => items.map((item) => `<li>${escapeHtml(item)}</li>`).join("");
+  const list = (items: readonly string[]) =>
+    counted(items)
+      .map(
+        ([item, count]) =>
+          `<li>${escapeHtml(item)}${count > 1 ? ` <strong>(${count} fois)</strong>` : ""}</li>`,
+      )
+      .join("");
   return `<!DOCTYPE html>
 <html lang="fr">
 <head><meta charset="utf-8"><title>Aperçu des envois — ${escapeHtml(title)}</title>
-<style>body{font-family:Arial,Helvetica,sans-serif;margin:24px;color:#1e1e1e}table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:6px 8px;text-align:left;vertical-align:top;font-size:14px}th{background:#f0f0ff}code{font-size:12px;color:#555}</style>
+<style>body{font-family:Arial,Helvetica,sans-serif;margin:24px;color:#1e1e1e}table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:6px 8px;text-align:left;vertical-align:top;font-size:14px}th{background:#f0f0ff}code{font-size:12px;color:#555;word-break:break-all}.addr{color:#555;font-size:13px}details{margin-top:4px;font-size:12px;color:#555}</style>
 </head>
 <body>
 <h1>Aperçu des envois — ${escapeHtml(title)}</h1>
 <p>Plan établi pour le ${escapeHtml(frenchDateTime(at, zone))} (heure de l'événement, ${escapeHtml(zone)}). Rien n'a été envoyé et le classeur n'a pas été modifié. ${entries.length} message${entries.length > 1 ? "s" : ""} prévu${entries.length > 1 ? "s" : ""}.</p>
 ${warnings.length > 0 ? `<h2>À savoir</h2><ul>${list(warnings)}</ul>` : ""}
 <table>
-<thead><tr><th>Envoi prévu</th><th>Message</th><th>Destinataire</th><th>Objet (voir le message)</th><th>Fichier</th><th>Clé</th></tr></thead>
+<thead><tr><th>Envoi prévu</th><th>Message</th><th>Destinataire</th><th>Objet (voir le message)</th><th>Fichier</th></tr></thead>
 <tbody>
 ${rows}
 </tbody>

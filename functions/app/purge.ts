@@ -1,41 +1,94 @@
 /**
- * Erasing an event's personal data once it is over: names, addresses, phones, needs and travel
- * times are emptied in every tab (the columns the schemas mark `personal`), the rest (counts,
- * structures, wishes, the Journal's keys) stays for the organizers' records.
+ * Erasing an event's personal data once it is over, and proving it:
+ * - names, addresses, phones, needs and travel times are emptied in every tab (the columns the
+ *   schemas mark `personal`, the Journal's recipients and details included);
+ * - every `Statut` verdict is emptied (a verdict may quote an address);
+ * - the columns the organizer added to the tabs about people (`Participants`, `Tuteurs`,
+ *   `Affectations`, `Inscriptions`) are emptied once the organizer confirmed them by name;
+ * - the addresses and names inside the Journal's keys are replaced by `(effacé)` (the keys keep
+ *   their shape, so what was sent can still be counted);
+ * then every cell of every Passerelle tab is read again and searched for each address and name the
+ * purge knew: the report says, per tab, what was erased and what (if anything) remains.
+ * Counts, structures, wishes and the rest stay for the organizers' records.
  */
 import { DateTime } from "luxon";
-import { isBlank } from "../core/cells.js";
+import { cellText, isBlank, parseEmail } from "../core/cells.js";
 import { closingInstant } from "../core/check-lunch.js";
 import { LUNCH_WORKBOOK, SEMINAR_WORKBOOK, TABS, type TabSpec } from "../core/schemas.js";
 import { columnsOf, parseSettings, parseTable } from "../core/table.js";
-import type { CellWrite, Workbook } from "../ports.js";
+import type { Cell, CellWrite, Workbook, WorkbookSnapshot } from "../ports.js";
 import { ALL_TABS, eventKind } from "./check-workbook.js";
+
+/** A column the organizer added to a tab about people (not in the published contract). */
+export interface AddedColumn {
+  readonly tab: string;
+  readonly header: string;
+}
+
+/** Where a known address or name was still found after the purge. */
+export interface Remaining {
+  readonly tab: string;
+  readonly row: number;
+  readonly column: number;
+}
 
 export interface PurgeReport {
   readonly done: boolean;
   /** Why nothing was erased, in French. */
   readonly refused?: string;
   readonly cellsErased: number;
+  /** Cells erased, per tab title. */
+  readonly erasedByTab: Readonly<Record<string, number>>;
+  /** The added columns found; erased only when confirmed. */
+  readonly addedColumns: readonly AddedColumn[];
+  readonly addedColumnsErased: boolean;
+  /** How many distinct addresses and names the scan looked for. */
+  readonly searched: number;
+  /** Cells still holding one of them after the purge (empty when the purge is complete). */
+  readonly remaining: readonly Remaining[];
   readonly summary: string;
 }
 
+export interface PurgeOptions {
+  /** Erase even when the event is not over (or its date unreadable). */
+  readonly force?: boolean;
+  /**
+   * Asked, with the added columns named, before they are erased; without it they are kept (and
+   * the scan reports what they hold).
+   */
+  readonly confirmAddedColumns?: (columns: readonly AddedColumn[]) => Promise<boolean>;
+}
+
 const ERASED = "";
+const REDACTED = "(effacé)";
+/** The tabs about people, whose added columns may hold personal data. */
+const PEOPLE_TABS: ReadonlySet<string> = new Set([
+  TABS.participants.name,
+  TABS.tutors.name,
+  TABS.placements.name,
+  TABS.registrations.name,
+]);
+/** Columns whose values are full names (the scan looks for them). */
+const FULL_NAME_KEYS: ReadonlySet<string> = new Set(["participant", "tutor"]);
 
 export async function purgeWorkbook(
   workbook: Workbook,
   now: Date,
-  options: { force?: boolean } = {},
+  options: PurgeOptions = {},
 ): Promise<PurgeReport> {
   const tabs = [...new Set([...ALL_TABS, TABS.journal.name])];
   const snapshot = await workbook.read(tabs);
   const kind = eventKind(snapshot);
+  const nothing = {
+    cellsErased: 0,
+    erasedByTab: {},
+    addedColumns: [],
+    addedColumnsErased: false,
+    searched: 0,
+    remaining: [],
+  };
   if (kind === "unknown") {
-    return {
-      done: false,
-      refused: "Ce classeur n'est pas un classeur Passerelle.",
-      cellsErased: 0,
-      summary: "",
-    };
+    return { done: false, refused: "Ce classeur n'est pas un classeur Passerelle.", ...nothing, summary: "" };
   }
   const end = eventEnd(kind, snapshot);
   if (!options.force && (end === null || end > now)) {
@@ -43,36 +96,165 @@ export async function purgeWorkbook(
       end === null
         ? "La date de l'événement est illisible : corrigez-la, ou forcez l'effacement (--force)."
         : `L'événement n'est pas terminé (fin le ${DateTime.fromJSDate(end).setLocale("fr").toFormat("dd/MM/yyyy 'à' HH:mm")}) : rien n'a été effacé.`;
-    return { done: false, refused, cellsErased: 0, summary: refused };
+    return { done: false, refused, ...nothing, summary: refused };
   }
   const specs: readonly TabSpec[] = kind === "seminar" ? SEMINAR_WORKBOOK : LUNCH_WORKBOOK;
+  const known = knownValues(specs, snapshot);
+  const added = addedColumns(specs, snapshot);
+  const eraseAdded =
+    added.length > 0 && (options.force === true || ((await options.confirmAddedColumns?.(added)) ?? false));
   const writes: CellWrite[] = [];
   for (const spec of specs) {
     if (spec.kind !== "table") continue;
     const tab = snapshot.get(spec.name);
     if (!tab) continue;
     const table = parseTable(spec, tab);
-    const personal = table.columns.filter((column) => column.meta.personal && column.index !== undefined);
+    const erased = new Set<number>();
+    for (const column of table.columns)
+      if (column.index !== undefined && (column.meta.personal || column.key === "status"))
+        erased.add(column.index);
+    if (eraseAdded && PEOPLE_TABS.has(spec.name))
+      for (const column of added)
+        if (column.tab === tab.title) erased.add(indexOfHeader(tab.rows[0] ?? [], column.header));
+    const keyColumn =
+      spec.name === TABS.journal.name
+        ? table.columns.find((column) => column.key === "key")?.index
+        : undefined;
     for (let row = 2; row <= tab.rows.length; row++) {
-      for (const column of personal) {
-        if (!isBlank(tab.rows[row - 1]?.[column.index! - 1] ?? null)) {
-          writes.push({ tab: tab.title, row, column: column.index!, value: ERASED });
-        }
+      const cells = tab.rows[row - 1] ?? [];
+      for (const column of erased)
+        if (column > 0 && !isBlank(cells[column - 1] ?? null))
+          writes.push({ tab: tab.title, row, column, value: ERASED });
+      if (keyColumn !== undefined) {
+        const key = cellText(cells[keyColumn - 1] ?? null);
+        const redacted = redact(key, known);
+        if (redacted !== key) writes.push({ tab: tab.title, row, column: keyColumn, value: redacted });
       }
     }
   }
+  const erasedByTab: Record<string, number> = {};
+  for (const write of writes) erasedByTab[write.tab] = (erasedByTab[write.tab] ?? 0) + 1;
   const settingsSpec = kind === "seminar" ? TABS.seminar : TABS.lunch;
   const settings = parseSettings(settingsSpec, snapshot.get(settingsSpec.name));
   const at = DateTime.fromJSDate(now, { zone: timeZoneOf(settings.partial) })
     .setLocale("fr")
     .toFormat("dd/MM/yyyy 'à' HH:mm");
-  const summary = `Données personnelles effacées le ${at} (${writes.length} cellules) : noms, adresses, téléphones, besoins et horaires de train.`;
+  const erased = writes.length;
+  const summary = `Données personnelles effacées le ${at} (${erased} cellules) : noms, adresses, téléphones, besoins, horaires de train et Statut${eraseAdded ? ", colonnes ajoutées" : ""}.`;
   const statusLine = settings.lines.get("status");
   if (statusLine)
     writes.push({ tab: settings.title, row: statusLine.row, column: statusLine.valueColumn, value: summary });
-  const erased = writes.length - (statusLine ? 1 : 0);
   if (writes.length > 0) await workbook.write({ cells: writes });
-  return { done: true, cellsErased: erased, summary };
+  const remaining = scan(await workbook.read(tabs), known);
+  return {
+    done: true,
+    cellsErased: erased,
+    erasedByTab,
+    addedColumns: added,
+    addedColumnsErased: eraseAdded,
+    searched: known.addresses.size + known.names.size,
+    remaining,
+    summary,
+  };
+}
+
+interface Known {
+  readonly addresses: Set<string>;
+  readonly names: Set<string>;
+}
+
+const EMAIL_IN_TEXT = /[\w.+'-]+@[\w-]+(\.[\w-]+)+/g;
+
+/**
+ * The addresses and names the workbook holds in its personal columns, before the purge. Names are
+ * full names (first and last, either order, and the `Participant` and `Tuteur` columns): a last
+ * name alone (Blanc, Martin) is too often a word of a place or a title to be searched for.
+ */
+function knownValues(specs: readonly TabSpec[], snapshot: WorkbookSnapshot): Known {
+  const addresses = new Set<string>();
+  const names = new Set<string>();
+  for (const spec of specs) {
+    if (spec.kind !== "table") continue;
+    const tab = snapshot.get(spec.name);
+    if (!tab) continue;
+    const table = parseTable(spec, tab);
+    const at = (key: string) => table.columns.find((column) => column.key === key)?.index;
+    const [first, last] = [at("firstName"), at("lastName")];
+    for (const row of tab.rows.slice(1)) {
+      for (const column of table.columns) {
+        if (column.index === undefined || !column.meta.personal) continue;
+        const cell = row[column.index - 1] ?? null;
+        const email = parseEmail(cell);
+        if (email) addresses.add(email.toLowerCase());
+        for (const found of cellText(cell).match(EMAIL_IN_TEXT) ?? []) addresses.add(found.toLowerCase());
+        const text = cellText(cell).trim();
+        if (FULL_NAME_KEYS.has(column.key) && text.length >= 3 && !text.includes("@")) names.add(text);
+      }
+      const firstName = first === undefined ? "" : cellText(row[first - 1] ?? null).trim();
+      const lastName = last === undefined ? "" : cellText(row[last - 1] ?? null).trim();
+      if (firstName !== "" && lastName !== "") {
+        names.add(`${firstName} ${lastName}`);
+        names.add(`${lastName} ${firstName}`);
+      }
+    }
+  }
+  return { addresses, names };
+}
+
+/** Headers of the people tabs that the contract does not know (not the Journal's machine columns). */
+function addedColumns(specs: readonly TabSpec[], snapshot: WorkbookSnapshot): AddedColumn[] {
+  const added: AddedColumn[] = [];
+  for (const spec of specs) {
+    if (spec.kind !== "table" || !PEOPLE_TABS.has(spec.name)) continue;
+    const tab = snapshot.get(spec.name);
+    if (!tab) continue;
+    const located = new Set(parseTable(spec, tab).columns.map((column) => column.index));
+    (tab.rows[0] ?? []).forEach((cell, index) => {
+      const header = cellText(cell).trim();
+      if (header !== "" && !located.has(index + 1)) added.push({ tab: tab.title, header });
+    });
+  }
+  return added;
+}
+
+function indexOfHeader(header: readonly Cell[], name: string): number {
+  return header.findIndex((cell) => cellText(cell).trim() === name) + 1;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** A name as a whole word, case and accents aside; an address anywhere, case aside. */
+function patterns(known: Known): RegExp[] {
+  return [
+    ...[...known.addresses].map((address) => new RegExp(escapeRegExp(address), "giu")),
+    ...[...known.names].map(
+      (name) => new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(name)}(?![\\p{L}\\p{N}])`, "giu"),
+    ),
+  ];
+}
+
+function redact(text: string, known: Known): string {
+  let out = text;
+  for (const pattern of patterns(known)) out = out.replace(pattern, REDACTED);
+  return out;
+}
+
+/** Every cell of every tab read, searched for each known address and name. */
+function scan(snapshot: WorkbookSnapshot, known: Known): Remaining[] {
+  const found: Remaining[] = [];
+  const all = patterns(known);
+  const holds = (text: string) =>
+    all.some((pattern) => {
+      pattern.lastIndex = 0;
+      return pattern.test(text);
+    });
+  for (const tab of snapshot.values())
+    for (const [rowIndex, row] of tab.rows.entries())
+      for (const [columnIndex, cell] of row.entries())
+        if (holds(cellText(cell))) found.push({ tab: tab.title, row: rowIndex + 1, column: columnIndex + 1 });
+  return found;
 }
 
 function timeZoneOf(settings: Partial<{ timeZone: string }>): string {

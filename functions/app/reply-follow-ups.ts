@@ -9,13 +9,12 @@
  * and sends nothing twice.
  */
 import { cellText, normalizeKey, parseEmail } from "../core/cells.js";
-import { readJournal } from "../core/messages/journal-state.js";
+import { readLedger } from "../core/journal.js";
 import type { MessageKind } from "../core/messages/plan.js";
-import { REPLY_EVENTS } from "../core/replies/plan.js";
 import { planRematchLine, rematchKey } from "../core/replies/tutor-lines.js";
 import { type PlacementRow, type SeminarSettings, TABS } from "../core/schemas.js";
 import { parseSettings, parseTable } from "../core/table.js";
-import type { Clock, Mailer, Workbook, WorkbookSnapshot } from "../ports.js";
+import type { Clock, EventWorkbook, Mailer, WorkbookSnapshot } from "../ports.js";
 import type { ReplyFollowUps } from "./apply-reply.js";
 import { matchWorkbook, type Solver } from "./match-workbook.js";
 import { type SendOptions, sendDueMessages } from "./send-messages.js";
@@ -23,8 +22,8 @@ import { type SendOptions, sendDueMessages } from "./send-messages.js";
 type EventSendOptions = Omit<SendOptions, "event" | "kinds">;
 
 export type ReplyFollowUpDeps = (
-  | { readonly workbook: Workbook; readonly workbookFor?: undefined }
-  | { readonly workbookFor: (event: string) => Workbook; readonly workbook?: undefined }
+  | { readonly workbook: EventWorkbook; readonly workbookFor?: undefined }
+  | { readonly workbookFor: (event: string) => EventWorkbook; readonly workbook?: undefined }
 ) & {
   readonly mailer: Mailer;
   readonly clock: Clock;
@@ -40,7 +39,7 @@ const SUSPEND_ACTION = "Suspendre";
 
 export function replyFollowUps(deps: ReplyFollowUpDeps): ReplyFollowUps {
   const workbookOf = (event: string) => deps.workbook ?? deps.workbookFor(event);
-  const send = (event: string, workbook: Workbook, kinds: readonly MessageKind[]) =>
+  const send = (event: string, workbook: EventWorkbook, kinds: readonly MessageKind[]) =>
     sendDueMessages(workbook, deps.mailer, deps.clock, {
       ...(typeof deps.sendOptions === "function" ? deps.sendOptions(event) : deps.sendOptions),
       event,
@@ -71,7 +70,7 @@ const DECLINE_TABS = [TABS.seminar.name, TABS.placements.name, TABS.journal.name
  * line. Running it again moves nobody: the tutor hosts no one any more.
  */
 export async function replaceDeclinedTutor(
-  workbook: Workbook,
+  workbook: EventWorkbook,
   event: string,
   tutorEmail: string,
   solver: Solver,
@@ -82,14 +81,15 @@ export async function replaceDeclinedTutor(
   const suspended = settings.action === SUSPEND_ACTION;
   const before = placementsOf(snapshot);
   const hosted = [...before.values()].filter((placement) => placement.tutor === tutorEmail.toLowerCase());
-  const lines = readJournal(snapshot.get(TABS.journal.name));
-  const decline = lines.findLast(
-    (line) =>
-      line.event === REPLY_EVENTS.answer("decline") &&
-      line.recipient.toLowerCase() === tutorEmail.toLowerCase(),
+  const { entries } = readLedger(snapshot.get(TABS.journal.name));
+  const decline = entries.findLast(
+    ({ data }) =>
+      data.kind === "reply" &&
+      data.decision === "decline" &&
+      data.tutor.toLowerCase() === tutorEmail.toLowerCase(),
   );
-  const recorded = lines.some(
-    (line) => line.key === rematchKey(event, tutorEmail) && line.row > (decline?.row ?? 0),
+  const recorded = entries.some(
+    (entry) => entry.key === rematchKey(workbook.keys, tutorEmail) && entry.row > (decline?.row ?? 0),
   );
   let moved = 0;
   let detail = "Aucun participant n'était affecté à ce tuteur.";
@@ -111,7 +111,8 @@ export async function replaceDeclinedTutor(
       detail = `Ré-affectation impossible : ${report.refused.join(" ")} Replacez les participants à la main dans l'onglet Affectations.`;
     }
   }
-  if (!recorded) await workbook.write(planRematchLine(snapshot, event, tutorEmail, detail, clock.now()));
+  if (!recorded)
+    await workbook.write(planRematchLine(snapshot, workbook.keys, tutorEmail, detail, clock.now()));
   return { moved, suspended };
 }
 

@@ -1,30 +1,29 @@
 /**
- * Sending what an event owes, exactly once per key, under a rate and within a time budget.
+ * Sending what an event owes, exactly once per key, under a rate and within a time budget. The
+ * ledger (`core/ledger/`) is the record; the protocol is claim → send → record, in small groups:
  *
- * One call sends in chunks. For each chunk it:
- * 1. appends a claim line per key to `Journal` (`Envoi en cours`, `lot <run>`), then reads the
- *    Journal back: a key belongs to this run only if this run's claim is the first unsettled one
- *    (two runs started at once both claim; both read back the same first line; one sends);
- * 2. sends the keys it owns, paced to the configured rate (default 14 per second);
- * 3. appends the outcome of each (`Message envoyé` with the provider's id, `Échec d'envoi` for a
- *    permanent failure, `Envoi reporté` for a temporary one, which releases the claim) and writes
- *    the time into the participant's `Convocation` cell.
- * It stops claiming when the budget (default 50 s) is spent; the next call plans again from the
- * Journal and resumes where this one stopped.
- *
- * If the process dies after a send and before step 3, the claim stays without an outcome. Every
- * later run reads it as taken and never sends that key again: a duplicate is impossible, and the
- * only loss possible is the message whose send was interrupted. Since nothing can tell from the
- * Journal whether it left, the plan raises an alert to the organizer once the claim is older than
- * its lease (see `planMessages`), naming the key so they can check and, if needed, delete the
- * claim line to have it sent again. A chunk is small (5 seconds of sending) so such a window holds
- * few messages.
+ * 0. Reconcile first: a key whose send's outcome is unknown (`uncertain`: a timeout, a reset, a
+ *    5xx after the request left) or whose claim's lease ran out without an outcome (its run died)
+ *    is settled from what the mail service reports: accepted → `reconciled sent`; no report after
+ *    the grace period (default 15 minutes) → `reconciled released`, and it is sent again. It is
+ *    never retried blindly.
+ * 1. Claim a group (at most one second of sending at the configured rate): one `claim` row per key,
+ *    then read the ledger back; a key is this run's only if its claim is the one that wins (the
+ *    first live claim).
+ * 2. Send the keys it owns, paced.
+ * 3. Record every outcome in one write (`sent` with the provider's id, `failed` for a permanent
+ *    refusal, `released` for a failure that proves nothing left, `uncertain` otherwise) and, in a
+ *    `finally`, release every key claimed and not attempted (a Sheets error, the budget, an
+ *    exception), so the next call sends it.
+ * A crash between 2 and 3 leaves claims without outcome: they are reconciled at step 0 of a later
+ * call once their lease has run out.
  */
 import { randomUUID } from "node:crypto";
 import { DateTime } from "luxon";
-import { journalRecord } from "../core/journal.js";
-import { JOURNAL_EVENTS, journalState, readJournal } from "../core/messages/journal-state.js";
-import { eventModel, MESSAGE_TABS } from "../core/messages/model.js";
+import { type JournalLine, journalAppend, readLedger } from "../core/journal.js";
+import type { LedgerKeys } from "../core/ledger/keys.js";
+import { type JournalState, journalState, sendIdOf } from "../core/ledger/state.js";
+import { type EventModel, eventModel, MESSAGE_TABS } from "../core/messages/model.js";
 import {
   dueMessages,
   KIND_LABELS,
@@ -35,20 +34,20 @@ import {
 } from "../core/messages/plan.js";
 import { type ParticipantRow, type RegistrationRow, TABS } from "../core/schemas.js";
 import { parseTable } from "../core/table.js";
-import { layoutOf, recordRow, type TabLayout } from "../core/table-writes.js";
 import {
-  type Cell,
   type CellWrite,
   type Clock,
+  type DeliveryLog,
+  type EventWorkbook,
   type Mailer,
   PermanentSendError,
-  type TabCreation,
-  type Workbook,
+  type TabValues,
+  TransientSendError,
   type WorkbookSnapshot,
 } from "../ports.js";
 
 export interface SendOptions {
-  /** The event's id (its workbook), part of every key. */
+  /** The event's id (its workbook); the workbook's ledger keys name it too. */
   readonly event: string;
   /** Only these kinds (a workflow step sends convocations, another reminders...); all when absent. */
   readonly kinds?: readonly MessageKind[];
@@ -56,8 +55,12 @@ export interface SendOptions {
   readonly ratePerSecond?: number;
   /** How long this call may go on claiming and sending, in milliseconds (default 50 s). */
   readonly budgetMs?: number;
-  /** Seconds of sending claimed at once (default 5). */
+  /** Seconds of sending claimed at once (default 1). */
   readonly chunkSeconds?: number;
+  /** What the mail service reports it accepted (the local server's store); the ledger alone when absent. */
+  readonly deliveries?: DeliveryLog;
+  /** How long an uncertain send waits for the mail service's report before it is sent again (ms, default 15 min). */
+  readonly reconcileGraceMs?: number;
   /** Sends in flight at once (a slow provider must not slow the rate). */
   readonly maxInFlight?: number;
   readonly plan?: PlanOptions;
@@ -87,6 +90,10 @@ export interface SendReport {
   readonly attempts: number;
   /** The event is suspended: nothing was sent. */
   readonly suspended?: boolean;
+  /** Sends whose outcome is unknown, left to reconciliation. */
+  readonly uncertain: number;
+  /** Keys settled by reconciliation in this call: found accepted, or released to be sent again. */
+  readonly reconciled: { readonly sent: number; readonly released: number };
 }
 
 /** Spaces calls evenly: one start every `1000 / rate` milliseconds, never a burst. */
@@ -116,17 +123,37 @@ type Outcome =
       readonly reason: string;
       readonly invalidAddress: boolean;
     }
-  | { readonly message: PlannedMessage; readonly kind: "deferred"; readonly reason: string };
+  | { readonly message: PlannedMessage; readonly kind: "deferred" | "uncertain"; readonly reason: string };
 
+const SUSPENDED = {
+  sent: 0,
+  failed: 0,
+  deferred: 0,
+  leftToOthers: 0,
+  remaining: 0,
+  done: false,
+  attempts: 0,
+  suspended: true,
+  uncertain: 0,
+  reconciled: { sent: 0, released: 0 },
+} as const;
+
+const DEFAULT_GRACE_MS = 15 * 60_000;
+
+/**
+ * Sends the due messages of an event (see the module's comment). Throws what the workbook throws
+ * (a Sheets failure): nothing it claimed stays claimed unless the release itself failed, and then
+ * reconciliation settles it.
+ */
 export async function sendDueMessages(
-  workbook: Workbook,
+  workbook: EventWorkbook,
   mailer: Mailer,
   clock: Clock,
   options: SendOptions,
 ): Promise<SendReport> {
   const rate = options.ratePerSecond ?? 14;
   const budget = options.budgetMs ?? 50_000;
-  const chunkSize = Math.max(1, Math.round(rate * (options.chunkSeconds ?? 5)));
+  const groupSize = Math.max(1, Math.round(rate * (options.chunkSeconds ?? 1)));
   const maxInFlight = options.maxInFlight ?? Math.max(4, Math.ceil(rate * 2));
   const runId = options.runId ?? randomUUID().replace(/-/g, "").slice(0, 12);
   // Pace and budget follow real time (the provider's rate, the function's timeout), whatever the
@@ -135,159 +162,302 @@ export async function sendDueMessages(
   const started = monotonic();
   const elapsed = () => monotonic() - started;
   const limiter = new RateLimiter(rate, monotonic, options.sleep);
+  // A claim outlives the call that made it by a minute; then it is reconciled, never re-sent blindly.
+  const leaseMs = budget + 60_000;
 
-  const snapshot = await workbook.read(MESSAGE_TABS);
-  if (options.suspended?.(snapshot))
-    return {
-      sent: 0,
-      failed: 0,
-      deferred: 0,
-      leftToOthers: 0,
-      remaining: 0,
-      done: false,
-      elapsedMs: elapsed(),
-      attempts: 0,
-      suspended: true,
-    };
+  let snapshot = await workbook.read(MESSAGE_TABS);
+  if (options.suspended?.(snapshot)) return { ...SUSPENDED, elapsedMs: elapsed() };
   const now = clock.now();
-  const model = eventModel(snapshot, options.event, now);
-  if (model === null) throw new Error("The workbook holds neither a seminar nor a lunch talk.");
+  let model = modelOf(snapshot, workbook, now);
   const zone = model.info.zone;
-  const due = dueMessages(planMessages(model, now, options.plan ?? {}), now, options.kinds);
-  const journal = journalLayout(snapshot);
+  const settled = await reconcile(model.journal, options, now);
+  if (settled.lines.length > 0) {
+    await workbook.write(journalAppend(snapshot.get(TABS.journal.name), now, zone, settled.lines));
+    snapshot = await workbook.read(MESSAGE_TABS);
+    model = modelOf(snapshot, workbook, now);
+  }
+  const plan = planMessages(model, now, { ...options.plan, undecided: settled.undecided });
+  const due = dueMessages(plan, now, options.kinds);
   const marks = markLayouts(snapshot);
-  let createTabs: TabCreation[] = journal.creation ? [journal.creation] : [];
+  let journalTab = snapshot.get(TABS.journal.name);
 
-  let sent = 0;
-  let failed = 0;
-  let deferred = 0;
-  let leftToOthers = 0;
-  let attempts = 0;
+  const counts = { sent: 0, failed: 0, deferred: 0, uncertain: 0, leftToOthers: 0, attempts: 0 };
   let index = 0;
   while (index < due.length) {
-    const left = budget - elapsed();
-    const fits = Math.floor((rate * left) / 1000);
+    const fits = Math.floor((rate * (budget - elapsed())) / 1000);
     if (fits <= 0) break;
-    const chunk = due.slice(index, index + Math.min(chunkSize, fits));
-    index += chunk.length;
+    const group = due.slice(index, index + Math.min(groupSize, fits));
+    index += group.length;
 
-    // 1. Claim, then read back who won.
+    // 1. Claim, then read back who won. A claim write that fails may still have been applied
+    //    ("applied, then 500"): the group is released at once, best effort.
     const claimedAt = clock.now();
-    await workbook.write({
-      ...(createTabs.length > 0 ? { createTabs } : {}),
-      appends: [
-        {
-          tab: journal.title,
-          rows: chunk.map((message) =>
-            recordRow(
-              journal,
-              journalRecord(claimedAt, zone, {
-                event: JOURNAL_EVENTS.claim,
-                recipient: message.to.address,
-                detail: `lot ${runId} · ${KIND_LABELS[message.kind]}`,
-                key: message.key,
-              }),
-            ),
-          ),
-        },
-      ],
-    });
-    createTabs = [];
-    const back = await workbook.read([TABS.journal.name]);
-    const state = journalState(readJournal(back.get(TABS.journal.name)), zone);
-    const owned = chunk.filter((message) => state.claims.get(message.key)?.run === runId);
-    leftToOthers += chunk.length - owned.length;
+    try {
+      await workbook.write(
+        journalAppend(
+          journalTab,
+          claimedAt,
+          zone,
+          group.map((m) => claimLine(m, runId, leaseMs)),
+        ),
+      );
+    } catch (error) {
+      await releaseQuietly(
+        workbook,
+        journalTab,
+        clock,
+        zone,
+        group,
+        runId,
+        "l'écriture de la réservation a échoué",
+      );
+      throw error;
+    }
+    let back: WorkbookSnapshot;
+    try {
+      back = await workbook.read([TABS.journal.name]);
+    } catch (error) {
+      await releaseQuietly(
+        workbook,
+        journalTab,
+        clock,
+        zone,
+        group,
+        runId,
+        "la relecture de la réservation a échoué",
+      );
+      throw error;
+    }
+    journalTab = back.get(TABS.journal.name);
+    const state = journalState(readLedger(journalTab), clock.now());
+    const owned = group.filter((message) => state.claims.get(message.key)?.run === runId);
+    counts.leftToOthers += group.length - owned.length;
 
-    // 2. Send, paced.
+    // 2. Send, paced; 3. record every outcome, and release what was not attempted, whatever happens.
     const outcomes: Outcome[] = [];
-    const inFlight = new Set<Promise<void>>();
-    for (const message of owned) {
-      await limiter.take();
-      while (inFlight.size >= maxInFlight) await Promise.race(inFlight);
-      attempts++;
-      const task = sendOne(mailer, message, clock).then((outcome) => {
-        outcomes.push(outcome);
-      });
-      inFlight.add(task);
-      void task.finally(() => inFlight.delete(task));
-    }
-    await Promise.all(inFlight);
-
-    // 3. Record every outcome in one write.
-    const rows: Cell[][] = [];
-    const cells: CellWrite[] = [];
-    const recordedAt = clock.now();
-    for (const outcome of outcomes) {
-      const { message } = outcome;
-      const base = { recipient: message.to.address, key: message.key };
-      if (outcome.kind === "sent") {
-        sent++;
-        rows.push(
-          recordRow(
-            journal,
-            journalRecord(outcome.at, zone, {
-              ...base,
-              event: JOURNAL_EVENTS.sent,
-              detail: `${KIND_LABELS[message.kind]} · id ${outcome.messageId}${message.fingerprint ? ` · empreinte ${message.fingerprint}` : ""}`,
-            }),
-          ),
-        );
-        if (message.mark) cells.push(...markWrite(marks, message.mark, outcome.at, zone));
-      } else if (outcome.kind === "failed") {
-        failed++;
-        rows.push(
-          recordRow(
-            journal,
-            journalRecord(recordedAt, zone, {
-              ...base,
-              event: JOURNAL_EVENTS.failed,
-              detail: `${KIND_LABELS[message.kind]} · ${outcome.reason}`,
-            }),
-          ),
-        );
-        if (outcome.invalidAddress)
-          rows.push(
-            recordRow(
-              journal,
-              journalRecord(recordedAt, zone, {
-                event: JOURNAL_EVENTS.bounced,
-                recipient: message.to.address,
-                detail: "Adresse refusée à l'envoi : corrigez-la dans le classeur.",
-              }),
-            ),
-          );
-      } else {
-        deferred++;
-        rows.push(
-          recordRow(
-            journal,
-            journalRecord(recordedAt, zone, {
-              ...base,
-              event: JOURNAL_EVENTS.released,
-              detail: `lot ${runId} · ${outcome.reason}`,
-            }),
-          ),
-        );
+    const attempted = new Set<string>();
+    try {
+      const inFlight = new Set<Promise<void>>();
+      for (const message of owned) {
+        if (elapsed() >= budget) break;
+        await limiter.take();
+        while (inFlight.size >= maxInFlight) await Promise.race(inFlight);
+        attempted.add(message.key);
+        counts.attempts++;
+        const task = sendOne(mailer, message, clock).then((outcome) => {
+          outcomes.push(outcome);
+        });
+        inFlight.add(task);
+        void task.finally(() => inFlight.delete(task));
       }
+      await Promise.all(inFlight);
+    } finally {
+      const unattempted = owned.filter((message) => !attempted.has(message.key));
+      const recorded = record(outcomes, unattempted, runId, marks, zone, workbook.keys);
+      for (const outcome of outcomes) counts[outcome.kind === "deferred" ? "deferred" : outcome.kind]++;
+      counts.deferred += unattempted.length;
+      const append = journalAppend(journalTab, clock.now(), zone, recorded.lines);
+      await workbook.write({ ...append, cells: [...(append.cells ?? []), ...recorded.cells] });
     }
-    await workbook.write({ cells, appends: [{ tab: journal.title, rows }] });
   }
   const remaining = due.length - index;
   return {
-    sent,
-    failed,
-    deferred,
-    leftToOthers,
+    ...counts,
     remaining,
-    done: remaining === 0 && deferred === 0,
+    done: remaining === 0 && counts.deferred === 0 && counts.uncertain === 0,
     elapsedMs: elapsed(),
-    attempts,
+    reconciled: { sent: settled.sent, released: settled.released },
   };
 }
 
-async function sendOne(mailer: Mailer, message: PlannedMessage, clock: Clock): Promise<Outcome> {
+function modelOf(snapshot: WorkbookSnapshot, workbook: EventWorkbook, now: Date): EventModel {
+  const model = eventModel(snapshot, workbook.keys, now);
+  if (model === null) throw new Error("The workbook holds neither a seminar nor a lunch talk.");
+  return model;
+}
+
+function claimLine(message: PlannedMessage, run: string, leaseMs: number): JournalLine {
+  return {
+    event: "Envoi en cours",
+    recipient: message.to.address,
+    detail: KIND_LABELS[message.kind],
+    key: message.key,
+    data: {
+      kind: "claim",
+      run,
+      leaseMs,
+      ...(message.fingerprint ? { fingerprint: message.fingerprint } : {}),
+    },
+  };
+}
+
+function releaseLine(message: PlannedMessage, run: string, reason: string): JournalLine {
+  return {
+    event: "Envoi reporté",
+    recipient: message.to.address,
+    detail: `${KIND_LABELS[message.kind]} · ${reason}`,
+    key: message.key,
+    data: { kind: "released", run, reason },
+  };
+}
+
+/** Releases a group after a failure; a failure here too is left to reconciliation. */
+async function releaseQuietly(
+  workbook: EventWorkbook,
+  journalTab: TabValues | undefined,
+  clock: Clock,
+  zone: string,
+  group: readonly PlannedMessage[],
+  run: string,
+  reason: string,
+): Promise<void> {
   try {
-    const { messageId } = await mailer.send(message.render(clock.now()));
+    await workbook.write(
+      journalAppend(
+        journalTab,
+        clock.now(),
+        zone,
+        group.map((m) => releaseLine(m, run, reason)),
+      ),
+    );
+  } catch {
+    // The claims run out with their lease and are reconciled: nothing is lost, nothing sent twice.
+  }
+}
+
+/** The ledger lines and `Convocation` cells of a group's outcomes, and the release of what was not tried. */
+function record(
+  outcomes: readonly Outcome[],
+  unattempted: readonly PlannedMessage[],
+  run: string,
+  marks: MarkLayouts,
+  zone: string,
+  keys: LedgerKeys,
+): { lines: JournalLine[]; cells: CellWrite[] } {
+  const lines: JournalLine[] = [];
+  const cells: CellWrite[] = [];
+  for (const outcome of outcomes) {
+    const { message } = outcome;
+    const label = KIND_LABELS[message.kind];
+    if (outcome.kind === "sent") {
+      lines.push({
+        event: "Message envoyé",
+        recipient: message.to.address,
+        detail: label,
+        key: message.key,
+        data: {
+          kind: "sent",
+          run,
+          messageId: outcome.messageId,
+          ...(message.fingerprint ? { fingerprint: message.fingerprint } : {}),
+        },
+      });
+      if (message.mark) cells.push(...markWrite(marks, message.mark, outcome.at, zone));
+    } else if (outcome.kind === "failed") {
+      lines.push({
+        event: "Échec d'envoi",
+        recipient: message.to.address,
+        detail: `${label} · ${outcome.reason}`,
+        key: message.key,
+        data: { kind: "failed", reason: outcome.reason, invalidAddress: outcome.invalidAddress },
+      });
+      if (outcome.invalidAddress)
+        lines.push({
+          event: "Adresse en échec",
+          recipient: message.to.address,
+          detail: "Adresse refusée à l'envoi : corrigez-la dans le classeur.",
+          key: `rebond:${message.key}`,
+          data: { kind: "bounced", recipient: keys.recipientId(message.to.address), cause: "refused" },
+        });
+    } else if (outcome.kind === "uncertain") {
+      lines.push({
+        event: "Envoi à vérifier",
+        recipient: message.to.address,
+        detail: `${label} · ${outcome.reason}`,
+        key: message.key,
+        data: { kind: "uncertain", run, reason: outcome.reason },
+      });
+    } else {
+      lines.push(releaseLine(message, run, outcome.reason));
+    }
+  }
+  for (const message of unattempted)
+    lines.push(releaseLine(message, run, "pas tenté dans ce lot, repart au suivant"));
+  return { lines, cells };
+}
+
+/**
+ * Settles the uncertain keys from the mail service's reports: the ledger's `accepted` rows (SES
+ * `Send` events received by `inboundMail`) and, when given, the delivery log. Keys it cannot read a
+ * report for stay uncertain and are answered as `undecided` (the plan tells the organizer after a while).
+ */
+async function reconcile(
+  journal: JournalState,
+  options: SendOptions,
+  now: Date,
+): Promise<{ lines: JournalLine[]; sent: number; released: number; undecided: ReadonlySet<string> }> {
+  const uncertain = [...journal.uncertain];
+  if (uncertain.length === 0) return { lines: [], sent: 0, released: 0, undecided: new Set() };
+  const grace = options.reconcileGraceMs ?? DEFAULT_GRACE_MS;
+  let reported: ReadonlyMap<string, string> = new Map();
+  let readable = true;
+  if (options.deliveries) {
+    try {
+      reported = await options.deliveries.accepted(uncertain.map(([key]) => sendIdOf(key)));
+    } catch {
+      readable = false;
+    }
+  }
+  const lines: JournalLine[] = [];
+  const undecided = new Set<string>();
+  let sent = 0;
+  let released = 0;
+  for (const [key, state] of uncertain) {
+    const id = sendIdOf(key);
+    const messageId = journal.accepted.get(id) ?? reported.get(id);
+    if (messageId !== undefined) {
+      sent++;
+      lines.push({
+        event: "Envoi vérifié : parti",
+        detail: "le service d'envoi confirme l'avoir accepté",
+        key,
+        data: {
+          kind: "reconciled",
+          outcome: "sent",
+          messageId,
+          ...(state.fingerprint ? { fingerprint: state.fingerprint } : {}),
+        },
+      });
+    } else if (!readable) {
+      undecided.add(key);
+    } else if (now.getTime() - state.at.getTime() >= grace) {
+      released++;
+      lines.push({
+        event: "Envoi vérifié : pas parti",
+        detail: "le service d'envoi ne l'a pas reçu : il repart",
+        key,
+        data: { kind: "reconciled", outcome: "released" },
+      });
+    }
+  }
+  return { lines, sent, released, undecided };
+}
+
+async function sendOne(mailer: Mailer, message: PlannedMessage, clock: Clock): Promise<Outcome> {
+  let built: ReturnType<PlannedMessage["render"]>;
+  try {
+    built = message.render(clock.now());
+  } catch {
+    // A message that cannot be built (a value of the workbook to fix) never will be: it is not retried.
+    return {
+      message,
+      kind: "failed",
+      reason: "message impossible à construire : une valeur du classeur est à corriger",
+      invalidAddress: false,
+    };
+  }
+  try {
+    const { messageId } = await mailer.send(built);
     return { message, kind: "sent", messageId, at: clock.now() };
   } catch (error) {
     if (error instanceof PermanentSendError)
@@ -300,13 +470,15 @@ async function sendOne(mailer: Mailer, message: PlannedMessage, clock: Clock): P
             : `message refusé par le service d'envoi (${error.message})`,
         invalidAddress: error.reason === "invalid-address",
       };
-    return { message, kind: "deferred", reason: "échec temporaire, nouvel essai à la prochaine étape" };
+    if (error instanceof TransientSendError)
+      return { message, kind: "deferred", reason: "échec temporaire, nouvel essai à la prochaine étape" };
+    // An UncertainSendError, or anything the mailer did not classify: the message may have left.
+    return {
+      message,
+      kind: "uncertain",
+      reason: "réponse du service d'envoi perdue : vérifiée avant tout renvoi",
+    };
   }
-}
-
-function journalLayout(snapshot: WorkbookSnapshot): TabLayout {
-  const tab = snapshot.get(TABS.journal.name);
-  return layoutOf(parseTable(TABS.journal, tab), tab !== undefined);
 }
 
 interface MarkLayouts {

@@ -6,16 +6,15 @@
 import { eventModel, MESSAGE_TABS, type SeminarModel } from "../core/messages/model.js";
 import { awaitingTutors } from "../core/messages/plan.js";
 import { planSilentTutors } from "../core/replies/tutor-lines.js";
-import type { Clock, Mailer, Workbook, WorkbookSnapshot } from "../ports.js";
+import type { Clock, EventWorkbook, Mailer, WorkbookSnapshot } from "../ports.js";
 import { type SendOptions, type SendReport, sendDueMessages } from "./send-messages.js";
 
 async function readSeminar(
-  workbook: Workbook,
-  event: string,
+  workbook: EventWorkbook,
   now: Date,
 ): Promise<{ snapshot: WorkbookSnapshot; model: SeminarModel | null }> {
   const snapshot = await workbook.read(MESSAGE_TABS);
-  const model = eventModel(snapshot, event, now);
+  const model = eventModel(snapshot, workbook.keys, now);
   return { snapshot, model: model?.kind === "seminar" ? model : null };
 }
 
@@ -25,11 +24,10 @@ async function readSeminar(
  * which this ignores.
  */
 export async function pendingTutors(
-  workbook: Workbook,
-  event: string,
-  now: Date = new Date(),
+  workbook: EventWorkbook,
+  now: Date,
 ): Promise<{ pending: number; tutors: string[] }> {
-  const { model } = await readSeminar(workbook, event, now);
+  const { model } = await readSeminar(workbook, now);
   const tutors = model ? awaitingTutors(model).map((awaited) => awaited.email) : [];
   return { pending: tutors.length, tutors };
 }
@@ -39,7 +37,7 @@ export async function pendingTutors(
  * signed reply address.
  */
 export function nudgeTutors(
-  workbook: Workbook,
+  workbook: EventWorkbook,
   mailer: Mailer,
   clock: Clock,
   options: SendOptions,
@@ -55,20 +53,16 @@ export function nudgeTutors(
  * Pending tutors get `Confirmation: Sans réponse` and a Journal line each, in one write. The
  * organizer's alert is planned from those lines: send the `alerte` kind right after.
  */
-export async function markSilentTutors(
-  workbook: Workbook,
-  clock: Clock,
-  event: string,
-): Promise<{ marked: number }> {
+export async function markSilentTutors(workbook: EventWorkbook, clock: Clock): Promise<{ marked: number }> {
   const now = clock.now();
-  const { snapshot, model } = await readSeminar(workbook, event, now);
+  const { snapshot, model } = await readSeminar(workbook, now);
   if (!model) return { marked: 0 };
   const silent = awaitingTutors(model).map((awaited) => ({
     email: awaited.email,
     version: awaited.version,
     ...(awaited.tutor.row !== undefined ? { row: awaited.tutor.row } : {}),
   }));
-  const changes = planSilentTutors(snapshot, event, silent, new Set(model.journal.keys), now);
+  const changes = planSilentTutors(snapshot, workbook.keys, silent, new Set(model.journal.keys), now);
   if (changes) await workbook.write(changes);
   return { marked: silent.length };
 }

@@ -2,16 +2,23 @@
  * What the spreadsheet says about an event's workflow, and how an edit moves it.
  *
  * The state lives in the workbook, so every function stays stateless: the organizer's `Action`
- * (`Séminaire` or `Rencontre`), and Journal lines keyed `workflow:…`: the execution started for
- * the event, the go once seen, the execution stopping on problems, and the callback URL the
- * workflow waits on for each purpose (the last line of a purpose wins).
+ * (`Séminaire` or `Rencontre`), and sealed ledger entries keyed `workflow:…`: the execution started
+ * for the event, the go once seen, the execution stopping on problems, and the callback URL the
+ * workflow waits on for each purpose (the last entry of a purpose wins). Only sealed entries count:
+ * a URL typed into the Journal by hand is never signalled.
+ *
+ * Starting an execution is claimed first (`workflow:start:<n>`, first claim wins): of two edits
+ * choosing the action at once, one starts the execution, the other signals it (or, if it is not yet
+ * recorded, leaves it to the winner, which acts on the same action).
  */
+import { randomUUID } from "node:crypto";
 import { normalizeKey } from "../core/cells.js";
-import { journalAppend, journalEntries } from "../core/journal.js";
+import { type JournalLine, journalAppend, readLedger } from "../core/journal.js";
+import { journalState } from "../core/ledger/state.js";
 import type { MessageKind } from "../core/messages/plan.js";
 import { type LunchSettings, type SeminarSettings, TABS } from "../core/schemas.js";
 import { parseSettings } from "../core/table.js";
-import type { Clock, Mailer, Workbook, WorkbookSnapshot, WorkflowStarter } from "../ports.js";
+import type { Clock, EventWorkbook, Mailer, Workbook, WorkbookSnapshot, WorkflowStarter } from "../ports.js";
 import type { EventKind } from "./check-workbook.js";
 import { matchWorkbook, type Solver } from "./match-workbook.js";
 import { type SendOptions, sendDueMessages } from "./send-messages.js";
@@ -20,11 +27,15 @@ export const CALLBACK_PURPOSES = ["go", "replies", "registrations", "resume"] as
 export type CallbackPurpose = (typeof CALLBACK_PURPOSES)[number];
 
 export const WORKFLOW_KEYS = {
-  execution: "workflow:execution:",
+  execution: "workflow:execution",
+  start: "workflow:start:",
   stopped: "workflow:stopped",
   go: "workflow:go",
   callback: "workflow:callback:",
 } as const;
+
+/** How long an edit holds the start of an execution it claimed (ms). */
+const START_LEASE_MS = 2 * 60_000;
 
 /** What the Journal's first column says for each, as organizers read it. */
 const JOURNAL_LABELS = {
@@ -65,6 +76,8 @@ export interface WorkflowControl {
   readonly suspended: boolean;
   /** The last execution started for the event. */
   readonly execution: string | undefined;
+  /** How many executions were started (the next start's claim is `workflow:start:<starts + 1>`). */
+  readonly starts: number;
   /** An execution was started and has not stopped on problems since. */
   readonly running: boolean;
   readonly callbacks: ReadonlyMap<CallbackPurpose, string>;
@@ -86,20 +99,20 @@ export function readControl(snapshot: WorkbookSnapshot): WorkflowControl {
   let execution: string | undefined;
   let running = false;
   let goRecorded = false;
+  let starts = 0;
   const callbacks = new Map<CallbackPurpose, string>();
-  for (const entry of journalEntries(snapshot.get(TABS.journal.name))) {
-    const key = entry.key;
-    if (key.startsWith(WORKFLOW_KEYS.execution)) {
-      execution = key.slice(WORKFLOW_KEYS.execution.length);
+  for (const { data } of readLedger(snapshot.get(TABS.journal.name)).entries) {
+    if (data.kind === "execution") {
+      execution = data.executionId;
       running = true;
-    } else if (key === WORKFLOW_KEYS.stopped) {
+      starts++;
+    } else if (data.kind === "stopped") {
       running = false;
-    } else if (key === WORKFLOW_KEYS.go) {
+    } else if (data.kind === "go") {
       goRecorded = true;
-    } else if (key.startsWith(WORKFLOW_KEYS.callback)) {
-      const purpose = key.slice(WORKFLOW_KEYS.callback.length) as CallbackPurpose;
-      if (CALLBACK_PURPOSES.includes(purpose) && /^https?:\/\//.test(entry.detail))
-        callbacks.set(purpose, entry.detail.split(/\s/)[0] ?? entry.detail);
+    } else if (data.kind === "callback") {
+      const purpose = data.purpose as CallbackPurpose;
+      if (CALLBACK_PURPOSES.includes(purpose)) callbacks.set(purpose, data.url);
     }
   }
   const goNow = kind === "seminar" && action === GO_ACTION;
@@ -112,6 +125,7 @@ export function readControl(snapshot: WorkbookSnapshot): WorkflowControl {
     goRecorded,
     suspended: action === SUSPEND_ACTION,
     execution,
+    starts,
     running,
     callbacks,
   };
@@ -123,8 +137,6 @@ export async function readWorkflowControl(
   const snapshot = await workbook.read(CONTROL_TABS);
   return { snapshot, control: readControl(snapshot) };
 }
-
-type JournalLine = { event: string; recipient?: string; detail?: string; key?: string };
 
 export async function appendJournal(
   workbook: Workbook,
@@ -140,21 +152,54 @@ export async function appendJournal(
 export const controlLines = {
   execution: (id: string): JournalLine => ({
     event: JOURNAL_LABELS.execution,
-    detail: id,
-    key: `${WORKFLOW_KEYS.execution}${id}`,
+    key: WORKFLOW_KEYS.execution,
+    data: { kind: "execution", executionId: id },
   }),
   stopped: (problems: number): JournalLine => ({
     event: JOURNAL_LABELS.stopped,
     detail: `${problems} problème${problems > 1 ? "s" : ""} à corriger (voir les Statuts) ; choisissez à nouveau l'action pour reprendre.`,
     key: WORKFLOW_KEYS.stopped,
+    data: { kind: "stopped", problems },
   }),
-  go: (): JournalLine => ({ event: JOURNAL_LABELS.go, key: WORKFLOW_KEYS.go }),
+  go: (): JournalLine => ({ event: JOURNAL_LABELS.go, key: WORKFLOW_KEYS.go, data: { kind: "go" } }),
   callback: (purpose: CallbackPurpose, url: string): JournalLine => ({
     event: JOURNAL_LABELS.callback,
-    detail: `${url} (attend ${WAITING_FOR[purpose]})`,
+    detail: `attend ${WAITING_FOR[purpose]}`,
     key: `${WORKFLOW_KEYS.callback}${purpose}`,
+    data: { kind: "callback", purpose, url },
+  }),
+  startClaim: (starts: number, run: string): JournalLine => ({
+    event: "Démarrage du déroulé automatique",
+    key: `${WORKFLOW_KEYS.start}${starts + 1}`,
+    data: { kind: "claim", run, leaseMs: START_LEASE_MS },
   }),
 };
+
+/**
+ * Starts the event's next execution unless a concurrent edit claimed that start first: answers
+ * the execution id when this call started it, `null` when another did.
+ */
+async function claimAndStart(
+  deps: Pick<EditFollowUpDeps, "starter" | "stepUrl">,
+  workbook: Workbook,
+  snapshot: WorkbookSnapshot,
+  control: WorkflowControl,
+  input: { readonly event: string; readonly kind: EventKind; readonly now: Date },
+): Promise<string | null> {
+  const run = randomUUID().replace(/-/g, "").slice(0, 12);
+  const claim = controlLines.startClaim(control.starts, run);
+  await appendJournal(workbook, snapshot, input.now, control.zone, [claim]);
+  const back = await workbook.read([TABS.journal.name]);
+  const state = journalState(readLedger(back.get(TABS.journal.name)), input.now);
+  if (state.claims.get(claim.key)?.run !== run) return null;
+  const { executionId } = await deps.starter.start({
+    event: input.event,
+    kind: input.kind,
+    args: { event: input.event, stepUrl: deps.stepUrl },
+  });
+  await appendJournal(workbook, back, input.now, control.zone, [controlLines.execution(executionId)]);
+  return executionId;
+}
 
 export interface EditFollowUpDeps {
   readonly starter: WorkflowStarter;
@@ -187,7 +232,7 @@ export async function followEdit(
     readonly tab: string;
     /** The edited rows; an edit of the parameters tab is an action only when it covers `Action`. */
     readonly rows?: { readonly first: number; readonly last: number };
-    readonly workbook: Workbook;
+    readonly workbook: EventWorkbook;
     readonly now: Date;
   },
 ): Promise<EditFollowUp> {
@@ -216,13 +261,9 @@ export async function followEdit(
     const row = control.actionRow;
     if (rows && row !== undefined && (row < rows.first || row > rows.last)) return { signalled: 0 };
     if (!control.running) {
-      const { executionId } = await deps.starter.start({
-        event,
-        kind,
-        args: { event, stepUrl: deps.stepUrl },
-      });
-      await appendJournal(workbook, snapshot, now, control.zone, [controlLines.execution(executionId)]);
-      return { started: executionId, signalled: 0 };
+      const started = await claimAndStart(deps, workbook, snapshot, control, { event, kind, now });
+      // Lost to a concurrent edit: its execution acts on the same action.
+      return started ? { started, signalled: 0 } : { signalled: 0 };
     }
     // A new « Affecter » before the go: the organizer changed the sheet and wants a new placement.
     if (kind === "seminar" && control.action === "Affecter" && !control.go) {
@@ -233,13 +274,8 @@ export async function followEdit(
     if (signalled === 0 && control.callbacks.size > 0) {
       // Every callback answered that nobody waits on it: the execution ended (completed, or failed
       // on an error). A new one picks up where the Journal says things are; sending is exactly once.
-      const { executionId } = await deps.starter.start({
-        event,
-        kind,
-        args: { event, stepUrl: deps.stepUrl },
-      });
-      await appendJournal(workbook, snapshot, now, control.zone, [controlLines.execution(executionId)]);
-      return { started: executionId, signalled: 0 };
+      const started = await claimAndStart(deps, workbook, snapshot, control, { event, kind, now });
+      return started ? { started, signalled: 0 } : { signalled: 0 };
     }
     return { signalled };
   }

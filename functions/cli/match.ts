@@ -118,9 +118,18 @@ export function seminarMatchText(check: SeminarCheck, result: MatchingResult): s
   lines.push(
     "",
     result.optimal
-      ? `Affectation optimale (objectif ${formatNumber(result.objective)}).`
-      : `Meilleure affectation trouvée dans le temps imparti (objectif ${formatNumber(result.objective)}, écart prouvé à l'optimum : ${formatNumber(result.gap * 100)} %).`,
+      ? "Affectation optimale, critère par critère (dans l'ordre) :"
+      : `Meilleure affectation trouvée dans le temps imparti (plus grand écart prouvé à l'optimum : ${formatNumber(result.gap * 100)} %), critère par critère (dans l'ordre) :`,
   );
+  for (const level of result.levels) {
+    const proof = level.proven
+      ? "optimal prouvé"
+      : `${level.sense === "min" ? "minimum possible" : "maximum possible"} ≤ ${formatNumber(level.bound)}`.replace(
+          "minimum possible ≤",
+          "minimum possible ≥",
+        );
+    lines.push(`  ${level.rank}. ${level.label} : ${formatNumber(level.value)} (${proof})`);
+  }
   if (missing.size > 0) lines.push("Le Statut des participants non placés dit pourquoi.");
   lines.push(
     "Relisez l'onglet Affectations (Verrouillé : Oui garde une ligne telle quelle au prochain match).",

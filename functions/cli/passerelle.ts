@@ -4,6 +4,7 @@
  * written or the action was refused, 2 the command line itself is wrong.
  */
 import { access } from "node:fs/promises";
+import { extname } from "node:path";
 import { parseArgs } from "node:util";
 import { Refusal, UsageError } from "./errors.js";
 
@@ -27,7 +28,9 @@ interface Command {
   readonly options: readonly ("json" | "force" | "at" | "out")[];
   /** What the file is, in the error message when it cannot be read. */
   readonly file: "le classeur" | "le message";
-  run(args: Parsed, now: Date): Promise<string>;
+  /** The positional argument names no file (a spreadsheet id): it is not looked for on disk. */
+  readonly notAFile?: true;
+  run(args: Parsed, now: Date, env: NodeJS.ProcessEnv): Promise<string>;
 }
 
 // Each command loads what it needs when it runs: `reply` starts without loading ExcelJS or HiGHS.
@@ -69,6 +72,26 @@ const COMMANDS: Readonly<Record<string, Command>> = {
           : {}),
       }),
   },
+  documents: {
+    synopsis: "documents <classeur.xlsx> [--out <dossier>] [--at <instant>]",
+    description:
+      "écrit en PDF les feuilles d'émargement, attestations, effectifs et fiches des structures d'accueil",
+    options: ["at", "out"],
+    file: "le classeur",
+    run: async (args, now) =>
+      (await import("./documents.js")).runDocuments(args.path, {
+        now,
+        ...(args.at !== undefined ? { at: args.at } : {}),
+        ...(args.out !== undefined ? { out: args.out } : {}),
+      }),
+  },
+  retours: {
+    synopsis: "retours <classeur.xlsx> [--json]",
+    description: "résume les retours au questionnaire (nombre, note moyenne, notes à vérifier)",
+    options: ["json"],
+    file: "le classeur",
+    run: async (args) => (await import("./retours.js")).runRetours(args.path, args.json),
+  },
   reply: {
     synopsis: "reply <message.eml> [--json]",
     description: "dit comment une réponse de tuteur serait lue (oui, non, à lire), sans rien modifier",
@@ -82,14 +105,19 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     options: ["force"],
     file: "le classeur",
     run: async (args, now) => {
-      const [{ XlsxWorkbook }, { purgeWorkbook }] = await Promise.all([
-        import("../adapters/xlsx-workbook.js"),
-        import("../app/purge.js"),
-      ]);
-      const report = await purgeWorkbook(new XlsxWorkbook(args.path), now, { force: args.force });
-      if (!report.done) throw new Refusal(report.refused ?? report.summary);
-      return report.summary;
+      const { runPurge, terminalQuestion } = await import("./purge.js");
+      const ask = terminalQuestion();
+      return runPurge(args.path, { force: args.force, now, ...(ask ? { ask } : {}) });
     },
+  },
+  cle: {
+    synopsis: "cle <identifiant du classeur>",
+    description:
+      "affiche la clé de signature de ce classeur, à coller dans son Apps Script (lit PASSERELLE_EDIT_SECRET)",
+    options: [],
+    file: "le classeur",
+    notAFile: true,
+    run: async (args, _now, env) => (await import("./key.js")).runKey(args.path, env),
   },
 };
 
@@ -115,11 +143,13 @@ export const HELP = `${USAGE}
 
 Options :
   --json             écrit le résultat en JSON (formats ci-dessous) au lieu du texte
-  --at <instant>     preview : l'instant du plan, ISO (2027-03-10T09:00, 2027-03-10T09:00+01:00) ;
+  --at <instant>     preview, documents : l'instant du plan ou des documents, ISO (2027-03-10T09:00, 2027-03-10T09:00+01:00) ;
                      sans décalage, heure de l'événement ; par défaut maintenant
   --out <dossier>    preview : où écrire les fichiers (par défaut « apercu » à côté du classeur) ;
-                     les fichiers d'un aperçu précédent (001-….eml, .html) y sont remplacés
-  --force            purge : efface même si l'événement n'est pas terminé
+                     les fichiers d'un aperçu précédent (001-….eml, .html) y sont remplacés ;
+                     documents : par défaut « documents-<nom du classeur> » à côté du classeur
+  --force            purge : efface même si l'événement n'est pas terminé, et les colonnes
+                     ajoutées aux onglets des personnes sans poser la question
 
 Formats JSON :
   check    {"kind","event":{"tab","problems"},"rows":[{"tab","row","ok","problems","status"}]}
@@ -133,19 +163,26 @@ Formats JSON :
             closed = le quota est levé)
   preview  {"at","zone","out","index","messages":[{"sendAt","kind","label","to","subject","eml","html","key"}],
             "warnings","skipped"}
+  retours  {"count","marks","average","flagged","rows":[{"participant","mark","comment","date","flag"}]}
+           (average = moyenne des notes, null sans note)
   reply    {"decision":"confirm|decline|unclear","reason","text"} (text : la réponse sans la citation)
 
-Codes de sortie : 0 la commande s'est faite ; 1 fichier illisible ou action refusée ; 2 commande mal écrite.`;
+Codes de sortie : 0 la commande s'est faite ; 1 fichier introuvable ou illisible, ou action refusée ; 2 commande mal écrite.`;
 
-export async function main(argv: readonly string[], now: Date = new Date()): Promise<CommandResult> {
+export async function main(
+  argv: readonly string[],
+  now: Date = new Date(),
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<CommandResult> {
   const [name, ...rest] = argv;
   if (name === undefined) return { code: 2, out: "", err: USAGE };
   if (name === "help" || name === "--help" || name === "-h") return { code: 0, out: HELP, err: "" };
   const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (command === undefined) return { code: 2, out: "", err: `Commande inconnue : ${name}\n${USAGE}` };
+  if (rest.includes("--help") || rest.includes("-h")) return { code: 0, out: commandHelp(command), err: "" };
   try {
     const args = await parse(command, rest);
-    return { code: 0, out: await command.run(args, now), err: "" };
+    return { code: 0, out: await command.run(args, now, env), err: "" };
   } catch (error) {
     if (error instanceof UsageError) return { code: 2, out: "", err: error.message };
     if (error instanceof Refusal) return { code: 1, out: error.output ?? "", err: error.message };
@@ -180,13 +217,20 @@ async function parse(command: Command, rest: readonly string[]): Promise<Parsed>
     );
   }
   const [path, ...extra] = parsed.positionals;
-  if (path === undefined) throw new UsageError(`Il manque le chemin du fichier.\n${usage}`);
+  if (path === undefined)
+    throw new UsageError(
+      `${command.notAFile ? "Il manque l'identifiant du classeur." : "Il manque le chemin du fichier."}\n${usage}`,
+    );
   if (extra.length > 0) throw new UsageError(`Argument en trop : ${extra.join(" ")}\n${usage}`);
-  try {
-    await access(path);
-  } catch {
-    throw new UsageError(`Fichier introuvable : ${path}`);
+  if (!command.notAFile) {
+    try {
+      await access(path);
+    } catch {
+      throw new Refusal(`Fichier introuvable : ${path}`);
+    }
   }
+  if (!command.notAFile && command.file === "le classeur" && extname(path).toLowerCase() !== ".xlsx")
+    throw new Refusal(notXlsx(path));
   const value = (key: string) => {
     const found = parsed.values[key];
     return typeof found === "string" ? found : undefined;
@@ -202,13 +246,46 @@ async function parse(command: Command, rest: readonly string[]): Promise<Parsed>
   };
 }
 
+/** What each option means, for the help of one command. */
+const OPTION_HELP: Readonly<Record<Command["options"][number], string>> = {
+  json: "  --json             écrit le résultat en JSON (voir passerelle help) au lieu du texte",
+  at: "  --at <instant>     l'instant du plan, ISO (2027-03-10T09:00) ; sans décalage, heure de l'événement",
+  out: "  --out <dossier>    où écrire les fichiers (par défaut « apercu » à côté du classeur)",
+  force: "  --force            efface même si l'événement n'est pas terminé",
+};
+
+/** `passerelle <command> --help`: its synopsis, what it does, its options and the exit codes. */
+export function commandHelp(command: Command): string {
+  return [
+    `Utilisation : passerelle ${command.synopsis}`,
+    "",
+    `${command.description.charAt(0).toUpperCase()}${command.description.slice(1)}.`,
+    "",
+    "Options :",
+    ...command.options.map((option) => OPTION_HELP[option]),
+    "  --help             affiche cette aide",
+    "",
+    "Codes de sortie : 0 la commande s'est faite ; 1 fichier introuvable ou illisible, ou action refusée ; 2 commande mal écrite.",
+  ].join("\n");
+}
+
+/** A workbook saved in another format, and how to turn it into a `.xlsx`. */
+function notXlsx(path: string): string {
+  const extension = extname(path) || "(sans extension)";
+  return [
+    `${path} n'est pas un classeur .xlsx (extension ${extension}).`,
+    "Pour le convertir : ouvrez-le dans LibreOffice Calc ou Excel, puis Fichier › Enregistrer sous… › « Classeur Excel 2007-365 (.xlsx) » ;",
+    `ou en ligne de commande : soffice --headless --convert-to xlsx "${path}"`,
+  ].join("\n");
+}
+
 function explain(error: unknown): string {
   const detail =
     error instanceof Error
       ? `${error.message} ${error.cause instanceof Error ? error.cause.message : ""}`
       : String(error);
-  if (/zip|central directory|corrupted/i.test(detail))
-    return "ce fichier n'est pas un classeur Excel (.xlsx) valide.";
+  if (/zip|central directory|corrupted|end of data/i.test(detail))
+    return "ce fichier n'est pas un classeur Excel (.xlsx) valide. S'il est en cours d'enregistrement, réessayez dans quelques secondes.";
   if (/EACCES|EPERM/.test(detail)) return "accès refusé (le fichier est-il ouvert ou protégé ?).";
   if (/EISDIR/.test(detail)) return "c'est un dossier, pas un fichier.";
   if (/ENOSPC/.test(detail)) return "plus de place sur le disque.";

@@ -15,6 +15,7 @@ import { replyAddress } from "../core/reply-token.js";
 import { type LunchSettings, type SeminarSettings, TABS } from "../core/schemas.js";
 import { parseSettings } from "../core/table.js";
 import { Refusal, UsageError } from "./errors.js";
+import { eventOfPath, openLedgerWorkbook } from "./ledger.js";
 
 export interface PreviewJson {
   readonly at: string;
@@ -49,7 +50,7 @@ export async function runPreview(
     reply?: { readonly secret: string; readonly domain: string };
   },
 ): Promise<string> {
-  const workbook = new XlsxWorkbook(path);
+  const { workbook } = openLedgerWorkbook(new XlsxWorkbook(path), path);
   const snapshot = await workbook.read([TABS.seminar.name, TABS.lunch.name]);
   const kind = eventKind(snapshot);
   if (kind === "unknown")
@@ -66,7 +67,7 @@ export async function runPreview(
   await clearEarlierPreview(out);
   const report = await previewMessages(workbook, {
     // The key of every message names the event; locally, the workbook's file name stands for it.
-    event: basename(path, extname(path)),
+    event: eventOfPath(path),
     at,
     out,
     ...(options.reply
@@ -99,7 +100,7 @@ export async function runPreview(
   return options.json ? JSON.stringify(json) : previewText(json);
 }
 
-function instant(text: string, zone: string): Date {
+export function instant(text: string, zone: string): Date {
   const parsed = DateTime.fromISO(text.trim(), { zone, setZone: true });
   if (!parsed.isValid)
     throw new UsageError(

@@ -20,8 +20,11 @@ export function replyJson(decision: ReplyDecision): ReplyDecision {
 
 export function replyText(decision: ReplyDecision): string {
   const text = decision.text.trim();
+  const label = decision.automatic
+    ? "à lire, message automatique : ce n'est pas une réponse, le tuteur reste attendu (et relancé)"
+    : DECISION_LABELS[decision.decision];
   return [
-    `Décision : ${DECISION_LABELS[decision.decision]}.`,
+    `Décision : ${label}.`,
     `Raison : ${decision.reason}`,
     "Réponse lue (sans la citation) :",
     ...(text === "" ? ["  (vide)"] : text.split(/\r?\n/).map((line) => `  | ${line}`)),

@@ -21,6 +21,7 @@ import {
   quote,
   type WallTime,
 } from "./cells.js";
+import { webLink } from "./messages/text.js";
 
 export interface ColumnMeta {
   /** The canonical header, written in templates and when a missing output column is added. */
@@ -326,17 +327,13 @@ export function url(meta: ColumnMeta) {
   return field<string | undefined>(meta, (cell, ctx) => {
     if (isBlank(cell)) return undefined;
     const value = cellText(cell);
-    try {
-      const parsed = new URL(value);
-      if (parsed.protocol !== "https:" && parsed.protocol !== "http:") throw new Error("scheme");
-      return value;
-    } catch {
-      return fail(
-        ctx,
-        cell,
-        `${quote(cell)} n'est pas un lien web : tapez une adresse qui commence par https://`,
-      );
-    }
+    // The rule the messages apply when they write the link (messages/text.ts): one rule, checked here.
+    if (webLink(value) !== null) return value;
+    return fail(
+      ctx,
+      cell,
+      `${quote(cell)} n'est pas un lien web utilisable dans un courriel : tapez l'adresse complète, qui commence par https://, sans espace ni guillemet (une espace s'écrit %20)`,
+    );
   });
 }
 

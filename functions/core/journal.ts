@@ -1,63 +1,95 @@
 /**
- * The `Journal` tab: an append-only record of what the system did, each line with its key.
- * Keys make steps idempotent (a message key is never sent twice) and let stateless functions find
- * what an earlier call left (the workflow's execution, the callback it waits on).
+ * The `Journal` tab as the system's ledger: rows are written with human columns (what organizers
+ * read) and machine columns (`Clé`, `Données`, `Sceau`), and read back from the machine columns
+ * only, once, into `LedgerEntry` values (`core/ledger/entry.ts` says what each kind means).
+ *
+ * Seals are made and verified at the edge (`functions/app/ledger-workbook.ts`): every snapshot the
+ * use cases read has its unverified rows replaced by a row whose `Sceau` is `REJECTED_SEAL`, so what
+ * this module parses is what the system wrote, and the rows a person typed or changed are counted
+ * (to tell the organizer) and ignored.
  */
 import { DateTime } from "luxon";
 import type { Cell, TabValues, WorkbookChanges } from "../ports.js";
 import { cellText } from "./cells.js";
+import { decodePayload, encodePayload, type LedgerData, type LedgerEntry } from "./ledger/entry.js";
 import { type JournalRow, TABS } from "./schemas.js";
 import { locateColumns, parseTable } from "./table.js";
 import { layoutOf, type RecordCells, recordRow } from "./table-writes.js";
 
-export interface JournalEntry {
-  readonly row: number;
-  readonly at: string;
+/** The `Sceau` a verified snapshot shows in place of a row whose seal did not verify. */
+export const REJECTED_SEAL = "rejeté";
+
+/** What the ledger holds: its verified entries in row order, and the rows it ignored. */
+export interface Ledger {
+  readonly entries: readonly LedgerEntry[];
+  /** Rows (as the organizer numbers them) typed or changed by hand: ignored for every decision. */
+  readonly rejectedRows: readonly number[];
+}
+
+/** One line to append: the human columns, the key and the typed payload. */
+export interface JournalLine {
+  /** `Événement`, as organizers read it. */
   readonly event: string;
-  readonly recipient: string;
-  readonly detail: string;
+  readonly recipient?: string;
+  readonly detail?: string;
   readonly key: string;
+  readonly data: LedgerData;
+}
+
+/** The column index (0-based) of each machine and human column, found by header. */
+function columnsOf(tab: TabValues): Map<string, number> {
+  return new Map(
+    locateColumns(TABS.journal.schema, tab.rows[0] ?? []).flatMap((column) =>
+      column.index === undefined ? [] : [[column.key, column.index - 1] as const],
+    ),
+  );
 }
 
 /**
- * The lines of `Journal`, columns found by header, read lean (no row validation: the Journal is
- * the longest tab and is read by every step); a line with neither event nor key is skipped.
+ * The ledger of a verified snapshot's `Journal` tab. A row whose `Sceau` is `REJECTED_SEAL` is
+ * counted as rejected; an empty row is skipped; a row whose payload is not a known shape (which a
+ * verified snapshot never has) is rejected too.
  */
-export function journalEntries(tab: TabValues | undefined): JournalEntry[] {
-  if (!tab) return [];
-  const columns = new Map(locateColumns(TABS.journal.schema, tab.rows[0] ?? []).map((c) => [c.key, c.index]));
+export function readLedger(tab: TabValues | undefined): Ledger {
+  if (!tab) return { entries: [], rejectedRows: [] };
+  const columns = columnsOf(tab);
   const read = (row: readonly Cell[], key: string) => {
     const index = columns.get(key);
-    return index === undefined ? "" : cellText(row[index - 1] ?? null);
+    return index === undefined ? "" : cellText(row[index] ?? null);
   };
-  const entries: JournalEntry[] = [];
+  const entries: LedgerEntry[] = [];
+  const rejectedRows: number[] = [];
   for (let index = 1; index < tab.rows.length; index++) {
     const row = tab.rows[index] ?? [];
-    const entry = {
-      row: index + 1,
-      at: read(row, "at"),
-      event: read(row, "event"),
-      recipient: read(row, "recipient"),
-      detail: read(row, "detail"),
-      key: read(row, "key"),
-    };
-    if (entry.event !== "" || entry.key !== "") entries.push(entry);
+    const seal = read(row, "seal");
+    if (seal === REJECTED_SEAL) {
+      rejectedRows.push(index + 1);
+      continue;
+    }
+    const key = read(row, "key");
+    const cell = read(row, "data");
+    if (key === "" && cell === "" && seal === "") continue;
+    const data = decodePayload(cell);
+    if (data === null) {
+      rejectedRows.push(index + 1);
+      continue;
+    }
+    entries.push({ row: index + 1, key, data, at: new Date(data.at) });
   }
-  return entries;
+  return { entries, rejectedRows };
 }
 
-/** A Journal line; the time is written in the event's zone, as organizers read it. */
-export function journalRecord(
-  now: Date,
-  zone: string,
-  entry: { event: string; recipient?: string; detail?: string; key?: string },
-): RecordCells {
+/** A Journal line's cells; the time is written in the event's zone, as organizers read it. */
+export function journalRecord(now: Date, zone: string, line: JournalLine): RecordCells {
   return {
     at: DateTime.fromJSDate(now, { zone }).toFormat("yyyy-MM-dd HH:mm:ss"),
-    event: entry.event,
-    recipient: entry.recipient ?? "",
-    detail: entry.detail ?? "",
-    key: entry.key ?? "",
+    event: line.event,
+    recipient: line.recipient ?? "",
+    detail: line.detail ?? "",
+    key: line.key,
+    data: encodePayload(line.data, now),
+    // Sealed at the edge, where the secret is.
+    seal: "",
   };
 }
 
@@ -66,14 +98,14 @@ export function journalAppend(
   tab: TabValues | undefined,
   now: Date,
   zone: string,
-  entries: readonly { event: string; recipient?: string; detail?: string; key?: string }[],
+  lines: readonly JournalLine[],
 ): WorkbookChanges {
   const layout = layoutOf(parseTable<JournalRow>(TABS.journal, tab), tab !== undefined);
   return {
     ...(layout.creation ? { createTabs: [layout.creation] } : {}),
     cells: layout.headerWrites,
     appends: [
-      { tab: layout.title, rows: entries.map((entry) => recordRow(layout, journalRecord(now, zone, entry))) },
+      { tab: layout.title, rows: lines.map((line) => recordRow(layout, journalRecord(now, zone, line))) },
     ],
   };
 }

@@ -7,12 +7,18 @@
  * The token is lowercase base32 (RFC 4648 alphabet, no padding) because mail servers may fold the
  * case of a local part. It holds the event id (packed when it is a spreadsheet id), the request
  * version, a keyed tag of the tutor's address (the address itself never appears, and the tag cannot
- * be checked without the secret) and a truncated HMAC-SHA256 over all of it.
+ * be checked without the secret) and a truncated HMAC-SHA256 over all of it, keyed with the event's
+ * own reply key (derived from the master secret and the spreadsheet id, see `core/keys.ts`): a token
+ * made with the key of one event is no token of another.
+ *
+ * Request versions start at 1 (`core/messages/plan.ts` sends no request of version 0): a token of
+ * version 0 was never sent and is refused as forged.
  *
  * A spreadsheet id makes the local part longer than RFC 5321's 64 octets (about 90 characters);
  * reply addresses of that length (GitHub's, for one) are delivered by every major provider.
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
+import { spreadsheetKey } from "./keys.js";
 
 export interface ReplyClaims {
   /** The event: the id of its workbook. */
@@ -47,12 +53,14 @@ const TUTOR_TAG_BYTES = 5;
 const MAC_BYTES = 10;
 const MAX_EVENT_BYTES = 200;
 const ALPHABET = "abcdefghijklmnopqrstuvwxyz234567";
+/** The first version of a tutor request (see `core/messages/plan.ts`). */
+const FIRST_VERSION = 1;
 
 /** The address a tutor's reply should go to. `domainOrAddress` is a domain, or an address `x@d` (then `x+<token>@d`). */
 export function replyAddress(input: ReplyAddressInput, secret: string, domainOrAddress: string): string {
   if (secret === "") throw new Error("The reply secret is empty.");
-  if (!Number.isSafeInteger(input.version) || input.version < 0)
-    throw new RangeError("The request version must be a non-negative integer.");
+  if (!Number.isSafeInteger(input.version) || input.version < FIRST_VERSION)
+    throw new RangeError("The request version must be a positive integer.");
   const target = domainOrAddress.trim().replace(/^@/, "");
   const at = target.lastIndexOf("@");
   const local = at >= 0 ? target.slice(0, at) : REPLY_LOCAL_PART;
@@ -71,7 +79,7 @@ export function replyToken(input: ReplyAddressInput, secret: string): string {
     event.bytes,
     tutorTagBytes(input.event, input.tutorEmail, secret),
   ]);
-  return base32(Buffer.concat([payload, mac(payload, secret)]));
+  return base32(Buffer.concat([payload, mac(payload, secret, input.event)]));
 }
 
 /** The tag a token carries for this tutor of this event. */
@@ -93,8 +101,9 @@ export function readReplyAddress(address: string, secrets: string | readonly str
   const given = bytes.subarray(bytes.length - MAC_BYTES);
   const claims = decodePayload(payload);
   const keys = (typeof secrets === "string" ? [secrets] : secrets).filter((secret) => secret !== "");
-  const signed = keys.some((secret) => timingSafeEqual(mac(payload, secret), given));
-  if (!signed || claims === null) {
+  const signed =
+    claims !== null && keys.some((secret) => timingSafeEqual(mac(payload, secret, claims.event), given));
+  if (!signed || claims === null || claims.version < FIRST_VERSION) {
     return claims === null
       ? { ok: false, reason: "forged" }
       : { ok: false, reason: "forged", claimedEvent: claims.event };
@@ -166,8 +175,9 @@ function tutorTagBytes(event: string, tutorEmail: string, secret: string): Buffe
     .subarray(0, TUTOR_TAG_BYTES);
 }
 
-function mac(payload: Buffer, secret: string): Buffer {
-  return createHmac("sha256", secret)
+/** The MAC, keyed with the event's reply key (never the master secret itself). */
+function mac(payload: Buffer, secret: string, event: string): Buffer {
+  return createHmac("sha256", spreadsheetKey(secret, "reply", event))
     .update("passerelle-reply-token\u0000")
     .update(payload)
     .digest()

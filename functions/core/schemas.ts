@@ -68,6 +68,23 @@ const statusColumn = output({
   help: "Écrit par Passerelle : OK, ou ce qu'il faut corriger.",
 });
 
+/** Who signs the certificates of attendance (issue 17); the sender's name when empty. */
+const organizerName = text({
+  header: "Organisateur",
+  io: "in",
+  help: "Nom et qualité du signataire des attestations (le nom de l'expéditeur si vide)",
+});
+/**
+ * `Présent`: filled by the organizer from the signed attendance sheets; `Non` means absent and
+ * withholds the certificate of attendance (issue 17). Empty counts as present.
+ */
+const presentColumn = yesNo({
+  header: "Présent",
+  aliases: ["Présente", "Presente", "Present", "Présence"],
+  io: "in",
+  help: "Non : absent d'après les feuilles d'émargement (pas d'attestation)",
+});
+
 // ---------------------------------------------------------------- immersion seminar
 
 /** Tab `Séminaire`: one parameter per row (`Paramètre`, `Valeur`). */
@@ -88,6 +105,7 @@ export const seminarSettings = z.object({
     email({ header: "Email organisateur", aliases: ["Courriel organisateur"], io: "in", required: true }),
   ),
   sender: must(mailbox({ header: "Expéditeur", io: "in", required: true })),
+  organizerName: organizerName,
   registrationDeadline: date({ header: "Date limite d'inscription", io: "in" }),
   reminderDays: must(integer({ header: "Rappel avant (jours)", io: "in" }, { min: 0, max: 60, default: 2 })),
   trainReminderMinutes: must(
@@ -233,6 +251,7 @@ export const participantRow = z.object({
     personal: true,
     help: "Écrit par Passerelle : le programme que la convocation a annoncé (sert aux avis de modification et d'annulation) ; ne le modifiez pas.",
   }),
+  present: presentColumn,
 });
 export type ParticipantRow = z.infer<typeof participantRow>;
 
@@ -253,13 +272,19 @@ export const placementRow = z.object({
 });
 export type PlacementRow = z.infer<typeof placementRow>;
 
-/** Tab `Journal`: append-only record of what the system did, with idempotency keys. */
+/**
+ * Tab `Journal`: append-only record of what the system did. The human columns are for organizers;
+ * `Clé` (the idempotency key), `Données` (the typed payload, `core/ledger/entry.ts`) and `Sceau`
+ * (its HMAC) are what the system reads back.
+ */
 export const journalRow = z.object({
   at: output({ header: "Horodatage" }),
   event: output({ header: "Événement" }),
   recipient: output({ header: "Destinataire", personal: true }),
   detail: output({ header: "Détail", personal: true }),
   key: output({ header: "Clé" }),
+  data: output({ header: "Données", personal: true }),
+  seal: output({ header: "Sceau" }),
 });
 export type JournalRow = z.infer<typeof journalRow>;
 
@@ -280,6 +305,7 @@ export const lunchSettings = z.object({
   timeZone: timeZone({ header: "Fuseau horaire", io: "in" }),
   organizerEmail: must(email({ header: "Email organisateur", io: "in", required: true })),
   sender: must(mailbox({ header: "Expéditeur", io: "in", required: true })),
+  organizerName: organizerName,
   reminderHours: must(
     integer({ header: "Rappel avant (heures)", io: "in" }, { min: 0, max: 720, default: 24 }),
   ),
@@ -309,8 +335,28 @@ export const registrationRow = z.object({
   ),
   status: statusColumn,
   convocation: output({ header: "Convocation" }),
+  present: presentColumn,
 });
 export type RegistrationRow = z.infer<typeof registrationRow>;
+
+// ---------------------------------------------------------------- both
+
+/**
+ * Tab `Retours`: one line per reply to the feedback survey (issue 17), written by Passerelle.
+ * `Note` is a whole mark from 1 to 5, empty when the reply gives none or an unclear one
+ * (`À vérifier` then says why); `Clé` is a hash of the reply's `Message-ID`, so a reply delivered
+ * twice is written once.
+ */
+export const feedbackRow = z.object({
+  participant: output({ header: "Participant", personal: true }),
+  email: output({ header: "Email", personal: true }),
+  mark: output({ header: "Note", help: "De 1 à 5 ; vide si la réponse n'en donne pas de claire" }),
+  comment: output({ header: "Commentaire", personal: true }),
+  receivedAt: output({ header: "Date", help: "Réception de la réponse" }),
+  flag: output({ header: "À vérifier", help: "Pourquoi la note est restée vide, quand c'est ambigu" }),
+  key: output({ header: "Clé" }),
+});
+export type FeedbackRow = z.infer<typeof feedbackRow>;
 
 // ---------------------------------------------------------------- the tabs
 
@@ -346,6 +392,7 @@ export const TABS = {
   journal: { kind: "table", name: "Journal", schema: journalRow },
   lunch: { kind: "settings", name: "Rencontre", schema: lunchSettings },
   registrations: { kind: "table", name: "Inscriptions", schema: registrationRow },
+  feedback: { kind: "table", name: "Retours", schema: feedbackRow },
 } as const satisfies Record<string, TabSpec>;
 
 export const SEMINAR_WORKBOOK: readonly TabSpec[] = [
@@ -356,6 +403,12 @@ export const SEMINAR_WORKBOOK: readonly TabSpec[] = [
   TABS.participants,
   TABS.placements,
   TABS.journal,
+  TABS.feedback,
 ];
 
-export const LUNCH_WORKBOOK: readonly TabSpec[] = [TABS.lunch, TABS.registrations, TABS.journal];
+export const LUNCH_WORKBOOK: readonly TabSpec[] = [
+  TABS.lunch,
+  TABS.registrations,
+  TABS.journal,
+  TABS.feedback,
+];

@@ -7,12 +7,11 @@
  * An event's id is its workbook's file name without `.xlsx`, in the host's folder.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join, resolve } from "node:path";
-import * as functions from "@google-cloud/functions-framework";
 import { getTestServer } from "@google-cloud/functions-framework/testing";
 import type { SchedulerClock } from "../../workflows/runner/clock.js";
 import { type RunnerEvent, WorkflowRunner } from "../../workflows/runner/runner.js";
@@ -20,9 +19,11 @@ import type { Value } from "../../workflows/runner/values.js";
 import { SesMailer } from "../adapters/ses-mailer.js";
 import { XlsxWorkbook } from "../adapters/xlsx-workbook.js";
 import { signedEditHeaders } from "../core/edit-signature.js";
+import { spreadsheetKey } from "../core/keys.js";
 import { sharedSolver, solvePlacements } from "../core/matching/index.js";
 import { buildHandlers, type Handlers, type Platform } from "../handlers.js";
-import type { Clock, Workbook, WorkflowStarter } from "../ports.js";
+import type { Clock, DeliveryLog, Mailer, Workbook, WorkflowStarter } from "../ports.js";
+import { BODY_LIMITS, register } from "../request-guard.js";
 import type { LogFields, SheetEditLog } from "../sheet-edit.js";
 import { LocalSns } from "./sns.js";
 
@@ -35,6 +36,8 @@ export interface LocalHostOptions {
   readonly clock: SchedulerClock;
   /** The local SES-compatible server. */
   readonly sesEndpoint: string;
+  /** What that server accepted (`LocalSes.deliveries`): sends whose outcome was lost are settled from it. */
+  readonly deliveries?: DeliveryLog;
   /**
    * Fixed ports survive a restart: executions keep the step URL and the callback URLs they were
    * given. Free ports when absent.
@@ -47,6 +50,8 @@ export interface LocalHostOptions {
   readonly onRunnerEvent?: (event: RunnerEvent) => void;
   /** Another spreadsheet than the `.xlsx` files of the folder (the benchmark's fake Google Sheets). */
   readonly workbookFor?: (event: string) => Workbook;
+  /** Wraps the mailer (the local outbox keeps a copy of every message sent). */
+  readonly wrapMailer?: (mailer: Mailer) => Mailer;
 }
 
 interface Secrets {
@@ -64,6 +69,38 @@ function localSecrets(dir: string): Secrets {
 }
 
 let instances = 0;
+
+const LOG_NAMES = {
+  sheetEdit: "sheet-edit",
+  workflowStep: "workflow-step",
+  inboundMail: "inbound-mail",
+} as const;
+
+/** The step a workflowStep body names (for the benchmark's counts), read from its raw bytes. */
+function stepOf(body: Buffer | undefined): string | undefined {
+  try {
+    const step = (JSON.parse(body?.toString("utf8") ?? "") as { step?: unknown } | null)?.step;
+    return typeof step === "string" ? step : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A callback endpoint of the local runner: its own origin, its own path shape. */
+export function isLocalCallback(url: string, runnerBase: string): boolean {
+  try {
+    const parsed = new URL(url);
+    const base = new URL(runnerBase);
+    return (
+      parsed.origin === base.origin &&
+      parsed.username === "" &&
+      parsed.search === "" &&
+      /^\/callbacks\/[A-Za-z0-9_-]+\/[a-f0-9]+$/.test(parsed.pathname)
+    );
+  } catch {
+    return false;
+  }
+}
 
 /** Which function (and which workflow step) the current code runs for: for the benchmark's counts. */
 export const requestContext = new AsyncLocalStorage<{
@@ -96,6 +133,11 @@ export class LocalHost {
     });
     const clock: Clock = { now: () => new Date(options.clock.now()) };
     const sns = LocalSns.create();
+    const log: SheetEditLog = {
+      info: (event, fields = {}) => options.onLog?.("info", event, fields),
+      warn: (event, fields = {}) => options.onLog?.("warn", event, fields),
+      error: (event, fields = {}) => options.onLog?.("error", event, fields),
+    };
     const starter: WorkflowStarter = {
       async start({ kind, args }) {
         const definition = join(WORKFLOWS, kind === "seminar" ? "seminar.yaml" : "lunch-talk.yaml");
@@ -103,6 +145,11 @@ export class LocalHost {
         return { executionId: info.id };
       },
       async signal(url, payload) {
+        // The local runner's own callbacks only, as the cloud signals only Workflow Executions.
+        if (!isLocalCallback(url, runner.baseUrl)) {
+          log.error("workflow.callback-refused", { reason: "other-host" });
+          throw new Error("Callback URL refused: not the local runner's");
+        }
         const response = await fetch(url, {
           method: "POST",
           headers: { "content-type": "application/json" },
@@ -112,11 +159,6 @@ export class LocalHost {
         if (!response.ok) throw new Error(`The callback answered HTTP ${response.status}`);
       },
     };
-    const log: SheetEditLog = {
-      info: (event, fields = {}) => options.onLog?.("info", event, fields),
-      warn: (event, fields = {}) => options.onLog?.("warn", event, fields),
-      error: (event, fields = {}) => options.onLog?.("error", event, fields),
-    };
     const urls = new Map<keyof Handlers, string>();
     const platform: Platform = {
       workbookFor: (event) => {
@@ -124,12 +166,15 @@ export class LocalHost {
         if (!/^[\w.-]+$/.test(event)) throw new Error("An event id is a file name without a folder");
         return XlsxWorkbook.shared(join(dir, `${event}.xlsx`));
       },
-      mailer: new SesMailer({
-        region: "eu-west-3",
-        endpoint: options.sesEndpoint,
-        credentials: { accessKeyId: "local", secretAccessKey: "local" },
-      }),
+      mailer: (options.wrapMailer ?? ((mailer: Mailer) => mailer))(
+        new SesMailer({
+          region: "eu-west-3",
+          endpoint: options.sesEndpoint,
+          credentials: { accessKeyId: "local", secretAccessKey: "local" },
+        }),
+      ),
       clock,
+      ...(options.deliveries ? { deliveries: options.deliveries } : {}),
       solver: (problem, solveOptions) => solvePlacements(problem, solveOptions, sharedSolver()),
       starter,
       verifier: sns.verifier(),
@@ -154,17 +199,22 @@ export class LocalHost {
     const instance = ++instances;
     for (const name of ["sheetEdit", "workflowStep", "inboundMail"] as const) {
       const registered = `${name}-local-${instance}`;
-      functions.http(registered, async (request, response) => {
-        inFlight.count++;
-        const step = (request.body as { step?: unknown } | undefined)?.step;
-        try {
-          await requestContext.run({ name, ...(typeof step === "string" ? { step } : {}) }, () =>
-            handlers[name](request, response),
-          );
-        } finally {
-          inFlight.count--;
-        }
-      });
+      const guard = { name: LOG_NAMES[name], limitBytes: BODY_LIMITS[name], log };
+      register(
+        registered,
+        async (request, response) => {
+          inFlight.count++;
+          const step = name === "workflowStep" ? stepOf(request.rawBody) : undefined;
+          try {
+            await requestContext.run({ name, ...(typeof step === "string" ? { step } : {}) }, () =>
+              handlers[name](request, response),
+            );
+          } finally {
+            inFlight.count--;
+          }
+        },
+        guard,
+      );
       const server = getTestServer(registered);
       await new Promise<void>((done, fail) => {
         server.once("error", fail);
@@ -190,6 +240,11 @@ export class LocalHost {
     return this.platform.workbookFor(event);
   }
 
+  /** The key the event's Apps Script would hold (`passerelle cle`). */
+  editKey(event: string): string {
+    return spreadsheetKey(this.secrets.edit, "edit", event);
+  }
+
   /** What the spreadsheet's Apps Script does after an edit: a signed POST to `sheetEdit`. */
   async edit(
     event: string,
@@ -198,6 +253,7 @@ export class LocalHost {
   ): Promise<{ status: number; body: unknown }> {
     const body = JSON.stringify({
       spreadsheetId: event,
+      editId: randomUUID(),
       tab,
       firstRow: range.firstRow ?? 1,
       lastRow: range.lastRow ?? range.firstRow ?? 1,
@@ -207,7 +263,7 @@ export class LocalHost {
     const now = this.clock.now();
     const response = await fetch(this.url("sheetEdit"), {
       method: "POST",
-      headers: { "content-type": "application/json", ...signedEditHeaders(this.secrets.edit, body, now) },
+      headers: { "content-type": "application/json", ...signedEditHeaders(this.editKey(event), body, now) },
       body,
     });
     return { status: response.status, body: await response.json().catch(() => null) };

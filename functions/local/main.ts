@@ -19,12 +19,14 @@ import {
   watchFile,
 } from "node:fs";
 import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { DateTime } from "luxon";
 import { simpleParser } from "mailparser";
 import { RealClock, type SchedulerClock, SimulatedClock } from "../../workflows/runner/clock.js";
 import { readWorkflowControl } from "../app/workflow-control.js";
 import { sharedSolver } from "../core/matching/index.js";
 import { LocalHost } from "./host.js";
+import { Outbox } from "./outbox.js";
 import { chooseAction, playLunchTalk, playSeminar, type ScenarioContext } from "./scenario.js";
 import { type LocalSes, startLocalSes } from "./ses.js";
 import { Timeline } from "./timeline.js";
@@ -53,11 +55,12 @@ function parseArgs(argv: readonly string[]): Options | string {
   };
 }
 
-async function startSes(): Promise<LocalSes> {
+async function startSes(dir: string): Promise<LocalSes> {
+  const recordFile = join(dir, "ses-acceptes.jsonl");
   try {
-    return await startLocalSes({ port: 8005 });
+    return await startLocalSes({ port: 8005, recordFile });
   } catch {
-    return startLocalSes();
+    return startLocalSes({ recordFile });
   }
 }
 
@@ -84,11 +87,15 @@ export async function main(argv: readonly string[]): Promise<number> {
     : DateTime.fromISO("2027-02-15T09:00", { zone }).toJSDate();
   const clock: SchedulerClock = options.simulate ? new SimulatedClock(start) : new RealClock();
   const timeline = new Timeline(() => new Date(clock.now()), zone, say);
-  const ses = await startSes();
+  let afterOwnWrite = () => {};
+  const ses = await startSes(options.dir);
+  const outbox = new Outbox(join(options.dir, "courrier"), zone);
   const host = await LocalHost.start({
     dir: options.dir,
     clock,
     sesEndpoint: ses.endpoint,
+    deliveries: ses.deliveries,
+    wrapMailer: (mailer) => outbox.wrap(mailer, () => new Date(clock.now())),
     ...(options.simulate
       ? {}
       : { ports: { runner: 8089, sheetEdit: 8090, workflowStep: 8091, inboundMail: 8092 } }),
@@ -97,19 +104,20 @@ export async function main(argv: readonly string[]): Promise<number> {
       if (process.env.PASSERELLE_DEBUG)
         process.stderr.write(`${JSON.stringify({ level, name, ...fields })}\n`);
       timeline.log(level, name, fields);
+      // Passerelle's own writes (placements, confirmations) are not an organizer's edit.
+      if (name === "workflow-step.done" || name === "inbound-mail.applied") afterOwnWrite();
     },
     onRunnerEvent: (runnerEvent) => timeline.runner(runnerEvent),
   });
+  const page = options.simulate ? null : await serveOutbox(outbox);
   say("Passerelle en local");
   say(`  Classeur : ${workbookPath}`);
-  say(`  Messages envoyés (serveur de courrier local) : ${ses.endpoint}`);
-  say(
-    `  Fonctions : sheetEdit ${host.url("sheetEdit")}, workflowStep ${host.url("workflowStep")}, inboundMail ${host.url("inboundMail")}`,
-  );
+  say(`  Courrier envoyé : ${page ? page.url : pathToFileURL(outbox.indexPath).href}`);
   say("");
 
   const stop = async () => {
     await host.stop();
+    await page?.stop();
     await ses.stop();
     await sharedSolver().close?.();
   };
@@ -127,22 +135,20 @@ export async function main(argv: readonly string[]): Promise<number> {
       event,
       zone,
       say: (line) => timeline.line(line),
+      replyFrom: (name) => timeline.replyFrom(name),
     };
     const started = Date.now();
     const end = options.lunch ? await playLunchTalk(context, start) : await playSeminar(context, start);
-    const emails = await ses.emails();
     say("");
     say(
       `Fin de la simulation en ${((Date.now() - started) / 1000).toFixed(1)} s : ${end.state === "SUCCEEDED" ? "déroulé complet" : "déroulé en échec"}.`,
     );
-    say(`  ${emails.length} messages envoyés, à lire sur ${ses.endpoint}`);
+    say(
+      `  ${outbox.count} messages envoyés, à lire (même après la fin) sur ${pathToFileURL(outbox.indexPath).href}`,
+    );
     say(
       `  Le classeur final (${options.lunch ? "Inscriptions" : "Affectations, Tuteurs, Participants"} et Journal) : ${workbookPath}`,
     );
-    if (process.stdin.isTTY) {
-      say("  Ctrl-C pour arrêter le serveur de courrier.");
-      await new Promise<void>((done) => process.once("SIGINT", () => done()));
-    }
     await stop();
     return end.state === "SUCCEEDED" ? 0 : 1;
   }
@@ -150,7 +156,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   // Real time: resume what a previous run left, start the example's workflow once, then follow
   // the organizer's edits of the file and the replies dropped into the reply folder.
   const resumed = host.runner.resumeAll();
-  if (resumed.length > 0) timeline.line(`Reprise de ${resumed.length} déroulé(s) en cours.`);
+  if (resumed.length > 0)
+    timeline.line(
+      `Reprise ${resumed.length >= 2 ? `des ${resumed.length} déroulés` : "du déroulé"} en cours.`,
+    );
   const workbook = host.workbook(event);
   const { control } = await readWorkflowControl(workbook);
   if (!control.execution) {
@@ -169,6 +178,14 @@ export async function main(argv: readonly string[]): Promise<number> {
   say("Ctrl-C pour arrêter ; npm start reprend où vous en étiez.");
 
   let known = await watchedTabs(workbook);
+  afterOwnWrite = () => {
+    void watchedTabs(workbook).then(
+      (digests) => {
+        known = digests;
+      },
+      () => {},
+    );
+  };
   let busy = false;
   watchFile(workbookPath, { interval: 1000 }, async () => {
     if (busy) return;
@@ -177,11 +194,12 @@ export async function main(argv: readonly string[]): Promise<number> {
       const now = await watchedTabs(workbook);
       // A save may change anything: the whole tab counts as edited.
       const whole = { firstRow: 1, lastRow: 100_000, firstColumn: 1, lastColumn: 100 };
-      for (const [tab, digest] of now) if (known.get(tab) !== digest) await host.edit(event, tab, whole);
+      for (const [tab, digest] of now)
+        if (known.get(tab) !== digest) await timeline.organizerEdit(() => host.edit(event, tab, whole));
       known = now;
-    } catch (error) {
+    } catch {
       timeline.line(
-        `⚠ Classeur illisible pour l'instant (${error instanceof Error ? error.message : String(error)}).`,
+        "Classeur illisible pour l'instant (sans doute en cours d'enregistrement) : il sera relu au prochain enregistrement.",
       );
     } finally {
       busy = false;
@@ -197,12 +215,21 @@ export async function main(argv: readonly string[]): Promise<number> {
         .flatMap((field) => field.value.map((address) => address.address ?? ""))
         .find((address) => address.includes("+"));
       renameSync(path, join(replies, "traitees", name));
+      const sender = parsed.from?.value[0];
+      const who = sender?.name || sender?.address || "un expéditeur inconnu";
       if (!to) {
-        timeline.line(`⚠ ${name} : aucune adresse de réponse Passerelle parmi les destinataires ; ignoré.`);
+        timeline.line(
+          `Le message de ${who} (${name}) n'est adressé à aucune adresse de réponse des demandes : il est ignoré.`,
+        );
         continue;
       }
+      timeline.replyFrom(who);
       const status = await host.receive(raw, to);
-      timeline.line(`Réponse ${name} reçue (HTTP ${status}).`);
+      timeline.line(
+        status < 300
+          ? `Réponse de ${who} lue.`
+          : `La réponse de ${who} (${name}) n'a pas pu être lue : elle est rangée dans ${join(replies, "traitees")}.`,
+      );
     }
   }, 2000);
   await new Promise<void>((done) => process.once("SIGINT", () => done()));
@@ -211,11 +238,31 @@ export async function main(argv: readonly string[]): Promise<number> {
   return 0;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+/** The outbox page on its usual port, or on a free one when that port is taken. */
+async function serveOutbox(outbox: Outbox) {
+  try {
+    return await outbox.serve(8006);
+  } catch {
+    return outbox.serve();
+  }
+}
+
+/** What to tell a person when the local mode cannot start or stops on an error. */
+export function failureMessage(error: unknown): string {
+  const code = (error as { code?: string } | null)?.code;
+  if (code === "EADDRINUSE") {
+    const port = (error as { port?: number }).port;
+    return `Passerelle tourne déjà sur cette machine (le port ${port ?? "local"} est occupé). Utilisez la fenêtre où elle tourne, ou arrêtez-la (Ctrl-C) avant de relancer npm start.`;
+  }
+  return `Passerelle s'est arrêtée sur une erreur inattendue : ${error instanceof Error ? error.message : String(error)}. Relancez avec PASSERELLE_DEBUG=1 pour le détail.`;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (error: unknown) => {
-      console.error(error);
+      process.stderr.write(`${failureMessage(error)}\n`);
+      if (process.env.PASSERELLE_DEBUG) console.error(error);
       process.exit(1);
     },
   );

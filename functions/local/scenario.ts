@@ -11,6 +11,7 @@ import { runAt, type SimulatedClock } from "../../workflows/runner/clock.js";
 import type { ExecutionInfo } from "../../workflows/runner/runner.js";
 import { readWorkflowControl } from "../app/workflow-control.js";
 import { cellText } from "../core/cells.js";
+import { ofName } from "../core/messages/format.js";
 import { type LunchSettings, type RegistrationRow, type SeminarSettings, TABS } from "../core/schemas.js";
 import { parseSettings, parseTable } from "../core/table.js";
 import type { Workbook } from "../ports.js";
@@ -25,6 +26,8 @@ export interface ScenarioContext {
   readonly event: string;
   readonly zone: string;
   readonly say?: (line: string) => void;
+  /** Tells the timeline whose reply is about to be read (names stay on this machine). */
+  readonly replyFrom?: (name: string) => void;
   /** Named points where a test may stop and restart the host; the clock is held meanwhile. */
   readonly checkpoint?: (name: string) => Promise<void>;
 }
@@ -122,6 +125,12 @@ export async function composeReply(request: StoredEmail, answer: Answer, sentAt:
   return composer.compile().build();
 }
 
+/** The name of `Name <address>`, or the address. */
+function displayName(mailbox: string): string {
+  const match = /^\s*"?([^"<]*?)"?\s*<([^>]+)>\s*$/.exec(mailbox);
+  return match?.[1] ? match[1] : (match?.[2] ?? mailbox);
+}
+
 /** Each tutor answers (or not) the latest request they received; answers only once per request. */
 async function tutorsReply(ctx: ScenarioContext, round: number, answered: Set<string>): Promise<number> {
   const requests = latestRequests(await ctx.ses.emails());
@@ -136,8 +145,10 @@ async function tutorsReply(ctx: ScenarioContext, round: number, answered: Set<st
     const raw = await composeReply(request, answer, ctx.host().clock.now());
     // The same reply gets the same notification id in every run of the script.
     const id = createHash("sha256").update(`${tutor}|${request.subject}|${round}`).digest("hex");
+    const who = displayName(request.destination.to[0] ?? tutor);
+    ctx.replyFrom?.(who);
     const status = await ctx.host().receive(raw, bare(request.replyTo[0] ?? ""), id);
-    if (status !== 200) ctx.say?.(`⚠ La réponse de ${tutor} a reçu HTTP ${status}.`);
+    if (status >= 300) ctx.say?.(`La réponse ${ofName(who)} n'a pas pu être lue.`);
     replies++;
   }
   return replies;
@@ -180,7 +191,12 @@ export async function playSeminar(ctx: ScenarioContext, start: Date): Promise<Ex
     runAt(ctx.clock, at({ days: 1 }, 12), () => ctx.checkpoint?.("replies")),
     runAt(ctx.clock, at({ days: 2 }, 10), async () => {
       const count = await tutorsReply(ctx, 2, answered);
-      if (count > 0) ctx.say?.(`${count} tuteur(s) sollicité(s) après le désistement répondent.`);
+      if (count > 0)
+        ctx.say?.(
+          count >= 2
+            ? `Les ${count} tuteurs sollicités après le désistement répondent.`
+            : "Le tuteur sollicité après le désistement répond.",
+        );
     }),
     runAt(ctx.clock, at({ days: 10 }, 8), () => ctx.checkpoint?.("reminders")),
   ];

@@ -2,11 +2,10 @@
  * The French timeline printed by the local run: what the functions did and what the workflow
  * waits for, each line stamped with the (real or simulated) time in the event's zone.
  */
-import { DateTime } from "luxon";
 import type { RunnerEvent } from "../../workflows/runner/runner.js";
+import { frenchDateTime, frenchDayHeading, frenchTime, ofName, plural } from "../core/messages/format.js";
 import type { LogFields } from "../sheet-edit.js";
 
-const plural = (count: number, one: string, many = `${one}s`) => `${count} ${count > 1 ? many : one}`;
 const num = (fields: LogFields, key: string) =>
   typeof fields[key] === "number" ? (fields[key] as number) : 0;
 
@@ -21,6 +20,11 @@ const SENDING_LABELS: Readonly<Record<string, [string, string]>> = {
 
 export class Timeline {
   private lastWait = "";
+  private lastDay = "";
+  /** Who sent the reply being read (local mode only: names never reach the functions' logs). */
+  private replier: string | undefined;
+  /** Whether the check being run follows an organizer's save (not one of Passerelle's own writes). */
+  private organizerSave = false;
 
   constructor(
     private readonly now: () => Date,
@@ -28,20 +32,32 @@ export class Timeline {
     private readonly write: (line: string) => void,
   ) {}
 
-  private stamp(): string {
-    return DateTime.fromJSDate(this.now(), { zone: this.zone })
-      .setLocale("fr")
-      .toFormat("ccc dd/MM/yyyy HH:mm");
-  }
-
   private date(instant: Date): string {
-    return DateTime.fromJSDate(instant, { zone: this.zone })
-      .setLocale("fr")
-      .toFormat("cccc d LLLL yyyy 'à' HH'h'mm");
+    return frenchDateTime(instant, this.zone);
   }
 
+  /** A line stamped `18 h 09`, under a heading naming the day whenever the day changes. */
   line(text: string): void {
-    this.write(`[${this.stamp()}] ${text}`);
+    const now = this.now();
+    const day = frenchDayHeading(now, this.zone);
+    if (day !== this.lastDay) this.write(`— ${day} —`);
+    this.lastDay = day;
+    this.write(`${frenchTime(now, this.zone).padStart(7)}  ${text}`);
+  }
+
+  /** The next reply read comes from this person (their name, or their address). */
+  replyFrom(name: string): void {
+    this.replier = name;
+  }
+
+  /** Runs `edit` as the check of an organizer's save: its verdict is told, unlike Passerelle's own writes. */
+  async organizerEdit<T>(edit: () => Promise<T>): Promise<T> {
+    this.organizerSave = true;
+    try {
+      return await edit();
+    } finally {
+      this.organizerSave = false;
+    }
   }
 
   /** A log line of the functions, told in French when it matters to an organizer. */
@@ -53,21 +69,24 @@ export class Timeline {
 
   private describe(event: string, fields: LogFields): string | undefined {
     if (event === "sheet-edit.checked") {
+      if (!this.organizerSave) return undefined;
       const rows = num(fields, "rows");
       const problems = num(fields, "rowsWithProblems");
-      return `Classeur vérifié : ${plural(rows, "ligne")}, ${problems === 0 ? "tout est en ordre" : `${plural(problems, "ligne")} à corriger (voir la colonne Statut)`}.`;
+      return `Enregistrement relu : ${plural(rows, "ligne")}, ${problems === 0 ? "tout est en ordre" : `${plural(problems, "ligne")} à corriger (voir la colonne Statut)`}.`;
     }
     if (event === "inbound-mail.applied") {
       const decision = fields.decision;
       const outcome = fields.outcome;
-      if (outcome === "duplicate") return "Réponse déjà traitée : ignorée.";
+      const who = this.replier;
+      this.replier = undefined;
+      if (outcome === "duplicate") return `Réponse ${who ? `${ofName(who)} ` : ""}déjà lue : rien ne change.`;
       const said =
         decision === "confirm"
           ? "confirme l'accueil"
           : decision === "decline"
             ? "décline : les participants concernés sont replacés et prévenus"
             : "réponse ambiguë ou automatique : transmise à l'organisateur";
-      return `Réponse d'un tuteur : ${said}${fields.changedMind ? " (changement d'avis)" : ""}.`;
+      return `Réponse ${who ? ofName(who) : "d'un tuteur"} : ${said}${fields.changedMind ? " (changement d'avis)" : ""}.`;
     }
     if (event !== "workflow-step.done") return undefined;
     const step = String(fields.step);
@@ -76,15 +95,15 @@ export class Timeline {
       if (fields.suspended) return "Envois suspendus (Action : Suspendre) : en attente de la reprise.";
       const sent = num(fields, "sent");
       if (sent === 0 && fields.done) return undefined;
-      return `${sent} ${sent > 1 ? label[1] : label[0]}${fields.done ? "." : " (suite au prochain lot)…"}`;
+      return `${sent} ${sent >= 2 ? label[1] : label[0]}${fields.done ? "." : " (la suite au prochain envoi)…"}`;
     }
     switch (step) {
       case "check":
         return fields.ok
-          ? `Vérification : ${num(fields, "problems") === 0 ? "aucun problème" : `${plural(num(fields, "problems"), "ligne")} écartée(s) tant qu'elles ne sont pas corrigées`}.`
+          ? `Vérification : ${num(fields, "problems") === 0 ? "aucun problème" : `${plural(num(fields, "problems"), "ligne écartée", "lignes écartées")} tant qu'${num(fields, "problems") >= 2 ? "elles ne sont" : "elle n'est"} pas corrigée${num(fields, "problems") >= 2 ? "s" : ""}`}.`
           : "Vérification : le paramétrage de l'événement est incomplet ; déroulé arrêté (voir Statut de l'onglet Séminaire ou Rencontre).";
       case "match":
-        return `Affectation : ${plural(num(fields, "placed"), "participant placé", "participants placés")}${num(fields, "unplaced") > 0 ? `, ${num(fields, "unplaced")} sans place (raison dans leur Statut)` : ""}.`;
+        return `Affectation : ${plural(num(fields, "placed"), "participant placé", "participants placés")}${num(fields, "unplaced") > 0 ? `, ${num(fields, "unplaced")} sans place (la raison est dans ${num(fields, "unplaced") >= 2 ? "leur" : "son"} Statut)` : ""}.`;
       case "status":
         return fields.suspended
           ? "Envois suspendus."
@@ -111,14 +130,14 @@ export class Timeline {
       if (text !== this.lastWait) this.line(text);
       this.lastWait = text;
     } else if (event.type === "await") {
-      const text = `En attente d'un signal (au plus tard le ${this.date(event.deadline)}).`;
+      const text = `En attente d'une décision ou d'une réponse, au plus tard jusqu'au ${this.date(event.deadline)}.`;
       if (text !== this.lastWait) this.line(text);
       this.lastWait = text;
     } else if (event.type === "end") {
       this.line(
         event.state === "SUCCEEDED"
           ? "Déroulé terminé."
-          : "Déroulé arrêté sur une erreur (voir les journaux).",
+          : "Déroulé arrêté sur une erreur : relancez avec PASSERELLE_DEBUG=1 pour le détail.",
       );
     }
   }

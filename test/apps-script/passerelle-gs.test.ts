@@ -12,14 +12,19 @@ import { getTestServer } from "@google-cloud/functions-framework/testing";
 import request from "supertest";
 import { beforeEach, describe, expect, it } from "vitest";
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyEdit } from "../../functions/core/edit-signature.js";
+import { spreadsheetKey } from "../../functions/core/keys.js";
 import type { Workbook } from "../../functions/ports.js";
 import { sheetEditHandler } from "../../functions/sheet-edit.js";
+import { testKeys } from "../support/ledger.js";
 
 const SCRIPT = readFileSync(
   fileURLToPath(new URL("../../sheets-templates/passerelle.gs", import.meta.url)),
   "utf8",
 );
-const SECRET = "secret-partagé-de-démonstration-42";
+const MASTER = "secret-partagé-de-démonstration-42";
+const SPREADSHEET_ID = "1AbC-dEf_123";
+/** What `passerelle cle 1AbC-dEf_123` prints: the only key this spreadsheet's script holds. */
+const SECRET = spreadsheetKey(MASTER, "edit", SPREADSHEET_ID);
 const URL_ = "https://europe-west1-exemple.cloudfunctions.net/sheetEdit";
 const SIGNED_AT = new Date("2027-03-01T09:30:00Z");
 
@@ -60,12 +65,13 @@ function appsScript(
     { handler: "other", deleted: false },
   ];
   const statuses = [...(options.statuses ?? [200])];
+  let uuids = 0;
   const properties: Record<string, string> = options.properties ?? {
     PASSERELLE_URL: URL_,
     PASSERELLE_SECRET: SECRET,
   };
   const spreadsheet = {
-    getId: () => "1AbC-dEf_123",
+    getId: () => SPREADSHEET_ID,
     getSheets: () => [sheet("Séminaire")],
     getActiveSheet: () => sheet(options.activeSheet ?? "Participants"),
     getFormUrl: () => options.formUrl ?? null,
@@ -96,6 +102,7 @@ function appsScript(
         ].map((byte) => (byte > 127 ? byte - 256 : byte));
       },
       sleep: (ms: number) => sleeps.push(ms),
+      getUuid: () => `0d1e2f3a-4b5c-4d6e-8f70-${String(++uuids).padStart(12, "0")}`,
     },
     UrlFetchApp: {
       fetch: (url: string, params: Fetch["params"]) => {
@@ -185,7 +192,8 @@ describe("the Apps Script trigger", () => {
       muteHttpExceptions: true,
     });
     expect(JSON.parse(fetch!.params.payload)).toEqual({
-      spreadsheetId: "1AbC-dEf_123",
+      spreadsheetId: SPREADSHEET_ID,
+      editId: "0d1e2f3a-4b5c-4d6e-8f70-000000000001",
       tab: "Participants",
       firstRow: 7,
       lastRow: 8,
@@ -236,6 +244,9 @@ describe("the Apps Script trigger", () => {
     script.call("onEditInstallable", script.editEvent("Participants", 2, 1));
 
     expect(script.fetches).toHaveLength(2);
+    // The same edit, the same id: the function applies it once even if the first one got through.
+    const ids = script.fetches.map((fetch) => JSON.parse(fetch.params.payload).editId);
+    expect(new Set(ids).size).toBe(1);
     expect(script.sleeps).toEqual([1000]);
     expect(script.warnings).toEqual(["Passerelle : la fonction a répondu 503."]);
   });
@@ -319,8 +330,9 @@ describe("the Apps Script against the sheetEdit function", () => {
   functions.http(
     "sheetEdit",
     sheetEditHandler({
-      secret: SECRET,
-      workbookFor: () => ({ read: async () => new Map(), write: async () => {} }),
+      secret: MASTER,
+      ledger: async () => ({ applied: false, claim: async () => "won" as const, record: async () => {} }),
+      workbookFor: () => ({ read: async () => new Map(), write: async () => {}, keys: testKeys("classeur") }),
       check: async (workbook) => {
         checked.push(workbook);
         return { rows: [] };

@@ -10,10 +10,17 @@ import { fileURLToPath } from "node:url";
 import type { Request, Response } from "@google-cloud/functions-framework";
 import { decideReply } from "../../functions/adapters/mime-reader.js";
 import { SnsVerifier } from "../../functions/adapters/sns-verifier.js";
+import { classifyAnswer } from "../../functions/core/replies/classify.js";
 import type { Decision } from "../../functions/core/replies/message.js";
 import { replyAddress } from "../../functions/core/reply-token.js";
 import { inboundMailHandler } from "../../functions/inbound-mail.js";
 import * as example from "../../sheets-templates/example-data.js";
+import { KINDS, type KindName } from "../fixtures/replies/kinds/index.js";
+import {
+  PARTIAL_ANSWERS,
+  PARTIAL_ANSWERS_EN,
+  PLAIN_ANSWERS,
+} from "../fixtures/replies/kinds/partial-answers.js";
 import { createTestSigner } from "../inbound/sns-signer.js";
 import { MemoryWorkbook, seminarSnapshot } from "../support/workbooks.js";
 
@@ -73,6 +80,7 @@ export async function benchReplies(): Promise<void> {
     );
   }
   for (const line of wrong) console.log(`  mal lu : ${line}`);
+  await benchKinds();
 
   // 2. One inbound message, end to end.
   const signer = createTestSigner();
@@ -152,6 +160,54 @@ export async function benchReplies(): Promise<void> {
     `  réponses : ${[...outcomes].map(([outcome, n]) => `${outcome} × ${n}`).join(", ")} ; ${journal - 1} lignes de Journal à la fin`,
   );
   console.log(`durée du banc : ${((performance.now() - benchStarted) / 1000).toFixed(1)} s`);
+}
+
+/**
+ * The families of `test/fixtures/replies/kinds/`: per kind, how many cases are read right (the
+ * decision, and the text left or the machine kind when the case names them), how many machine
+ * messages were read as a yes or a no (must be 0), and the corpus of partial answers.
+ */
+async function benchKinds(): Promise<void> {
+  console.log("familles de cas (décision, texte gardé, nature du message automatique) :");
+  let total = 0;
+  let right = 0;
+  let machinesAnswered = 0;
+  let machines = 0;
+  for (const kind of Object.keys(KINDS) as KindName[]) {
+    let kindRight = 0;
+    const misses: string[] = [];
+    for (const entry of KINDS[kind]) {
+      const result = await decideReply(entry.raw);
+      const ok =
+        result.decision === entry.decision &&
+        (entry.text === undefined || result.text === entry.text) &&
+        (entry.automatic === undefined || (result.automatic ?? null) === entry.automatic);
+      if (ok) kindRight++;
+      else misses.push(entry.name);
+      const machine = entry.automatic !== undefined && entry.automatic !== null;
+      if (machine || kind === "machine-message") {
+        machines++;
+        if (result.decision !== "unclear") machinesAnswered++;
+      }
+    }
+    total += KINDS[kind].length;
+    right += kindRight;
+    console.log(`  ${kind.padEnd(16)} ${String(kindRight).padStart(3)} / ${KINDS[kind].length}`);
+    for (const miss of misses) console.log(`    mal lu : ${miss}`);
+  }
+  const partial = [...PARTIAL_ANSWERS, ...PARTIAL_ANSWERS_EN];
+  const partialRight = partial.filter(([answer]) => classifyAnswer(answer).decision === "unclear").length;
+  const plainRight = PLAIN_ANSWERS.filter(
+    ([answer, decision]) => classifyAnswer(answer).decision === decision,
+  ).length;
+  console.log(
+    `  ${"partial-answers".padEnd(16)} ${String(partialRight).padStart(3)} / ${partial.length} lues « à lire » ; réponses nettes témoins ${plainRight} / ${PLAIN_ANSWERS.length}`,
+  );
+  const all = total + partial.length + PLAIN_ANSWERS.length;
+  const allRight = right + partialRight + plainRight;
+  console.log(
+    `familles : ${allRight} / ${all} bien lus (${((100 * allRight) / all).toFixed(1)} %) ; messages automatiques lus comme oui ou non : ${machinesAnswered} sur ${machines} (attendu : 0)`,
+  );
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) await benchReplies();

@@ -96,6 +96,7 @@ async function playScaled(kind: "seminar" | "lunch", count: number): Promise<voi
     dir,
     clock,
     sesEndpoint: ses.endpoint,
+    deliveries: ses.deliveries,
     sendRate: 200,
     workbookFor: () => workbook,
     onRunnerEvent: (event) => {

@@ -3,6 +3,7 @@
  * every participant's calendar, a renamed or moved one updated in place, a cancelled registration
  * removes everything; every file ends with CRLF and an instant has no DTEND.
  */
+
 import ICAL from "ical.js";
 import { describe, expect, it } from "vitest";
 import { XlsxWorkbook } from "../../functions/adapters/xlsx-workbook.js";
@@ -11,6 +12,7 @@ import { eventModel, type PlannedMessage, planMessages } from "../../functions/c
 import { TABS } from "../../functions/core/schemas.js";
 import type { Cell, CellWrite, TabValues, WorkbookSnapshot } from "../../functions/ports.js";
 import { EVENT, people, placement, seminar } from "../messages/fixtures.js";
+import { testKeys } from "../support/ledger.js";
 import { tableTab } from "../support/workbooks.js";
 
 const NOW = new Date("2027-03-01T10:00:00Z");
@@ -36,7 +38,7 @@ function checked(snapshot: WorkbookSnapshot): Map<string, TabValues> {
 }
 
 function planOf(snapshot: WorkbookSnapshot) {
-  return planMessages(eventModel(snapshot, EVENT, NOW)!, NOW);
+  return planMessages(eventModel(snapshot, testKeys(EVENT), NOW)!, NOW);
 }
 
 /** What the sending step leaves: a Journal line per convocation, and the time in `Convocation`. */

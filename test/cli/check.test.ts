@@ -67,7 +67,7 @@ describe("passerelle check", () => {
     expect(unreadable.code).toBe(1);
     expect(unreadable.stderr).toContain("n'est pas un classeur Excel (.xlsx) valide");
     const missing = await passerelle("check", join(folder, "absent.xlsx"));
-    expect(missing.code).toBe(2);
+    expect(missing.code).toBe(1);
     expect(missing.stderr).toContain("Fichier introuvable");
   });
 });

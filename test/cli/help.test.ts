@@ -1,4 +1,6 @@
 import { execFile } from "node:child_process";
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
@@ -35,6 +37,34 @@ describe("passerelle help", () => {
     expect(await main(["reply"])).toMatchObject({
       code: 2,
       err: expect.stringContaining("Il manque le chemin du fichier."),
+    });
+  });
+
+  it("answers --help on every command with its synopsis, its options and exit status 0", async () => {
+    for (const command of ["check", "match", "preview", "reply", "purge"]) {
+      const result = await main([command, "--help"]);
+      expect(result.code, command).toBe(0);
+      expect(result.out).toMatch(new RegExp(`^Utilisation : passerelle ${command} <`));
+      expect(result.out).toContain("--help");
+      expect(result.out).toContain("Codes de sortie");
+    }
+    expect((await main(["preview", "-h"])).out).toContain("--at <instant>");
+  });
+
+  it("refuses a workbook that is not a .xlsx with exit status 1 and says how to convert it", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "cli-"));
+    const ods = join(dir, "seminaire.ods");
+    await writeFile(ods, "pas un classeur");
+    const result = await main(["check", ods]);
+    expect(result.code).toBe(1);
+    expect(result.err).toContain("n'est pas un classeur .xlsx (extension .ods)");
+    expect(result.err).toContain("soffice --headless --convert-to xlsx");
+  });
+
+  it("exits with status 1 when the file is missing", async () => {
+    expect(await main(["match", "/nulle-part/absent.xlsx"])).toMatchObject({
+      code: 1,
+      err: "Fichier introuvable : /nulle-part/absent.xlsx",
     });
   });
 });

@@ -99,4 +99,21 @@ describe("passerelle preview", () => {
     expect(missing.code).toBe(2);
     expect(missing.err).toContain("L'option --at attend une valeur.");
   });
+
+  it("lists each warning once with its count, names with addresses, and the key in a details line", async () => {
+    const { seminar } = await exampleFiles();
+    expect((await main(["match", seminar], NOW)).code).toBe(0);
+    const json = JSON.parse((await main(["preview", seminar, "--json"], NOW)).out) as PreviewJson;
+    const index = await readFile(json.index, "utf8");
+    const items = [...index.matchAll(/<li>(.*?)<\/li>/g)].map((match) =>
+      match[1]!.replace(/ <strong>.*$/, ""),
+    );
+    expect(new Set(items).size).toBe(items.length);
+    const repeated = json.warnings.find((warning, at) => json.warnings.indexOf(warning) !== at);
+    if (repeated) expect(index).toMatch(/\(\d+ fois\)/);
+    expect(index).toContain("Claire");
+    expect(index).toMatch(/<br><span class="addr">[^<]+@[^<]+<\/span>/);
+    expect(index).toContain("<details><summary>Clé d'envoi</summary><code>message:");
+    expect(index).not.toContain("<th>Clé</th>");
+  });
 });

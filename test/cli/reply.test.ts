@@ -48,9 +48,9 @@ describe("passerelle reply", () => {
     expect(Buffer.compare(await readFile(path), before)).toBe(0);
   });
 
-  it("exits with status 2 when the message is missing", async () => {
+  it("exits with status 1 when the message is missing, as the README says", async () => {
     const { code, err } = await main(["reply", fixture("absent.eml")]);
-    expect(code).toBe(2);
+    expect(code).toBe(1);
     expect(err).toContain("Fichier introuvable");
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { checkLunch } from "../../functions/core/check-lunch.js";
 import { lunchModel } from "../../functions/core/messages/model.js";
 import * as example from "../../sheets-templates/example-data.js";
+import { testKeys } from "../support/ledger.js";
 import { lunchSnapshot } from "../support/workbooks.js";
 
 /** Before the example's closing (6 April 2027, 12:00 in Paris), and after it. */
@@ -88,7 +89,7 @@ describe("checking a lunch talk: the seats", () => {
     for (const now of [BEFORE, AFTER]) {
       const snapshot = lunchSnapshot(example.lunchSettings, rows);
       const check = checkLunch(snapshot, now);
-      const model = lunchModel(snapshot, "rencontre", now);
+      const model = lunchModel(snapshot, testKeys("rencontre"), now);
       expect(model.registrations.length).toBeGreaterThan(40);
       for (const registration of model.registrations) {
         const verdict = check.rows.find((row) => row.row === registration.row);

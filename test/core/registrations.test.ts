@@ -2,6 +2,7 @@
  * Kinds: duplicates charged to the later row (an announced seat never taken back); a severity per
  * problem, said on the row; the consistency a person would check (arrival, departure, dates).
  */
+
 import { describe, expect, it } from "vitest";
 import { XlsxWorkbook } from "../../functions/adapters/xlsx-workbook.js";
 import { checkLunch } from "../../functions/core/check-lunch.js";
@@ -11,6 +12,7 @@ import { allocateSeats } from "../../functions/core/seats.js";
 import type { TabValues, WorkbookSnapshot } from "../../functions/ports.js";
 import * as example from "../../sheets-templates/example-data.js";
 import { participant, placement, seminar } from "../messages/fixtures.js";
+import { testKeys } from "../support/ledger.js";
 import { lunchSnapshot, seminarSnapshot } from "../support/workbooks.js";
 
 const NOW = new Date("2027-03-03T09:00:00Z");
@@ -106,7 +108,7 @@ describe("a duplicate is charged to the later row", () => {
         placement(String(row.Email), "Après-midi"),
       ]),
     });
-    const model = eventModel(snapshot, "exemple", SEMINAR_NOW) as SeminarModel;
+    const model = eventModel(snapshot, testKeys("exemple"), SEMINAR_NOW) as SeminarModel;
     const convoked = planMessages(model, SEMINAR_NOW).messages.filter((m) => m.kind === "convocation");
     expect(
       convoked.filter((m) => m.to.address === "hugo.bernard@conseil-departemental-morbihan.example.org"),
@@ -149,7 +151,7 @@ describe("each problem says on the row whether it blocks", () => {
     const snapshot = seminar({ participants: rows });
     const result = checkSeminar(snapshot, SEMINAR_NOW);
     expect(statusOf(result, 2, "Participants")).toMatch(/^à vérifier : Vœu 2 : « Mairie annexe »/);
-    const model = eventModel(snapshot, "x", SEMINAR_NOW) as SeminarModel;
+    const model = eventModel(snapshot, testKeys("x"), SEMINAR_NOW) as SeminarModel;
     expect(model.agendas.map((agenda) => agenda.participant.row)).toEqual([2]);
   });
 

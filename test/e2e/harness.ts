@@ -3,12 +3,14 @@
  * local workflow runner on a simulated clock, the local SES server, locally signed SNS), with or
  * without killing and restarting the host at the scenario's checkpoints.
  */
-import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DateTime } from "luxon";
-import { type JournalEntry, journalEntries } from "../../functions/core/journal.js";
+import { readLedger } from "../../functions/core/journal.js";
+import type { LedgerEntry } from "../../functions/core/ledger/entry.js";
+import { ledgerKeys } from "../../functions/core/ledger/keys.js";
 import { TABS } from "../../functions/core/schemas.js";
 import { LocalHost, type LocalHostOptions } from "../../functions/local/host.js";
 import { playLunchTalk, playSeminar, type ScenarioContext } from "../../functions/local/scenario.js";
@@ -23,7 +25,9 @@ export const ZONE = "Europe/Paris";
 export interface Played {
   readonly end: ExecutionInfo;
   readonly emails: StoredEmail[];
-  readonly journal: JournalEntry[];
+  readonly journal: readonly LedgerEntry[];
+  /** The address a recipient id of a key stands for (every address the workbook names). */
+  readonly emailOf: (id: string) => string;
   readonly tabs: ReadonlyMap<string, TabValues>;
   readonly restarts: string[];
   readonly steps: { step: string; fields: Record<string, unknown> }[];
@@ -41,7 +45,10 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function play(kind: "seminar" | "lunch", options: { interrupt: boolean }): Promise<Played> {
+export async function play(
+  kind: "seminar" | "lunch",
+  options: { interrupt: boolean; onLog?: LocalHostOptions["onLog"] },
+): Promise<Played> {
   const dir = mkdtempSync(join(tmpdir(), "passerelle-e2e-"));
   const event = kind === "seminar" ? "seminaire-exemple" : "rencontre-exemple";
   copyFileSync(
@@ -60,6 +67,7 @@ export async function play(kind: "seminar" | "lunch", options: { interrupt: bool
     dir,
     clock,
     sesEndpoint: ses.endpoint,
+    deliveries: ses.deliveries,
     sendRate: 500,
     ports: {
       runner: await freePort(),
@@ -67,7 +75,8 @@ export async function play(kind: "seminar" | "lunch", options: { interrupt: bool
       workflowStep: await freePort(),
       inboundMail: await freePort(),
     },
-    onLog: (_level, name, fields) => {
+    onLog: (level, name, fields) => {
+      options.onLog?.(level, name, fields);
       if (name === "workflow-step.done") steps.push({ step: String(fields.step), fields });
     },
   };
@@ -94,10 +103,19 @@ export async function play(kind: "seminar" | "lunch", options: { interrupt: bool
     // Let any step cut off by a restart finish before reading the results.
     await new Promise((done) => setTimeout(done, 200));
     const tabs = await host.workbook(event).read(Object.values(TABS).map((tab) => tab.name));
+    const secrets = JSON.parse(readFileSync(join(dir, "secrets.json"), "utf8")) as { reply: string };
+    const keys = ledgerKeys(secrets.reply, event);
+    const addresses = new Map<string, string>();
+    for (const tab of tabs.values())
+      for (const row of tab.rows)
+        for (const cell of row)
+          if (typeof cell === "string" && /^[^\s@]+@[^\s@]+$/.test(cell.trim()))
+            addresses.set(keys.recipientId(cell), cell.trim().toLowerCase());
     return {
+      emailOf: (id) => addresses.get(id) ?? id,
       end,
       emails: await ses.emails(),
-      journal: journalEntries(tabs.get(TABS.journal.name)),
+      journal: readLedger(tabs.get(TABS.journal.name)).entries,
       tabs,
       restarts,
       steps,
@@ -110,11 +128,30 @@ export async function play(kind: "seminar" | "lunch", options: { interrupt: bool
 }
 
 /** The keys of the messages recorded as sent, with how many times each. */
-export function sentKeys(journal: readonly JournalEntry[]): Map<string, number> {
+export function sentKeys(journal: readonly LedgerEntry[]): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const entry of journal)
-    if (entry.event === "Message envoyé") counts.set(entry.key, (counts.get(entry.key) ?? 0) + 1);
+  for (const { key, data } of journal)
+    if (data.kind === "sent" || (data.kind === "reconciled" && data.outcome === "sent"))
+      counts.set(key, (counts.get(key) ?? 0) + 1);
   return counts;
+}
+
+/**
+ * The keys of the messages sent, each recipient id replaced by the address it stands for (two runs
+ * have two secrets, hence two ids for one person), with how many times each was sent.
+ */
+export function readableKeys(played: Played): Map<string, number> {
+  const readable = new Map<string, number>();
+  for (const [key, count] of sentKeys(played.journal)) {
+    const parts = key.split(":");
+    if (parts[0] === "message" && parts.length >= 5) parts[2] = played.emailOf(parts[2] ?? "");
+    // An alert's version digests keys, whose ids differ between two runs: its kind is what counts.
+    if (parts.at(-2) === "alerte")
+      parts[parts.length - 1] = (parts.at(-1) ?? "").replace(/-[0-9a-f]{12}$/, "");
+    const name = parts.join(":");
+    readable.set(name, (readable.get(name) ?? 0) + count);
+  }
+  return readable;
 }
 
 /** A tab's rows as text, for comparing two runs. */

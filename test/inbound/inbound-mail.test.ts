@@ -5,11 +5,7 @@ import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type SnsMessage, SnsVerifier } from "../../functions/adapters/sns-verifier.js";
 import type { OrganizerAlert } from "../../functions/app/apply-reply.js";
 import { replyAddress } from "../../functions/core/reply-token.js";
-import {
-  type InboundMailDeps,
-  inboundMailHandler,
-  type UnmatchedReply,
-} from "../../functions/inbound-mail.js";
+import { type InboundMailDeps, inboundMailHandler, replyKeyOf } from "../../functions/inbound-mail.js";
 import type { Cell } from "../../functions/ports.js";
 import { MemoryWorkbook } from "./memory-workbook.js";
 import { createTestSigner, type TestSigner } from "./sns-signer.js";
@@ -86,7 +82,6 @@ const scenario = {
   failDeclines: 0,
   bounces: [] as { event: string; addresses: readonly string[] }[],
   alerts: [] as OrganizerAlert[],
-  unmatched: [] as UnmatchedReply[],
   fetched: [] as string[],
   logs: [] as string[],
 };
@@ -120,9 +115,6 @@ const deps: InboundMailDeps = {
       scenario.alerts.push(alert);
     },
   },
-  keepUnmatched: async (reply) => {
-    scenario.unmatched.push(reply);
-  },
   log: {
     info: (event) => scenario.logs.push(event),
     warn: (event) => scenario.logs.push(event),
@@ -132,9 +124,13 @@ const deps: InboundMailDeps = {
 
 functions.http("inboundMail", inboundMailHandler(deps));
 
-function mime(body: string, options: { to?: string; subject?: string; headers?: string } = {}): string {
+function mime(
+  body: string,
+  options: { to?: string; subject?: string; headers?: string; messageId?: string } = {},
+): string {
   return [
     `From: Sophie Martin <${TUTOR}>`,
+    `Message-ID: <${options.messageId ?? "msg-1"}@mail.example.org>`,
     `To: ${options.to ?? REPLY_TO}`,
     `Subject: ${options.subject ?? "Re: Accueil de participants le mardi 16 mars 2027"}`,
     ...(options.headers ? [options.headers] : []),
@@ -187,14 +183,20 @@ beforeEach(() => {
   scenario.failDeclines = 0;
   scenario.bounces = [];
   scenario.alerts = [];
-  scenario.unmatched = [];
   scenario.fetched = [];
   scenario.logs = [];
 });
 
 const workbook = () => scenario.workbooks.get(SHEET)!;
 const tutorRecord = () => workbook().records("Tuteurs")[0]!;
-const journal = () => workbook().records("Journal");
+/** The Journal's rows, without the claims a delivery writes before applying a reply. */
+const journal = () =>
+  workbook()
+    .records("Journal")
+    .filter((line) => line.Événement !== "Réponse reçue");
+/** The ledger key of the reply whose Message-ID is `<id@mail.example.org>`. */
+const KEY = (id: string) =>
+  replyKeyOf({ headers: new Map([["message-id", `<${id}@mail.example.org>`]]) }, Buffer.alloc(0));
 
 describe("inboundMail: applying a tutor's reply", () => {
   it("records a yes on the tutor's row, found by header, and writes a Journal line with the message's key", async () => {
@@ -213,14 +215,18 @@ describe("inboundMail: applying a tutor's reply", () => {
         Événement: "Réponse tuteur : Confirmé",
         Destinataire: TUTOR,
         Détail: expect.stringContaining("« Oui, pas de problème ! »"),
-        Clé: "reponse:msg-1",
+        Clé: KEY("msg-1"),
+        Données: expect.stringContaining('"kind":"reply"'),
+        Sceau: expect.any(String),
       },
       {
         Horodatage: "2027-03-02 10:41:00",
         Événement: "Réponse traitée",
         Destinataire: TUTOR,
         Détail: "Réponse enregistrée.",
-        Clé: "reponse:msg-1:traitee",
+        Clé: `${KEY("msg-1")}:traitee`,
+        Données: expect.stringContaining('"kind":"reply-done"'),
+        Sceau: expect.any(String),
       },
     ]);
     expect(scenario.declines).toEqual([]);
@@ -235,7 +241,7 @@ describe("inboundMail: applying a tutor's reply", () => {
     expect(scenario.declines).toEqual([
       { event: SHEET, tutorEmail: TUTOR, rowAtThatTime: expect.arrayContaining(["Décliné"]) },
     ]);
-    expect(journal()[0]).toMatchObject({ Événement: "Réponse tuteur : Décliné", Clé: "reponse:msg-1" });
+    expect(journal()[0]).toMatchObject({ Événement: "Réponse tuteur : Décliné", Clé: KEY("msg-1") });
   });
 
   it("changes nothing on the row for an unclear answer and sends its text to the organizer with the row", async () => {
@@ -252,7 +258,7 @@ describe("inboundMail: applying a tutor's reply", () => {
         row: 2,
       },
     ]);
-    expect(journal()[0]).toMatchObject({ Événement: "Réponse tuteur : À lire", Clé: "reponse:msg-1" });
+    expect(journal()[0]).toMatchObject({ Événement: "Réponse tuteur : À lire", Clé: KEY("msg-1") });
   });
 
   it("never takes an out-of-office reply for an answer, even one that says oui", async () => {
@@ -273,17 +279,51 @@ describe("inboundMail: applying a tutor's reply", () => {
 
     expect(replay.status).toBe(200);
     expect(replay.body).toMatchObject({ outcome: "duplicate" });
-    expect(journal().map((line) => line.Clé)).toEqual(["reponse:msg-1", "reponse:msg-1:traitee"]);
+    expect(journal().map((line) => line.Clé)).toEqual([KEY("msg-1"), `${KEY("msg-1")}:traitee`]);
     expect(scenario.declines).toHaveLength(1);
+  });
+
+  it("applies one SNS notification delivered twice at the same moment once: the second delivery is told to come back", async () => {
+    const message = notification(mime("Non, désolée."));
+    const [a, b] = await Promise.all([post(message), post(message)]);
+
+    // One applies it; the other finds it done (200) or in progress (500: SNS tries again later).
+    const outcomes = [a, b].map((response) =>
+      response.status === 200 ? response.body.outcome : response.status,
+    );
+    expect(outcomes).toContain("recorded");
+    expect(outcomes.filter((outcome) => outcome === "recorded")).toHaveLength(1);
+    expect(scenario.declines).toHaveLength(1);
+    expect(journal().filter((line) => line.Événement === "Réponse tuteur : Décliné")).toHaveLength(1);
+    // SNS delivers the refused one again: it finds the reply done.
+    expect((await post(message)).body).toMatchObject({ outcome: "duplicate" });
+    expect(scenario.declines).toHaveLength(1);
+  });
+
+  it("applies the same email published under two SNS ids once, one after the other or at once", async () => {
+    const first = notification(mime("Non, désolée."), { messageId: "sns-a" });
+    const second = notification(mime("Non, désolée."), { messageId: "sns-b" });
+    await post(first);
+    expect((await post(second)).body).toMatchObject({ outcome: "duplicate" });
+
+    scenario.workbooks = new Map([[SHEET, seminarWorkbook()]]);
+    scenario.declines = [];
+    await Promise.all([post(first), post(second)]);
+    expect(scenario.declines).toHaveLength(1);
+    expect(journal().filter((line) => line.Événement === "Réponse tuteur : Décliné")).toHaveLength(1);
   });
 
   it("applies a second reply of the same tutor too, and notes which answer it replaces", async () => {
     await post(notification(mime("Oui"), { messageId: "msg-1" }));
-    await post(notification(mime("Finalement non, je ne pourrai pas venir."), { messageId: "msg-2" }));
+    await post(
+      notification(mime("Finalement non, je ne pourrai pas venir.", { messageId: "msg-2" }), {
+        messageId: "msg-2",
+      }),
+    );
 
     expect(tutorRecord()).toMatchObject({ Confirmation: "Décliné" });
     const replies = journal().filter((line) => line.Événement !== "Réponse traitée");
-    expect(replies.map((line) => line.Clé)).toEqual(["reponse:msg-1", "reponse:msg-2"]);
+    expect(replies.map((line) => line.Clé)).toEqual([KEY("msg-1"), KEY("msg-2")]);
     expect(replies[1]?.Détail).toContain("remplace « Confirmé »");
   });
 
@@ -293,7 +333,7 @@ describe("inboundMail: applying a tutor's reply", () => {
 
     expect((await post(message)).status).toBe(500);
     expect(tutorRecord()).toMatchObject({ Confirmation: "Décliné" });
-    expect(journal().map((line) => line.Clé)).toEqual(["reponse:msg-1"]);
+    expect(journal().map((line) => line.Clé)).toEqual([KEY("msg-1")]);
 
     const tuteursWrites = () =>
       workbook().writes.filter((change) => change.cells?.some((cell) => cell.tab === "Tuteurs")).length;
@@ -304,7 +344,7 @@ describe("inboundMail: applying a tutor's reply", () => {
     expect(replay.body).toMatchObject({ outcome: "recorded", decision: "decline" });
     expect(scenario.declines).toHaveLength(2);
     expect(tuteursWrites()).toBe(1);
-    expect(journal().map((line) => line.Clé)).toEqual(["reponse:msg-1", "reponse:msg-1:traitee"]);
+    expect(journal().map((line) => line.Clé)).toEqual([KEY("msg-1"), `${KEY("msg-1")}:traitee`]);
     expect((await post(message)).body).toMatchObject({ outcome: "duplicate" });
     expect(scenario.declines).toHaveLength(2);
   });
@@ -331,36 +371,35 @@ describe("inboundMail: applying a tutor's reply", () => {
 
     expect(response.body).toMatchObject({ outcome: "unknown-tutor" });
     expect(tutorRecord()).toMatchObject({ Confirmation: "En attente" });
-    expect(journal()[0]).toMatchObject({ Événement: "Réponse d'un tuteur inconnu", Clé: "reponse:msg-1" });
+    expect(journal()[0]).toMatchObject({ Événement: "Réponse d'un tuteur inconnu", Clé: KEY("msg-1") });
     expect(scenario.alerts).toHaveLength(1);
   });
 });
 
 describe("inboundMail: who answered", () => {
-  it("does not trust the From header: a reply without a token is kept for the organizer and not applied", async () => {
+  it("does not trust the From header: a reply without a token writes nothing and is only counted", async () => {
     const to = "reponse@reponses.example.org";
     const response = await post(notification(mime("Oui", { to }), { to }));
 
     expect(response.body).toMatchObject({ outcome: "unmatched-missing" });
-    expect(scenario.unmatched).toEqual([
-      expect.objectContaining({ reason: "missing", from: TUTOR, text: "Oui", key: "reponse:msg-1" }),
-    ]);
+    expect(workbook().reads).toEqual([]);
     expect(workbook().writes).toEqual([]);
+    expect(scenario.logs).toEqual(["inbound-mail.unmatched"]);
   });
 
-  it("keeps a reply with a forged token in the Journal of the event it names, and applies nothing", async () => {
+  it("writes nothing for a reply with a forged token, not even in the event it names", async () => {
     const forged = replyAddress(
       { event: SHEET, tutorEmail: TUTOR, version: 1 },
       "secret-de-quelqu-un-d-autre",
       "reponses.example.org",
     );
-    await post(notification(mime("Oui", { to: forged }), { to: forged }));
+    const response = await post(notification(mime("Oui", { to: forged }), { to: forged }));
 
+    expect(response.body).toMatchObject({ outcome: "unmatched-forged" });
     expect(tutorRecord()).toMatchObject({ Confirmation: "En attente" });
-    expect(journal()).toEqual([
-      expect.objectContaining({ Événement: "Réponse non reconnue", Clé: "reponse:msg-1" }),
-    ]);
-    expect(scenario.unmatched).toEqual([expect.objectContaining({ reason: "forged", claimedEvent: SHEET })]);
+    expect(journal()).toEqual([]);
+    expect(workbook().reads).toEqual([]);
+    expect(workbook().writes).toEqual([]);
   });
 });
 

@@ -2,23 +2,53 @@
  * A workbook held in memory: reads answer copies of its tabs (found by title, accents and case
  * aside), writes are applied and recorded, so a test can check both what was asked and the result.
  */
-import { normalizeKey } from "../../functions/core/cells.js";
-import type { Cell, TabValues, Workbook, WorkbookChanges, WorkbookSnapshot } from "../../functions/ports.js";
 
-export class MemoryWorkbook implements Workbook {
+import { LedgerWorkbook } from "../../functions/app/ledger-workbook.js";
+import { normalizeKey } from "../../functions/core/cells.js";
+import type { LedgerKeys } from "../../functions/core/ledger/keys.js";
+import type {
+  Cell,
+  EventWorkbook,
+  TabValues,
+  WorkbookChanges,
+  WorkbookSnapshot,
+} from "../../functions/ports.js";
+import { testKeys } from "../support/ledger.js";
+
+/**
+ * Reads verify and writes seal the Journal through the real `LedgerWorkbook`, with the tests' keys;
+ * `rawRead`/`rawWrite` reach the stored cells as a person editing the sheet would.
+ */
+export class MemoryWorkbook implements EventWorkbook {
   readonly reads: (readonly string[])[] = [];
   readonly writes: WorkbookChanges[] = [];
   private readonly tabs = new Map<string, Cell[][]>();
 
-  constructor(tabs: Readonly<Record<string, readonly (readonly Cell[])[]>> = {}) {
+  constructor(tabs: Readonly<Record<string, readonly (readonly Cell[])[]>> = {}, event = "seminaire-test") {
     for (const [title, rows] of Object.entries(tabs))
       this.tabs.set(
         title,
         rows.map((row) => [...row]),
       );
+    this.keys = testKeys(event);
+    this.ledger = new LedgerWorkbook(
+      { read: (names) => this.rawRead(names), write: (changes) => this.rawWrite(changes) },
+      this.keys,
+    );
   }
 
+  readonly keys: LedgerKeys;
+  private readonly ledger: LedgerWorkbook;
+
   async read(names: readonly string[]): Promise<WorkbookSnapshot> {
+    return this.ledger.read(names);
+  }
+
+  async write(changes: WorkbookChanges): Promise<void> {
+    return this.ledger.write(changes);
+  }
+
+  async rawRead(names: readonly string[]): Promise<WorkbookSnapshot> {
     this.reads.push(names);
     const snapshot = new Map<string, TabValues>();
     for (const name of names) {
@@ -29,7 +59,7 @@ export class MemoryWorkbook implements Workbook {
     return snapshot;
   }
 
-  async write(changes: WorkbookChanges): Promise<void> {
+  async rawWrite(changes: WorkbookChanges): Promise<void> {
     this.writes.push(changes);
     for (const creation of changes.createTabs ?? []) this.tabs.set(creation.title, [[...creation.header]]);
     for (const cell of changes.cells ?? []) {

@@ -3,6 +3,7 @@
  * signed Reply-To shown by the preview, each warning once); tutors and participants told what
  * matters (needs for hosting; old → new in a change notice).
  */
+
 import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,6 +17,7 @@ import { readReplyAddress, tutorTag } from "../../functions/core/reply-token.js"
 import { TABS } from "../../functions/core/schemas.js";
 import type { TabValues } from "../../functions/ports.js";
 import * as example from "../../sheets-templates/example-data.js";
+import { testKeys } from "../support/ledger.js";
 import { exampleFiles, lunchSnapshot } from "../support/workbooks.js";
 import { EVENT, participant, people, placement, seminar } from "./fixtures.js";
 
@@ -86,7 +88,7 @@ describe("no field silently ignored: the reply address", () => {
 
   it("accepts an older workbook that still has an « Adresse de réponse » line, without using it", () => {
     const old = seminar({ settings: { "Adresse de réponse": "ailleurs.example.org" } });
-    const plan = planMessages(eventModel(old, EVENT, NOW)!, NOW, {
+    const plan = planMessages(eventModel(old, testKeys(EVENT), NOW)!, NOW, {
       replyAddress: () => "r+signed@reponses.example.org",
     });
     const request = plan.messages.find((m) => m.kind === "demande-tuteur")!.render(NOW);
@@ -95,7 +97,7 @@ describe("no field silently ignored: the reply address", () => {
   });
 
   it("sends the tutors' replies to the organizer when nothing is configured, and says so", () => {
-    const plan = planMessages(eventModel(seminar(), EVENT, NOW)!, NOW);
+    const plan = planMessages(eventModel(seminar(), testKeys(EVENT), NOW)!, NOW);
     const request = plan.messages.find((m) => m.kind === "demande-tuteur")!.render(NOW);
     expect(request.replyTo).toBe("organisation@seminaire.example.org");
     expect(plan.warnings).toContain(
@@ -104,7 +106,7 @@ describe("no field silently ignored: the reply address", () => {
   });
 
   it("warns once, not once per tutor, when no signed reply address is configured", () => {
-    const plan = planMessages(eventModel(seminar(), EVENT, NOW)!, NOW);
+    const plan = planMessages(eventModel(seminar(), testKeys(EVENT), NOW)!, NOW);
     const unsigned = plan.warnings.filter((warning) => warning.startsWith("Adresse de réponse signée"));
     expect(plan.messages.filter((m) => m.kind === "demande-tuteur").length).toBeGreaterThan(1);
     expect(unsigned).toHaveLength(1);
@@ -146,7 +148,7 @@ describe("tutors and participants told what matters", () => {
       ]),
     });
   const requestText = (snapshot: Map<string, TabValues>) =>
-    planMessages(eventModel(snapshot, EVENT, NOW)!, NOW)
+    planMessages(eventModel(snapshot, testKeys(EVENT), NOW)!, NOW)
       .messages.filter((m) => m.kind === "demande-tuteur")
       .map((m) => m.render(NOW).text)
       .join("\n");
@@ -178,7 +180,7 @@ describe("tutors and participants told what matters", () => {
 
   it("sends the tutor a new request when a hosted participant's needs change", () => {
     const tutorKeys = (snapshot: Map<string, TabValues>) =>
-      (eventModel(snapshot, EVENT, NOW) as SeminarModel).tutors.map((tutor) => tutor.fingerprint);
+      (eventModel(snapshot, testKeys(EVENT), NOW) as SeminarModel).tutors.map((tutor) => tutor.fingerprint);
     expect(tutorKeys(withNeeds("PMR"))).not.toEqual(tutorKeys(withNeeds(null)));
   });
 });

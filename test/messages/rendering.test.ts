@@ -10,6 +10,7 @@ import {
   type SeminarModel,
 } from "../../functions/core/messages/index.js";
 import { readReplyAddress, replyAddress } from "../../functions/core/reply-token.js";
+import { sentRow, testKeys } from "../support/ledger.js";
 import { lunchSnapshot } from "../support/workbooks.js";
 import { EVENT, ORGANIZER, participant, people, placement, seminar } from "./fixtures.js";
 
@@ -19,7 +20,7 @@ const replyTo = (input: { event: string; tutorEmail: string; version: number }) 
   replyAddress(input, SECRET, "reponses.seminaire.example.org");
 
 function plan(snapshot = seminar(), now = NOW) {
-  const model = eventModel(snapshot, EVENT, now)!;
+  const model = eventModel(snapshot, testKeys(EVENT), now)!;
   return { model, plan: planMessages(model, now, { replyAddress: replyTo }) };
 }
 
@@ -119,13 +120,10 @@ describe("the participant's convocation", () => {
     const first = plan();
     const convocation = find(first.plan.messages, "convocation", people.claire.Email);
     const journal = [
-      {
-        Horodatage: "2027-03-01 11:00:00",
-        Événement: "Message envoyé",
-        Destinataire: people.claire.Email,
-        Détail: `Convocation · id ses-1 · empreinte ${convocation.fingerprint}`,
-        Clé: convocation.key,
-      },
+      sentRow(EVENT, convocation.key, {
+        ...(convocation.fingerprint ? { fingerprint: convocation.fingerprint } : {}),
+        recipient: people.claire.Email,
+      }),
     ];
     const unchanged = plan(seminar({ journal }));
     expect(
@@ -149,7 +147,9 @@ describe("the participant's convocation", () => {
     });
     const changed = plan(moved);
     const notice = find(changed.plan.messages, "changement", people.claire.Email);
-    expect(notice.key).toBe(`message:${EVENT}:${people.claire.Email}:changement:2`);
+    expect(notice.key).toBe(
+      `message:${EVENT}:${testKeys(EVENT).recipientId(people.claire.Email)}:changement:2`,
+    );
     const mail = await parsed(notice);
     expect(mail.subject).toBe("Modification de votre programme — Vivez ma vie d'usager — Rennes");
     const before = calendarEvents(
@@ -384,7 +384,7 @@ describe("lunch talks", () => {
   test("confirm the seated, give the waiting their rank, and promote when a seat frees", async () => {
     const now = new Date("2027-03-20T10:00:00Z");
     const snapshot = lunchSnapshot();
-    const model = eventModel(snapshot, "rencontre", now)!;
+    const model = eventModel(snapshot, testKeys("rencontre"), now)!;
     const result = planMessages(model, now);
     const registered = result.messages.filter((m) => m.kind === "inscription");
     const waiting = result.messages.filter((m) => m.kind === "liste-attente");
@@ -401,13 +401,9 @@ describe("lunch talks", () => {
     expect(ics[0]!.start.toISOString()).toBe("2027-04-08T10:15:00.000Z");
 
     // Someone seated cancels after everyone was told: the first waiting person is promoted.
-    const told = [...registered, ...waiting].map((m) => ({
-      Horodatage: "2027-03-20 11:00:00",
-      Événement: "Message envoyé",
-      Destinataire: m.to.address,
-      Détail: "",
-      Clé: m.key,
-    }));
+    const told = [...registered, ...waiting].map((m) =>
+      sentRow("rencontre", m.key, { recipient: m.to.address }),
+    );
     const rows = (await import("../../sheets-templates/example-data.js")).registrations.map((row) => ({
       ...row,
     }));
@@ -421,7 +417,7 @@ describe("lunch talks", () => {
         told,
       ),
     );
-    const later = planMessages(eventModel(after, "rencontre", now)!, now);
+    const later = planMessages(eventModel(after, testKeys("rencontre"), now)!, now);
     const promoted = later.messages.filter((m) => m.kind === "place-liberee");
     expect(promoted).toHaveLength(1);
     expect(later.messages.filter((m) => m.kind === "inscription")).toHaveLength(0);

@@ -5,7 +5,7 @@ import { simpleParser } from "mailparser";
 import { describe, expect, test } from "vitest";
 import { previewMessages } from "../../functions/app/preview.js";
 import { sendDueMessages } from "../../functions/app/send-messages.js";
-import { PermanentSendError, TransientSendError } from "../../functions/ports.js";
+import { type DeliveryLog, PermanentSendError, TransientSendError } from "../../functions/ports.js";
 import { MemoryWorkbook } from "../support/workbooks.js";
 import { EVENT, ManualClock, participant, people, placement, RecordingMailer, seminar } from "./fixtures.js";
 
@@ -19,7 +19,20 @@ function journal(workbook: MemoryWorkbook) {
     recipient: String(row[2]),
     detail: String(row[3]),
     key: String(row[4]),
+    data: JSON.parse(String(row[5])) as Record<string, unknown>,
   }));
+}
+
+/** What the mail service reports it accepted: the messages the recording mailer took, by send id. */
+function deliveriesOf(mailer: RecordingMailer): DeliveryLog {
+  return {
+    async accepted(ids) {
+      const taken = new Map(
+        mailer.sent.map((message, index) => [message.tags?.["passerelle-send"] ?? "", `ses-${index + 1}`]),
+      );
+      return new Map(ids.flatMap((id) => (taken.has(id) ? [[id, taken.get(id)!] as const] : [])));
+    },
+  };
 }
 
 describe("sending exactly once", () => {
@@ -41,7 +54,7 @@ describe("sending exactly once", () => {
     expect(lines.filter((line) => line.event === "Envoi en cours")).toHaveLength(5);
     const sent = lines.filter((line) => line.event === "Message envoyé");
     expect(sent).toHaveLength(5);
-    expect(sent.every((line) => /id ses-\d/.test(line.detail))).toBe(true);
+    expect(sent.every((line) => /^ses-\d/.test(String(line.data.messageId)))).toBe(true);
     const header = workbook.tabs.get("Participants")![0]!;
     const convocation = header.indexOf("Convocation");
     expect(workbook.tabs.get("Participants")![1]![convocation]).toBe("2027-03-01 11:00");
@@ -64,12 +77,13 @@ describe("sending exactly once", () => {
     expect(new Set(mailer.recipients()).size).toBe(mailer.sent.length);
   });
 
-  test("a process killed between the send and the Journal write does not send again when the step is retried", async () => {
+  test("a process killed between the send and the Journal write sends nothing twice: its claims are reconciled from the mail service's report", async () => {
     const workbook = new MemoryWorkbook(seminar());
     const mailer = new RecordingMailer();
     // The write after the sends (the outcomes) never happens: the process dies.
     let writes = 0;
     const dying = {
+      keys: workbook.keys,
       read: workbook.read.bind(workbook),
       write: async (changes: Parameters<MemoryWorkbook["write"]>[0]) => {
         writes++;
@@ -81,22 +95,61 @@ describe("sending exactly once", () => {
       sendDueMessages(dying, mailer, new ManualClock(NOW), { ...base, kinds: ["convocation"] }),
     ).rejects.toThrow("killed");
     expect(mailer.sent).toHaveLength(3);
+    const deliveries = deliveriesOf(mailer);
 
+    // While the dead run's claims hold, nothing is sent.
     const retry = await sendDueMessages(workbook, mailer, new ManualClock(NOW), {
       ...base,
+      deliveries,
       kinds: ["convocation"],
     });
     expect(retry.sent).toBe(0);
+    // Once their lease has run out, they are settled from what the mail service took: sent.
+    const later = new ManualClock(new Date(NOW.getTime() + 5 * 60_000));
+    const settled = await sendDueMessages(workbook, mailer, later, {
+      ...base,
+      deliveries,
+      kinds: ["convocation"],
+    });
+    expect(settled).toMatchObject({ sent: 0, reconciled: { sent: 3, released: 0 }, done: true });
     expect(mailer.sent).toHaveLength(3);
+    expect(journal(workbook).filter((line) => line.data.kind === "reconciled")).toHaveLength(3);
+  });
 
-    // Later, the organizer is told which sends are uncertain, once.
-    const later = new ManualClock(new Date(NOW.getTime() + 30 * 60_000));
-    const alerting = await sendDueMessages(workbook, mailer, later, { ...base, kinds: ["alerte"] });
-    expect(alerting.sent).toBe(1);
-    const alert = mailer.sent.at(-1)!;
-    expect(alert.subject).toContain("3 envois à vérifier");
-    expect(alert.text).toContain(`message:${EVENT}:${people.claire.Email}:convocation:1`);
-    expect((await sendDueMessages(workbook, mailer, later, { ...base, kinds: ["alerte"] })).sent).toBe(0);
+  test("a process killed after claiming and before sending loses nothing: the claims are released after the grace period and sent once", async () => {
+    const workbook = new MemoryWorkbook(seminar());
+    const mailer = new RecordingMailer();
+    const dead = {
+      keys: workbook.keys,
+      read: workbook.read.bind(workbook),
+      write: workbook.write.bind(workbook),
+    };
+    // The mailer dies with the process before anything leaves.
+    const dying = new RecordingMailer(() => {
+      throw new Error("killed");
+    });
+    await sendDueMessages(dead, dying, new ManualClock(NOW), { ...base, kinds: ["convocation"] }).catch(
+      () => {},
+    );
+    const deliveries = deliveriesOf(mailer);
+    // An unclassified failure may have left: nothing goes before the grace period...
+    const soon = new ManualClock(new Date(NOW.getTime() + 5 * 60_000));
+    expect(
+      (await sendDueMessages(workbook, mailer, soon, { ...base, deliveries, kinds: ["convocation"] })).sent,
+    ).toBe(0);
+    // ...then the mail service's report says nothing left: released, and sent once.
+    const later = new ManualClock(new Date(NOW.getTime() + 20 * 60_000));
+    const report = await sendDueMessages(workbook, mailer, later, {
+      ...base,
+      deliveries,
+      kinds: ["convocation"],
+    });
+    expect(report.reconciled.released).toBe(3);
+    expect(report.sent).toBe(3);
+    expect(new Set(mailer.recipients()).size).toBe(3);
+    expect(
+      (await sendDueMessages(workbook, mailer, later, { ...base, deliveries, kinds: ["convocation"] })).sent,
+    ).toBe(0);
   });
 
   test("a permanent failure is journaled and told to the organizer; the others go on", async () => {
@@ -110,6 +163,7 @@ describe("sending exactly once", () => {
     expect(report).toMatchObject({ sent: 4, failed: 1 });
     const lines = journal(workbook);
     expect(lines.find((line) => line.event === "Échec d'envoi")?.recipient).toBe(people.hugo.Email);
+    expect(lines.some((line) => line.key.includes(people.hugo.Email))).toBe(false);
     expect(lines.find((line) => line.event === "Adresse en échec")?.recipient).toBe(people.hugo.Email);
     await sendDueMessages(workbook, mailer, new ManualClock(NOW), base);
     const alerts = mailer.sent.filter((message) => message.subject.startsWith("[Passerelle]"));

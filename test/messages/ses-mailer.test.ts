@@ -2,8 +2,14 @@ import { simpleParser } from "mailparser";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { SesMailer } from "../../functions/adapters/ses-mailer.js";
 import { eventModel, planMessages } from "../../functions/core/messages/index.js";
-import { type OutgoingMessage, PermanentSendError, TransientSendError } from "../../functions/ports.js";
+import {
+  type OutgoingMessage,
+  PermanentSendError,
+  TransientSendError,
+  UncertainSendError,
+} from "../../functions/ports.js";
 import { type Fault, type LocalSes, startFaultySes, startLocalSes } from "../fakes/ses-server.js";
+import { testKeys } from "../support/ledger.js";
 import { EVENT, people, seminar } from "./fixtures.js";
 
 const credentials = { accessKeyId: "local", secretAccessKey: "local" };
@@ -29,7 +35,7 @@ describe("SesMailer against the local SES server", () => {
 
   test("delivers every planned message, calendar included, and the store gives them back", async () => {
     const mailer = new SesMailer({ region: "eu-west-3", endpoint: ses.endpoint, credentials });
-    const model = eventModel(seminar(), EVENT, NOW)!;
+    const model = eventModel(seminar(), testKeys(EVENT), NOW)!;
     const plan = planMessages(model, NOW, {
       replyAddress: ({ tutorEmail }) => `reponse+${tutorEmail.length}@reponses.example.org`,
     });
@@ -80,22 +86,31 @@ describe("SesMailer when SES fails", () => {
     return server.calls;
   }
 
-  test("retries Throttling and a 500, then succeeds", async () => {
-    const calls = await withFaults(["throttle", "error500"], async (mailer) => {
+  test("retries Throttling, which proves SES took nothing, then succeeds", async () => {
+    const calls = await withFaults(["throttle", "throttle"], async (mailer) => {
       expect((await mailer.send(simple)).messageId).toMatch(/[0-9a-f-]{36}/);
     });
-    expect(calls).toEqual(["throttle", "error500", "ok"]);
+    expect(calls).toEqual(["throttle", "throttle", "ok"]);
   });
 
-  test("retries a call that times out", async () => {
+  test("never retries a 500: SES may have accepted the message, so the send is uncertain", async () => {
+    const calls = await withFaults(["error500"], async (mailer) => {
+      const error = await mailer.send(simple).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(UncertainSendError);
+      expect((error as Error).cause).toBeDefined();
+    });
+    expect(calls).toEqual(["error500"]);
+  });
+
+  test("never retries a call that times out: the send is uncertain", async () => {
     const calls = await withFaults(
       ["timeout"],
       async (mailer) => {
-        await mailer.send(simple);
+        await expect(mailer.send(simple)).rejects.toBeInstanceOf(UncertainSendError);
       },
       300,
     );
-    expect(calls).toEqual(["timeout", "ok"]);
+    expect(calls).toEqual(["timeout"]);
   });
 
   test("gives up on throttling after the last attempt with a transient error carrying its cause", async () => {

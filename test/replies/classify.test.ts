@@ -128,7 +128,21 @@ describe("recognizing machines", () => {
   });
 
   it.each([
-    ["multipart/report", message({}, { contentType: "multipart/report" })],
+    [
+      "a delivery-status report whose action is failed",
+      message(
+        { "content-type": "multipart/report; report-type=delivery-status" },
+        {
+          contentType: "multipart/report",
+          reports: [
+            {
+              type: "delivery-status",
+              fields: "Final-Recipient: rfc822; a@b.fr\nAction: failed\nStatus: 5.1.1",
+            },
+          ],
+        },
+      ),
+    ],
     ["MAILER-DAEMON", message({}, { from: "mailer-daemon@example.net" })],
     ["Undelivered Mail", message({}, { subject: "Undelivered Mail Returned to Sender" })],
     ["Delivery Status Notification", message({}, { subject: "Delivery Status Notification (Failure)" })],

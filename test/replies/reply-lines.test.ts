@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
+import { readLedger } from "../../functions/core/journal.js";
 import { eventOfKey, messageKey } from "../../functions/core/messages/plan.js";
 import { planReply, readReplyLine, type TutorReply } from "../../functions/core/replies/plan.js";
 import { tutorTag } from "../../functions/core/reply-token.js";
 import { TABS } from "../../functions/core/schemas.js";
 import type { Cell, TabValues } from "../../functions/ports.js";
+import { testKeys } from "../support/ledger.js";
 import { seminarSnapshot } from "../support/workbooks.js";
 
 const EVENT = "1BxiMVs0XRA5nFMdKvBdBZjgmUUqptlbs74OgvE2upms";
@@ -53,10 +55,12 @@ function reply(text: string, decision: "confirm" | "decline" | "unclear", key = 
   };
 }
 
-/** The line a plan appends, as the Journal keeps it. */
+/** The row a plan appends, and the ledger entry it reads back as. */
 function lineOf(plan: ReturnType<typeof planReply>) {
   const row = plan.record!.appends[0]!.rows[0]!;
-  return { event: String(row[1]), recipient: String(row[2]), detail: String(row[3]), key: String(row[4]) };
+  const header = snapshot().get(TABS.journal.name)!.rows[0]!;
+  const entry = readLedger({ title: "Journal", rows: [header, row] }).entries[0]!;
+  return { row, event: String(row[1]), entry };
 }
 
 describe("a reply's Journal line", () => {
@@ -69,9 +73,10 @@ describe("a reply's Journal line", () => {
     );
     const line = lineOf(plan);
     expect(line.event).toBe("Réponse tuteur : Décliné");
-    expect(readReplyLine(line)).toEqual({
+    expect(readReplyLine(line.entry)).toEqual({
       decision: "decline",
       tutorEmail: TUTOR,
+      automatic: false,
       notes: expect.stringContaining("refus explicite"),
       excerpt: "Non, je ne pourrai pas ; désolée (vraiment).",
       toReplace: [
@@ -84,43 +89,41 @@ describe("a reply's Journal line", () => {
   it("keeps a long answer the organizer must read, and nothing to replace", () => {
     const text = `Je dois vérifier mon planning. ${"Merci de votre patience. ".repeat(30)}`.trim();
     const line = lineOf(planReply(snapshot(), reply(text, "unclear"), SECRET, NOW));
-    const read = readReplyLine(line)!;
+    const read = readReplyLine(line.entry)!;
     expect(read).toMatchObject({ decision: "unclear", tutorEmail: TUTOR, toReplace: [] });
     expect(read.excerpt).toBe(text);
   });
 
-  it("is not mistaken for another line, nor is the line that closes the reply", () => {
+  it("is not mistaken for another entry, nor is the entry that closes the reply", () => {
+    const at = new Date(NOW);
     expect(
       readReplyLine({
-        event: "Message envoyé",
-        recipient: TUTOR,
-        detail: "x",
+        row: 2,
         key: "message:e:x:convocation:1",
+        at,
+        data: { kind: "sent", messageId: "x", at: at.toISOString() },
       }),
     ).toBeNull();
     expect(
-      readReplyLine({ event: "Réponse traitée", recipient: TUTOR, detail: "x", key: "reponse:m1:traitee" }),
+      readReplyLine({
+        row: 3,
+        key: "reponse:m1:traitee",
+        at,
+        data: { kind: "reply-done", at: at.toISOString() },
+      }),
     ).toBeNull();
   });
 
   it("is written once: a replay after a failure plans the follow-ups again but not the row, then nothing", () => {
     const first = planReply(snapshot(), reply("Non", "decline"), SECRET, NOW);
     expect(first.record?.cells.some((cell) => cell.tab === "Tuteurs")).toBe(true);
-    const written = lineOf(first);
-    const again = planReply(
-      snapshot([["2027-03-02 10:41:00", written.event, written.recipient, written.detail, written.key]]),
-      reply("Non", "decline"),
-      SECRET,
-      NOW,
-    );
+    const written = lineOf(first).row;
+    const again = planReply(snapshot([written]), reply("Non", "decline"), SECRET, NOW);
     expect(again.outcome).toMatchObject({ kind: "recorded", decision: "decline", resumed: true });
     expect(again.record).toBeNull();
     expect(again.done?.appends[0]?.rows[0]?.[4]).toBe("reponse:m1:traitee");
     const done = planReply(
-      snapshot([
-        ["2027-03-02 10:41:00", written.event, written.recipient, written.detail, written.key],
-        ["2027-03-02 10:41:00", "Réponse traitée", TUTOR, "", "reponse:m1:traitee"],
-      ]),
+      snapshot([written, again.done!.appends[0]!.rows[0]!]),
       reply("Non", "decline"),
       SECRET,
       NOW,
@@ -131,7 +134,9 @@ describe("a reply's Journal line", () => {
 
 describe("the key every message carries", () => {
   it("names the event of the message", () => {
-    expect(eventOfKey(messageKey(EVENT, "Claire.Martin@example.org", "changement", 3))).toBe(EVENT);
+    const key = messageKey(testKeys(EVENT), "Claire.Martin@example.org", "changement", 3);
+    expect(eventOfKey(key)).toBe(EVENT);
+    expect(key).not.toContain("claire");
     expect(eventOfKey("message:a:b:c")).toBeNull();
     expect(eventOfKey("reponse:abc")).toBeNull();
   });

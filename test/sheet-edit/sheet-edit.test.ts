@@ -8,11 +8,21 @@ import {
   SheetTitleCache,
 } from "../../functions/adapters/google-sheets-workbook.js";
 import { checkWorkbook } from "../../functions/app/check-workbook.js";
+import { LedgerWorkbook } from "../../functions/app/ledger-workbook.js";
 import { cellText, parseEmail } from "../../functions/core/cells.js";
 import { SIGNATURE_HEADER, signEdit, TIMESTAMP_HEADER } from "../../functions/core/edit-signature.js";
-import type { Cell, CellWrite, Workbook, WorkbookChanges, WorkbookSnapshot } from "../../functions/ports.js";
+import { spreadsheetKey } from "../../functions/core/keys.js";
+import type {
+  Cell,
+  CellWrite,
+  EventWorkbook,
+  Workbook,
+  WorkbookChanges,
+  WorkbookSnapshot,
+} from "../../functions/ports.js";
 import { type LogFields, type SheetEditDeps, sheetEditHandler } from "../../functions/sheet-edit.js";
 import { FakeSheetsServer } from "../fakes/sheets-server.js";
+import { testKeys } from "../support/ledger.js";
 import { seminarSnapshot } from "../support/workbooks.js";
 
 const SECRET = "un-secret-partagé-de-test-0123456789";
@@ -20,7 +30,8 @@ const NOW = new Date("2027-03-01T09:30:00Z");
 const SPREADSHEET_ID = "1AbC-dEf_123";
 
 /** Records what the handler asked of it and answers as told. */
-class RecordingWorkbook implements Workbook {
+class RecordingWorkbook implements EventWorkbook {
+  readonly keys = testKeys("classeur");
   readonly reads: (readonly string[])[] = [];
   readonly writes: WorkbookChanges[] = [];
   constructor(private readonly snapshot: WorkbookSnapshot = new Map()) {}
@@ -42,16 +53,24 @@ interface LogLine {
 /** What the registered function uses, swapped by each test. */
 const scenario = {
   now: NOW,
-  workbooks: new Map<string, Workbook>(),
+  workbooks: new Map<string, EventWorkbook>(),
   opened: [] as string[],
   checks: [] as { workbook: Workbook; now: Date }[],
   check: async (_workbook: Workbook, _now: Date): Promise<unknown> => ({ rows: [], cellsWritten: 0 }),
   actions: [] as string[],
   logs: [] as LogLine[],
+  applied: new Set<string>(),
 };
 
 const deps: SheetEditDeps = {
   secret: SECRET,
+  ledger: async (_workbook, edit) => ({
+    applied: scenario.applied.has(edit.id),
+    claim: async () => "won" as const,
+    record: async () => {
+      scenario.applied.add(edit.id);
+    },
+  }),
   workbookFor: (spreadsheetId) => {
     scenario.opened.push(spreadsheetId);
     return scenario.workbooks.get(spreadsheetId) ?? new RecordingWorkbook();
@@ -81,10 +100,12 @@ beforeEach(() => {
   scenario.check = async () => ({ rows: [], cellsWritten: 0 });
   scenario.actions = [];
   scenario.logs = [];
+  scenario.applied.clear();
 });
 
 const edit = {
   spreadsheetId: SPREADSHEET_ID,
+  editId: "3f2c1a9e-7d4b-4c1e-9a51-2b8f0c6d4e17",
   tab: "Participants",
   firstRow: 7,
   lastRow: 7,
@@ -104,7 +125,12 @@ function post(body: string, headers: Record<string, string>) {
     .send(body);
 }
 
-function signed(body: string, at = NOW, secret = SECRET): Record<string, string> {
+/** Signed as the spreadsheet's Apps Script signs: with the key derived for this spreadsheet. */
+function signed(
+  body: string,
+  at = NOW,
+  secret = spreadsheetKey(SECRET, "edit", SPREADSHEET_ID),
+): Record<string, string> {
   const timestamp = seconds(at);
   return { [TIMESTAMP_HEADER]: timestamp, [SIGNATURE_HEADER]: signEdit(secret, timestamp, body) };
 }
@@ -311,7 +337,13 @@ describe("sheetEdit end to end against the Sheets API fake", () => {
     ]);
     scenario.workbooks.set(
       SPREADSHEET_ID,
-      new GoogleSheetsWorkbook(SPREADSHEET_ID, { rootUrl: fake.rootUrl }),
+      new LedgerWorkbook(
+        new LedgerWorkbook(
+          new GoogleSheetsWorkbook(SPREADSHEET_ID, { rootUrl: fake.rootUrl }),
+          testKeys(SPREADSHEET_ID),
+        ),
+        testKeys(SPREADSHEET_ID),
+      ),
     );
     scenario.check = checkEmails;
     const body = JSON.stringify({ ...edit, firstRow: 3, lastRow: 3 });
@@ -337,7 +369,10 @@ describe("sheetEdit end to end against the Sheets API fake", () => {
     fake.failNext({ status: 503, times: 10 });
     scenario.workbooks.set(
       SPREADSHEET_ID,
-      new GoogleSheetsWorkbook(SPREADSHEET_ID, { rootUrl: fake.rootUrl, retry: { sleep: async () => {} } }),
+      new LedgerWorkbook(
+        new GoogleSheetsWorkbook(SPREADSHEET_ID, { rootUrl: fake.rootUrl, retry: { sleep: async () => {} } }),
+        testKeys(SPREADSHEET_ID),
+      ),
     );
     scenario.check = checkEmails;
     const body = JSON.stringify(edit);
@@ -372,7 +407,10 @@ describe("sheetEdit through the checking use case, against the Sheets API fake",
     const titles = new SheetTitleCache();
     scenario.workbooks.set(
       SPREADSHEET_ID,
-      new GoogleSheetsWorkbook(SPREADSHEET_ID, { rootUrl: fake.rootUrl, titleCache: titles }),
+      new LedgerWorkbook(
+        new GoogleSheetsWorkbook(SPREADSHEET_ID, { rootUrl: fake.rootUrl, titleCache: titles }),
+        testKeys(SPREADSHEET_ID),
+      ),
     );
     scenario.check = checkWorkbook;
     const body = JSON.stringify(edit);
@@ -391,7 +429,10 @@ describe("sheetEdit through the checking use case, against the Sheets API fake",
     fake.clearRequests();
     scenario.workbooks.set(
       SPREADSHEET_ID,
-      new GoogleSheetsWorkbook(SPREADSHEET_ID, { rootUrl: fake.rootUrl, titleCache: titles }),
+      new LedgerWorkbook(
+        new GoogleSheetsWorkbook(SPREADSHEET_ID, { rootUrl: fake.rootUrl, titleCache: titles }),
+        testKeys(SPREADSHEET_ID),
+      ),
     );
     const second = await post(body, signed(body));
 

@@ -2,18 +2,21 @@
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { LedgerWorkbook } from "../../functions/app/ledger-workbook.js";
+import type { LedgerKeys } from "../../functions/core/ledger/keys.js";
 import { SETTINGS_HEADERS, TABS, type TabSpec } from "../../functions/core/schemas.js";
 import { headersOf } from "../../functions/core/table.js";
 import type {
   Cell,
   CellWrite,
+  EventWorkbook,
   TabValues,
-  Workbook,
   WorkbookChanges,
   WorkbookSnapshot,
 } from "../../functions/ports.js";
 import * as example from "../../sheets-templates/example-data.js";
 import { generateTemplates } from "../../sheets-templates/generate.js";
+import { testKeys } from "./ledger.js";
 
 export type Row = Readonly<Record<string, Cell>>;
 
@@ -72,16 +75,36 @@ export function lunchSnapshot(
 }
 
 /** A Workbook kept in memory that records every call, for use-case tests. */
-export class MemoryWorkbook implements Workbook {
+/**
+ * Reads verify and writes seal the Journal through the real `LedgerWorkbook`, with the tests' keys;
+ * `rawRead`/`rawWrite` reach the stored cells as a person editing the sheet would.
+ */
+export class MemoryWorkbook implements EventWorkbook {
   readonly reads: string[][] = [];
   readonly writes: WorkbookChanges[] = [];
   readonly tabs: Map<string, Cell[][]>;
 
-  constructor(snapshot: WorkbookSnapshot) {
+  constructor(snapshot: WorkbookSnapshot, event = "seminaire-test") {
     this.tabs = new Map([...snapshot.values()].map((tab) => [tab.title, tab.rows.map((row) => [...row])]));
+    this.keys = testKeys(event);
+    this.ledger = new LedgerWorkbook(
+      { read: (names) => this.rawRead(names), write: (changes) => this.rawWrite(changes) },
+      this.keys,
+    );
   }
 
+  readonly keys: LedgerKeys;
+  private readonly ledger: LedgerWorkbook;
+
   async read(names: readonly string[]): Promise<WorkbookSnapshot> {
+    return this.ledger.read(names);
+  }
+
+  async write(changes: WorkbookChanges): Promise<void> {
+    return this.ledger.write(changes);
+  }
+
+  async rawRead(names: readonly string[]): Promise<WorkbookSnapshot> {
     this.reads.push([...names]);
     const result = new Map<string, TabValues>();
     for (const name of names) {
@@ -91,7 +114,7 @@ export class MemoryWorkbook implements Workbook {
     return result;
   }
 
-  async write(changes: WorkbookChanges): Promise<void> {
+  async rawWrite(changes: WorkbookChanges): Promise<void> {
     this.writes.push(changes);
     for (const creation of changes.createTabs ?? [])
       if (!this.tabs.has(creation.title)) this.tabs.set(creation.title, [[...creation.header]]);

@@ -47,7 +47,7 @@ export async function seminarAsked(
   solver: Solver,
   kinds: MessageKind[] = ["convocation", "demande-tuteur"],
 ): Promise<Seminar> {
-  const workbook = new MemoryWorkbook(seminarSnapshot());
+  const workbook = new MemoryWorkbook(seminarSnapshot(), EVENT);
   const clock = new ManualClock(NOW);
   const mailer = new RecordingMailer();
   const match = await matchWorkbook(workbook, NOW, solver);

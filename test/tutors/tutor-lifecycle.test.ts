@@ -37,13 +37,13 @@ describe("tutors who have not answered", () => {
     "are the tutors who host someone, were asked, and have not answered, read in one workbook read",
     async () => {
       const placedOnly = await seminarAsked(solver, []);
-      expect(await pendingTutors(placedOnly.workbook, EVENT)).toEqual({ pending: 0, tutors: [] });
+      expect(await pendingTutors(placedOnly.workbook, NOW)).toEqual({ pending: 0, tutors: [] });
 
       const seminar = await seminarAsked(solver);
       const asked = requestsSent(seminar.mailer).map(addressOf).sort();
       expect(asked.length).toBeGreaterThan(5);
       const reads = seminar.workbook.reads.length;
-      const before = await pendingTutors(seminar.workbook, EVENT);
+      const before = await pendingTutors(seminar.workbook, seminar.clock.now());
       expect(seminar.workbook.reads.length).toBe(reads + 1);
       expect(before.tutors.sort()).toEqual(asked);
       expect(before.pending).toBe(asked.length);
@@ -65,7 +65,7 @@ describe("tutors who have not answered", () => {
         followUps(seminar),
         NOW,
       );
-      const after = await pendingTutors(seminar.workbook, EVENT);
+      const after = await pendingTutors(seminar.workbook, seminar.clock.now());
       expect(after.tutors).not.toContain(yes);
       expect(after.tutors).not.toContain(no);
       // The decline's participants went to tutors already asked: their updated request is sent, still unanswered.
@@ -95,7 +95,7 @@ describe("tutors who have not answered", () => {
         followUps(seminar),
         NOW,
       );
-      expect((await pendingTutors(seminar.workbook, EVENT)).tutors).not.toContain(unclear);
+      expect((await pendingTutors(seminar.workbook, seminar.clock.now())).tutors).not.toContain(unclear);
 
       // A step that sends whatever is due sends no nudge.
       const ordinary = await sendDueMessages(seminar.workbook, seminar.mailer, seminar.clock, {
@@ -127,7 +127,7 @@ describe("tutors who have not answered", () => {
         expect(nudge.headers).toMatchObject({
           "Auto-Submitted": "auto-generated",
           "X-Auto-Response-Suppress": "All",
-          "X-Passerelle-Key": `message:${EVENT}:${to}:relance-tuteur:1`,
+          "X-Passerelle-Key": `message:${EVENT}:${seminar.workbook.keys.recipientId(to)}:relance-tuteur:1`,
         });
         const request = requestsSent(seminar.mailer).find((message) => addressOf(message) === to)!;
         expect(nudge.replyTo).toBe(request.replyTo);
@@ -148,11 +148,11 @@ describe("tutors who have not answered", () => {
     "are marked Sans réponse once, each with a Journal line, and the organizer is told once with their rows",
     async () => {
       const seminar = await seminarAsked(solver);
-      const { tutors: pending } = await pendingTutors(seminar.workbook, EVENT);
+      const { tutors: pending } = await pendingTutors(seminar.workbook, seminar.clock.now());
       seminar.clock.advance(7 * 24 * 3600_000);
 
       const writes = seminar.workbook.writes.length;
-      const { marked } = await markSilentTutors(seminar.workbook, seminar.clock, EVENT);
+      const { marked } = await markSilentTutors(seminar.workbook, seminar.clock);
       expect(marked).toBe(pending.length);
       expect(seminar.workbook.writes.length).toBe(writes + 1);
       const tutors = records(seminar.workbook, "Tuteurs");
@@ -162,7 +162,7 @@ describe("tutors who have not answered", () => {
         String(line.Clé).startsWith("tutor:silent:"),
       );
       expect(lines.map((line) => line.Clé).sort()).toEqual(
-        pending.map((email) => `tutor:silent:${EVENT}:${email}`).sort(),
+        pending.map((email) => `tutor:silent:${EVENT}:${seminar.workbook.keys.recipientId(email)}`).sort(),
       );
       expect(lines.every((line) => line.Événement === "Tuteur sans réponse")).toBe(true);
 
@@ -184,8 +184,8 @@ describe("tutors who have not answered", () => {
         expect(alert.text).toContain(`${name} (onglet Tuteurs, ligne ${row}) : accueille `);
       }
 
-      expect(await markSilentTutors(seminar.workbook, seminar.clock, EVENT)).toEqual({ marked: 0 });
-      expect(await pendingTutors(seminar.workbook, EVENT)).toEqual({ pending: 0, tutors: [] });
+      expect(await markSilentTutors(seminar.workbook, seminar.clock)).toEqual({ marked: 0 });
+      expect(await pendingTutors(seminar.workbook, seminar.clock.now())).toEqual({ pending: 0, tutors: [] });
       const again = await sendDueMessages(seminar.workbook, seminar.mailer, seminar.clock, {
         ...sendOptions,
         event: EVENT,

@@ -1,7 +1,11 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { GoogleWorkflowStarter } from "../../functions/adapters/google-workflow-starter.js";
+import {
+  type AuthorizedRequester,
+  CallbackUrlRefused,
+  GoogleWorkflowStarter,
+} from "../../functions/adapters/google-workflow-starter.js";
 
 interface Recorded {
   method: string;
@@ -38,7 +42,7 @@ class FakeWorkflowsServer {
         );
         return;
       }
-      if (request.method === "POST" && request.url?.startsWith("/callbacks/")) {
+      if (request.method === "POST" && request.url?.includes("/callbacks/")) {
         response.writeHead(200, { "content-type": "application/json" });
         response.end("{}");
         return;
@@ -111,10 +115,137 @@ describe("GoogleWorkflowStarter", () => {
     expect(fake.requests).toHaveLength(2);
   });
 
-  it("posts the payload to a callback endpoint", async () => {
-    await starter().signal(`${fake.url}callbacks/go`, { action: "Envoyer les convocations" });
+  const CALLBACK =
+    "v1/projects/passerelle-demo/locations/europe-west1/workflows/passerelle-seminaire/executions/abc-123/callbacks/cb_1";
+
+  it("posts the payload to a callback endpoint of its own workflows", async () => {
+    await starter().signal(`${fake.url}${CALLBACK}`, { action: "Envoyer les convocations" });
     expect(fake.requests).toEqual([
-      { method: "POST", path: "/callbacks/go", body: { action: "Envoyer les convocations" } },
+      { method: "POST", path: `/${CALLBACK}`, body: { action: "Envoyer les convocations" } },
     ]);
+  });
+
+  it("accepts only Workflow Executions callbacks of the project in the cloud", () => {
+    const cloud = new GoogleWorkflowStarter({
+      project: "passerelle-demo",
+      projectNumber: "123456789012",
+      location: "europe-west1",
+      workflows: { seminar: "passerelle-seminaire", lunch: "passerelle-rencontre" },
+    });
+    expect(cloud.callbackRule).toEqual({
+      root: "https://workflowexecutions.googleapis.com/",
+      projects: ["passerelle-demo", "123456789012"],
+      location: "europe-west1",
+      workflows: ["passerelle-seminaire", "passerelle-rencontre"],
+    });
+  });
+});
+
+describe("GoogleWorkflowStarter sends its credentials to its callbacks only", () => {
+  let attacker: FakeWorkflowsServer;
+  const seen: { authorization: string | undefined }[] = [];
+  /** Adds a bearer token to every request, as the functions' auth client does. */
+  const bearer: AuthorizedRequester = {
+    request: async (options) => {
+      seen.push({ authorization: "Bearer jeton-des-fonctions" });
+      const response = await fetch(options.url, {
+        method: "POST",
+        headers: { authorization: "Bearer jeton-des-fonctions", "content-type": "application/json" },
+        body: JSON.stringify(options.data),
+      });
+      return response.status;
+    },
+  };
+  beforeEach(async () => {
+    attacker = new FakeWorkflowsServer();
+    await attacker.start();
+    seen.length = 0;
+  });
+  afterEach(() => attacker.stop());
+
+  const path =
+    "v1/projects/passerelle-demo/locations/europe-west1/workflows/passerelle-seminaire/executions/abc/callbacks/go";
+  const refused = (): { name: string; url: string; reason: string }[] => [
+    { name: "another host (the attacker's)", url: `${attacker.url}${path}`, reason: "other-host" },
+    { name: "a plain address", url: `${attacker.url}callbacks/go`, reason: "other-host" },
+    {
+      name: "Google's host over http",
+      url: `http://workflowexecutions.googleapis.com/${path}`,
+      reason: "other-host",
+    },
+    {
+      name: "a look-alike host",
+      url: `https://workflowexecutions.googleapis.com.evil.example/${path}`,
+      reason: "other-host",
+    },
+    {
+      name: "user information before the host",
+      url: `https://workflowexecutions.googleapis.com@${attacker.url.slice(7)}${path}`,
+      reason: "other-host",
+    },
+    {
+      name: "another project",
+      url: `https://workflowexecutions.googleapis.com/${path.replace("passerelle-demo", "autre-projet")}`,
+      reason: "other-workflow",
+    },
+    {
+      name: "another workflow",
+      url: `https://workflowexecutions.googleapis.com/${path.replace("passerelle-seminaire", "autre")}`,
+      reason: "other-workflow",
+    },
+    {
+      name: "another location",
+      url: `https://workflowexecutions.googleapis.com/${path.replace("europe-west1", "us-central1")}`,
+      reason: "other-workflow",
+    },
+    {
+      name: "another API path",
+      url: "https://workflowexecutions.googleapis.com/v1/projects/passerelle-demo/secrets/x",
+      reason: "other-path",
+    },
+    {
+      name: "a dot segment",
+      url: `https://workflowexecutions.googleapis.com/${path}/../../x`,
+      reason: "other-path",
+    },
+    { name: "a query", url: `https://workflowexecutions.googleapis.com/${path}?x=1`, reason: "other-path" },
+    { name: "another scheme", url: "workflow:callback:go", reason: "other-host" },
+    { name: "not an URL", url: "https://", reason: "not-a-url" },
+  ];
+
+  it("refuses every other URL before any request, and logs its reason, never its value", async () => {
+    const logs: string[] = [];
+    const guarded = new GoogleWorkflowStarter({
+      project: "passerelle-demo",
+      location: "europe-west1",
+      workflows: { seminar: "passerelle-seminaire", lunch: "passerelle-rencontre" },
+      requester: bearer,
+      log: {
+        info: () => {},
+        warn: () => {},
+        error: (event, fields) => logs.push(JSON.stringify({ event, ...fields })),
+      },
+    });
+    for (const { url, reason } of refused()) {
+      const error = await guarded.signal(url, { purpose: "go" }).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(CallbackUrlRefused);
+      expect((error as CallbackUrlRefused).reason).toBe(reason);
+    }
+    expect(seen).toEqual([]);
+    expect(attacker.requests).toEqual([]);
+    expect(logs).toHaveLength(refused().length);
+    expect(logs.join("\n")).not.toMatch(/127\.0\.0\.1|evil|autre|secrets|callback:go/);
+  });
+
+  it("posts with the credential to a callback of its own workflows", async () => {
+    const guarded = new GoogleWorkflowStarter({
+      project: "passerelle-demo",
+      location: "europe-west1",
+      workflows: { seminar: "passerelle-seminaire", lunch: "passerelle-rencontre" },
+      rootUrl: attacker.url,
+      requester: bearer,
+    });
+    await guarded.signal(`${attacker.url}${path}`, { purpose: "go" });
+    expect(attacker.requests.map((request) => request.path)).toEqual([`/${path}`]);
   });
 });

@@ -10,22 +10,24 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { SheetsRequestError } from "../../functions/adapters/google-sheets-workbook.js";
 import { sendDueMessages } from "../../functions/app/send-messages.js";
 import { followEdit, readControl } from "../../functions/app/workflow-control.js";
+import { journalAppend } from "../../functions/core/journal.js";
 import { TABS } from "../../functions/core/schemas.js";
 import {
+  type EventWorkbook,
   TransientSendError,
-  type Workbook,
   type WorkbookChanges,
   type WorkbookSnapshot,
   type WorkflowStarter,
 } from "../../functions/ports.js";
 import { workflowStepHandler } from "../../functions/workflow-step.js";
-import { EVENT, ManualClock, people, RecordingMailer, seminar } from "../messages/fixtures.js";
+import { EVENT, ManualClock, ORGANIZER, people, RecordingMailer, seminar } from "../messages/fixtures.js";
+import { ledgerRow, testKeys } from "../support/ledger.js";
 import { MemoryWorkbook } from "../support/workbooks.js";
 
 const NOW = new Date("2027-03-01T10:00:00Z");
 const STEP_URL = "https://europe-west1-demo.cloudfunctions.net/workflowStep";
 
-let workbook: Workbook;
+let workbook: EventWorkbook;
 let mailer: RecordingMailer;
 const clock = new ManualClock(NOW);
 
@@ -53,13 +55,20 @@ function memory(
   return new MemoryWorkbook(seminar({ settings, journal }));
 }
 
+function journalData(book: MemoryWorkbook): Record<string, unknown>[] {
+  const [header = [], ...rows] = book.tabs.get(TABS.journal.name) ?? [];
+  const column = header.indexOf("Données");
+  return rows.map((row) => JSON.parse(String(row[column] ?? "{}")) as Record<string, unknown>);
+}
+
 function journalKeys(book: MemoryWorkbook): string[] {
   const [header = [], ...rows] = book.tabs.get(TABS.journal.name) ?? [];
   const column = header.indexOf("Clé");
   return rows.map((row) => String(row[column] ?? ""));
 }
 
-class FailingWorkbook implements Workbook {
+class FailingWorkbook implements EventWorkbook {
+  readonly keys = testKeys(EVENT);
   constructor(private readonly error: Error) {}
   async read(_tabs: readonly string[]): Promise<WorkbookSnapshot> {
     throw this.error;
@@ -88,9 +97,7 @@ describe("workflowStep over HTTP", () => {
     expect((await step({ step: "status", event: EVENT })).body).toEqual({ go: true, suspended: false });
     await step({ step: "status", event: EVENT });
     expect(journalKeys(workbook as MemoryWorkbook).filter((key) => key === "workflow:go")).toHaveLength(1);
-    workbook = memory({ Action: "Suspendre" }, [
-      { Clé: "workflow:go", Événement: "Feu vert pour les envois" },
-    ]);
+    workbook = memory({ Action: "Suspendre" }, [ledgerRow(EVENT, "workflow:go", { kind: "go" })]);
     expect((await step({ step: "status", event: EVENT })).body).toEqual({ go: true, suspended: true });
   });
 
@@ -136,6 +143,20 @@ describe("workflowStep over HTTP", () => {
     expect(body.trainReminders).toContain("2027-03-18T15:50:00+01:00");
     expect(Date.parse(body.repliesDeadline)).toBeGreaterThan(NOW.getTime());
     expect(Date.parse(body.repliesDeadline)).toBeLessThan(Date.parse(body.reminderAt));
+  });
+
+  it("sends no survey with a link the check refuses, and answers 200 rather than a retry", async () => {
+    workbook = memory({ "Lien questionnaire": "https://questionnaire.example.org/mon questionnaire" });
+    clock.set(new Date("2027-03-19T09:00:00+01:00"));
+    try {
+      const response = await step({ step: "send-feedback", event: EVENT });
+
+      expect(response.status).toBe(200);
+      // Only the organizer hears of it; no participant gets a survey the renderer would refuse.
+      expect(new Set(mailer.recipients())).toEqual(new Set([ORGANIZER]));
+    } finally {
+      clock.set(NOW);
+    }
   });
 
   it("stops on a seminar that cannot run, and says so in the Journal", async () => {
@@ -202,11 +223,15 @@ describe("what an edit sets in motion", () => {
     expect(starter.started).toEqual([
       { event: EVENT, kind: "seminar", args: { event: EVENT, stepUrl: STEP_URL } },
     ]);
-    await book.write({
-      appends: [
-        { tab: TABS.journal.name, rows: [["", "x", "", "https://callback/go", "workflow:callback:go"]] },
-      ],
-    });
+    await book.write(
+      journalAppend(undefined, NOW, "Europe/Paris", [
+        {
+          event: "x",
+          key: "workflow:callback:go",
+          data: { kind: "callback", purpose: "go", url: "https://callback/go" },
+        },
+      ]),
+    );
     const go = (await book.read([TABS.seminar.name])).get(TABS.seminar.name)!;
     const actionRow = go.rows.findIndex((row) => row[0] === "Action") + 1;
     await book.write({
@@ -215,6 +240,58 @@ describe("what an edit sets in motion", () => {
     expect(await followEdit(deps(starter), edit)).toEqual({ signalled: 1 });
     expect(starter.started).toHaveLength(1);
     expect(starter.signals).toEqual(["https://callback/go"]);
+  });
+
+  it("never signals a callback URL typed into the Journal by hand, nor a sealed row edited to another URL", async () => {
+    const book = memory({ Action: "Affecter" });
+    const starter = new RecordingStarter();
+    const edit = { event: EVENT, tab: "Séminaire", workbook: book, now: NOW };
+    await followEdit(deps(starter), edit);
+    // A person who can edit the sheet types a row like the system's, with their own server.
+    const header = book.tabs.get(TABS.journal.name)![0]!;
+    const typed = header.map(() => null as string | null);
+    typed[header.indexOf("Clé")] = "workflow:callback:go";
+    typed[header.indexOf("Données")] = JSON.stringify({
+      kind: "callback",
+      purpose: "go",
+      url: "https://attaquant.example/vol",
+      at: NOW.toISOString(),
+    });
+    typed[header.indexOf("Sceau")] = "faux";
+    await book.rawWrite({ appends: [{ tab: TABS.journal.name, rows: [typed] }] });
+    // ...and edits a sealed callback row to point elsewhere.
+    await book.write(
+      journalAppend(undefined, NOW, "Europe/Paris", [
+        {
+          event: "x",
+          key: "workflow:callback:resume",
+          data: { kind: "callback", purpose: "resume", url: "https://callback/resume" },
+        },
+      ]),
+    );
+    const rows = book.tabs.get(TABS.journal.name)!;
+    const last = rows.at(-1)!;
+    last[header.indexOf("Données")] = String(last[header.indexOf("Données")]).replace(
+      "https://callback/resume",
+      "https://attaquant.example/vol",
+    );
+    const settings = (await book.read([TABS.seminar.name])).get(TABS.seminar.name)!;
+    const actionRow = settings.rows.findIndex((row) => row[0] === "Action") + 1;
+    await book.write({
+      cells: [{ tab: TABS.seminar.name, row: actionRow, column: 2, value: "Envoyer les convocations" }],
+    });
+    await followEdit(deps(starter), edit);
+    expect(starter.signals).toEqual([]);
+    expect(readControl(await book.read([TABS.seminar.name, TABS.journal.name])).callbacks.size).toBe(0);
+  });
+
+  it("starts one execution when two edits choose the action at the same moment", async () => {
+    const book = memory({ Action: "Affecter" });
+    const starter = new RecordingStarter();
+    const edit = { event: EVENT, tab: "Séminaire", workbook: book, now: NOW };
+    const results = await Promise.all([1, 2, 3, 4, 5].map(() => followEdit(deps(starter), edit)));
+    expect(starter.started).toHaveLength(1);
+    expect(results.filter((result) => result.started)).toHaveLength(1);
   });
 
   it("takes an edit of another parameter for what it is, not for the action chosen again", async () => {
@@ -234,8 +311,12 @@ describe("what an edit sets in motion", () => {
 
   it("starts a new execution when every callback of the last one answers that it ended", async () => {
     const book = memory({ Action: "Envoyer les convocations" }, [
-      { Clé: "workflow:execution:execution-old" },
-      { Clé: "workflow:callback:go", Détail: "https://callback/ended" },
+      ledgerRow(EVENT, "workflow:execution", { kind: "execution", executionId: "execution-old" }),
+      ledgerRow(EVENT, "workflow:callback:go", {
+        kind: "callback",
+        purpose: "go",
+        url: "https://callback/ended",
+      }),
     ]);
     const starter = new RecordingStarter();
     starter.signal = async () => {
@@ -248,13 +329,15 @@ describe("what an edit sets in motion", () => {
       now: NOW,
     });
     expect(result.started).toBe("execution-1");
-    expect(journalKeys(book)).toContain("workflow:execution:execution-1");
+    expect(journalData(book)).toContainEqual(
+      expect.objectContaining({ kind: "execution", executionId: "execution-1" }),
+    );
   });
 
   it("starts a new execution when the last one stopped on problems", async () => {
     const book = memory({ Action: "Affecter" }, [
-      { Clé: "workflow:execution:execution-1" },
-      { Clé: "workflow:stopped" },
+      ledgerRow(EVENT, "workflow:execution", { kind: "execution", executionId: "execution-1" }),
+      ledgerRow(EVENT, "workflow:stopped", { kind: "stopped", problems: 1 }),
     ]);
     const starter = new RecordingStarter();
     const result = await followEdit(deps(starter), {
@@ -269,8 +352,8 @@ describe("what an edit sets in motion", () => {
 
   it("sends a change notice to exactly the participant whose placement the organizer changed after the go", async () => {
     const book = memory({ Action: "Envoyer les convocations" }, [
-      { Clé: "workflow:execution:execution-1" },
-      { Clé: "workflow:go" },
+      ledgerRow(EVENT, "workflow:execution", { kind: "execution", executionId: "execution-1" }),
+      ledgerRow(EVENT, "workflow:go", { kind: "go" }),
     ]);
     await sendDueMessages(book, mailer, clock, { event: EVENT, kinds: ["convocation"], ratePerSecond: 1000 });
     expect(mailer.sent).toHaveLength(3);
@@ -311,8 +394,8 @@ describe("what an edit sets in motion", () => {
 
   it("sends a change notice to those a timetable change concerns, after the go", async () => {
     const book = memory({ Action: "Envoyer les convocations" }, [
-      { Clé: "workflow:execution:execution-1" },
-      { Clé: "workflow:go" },
+      ledgerRow(EVENT, "workflow:execution", { kind: "execution", executionId: "execution-1" }),
+      ledgerRow(EVENT, "workflow:go", { kind: "go" }),
     ]);
     await sendDueMessages(book, mailer, clock, { event: EVENT, kinds: ["convocation"], ratePerSecond: 1000 });
     const rows = book.tabs.get(TABS.programme.name)!;

@@ -216,6 +216,11 @@ export function finalize(
   return { placements, unplaced };
 }
 
+/**
+ * The `Motif` of a placement, in French: the wish it meets (`Vœu 1`, `Vœu 2`, `Vœu 3`), or, when it
+ * meets none, why each wish could not be met in this slot (`hors vœux — Vœu 1 « Urgences » :
+ * complet sur ce créneau ; Vœu 2 « CAF » : conflit d'intérêts…`).
+ */
 function motif(
   prep: Prepared,
   ctx: LockedContext,
@@ -226,18 +231,51 @@ function motif(
   q: number,
 ): Motif {
   const rank = wishRank(prep, p, prep.pools[q]!.structure);
-  if (rank < 3) return `Vœu ${rank + 1}` as Motif;
-  if (prep.wishes[p]!.length === 0) return "hors vœux (aucun vœu exprimé)";
-  const taken = placedElsewhere(prep, ctx, assign, p, s);
-  let possible = false;
-  for (const other of prep.poolsBySlot[s]!) {
-    const pool = prep.pools[other]!;
-    if (!eligible(prep, ctx, p, other) || wishRank(prep, p, pool.structure) === 3) continue;
-    possible = true;
-    if (poolRoom[other]! > 0 && !taken.structures.has(pool.structure))
-      return "hors vœux (équilibre des groupes)";
+  if (rank < 3) return `Vœu ${rank + 1}`;
+  const wishes = prep.participants[p]!.wishes.slice(0, 3);
+  if (wishes.length === 0) return "hors vœux (aucun vœu exprimé)";
+  const reasons = wishes.map(
+    (text, w) => `Vœu ${w + 1} « ${text} » : ${wishObstacle(prep, ctx, assign, poolRoom, p, s, w)}`,
+  );
+  return `hors vœux — ${reasons.join(" ; ")}`;
+}
+
+/** Why wish `w` of participant p is not met in slot s, in French (the rule that prevented it). */
+function wishObstacle(
+  prep: Prepared,
+  ctx: LockedContext,
+  assign: Int32Array,
+  poolRoom: Int32Array,
+  p: number,
+  s: number,
+  w: number,
+): string {
+  const S = prep.slots.length;
+  const wish = prep.wishes[p]![w]!;
+  if (wish.index < 0) return "ne désigne aucune structure ni aucun type de structure du classeur";
+  const meets = (st: number) =>
+    wish.kind === "structure" ? wish.index === st : wish.index === prep.structureType[st];
+  for (let other = 0; other < S; other++) {
+    if (other === s) continue;
+    const r = assign[p * S + other]!;
+    const st = r >= 0 ? prep.pools[r]!.structure : ctx.lockedStructure[p * S + other]!;
+    if (st >= 0 && meets(st)) return `déjà exaucé sur le créneau « ${prep.slots[other]} »`;
   }
-  return possible ? "hors vœux (capacité)" : "hors vœux (aucun vœu possible)";
+  const pools = prep.poolsBySlot[s]!.map((x) => prep.pools[x]!).filter((pool) => meets(pool.structure));
+  if (pools.length === 0) return "aucun tuteur de cette structure sur ce créneau";
+  const taken = placedElsewhere(prep, ctx, assign, p, s);
+  const obstacles = new Set<string>();
+  for (const pool of pools) {
+    const st = pool.structure;
+    if (prep.structureOrganisme[st] === prep.participantOrganisme[p])
+      obstacles.add("conflit d'intérêts (structure de son organisme)");
+    else if (prep.participantStepFree[p] === 1 && prep.structureStepFree[st] === 0)
+      obstacles.add("pas d'accès de plain-pied (PMR)");
+    else if (taken.structures.has(st)) obstacles.add("déjà dans cette structure sur l'autre créneau");
+    else if (pool.capacity <= 0 || poolRoom[pool.index]! <= 0) obstacles.add("complet sur ce créneau");
+    else return "place libre, mais la prendre déplacerait quelqu'un ou dégraderait un critère prioritaire";
+  }
+  return [...obstacles].join(", ou ");
 }
 
 function unplacedReason(prep: Prepared, ctx: LockedContext, p: number, s: number): string {

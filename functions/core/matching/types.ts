@@ -1,3 +1,5 @@
+import type { LevelReport } from "./levels.js";
+
 /**
  * The matching domain: what the solver needs from the workbook, and what it answers.
  * The lead maps the rows of `Participants`, `Structures`, `Tuteurs`, `Programme` and
@@ -69,16 +71,13 @@ export interface MatchingProblem {
   readonly previous?: readonly Placement[];
 }
 
-/** Why a placement was made, as written to `Motif`. */
-export type Motif =
-  | "Vœu 1"
-  | "Vœu 2"
-  | "Vœu 3"
-  | "verrouillé"
-  | "hors vœux (capacité)"
-  | "hors vœux (équilibre des groupes)"
-  | "hors vœux (aucun vœu possible)"
-  | "hors vœux (aucun vœu exprimé)";
+/**
+ * Why a placement was made, as written to `Motif` (French): `Vœu 1`, `Vœu 2` or `Vœu 3` when it
+ * meets that wish; `verrouillé` for a locked row; `hors vœux (aucun vœu exprimé)`; otherwise
+ * `hors vœux — ` and, for each wish, the rule that prevented it in this slot (already met in the
+ * other slot, capacity, conflict of interest, step-free access, already at that structure).
+ */
+export type Motif = string;
 
 export interface PlacementWithMotif extends Placement {
   readonly motif: Motif;
@@ -110,11 +109,13 @@ export interface SolveStats {
 export interface MatchingResult {
   readonly placements: readonly PlacementWithMotif[];
   readonly unplaced: readonly Unplaced[];
-  /** Objective value (see `weights.ts`), lower is better. */
+  /** Every level of the lexicographic objective (`levels.ts`), in order: value, bound, proven. */
+  readonly levels: readonly LevelReport[];
+  /** The weighted score of `weights.ts` (lower is better): what the aggregated model of large instances minimises. */
   readonly objective: number;
-  /** Proven optimal over every placement respecting the hard rules. */
+  /** Every level proven optimal (each with the levels above at their values). */
   readonly optimal: boolean;
-  /** Relative gap to the best proven lower bound: (objective − bound) / max(1, |objective|). */
+  /** The largest relative gap of a level to its bound: |value − bound| / max(1, |bound|). */
   readonly gap: number;
   readonly stats: SolveStats;
 }

@@ -1,6 +1,8 @@
 /**
- * The objective, in one place. The solver minimises the sum of these costs; every weight is an
- * integer so that the optimum is an integer and HiGHS can prove it with an absolute gap below 1.
+ * The weighted objective of the aggregated model (large instances, see `aggregate.ts`); small and
+ * medium instances are solved level by level (`levels.ts`), which these weights only approximate.
+ * The aggregated model minimises the sum of these costs; every weight is an integer so that the
+ * optimum is an integer and HiGHS can prove it with an absolute gap below 1.
  *
  * Order of importance: nobody unplaced ≫ stability (a re-run moves as few people as possible)
  * > wishes > two faces of public service (different types, then different situations)

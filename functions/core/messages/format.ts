@@ -31,3 +31,22 @@ export function wallInstant(date: string, time: string, zone: string): DateTime 
 export function ordinal(rank: number): string {
   return rank === 1 ? "1re" : `${rank}e`;
 }
+
+/**
+ * `1 ligne`, `2 lignes`, `0 ligne`: French agreement (the singular up to 1, as the Académie
+ * française recommends for 0 and 1). `many` for irregular plurals (`tuteurs relancés`).
+ */
+export function plural(count: number, one: string, many = one.replace(/(\S+)/g, "$1s")): string {
+  return `${count} ${Math.abs(count) >= 2 ? many : one}`;
+}
+
+/** `de` before a word, elided before a vowel or a mute h: `d'Hugo`, `de Sophie`. */
+export function ofName(word: string): string {
+  return /^[aeiouyàâäéèêëîïôöùûüh]/i.test(word.trim()) ? `d'${word.trim()}` : `de ${word.trim()}`;
+}
+
+/** A timeline stamp: the day once when it changes (`mardi 17 mars 2027`), then `18 h 09`. */
+export function frenchDayHeading(instant: Date, zone: string): string {
+  const day = frenchDay(instant, zone);
+  return day.charAt(0).toUpperCase() + day.slice(1);
+}

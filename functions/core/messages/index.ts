@@ -1,5 +1,4 @@
 /** Messages: view models, rendering (French, HTML and plain text) and the plan of what is owed. */
-export { JOURNAL_EVENTS, type JournalState, journalState } from "./journal-state.js";
 export type { MessageContent } from "./layout.js";
 export { renderLunchMessage } from "./lunch.js";
 export * from "./model.js";

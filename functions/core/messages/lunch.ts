@@ -1,11 +1,17 @@
 /** The messages of a lunch talk: registered, waiting list (with the rank), promoted, reminder, feedback. Pure. */
 import { buildCalendar } from "../calendar.js";
 import { frenchDay, frenchSpan, ordinal } from "./format.js";
-import { AUTOMATIC_FOOTER, type MessageContent, page, textOf } from "./layout.js";
+import {
+  AUTOMATIC_FOOTER,
+  block,
+  type MessageContent,
+  type MessageDocument,
+  renderDocument,
+} from "./layout.js";
 import type { LunchInfo, LunchRegistration } from "./model.js";
 import { fullName } from "./model.js";
 import { AUTOMATIC_HEADERS } from "./seminar.js";
-import { html, name, oneLine, plain } from "./text.js";
+import { oneLine } from "./text.js";
 
 export type LunchMessageKind = "registered" | "waiting" | "promoted" | "reminder";
 
@@ -16,6 +22,14 @@ export interface LunchView {
   /** The calendar's stamp (when the message is built). */
   readonly stamp: Date;
 }
+
+/** The heading of each lunch-talk message, under the talk's name and its organizer. */
+const LUNCH_HEADINGS: Record<LunchMessageKind, string> = {
+  registered: "Votre inscription est confirmée",
+  waiting: "Vous êtes sur la liste d'attente",
+  promoted: "Une place s'est libérée pour vous",
+  reminder: "Rappel",
+};
 
 function when(info: LunchInfo): string {
   return `le ${frenchDay(info.start, info.zone)}, ${frenchSpan(info.start, info.end, info.zone)}`;
@@ -57,26 +71,25 @@ export function renderLunchMessage(view: LunchView): MessageContent {
       "Si vous ne pouvez plus venir, prévenez-nous : une personne de la liste d'attente pourra prendre votre place.",
     ],
   }[view.kind];
-  const contact = `Pour nous écrire : ${info.organizerEmail}`;
-  const text = textOf([
-    `Bonjour ${plain(person)},`,
-    "",
-    ...paragraphs.map(plain),
-    "",
-    ...details.map((line) => `- ${plain(line)}`),
-    "",
-    contact,
-    "",
-    "L'équipe des rencontres méridiennes",
-  ]);
-  const body = html`<p>Bonjour ${name(person)},</p>${paragraphs.map((line) => html`<p>${line}</p>`)}<ul>${details.map(
-    (line) => html`<li>${line}</li>`,
-  )}</ul><p>${contact}</p><p>L'équipe des rencontres méridiennes</p>`;
+  const document: MessageDocument = {
+    title: subject,
+    event: info.title,
+    organizer: info.sender.name ?? info.organizerEmail,
+    heading: LUNCH_HEADINGS[view.kind],
+    blocks: [
+      block.paragraph(`Bonjour ${person},`),
+      ...paragraphs.map((line) => block.paragraph(line)),
+      block.list(details),
+      block.paragraph([
+        "Pour nous écrire : ",
+        { text: info.organizerEmail, href: `mailto:${info.organizerEmail}` },
+      ]),
+      block.paragraph("L'équipe des rencontres méridiennes"),
+    ],
+    footer: AUTOMATIC_FOOTER,
+  };
   const seated = view.kind !== "waiting";
-  return {
-    subject,
-    text,
-    html: page({ title: subject, heading: info.title, body, footer: AUTOMATIC_FOOTER }),
+  return renderDocument(document, {
     headers: AUTOMATIC_HEADERS,
     ...(seated
       ? {
@@ -100,5 +113,5 @@ export function renderLunchMessage(view: LunchView): MessageContent {
           ],
         }
       : {}),
-  };
+  });
 }

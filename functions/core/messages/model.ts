@@ -20,11 +20,12 @@ import { checkLunch, closingInstant, parseLunchWorkbook } from "../check-lunch.j
 import { attends, checkSeminar, isImmersion } from "../check-seminar.js";
 import type { Mailbox } from "../fields.js";
 import { programmeIds } from "../item-ids.js";
-import type { JournalEntry } from "../journal.js";
+import { readLedger } from "../journal.js";
+import type { LedgerKeys } from "../ledger/keys.js";
+import { hasBounced, type JournalState, journalState } from "../ledger/state.js";
 import type { ProgrammeRow } from "../schemas.js";
 import { TABS } from "../schemas.js";
 import { allocateSeats, type SeatStatus } from "../seats.js";
-import { type JournalState, journalState, readJournal } from "./journal-state.js";
 
 export const DEFAULT_ZONE = "Europe/Paris";
 /** Minutes between leaving the last sequence and the train (the same margin the checks use). */
@@ -190,8 +191,8 @@ export interface SeminarModel {
   /** Participants whose registration is `Annulée` and whose convocation announced an agenda. */
   readonly withdrawn: readonly WithdrawnParticipant[];
   readonly journal: JournalState;
-  /** The lines of `Journal`, for what the plan derives from them (replies, declines, bounces). */
-  readonly journalLines: readonly JournalEntry[];
+  /** The event's ledger keys: recipients are named in keys by `keys.recipientId`. */
+  readonly keys: LedgerKeys;
   /** Why no message can be planned at all (the seminar's own problems that matter to messages). */
   readonly problems: readonly string[];
   /** When the seminar ends (the end of its last item). */
@@ -229,6 +230,7 @@ export interface LunchModel {
   readonly registrations: readonly LunchRegistration[];
   readonly excluded: readonly Excluded[];
   readonly journal: JournalState;
+  readonly keys: LedgerKeys;
   readonly problems: readonly string[];
 }
 
@@ -255,10 +257,14 @@ export function fullName(firstName: string, lastName: string): string {
   return `${firstName} ${lastName}`.trim();
 }
 
-/** The model of whichever event the snapshot holds; `null` when it holds neither. */
-export function eventModel(snapshot: WorkbookSnapshot, event: string, now: Date): EventModel | null {
-  if (snapshot.has(TABS.seminar.name)) return seminarModel(snapshot, event, now);
-  if (snapshot.has(TABS.lunch.name)) return lunchModel(snapshot, event, now);
+/**
+ * The model of whichever event the snapshot holds; `null` when it holds neither. `keys` name the
+ * event (`keys.event`) and its recipients; the snapshot's Journal must be verified
+ * (`functions/app/ledger-workbook.ts`).
+ */
+export function eventModel(snapshot: WorkbookSnapshot, keys: LedgerKeys, now: Date): EventModel | null {
+  if (snapshot.has(TABS.seminar.name)) return seminarModel(snapshot, keys, now);
+  if (snapshot.has(TABS.lunch.name)) return lunchModel(snapshot, keys, now);
   return null;
 }
 
@@ -283,13 +289,13 @@ function span(date: IsoDate, start: WallTime, end: WallTime, zone: string): { st
   return { start: from.toJSDate(), end: to.toJSDate() };
 }
 
-export function seminarModel(snapshot: WorkbookSnapshot, event: string, now: Date): SeminarModel {
+export function seminarModel(snapshot: WorkbookSnapshot, keys: LedgerKeys, now: Date): SeminarModel {
+  const event = keys.event;
   const check = checkSeminar(snapshot, now);
   const { workbook } = check;
   const settings = workbook.settings.partial;
   const zone = settings.timeZone ?? DEFAULT_ZONE;
-  const journalLines = readJournal(snapshot.get(TABS.journal.name));
-  const journal = journalState(journalLines, zone);
+  const journal = journalState(readLedger(snapshot.get(TABS.journal.name)), now);
   const problems: string[] = [];
   if (!settings.day1) problems.push("Jour 1 manquant dans l'onglet Séminaire.");
   if (!settings.sender) problems.push("Expéditeur manquant dans l'onglet Séminaire.");
@@ -405,7 +411,7 @@ export function seminarModel(snapshot: WorkbookSnapshot, event: string, now: Dat
       });
       continue;
     }
-    if (journal.bounced.has(person.email)) {
+    if (hasBounced(journal, keys, person.email)) {
       excluded.push({
         tab: TABS.participants.name,
         row: row.row,
@@ -683,19 +689,20 @@ export function seminarModel(snapshot: WorkbookSnapshot, event: string, now: Dat
     excluded,
     withdrawn,
     journal,
-    journalLines,
+    keys,
     problems,
     startsAt,
     endsAt,
   };
 }
 
-export function lunchModel(snapshot: WorkbookSnapshot, event: string, now: Date): LunchModel {
+export function lunchModel(snapshot: WorkbookSnapshot, keys: LedgerKeys, now: Date): LunchModel {
+  const event = keys.event;
   const check = checkLunch(snapshot, now);
   const workbook = parseLunchWorkbook(snapshot);
   const settings = workbook.settings.partial;
   const zone = settings.timeZone ?? DEFAULT_ZONE;
-  const journal = journalState(readJournal(snapshot.get(TABS.journal.name)), zone);
+  const journal = journalState(readLedger(snapshot.get(TABS.journal.name)), now);
   const problems: string[] = [];
   if (!settings.date) problems.push("Date manquante dans l'onglet Rencontre.");
   if (!settings.sender) problems.push("Expéditeur manquant dans l'onglet Rencontre.");
@@ -750,7 +757,7 @@ export function lunchModel(snapshot: WorkbookSnapshot, event: string, now: Date)
   const registrations: LunchRegistration[] = [];
   for (const row of valid) {
     const value = row.value!;
-    if (journal.bounced.has(value.email)) {
+    if (hasBounced(journal, keys, value.email)) {
       excluded.push({
         tab: TABS.registrations.name,
         row: row.row,
@@ -770,7 +777,7 @@ export function lunchModel(snapshot: WorkbookSnapshot, event: string, now: Date)
       seat,
     });
   }
-  return { kind: "lunch", info, registrations, excluded, journal, problems };
+  return { kind: "lunch", info, registrations, excluded, journal, keys, problems };
 }
 
 function optional<K extends string, V>(key: K, value: V | undefined | null | ""): { [P in K]?: V } {

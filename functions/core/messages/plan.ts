@@ -4,7 +4,8 @@
  * daylight-saving change) and its idempotency key. Pure: the workflow's steps send the part of it
  * that is due; the preview writes all of it.
  *
- * Keys are `message:<event>:<recipient>:<kind>:<version>`. A convocation is version 1; each change
+ * Keys are `message:<event>:<recipient id>:<kind>:<version>`, the recipient named by a keyed hash
+ * of the address (`LedgerKeys.recipientId`), so that no key holds personal data. A convocation is version 1; each change
  * notice after it one more, when the agenda's fingerprint differs from the last one sent (the
  * fingerprint is kept in the Journal's `Détail`). A tutor request likewise. Alerts to the organizer
  * carry a digest of what they report as their version, so the same news is told once.
@@ -19,12 +20,14 @@
  */
 import { DateTime } from "luxon";
 import type { MailAddress, OutgoingMessage } from "../../ports.js";
-import type { JournalEntry } from "../journal.js";
+import { SURVEY_REPLY_VERSION } from "../feedback/survey-reply.js";
+import type { LedgerEntry } from "../ledger/entry.js";
+import type { LedgerKeys } from "../ledger/keys.js";
+import { hasBounced, isTaken, type JournalState, sendIdOf } from "../ledger/state.js";
 import { readReplyLine } from "../replies/plan.js";
 import { rematchKey, SILENT, silentKey } from "../replies/tutor-lines.js";
 import { lunchSchedule, seminarSchedule } from "../schedule.js";
 import { TABS } from "../schemas.js";
-import { isTaken, type JournalState, journalTime } from "./journal-state.js";
 import type { MessageContent } from "./layout.js";
 import { renderLunchMessage } from "./lunch.js";
 import {
@@ -119,13 +122,15 @@ export interface MessagePlan {
 }
 
 export interface PlanOptions {
+  /**
+   * Uncertain sends the mail service's reports could not settle (its log unreachable) for longer
+   * than this: the organizer is told (ms, default 15 minutes).
+   */
+  readonly undecidedAlertMs?: number;
+  /** Uncertain keys whose evidence could not be read at all (the mail service's log unreachable). */
+  readonly undecided?: ReadonlySet<string>;
   /** The signed address a tutor's reply goes to (see `core/reply-token.ts`). */
   readonly replyAddress?: (input: { event: string; tutorEmail: string; version: number }) => string;
-  /**
-   * How long a claim may stay without its outcome before the organizer is told the send is
-   * uncertain (default 15 minutes: far beyond a sending step's budget).
-   */
-  readonly claimLeaseMs?: number;
   /** A link to the spreadsheet, in alerts. */
   readonly workbookLink?: string;
   /**
@@ -143,7 +148,13 @@ export interface PlanOptions {
 /** The header that carries a message's key (`functions/adapters/mime.ts` lets it through). */
 export const KEY_HEADER = "X-Passerelle-Key";
 
-/** The event a message key belongs to (`message:<event>:<recipient>:<kind>:<version>`), or `null`. */
+/** The message tag that carries a message's send id (`sendIdOf`), reported back in SES events. */
+export const SEND_TAG = "passerelle-send";
+
+/** The message tag that names the event (SES tag values allow `[A-Za-z0-9_-]` only). */
+export const EVENT_TAG = "passerelle-event";
+
+/** The event a message key belongs to (`message:<event>:<recipient id>:<kind>:<version>`), or `null`. */
 export function eventOfKey(key: string): string | null {
   const parts = key.trim().split(":");
   if (parts[0] !== "message" || parts.length < 5) return null;
@@ -167,24 +178,22 @@ export interface AwaitingTutor {
 const AWAITING = new Set(["", "en attente"]);
 
 export function awaitingTutors(model: SeminarModel): AwaitingTutor[] {
-  const { journal } = model;
+  const { journal, keys } = model;
   const lastReply = new Map<string, number>();
-  for (const line of model.journalLines) {
-    const reply = readReplyLine(line);
+  for (const entry of journal.entries) {
+    const reply = readReplyLine(entry);
     // An out-of-office or a delivery failure is no answer: the tutor is still awaited (and nudged).
-    const automatic =
-      reply?.decision === "unclear" && /^(réponse automatique|avis de non-remise)/.test(reply.notes);
-    if (reply && reply.tutorEmail !== "" && !automatic)
-      lastReply.set(reply.tutorEmail.toLowerCase(), line.row);
+    if (reply && reply.tutorEmail !== "" && !reply.automatic)
+      lastReply.set(reply.tutorEmail.toLowerCase(), entry.row);
   }
   return model.tutors.flatMap((tutor) => {
     const email = tutor.email;
     // Without a row in Tuteurs, an answer cannot be recorded: nobody waits for it.
-    if (!email || tutor.row === undefined || journal.bounced.has(email.toLowerCase())) return [];
+    if (!email || tutor.row === undefined || hasBounced(journal, keys, email)) return [];
     if (!AWAITING.has((tutor.confirmation ?? "").trim().toLowerCase())) return [];
-    const latest = sentVersions(journal, model.info.event, email, ["demande-tuteur"])[0];
+    const latest = sentVersions(journal, keys, email, ["demande-tuteur"])[0];
     if (!latest) return [];
-    const requested = journal.sent.get(messageKey(model.info.event, email, "demande-tuteur", latest.version));
+    const requested = journal.sent.get(messageKey(keys, email, "demande-tuteur", latest.version));
     if ((lastReply.get(email.toLowerCase()) ?? 0) > (requested?.row ?? 0)) return [];
     return [
       {
@@ -197,25 +206,26 @@ export function awaitingTutors(model: SeminarModel): AwaitingTutor[] {
   });
 }
 
+/** The idempotency key of a message: no personal data (the address is a keyed hash). */
 export function messageKey(
-  event: string,
+  keys: Pick<LedgerKeys, "event" | "recipientId">,
   recipient: string,
   kind: MessageKind,
   version: string | number,
 ): string {
-  return `message:${event}:${recipient.toLowerCase()}:${kind}:${version}`;
+  return `message:${keys.event}:${keys.recipientId(recipient)}:${kind}:${version}`;
 }
 
 /** Sent versions of a kind for a recipient, highest first, with their fingerprints. */
 function sentVersions(
   journal: JournalState,
-  event: string,
+  keys: LedgerKeys,
   recipient: string,
   kinds: readonly MessageKind[],
 ): { version: number; fingerprint?: string }[] {
   const found: { version: number; fingerprint?: string }[] = [];
   for (const kind of kinds) {
-    const prefix = messageKey(event, recipient, kind, "");
+    const prefix = messageKey(keys, recipient, kind, "");
     for (const [key, record] of journal.sent) {
       if (!key.startsWith(prefix)) continue;
       const version = Number(key.slice(prefix.length));
@@ -226,8 +236,8 @@ function sentVersions(
   return found.sort((a, b) => b.version - a.version);
 }
 
-function anyTaken(journal: JournalState, event: string, recipient: string, kind: MessageKind): boolean {
-  const prefix = messageKey(event, recipient, kind, "");
+function anyTaken(journal: JournalState, keys: LedgerKeys, recipient: string, kind: MessageKind): boolean {
+  const prefix = messageKey(keys, recipient, kind, "");
   return journal.keys.some((key) => key.startsWith(prefix) && isTaken(journal, key));
 }
 
@@ -260,14 +270,18 @@ export function planMessages(model: EventModel, now: Date, options: PlanOptions 
 class Collector {
   readonly messages: PlannedMessage[] = [];
   readonly skipped: Skipped[] = [];
+  private readonly keysSeen = new Set<string>();
   constructor(
     private readonly journal: JournalState,
+    private readonly keys: LedgerKeys,
     private readonly now: Date,
   ) {}
 
   add(planned: PlannedMessage): void {
-    if (isTaken(this.journal, planned.key)) return;
-    if (this.journal.bounced.has(planned.to.address.toLowerCase())) {
+    // A key planned twice (two rows of one address) is one message.
+    if (isTaken(this.journal, planned.key) || this.keysSeen.has(planned.key)) return;
+    this.keysSeen.add(planned.key);
+    if (hasBounced(this.journal, this.keys, planned.to.address)) {
       this.skipped.push({
         recipient: planned.to.address,
         key: planned.key,
@@ -279,7 +293,11 @@ class Collector {
       ...planned,
       render: (stamp) => {
         const built = planned.render(stamp);
-        return { ...built, headers: { ...built.headers, [KEY_HEADER]: planned.key } };
+        return {
+          ...built,
+          headers: { ...built.headers, [KEY_HEADER]: planned.key },
+          tags: { ...built.tags, [SEND_TAG]: sendIdOf(planned.key), [EVENT_TAG]: planned.event },
+        };
       },
     };
     if (message.expiresAt && message.expiresAt.getTime() <= this.now.getTime()) {
@@ -300,40 +318,84 @@ class Collector {
   }
 }
 
-/** Alerts about sends that failed for good, or whose outcome is unknown (the sender died mid-way). */
-function sendingAlerts(
-  model: EventModel,
-  now: Date,
-  options: PlanOptions,
-  title: string,
-): { kind: string; summary: string; paragraphs: string[]; items: string[] }[] {
+/** Who a recipient id stands for, among the people the workbook names now. */
+function directory(model: EventModel): Map<string, { name: string; address: string }> {
+  const people = new Map<string, { name: string; address: string }>();
+  const add = (address: string, name: string) => {
+    if (address !== "") people.set(model.keys.recipientId(address), { name: name || address, address });
+  };
+  if (model.kind === "seminar") {
+    for (const agenda of model.agendas)
+      add(agenda.participant.email, fullName(agenda.participant.firstName, agenda.participant.lastName));
+    for (const record of model.tutorRecords) add(record.email, record.name);
+  } else {
+    for (const registration of model.registrations)
+      add(registration.email, fullName(registration.firstName, registration.lastName));
+  }
+  for (const excluded of model.excluded) if (excluded.email) add(excluded.email, "");
+  add(model.info.organizerEmail, "l'organisateur");
+  return people;
+}
+
+/** `Prénom Nom <adresse> — Convocation`, for a message key. */
+function describeKey(key: string, people: ReadonlyMap<string, { name: string; address: string }>): string {
+  const parts = key.split(":");
+  const kind = parts[parts.length - 2] as MessageKind | undefined;
+  const person = people.get(parts[parts.length - 3] ?? "");
+  const label = kind && kind in KIND_LABELS ? KIND_LABELS[kind] : "message";
+  return `${person ? `${person.name} <${person.address}>` : "une personne qui n'est plus dans le classeur"} — ${label}`;
+}
+
+const UNDECIDED_ALERT_MS = 15 * 60_000;
+
+/**
+ * Alerts about sends that failed for good, about sends whose outcome nobody can establish (the mail
+ * service's log could not be read for a while), and about Journal rows changed by hand.
+ */
+function sendingAlerts(model: EventModel, now: Date, options: PlanOptions, title: string): DerivedAlert[] {
   const { journal } = model;
-  const alerts: { kind: string; summary: string; paragraphs: string[]; items: string[] }[] = [];
+  const people = directory(model);
+  const alerts: DerivedAlert[] = [];
   const failed = [...journal.failed].filter((key) => !key.includes(":alerte:")).sort();
   if (failed.length > 0)
     alerts.push({
       kind: "echec",
+      version: digest(failed),
       summary: `${failed.length} message${failed.length > 1 ? "s" : ""} non envoyé${failed.length > 1 ? "s" : ""}`,
       paragraphs: [
         `Des messages de « ${title} » n'ont pas pu être envoyés : l'adresse ou le message a été refusé. Le Journal du classeur indique la raison pour chacun (lignes « Échec d'envoi »).`,
         "Corrigez l'adresse dans le classeur : le message repartira avec la prochaine étape d'envoi.",
       ],
-      items: failed,
+      items: failed.map((key) => describeKey(key, people)),
     });
-  const lease = options.claimLeaseMs ?? 15 * 60_000;
-  const uncertain = [...journal.claims]
-    .filter(([, claim]) => claim.at === null || now.getTime() - claim.at.getTime() > lease)
+  const wait = options.undecidedAlertMs ?? UNDECIDED_ALERT_MS;
+  const undecided = [...journal.uncertain]
+    .filter(
+      ([key, uncertain]) => options.undecided?.has(key) && now.getTime() - uncertain.at.getTime() > wait,
+    )
     .map(([key]) => key)
     .sort();
-  if (uncertain.length > 0)
+  if (undecided.length > 0)
     alerts.push({
       kind: "incertain",
-      summary: `${uncertain.length} envoi${uncertain.length > 1 ? "s" : ""} à vérifier`,
+      version: digest(undecided),
+      summary: `${undecided.length} envoi${undecided.length > 1 ? "s" : ""} à vérifier`,
       paragraphs: [
-        "Un envoi a été interrompu entre le moment où le message est parti et celui où le Journal l'a noté. Pour ne jamais envoyer deux fois le même message, Passerelle ne le renvoie pas de lui-même.",
-        "Vérifiez auprès des destinataires (ou dans le suivi des envois) qu'ils l'ont reçu ; pour le renvoyer, supprimez sa ligne « Envoi en cours » dans le Journal.",
+        "Ces envois ont été interrompus sans que l'on sache s'ils sont partis, et le suivi du service d'envoi ne peut pas être consulté pour l'instant. Pour ne jamais envoyer deux fois le même message, Passerelle attend de pouvoir le vérifier avant de le renvoyer.",
+        "Rien n'est à faire si le suivi redevient accessible : chaque message sera alors noté envoyé, ou renvoyé. Sinon, vérifiez auprès des personnes ci-dessous qu'elles l'ont reçu.",
       ],
-      items: uncertain,
+      items: undecided.map((key) => describeKey(key, people)),
+    });
+  if (journal.rejectedRows.length > 0)
+    alerts.push({
+      kind: "journal-modifie",
+      version: digest(journal.rejectedRows),
+      summary: `${journal.rejectedRows.length} ligne${journal.rejectedRows.length > 1 ? "s" : ""} du Journal modifiée${journal.rejectedRows.length > 1 ? "s" : ""} à la main : ignorée${journal.rejectedRows.length > 1 ? "s" : ""}`,
+      paragraphs: [
+        "Le Journal est le registre de ce que Passerelle a fait ; chaque ligne y est scellée. Ces lignes ont été écrites ou modifiées à la main : Passerelle ne les prend pas en compte.",
+        "Pour corriger une situation (renvoyer un message, changer une réponse), modifiez les onglets concernés (Participants, Tuteurs, Affectations) plutôt que le Journal.",
+      ],
+      items: journal.rejectedRows.map((row) => `Journal, ligne ${row}`),
     });
   return alerts;
 }
@@ -363,15 +425,15 @@ function raiseAlerts(
 /** Adds an alert to the organizer; its key is the alert's kind and a version (a digest of its content). */
 function organizerAlerts(
   collect: Collector,
-  event: string,
+  keys: LedgerKeys,
   info: { organizerEmail: string; sender: { name?: string; address: string } },
   options: PlanOptions,
 ) {
   const organizer: Recipient = { name: "", address: info.organizerEmail };
   return (kind: string, version: string, sendAt: Date, view: Parameters<typeof renderOrganizerAlert>[0]) =>
     collect.add({
-      key: messageKey(event, info.organizerEmail, "alerte", `${kind}-${version}`),
-      event,
+      key: messageKey(keys, info.organizerEmail, "alerte", `${kind}-${version}`),
+      event: keys.event,
       kind: "alerte",
       version: `${kind}-${version}`,
       to: organizer,
@@ -390,17 +452,17 @@ function planSeminar(model: SeminarModel, now: Date, options: PlanOptions): Mess
   const event = info.event;
   const zone = info.zone;
   const warnings: string[] = [...model.problems];
-  const collect = new Collector(journal, now);
+  const collect = new Collector(journal, model.keys, now);
   if (model.problems.length > 0) return { event, zone, messages: [], skipped: [], warnings };
   const { reminderAt, feedbackAt } = seminarSchedule(model, now);
   const from = info.sender;
-  const alert = organizerAlerts(collect, event, info, options);
+  const alert = organizerAlerts(collect, model.keys, info, options);
 
   const unplaced: string[] = [];
   for (const agenda of model.agendas) {
     const person = agenda.participant;
     const to: Recipient = { name: fullName(person.firstName, person.lastName), address: person.email };
-    const convocationKey = messageKey(event, person.email, "convocation", 1);
+    const convocationKey = messageKey(model.keys, person.email, "convocation", 1);
     if (agenda.missingSlots.length > 0 && !isTaken(journal, convocationKey)) {
       unplaced.push(`${to.name} (ligne ${person.row}) : ${agenda.missingSlots.join(", ")}`);
       collect.skipped.push({
@@ -409,7 +471,7 @@ function planSeminar(model: SeminarModel, now: Date, options: PlanOptions): Mess
       });
       continue;
     }
-    const sent = sentVersions(journal, event, person.email, ["convocation", "changement"]);
+    const sent = sentVersions(journal, model.keys, person.email, ["convocation", "changement"]);
     const latest = sent[0];
     if (!isTaken(journal, convocationKey)) {
       collect.add({
@@ -428,7 +490,7 @@ function planSeminar(model: SeminarModel, now: Date, options: PlanOptions): Mess
     } else if (latest?.fingerprint && latest.fingerprint !== agenda.fingerprint) {
       const version = latest.version + 1;
       collect.add({
-        key: messageKey(event, person.email, "changement", version),
+        key: messageKey(model.keys, person.email, "changement", version),
         event,
         kind: "changement",
         version: String(version),
@@ -441,7 +503,7 @@ function planSeminar(model: SeminarModel, now: Date, options: PlanOptions): Mess
       });
     }
     collect.add({
-      key: messageKey(event, person.email, "rappel", 1),
+      key: messageKey(model.keys, person.email, "rappel", 1),
       event,
       kind: "rappel",
       version: "1",
@@ -453,7 +515,7 @@ function planSeminar(model: SeminarModel, now: Date, options: PlanOptions): Mess
     const train = agenda.returnTrain;
     if (train) {
       collect.add({
-        key: messageKey(event, person.email, "rappel-train", 1),
+        key: messageKey(model.keys, person.email, "rappel-train", 1),
         event,
         kind: "rappel-train",
         version: "1",
@@ -465,8 +527,13 @@ function planSeminar(model: SeminarModel, now: Date, options: PlanOptions): Mess
     }
     if (info.surveyLink) {
       const link = info.surveyLink;
+      const surveyReplyTo = options.replyAddress?.({
+        event,
+        tutorEmail: person.email,
+        version: SURVEY_REPLY_VERSION,
+      });
       collect.add({
-        key: messageKey(event, person.email, "questionnaire", 1),
+        key: messageKey(model.keys, person.email, "questionnaire", 1),
         event,
         kind: "questionnaire",
         version: "1",
@@ -478,10 +545,16 @@ function planSeminar(model: SeminarModel, now: Date, options: PlanOptions): Mess
             from,
             to,
             renderFeedbackRequest({
-              info: { title: info.title, organizerEmail: info.organizerEmail },
+              info: {
+                title: info.title,
+                organizerEmail: info.organizerEmail,
+                organizer: info.sender.name ?? info.organizerEmail,
+              },
               recipient: to.name,
               link,
+              ...(surveyReplyTo ? { replyTo: surveyReplyTo } : {}),
             }),
+            surveyReplyTo,
           ),
       });
     }
@@ -502,7 +575,7 @@ function planSeminar(model: SeminarModel, now: Date, options: PlanOptions): Mess
     }
     if (tutor.confirmation === "Décliné") continue;
     const to: Recipient = { name: tutor.name, address: tutor.email };
-    const sent = sentVersions(journal, event, tutor.email, ["demande-tuteur"]);
+    const sent = sentVersions(journal, model.keys, tutor.email, ["demande-tuteur"]);
     const latest = sent[0];
     const version = !latest
       ? 1
@@ -515,7 +588,7 @@ function planSeminar(model: SeminarModel, now: Date, options: PlanOptions): Mess
         "Adresse de réponse signée non configurée : les réponses des tuteurs iront à l'organisateur.";
       if (!replyTo && !warnings.includes(unsigned)) warnings.push(unsigned);
       collect.add({
-        key: messageKey(event, tutor.email, "demande-tuteur", version),
+        key: messageKey(model.keys, tutor.email, "demande-tuteur", version),
         event,
         kind: "demande-tuteur",
         version: String(version),
@@ -539,7 +612,7 @@ function planSeminar(model: SeminarModel, now: Date, options: PlanOptions): Mess
         options.replyAddress?.({ event, tutorEmail: tutor.email, version: awaited.version }) ??
         info.organizerEmail;
       collect.add({
-        key: messageKey(event, tutor.email, "relance-tuteur", awaited.version),
+        key: messageKey(model.keys, tutor.email, "relance-tuteur", awaited.version),
         event,
         kind: "relance-tuteur",
         version: String(awaited.version),
@@ -552,7 +625,7 @@ function planSeminar(model: SeminarModel, now: Date, options: PlanOptions): Mess
     }
     if (tutor.confirmation === "Confirmé") {
       collect.add({
-        key: messageKey(event, tutor.email, "rappel-tuteur", 1),
+        key: messageKey(model.keys, tutor.email, "rappel-tuteur", 1),
         event,
         kind: "rappel-tuteur",
         version: "1",
@@ -614,12 +687,12 @@ function planSeminar(model: SeminarModel, now: Date, options: PlanOptions): Mess
 function planCancellations(model: SeminarModel, now: Date, collect: Collector): void {
   const { info, journal } = model;
   for (const person of model.withdrawn) {
-    const sent = sentVersions(journal, info.event, person.email, ["convocation", "changement"]);
+    const sent = sentVersions(journal, model.keys, person.email, ["convocation", "changement"]);
     const latest = sent[0];
     if (!latest) continue;
     const to: Recipient = { name: fullName(person.firstName, person.lastName), address: person.email };
     collect.add({
-      key: messageKey(info.event, person.email, "annulation", 1),
+      key: messageKey(model.keys, person.email, "annulation", 1),
       event: info.event,
       kind: "annulation",
       version: "1",
@@ -646,7 +719,7 @@ function planLunch(model: LunchModel, now: Date, options: PlanOptions): MessageP
   const { info, journal } = model;
   const event = info.event;
   const warnings: string[] = [...model.problems];
-  const collect = new Collector(journal, now);
+  const collect = new Collector(journal, model.keys, now);
   if (model.problems.length > 0) return { event, zone: info.zone, messages: [], skipped: [], warnings };
   const from = info.sender;
   const { reminderAt, feedbackAt } = lunchSchedule(model, null);
@@ -663,7 +736,7 @@ function planLunch(model: LunchModel, now: Date, options: PlanOptions): MessageP
       mark = false,
     ) =>
       collect.add({
-        key: messageKey(event, registration.email, kind, 1),
+        key: messageKey(model.keys, registration.email, kind, 1),
         event,
         kind,
         version: "1",
@@ -677,10 +750,10 @@ function planLunch(model: LunchModel, now: Date, options: PlanOptions): MessageP
       outgoing(from, to, renderLunchMessage({ info, registration, kind, stamp }));
     if (registration.seat.kind === "seated") {
       const confirmed =
-        anyTaken(journal, event, registration.email, "inscription") ||
-        anyTaken(journal, event, registration.email, "place-liberee");
+        anyTaken(journal, model.keys, registration.email, "inscription") ||
+        anyTaken(journal, model.keys, registration.email, "place-liberee");
       if (!confirmed) {
-        const waited = anyTaken(journal, event, registration.email, "liste-attente");
+        const waited = anyTaken(journal, model.keys, registration.email, "liste-attente");
         simple(
           waited ? "place-liberee" : "inscription",
           now,
@@ -692,6 +765,11 @@ function planLunch(model: LunchModel, now: Date, options: PlanOptions): MessageP
       simple("rappel-rencontre", reminderAt, info.start, lunch("reminder"));
       if (info.surveyLink) {
         const link = info.surveyLink;
+        const surveyReplyTo = options.replyAddress?.({
+          event,
+          tutorEmail: registration.email,
+          version: SURVEY_REPLY_VERSION,
+        });
         simple(
           "questionnaire-rencontre",
           feedbackAt,
@@ -704,7 +782,9 @@ function planLunch(model: LunchModel, now: Date, options: PlanOptions): MessageP
                 info: { title: info.title, organizerEmail: info.organizerEmail },
                 recipient: to.name,
                 link,
+                ...(surveyReplyTo ? { replyTo: surveyReplyTo } : {}),
               }),
+              surveyReplyTo,
             ),
         );
       }
@@ -712,7 +792,7 @@ function planLunch(model: LunchModel, now: Date, options: PlanOptions): MessageP
       simple("liste-attente", now, info.start, lunch("waiting"));
     }
   }
-  const alert = organizerAlerts(collect, event, info, options);
+  const alert = organizerAlerts(collect, model.keys, info, options);
   if (!info.surveyLink && model.registrations.length > 0) {
     warnings.push("Lien questionnaire manquant : le questionnaire de satisfaction ne sera pas envoyé.");
     const remindAt = DateTime.fromJSDate(info.start).minus({ days: 1 }).toJSDate();
@@ -763,7 +843,6 @@ function ofName(name: string): string {
  */
 function tutorAlerts(model: SeminarModel, now: Date, options: PlanOptions): DerivedAlert[] {
   const { info } = model;
-  const event = info.event;
   const records = new Map(model.tutorRecords.map((record) => [record.email.toLowerCase(), record]));
   const who = (email: string) => {
     const record = records.get(email.toLowerCase());
@@ -772,9 +851,9 @@ function tutorAlerts(model: SeminarModel, now: Date, options: PlanOptions): Deri
       : { name: email, where: "plus dans l'onglet Tuteurs" };
   };
   const agendas = new Map(model.agendas.map((agenda) => [agenda.participant.email.toLowerCase(), agenda]));
-  const lines = model.journalLines;
+  const entries = model.journal.entries;
   const alerts: DerivedAlert[] = [];
-  for (const entry of lines) {
+  for (const entry of entries) {
     const reply = readReplyLine(entry);
     if (!reply || reply.decision === "confirm") continue;
     const version = digest(entry.key);
@@ -808,15 +887,12 @@ function tutorAlerts(model: SeminarModel, now: Date, options: PlanOptions): Deri
       continue;
     }
     // A decline: told once the re-placement is recorded after it (or, failing that, after a while).
-    const rematch = lines.find(
-      (line) =>
-        line.row > entry.row &&
-        line.key === rematchKey(event, reply.tutorEmail) &&
-        line.recipient.toLowerCase() === reply.tutorEmail.toLowerCase(),
+    const rematchAt = rematchKey(model.keys, reply.tutorEmail);
+    const rematch = entries.find(
+      (line) => line.row > entry.row && line.key === rematchAt && line.data.kind === "rematch",
     );
-    const at = journalTime(entry.at, info.zone);
     const grace = options.declineGraceMs ?? DECLINE_GRACE_MS;
-    if (!rematch && (at === null || now.getTime() - at.getTime() < grace)) continue;
+    if (!rematch && now.getTime() - entry.at.getTime() < grace) continue;
     const items = reply.toReplace.map(({ email, slot }) => {
       const agenda = agendas.get(email.toLowerCase());
       if (!agenda) return `${email} — ${slot} : inscription annulée ou à corriger, rien à replacer`;
@@ -838,12 +914,12 @@ function tutorAlerts(model: SeminarModel, now: Date, options: PlanOptions): Deri
         items.length === 0
           ? "Aucun participant ne lui était affecté : il n'y a rien à replacer."
           : "Voici où vont les participants qu'il ou elle devait accueillir. Chaque participant déplacé reçoit son programme modifié (avec son calendrier à jour), et chaque tuteur qui accueille désormais l'un d'eux, une demande de confirmation.",
-        ...(rematch?.detail ? [rematch.detail] : []),
+        ...(rematch?.data.kind === "rematch" && rematch.data.note ? [rematch.data.note] : []),
       ],
       ...(items.length > 0 ? { items } : {}),
     });
   }
-  const silent = silentTutors(model, lines);
+  const silent = silentTutors(model, entries);
   if (silent.items.length > 0)
     alerts.push({
       kind: "sans-reponse",
@@ -860,11 +936,10 @@ function tutorAlerts(model: SeminarModel, now: Date, options: PlanOptions): Deri
 
 function silentTutors(
   model: SeminarModel,
-  lines: readonly JournalEntry[],
+  entries: readonly LedgerEntry[],
 ): { keys: string[]; items: string[] } {
-  const prefix = silentKey(model.info.event, "");
   const keys = [
-    ...new Set(lines.filter((line) => line.key.startsWith(prefix)).map((line) => line.key)),
+    ...new Set(entries.filter((entry) => entry.data.kind === "silent").map((entry) => entry.key)),
   ].sort();
   const hosting = new Map(
     model.tutors.flatMap((tutor) => (tutor.email ? [[tutor.email, tutor] as const] : [])),
@@ -872,8 +947,7 @@ function silentTutors(
   const items = model.tutorRecords
     .filter(
       (record) =>
-        keys.includes(silentKey(model.info.event, record.email)) &&
-        (record.confirmation ?? "").trim() === SILENT,
+        keys.includes(silentKey(model.keys, record.email)) && (record.confirmation ?? "").trim() === SILENT,
     )
     .map((record) => {
       const hosts = hosting.get(record.email)?.hosts ?? [];
@@ -891,27 +965,34 @@ function silentTutors(
  * the alert about failed sends instead.
  */
 function bounceAlerts(model: EventModel): DerivedAlert[] {
-  const { journal } = model;
-  const event = model.info.event;
-  const failedTo = (address: string) =>
-    [...journal.failed].some((key) => key.startsWith(`message:${event}:${address.toLowerCase()}:`));
-  const addresses = [...journal.bounced].filter((address) => !failedTo(address)).sort();
-  if (addresses.length === 0) return [];
-  const rows = new Map<string, string[]>();
-  const add = (address: string, where: string) =>
-    rows.set(address.toLowerCase(), [...(rows.get(address.toLowerCase()) ?? []), where]);
+  const { journal, keys } = model;
+  const failedTo = (id: string) =>
+    [...journal.failed].some((key) => key.startsWith(`message:${keys.event}:${id}:`));
+  const ids = [...journal.bounced].filter((id) => !failedTo(id));
+  if (ids.length === 0) return [];
+  const rows = new Map<string, { address: string; where: string[] }>();
+  const add = (address: string, where: string) => {
+    const id = keys.recipientId(address);
+    const known = rows.get(id) ?? { address, where: [] };
+    rows.set(id, { address: known.address, where: [...known.where, where] });
+  };
   for (const excluded of model.excluded)
     if (excluded.email) add(excluded.email, `onglet ${excluded.tab}, ligne ${excluded.row}`);
   if (model.kind === "seminar")
     for (const record of model.tutorRecords) add(record.email, `tuteur, onglet Tuteurs, ligne ${record.row}`);
-  const items = addresses.map(
-    (address) => `${address} : ${(rows.get(address) ?? ["n'est plus dans le classeur"]).join(" ; ")}`,
-  );
+  const items = ids
+    .map((id) => {
+      const known = rows.get(id);
+      return known
+        ? `${known.address} : ${known.where.join(" ; ")}`
+        : "une adresse qui n'est plus dans le classeur";
+    })
+    .sort();
   return [
     {
       kind: "adresse-en-echec",
-      version: digest(addresses),
-      summary: `${plural(addresses.length, "adresse")} en échec`,
+      version: digest([...ids].sort()),
+      summary: `${plural(ids.length, "adresse")} en échec`,
       paragraphs: [
         "Le service d'envoi signale que ces adresses ne reçoivent pas nos messages (adresse inexistante, boîte fermée), ou que leur titulaire a signalé un message comme indésirable. Plus rien ne leur sera envoyé.",
         "S'il s'agit d'une erreur de saisie, corrigez l'adresse dans le classeur : les messages repartiront vers la nouvelle adresse. Sinon, prévenez la personne par un autre moyen.",

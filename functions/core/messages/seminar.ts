@@ -2,7 +2,14 @@
 import { DateTime } from "luxon";
 import { buildCalendar, type CalendarItem, calendarContentType } from "../calendar.js";
 import { frenchDay, frenchSpan, frenchTime } from "./format.js";
-import { AUTOMATIC_FOOTER, type MessageContent, page, textOf } from "./layout.js";
+import {
+  AUTOMATIC_FOOTER,
+  type Block,
+  block,
+  type MessageContent,
+  type MessageDocument,
+  renderDocument,
+} from "./layout.js";
 import type {
   AgendaItem,
   AnnouncedItem,
@@ -13,7 +20,7 @@ import type {
   WithdrawnParticipant,
 } from "./model.js";
 import { fullName } from "./model.js";
-import { html, name, oneLine, plain, type SafeHtml, safeUrl } from "./text.js";
+import { oneLine, safeUrl, webLink } from "./text.js";
 
 /** Headers that ask auto-responders (out-of-office replies) to stay quiet. */
 export const AUTOMATIC_HEADERS: Readonly<Record<string, string>> = {
@@ -36,15 +43,17 @@ function where(info: SeminarInfo): string {
   return info.city ? ` à ${info.city}` : "";
 }
 
-function contactText(info: SeminarInfo): string {
-  return `Pour toute question, écrivez à l'équipe d'organisation : ${info.organizerEmail}`;
+/** The last paragraph of every message: whom to write to, as a mailto link. */
+function contact(info: SeminarInfo): Block {
+  return block.paragraph([
+    "Pour toute question, écrivez à l'équipe d'organisation : ",
+    { text: info.organizerEmail, href: `mailto:${info.organizerEmail}` },
+  ]);
 }
 
-function contactHtml(info: SeminarInfo): SafeHtml {
-  const mail = safeUrl(`mailto:${info.organizerEmail}`);
-  return html`<p>Pour toute question, écrivez à l'équipe d'organisation : ${
-    mail ? html`<a href="${mail}">${info.organizerEmail}</a>` : info.organizerEmail
-  }.</p>`;
+/** The event and who organizes it, above every heading. */
+function brand(info: SeminarInfo): Pick<MessageDocument, "event" | "organizer"> {
+  return { event: info.title, organizer: info.sender.name ?? info.organizerEmail };
 }
 
 const SIGNATURE = "L'équipe d'organisation";
@@ -75,33 +84,25 @@ function byDay(agenda: readonly AgendaItem[], zone: string): [string, AgendaItem
   return [...days];
 }
 
-function agendaHtml(items: readonly AgendaItem[], zone: string): SafeHtml {
-  return html`${byDay(items, zone).map(
-    ([day, list]) => html`<h3>${capitalize(day)}</h3>
-<table class="agenda" role="presentation">${list.map(
-      (item) =>
-        html`<tr${item.placement ? html` class="own"` : ""}><td class="time">${timeLabel(item, zone)}</td><td><strong>${name(itemTitle(item))}</strong>${itemDetail(
-          item,
-        ).map((line) => html`<span class="detail">${name(line)}</span>`)}</td></tr>`,
-    )}</table>`,
-  )}`;
+/** One agenda block per day, one row per item. */
+function agendaBlocks(items: readonly AgendaItem[], zone: string): Block[] {
+  return byDay(items, zone).map(([day, list]) =>
+    block.agenda(
+      capitalize(day),
+      list.map((item) => ({
+        time: timeLabel(item, zone),
+        title: itemTitle(item),
+        details: itemDetail(item),
+        own: item.placement !== undefined,
+      })),
+    ),
+  );
 }
 
 function timeLabel(item: AgendaItem, zone: string): string {
   if (item.start.getTime() === item.end.getTime()) return frenchTime(item.start, zone);
   const sameDay = frenchDay(item.start, zone) === frenchDay(item.end, zone);
   return `${frenchTime(item.start, zone)} – ${frenchTime(item.end, zone)}${sameDay ? "" : " (lendemain)"}`;
-}
-
-function agendaText(items: readonly AgendaItem[], zone: string): string[] {
-  return byDay(items, zone).flatMap(([day, list]) => [
-    "",
-    capitalize(day),
-    ...list.flatMap((item) => [
-      `- ${timeLabel(item, zone)} : ${plain(itemTitle(item))}`,
-      ...itemDetail(item).map((line) => `    ${plain(line)}`),
-    ]),
-  ]);
 }
 
 function capitalize(text: string): string {
@@ -191,48 +192,37 @@ export function renderConvocation(view: ConvocationView): MessageContent {
     ...(view.change ? { cancelled: agenda.cancelled } : {}),
   });
   const changes = view.change ? changeLines(agenda.changes, info.zone) : [];
-  const text = textOf([
-    `Bonjour ${plain(person)},`,
-    "",
-    plain(intro),
-    missing,
-    ...(changes.length > 0 ? ["", "CE QUI A CHANGÉ", ...changes.map((line) => `- ${plain(line)}`)] : []),
-    "",
-    "VOTRE PROGRAMME",
-    ...agendaText(agenda.items, info.zone),
-    "",
-    travel.length > 0 ? "VOS TRAJETS" : null,
-    ...travel.map(plain),
-    "",
-    "INFORMATIONS PRATIQUES",
-    ...practical.map((line) => `- ${plain(line)}`),
-    "",
-    contactText(info),
-    "",
-    "Nous vous remercions de votre engagement et vous prions d'agréer nos salutations distinguées.",
-    SIGNATURE,
-  ]);
-  const body = html`<p>Bonjour ${name(person)},</p>
-<p>${intro}</p>
-${missing ? html`<p class="note">${missing}</p>` : ""}
-${changes.length > 0 ? html`<h2>Ce qui a changé</h2><ul>${changes.map((line) => html`<li>${line}</li>`)}</ul>` : ""}
-<h2>Votre programme</h2>
-${agendaHtml(agenda.items, info.zone)}
-${travel.length > 0 ? html`<h2>Vos trajets</h2>${travel.map((line) => (line.startsWith("Pour le prendre") ? html`<p class="note">${line}</p>` : html`<p>${line}</p>`))}` : ""}
-<h2>Informations pratiques</h2>
-<ul>${practical.map((line) => html`<li>${line}</li>`)}</ul>
-${contactHtml(info)}
-<p>Nous vous remercions de votre engagement et vous prions d'agréer nos salutations distinguées.</p>
-<p>${SIGNATURE}</p>`;
-  return {
-    subject,
-    text,
-    html: page({
-      title: subject,
-      heading: view.change ? "Votre programme a changé" : info.title,
-      body,
-      footer: AUTOMATIC_FOOTER,
-    }),
+  const document: MessageDocument = {
+    title: subject,
+    ...brand(info),
+    heading: view.change ? "Votre programme a changé" : "Votre convocation",
+    blocks: [
+      block.paragraph(`Bonjour ${person},`),
+      block.paragraph(intro),
+      ...(missing ? [block.note(missing)] : []),
+      ...(changes.length > 0 ? [block.section("Ce qui a changé"), block.list(changes)] : []),
+      block.section("Votre programme"),
+      ...agendaBlocks(agenda.items, info.zone),
+      ...(travel.length > 0
+        ? [
+            block.section("Vos trajets"),
+            ...travel.map((line) =>
+              line.startsWith("Pour le prendre") ? block.note(line) : block.paragraph(line),
+            ),
+          ]
+        : []),
+      block.section("Informations pratiques"),
+      block.list(practical),
+      contact(info),
+      block.paragraph(
+        "Nous vous remercions de votre engagement et vous prions d'agréer nos salutations distinguées.",
+      ),
+      block.paragraph(SIGNATURE),
+    ],
+    footer: AUTOMATIC_FOOTER,
+  };
+  return renderDocument(document, {
+    headers: AUTOMATIC_HEADERS,
     attachments: [
       {
         filename: "programme.ics",
@@ -240,8 +230,7 @@ ${contactHtml(info)}
         content: calendar,
       },
     ],
-    headers: AUTOMATIC_HEADERS,
-  };
+  });
 }
 
 function describeItem(item: AnnouncedItem, zone: string): string {
@@ -293,35 +282,29 @@ export function renderCancellation(view: CancellationView): MessageContent {
     organizer: info.sender,
     method: "CANCEL",
   });
-  const text = textOf([
-    `Bonjour ${plain(person)},`,
-    "",
-    plain(intro),
-    "",
-    "RENDEZ-VOUS RETIRÉS",
-    ...lines.map((line) => `- ${plain(line)}`),
-    "",
-    "S'il s'agit d'une erreur, écrivez-nous : nous rétablirons votre inscription.",
-    contactText(info),
-    "",
-    SIGNATURE,
-  ]);
-  const body = html`<p>Bonjour ${name(person)},</p>
-<p>${intro}</p>
-<h2>Rendez-vous retirés</h2>
-<ul>${lines.map((line) => html`<li>${line}</li>`)}</ul>
-<p>S'il s'agit d'une erreur, écrivez-nous : nous rétablirons votre inscription.</p>
-${contactHtml(info)}
-<p>${SIGNATURE}</p>`;
-  return {
-    subject,
-    text,
-    html: page({ title: subject, heading: "Participation annulée", body, footer: AUTOMATIC_FOOTER }),
-    attachments: [
-      { filename: "annulation.ics", contentType: calendarContentType("CANCEL"), content: calendar },
-    ],
-    headers: AUTOMATIC_HEADERS,
-  };
+  return renderDocument(
+    {
+      title: subject,
+      ...brand(info),
+      heading: "Participation annulée",
+      blocks: [
+        block.paragraph(`Bonjour ${person},`),
+        block.paragraph(intro),
+        block.section("Rendez-vous retirés"),
+        block.list(lines),
+        block.paragraph("S'il s'agit d'une erreur, écrivez-nous : nous rétablirons votre inscription."),
+        contact(info),
+        block.paragraph(SIGNATURE),
+      ],
+      footer: AUTOMATIC_FOOTER,
+    },
+    {
+      headers: AUTOMATIC_HEADERS,
+      attachments: [
+        { filename: "annulation.ics", contentType: calendarContentType("CANCEL"), content: calendar },
+      ],
+    },
+  );
 }
 
 export interface TutorRequestView {
@@ -382,51 +365,32 @@ function tutorMessage(
           `${item.title}, ${frenchDay(item.start, info.zone)} ${frenchSpan(item.start, item.end, info.zone)}${item.place ? `, ${item.place}` : ""}`,
       )
     : [];
-  const text = textOf([
-    `Bonjour ${plain(tutor.name)},`,
-    "",
-    plain(words.intro),
-    ...hosting.flatMap((block) => [
-      "",
-      plain(block.heading),
-      ...block.lines.map((line) => `- ${plain(line)}`),
-    ]),
-    "",
-    invited.length > 0 ? "Vous êtes également convié(e) :" : null,
-    ...invited.map((line) => `- ${plain(line)}`),
-    invited.length > 0 ? "" : null,
-    words.ask,
-    ANSWER_INSTRUCTION,
-    DECLINE_INSTRUCTION,
-    "",
-    contactText(info),
-    "",
-    words.thanks,
-    SIGNATURE,
-  ]);
-  const body = html`<p>Bonjour ${name(tutor.name)},</p>
-<p>${words.intro}</p>
-${hosting.map(
-  (block) =>
-    html`<h3>${block.heading}</h3><ul>${block.lines.map((line) => html`<li>${name(line)}</li>`)}</ul>`,
-)}
-${invited.length > 0 ? html`<p>Vous êtes également convié(e) :</p><ul>${invited.map((line) => html`<li>${line}</li>`)}</ul>` : ""}
-<p>${words.ask}</p>
-<p class="answer">${ANSWER_INSTRUCTION}</p>
-<p>${DECLINE_INSTRUCTION}</p>
-${contactHtml(info)}
-<p>${words.thanks}<br>${SIGNATURE}</p>`;
-  return {
-    subject,
-    text,
-    html: page({
+  return renderDocument(
+    {
       title: subject,
+      ...brand(info),
       heading: words.heading,
-      body,
+      blocks: [
+        block.paragraph(`Bonjour ${tutor.name},`),
+        block.paragraph(words.intro),
+        ...hostingBlocks(hosting),
+        ...(invited.length > 0
+          ? [block.paragraph("Vous êtes également convié(e) :"), block.list(invited)]
+          : []),
+        block.paragraph(words.ask),
+        block.answer(ANSWER_INSTRUCTION),
+        block.paragraph(DECLINE_INSTRUCTION),
+        contact(info),
+        block.paragraph(words.thanks, SIGNATURE),
+      ],
       footer: "Votre réponse est lue automatiquement : écrivez OUI ou NON en début de message.",
-    }),
-    headers: AUTOMATIC_HEADERS,
-  };
+    },
+    { headers: AUTOMATIC_HEADERS },
+  );
+}
+
+function hostingBlocks(hosting: readonly { heading: string; lines: string[] }[]): Block[] {
+  return hosting.flatMap((slot) => [block.subsection(slot.heading), block.list(slot.lines)]);
 }
 
 const hostedCount = (tutor: TutorView) =>
@@ -476,27 +440,24 @@ export function renderReminder(view: { info: SeminarInfo; agenda: ParticipantAge
   const subject = oneLine(`Rappel : ${info.title}, ${datesOf(info)}`);
   const intro = `Le séminaire « ${info.title} » approche. ${first ? `Votre programme commence le ${frenchDay(first.start, info.zone)} à ${frenchTime(first.start, info.zone)}${first.place ? ` (${first.place})` : ""}.` : ""}`;
   const travel = travelLines(info, agenda);
-  const text = textOf([
-    `Bonjour ${plain(person)},`,
-    "",
-    plain(intro),
-    "",
-    "VOTRE PROGRAMME",
-    ...agendaText(agenda.items, info.zone),
-    "",
-    ...travel.map(plain),
-    "",
-    contactText(info),
-    "",
-    SIGNATURE,
-  ]);
-  const body = html`<p>Bonjour ${name(person)},</p><p>${intro}</p><h2>Votre programme</h2>${agendaHtml(agenda.items, info.zone)}${travel.map((line) => html`<p>${line}</p>`)}${contactHtml(info)}<p>${SIGNATURE}</p>`;
-  return {
-    subject,
-    text,
-    html: page({ title: subject, heading: "Rappel", body, footer: AUTOMATIC_FOOTER }),
-    headers: AUTOMATIC_HEADERS,
-  };
+  return renderDocument(
+    {
+      title: subject,
+      ...brand(info),
+      heading: "Rappel",
+      blocks: [
+        block.paragraph(`Bonjour ${person},`),
+        block.paragraph(intro),
+        block.section("Votre programme"),
+        ...agendaBlocks(agenda.items, info.zone),
+        ...travel.map((line) => block.paragraph(line)),
+        contact(info),
+        block.paragraph(SIGNATURE),
+      ],
+      footer: AUTOMATIC_FOOTER,
+    },
+    { headers: AUTOMATIC_HEADERS },
+  );
 }
 
 export function renderTutorReminder(view: { info: SeminarInfo; tutor: TutorView }): MessageContent {
@@ -504,30 +465,22 @@ export function renderTutorReminder(view: { info: SeminarInfo; tutor: TutorView 
   const subject = oneLine(`Rappel : accueil de participants en immersion — ${info.title}`);
   const hosting = hostingLines(info, tutor);
   const intro = `Nous vous remercions d'avoir confirmé l'accueil de participants du séminaire « ${info.title} ». Pour rappel :`;
-  const text = textOf([
-    `Bonjour ${plain(tutor.name)},`,
-    "",
-    plain(intro),
-    ...hosting.flatMap((block) => [
-      "",
-      plain(block.heading),
-      ...block.lines.map((line) => `- ${plain(line)}`),
-    ]),
-    "",
-    contactText(info),
-    "",
-    SIGNATURE,
-  ]);
-  const body = html`<p>Bonjour ${name(tutor.name)},</p><p>${intro}</p>${hosting.map(
-    (block) =>
-      html`<h3>${block.heading}</h3><ul>${block.lines.map((line) => html`<li>${name(line)}</li>`)}</ul>`,
-  )}${contactHtml(info)}<p>${SIGNATURE}</p>`;
-  return {
-    subject,
-    text,
-    html: page({ title: subject, heading: "Rappel", body, footer: AUTOMATIC_FOOTER }),
-    headers: AUTOMATIC_HEADERS,
-  };
+  return renderDocument(
+    {
+      title: subject,
+      ...brand(info),
+      heading: "Rappel",
+      blocks: [
+        block.paragraph(`Bonjour ${tutor.name},`),
+        block.paragraph(intro),
+        ...hostingBlocks(hosting),
+        contact(info),
+        block.paragraph(SIGNATURE),
+      ],
+      footer: AUTOMATIC_FOOTER,
+    },
+    { headers: AUTOMATIC_HEADERS },
+  );
 }
 
 export function renderTrainReminder(view: { info: SeminarInfo; agenda: ParticipantAgenda }): MessageContent {
@@ -543,54 +496,63 @@ export function renderTrainReminder(view: { info: SeminarInfo; agenda: Participa
       : `Prévoyez de partir vers la gare à ${frenchTime(train.leaveBy, info.zone)}.`,
     "Nous vous souhaitons un bon retour et vous remercions de votre participation.",
   ];
-  const text = textOf([
-    `Bonjour ${plain(person)},`,
-    "",
-    ...lines.map(plain),
-    "",
-    contactText(info),
-    "",
-    SIGNATURE,
-  ]);
-  const body = html`<p>Bonjour ${name(person)},</p>${lines.map((line) => html`<p>${line}</p>`)}${contactHtml(info)}<p>${SIGNATURE}</p>`;
-  return {
-    subject,
-    text,
-    html: page({ title: subject, heading: "Votre train de retour", body, footer: AUTOMATIC_FOOTER }),
-    headers: AUTOMATIC_HEADERS,
-  };
+  return renderDocument(
+    {
+      title: subject,
+      ...brand(info),
+      heading: "Votre train de retour",
+      blocks: [
+        block.paragraph(`Bonjour ${person},`),
+        ...lines.map((line) => block.paragraph(line)),
+        contact(info),
+        block.paragraph(SIGNATURE),
+      ],
+      footer: AUTOMATIC_FOOTER,
+    },
+    { headers: AUTOMATIC_HEADERS },
+  );
 }
 
 export function renderFeedbackRequest(view: {
-  info: { title: string; organizerEmail: string };
+  info: { title: string; organizerEmail: string; organizer?: string };
   recipient: string;
   link: string;
+  /** The signed address a reply goes to: the email then invites a mark and a comment by reply (issue 17). */
+  replyTo?: string;
 }): MessageContent {
-  const link = safeUrl(view.link);
+  const link = webLink(view.link);
   if (!link) throw new Error("A feedback request needs an http(s) survey link.");
   const subject = oneLine(`Votre avis sur « ${view.info.title} »`);
   const lines = [
     `Merci d'avoir participé à « ${view.info.title} ». Votre retour nous aide à améliorer les prochaines éditions.`,
     "Le questionnaire prend environ cinq minutes ; vos réponses restent anonymes.",
+    ...(view.replyTo
+      ? [
+          "Vous pouvez aussi simplement répondre à ce message : une note de 1 à 5 (5 = excellent) sur la première ligne, puis, si vous le souhaitez, un commentaire.",
+        ]
+      : []),
   ];
-  const text = textOf([
-    `Bonjour ${plain(view.recipient)},`,
-    "",
-    ...lines.map(plain),
-    "",
-    `Questionnaire : ${link}`,
-    "",
-    `Pour toute question : ${view.info.organizerEmail}`,
-    "",
-    SIGNATURE,
-  ]);
-  const body = html`<p>Bonjour ${name(view.recipient)},</p>${lines.map((line) => html`<p>${line}</p>`)}<p class="answer"><a href="${link}">Répondre au questionnaire</a></p><p class="muted">Si le lien ne s'ouvre pas, copiez cette adresse dans votre navigateur : ${link}</p><p>${SIGNATURE}</p>`;
-  return {
-    subject,
-    text,
-    html: page({ title: subject, heading: "Votre avis compte", body, footer: AUTOMATIC_FOOTER }),
-    headers: AUTOMATIC_HEADERS,
-  };
+  return renderDocument(
+    {
+      title: subject,
+      event: view.info.title,
+      ...(view.info.organizer ? { organizer: view.info.organizer } : {}),
+      heading: "Votre avis compte",
+      blocks: [
+        block.paragraph(`Bonjour ${view.recipient},`),
+        ...lines.map((line) => block.paragraph(line)),
+        block.button("Répondre au questionnaire", link),
+        block.small(`Si le lien ne s'ouvre pas, copiez cette adresse dans votre navigateur : ${link}`),
+        block.paragraph([
+          "Pour toute question : ",
+          { text: view.info.organizerEmail, href: `mailto:${view.info.organizerEmail}` },
+        ]),
+        block.paragraph(SIGNATURE),
+      ],
+      footer: AUTOMATIC_FOOTER,
+    },
+    { headers: AUTOMATIC_HEADERS },
+  );
 }
 
 export interface AlertView {
@@ -607,27 +569,21 @@ export interface AlertView {
 /** An alert to the organizer: a decline, an unclear reply, a participant left without a placement, a send that failed. */
 export function renderOrganizerAlert(view: AlertView): MessageContent {
   const subject = oneLine(`[Passerelle] ${view.eventTitle} : ${view.summary}`);
-  const link = safeUrl(view.link);
-  const text = textOf([
-    "Bonjour,",
-    "",
-    ...view.paragraphs.map(plain),
-    "",
-    ...(view.items ?? []).map((item) => `- ${plain(item)}`),
-    "",
-    link ? `Classeur : ${link}` : null,
-    "",
-    "Passerelle",
-  ]);
-  const body = html`<p>Bonjour,</p>${view.paragraphs.map((line) => html`<p>${line}</p>`)}${
-    view.items && view.items.length > 0
-      ? html`<ul>${view.items.map((item) => html`<li>${name(item)}</li>`)}</ul>`
-      : ""
-  }${link ? html`<p><a href="${link}">Ouvrir le classeur</a></p>` : ""}<p>Passerelle</p>`;
-  return {
-    subject,
-    text,
-    html: page({ title: subject, heading: view.summary, body, footer: AUTOMATIC_FOOTER }),
-    headers: AUTOMATIC_HEADERS,
-  };
+  const link = webLink(view.link);
+  return renderDocument(
+    {
+      title: subject,
+      event: view.eventTitle,
+      heading: view.summary,
+      blocks: [
+        block.paragraph("Bonjour,"),
+        ...view.paragraphs.map((line) => block.paragraph(line)),
+        ...(view.items && view.items.length > 0 ? [block.list(view.items)] : []),
+        ...(link ? [block.paragraph([{ text: "Ouvrir le classeur", href: link }])] : []),
+        block.paragraph("Passerelle"),
+      ],
+      footer: AUTOMATIC_FOOTER,
+    },
+    { headers: AUTOMATIC_HEADERS },
+  );
 }

@@ -74,3 +74,18 @@ export function safeUrl(value: string | null | undefined): string | null {
   const text = oneLine(value);
   return /^(https?:\/\/|mailto:)[^\s"'<>]+$/i.test(text) ? text : null;
 }
+
+/**
+ * A web link written into a message (the survey link): `safeUrl` restricted to http(s) with a
+ * host. The check of the sheet (`fields.ts`, `url`) uses this same function, so a link the check
+ * accepts is one every renderer writes.
+ */
+export function webLink(value: string | null | undefined): string | null {
+  const link = safeUrl(value);
+  if (link === null || !/^https?:\/\//i.test(link)) return null;
+  try {
+    return new URL(link).hostname === "" ? null : link;
+  } catch {
+    return null;
+  }
+}

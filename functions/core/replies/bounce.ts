@@ -4,8 +4,8 @@
  * it again and to tell the organizer. Pure.
  */
 import type { WorkbookChanges, WorkbookSnapshot } from "../../ports.js";
-import { journalRecord } from "../journal.js";
-import { JOURNAL_EVENTS, journalState, readJournal } from "../messages/journal-state.js";
+import { journalRecord, readLedger } from "../journal.js";
+import type { LedgerKeys } from "../ledger/keys.js";
 import { DEFAULT_ZONE } from "../messages/model.js";
 import { type JournalRow, type LunchSettings, type SeminarSettings, TABS } from "../schemas.js";
 import { parseSettings, parseTable } from "../table.js";
@@ -36,17 +36,25 @@ export interface BouncePlan {
   readonly bounced: readonly string[];
 }
 
-export function planBounce(snapshot: WorkbookSnapshot, bounce: ReportedBounce, now: Date): BouncePlan {
+/** The ledger lines of a bounce report, one per address not already marked; `keys` name the recipients. */
+export function planBounce(
+  snapshot: WorkbookSnapshot,
+  keys: Pick<LedgerKeys, "recipientId">,
+  bounce: ReportedBounce,
+  now: Date,
+): BouncePlan {
   const settings = snapshot.has(TABS.seminar.name)
     ? parseSettings<SeminarSettings>(TABS.seminar, snapshot.get(TABS.seminar.name)).partial
     : parseSettings<LunchSettings>(TABS.lunch, snapshot.get(TABS.lunch.name)).partial;
   const zone = settings.timeZone ?? DEFAULT_ZONE;
   const tab = snapshot.get(TABS.journal.name);
-  const known = journalState(readJournal(tab), zone).bounced;
+  const known = new Set(
+    readLedger(tab).entries.flatMap((entry) => (entry.data.kind === "bounced" ? [entry.data.recipient] : [])),
+  );
   const bounced = [...new Set(bounce.addresses.map((address) => address.trim().toLowerCase()))].filter(
     (address) => address.includes("@"),
   );
-  const recorded = bounced.filter((address) => !known.has(address));
+  const recorded = bounced.filter((address) => !known.has(keys.recipientId(address)));
   if (recorded.length === 0) return { changes: null, recorded, bounced };
   const layout = layoutOf(parseTable<JournalRow>(TABS.journal, tab), tab !== undefined);
   const why = bounce.subType ? ` (${bounce.subType})` : "";
@@ -65,10 +73,16 @@ export function planBounce(snapshot: WorkbookSnapshot, bounce: ReportedBounce, n
             recordRow(
               layout,
               journalRecord(now, zone, {
-                event: JOURNAL_EVENTS.bounced,
+                event: "Adresse en échec",
                 recipient: address,
                 detail,
                 key: bounce.key,
+                data: {
+                  kind: "bounced",
+                  recipient: keys.recipientId(address),
+                  cause: bounce.kind,
+                  ...(bounce.subType ? { subType: bounce.subType.slice(0, 100) } : {}),
+                },
               }),
             ),
           ),

@@ -4,11 +4,12 @@
  * organizer reads those. A yes or a no needs one phrase that says it on its own.
  */
 import type { Decision } from "./message.js";
-import { REPLY_RULES, type ReplyRule, type Signal } from "./rules.js";
+import { type PartialLabel, REPLY_RULES, type ReplyRule, type Signal } from "./rules.js";
 
 export interface RuleHit {
   readonly rule: string;
   readonly signal: Signal;
+  readonly label?: PartialLabel;
   readonly weight: number;
   /** The words as the tutor typed them. */
   readonly words: string;
@@ -47,6 +48,7 @@ export function classifyAnswer(answer: string, rules: readonly ReplyRule[] = REP
       hits.push({
         rule: rule.id,
         signal: rule.signal,
+        ...(rule.label ? { label: rule.label } : {}),
         weight: rule.weight,
         words: answer.slice(start, end).replace(/\s+/g, " ").trim(),
       });
@@ -59,8 +61,15 @@ export function classifyAnswer(answer: string, rules: readonly ReplyRule[] = REP
 
 function decide(hits: readonly RuleHit[]): Omit<Classification, "hits"> {
   const partial = hits.find((hit) => hit.signal === "partial");
-  if (partial)
-    return { decision: "unclear", reason: `réponse partielle ou sous condition : ${quoted(partial)}` };
+  if (partial) {
+    const what =
+      partial.label === "condition"
+        ? "réponse sous condition"
+        : partial.label === "incertitude"
+          ? "réponse incertaine"
+          : `réponse partielle (${partial.label ?? "en partie"})`;
+    return { decision: "unclear", reason: `${what} : ${quoted(partial)}` };
+  }
   const strongest = (signal: Signal) => hits.find((hit) => hit.signal === signal && hit.weight >= 2);
   const yes = strongest("confirm");
   const no = strongest("decline");

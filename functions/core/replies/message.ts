@@ -1,3 +1,6 @@
+import type { AutomaticKind } from "./automatic.js";
+import type { ReportPart } from "./reports.js";
+
 /**
  * A received email as the reply rules need it: a few headers, the text (HTML already turned into
  * text) and where it was sent. The MIME reader (`adapters/mime-reader.ts`) builds it; everything in
@@ -18,6 +21,11 @@ export interface InboundMessage {
   readonly text: string;
   /** Whether the message or its text was cut before reading. */
   readonly truncated: boolean;
+  /**
+   * The machine-readable report parts (delivery status, read receipt, complaint) found at any
+   * depth, including inside an attached message; none for a person's reply.
+   */
+  readonly reports?: readonly ReportPart[];
 }
 
 export type Decision = "confirm" | "decline" | "unclear";
@@ -28,6 +36,8 @@ export interface ReplyDecision {
   readonly reason: string;
   /** The answer without the quoted request and the signature. */
   readonly text: string;
+  /** Set when no person typed the message: what kind of machine message it is. */
+  readonly automatic?: AutomaticKind;
 }
 
 /** Past this, the text is not read further: an answer is at the top. */

@@ -15,9 +15,10 @@
  *   they went.
  */
 import { DateTime } from "luxon";
-import type { CellWrite, RowsAppend, TabCreation, TabValues, WorkbookSnapshot } from "../../ports.js";
-import { cellText, normalizeKey, parseEmail } from "../cells.js";
-import { type JournalEntry, journalRecord } from "../journal.js";
+import type { CellWrite, RowsAppend, TabCreation, WorkbookSnapshot } from "../../ports.js";
+import { cellText, parseEmail } from "../cells.js";
+import { type JournalLine, journalRecord, type Ledger, readLedger } from "../journal.js";
+import type { LedgerEntry } from "../ledger/entry.js";
 import type { ReplyClaims } from "../reply-token.js";
 import { tutorTag } from "../reply-token.js";
 import { type JournalRow, type PlacementRow, type SeminarSettings, TABS, type TutorRow } from "../schemas.js";
@@ -35,6 +36,9 @@ export const REPLY_TABS = [
 
 export const REPLY_KEY_PREFIX = "reponse:";
 
+/** How long a delivery holds a reply it claimed before another delivery may take it over (ms). */
+export const REPLY_LEASE_MS = 5 * 60_000;
+
 export interface TutorReply {
   /** The idempotency key (`reponse:<message id>`). */
   readonly key: string;
@@ -44,6 +48,8 @@ export interface TutorReply {
 
 export type ReplyOutcome =
   | { readonly kind: "duplicate" }
+  /** Another delivery of the same email holds it and is applying it: try again later. */
+  | { readonly kind: "in-progress" }
   /** No tutor of the workbook matches the token: a reply to an old request. */
   | { readonly kind: "unknown-tutor" }
   | {
@@ -115,9 +121,10 @@ export function planReply(
   now: Date,
 ): ReplyPlan {
   const journalTab = snapshot.get(TABS.journal.name);
-  if (journalHasKey(journalTab, reply.key + REPLY_DONE_SUFFIX))
+  const ledger = readLedger(journalTab);
+  if (hasEntry(ledger, reply.key + REPLY_DONE_SUFFIX, "reply-done"))
     return { outcome: { kind: "duplicate" }, record: null, done: null };
-  const recorded = journalHasKey(journalTab, reply.key);
+  const recorded = hasEntry(ledger, reply.key, "reply");
   const settings = parseSettings<SeminarSettings>(TABS.seminar, snapshot.get(TABS.seminar.name));
   const zone = settings.partial.timeZone ?? "Europe/Paris";
   const tutors = parseTable<TutorRow>(TABS.tutors, snapshot.get(TABS.tutors.name));
@@ -142,10 +149,7 @@ export function planReply(
         true,
       )
     : journalLayout;
-  const line = (
-    layout: TabLayout,
-    entry: { event: string; recipient?: string; detail: string; key: string },
-  ) => recordRow(layout, journalRecord(now, zone, entry));
+  const line = (layout: TabLayout, entry: JournalLine) => recordRow(layout, journalRecord(now, zone, entry));
   const done = (detail: string, recipient = ""): ReplyWrite => ({
     cells: afterLayout.headerWrites,
     appends: [
@@ -157,15 +161,13 @@ export function planReply(
             recipient,
             detail,
             key: reply.key + REPLY_DONE_SUFFIX,
+            data: { kind: "reply-done" },
           }),
         ],
       },
     ],
   });
-  const record = (
-    cells: readonly CellWrite[],
-    entry: { event: string; recipient?: string; detail: string },
-  ) =>
+  const record = (cells: readonly CellWrite[], entry: Omit<JournalLine, "key">) =>
     recorded
       ? null
       : {
@@ -180,6 +182,15 @@ export function planReply(
         event: REPLY_EVENTS.unknownTutor,
         recipient: "",
         detail: `Non appliquée : aucun tuteur de l'onglet Tuteurs ne correspond à cette demande (version ${reply.claims.version}), elle est peut-être ancienne. ${reply.answer.reason}. « ${excerptOf(reply.answer.text, ALERT_EXCERPT_CHARS)} »`,
+        data: {
+          kind: "reply",
+          decision: "unknown-tutor",
+          tutor: "",
+          automatic: reply.answer.automatic !== undefined,
+          notes: `aucun tuteur de l'onglet Tuteurs ne correspond à cette demande (version ${reply.claims.version}), elle est peut-être ancienne. ${reply.answer.reason}`,
+          excerpt: excerptOf(reply.answer.text, ALERT_EXCERPT_CHARS),
+          toReplace: [],
+        },
       }),
       done: done("L'organisateur a été prévenu."),
     };
@@ -208,13 +219,15 @@ export function planReply(
   const toReplace = hosted.flatMap((row) => {
     const email = row.partial.participantEmail ?? parseEmail(row.cells.participantEmail ?? null);
     const slot = row.partial.slot ?? cellText(row.cells.slot ?? null);
-    return email ? [`${email} (${slot.replace(/[()]/g, "")})`] : [];
+    return email ? [{ email, slot }] : [];
   });
   const notes = [
     reply.answer.reason,
     previous ? `nouvelle réponse : remplace « ${previous} »` : "",
     decision === "decline" && placements === 0 ? "aucune affectation en cours avec ce tuteur" : "",
-    decision === "decline" && toReplace.length > 0 ? `${TO_REPLACE}${toReplace.join(", ")}` : "",
+    decision === "decline" && toReplace.length > 0
+      ? `${TO_REPLACE}${toReplace.map(({ email, slot }) => `${email} (${slot})`).join(", ")}`
+      : "",
     decision === "unclear" ? "rien n'a été modifié, l'organisateur a été prévenu" : "",
   ].filter((note) => note !== "");
   const excerpt = excerptOf(reply.answer.text, decision === "unclear" ? ALERT_EXCERPT_CHARS : EXCERPT_CHARS);
@@ -233,6 +246,15 @@ export function planReply(
       event: REPLY_EVENTS.answer(decision),
       recipient: tutorEmail,
       detail: `${notes.join(" ; ")}. « ${excerpt} »`,
+      data: {
+        kind: "reply",
+        decision,
+        tutor: tutorEmail,
+        automatic: reply.answer.automatic !== undefined,
+        notes: notes.join(" ; "),
+        excerpt,
+        toReplace: decision === "decline" ? toReplace : [],
+      },
     }),
     done: done(
       decision === "decline"
@@ -245,11 +267,13 @@ export function planReply(
   };
 }
 
-/** What a reply's Journal line says, read back (the plan tells the organizer from it). */
+/** What a reply's ledger entry says (the plan tells the organizer from it). */
 export interface ReplyLine {
   readonly decision: Decision | "unknown-tutor";
   /** The tutor's address (`""` for an unknown tutor). */
   readonly tutorEmail: string;
+  /** An out-of-office or a delivery report: no answer, the tutor is still awaited. */
+  readonly automatic: boolean;
   /** How the reply was read, and what was done, in French. */
   readonly notes: string;
   /** What the tutor wrote (cut). */
@@ -258,55 +282,21 @@ export interface ReplyLine {
   readonly toReplace: readonly { readonly email: string; readonly slot: string }[];
 }
 
-/** The reply a Journal line records, or `null` for any other line. */
-export function readReplyLine(
-  entry: Pick<JournalEntry, "event" | "recipient" | "detail" | "key">,
-): ReplyLine | null {
-  if (!entry.key.startsWith(REPLY_KEY_PREFIX) || entry.key.endsWith(REPLY_DONE_SUFFIX)) return null;
-  const decision =
-    entry.event === REPLY_EVENTS.unknownTutor
-      ? "unknown-tutor"
-      : (Object.keys(LABELS) as Decision[]).find((key) => entry.event === REPLY_EVENTS.answer(key));
-  if (decision === undefined) return null;
-  const split = entry.detail.indexOf(". « ");
-  const notes = split < 0 ? entry.detail : entry.detail.slice(0, split);
-  const excerpt = split < 0 ? "" : entry.detail.slice(split + 4).replace(/ »$/, "");
-  const list = notes
-    .split(" ; ")
-    .find((note) => note.startsWith(TO_REPLACE))
-    ?.slice(TO_REPLACE.length);
-  const toReplace = [...(list ?? "").matchAll(/([^\s,()]+@[^\s,()]+) \(([^()]*)\)/g)].map((match) => ({
-    email: match[1]!,
-    slot: match[2]!,
-  }));
-  return { decision, tutorEmail: entry.recipient, notes, excerpt, toReplace };
-}
-
-/** The Journal line of a reply whose token did not hold but named this event: kept, not applied. */
-export function planForgedReply(snapshot: WorkbookSnapshot, key: string, now: Date): ReplyWrite | null {
-  const journalTab = snapshot.get(TABS.journal.name);
-  if (journalHasKey(journalTab, key)) return null;
-  const settings = parseSettings<SeminarSettings>(TABS.seminar, snapshot.get(TABS.seminar.name));
-  const zone = settings.partial.timeZone ?? "Europe/Paris";
-  const layout = layoutOf(parseTable<JournalRow>(TABS.journal, journalTab), journalTab !== undefined);
-  const record = journalRecord(now, zone, {
-    event: REPLY_EVENTS.forged,
-    detail:
-      "Non appliquée : l'adresse à laquelle ce message a été envoyé ne porte pas de jeton valide (modifiée ou inventée). Vérifiez auprès du tuteur.",
-    key,
-  });
+/** The reply a ledger entry records, or `null` for any other entry. */
+export function readReplyLine(entry: LedgerEntry): ReplyLine | null {
+  const { data } = entry;
+  if (data.kind !== "reply") return null;
   return {
-    ...(layout.creation ? { createTabs: [layout.creation] } : {}),
-    cells: layout.headerWrites,
-    appends: [{ tab: layout.title, rows: [recordRow(layout, record)] }],
+    decision: data.decision,
+    tutorEmail: data.tutor,
+    automatic: data.automatic,
+    notes: data.notes,
+    excerpt: data.excerpt,
+    toReplace: data.toReplace,
   };
 }
 
-/** Whether a Journal line already holds this key (one column read, for the replay check). */
-export function journalHasKey(tab: TabValues | undefined, key: string): boolean {
-  if (tab === undefined) return false;
-  const headers = (tab.rows[0] ?? []).map((cell) => normalizeKey(cellText(cell)));
-  const column = headers.indexOf(normalizeKey(TABS.journal.schema.shape.key.meta()?.header ?? "Clé"));
-  if (column < 0) return false;
-  return tab.rows.some((row, index) => index > 0 && cellText(row[column] ?? null) === key);
+/** Whether the ledger holds an entry of this kind under this key. */
+export function hasEntry(ledger: Ledger, key: string, kind: LedgerEntry["data"]["kind"]): boolean {
+  return ledger.entries.some((entry) => entry.key === key && entry.data.kind === kind);
 }

@@ -20,15 +20,40 @@ export interface ReplyRule {
   readonly signal: Signal;
   readonly weight: 1 | 2;
   readonly pattern: RegExp;
+  /** For a `partial` rule: what the answer is limited to, in French (« créneau », « condition »...). */
+  readonly label?: PartialLabel;
 }
+
+/** What a partial answer bears on; the organizer reads it in the reason. */
+export type PartialLabel =
+  | "créneau"
+  | "jour"
+  | "nombre de participants"
+  | "remplaçant"
+  | "condition"
+  | "incertitude"
+  | "autre date";
 
 /** Word boundaries that work on accent-free text with apostrophes. */
 const B = String.raw`(?<![a-z0-9])`;
 const E = String.raw`(?![a-z0-9])`;
-const SLOT = String.raw`(le |l'|en |dans l'|pour le |pour l'|the |in the )?(matin(ee)?|apres[- ]?midi|morning|afternoon|premier jour|second jour|deuxieme jour|jour 1|jour 2|day 1|day 2)`;
+const SLOT = String.raw`(le |la |l'|en |dans l'|pour le |pour la |pour l'|the |in the )?(matin(ee)?|apres[- ]?midi|demi[- ]journee|morning|afternoon|midi)`;
+const DAY = String.raw`(le |la |pour le |pour la |on )?(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|(premier|second|deuxieme|premiere|seconde)( jour(nee)?)?|jour (1|2|un|deux)|day (1|2|one|two)|(first|second) day|monday|tuesday|wednesday|thursday|friday|\d{1,2}(er)?(?! ?(h|heures?|:|\d|personnes?|participants?)))`;
+const WHEN = String.raw`(${SLOT}|${DAY})`;
+const NUMBER = String.raw`(un|une|deux|trois|quatre|cinq|six|[1-6]|one|two|three|four)`;
+const PEOPLE = String.raw`(personnes?|participante?s?|stagiaires?|immerge(e)?s?|visiteurs?|decideurs?|people|participants?|persons?)`;
+const CONTRAST = String.raw`(mais|par contre|en revanche|cependant|toutefois|et pas|et non|but|however|whereas|[,;:])`;
+const HOUR = String.raw`\d{1,2}\s?(h|heures?|:)\s?\d{0,2}|midi|noon|\d{1,2}\s?(am|pm)`;
+const STAND_IN = String.raw`(ma|mon|une|un|notre|my|a) (collegue|adjointe?|binome|remplacante?|responsable|cheffe?|directrice|directeur|superieure?|suppleante?|cadre|colleague|deputy|manager)`;
 
-function rule(id: string, signal: Signal, weight: 1 | 2, source: string): ReplyRule {
-  return { id, signal, weight, pattern: new RegExp(`${B}(?:${source})${E}`, "g") };
+function rule(id: string, signal: Signal, weight: 1 | 2, source: string, label?: PartialLabel): ReplyRule {
+  return {
+    id,
+    signal,
+    weight,
+    pattern: new RegExp(`${B}(?:${source})${E}`, "g"),
+    ...(label ? { label } : {}),
+  };
 }
 
 export const REPLY_RULES: readonly ReplyRule[] = [
@@ -38,34 +63,85 @@ export const REPLY_RULES: readonly ReplyRule[] = [
     "partial",
     2,
     String.raw`${SLOT}\s*[,:]?\s*(oui|non|ok|yes|no|ca marche|c'est bon|impossible|pas possible)\s*[,;.]?\s*(mais|par contre|en revanche|but|et)\s*(pour\s+)?${SLOT}`,
+    "créneau",
   ),
+  // Two moments set against each other: « pas de souci pour le matin, par contre l'après-midi… ».
+  rule(
+    "slot-contrast",
+    "partial",
+    2,
+    String.raw`${SLOT}[^.!?]{0,80}?${CONTRAST}[^.!?]{0,60}?${SLOT}`,
+    "créneau",
+  ),
+  rule("day-contrast", "partial", 2, String.raw`${DAY}[^.!?]{0,80}?${CONTRAST}[^.!?]{0,60}?${DAY}`, "jour"),
   rule(
     "slot-only",
     "partial",
     2,
     String.raw`(seulement|uniquement|juste|only|just)\s+([a-z']+\s+){0,2}${SLOT}`,
+    "créneau",
   ),
-  rule("slot-only-after", "partial", 2, String.raw`${SLOT}\s+(seulement|uniquement|only)`),
-  rule("slot-except", "partial", 2, String.raw`(sauf|excepte|hormis|except|but not|mais pas)\s+${SLOT}`),
-  rule("slot-not", "partial", 2, String.raw`(pas|non|not)\s+(pour\s+)?${SLOT}`),
-  rule("slot-ne-que", "partial", 2, String.raw`n('|e )[a-z' ]{0,40}\s+que\s+${SLOT}`),
+  rule("day-only", "partial", 2, String.raw`(seulement|uniquement|only)\s+([a-z']+\s+){0,2}${DAY}`, "jour"),
+  rule("slot-only-after", "partial", 2, String.raw`${WHEN}\s+(seulement|uniquement|only)`, "créneau"),
+  rule(
+    "slot-except",
+    "partial",
+    2,
+    String.raw`(sauf|excepte|hormis|except|but not|mais pas)\s+${WHEN}`,
+    "créneau",
+  ),
+  rule("slot-not", "partial", 2, String.raw`(pas|non|not)\s+(pour\s+)?${SLOT}`, "créneau"),
+  rule("slot-ne-que", "partial", 2, String.raw`n('|e )[a-z' ]{0,40}\s+que\s+${WHEN}`, "créneau"),
+  rule("half-day", "partial", 2, String.raw`demi[- ]journee|half[- ]day`, "créneau"),
+  rule(
+    "hours",
+    "partial",
+    2,
+    String.raw`(jusqu'a|a partir de|pas avant|pas apres|until|from|not before|not after)\s+(${HOUR})|(partir|quitter|m'absenter|leave|repartir)[^.!?]{0,25}\s(a|vers|des|at|by|around)\s+(${HOUR})`,
+    "créneau",
+  ),
+  rule(
+    "head-count",
+    "partial",
+    2,
+    String.raw`${NUMBER}(\s${PEOPLE})?\s*[,;]?\s*(pas|mais pas|non pas|plutot que|au lieu de|et non|not|rather than|instead of)\s+(pour\s+)?(les\s+|the\s+)?${NUMBER}|(pas plus de|au plus|au maximum|maximum|max\.?|no more than|at most|up to)\s+${NUMBER}|${NUMBER}(\s${PEOPLE})?\s+(maximum|max|au plus|at most|tops)|${NUMBER}(\s${PEOPLE})?\s+sur\s+(les\s+)?${NUMBER}|(accueillir|recevoir|prendre|pour|que|host|take)\s+(un|une|one)\s+seule?|(un|une)\s+seule?\s+${PEOPLE}|only one\s+${PEOPLE}|${PEOPLE}\s*,?\s*pas (davantage|plus)|(pas|sauf|but not)\s+(les|the)\s+(${NUMBER}\s+)?(autres?|others?)`,
+    "nombre de participants",
+  ),
+  rule(
+    "stand-in",
+    "partial",
+    2,
+    String.raw`${STAND_IN}[^.!?]{0,40}?\s(accueillera|recevra|prendra le relais|me remplacera|sera (la|presente?)|s'en chargera|s'en occupera|assurera|pourra|les accueillera|les recevra|s'occupera|will (host|welcome|meet|take|be there|cover|stand in))|remplacee? par|me remplacer(a|ont)?|a ma place|en remplacement|prendra le relais|prendre le relais|je delegue|une autre personne|quelqu'un d'autre|un autre agent|someone else|in my place|stand in for me|cover for me`,
+    "remplaçant",
+  ),
   rule(
     "condition",
     "partial",
     2,
-    String.raw`a condition (que|de)|sous reserve|si (c'est|cela est|ca reste) possible de|provided that|on condition|as long as`,
+    String.raw`a condition (que?|de|d)|sous reserve|si (c'est|cela est|ca reste) possible de|pourvu que?|tant que?|dans la mesure ou|a moins que?|sauf si|seulement si|uniquement si|provided( that)?|on condition|as long as|only if|unless|(yes|ok|okay|sure|fine),? if`,
+    "condition",
+  ),
+  // A clause opened by « si » is a condition, unless it is an offer (« si besoin », « si vous avez des questions »).
+  rule(
+    "condition-si",
+    "partial",
+    2,
+    String.raw`(?<!si )(si|s'ils?)\s+(?!(vous avez (besoin|des questions|une question|la moindre|d'autres)|besoin|necessaire|vous le (souhaitez|voulez|desirez)|vous voulez|vous souhaitez|jamais vous|vous plait|te plait|si\b))(le|la|les|je|on|nous|vous|il|elle|ils|elles|c'est|c'etait|ca|cela|ma|mon|mes|notre|nos|votre|vos|leur|leurs|un|une|des|tout|personne|aucun|d'ici|ne|y|[ljn](?='))|(^|[.!?]\s*)if\s+(the|they|we|you can|you could|it|my)`,
+    "condition",
   ),
   rule(
     "maybe",
     "partial",
     2,
     String.raw`peut[- ]etre|probablement|je ne sais pas( encore)?|je ne suis pas (encore )?(sur|certain)e?|pas (encore )?certaine?|je vous (le )?(redis|confirme plus tard|tiens au courant)|je reviens vers vous|a confirmer|maybe|perhaps|not sure|i'?ll let you know|get back to you|tbc|to be confirmed`,
+    "incertitude",
   ),
   rule(
     "reschedule",
     "partial",
     2,
     String.raw`(un )?autre (date|jour|creneau)|(changer|decaler|deplacer|modifier) (le |la |de )?(creneau|date|horaire|jour)|another (date|day|slot)|reschedule`,
+    "autre date",
   ),
 
   // --- Negated negatives and idioms that mean yes.
@@ -119,7 +195,7 @@ export const REPLY_RULES: readonly ReplyRule[] = [
     "not-possible",
     "decline",
     2,
-    String.raw`(pas|plus)\s+(possible|disponible|dispo|libre|present|presente|la)|impossible|indisponible|empeche(e)?`,
+    String.raw`(pas|plus|non)\s+(possible|disponible|dispo|libre|present|presente|la)|impossible|indisponible|empeche(e)?`,
   ),
   rule("mishap-word", "decline", 1, String.raw`contretemps|imprevu|empechement`),
   rule(
@@ -158,7 +234,13 @@ export const REPLY_RULES: readonly ReplyRule[] = [
     1,
     String.raw`malheureusement|helas|je regrette|a regret|desole|desolee|navre|navree|unfortunately|sadly|i'?m afraid|regret|sorry`,
   ),
-  rule("no", "decline", 2, String.raw`non|no|nope|niet`),
+  // « Non » said as the answer, not a word of a sentence (« no such user », « non-remise »).
+  rule(
+    "no",
+    "decline",
+    2,
+    String.raw`(?<=(^|[.!?,;:(]|\s-|bonjour|hello|hi|malheureusement|helas|desolee?|sorry|alors|donc|bon|eh bien|et bien|ah|oh|pour moi|c'est|ce sera|ce serait|la reponse est|ma reponse est|i'?m afraid|unfortunately|sadly|je crains que|et|ou|mais|enfin|finalement|plutot)\s*)(non|no|nope|niet)(?=\s*($|[.!?,;:)]|merci|thanks|thank|desolee?|sorry|je |j'|i |we |nous |pas |malheureusement|helas|unfortunately|pour (moi|cette|ce|le|la|les|l')|ce ne sera pas|ce n'est pas))`,
+  ),
 
   // --- Ways of saying yes.
   rule(

@@ -4,7 +4,8 @@
  * reads them to tell the organizer. Pure.
  */
 import type { CellWrite, WorkbookChanges, WorkbookSnapshot } from "../../ports.js";
-import { journalRecord } from "../journal.js";
+import { type JournalLine, journalRecord } from "../journal.js";
+import type { LedgerKeys } from "../ledger/keys.js";
 import { type JournalRow, type SeminarSettings, TABS, type TutorRow } from "../schemas.js";
 import { parseSettings, parseTable } from "../table.js";
 import { layoutOf, recordRow, recordWrites } from "../table-writes.js";
@@ -16,14 +17,16 @@ export const TUTOR_EVENTS = {
 
 export const SILENT = "Sans réponse";
 
-/** `tutor:silent:<event>:<email>`: the tutor was marked `Sans réponse` (once). */
-export function silentKey(event: string, tutorEmail: string): string {
-  return `tutor:silent:${event}:${tutorEmail.toLowerCase()}`;
+type Ids = Pick<LedgerKeys, "event" | "recipientId">;
+
+/** `tutor:silent:<event>:<recipient id>`: the tutor was marked `Sans réponse` (once). */
+export function silentKey(keys: Ids, tutorEmail: string): string {
+  return `tutor:silent:${keys.event}:${keys.recipientId(tutorEmail)}`;
 }
 
-/** `tutor:rematch:<event>:<email>`: the participants of a tutor who declined were re-placed (after the decline's line). */
-export function rematchKey(event: string, tutorEmail: string): string {
-  return `tutor:rematch:${event}:${tutorEmail.toLowerCase()}`;
+/** `tutor:rematch:<event>:<recipient id>`: the participants of a tutor who declined were re-placed (after the decline's line). */
+export function rematchKey(keys: Ids, tutorEmail: string): string {
+  return `tutor:rematch:${keys.event}:${keys.recipientId(tutorEmail)}`;
 }
 
 function zoneOf(snapshot: WorkbookSnapshot): string {
@@ -36,7 +39,7 @@ function zoneOf(snapshot: WorkbookSnapshot): string {
 function journalAppend(
   snapshot: WorkbookSnapshot,
   now: Date,
-  entries: readonly { event: string; recipient: string; detail: string; key: string }[],
+  entries: readonly JournalLine[],
   cells: readonly CellWrite[] = [],
 ): WorkbookChanges {
   const tab = snapshot.get(TABS.journal.name);
@@ -57,7 +60,7 @@ function journalAppend(
  */
 export function planSilentTutors(
   snapshot: WorkbookSnapshot,
-  event: string,
+  keys: Ids,
   tutors: readonly { readonly email: string; readonly row?: number; readonly version: number }[],
   journalKeys: ReadonlySet<string>,
   now: Date,
@@ -69,25 +72,34 @@ export function planSilentTutors(
     tutor.row === undefined ? [] : recordWrites(layout, tutor.row, { confirmation: SILENT }),
   );
   const lines = tutors
-    .filter((tutor) => !journalKeys.has(silentKey(event, tutor.email)))
-    .map((tutor) => ({
-      event: TUTOR_EVENTS.silent,
-      recipient: tutor.email,
-      detail: `Pas de réponse à la demande d'accueil (version ${tutor.version}) dans le délai : Confirmation passée à « ${SILENT} », l'organisateur est prévenu.`,
-      key: silentKey(event, tutor.email),
-    }));
+    .filter((tutor) => !journalKeys.has(silentKey(keys, tutor.email)))
+    .map(
+      (tutor): JournalLine => ({
+        event: TUTOR_EVENTS.silent,
+        recipient: tutor.email,
+        detail: `Pas de réponse à la demande d'accueil (version ${tutor.version}) dans le délai : Confirmation passée à « ${SILENT} », l'organisateur est prévenu.`,
+        key: silentKey(keys, tutor.email),
+        data: { kind: "silent", tutor: tutor.email, version: tutor.version },
+      }),
+    );
   return journalAppend(snapshot, now, lines, cells.length > 0 ? [...layout.headerWrites, ...cells] : []);
 }
 
 /** The line that says the participants of a tutor who declined were re-placed (or could not be). */
 export function planRematchLine(
   snapshot: WorkbookSnapshot,
-  event: string,
+  keys: Ids,
   tutorEmail: string,
   detail: string,
   now: Date,
 ): WorkbookChanges {
   return journalAppend(snapshot, now, [
-    { event: TUTOR_EVENTS.rematch, recipient: tutorEmail, detail, key: rematchKey(event, tutorEmail) },
+    {
+      event: TUTOR_EVENTS.rematch,
+      recipient: tutorEmail,
+      detail,
+      key: rematchKey(keys, tutorEmail),
+      data: { kind: "rematch", tutor: tutorEmail, note: detail },
+    },
   ]);
 }

@@ -1,0 +1,67 @@
+/**
+ * Making the printed documents of an event: one read of the workbook, the documents' content from
+ * the core, each drawn as a PDF and written under a folder; the headcounts written on the event's
+ * `Statut` (one write, only when the line changed).
+ */
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { renderPdf } from "../adapters/pdf.js";
+import { cellText } from "../core/cells.js";
+import { DOCUMENT_TABS, type DocumentSet, eventDocuments } from "../core/documents/index.js";
+import { TABS } from "../core/schemas.js";
+import { withStatusLine } from "../core/status-lines.js";
+import { parseSettings } from "../core/table.js";
+import type { CellWrite, EventWorkbook, WorkbookSnapshot } from "../ports.js";
+
+export interface DocumentsOptions {
+  /** The instant the documents are made for: certificates exist only once the event has ended. */
+  readonly at: Date;
+  /** The folder to write into (created when missing). */
+  readonly out: string;
+  /** Whether to write the headcounts on the event's `Statut` (default true). */
+  readonly writeStatus?: boolean;
+}
+
+export interface DocumentsReport {
+  readonly set: DocumentSet;
+  /** The files written, relative to `out`, in the order of the set. */
+  readonly files: readonly string[];
+  readonly statusWritten: boolean;
+}
+
+/** Writes every document of the event into `options.out`; throws when the workbook holds no event. */
+export async function writeDocuments(
+  workbook: EventWorkbook,
+  options: DocumentsOptions,
+): Promise<DocumentsReport> {
+  const snapshot = await workbook.read(DOCUMENT_TABS);
+  const set = eventDocuments(snapshot, workbook.keys, options.at);
+  if (set === null) throw new Error("The workbook holds neither a seminar nor a lunch talk.");
+  const files: string[] = [];
+  for (const document of set.documents) {
+    const path = join(options.out, document.file);
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, await renderPdf(document, options.at));
+    files.push(document.file);
+  }
+  const writes = options.writeStatus === false ? [] : statusWrite(snapshot, set);
+  if (writes.length > 0) await workbook.write({ cells: writes });
+  return { set, files, statusWritten: writes.length > 0 };
+}
+
+/** The `Statut` cell of the event with its `Effectifs` line replaced, when it changes. */
+function statusWrite(snapshot: WorkbookSnapshot, set: DocumentSet): CellWrite[] {
+  const spec = set.kind === "seminar" ? TABS.seminar : TABS.lunch;
+  const tab = snapshot.get(spec.name);
+  if (tab === undefined) return [];
+  const settings = parseSettings(spec, tab);
+  const line = settings.lines.get("status");
+  const current = line ? cellText(tab.rows[line.row - 1]?.[line.valueColumn - 1] ?? null) : "";
+  const next = withStatusLine(current, "Effectifs :", set.headcountLine);
+  if (next === current) return [];
+  if (line) return [{ tab: tab.title, row: line.row, column: line.valueColumn, value: next }];
+  return [
+    { tab: tab.title, row: settings.nextRow, column: settings.nameColumn, value: "Statut" },
+    { tab: tab.title, row: settings.nextRow, column: settings.valueColumn, value: next },
+  ];
+}

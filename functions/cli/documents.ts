@@ -1,0 +1,60 @@
+/**
+ * `passerelle documents <workbook.xlsx> [--out <folder>] [--at <instant>]`: the attendance sheets,
+ * certificates of attendance (once the event is over), headcounts and host rosters as PDF files;
+ * the headcounts are also written on the event's `Statut`.
+ */
+import { basename, dirname, extname, join, resolve } from "node:path";
+import { XlsxWorkbook } from "../adapters/xlsx-workbook.js";
+import { eventKind } from "../app/check-workbook.js";
+import { writeDocuments } from "../app/documents.js";
+import { type LunchSettings, type SeminarSettings, TABS } from "../core/schemas.js";
+import { parseSettings } from "../core/table.js";
+import { Refusal } from "./errors.js";
+import { openLedgerWorkbook } from "./ledger.js";
+import { instant } from "./preview.js";
+
+/** What each kind of file is, in the summary. */
+const KINDS: readonly { readonly test: RegExp; readonly label: string }[] = [
+  { test: /^emargement-/, label: "feuilles d'émargement" },
+  { test: /^attestations\//, label: "attestations de présence" },
+  { test: /^effectifs/, label: "effectifs" },
+  { test: /^structures\//, label: "fiches des structures d'accueil" },
+];
+
+export async function runDocuments(
+  path: string,
+  options: { now: Date; at?: string; out?: string },
+): Promise<string> {
+  const { workbook } = openLedgerWorkbook(new XlsxWorkbook(path), path);
+  const snapshot = await workbook.read([TABS.seminar.name, TABS.lunch.name]);
+  const kind = eventKind(snapshot);
+  if (kind === "unknown")
+    throw new Refusal(
+      `Ni onglet « ${TABS.seminar.name} » ni onglet « ${TABS.lunch.name} » : ce classeur n'est pas un classeur Passerelle (partez d'un modèle).`,
+    );
+  const settings =
+    kind === "seminar"
+      ? parseSettings<SeminarSettings>(TABS.seminar, snapshot.get(TABS.seminar.name)).partial
+      : parseSettings<LunchSettings>(TABS.lunch, snapshot.get(TABS.lunch.name)).partial;
+  const zone = settings.timeZone ?? "Europe/Paris";
+  const at = options.at === undefined ? options.now : instant(options.at, zone);
+  const out = resolve(options.out ?? join(dirname(path), `documents-${basename(path, extname(path))}`));
+  const report = await writeDocuments(workbook, {
+    at,
+    out,
+  });
+  const counts = KINDS.map(({ test, label }) => ({
+    label,
+    count: report.files.filter((file) => test.test(file)).length,
+  })).filter(({ count }) => count > 0);
+  const lines = [
+    `Documents de « ${report.set.title} » : ${report.files.length} fichier${report.files.length > 1 ? "s" : ""} PDF écrit${report.files.length > 1 ? "s" : ""} dans ${out}.`,
+    `Par type : ${counts.map(({ label, count }) => `${label} ${count}`).join(", ")}.`,
+    report.set.headcountLine + (report.statusWritten ? " (écrit dans Statut)" : ""),
+    "",
+    ...report.files.map((file) => `  ${file}`),
+  ];
+  if (report.set.notes.length > 0)
+    lines.push("", "À savoir :", ...report.set.notes.map((note) => `  - ${note}`));
+  return lines.join("\n");
+}

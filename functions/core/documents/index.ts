@@ -1,0 +1,28 @@
+/**
+ * The printed documents of whichever event a workbook holds (issue 17). Pure: a snapshot of the
+ * tabs in `DOCUMENT_TABS`, the event's id and an instant in; the content of every document out.
+ */
+
+import type { WorkbookSnapshot } from "../../ports.js";
+import type { LedgerKeys } from "../ledger/keys.js";
+import { MESSAGE_TABS } from "../messages/model.js";
+import { TABS } from "../schemas.js";
+import type { DocumentSet } from "./common.js";
+import { lunchDocuments } from "./lunch.js";
+import { seminarDocuments } from "./seminar.js";
+
+export type { DocumentSet } from "./common.js";
+export type { Block, PrintedDocument, TableColumn } from "./layout.js";
+
+/** The tabs the documents are made from (those of the messages: the same people, the same agendas). */
+export const DOCUMENT_TABS = MESSAGE_TABS;
+
+/**
+ * The documents of the event at `now`; `null` when the snapshot holds neither a seminar nor a lunch
+ * talk. `keys` name the event and its people (a bounced address is left out, as for messages).
+ */
+export function eventDocuments(snapshot: WorkbookSnapshot, keys: LedgerKeys, now: Date): DocumentSet | null {
+  if (snapshot.has(TABS.seminar.name)) return seminarDocuments(snapshot, keys, now);
+  if (snapshot.has(TABS.lunch.name)) return lunchDocuments(snapshot, keys, now);
+  return null;
+}

@@ -1,0 +1,724 @@
+/**
+ * The exact lexicographic solve (see `levels.ts`): one model whose integer columns place a
+ * participant in one situation of one pool (`x[p, s, q, situation]`), with one objective per level.
+ * The levels are solved in order; after each, a row keeps its value at the optimum found
+ * (`Σ level ≤ value`), so a lower level can never buy anything with a higher one. Each level is an
+ * LP first (usually integral here), then a MIP over the LP's fractional columns alone, then, when
+ * that does not reach the LP bound, the full MIP from the best placement known.
+ *
+ * Auxiliary continuous columns make the per-participant levels linear: `y[p, w] ≤ Σ x meeting wish
+ * w` and `≤ 1` (wish points), `m[p] ≤ Σ y[p, ·]` and `≤ 1` (a wish met), `mv[p] ≥ 1 − x[previous]`
+ * (moved), and excess columns `v ≥ Σ x − free` (type, situation, organisme, public, load).
+ */
+import { emptyAssignment } from "./assignment.js";
+import { type LinearSolver, MODEL_STATUS, type SolveAnswer } from "./highs-runner.js";
+import {
+  LEVELS,
+  type LevelReport,
+  levelValues,
+  lockedSituationsOf,
+  meetsWish,
+  PUBLICS_FREE,
+  previousPart,
+  previousStillPossible,
+  WISH_POINTS,
+} from "./levels.js";
+import { eligible, type LockedContext, type ModelArrays } from "./model.js";
+import { mixKey, type Prepared } from "./prepare.js";
+
+const EPSILON = 1e-6;
+
+/** How an auxiliary column takes its value from its row's activity (for a start vector). */
+type AuxKind = "excess" | "cap" | "cover";
+
+interface Aux {
+  readonly col: number;
+  readonly row: number;
+  readonly kind: AuxKind;
+  /** `excess`: the free amount; `cap`, `cover`: 1. */
+  readonly free: number;
+}
+
+/** One level's objective, in the minimising sense: `constant + Σ coef · column`. */
+interface LevelObjective {
+  readonly cols: number[];
+  readonly coefs: number[];
+  constant: number;
+}
+
+/** Every possible placement column: an eligible pool part of a free participant × slot. */
+export interface Universe {
+  readonly colPs: Int32Array;
+  readonly colPool: Int32Array;
+  readonly colSituation: Int32Array;
+  readonly colStructure: Int32Array;
+  /** The columns of participant × slot `ps` are `psStart[ps]` to `psStart[ps + 1]`. */
+  readonly psStart: Int32Array;
+}
+
+export function universe(prep: Prepared, ctx: LockedContext): Universe {
+  const S = prep.slots.length;
+  const P = prep.participants.length;
+  const colPs: number[] = [];
+  const colPool: number[] = [];
+  const colSituation: number[] = [];
+  const psStart = new Int32Array(P * S + 1);
+  for (let p = 0; p < P; p++) {
+    for (let s = 0; s < S; s++) {
+      const ps = p * S + s;
+      psStart[ps] = colPs.length;
+      if (prep.locked[ps]) continue;
+      for (const q of prep.poolsBySlot[s]!) {
+        if (!eligible(prep, ctx, p, q)) continue;
+        for (const part of prep.pools[q]!.parts) {
+          if (part.capacity <= 0) continue;
+          colPs.push(ps);
+          colPool.push(q);
+          colSituation.push(part.situation);
+        }
+      }
+    }
+  }
+  psStart[P * S] = colPs.length;
+  return {
+    colPs: Int32Array.from(colPs),
+    colPool: Int32Array.from(colPool),
+    colSituation: Int32Array.from(colSituation),
+    colStructure: Int32Array.from(colPool, (q) => prep.pools[q]!.structure),
+    psStart,
+  };
+}
+
+/** The rows a placement column enters, by what they count (for pricing a column not in the model). */
+interface RowMaps {
+  readonly assign: Int32Array;
+  readonly part: Map<number, number>;
+  readonly structure: Map<number, number>;
+  /** Per participant × slot, the "stay" row and the column it counts (pool, situation or -1). */
+  readonly moved: Int32Array;
+  readonly wish: Map<number, number>;
+  readonly type: Map<number, number>;
+  readonly situation: Map<number, number>;
+  readonly organisme: Map<number, number>;
+  readonly public: Map<number, number>;
+  readonly load: Int32Array;
+}
+
+export interface LexModel {
+  readonly base: ModelArrays;
+  readonly xCount: number;
+  /** Universe index of each placement column. */
+  readonly colUniverse: Int32Array;
+  readonly colPs: Int32Array;
+  readonly colPool: Int32Array;
+  readonly colSituation: Int32Array;
+  readonly unplacedCol: Int32Array;
+  readonly aux: readonly Aux[];
+  readonly objectives: readonly LevelObjective[];
+  readonly rows: RowMaps;
+}
+
+/** Builds the model over the universe columns marked in `included`. */
+export function buildLexModel(
+  prep: Prepared,
+  ctx: LockedContext,
+  uni: Universe,
+  included: Uint8Array,
+): LexModel {
+  const S = prep.slots.length;
+  const P = prep.participants.length;
+  const nSt = prep.structures.length;
+  const T = prep.typeNames.length;
+  const I = prep.situationNames.length;
+  const colUniverse: number[] = [];
+  const colPs: number[] = [];
+  const colPool: number[] = [];
+  const colSituation: number[] = [];
+  const colStructure: number[] = [];
+  const byPs: number[][] = Array.from({ length: P * S }, () => []);
+  for (let u = 0; u < uni.colPs.length; u++) {
+    if (!included[u]) continue;
+    byPs[uni.colPs[u]!]!.push(colPs.length);
+    colUniverse.push(u);
+    colPs.push(uni.colPs[u]!);
+    colPool.push(uni.colPool[u]!);
+    colSituation.push(uni.colSituation[u]!);
+    colStructure.push(uni.colStructure[u]!);
+  }
+  const rows: RowMaps = {
+    assign: new Int32Array(P * S).fill(-1),
+    part: new Map(),
+    structure: new Map(),
+    moved: new Int32Array(P * S).fill(-1),
+    wish: new Map(),
+    type: new Map(),
+    situation: new Map(),
+    organisme: new Map(),
+    public: new Map(),
+    load: new Int32Array(prep.pools.length).fill(-1),
+  };
+  const xCount = colPs.length;
+  const upper: number[] = new Array(xCount).fill(1);
+  const integer: number[] = new Array(xCount).fill(1);
+  const newColumn = (columnUpper: number) => {
+    upper.push(columnUpper);
+    integer.push(0);
+    return upper.length - 1;
+  };
+  const starts: number[] = [0];
+  const indices: number[] = [];
+  const values: number[] = [];
+  const rowLower: number[] = [];
+  const rowUpper: number[] = [];
+  const addRow = (cols: readonly number[], coefs: readonly number[] | number, lo: number, hi: number) => {
+    cols.forEach((col, i) => {
+      indices.push(col);
+      values.push(typeof coefs === "number" ? coefs : coefs[i]!);
+    });
+    starts.push(indices.length);
+    rowLower.push(lo);
+    rowUpper.push(hi);
+    return rowLower.length - 1;
+  };
+  const objectives: LevelObjective[] = LEVELS.map(() => ({ cols: [], coefs: [], constant: 0 }));
+  const term = (level: number, col: number, coef: number) => {
+    objectives[level]!.cols.push(col);
+    objectives[level]!.coefs.push(coef);
+  };
+  const aux: Aux[] = [];
+  /** `Σ cols + locked − v ≤ free`: v counts the excess beyond `free`; locked rows add a constant. */
+  const excess = (level: number, cols: readonly number[], locked: number, free: number) => {
+    objectives[level]!.constant += Math.max(0, locked - free);
+    const room = Math.max(0, free - locked);
+    if (cols.length <= room) return -1;
+    const v = newColumn(Infinity);
+    const row = addRow([...cols, v], [...cols.map(() => 1), -1], -Infinity, room);
+    aux.push({ col: v, row, kind: "excess", free: room });
+    term(level, v, 1);
+    return row;
+  };
+
+  // Level 1 and the assignment rows.
+  const unplacedCol = new Int32Array(P * S).fill(-1);
+  for (let ps = 0; ps < P * S; ps++) {
+    if (prep.locked[ps]) continue;
+    const u = newColumn(1);
+    unplacedCol[ps] = u;
+    rows.assign[ps] = addRow([...byPs[ps]!, u], 1, 1, 1);
+    term(0, u, 1);
+  }
+  // Hard: part capacity.
+  const byPart = new Map<number, number[]>();
+  for (let col = 0; col < xCount; col++) {
+    const key = colPool[col]! * I + colSituation[col]!;
+    const list = byPart.get(key);
+    if (list) list.push(col);
+    else byPart.set(key, [col]);
+  }
+  for (const [key, cols] of byPart) {
+    const pool = prep.pools[Math.floor(key / I)]!;
+    const part = pool.parts.find((x) => x.situation === key % I)!;
+    if (cols.length > part.capacity) rows.part.set(key, addRow(cols, 1, -Infinity, part.capacity));
+  }
+
+  const lockedSituation = lockedSituationsOf(prep);
+  for (let p = 0; p < P; p++) {
+    const cols = byPs.slice(p * S, p * S + S).flat();
+    const group = (keyOf: (col: number) => number) => {
+      const map = new Map<number, number[]>();
+      for (const col of cols) {
+        const key = keyOf(col);
+        const list = map.get(key);
+        if (list) list.push(col);
+        else map.set(key, [col]);
+      }
+      return map;
+    };
+    const spans = (list: number[]) => list.some((col) => colPs[col] !== colPs[list[0]!]);
+    // Hard: never the same structure twice.
+    for (const [st, list] of group((col) => colStructure[col]!))
+      if (spans(list)) rows.structure.set(p * nSt + st, addRow(list, 1, -Infinity, 1));
+    // Level 2: moved, when the previous placement is still possible.
+    let mv = -1;
+    for (let s = 0; s < S; s++) {
+      const ps = p * S + s;
+      if (!previousStillPossible(prep, ctx, ps)) continue;
+      const part = previousPart(prep, ps);
+      const stay = byPs[ps]!.filter(
+        (col) => colPool[col] === prep.previousPool[ps] && (part < 0 || colSituation[col] === part),
+      );
+      if (mv < 0) {
+        mv = newColumn(1);
+        term(1, mv, 1);
+      }
+      const row = addRow([...stay, mv], 1, 1, Infinity);
+      rows.moved[ps] = row;
+      aux.push({ col: mv, row, kind: "cover", free: 1 });
+    }
+    // Levels 3 and 4: wishes, each counted once.
+    const lockedHeld: number[] = [];
+    for (let s = 0; s < S; s++) if (prep.locked[p * S + s]) lockedHeld.push(ctx.lockedStructure[p * S + s]!);
+    const wishes = prep.wishes[p]!;
+    const ys: number[] = [];
+    let metByLock = false;
+    wishes.forEach((_, w) => {
+      const points = WISH_POINTS[w] ?? 0;
+      if (lockedHeld.some((st) => st >= 0 && meetsWish(prep, p, w, st))) {
+        metByLock = true;
+        objectives[3]!.constant -= points;
+        return;
+      }
+      const meeting = cols.filter((col) => meetsWish(prep, p, w, colStructure[col]!));
+      if (meeting.length === 0) return;
+      const y = newColumn(1);
+      const row = addRow([y, ...meeting], [1, ...meeting.map(() => -1)], -Infinity, 0);
+      rows.wish.set(p * 3 + w, row);
+      aux.push({ col: y, row, kind: "cap", free: 1 });
+      term(3, y, -points);
+      ys.push(y);
+    });
+    if (metByLock) objectives[2]!.constant -= 1;
+    else if (ys.length > 0) {
+      const m = newColumn(1);
+      const row = addRow([m, ...ys], [1, ...ys.map(() => -1)], -Infinity, 0);
+      aux.push({ col: m, row, kind: "cap", free: 1 });
+      term(2, m, -1);
+    }
+    // Level 5: types, then situations.
+    const lockedTypes = new Map<number, number>();
+    const lockedSits = new Map<number, number>();
+    for (let s = 0; s < S; s++) {
+      const st = ctx.lockedStructure[p * S + s]!;
+      if (st >= 0)
+        lockedTypes.set(prep.structureType[st]!, (lockedTypes.get(prep.structureType[st]!) ?? 0) + 1);
+      const si = lockedSituation[p * S + s];
+      if (si !== undefined) lockedSits.set(si, (lockedSits.get(si) ?? 0) + 1);
+    }
+    const types = group((col) => prep.structureType[colStructure[col]!]!);
+    for (let t = 0; t < T; t++) {
+      const row = excess(4, types.get(t) ?? [], lockedTypes.get(t) ?? 0, 1);
+      if (row >= 0) rows.type.set(p * T + t, row);
+    }
+    const sits = group((col) => colSituation[col]!);
+    for (let si = 0; si < I; si++) {
+      const row = excess(5, sits.get(si) ?? [], lockedSits.get(si) ?? 0, 1);
+      if (row >= 0) rows.situation.set(p * I + si, row);
+    }
+  }
+
+  // Level 6: organismes, then publics, per structure and slot; level 7: load per pool.
+  const mix = (
+    groupOf: Int32Array,
+    locked: ReadonlyMap<number, number>,
+    level: number,
+    free: number,
+    rowOf: Map<number, number>,
+  ) => {
+    const map = new Map<number, number[]>();
+    for (let col = 0; col < xCount; col++) {
+      const p = Math.floor(colPs[col]! / S);
+      const key = mixKey(groupOf[p]!, colStructure[col]!, colPs[col]! % S, nSt, S);
+      const list = map.get(key);
+      if (list) list.push(col);
+      else map.set(key, [col]);
+    }
+    for (const [key, n] of locked) if (!map.has(key)) objectives[level]!.constant += Math.max(0, n - free);
+    for (const [key, cols] of map) {
+      const row = excess(level, cols, locked.get(key) ?? 0, free);
+      if (row >= 0) rowOf.set(key, row);
+    }
+  };
+  mix(prep.participantOrganisme, prep.lockedOrganisme, 6, 1, rows.organisme);
+  mix(prep.participantPublic, prep.lockedPublic, 7, PUBLICS_FREE, rows.public);
+  const byPool = new Map<number, number[]>();
+  for (let col = 0; col < xCount; col++) {
+    const list = byPool.get(colPool[col]!);
+    if (list) list.push(col);
+    else byPool.set(colPool[col]!, [col]);
+  }
+  for (const pool of prep.pools)
+    rows.load[pool.index] = excess(8, byPool.get(pool.index) ?? [], pool.lockedLoad, pool.softCapacity);
+
+  const numCols = upper.length;
+  return {
+    base: {
+      numCols,
+      numRows: rowLower.length,
+      colCost: new Float64Array(numCols),
+      colLower: new Float64Array(numCols),
+      colUpper: Float64Array.from(upper),
+      integrality: Int32Array.from(integer),
+      rowLower: Float64Array.from(rowLower),
+      rowUpper: Float64Array.from(rowUpper),
+      starts: Int32Array.from(starts),
+      indices: Int32Array.from(indices),
+      values: Float64Array.from(values),
+    },
+    xCount,
+    colUniverse: Int32Array.from(colUniverse),
+    colPs: Int32Array.from(colPs),
+    colPool: Int32Array.from(colPool),
+    colSituation: Int32Array.from(colSituation),
+    unplacedCol,
+    aux,
+    objectives,
+    rows,
+  };
+}
+
+/** The full column vector of a placement (auxiliary columns at their best value): a MIP start. */
+export function lexStart(model: LexModel, assign: Int32Array, situation: Int32Array): Float64Array {
+  const a = model.base;
+  const x = new Float64Array(a.numCols);
+  for (let col = 0; col < model.xCount; col++) {
+    const ps = model.colPs[col]!;
+    if (assign[ps] === model.colPool[col] && situation[ps] === model.colSituation[col]) x[col] = 1;
+  }
+  model.unplacedCol.forEach((col, ps) => {
+    if (col >= 0 && assign[ps]! < 0) x[col] = 1;
+  });
+  // Auxiliary columns in creation order: a `cap` row may read earlier auxiliary columns.
+  const sorted = [...model.aux].sort((a1, a2) => a1.col - a2.col);
+  for (const { col, row, kind, free } of sorted) {
+    let activity = 0;
+    for (let k = a.starts[row]!; k < a.starts[row + 1]!; k++) {
+      const other = a.indices[k]!;
+      if (other !== col) activity += a.values[k]! * x[other]!;
+    }
+    if (kind === "excess") x[col] = Math.max(x[col]!, activity - free);
+    else if (kind === "cap") x[col] = Math.min(1, -activity);
+    else x[col] = Math.max(x[col]!, 1 - activity);
+  }
+  return x;
+}
+
+/** Reads the placement of a solution: pool and situation per participant × slot. */
+export function readLex(prep: Prepared, model: LexModel, values: Float64Array) {
+  const assign = emptyAssignment(prep);
+  const situation = new Int32Array(assign.length).fill(-1);
+  for (let col = 0; col < model.xCount; col++) {
+    if (values[col]! > 0.5) {
+      assign[model.colPs[col]!] = model.colPool[col]!;
+      situation[model.colPs[col]!] = model.colSituation[col]!;
+    }
+  }
+  return { assign, situation };
+}
+
+export interface LexOutcome {
+  readonly assign: Int32Array;
+  readonly situation: Int32Array;
+  readonly levels: LevelReport[];
+  readonly columns: number;
+  readonly rows: number;
+  readonly solves: number;
+}
+
+/** Pools per wish (and of no wish) per participant × slot in the first model; pricing adds any other that helps. */
+const INITIAL_POOLS = 3;
+const MAX_PRICING_ROUNDS = 40;
+
+/**
+ * Solves the levels in order from a feasible start (`assign`, `situation`, usually the greedy
+ * one). Each level's value is fixed before the next; a level the solver cannot prove in time is
+ * fixed at the best value found, and its bound is what the solver proved.
+ *
+ * The model starts with a few columns per participant × slot (the pools their wishes name, their
+ * previous and starting placements, a couple of others) and grows by pricing: a column left out
+ * whose reduced cost is negative enters, until none is; the LP bound then holds for every column.
+ */
+export async function solveLexicographic(
+  prep: Prepared,
+  ctx: LockedContext,
+  start: { assign: Int32Array; situation: Int32Array },
+  solver: LinearSolver,
+  remaining: () => number,
+): Promise<LexOutcome> {
+  const uni = universe(prep, ctx);
+  const included = initialColumns(prep, uni, start);
+  let model = buildLexModel(prep, ctx, uni, included);
+  let best = start;
+  let bestValues = levelValues(prep, ctx, best.assign, best.situation);
+  const fixed: { level: number; upper: number }[] = [];
+  const fixedRows = () =>
+    fixed.map(({ level, upper }) => ({
+      cols: model.objectives[level]!.cols,
+      coefs: model.objectives[level]!.coefs,
+      upper,
+    }));
+  const reports: LevelReport[] = [];
+  let solves = 0;
+  let stalled = false;
+  for (let k = 0; k < LEVELS.length; k++) {
+    const level = LEVELS[k]!;
+    const sign = level.sense === "min" ? 1 : -1;
+    const report = (value: number, bound: number, proven: boolean) =>
+      reports.push({ ...level, value, bound, proven });
+    // Wishes first: levels 1-4 may take half of what is left each, the others share it.
+    const budget = () => Math.max(0.5, k < 4 ? remaining() / 2 : remaining() / (LEVELS.length - k));
+    if (stalled) {
+      const bound = trivialBound(model, model.objectives[k]!) * sign;
+      report(bestValues[k]!, bound, bestValues[k] === bound);
+      continue;
+    }
+    // A `min` level whose columns all cost ≥ 0 cannot go below its constant: nothing to solve.
+    const current = bestValues[k]! * sign;
+    const constant = model.objectives[k]!.constant;
+    if (model.objectives[k]!.cols.length === 0 || (level.sense === "min" && current <= constant)) {
+      report(bestValues[k]!, bestValues[k]!, true);
+      fixed.push({ level: k, upper: current - constant + EPSILON });
+      continue;
+    }
+    let lp: SolveAnswer | undefined;
+    let arrays = withRows(model.base, fixedRows(), model.objectives[k]!);
+    let priced = false;
+    for (let round = 0; round < MAX_PRICING_ROUNDS; round++) {
+      lp = await solver.solve({
+        kind: "lp",
+        model: arrays,
+        timeLimitSeconds: budget(),
+        // Without presolve, the simplex stalls on these degenerate models (30 s against 3 s at 300),
+        // warm-started too: each LP starts cold, with presolve.
+        presolve: "on",
+      });
+      solves++;
+      if (lp.status !== MODEL_STATUS.optimal) {
+        // A level whose LP does not finish in its share: the levels below would not either.
+        stalled = true;
+        break;
+      }
+      if (price(prep, uni, model, included, lp.rowDual) === 0) {
+        priced = true;
+        break;
+      }
+      model = buildLexModel(prep, ctx, uni, included);
+      arrays = withRows(model.base, fixedRows(), model.objectives[k]!);
+    }
+    const objective = model.objectives[k]!;
+    let boundInternal = trivialBound(model, objective);
+    let candidate: Float64Array | undefined;
+    if (lp && lp.status === MODEL_STATUS.optimal) {
+      if (priced)
+        boundInternal = Math.max(boundInternal, Math.ceil(lp.objective + objective.constant - EPSILON));
+      const incumbent = lexStart(model, best.assign, best.situation);
+      if (isIntegral(model, lp.colValue)) candidate = lp.colValue;
+      else {
+        candidate = await aroundLp(solver, arrays, lp, incumbent, budget());
+        solves++;
+        if (!candidate) {
+          const answer = await solver.solve({
+            kind: "mip",
+            model: arrays,
+            timeLimitSeconds: budget(),
+            start: incumbent,
+            mipAbsGap: 1 - EPSILON,
+            mipRelGap: 0,
+          });
+          solves++;
+          // The MIP's bound holds for every column only when every column is in the model.
+          if (model.xCount === uni.colPs.length && Number.isFinite(answer.mipDualBound))
+            boundInternal = Math.max(
+              boundInternal,
+              Math.ceil(answer.mipDualBound + objective.constant - EPSILON),
+            );
+          if (answer.hasSolution) candidate = answer.colValue;
+        }
+      }
+    }
+    if (candidate) {
+      const read = readLex(prep, model, candidate);
+      const values = levelValues(prep, ctx, read.assign, read.situation);
+      // Every level above is kept by the rows; this level must not get worse than the incumbent.
+      if (values[k]! * sign <= bestValues[k]! * sign && keepsAbove(values, bestValues, k)) {
+        best = read;
+        bestValues = values;
+      }
+    }
+    const internal = bestValues[k]! * sign;
+    report(bestValues[k]!, Math.min(internal, boundInternal) * sign, internal <= boundInternal);
+    fixed.push({ level: k, upper: internal - objective.constant + EPSILON });
+  }
+  return {
+    ...best,
+    levels: reports,
+    columns: model.base.numCols,
+    rows: model.base.numRows + fixed.length,
+    solves,
+  };
+}
+
+/** The least a level can be whatever the placement: its constant plus every negative cost at its column's upper bound. */
+function trivialBound(model: LexModel, objective: LevelObjective): number {
+  let bound = objective.constant;
+  objective.cols.forEach((col, i) => {
+    const coef = objective.coefs[i]!;
+    if (coef < 0) bound += coef * model.base.colUpper[col]!;
+  });
+  return bound;
+}
+
+/**
+ * The first columns of participant × slot: the previous and starting placements, for each wish the
+ * roomiest pools that meet it, and the roomiest others.
+ */
+function initialColumns(
+  prep: Prepared,
+  uni: Universe,
+  start: { assign: Int32Array; situation: Int32Array },
+): Uint8Array {
+  const S = prep.slots.length;
+  const included = new Uint8Array(uni.colPs.length);
+  for (let ps = 0; ps < uni.psStart.length - 1; ps++) {
+    const p = Math.floor(ps / S);
+    const from = uni.psStart[ps]!;
+    const to = uni.psStart[ps + 1]!;
+    const pools = [...new Set(uni.colPool.subarray(from, to))].sort(
+      (a, b) => prep.pools[b]!.capacity - prep.pools[a]!.capacity || a - b,
+    );
+    const chosen = new Set<number>([prep.previousPool[ps]!, start.assign[ps]!]);
+    const groups: ((q: number) => boolean)[] = [
+      ...prep.wishes[p]!.map((_, w) => (q: number) => meetsWish(prep, p, w, prep.pools[q]!.structure)),
+      (q: number) => !prep.wishes[p]!.some((_, w) => meetsWish(prep, p, w, prep.pools[q]!.structure)),
+    ];
+    for (const inGroup of groups)
+      for (const q of pools.filter(inGroup).slice(0, INITIAL_POOLS)) chosen.add(q);
+    for (let u = from; u < to; u++) if (chosen.has(uni.colPool[u]!)) included[u] = 1;
+  }
+  return included;
+}
+
+/**
+ * Marks the universe columns left out of the model whose reduced cost (`0 − Σ rows · dual`; a
+ * row the model lacks has a dual of 0, the LP solution satisfying it) is negative. Returns how many.
+ */
+function price(
+  prep: Prepared,
+  uni: Universe,
+  model: LexModel,
+  included: Uint8Array,
+  dual: Float64Array,
+): number {
+  const S = prep.slots.length;
+  const nSt = prep.structures.length;
+  const T = prep.typeNames.length;
+  const I = prep.situationNames.length;
+  const r = model.rows;
+  const at = (row: number | undefined) => (row === undefined || row < 0 ? 0 : dual[row]!);
+  let entering = 0;
+  for (let u = 0; u < uni.colPs.length; u++) {
+    if (included[u]) continue;
+    const ps = uni.colPs[u]!;
+    const p = Math.floor(ps / S);
+    const s = ps % S;
+    const q = uni.colPool[u]!;
+    const si = uni.colSituation[u]!;
+    const st = uni.colStructure[u]!;
+    let activity = at(r.assign[ps]) + at(r.part.get(q * I + si)) + at(r.structure.get(p * nSt + st));
+    if (q === prep.previousPool[ps]) {
+      const part = previousPart(prep, ps);
+      if (part < 0 || part === si) activity += at(r.moved[ps]);
+    }
+    prep.wishes[p]!.forEach((_, w) => {
+      if (meetsWish(prep, p, w, st)) activity -= at(r.wish.get(p * 3 + w));
+    });
+    activity += at(r.type.get(p * T + prep.structureType[st]!)) + at(r.situation.get(p * I + si));
+    activity += at(r.organisme.get(mixKey(prep.participantOrganisme[p]!, st, s, nSt, S)));
+    activity += at(r.public.get(mixKey(prep.participantPublic[p]!, st, s, nSt, S)));
+    activity += at(r.load[q]);
+    if (-activity < -EPSILON) {
+      included[u] = 1;
+      entering++;
+    }
+  }
+  return entering;
+}
+
+function keepsAbove(values: readonly number[], incumbent: readonly number[], k: number): boolean {
+  for (let j = 0; j < k; j++) if (values[j] !== incumbent[j]) return false;
+  return true;
+}
+
+/** The base model with the fixed levels as rows and one level's objective as costs. */
+function withRows(
+  base: ModelArrays,
+  rows: readonly { cols: number[]; coefs: number[]; upper: number }[],
+  objective: LevelObjective,
+): ModelArrays {
+  const colCost = new Float64Array(base.numCols);
+  objective.cols.forEach((col, i) => {
+    colCost[col] = objective.coefs[i]!;
+  });
+  if (rows.length === 0) return { ...base, colCost };
+  const extra = rows.reduce((n, row) => n + row.cols.length, 0);
+  const indices = new Int32Array(base.indices.length + extra);
+  const values = new Float64Array(base.values.length + extra);
+  indices.set(base.indices);
+  values.set(base.values);
+  const starts = new Int32Array(base.numRows + rows.length + 1);
+  starts.set(base.starts);
+  let at = base.indices.length;
+  rows.forEach((row, r) => {
+    row.cols.forEach((col, i) => {
+      indices[at] = col;
+      values[at] = row.coefs[i]!;
+      at++;
+    });
+    starts[base.numRows + r + 1] = at;
+  });
+  const rowLower = new Float64Array(base.numRows + rows.length).fill(-Infinity);
+  rowLower.set(base.rowLower);
+  const rowUpper = new Float64Array(base.numRows + rows.length);
+  rowUpper.set(base.rowUpper);
+  rows.forEach((row, r) => {
+    rowUpper[base.numRows + r] = row.upper;
+  });
+  return {
+    ...base,
+    numRows: base.numRows + rows.length,
+    colCost,
+    rowLower,
+    rowUpper,
+    starts,
+    indices,
+    values,
+  };
+}
+
+function isIntegral(model: LexModel, values: Float64Array): boolean {
+  for (let col = 0; col < model.xCount; col++) {
+    const v = values[col]!;
+    if (v > EPSILON && v < 1 - EPSILON) return false;
+  }
+  return true;
+}
+
+/**
+ * The MIP over the LP's support and the incumbent's placements (every other placement column
+ * fixed at 0), from the incumbent: a model of a few columns per participant, always feasible. Its
+ * solution, when it reaches the LP bound rounded up, is optimal for the level (every objective is
+ * an integer); otherwise `undefined`.
+ */
+async function aroundLp(
+  solver: LinearSolver,
+  model: ModelArrays,
+  lp: SolveAnswer,
+  incumbent: Float64Array,
+  timeLimitSeconds: number,
+): Promise<Float64Array | undefined> {
+  const colUpper = Float64Array.from(model.colUpper);
+  for (let col = 0; col < model.numCols; col++) {
+    if (model.integrality[col] !== 1) continue;
+    if (lp.colValue[col]! < EPSILON && incumbent[col]! < 0.5) colUpper[col] = 0;
+  }
+  const answer = await solver.solve({
+    kind: "mip",
+    model: { ...model, colUpper },
+    timeLimitSeconds,
+    start: incumbent,
+    mipAbsGap: 1 - EPSILON,
+    mipRelGap: 0,
+  });
+  return answer.hasSolution && answer.objective < Math.ceil(lp.objective - EPSILON) + EPSILON
+    ? answer.colValue
+    : undefined;
+}
