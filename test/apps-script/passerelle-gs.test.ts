@@ -306,6 +306,7 @@ describe("structural edits and form responses are seen", () => {
         lastRow: 18,
         firstColumn: 1,
         lastColumn: 2,
+        editId: expect.any(String),
       });
       expect(headersOf(script.fetches[0]!).signature).toMatch(/^[0-9a-f]{64}$/);
     },

@@ -12,7 +12,7 @@ import { eventModel, type PlannedMessage, planMessages } from "../../functions/c
 import { TABS } from "../../functions/core/schemas.js";
 import type { Cell, CellWrite, TabValues, WorkbookSnapshot } from "../../functions/ports.js";
 import { EVENT, people, placement, seminar } from "../messages/fixtures.js";
-import { testKeys } from "../support/ledger.js";
+import { sentRow, testKeys } from "../support/ledger.js";
 import { tableTab } from "../support/workbooks.js";
 
 const NOW = new Date("2027-03-01T10:00:00Z");
@@ -44,13 +44,12 @@ function planOf(snapshot: WorkbookSnapshot) {
 /** What the sending step leaves: a Journal line per convocation, and the time in `Convocation`. */
 function sendConvocations(snapshot: Map<string, TabValues>): Map<string, TabValues> {
   const sent = planOf(snapshot).messages.filter((message) => message.kind === "convocation");
-  const journal = sent.map((message) => ({
-    Horodatage: "2027-03-01 11:00:00",
-    Événement: "Message envoyé",
-    Destinataire: message.to.address,
-    Détail: `Convocation · id ses-1 · empreinte ${message.fingerprint}`,
-    Clé: message.key,
-  }));
+  const journal = sent.map((message) =>
+    sentRow(EVENT, message.key, {
+      ...(message.fingerprint ? { fingerprint: message.fingerprint } : {}),
+      recipient: message.to.address,
+    }),
+  );
   const marks = sent.map((message) => {
     const tab = snapshot.get(TABS.participants.name)!;
     const column = (tab.rows[0] as Cell[]).indexOf("Convocation") + 1;
@@ -253,12 +252,11 @@ describe("calendar identities and updates", () => {
     const after = new Map(cancelled);
     after.set(TABS.journal.name, {
       title: "Journal",
-      rows: [
-        cancelled.get(TABS.journal.name)!.rows[0]!,
-        ...journal,
-        ["2027-03-01 12:00:00", "Message envoyé", people.hugo.Email, "Annulation", messages[0]!.key],
-      ],
+      rows: [cancelled.get(TABS.journal.name)!.rows[0]!, ...journal],
     });
+    const header = cancelled.get(TABS.journal.name)!.rows[0] as Cell[];
+    const row = sentRow(EVENT, messages[0]!.key, { recipient: people.hugo.Email });
+    (after.get(TABS.journal.name)!.rows as Cell[][]).push(header.map((title) => row[String(title)] ?? null));
     expect(planOf(after).messages.filter((m) => m.to.address === people.hugo.Email)).toEqual([]);
   });
 

@@ -276,7 +276,8 @@ export function attendedItems(agenda: ParticipantAgenda): Attended[] {
   const until = agenda.returnTrain?.leaveBy.getTime() ?? Number.POSITIVE_INFINITY;
   return agenda.items.flatMap((item) => {
     if (item.kind !== "item" && item.kind !== "immersion") return [];
-    if (item.kind === "item" && isMeal(item.id.replace(/^j\d+-/, ""))) return [];
+    // The title starts with the item's `Séquence` (`Dîner — Dîner avec des élus locaux`).
+    if (item.kind === "item" && isMeal(item.title.split(" — ")[0] ?? item.title)) return [];
     const start = Math.max(item.start.getTime(), from);
     const end = Math.min(item.end.getTime(), until);
     if (end <= start) return [];
