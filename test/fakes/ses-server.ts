@@ -16,7 +16,19 @@ import type { AddressInfo } from "node:net";
 
 export { type LocalSes, type StoredEmail, startLocalSes } from "../../functions/local/ses.js";
 
-export type Fault = "ok" | "throttle" | "reject" | "invalid-address" | "error500" | "timeout";
+export type Fault =
+  | "ok"
+  | "throttle"
+  | "reject"
+  | "invalid-address"
+  | "error500"
+  | "timeout"
+  /** Forwarded to the upstream server, which accepts the message; then the connection is reset. */
+  | "accepted-reset"
+  /** Forwarded and accepted upstream; the client is answered a 500. */
+  | "accepted-500"
+  /** Forwarded and accepted upstream; the answer never comes (the client times out). */
+  | "accepted-timeout";
 
 export interface FaultySes {
   readonly endpoint: string;
@@ -52,6 +64,17 @@ export async function startFaultySes(decide: (call: number) => Fault, upstream?:
       case "timeout":
         hanging.add(res);
         return;
+      case "accepted-reset":
+      case "accepted-500":
+      case "accepted-timeout": {
+        if (!upstream) throw new Error(`${fault} needs an upstream server`);
+        await forwardAndDrop(upstream, req, body);
+        if (fault === "accepted-reset") return void res.socket?.destroy();
+        if (fault === "accepted-500")
+          return xml(500, errorXml("Receiver", "InternalFailure", "Internal error"));
+        hanging.add(res);
+        return;
+      }
       default:
         if (upstream) return forward(upstream, req, body, res);
         return xml(
@@ -93,6 +116,28 @@ function forward(upstream: string, req: IncomingMessage, body: Buffer, res: Serv
     res.end();
   });
   out.end(body);
+}
+
+/** Sends the call upstream and waits for its answer, which the client never sees. */
+function forwardAndDrop(upstream: string, req: IncomingMessage, body: Buffer): Promise<void> {
+  const target = new URL(upstream);
+  return new Promise((resolve, reject) => {
+    const out = httpRequest(
+      {
+        host: target.hostname,
+        port: target.port,
+        path: req.url,
+        method: req.method,
+        headers: { ...req.headers, host: target.host },
+      },
+      (answer) => {
+        answer.resume();
+        answer.on("end", () => resolve());
+      },
+    );
+    out.on("error", reject);
+    out.end(body);
+  });
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
