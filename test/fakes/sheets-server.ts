@@ -53,6 +53,10 @@ export interface InjectedFailure {
   readonly retryAfterSeconds?: number;
   /** Only requests to this endpoint fail (default: any). */
   readonly endpoint?: Endpoint;
+  /** How many matching requests go through before the first failure (default 0). */
+  readonly after?: number;
+  /** The request is carried out first, then answered with the error ("applied, then 500"). */
+  readonly afterApplying?: boolean;
 }
 
 class ApiError extends Error {
@@ -78,7 +82,7 @@ const DEFAULT_COLUMNS = 26;
 export class FakeSheetsServer {
   readonly requests: RecordedRequest[] = [];
   private readonly tabs: FakeTab[] = [];
-  private readonly failures: { failure: InjectedFailure; left: number }[] = [];
+  private readonly failures: { failure: InjectedFailure; left: number; skip: number }[] = [];
   private nextSheetId = 1;
 
   private constructor(
@@ -152,7 +156,7 @@ export class FakeSheetsServer {
 
   /** The next matching requests answer this error instead of doing anything. */
   failNext(failure: InjectedFailure): this {
-    this.failures.push({ failure, left: failure.times ?? 1 });
+    this.failures.push({ failure, left: failure.times ?? 1, skip: failure.after ?? 0 });
     return this;
   }
 
@@ -193,12 +197,20 @@ export class FakeSheetsServer {
     const recorded: RecordedRequest = { method, path, query, body, endpoint: route.endpoint, status: 0 };
     this.requests.push(recorded);
 
-    const injected = this.failures.find(
+    const matching = this.failures.find(
       ({ failure, left }) =>
         left > 0 && (failure.endpoint === undefined || failure.endpoint === route.endpoint),
     );
+    const injected = matching && matching.skip-- <= 0 ? matching : undefined;
     if (injected) {
       injected.left--;
+      if (injected.failure.afterApplying) {
+        try {
+          route.run(query, body);
+        } catch {
+          // The answer is the injected error whatever happened.
+        }
+      }
       const headers: Record<string, string> = {};
       if (injected.failure.retryAfterSeconds !== undefined)
         headers["retry-after"] = String(injected.failure.retryAfterSeconds);
