@@ -35,7 +35,30 @@ export interface GoogleSheetsWorkbookOptions {
   >;
   /** Per request; an Apps Script trigger waits for the whole function about a minute at most. */
   readonly timeoutMs?: number;
+  /**
+   * Tabs protected when this workbook creates or first writes them (default: the `Journal`): a
+   * protected range over the whole tab, not a mere warning, whose editors are the owner of the
+   * request and `editor`.
+   */
+  readonly protectedTabs?: readonly string[];
+  /** The functions' service account (its email), the one editor of the protected tabs. */
+  readonly editor?: string;
 }
+
+/** The description of the protection this adapter adds; an existing one with it is left alone. */
+export const PROTECTION_DESCRIPTION =
+  "Passerelle : le Journal est écrit par le système seul (lignes scellées). Ne pas modifier.";
+
+const protectionResponse = z.object({
+  sheets: z
+    .array(
+      z.object({
+        properties: z.object({ sheetId: z.number().optional(), title: z.string() }).optional(),
+        protectedRanges: z.array(z.object({ description: z.string().optional() })).optional(),
+      }),
+    )
+    .optional(),
+});
 
 /** A Sheets API call that failed; `status` is the HTTP status when there was an answer. */
 export class SheetsRequestError extends Error {
@@ -129,6 +152,10 @@ export class GoogleSheetsWorkbook implements Workbook {
   private readonly api: sheets_v4.Sheets;
   private readonly cache: SheetTitleCache;
   private readonly retry: Omit<RetryOptions, "retryable">;
+  private readonly protectedTabs: readonly string[];
+  private readonly editor: string | undefined;
+  /** Protected tabs this instance has seen protected (or protected itself). */
+  private readonly protectedSeen = new Set<string>();
 
   constructor(
     private readonly spreadsheetId: string,
@@ -143,6 +170,8 @@ export class GoogleSheetsWorkbook implements Workbook {
       timeout: options.timeoutMs ?? 20_000,
     });
     this.cache = options.titleCache ?? new SheetTitleCache();
+    this.protectedTabs = options.protectedTabs ?? ["Journal"];
+    this.editor = options.editor;
     this.retry = {
       attempts: 4,
       baseDelayMs: 400,
@@ -171,6 +200,16 @@ export class GoogleSheetsWorkbook implements Workbook {
 
   async write(changes: WorkbookChanges): Promise<void> {
     const created = await this.createTabs(changes.createTabs ?? []);
+    try {
+      await this.protect([
+        ...created.map((tab) => tab.title),
+        ...(changes.cells ?? []).map((cell) => cell.tab),
+        ...(changes.appends ?? []).map((append) => append.tab),
+      ]);
+    } catch {
+      // The protection guards against hand edits, which the seals detect anyway: a failure here
+      // must not stop the write. It is tried again at the next write.
+    }
     const data = [
       ...created.map((tab) => headerRange(tab)),
       ...groupCells((changes.cells ?? []).map((cell) => ({ ...cell, tab: this.knownTitle(cell.tab) }))),
@@ -243,6 +282,54 @@ export class GoogleSheetsWorkbook implements Workbook {
       wanted.map((tab) => tab.title),
     );
     return wanted;
+  }
+
+  /**
+   * Protects the tabs of `protectedTabs` among `titles`, once per instance: a protected range over
+   * the whole tab (`addProtectedRange` with only a `sheetId`, `warningOnly: false`), whose editors
+   * are the owner of the request and `editor` (Sheets API, `spreadsheets.batchUpdate`,
+   * AddProtectedRangeRequest). A tab that already carries this protection is left as it is. Costs
+   * one `spreadsheets.get`, and one `spreadsheets.batchUpdate` the first time, per instance.
+   */
+  private async protect(titles: readonly string[]): Promise<void> {
+    const wanted = [...new Set(titles.map((title) => this.knownTitle(title)))].filter(
+      (title) =>
+        !this.protectedSeen.has(normalizeKey(title)) &&
+        this.protectedTabs.some((tab) => normalizeKey(tab) === normalizeKey(title)),
+    );
+    if (wanted.length === 0) return;
+    const data = await this.call("spreadsheets.get", "idempotent", () =>
+      this.api.spreadsheets.get({
+        spreadsheetId: this.spreadsheetId,
+        fields: "sheets.properties.sheetId,sheets.properties.title,sheets.protectedRanges.description",
+      }),
+    );
+    const requests: sheets_v4.Schema$Request[] = [];
+    const seen: string[] = [];
+    for (const sheet of parseResponse(protectionResponse, data, "spreadsheets.get").sheets ?? []) {
+      const title = sheet.properties?.title;
+      const sheetId = sheet.properties?.sheetId;
+      if (title === undefined || sheetId === undefined) continue;
+      if (!wanted.some((tab) => normalizeKey(tab) === normalizeKey(title))) continue;
+      seen.push(normalizeKey(title));
+      if ((sheet.protectedRanges ?? []).some((range) => range.description === PROTECTION_DESCRIPTION))
+        continue;
+      requests.push({
+        addProtectedRange: {
+          protectedRange: {
+            range: { sheetId },
+            description: PROTECTION_DESCRIPTION,
+            warningOnly: false,
+            editors: { users: this.editor === undefined ? [] : [this.editor] },
+          },
+        },
+      });
+    }
+    if (requests.length > 0)
+      await this.call("spreadsheets.batchUpdate", "idempotent", () =>
+        this.api.spreadsheets.batchUpdate({ spreadsheetId: this.spreadsheetId, requestBody: { requests } }),
+      );
+    for (const title of seen) this.protectedSeen.add(title);
   }
 
   private async addSheets(tabs: readonly TabCreation[]): Promise<void> {

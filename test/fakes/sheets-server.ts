@@ -23,6 +23,16 @@ interface FakeTab {
   rowCount: number;
   columnCount: number;
   cells: StoredCell[][];
+  /** `addProtectedRange` requests covering the whole tab. */
+  protectedRanges: FakeProtectedRange[];
+}
+
+/** A protected range (whole tab), as `spreadsheets.get` reports it. */
+export interface FakeProtectedRange {
+  readonly protectedRangeId: number;
+  readonly description: string;
+  readonly warningOnly: boolean;
+  readonly editors: readonly string[];
 }
 
 export interface RecordedRequest {
@@ -71,6 +81,7 @@ class ApiError extends Error {
 const STATUS_NAMES: Record<number, string> = {
   400: "INVALID_ARGUMENT",
   404: "NOT_FOUND",
+  403: "PERMISSION_DENIED",
   429: "RESOURCE_EXHAUSTED",
   500: "INTERNAL",
   503: "UNAVAILABLE",
@@ -84,29 +95,52 @@ export class FakeSheetsServer {
   private readonly tabs: FakeTab[] = [];
   private readonly failures: { failure: InjectedFailure; left: number; skip: number }[] = [];
   private nextSheetId = 1;
+  private nextProtectedRangeId = 1;
+  /** Who makes the request being served: the functions' account, or an organizer. */
+  private caller: "functions" | "organizer" = "functions";
 
   private constructor(
     private readonly server: Server,
+    private readonly organizerServer: Server,
     readonly rootUrl: string,
+    /** The API root of an organizer's requests (a second port): writes to a protected tab answer 403. */
+    readonly organizerRootUrl: string,
     readonly spreadsheetId: string,
   ) {}
 
   static async start(spreadsheetId = "fake-spreadsheet-id"): Promise<FakeSheetsServer> {
     let fake: FakeSheetsServer | undefined;
-    const server = createServer((request, response) => {
-      void fake?.handle(request, response);
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const { port } = server.address() as AddressInfo;
-    fake = new FakeSheetsServer(server, `http://127.0.0.1:${port}/`, spreadsheetId);
+    const listen = async (caller: "functions" | "organizer") => {
+      const server = createServer((request, response) => {
+        void fake?.handle(request, response, caller);
+      });
+      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+      return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` };
+    };
+    const functions = await listen("functions");
+    const organizer = await listen("organizer");
+    fake = new FakeSheetsServer(
+      functions.server,
+      organizer.server,
+      functions.url,
+      organizer.url,
+      spreadsheetId,
+    );
     return fake;
   }
 
+  /** The protected ranges of a tab. */
+  protectedRanges(title: string): readonly FakeProtectedRange[] {
+    return this.requireTab(title).protectedRanges;
+  }
+
   async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve, reject) =>
-      this.server.close((error) => (error ? reject(error) : resolve())),
-    );
+    for (const server of [this.server, this.organizerServer]) {
+      server.closeAllConnections();
+      await new Promise<void>((resolve, reject) =>
+        server.close((error) => (error ? reject(error) : resolve())),
+      );
+    }
   }
 
   /** Adds a tab holding these rows (row 1 first); the grid is the default 1000 x 26, or larger to fit. */
@@ -119,6 +153,7 @@ export class FakeSheetsServer {
       rowCount: Math.max(DEFAULT_ROWS, rows.length),
       columnCount: Math.max(DEFAULT_COLUMNS, width),
       cells: rows.map((row) => row.map((cell) => (cell === null || cell === "" ? undefined : cell))),
+      protectedRanges: [],
     });
     return this;
   }
@@ -180,7 +215,11 @@ export class FakeSheetsServer {
     return tab;
   }
 
-  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  private async handle(
+    request: IncomingMessage,
+    response: ServerResponse,
+    caller: "functions" | "organizer",
+  ): Promise<void> {
     const url = new URL(request.url ?? "/", "http://fake");
     const path = decodeURIComponent(url.pathname);
     const query: Record<string, string[]> = {};
@@ -219,6 +258,7 @@ export class FakeSheetsServer {
       return;
     }
     try {
+      this.caller = caller;
       const result = route.run(query, body);
       recorded.status = 200;
       response.writeHead(200, { "content-type": "application/json; charset=UTF-8" });
@@ -253,6 +293,16 @@ export class FakeSheetsServer {
     if (method === "POST" && rest === ":batchUpdate")
       return { endpoint: "spreadsheets.batchUpdate", run: (_, body) => this.batchUpdate(body) };
     return unknown;
+  }
+
+  /** Refuses an organizer's write to a protected tab, as the API does (403 PERMISSION_DENIED). */
+  private guard(tab: FakeTab): void {
+    if (this.caller !== "organizer") return;
+    if (tab.protectedRanges.some((range) => !range.warningOnly))
+      throw new ApiError(
+        403,
+        "You are trying to edit a protected cell or object. Please contact the spreadsheet owner to remove protection if you need to edit.",
+      );
   }
 
   private resolve(range: string): { tab: FakeTab; area: Area } {
@@ -301,6 +351,7 @@ export class FakeSheetsServer {
       const valueRange = asRecord(entry);
       const range = String(valueRange.range ?? "");
       const { tab, area } = this.resolve(range);
+      this.guard(tab);
       const values = Array.isArray(valueRange.values) ? (valueRange.values as unknown[][]) : [];
       const columns = valueRange.majorDimension === "COLUMNS";
       const height = columns ? Math.max(0, ...values.map((line) => line.length)) : values.length;
@@ -350,6 +401,7 @@ export class FakeSheetsServer {
     if (input !== "RAW" && input !== "USER_ENTERED")
       throw new ApiError(400, "Invalid valueInputOption: 'valueInputOption' is required but not specified");
     const { tab, area } = this.resolve(range);
+    this.guard(tab);
     const values = (Array.isArray(asRecord(body).values) ? asRecord(body).values : []) as unknown[][];
     const left = area.left ?? 1;
     const lastRow = trimRows(tab.cells).length;
@@ -386,6 +438,11 @@ export class FakeSheetsServer {
         sheetType: "GRID",
         gridProperties: { rowCount: tab.rowCount, columnCount: tab.columnCount },
       },
+      protectedRanges: tab.protectedRanges.map(({ editors, ...range }) => ({
+        ...range,
+        range: { sheetId: tab.sheetId },
+        editors: { users: [...editors] },
+      })),
     }));
     const full = {
       spreadsheetId: this.spreadsheetId,
@@ -401,6 +458,7 @@ export class FakeSheetsServer {
     // Checked first, applied after: the real batchUpdate is atomic.
     const staged: FakeTab[] = [];
     const grows: { tab: FakeTab; dimension: string; length: number }[] = [];
+    const protections: { tab: FakeTab; added: FakeProtectedRange }[] = [];
     const replies = requests.map((entry) => {
       const request = asRecord(entry);
       if (request.addSheet !== undefined) {
@@ -420,6 +478,7 @@ export class FakeSheetsServer {
           rowCount: DEFAULT_ROWS,
           columnCount: DEFAULT_COLUMNS,
           cells: [],
+          protectedRanges: [],
         };
         staged.push(tab);
         return {
@@ -441,10 +500,26 @@ export class FakeSheetsServer {
         grows.push({ tab, dimension: String(append.dimension), length: Number(append.length) });
         return {};
       }
+      if (request.addProtectedRange !== undefined) {
+        const range = asRecord(asRecord(request.addProtectedRange).protectedRange);
+        const area = asRecord(range.range);
+        const tab = [...this.tabs, ...staged].find((candidate) => candidate.sheetId === area.sheetId);
+        if (!tab) throw new ApiError(400, `No grid with id: ${String(area.sheetId)}`);
+        const users = asRecord(range.editors).users;
+        const added: FakeProtectedRange = {
+          protectedRangeId: this.nextProtectedRangeId++,
+          description: typeof range.description === "string" ? range.description : "",
+          warningOnly: range.warningOnly === true,
+          editors: Array.isArray(users) ? users.map(String) : [],
+        };
+        protections.push({ tab, added });
+        return { addProtectedRange: { protectedRange: { ...added, range: { sheetId: tab.sheetId } } } };
+      }
       throw new ApiError(400, `The fake does not serve this request: ${Object.keys(request).join(", ")}`);
     });
     this.tabs.push(...staged);
     this.nextSheetId += staged.length;
+    for (const { tab, added } of protections) tab.protectedRanges.push(added);
     for (const { tab, dimension, length } of grows) {
       if (dimension === "ROWS") tab.rowCount += length;
       else tab.columnCount += length;
