@@ -29,6 +29,8 @@ export const configSchema = z.object({
   SES_REGION: z.string().default("eu-west-3"),
   /** Only for a local SES-compatible server; Amazon SES otherwise. */
   SES_ENDPOINT: z.url().optional(),
+  /** The functions' service account (its email): the one editor of the protected `Journal` tab. */
+  PASSERELLE_SHEETS_ACCOUNT: z.email().optional(),
   /** The SNS topic SES publishes received replies to. */
   PASSERELLE_SNS_TOPIC_ARN: z.string().regex(/^arn:aws:sns:[a-z0-9-]+:\d{12}:[\w-]+$/, "an SNS topic ARN"),
   /** Messages per second (SES's default production rate is 14). */

@@ -36,7 +36,12 @@ function handlers(): Handlers {
   const cloudAuth = new googleAuth.GoogleAuth({ scopes: ["https://www.googleapis.com/auth/cloud-platform"] });
   built = buildHandlers({
     workbookFor: (spreadsheetId) =>
-      new GoogleSheetsWorkbook(spreadsheetId, { auth: sheetsAuth, titleCache: titles }),
+      new GoogleSheetsWorkbook(spreadsheetId, {
+        auth: sheetsAuth,
+        titleCache: titles,
+        protectedTabs: ["Journal"],
+        ...(config.PASSERELLE_SHEETS_ACCOUNT ? { editor: config.PASSERELLE_SHEETS_ACCOUNT } : {}),
+      }),
     mailer: lazyMailer(config.SES_REGION, config.SES_ENDPOINT),
     clock: { now: () => new Date() },
     // The solver (and its WebAssembly worker) is loaded by the first matching only.

@@ -36,7 +36,8 @@ export interface GoogleSheetsWorkbookOptions {
   /** Per request; an Apps Script trigger waits for the whole function about a minute at most. */
   readonly timeoutMs?: number;
   /**
-   * Tabs protected when this workbook creates or first writes them (default: the `Journal`): a
+   * Tabs protected when this workbook creates or first writes them (the composition root names
+   * the `Journal`; none by default): a
    * protected range over the whole tab, not a mere warning, whose editors are the owner of the
    * request and `editor`.
    */
@@ -170,7 +171,7 @@ export class GoogleSheetsWorkbook implements Workbook {
       timeout: options.timeoutMs ?? 20_000,
     });
     this.cache = options.titleCache ?? new SheetTitleCache();
-    this.protectedTabs = options.protectedTabs ?? ["Journal"];
+    this.protectedTabs = options.protectedTabs ?? [];
     this.editor = options.editor;
     this.retry = {
       attempts: 4,

@@ -22,6 +22,7 @@ function functions(editor?: string) {
   return new GoogleSheetsWorkbook(SPREADSHEET_ID, {
     rootUrl: fake.rootUrl,
     retry: { sleep: async () => {} },
+    protectedTabs: ["Journal"],
     ...(editor === undefined ? {} : { editor }),
   });
 }
@@ -50,7 +51,6 @@ describe("the Journal tab is protected in Google Sheets", () => {
     await functions(ACCOUNT).write({ appends: [{ tab: "Journal", rows: [row("k1")] }] });
     const organizer = new GoogleSheetsWorkbook(SPREADSHEET_ID, {
       rootUrl: fake.organizerRootUrl,
-      protectedTabs: [],
       retry: { sleep: async () => {} },
     });
     await expect(

@@ -92,7 +92,11 @@ describe("Sheets failing during a sending step", () => {
         tab.rows.map((row) => [...row]),
       );
     const workbook = new LedgerWorkbook(
-      new GoogleSheetsWorkbook(SPREADSHEET_ID, { rootUrl: fake.rootUrl, retry: { sleep: async () => {} } }),
+      new GoogleSheetsWorkbook(SPREADSHEET_ID, {
+        rootUrl: fake.rootUrl,
+        retry: { sleep: async () => {} },
+        protectedTabs: ["Journal"],
+      }),
       testKeys(EVENT),
     );
     fake.failNext(failure);
