@@ -29,6 +29,15 @@ export const configSchema = z.object({
   SES_REGION: z.string().default("eu-west-3"),
   /** Only for a local SES-compatible server; Amazon SES otherwise. */
   SES_ENDPOINT: z.url().optional(),
+  /**
+   * The SES configuration set every message uses: its event destination publishes `Send` (and
+   * bounce and complaint) events to the SNS topic `inboundMail` reads, from which a send whose
+   * outcome was lost is reconciled.
+   */
+  PASSERELLE_SES_CONFIGURATION_SET: z
+    .string()
+    .regex(/^[\w-]{1,64}$/)
+    .optional(),
   /** The SNS topic SES publishes received replies to. */
   PASSERELLE_SNS_TOPIC_ARN: z.string().regex(/^arn:aws:sns:[a-z0-9-]+:\d{12}:[\w-]+$/, "an SNS topic ARN"),
   /** Messages per second (SES's default production rate is 14). */

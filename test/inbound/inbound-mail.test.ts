@@ -403,6 +403,43 @@ describe("inboundMail: who answered", () => {
   });
 });
 
+describe("inboundMail: SES's word that it accepted a message", () => {
+  const sendEvent = (sendId: string, event = SHEET) =>
+    signer.sign({
+      Type: "Notification",
+      MessageId: `send-${sendId}`,
+      TopicArn: TOPIC,
+      Timestamp: NOW.toISOString(),
+      Message: JSON.stringify({
+        eventType: "Send",
+        mail: {
+          messageId: "0102-ses-id",
+          tags: { "passerelle-event": [event], "passerelle-send": [sendId] },
+        },
+        send: {},
+      }),
+    });
+
+  it("records a Send event once in the event its tags name, as the evidence that settles an uncertain send", async () => {
+    const first = await post(sendEvent("Ab_c-123"));
+    const again = await post(sendEvent("Ab_c-123"));
+
+    expect(first.body).toMatchObject({ outcome: "send-event-recorded" });
+    expect(again.status).toBe(200);
+    const accepted = journal().filter((line) => line.Clé === "ses:Ab_c-123");
+    expect(accepted).toHaveLength(1);
+    expect(JSON.parse(String(accepted[0]!.Données))).toMatchObject({
+      kind: "accepted",
+      messageId: "0102-ses-id",
+    });
+  });
+
+  it("ignores a Send event whose tags name no event or carry a malformed send id", async () => {
+    expect((await post(sendEvent("pas valide !"))).body).toMatchObject({ outcome: "send-event-ignored" });
+    expect(journal()).toEqual([]);
+  });
+});
+
 describe("inboundMail: what SNS sends", () => {
   it("refuses an unsigned message with 401 and a mis-signed one too, without reading any workbook", async () => {
     const { Signature: _signature, ...unsigned } = notification(mime("Oui"));
