@@ -4,9 +4,11 @@ import request from "supertest";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type SnsMessage, SnsVerifier } from "../../functions/adapters/sns-verifier.js";
 import type { OrganizerAlert } from "../../functions/app/apply-reply.js";
+import { messageKey } from "../../functions/core/messages/plan.js";
 import { replyAddress } from "../../functions/core/reply-token.js";
 import { type InboundMailDeps, inboundMailHandler, replyKeyOf } from "../../functions/inbound-mail.js";
 import type { Cell } from "../../functions/ports.js";
+import { sentRow, testKeys } from "../support/ledger.js";
 import { MemoryWorkbook } from "./memory-workbook.js";
 import { createTestSigner, type TestSigner } from "./sns-signer.js";
 
@@ -72,9 +74,21 @@ function seminarWorkbook(
         "Non",
       ],
     ],
-    Journal: [["Horodatage", "Événement", "Destinataire", "Détail", "Clé"]],
+    // The request each tutor answers was sent (version 1): a reply to a version never sent is refused.
+    Journal: [
+      JOURNAL_HEADER,
+      ...tutors.map((tutor) => {
+        const row = sentRow(
+          "seminaire-test",
+          messageKey(testKeys("seminaire-test"), String(tutor[0]), "demande-tuteur", 1),
+        );
+        return JOURNAL_HEADER.map((title) => row[title] ?? null);
+      }),
+    ],
   });
 }
+
+const JOURNAL_HEADER = ["Horodatage", "Événement", "Destinataire", "Détail", "Clé", "Données", "Sceau"];
 
 const scenario = {
   workbooks: new Map<string, MemoryWorkbook>(),
@@ -193,7 +207,7 @@ const tutorRecord = () => workbook().records("Tuteurs")[0]!;
 const journal = () =>
   workbook()
     .records("Journal")
-    .filter((line) => line.Événement !== "Réponse reçue");
+    .filter((line) => line.Événement !== "Réponse reçue" && line.Événement !== "Message envoyé");
 /** The ledger key of the reply whose Message-ID is `<id@mail.example.org>`. */
 const KEY = (id: string) =>
   replyKeyOf({ headers: new Map([["message-id", `<${id}@mail.example.org>`]]) }, Buffer.alloc(0));
@@ -399,6 +413,17 @@ describe("inboundMail: who answered", () => {
     expect(tutorRecord()).toMatchObject({ Confirmation: "En attente" });
     expect(journal()).toEqual([]);
     expect(workbook().reads).toEqual([]);
+    expect(workbook().writes).toEqual([]);
+  });
+});
+
+describe("inboundMail: a token of a request never sent", () => {
+  it("writes nothing for a reply to a version never sent to that tutor, however well signed", async () => {
+    const to = replyAddress({ event: SHEET, tutorEmail: TUTOR, version: 2 }, SECRET, "reponses.example.org");
+    const response = await post(notification(mime("Oui", { to }), { to }));
+
+    expect(response.body).toMatchObject({ outcome: "never-sent" });
+    expect(tutorRecord()).toMatchObject({ Confirmation: "En attente" });
     expect(workbook().writes).toEqual([]);
   });
 });
