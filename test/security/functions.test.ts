@@ -60,7 +60,7 @@ const withToken = {
       headers: { authorization: "Bearer jeton-du-compte-des-fonctions", "content-type": "application/json" },
       body: JSON.stringify(options.data),
     });
-    return response.status;
+    return { data: await response.text() };
   },
 };
 
