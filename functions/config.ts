@@ -31,6 +31,15 @@ export const configSchema = z.object({
   SES_ENDPOINT: z.url().optional(),
   /** The functions' service account (its email): the one editor of the protected `Journal` tab. */
   PASSERELLE_SHEETS_ACCOUNT: z.email().optional(),
+  /**
+   * The SES configuration set every message uses: its event destination publishes `Send` (and
+   * bounce and complaint) events to the SNS topic `inboundMail` reads, from which a send whose
+   * outcome was lost is reconciled.
+   */
+  PASSERELLE_SES_CONFIGURATION_SET: z
+    .string()
+    .regex(/^[\w-]{1,64}$/)
+    .optional(),
   /** The SNS topic SES publishes received replies to. */
   PASSERELLE_SNS_TOPIC_ARN: z.string().regex(/^arn:aws:sns:[a-z0-9-]+:\d{12}:[\w-]+$/, "an SNS topic ARN"),
   /** Messages per second (SES's default production rate is 14). */

@@ -16,12 +16,21 @@ import { jsonConsoleLog } from "./sheet-edit.js";
 let built: Handlers | undefined;
 
 /** Amazon SES, its SDK loaded by the first message sent. */
-function lazyMailer(region: string, endpoint: string | undefined): Mailer {
+function lazyMailer(
+  region: string,
+  endpoint: string | undefined,
+  configurationSet: string | undefined,
+): Mailer {
   let mailer: Promise<Mailer> | undefined;
   return {
     async send(message) {
       mailer ??= import("./adapters/ses-mailer.js").then(
-        ({ SesMailer }) => new SesMailer({ region, ...(endpoint ? { endpoint } : {}) }),
+        ({ SesMailer }) =>
+          new SesMailer({
+            region,
+            ...(endpoint ? { endpoint } : {}),
+            ...(configurationSet ? { configurationSet } : {}),
+          }),
       );
       return (await mailer).send(message);
     },
@@ -42,7 +51,7 @@ function handlers(): Handlers {
         protectedTabs: ["Journal"],
         ...(config.PASSERELLE_SHEETS_ACCOUNT ? { editor: config.PASSERELLE_SHEETS_ACCOUNT } : {}),
       }),
-    mailer: lazyMailer(config.SES_REGION, config.SES_ENDPOINT),
+    mailer: lazyMailer(config.SES_REGION, config.SES_ENDPOINT, config.PASSERELLE_SES_CONFIGURATION_SET),
     clock: { now: () => new Date() },
     // The solver (and its WebAssembly worker) is loaded by the first matching only.
     solver: async (problem, options) => {

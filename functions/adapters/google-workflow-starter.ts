@@ -1,7 +1,11 @@
 /**
- * Starting Cloud Workflows executions through the Workflow Executions API (googleapis), and
- * posting to the callback endpoints they wait on. Only the workflowexecutions module of googleapis
- * is loaded, and only when an execution is started, so the functions' cold start does not pay for it.
+ * Starting Cloud Workflows executions through the Workflow Executions REST API, and posting to the
+ * callback endpoints they wait on. Both are one authorised POST made with the functions' auth
+ * client (`GoogleAuth#getClient().request`, from `@googleapis/sheets`' bundled google-auth-library),
+ * so no per-API client is loaded: an execution is created by
+ * `POST v1/projects/<p>/locations/<l>/workflows/<w>/executions` with `{argument: "<JSON string>"}`,
+ * which answers the execution `{name: ".../executions/<id>"}`
+ * (https://cloud.google.com/workflows/docs/reference/executions/rest/v1/projects.locations.workflows.executions/create).
  *
  * A callback is posted with the functions' credentials, so only to a callback endpoint of the
  * configured project, location and workflows, as Cloud Workflows makes them
@@ -13,9 +17,13 @@ import type { WorkflowStarter } from "../ports.js";
 import type { SheetEditLog } from "../sheet-edit.js";
 import { httpStatusOf, isTransientHttpStatus, withRetry } from "./retry.js";
 
-/** What posting to a callback or starting an execution needs from an authenticated client. */
+/**
+ * What posting to a callback or starting an execution needs from an authenticated client: a JSON
+ * POST whose answer's parsed body is `data` (gaxios' response shape), and which throws an error
+ * carrying the HTTP `status` (or `response.status`) when the answer is not 2xx.
+ */
 export interface AuthorizedRequester {
-  request(options: { url: string; method: "POST"; data: unknown }): Promise<unknown>;
+  request(options: { url: string; method: "POST"; data: unknown }): Promise<{ readonly data?: unknown }>;
 }
 
 export interface GoogleWorkflowStarterOptions {
@@ -27,7 +35,7 @@ export interface GoogleWorkflowStarterOptions {
   readonly auth?: unknown;
   /** Where the API lives; tests point it at a local fake. */
   readonly rootUrl?: string;
-  /** Posts to callback URLs with credentials; defaults to the auth client, or plain fetch without one. */
+  /** Posts with credentials (executions and callbacks); defaults to the auth client, or plain fetch without one. */
   readonly requester?: AuthorizedRequester;
   /** The project's number, which callback URLs may name instead of its id. */
   readonly projectNumber?: string;
@@ -95,19 +103,22 @@ export function callbackRefusal(url: string, rule: CallbackRule): CallbackRefusa
 export class GoogleWorkflowStarter implements WorkflowStarter {
   constructor(private readonly options: GoogleWorkflowStarterOptions) {}
 
+  /**
+   * Creates one execution of the event's workflow with `args` as its JSON argument, retrying 408,
+   * 429 and 5xx answers; returns the execution's full resource name.
+   */
   async start(input: Parameters<WorkflowStarter["start"]>[0]): Promise<{ executionId: string }> {
-    const { workflowexecutions } = await import("googleapis/build/src/apis/workflowexecutions/index.js");
-    const api = workflowexecutions({
-      version: "v1",
-      ...(this.options.auth ? { auth: this.options.auth as never } : {}),
-      ...(this.options.rootUrl ? { rootUrl: this.options.rootUrl } : {}),
-    });
-    const parent = `projects/${this.options.project}/locations/${this.options.location}/workflows/${this.options.workflows[input.kind]}`;
+    const { project, location, workflows } = this.options;
+    const root = this.options.rootUrl ?? WORKFLOW_EXECUTIONS_ROOT;
+    const base = root.endsWith("/") ? root : `${root}/`;
+    const url = `${base}v1/projects/${encodeURIComponent(project)}/locations/${encodeURIComponent(location)}/workflows/${encodeURIComponent(workflows[input.kind])}/executions`;
+    const requester = await this.requester();
     const response = await withRetry(
       () =>
-        api.projects.locations.workflows.executions.create({
-          parent,
-          requestBody: { argument: JSON.stringify(input.args), callLogLevel: "LOG_ERRORS_ONLY" },
+        requester.request({
+          url,
+          method: "POST",
+          data: { argument: JSON.stringify(input.args), callLogLevel: "LOG_ERRORS_ONLY" },
         }),
       {
         attempts: 4,
@@ -116,8 +127,10 @@ export class GoogleWorkflowStarter implements WorkflowStarter {
         retryable: (error) => isTransientHttpStatus(httpStatusOf(error)),
       },
     );
-    const name = response.data.name;
-    if (!name) throw new Error("The Workflow Executions API answered without an execution name");
+    const name = (response.data as { name?: unknown } | undefined)?.name;
+    if (typeof name !== "string" || name === "") {
+      throw new Error("The Workflow Executions API answered without an execution name");
+    }
     return { executionId: name };
   }
 
@@ -139,7 +152,7 @@ export class GoogleWorkflowStarter implements WorkflowStarter {
       this.options.log?.error("workflow.callback-refused", { reason: refusal });
       throw new CallbackUrlRefused(refusal);
     }
-    const requester = this.options.requester ?? (await this.defaultRequester());
+    const requester = await this.requester();
     await withRetry(() => requester.request({ url: callbackUrl, method: "POST", data: payload }), {
       attempts: 4,
       baseDelayMs: 500,
@@ -148,14 +161,18 @@ export class GoogleWorkflowStarter implements WorkflowStarter {
     });
   }
 
-  private async defaultRequester(): Promise<AuthorizedRequester> {
+  private async requester(): Promise<AuthorizedRequester> {
+    if (this.options.requester) return this.options.requester;
     const auth = this.options.auth as { getClient?: () => Promise<AuthorizedRequester> } | undefined;
     if (auth?.getClient) return auth.getClient();
     return fetchRequester;
   }
 }
 
-/** Plain HTTP (the local runner's callback endpoints, and tests). */
+/**
+ * Plain HTTP without credentials (the local runner's callback endpoints, and tests): the answer's
+ * body parsed as JSON when it is some, and an error with the `status` for any non-2xx answer.
+ */
 export const fetchRequester: AuthorizedRequester = {
   async request({ url, method, data }) {
     const response = await fetch(url, {
@@ -164,10 +181,16 @@ export const fetchRequester: AuthorizedRequester = {
       body: JSON.stringify(data),
     });
     if (!response.ok) {
-      throw Object.assign(new Error(`Callback answered HTTP ${response.status}`), {
+      throw Object.assign(new Error(`${method} answered HTTP ${response.status}`), {
         status: response.status,
       });
     }
-    return response.status;
+    const text = await response.text();
+    if (text === "") return { data: undefined };
+    try {
+      return { data: JSON.parse(text) as unknown };
+    } catch {
+      return { data: text };
+    }
   },
 };

@@ -17,6 +17,7 @@
 import { randomUUID } from "node:crypto";
 import { journalAppend, readLedger } from "../core/journal.js";
 import { ACCEPTED_KEY_PREFIX, journalState } from "../core/ledger/state.js";
+import { messageKey } from "../core/messages/plan.js";
 import { BOUNCE_TABS, planBounce, type ReportedBounce } from "../core/replies/bounce.js";
 import {
   planReply,
@@ -65,11 +66,17 @@ export async function applyReply(
   const first = await workbook.read(REPLY_TABS);
   const early = planReply(first, reply, secrets, now);
   if (early.outcome.kind === "duplicate") return early.outcome;
+  if (
+    early.outcome.kind === "recorded" &&
+    !requestSent(first, workbook, early.outcome.tutorEmail, reply.claims.version)
+  )
+    return { kind: "never-sent" };
   const snapshot = early.record === null ? first : await claimReply(workbook, first, reply.key, now);
   if (snapshot === null) return { kind: "in-progress" };
   const plan = snapshot === first ? early : planReply(snapshot, reply, secrets, now);
   const { outcome } = plan;
-  if (outcome.kind === "duplicate" || outcome.kind === "in-progress") return outcome;
+  if (outcome.kind === "duplicate" || outcome.kind === "in-progress" || outcome.kind === "never-sent")
+    return outcome;
   if (plan.record) await workbook.write(plan.record);
   const event = reply.claims.event;
   if (outcome.kind === "unknown-tutor") {
@@ -93,6 +100,22 @@ export async function applyReply(
   }
   if (plan.done) await workbook.write(plan.done);
   return outcome;
+}
+
+/**
+ * Whether the ledger holds the request of that version as sent to that tutor (a request, or its
+ * nudge, which carries the same signed address): a token of a version never sent is refused.
+ */
+function requestSent(
+  snapshot: WorkbookSnapshot,
+  workbook: EventWorkbook,
+  tutorEmail: string,
+  version: number,
+): boolean {
+  const sent = journalState(readLedger(snapshot.get(TABS.journal.name)), new Date(0)).sent;
+  return (["demande-tuteur", "relance-tuteur"] as const).some((kind) =>
+    sent.has(messageKey(workbook.keys, tutorEmail, kind, version)),
+  );
 }
 
 /**

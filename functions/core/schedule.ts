@@ -61,11 +61,13 @@ export function seminarSchedule(model: SeminarModel, now: Date): Schedule {
 
 export function lunchSchedule(model: LunchModel, closingAt: Date | null): Schedule {
   const { info } = model;
-  const reminderAt = DateTime.fromJSDate(info.start).minus({ hours: info.reminderHours }).toJSDate();
+  const reminderAt = DateTime.fromJSDate(info.start, { zone: info.zone })
+    .minus({ hours: info.reminderHours })
+    .toJSDate();
   return {
     reminderAt,
     trainReminders: [],
-    feedbackAt: DateTime.fromJSDate(info.end).plus({ hours: 2 }).toJSDate(),
+    feedbackAt: DateTime.fromJSDate(info.end, { zone: info.zone }).plus({ hours: 2 }).toJSDate(),
     repliesDeadline: closingAt ?? reminderAt,
     closingAt,
     endAt: info.end,

@@ -58,6 +58,9 @@ export class Outbox {
     return join(this.dir, "index.html");
   }
 
+  /** The last file number given (messages are recorded concurrently). */
+  private taken = 0;
+
   get count(): number {
     return this.entries.length;
   }
@@ -65,7 +68,9 @@ export class Outbox {
   /** Keeps a message that has just been sent. */
   async record(message: OutgoingMessage, at: Date): Promise<void> {
     const kind = kindOf(message);
-    const base = `${String(this.entries.length + 1).padStart(4, "0")}-${kind}`;
+    // The number is taken before any await: messages sent at the same moment get one each.
+    this.taken = Math.max(this.taken, this.entries.length) + 1;
+    const base = `${String(this.taken).padStart(4, "0")}-${kind}`;
     writeFileSync(join(this.dir, `${base}.eml`), await buildMime(message, { date: at }));
     writeFileSync(join(this.dir, `${base}.html`), message.html, "utf8");
     const ics = (message.attachments ?? [])

@@ -1,14 +1,18 @@
 /**
- * The local stand-in for "SES receiving → SNS topic → HTTPS": a signing key and a self-signed
- * certificate made at start by `openssl` (nothing is kept on disk), SNS notifications signed as
+ * The local stand-in for "SES receiving → SNS topic → HTTPS": a signing key (node:crypto) and a
+ * self-signed certificate made at start in-process by `node-forge` (nothing is kept on disk), SNS notifications signed as
  * Amazon signs them (signature version 2), and a verifier that trusts that certificate for the
  * usual SNS certificate URL. `inboundMail` runs unchanged: it verifies every signature.
  */
-import { execFileSync } from "node:child_process";
-import { createHash, createSign, generateKeyPairSync, type KeyObject, randomUUID } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import {
+  createHash,
+  createSign,
+  generateKeyPairSync,
+  type KeyObject,
+  randomBytes,
+  randomUUID,
+} from "node:crypto";
+import forge from "node-forge";
 import { type SnsMessage, SnsVerifier, stringToSign } from "../adapters/sns-verifier.js";
 
 export const LOCAL_TOPIC_ARN = "arn:aws:sns:eu-west-3:000000000000:passerelle-reponses";
@@ -24,33 +28,10 @@ export class LocalSns {
     readonly topicArn: string,
   ) {}
 
-  /** Makes a key and a certificate valid ten years (needs `openssl` on the PATH). */
+  /** Makes a 2048-bit RSA key and a self-signed certificate for it, valid ten years. */
   static create(topicArn = LOCAL_TOPIC_ARN): LocalSns {
-    const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-    const directory = mkdtempSync(join(tmpdir(), "passerelle-sns-"));
-    try {
-      writeFileSync(join(directory, "key.pem"), privateKey.export({ type: "pkcs8", format: "pem" }));
-      execFileSync(
-        "openssl",
-        [
-          "req",
-          "-new",
-          "-x509",
-          "-key",
-          "key.pem",
-          "-out",
-          "cert.pem",
-          "-days",
-          "3650",
-          "-subj",
-          "/CN=sns.amazonaws.com",
-        ],
-        { cwd: directory, stdio: "ignore" },
-      );
-      return new LocalSns(privateKey, readFileSync(join(directory, "cert.pem"), "utf8"), topicArn);
-    } finally {
-      rmSync(directory, { recursive: true, force: true });
-    }
+    const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    return new LocalSns(privateKey, selfSignedCertificate(privateKey, publicKey), topicArn);
   }
 
   /** A verifier that fetches nothing: the local certificate answers for the local URL only. */
@@ -104,4 +85,32 @@ export class LocalSns {
     await response.arrayBuffer();
     return response.status;
   }
+}
+
+/**
+ * A self-signed X.509 certificate (PEM) for the key pair, subject and issuer `CN=sns.amazonaws.com`,
+ * valid from now for ten years, signed with SHA-256: what `openssl req -new -x509 -days 3650` makes.
+ */
+function selfSignedCertificate(privateKey: KeyObject, publicKey: KeyObject): string {
+  const certificate = forge.pki.createCertificate();
+  certificate.publicKey = forge.pki.publicKeyFromPem(
+    publicKey.export({ type: "spki", format: "pem" }).toString(),
+  );
+  // A positive serial number (RFC 5280 §4.1.2.2): the first byte's high bit cleared.
+  const serial = randomBytes(16);
+  serial[0] = serial[0]! & 0x7f;
+  certificate.serialNumber = serial.toString("hex");
+  const notBefore = new Date();
+  const notAfter = new Date(notBefore);
+  notAfter.setFullYear(notBefore.getFullYear() + 10);
+  certificate.validity.notBefore = notBefore;
+  certificate.validity.notAfter = notAfter;
+  const subject = [{ name: "commonName", value: "sns.amazonaws.com" }];
+  certificate.setSubject(subject);
+  certificate.setIssuer(subject);
+  const signingKey = forge.pki.privateKeyFromPem(
+    privateKey.export({ type: "pkcs1", format: "pem" }).toString(),
+  );
+  certificate.sign(signingKey, forge.md.sha256.create());
+  return forge.pki.certificateToPem(certificate);
 }

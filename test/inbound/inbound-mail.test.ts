@@ -4,9 +4,11 @@ import request from "supertest";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type SnsMessage, SnsVerifier } from "../../functions/adapters/sns-verifier.js";
 import type { OrganizerAlert } from "../../functions/app/apply-reply.js";
+import { messageKey } from "../../functions/core/messages/plan.js";
 import { replyAddress } from "../../functions/core/reply-token.js";
 import { type InboundMailDeps, inboundMailHandler, replyKeyOf } from "../../functions/inbound-mail.js";
 import type { Cell } from "../../functions/ports.js";
+import { sentRow, testKeys } from "../support/ledger.js";
 import { MemoryWorkbook } from "./memory-workbook.js";
 import { createTestSigner, type TestSigner } from "./sns-signer.js";
 
@@ -72,9 +74,21 @@ function seminarWorkbook(
         "Non",
       ],
     ],
-    Journal: [["Horodatage", "Événement", "Destinataire", "Détail", "Clé"]],
+    // The request each tutor answers was sent (version 1): a reply to a version never sent is refused.
+    Journal: [
+      JOURNAL_HEADER,
+      ...tutors.map((tutor) => {
+        const row = sentRow(
+          "seminaire-test",
+          messageKey(testKeys("seminaire-test"), String(tutor[0]), "demande-tuteur", 1),
+        );
+        return JOURNAL_HEADER.map((title) => row[title] ?? null);
+      }),
+    ],
   });
 }
+
+const JOURNAL_HEADER = ["Horodatage", "Événement", "Destinataire", "Détail", "Clé", "Données", "Sceau"];
 
 const scenario = {
   workbooks: new Map<string, MemoryWorkbook>(),
@@ -193,7 +207,7 @@ const tutorRecord = () => workbook().records("Tuteurs")[0]!;
 const journal = () =>
   workbook()
     .records("Journal")
-    .filter((line) => line.Événement !== "Réponse reçue");
+    .filter((line) => line.Événement !== "Réponse reçue" && line.Événement !== "Message envoyé");
 /** The ledger key of the reply whose Message-ID is `<id@mail.example.org>`. */
 const KEY = (id: string) =>
   replyKeyOf({ headers: new Map([["message-id", `<${id}@mail.example.org>`]]) }, Buffer.alloc(0));
@@ -400,6 +414,54 @@ describe("inboundMail: who answered", () => {
     expect(journal()).toEqual([]);
     expect(workbook().reads).toEqual([]);
     expect(workbook().writes).toEqual([]);
+  });
+});
+
+describe("inboundMail: a token of a request never sent", () => {
+  it("writes nothing for a reply to a version never sent to that tutor, however well signed", async () => {
+    const to = replyAddress({ event: SHEET, tutorEmail: TUTOR, version: 2 }, SECRET, "reponses.example.org");
+    const response = await post(notification(mime("Oui", { to }), { to }));
+
+    expect(response.body).toMatchObject({ outcome: "never-sent" });
+    expect(tutorRecord()).toMatchObject({ Confirmation: "En attente" });
+    expect(workbook().writes).toEqual([]);
+  });
+});
+
+describe("inboundMail: SES's word that it accepted a message", () => {
+  const sendEvent = (sendId: string, event = SHEET) =>
+    signer.sign({
+      Type: "Notification",
+      MessageId: `send-${sendId}`,
+      TopicArn: TOPIC,
+      Timestamp: NOW.toISOString(),
+      Message: JSON.stringify({
+        eventType: "Send",
+        mail: {
+          messageId: "0102-ses-id",
+          tags: { "passerelle-event": [event], "passerelle-send": [sendId] },
+        },
+        send: {},
+      }),
+    });
+
+  it("records a Send event once in the event its tags name, as the evidence that settles an uncertain send", async () => {
+    const first = await post(sendEvent("Ab_c-123"));
+    const again = await post(sendEvent("Ab_c-123"));
+
+    expect(first.body).toMatchObject({ outcome: "send-event-recorded" });
+    expect(again.status).toBe(200);
+    const accepted = journal().filter((line) => line.Clé === "ses:Ab_c-123");
+    expect(accepted).toHaveLength(1);
+    expect(JSON.parse(String(accepted[0]!.Données))).toMatchObject({
+      kind: "accepted",
+      messageId: "0102-ses-id",
+    });
+  });
+
+  it("ignores a Send event whose tags name no event or carry a malformed send id", async () => {
+    expect((await post(sendEvent("pas valide !"))).body).toMatchObject({ outcome: "send-event-ignored" });
+    expect(journal()).toEqual([]);
   });
 });
 

@@ -1,6 +1,6 @@
 /**
  * Signs SNS messages as Amazon would: the local stand-in of SNS (a key and a self-signed
- * certificate made by `openssl` for the run; nothing secret is kept in the repository).
+ * certificate made in-process for the run; nothing secret is kept in the repository).
  */
 import type { SnsMessage } from "../../functions/adapters/sns-verifier.js";
 import { LOCAL_CERT_URL, LocalSns } from "../../functions/local/sns.js";

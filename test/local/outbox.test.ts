@@ -31,6 +31,15 @@ const inner: Mailer = {
 };
 
 describe("the local outbox", () => {
+  test("gives each of several messages recorded at the same moment a file of its own", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "passerelle-outbox-"));
+    const outbox = new Outbox(dir, "Europe/Paris");
+    const at = new Date("2027-03-16T17:09:00Z");
+    await Promise.all([1, 2, 3, 4, 5].map((n) => outbox.record({ ...message, subject: `Message ${n}` }, at)));
+    const index = JSON.parse(await readFile(join(dir, "messages.json"), "utf8")) as { html: string }[];
+    expect(new Set(index.map((entry) => entry.html)).size).toBe(5);
+  });
+
   test("keeps every message sent on disk, lists it in French in the event's zone, and still lists it after a restart", async () => {
     const dir = join(await mkdtemp(join(tmpdir(), "courrier-")), "courrier");
     const outbox = new Outbox(dir, "Europe/Paris");

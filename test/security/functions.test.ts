@@ -15,6 +15,7 @@ import { GoogleWorkflowStarter } from "../../functions/adapters/google-workflow-
 import { type SnsMessage, SnsVerifier } from "../../functions/adapters/sns-verifier.js";
 import { signedEditHeaders } from "../../functions/core/edit-signature.js";
 import { spreadsheetKey } from "../../functions/core/keys.js";
+import { messageKey } from "../../functions/core/messages/plan.js";
 import { replyAddress, replyToken } from "../../functions/core/reply-token.js";
 import { TABS } from "../../functions/core/schemas.js";
 import { buildHandlers, type Platform } from "../../functions/handlers.js";
@@ -23,7 +24,7 @@ import { BODY_LIMITS, register } from "../../functions/request-guard.js";
 import { jsonLogLine, type LogFields } from "../../functions/sheet-edit.js";
 import { createTestSigner, type TestSigner } from "../inbound/sns-signer.js";
 import { EVENT, ManualClock, people, RecordingMailer, seminar, tutors } from "../messages/fixtures.js";
-import { ledgerRow } from "../support/ledger.js";
+import { ledgerRow, sentRow, testKeys } from "../support/ledger.js";
 import { MemoryWorkbook } from "../support/workbooks.js";
 
 const NOW = new Date("2027-03-01T10:00:00Z");
@@ -59,7 +60,7 @@ const withToken = {
       headers: { authorization: "Bearer jeton-du-compte-des-fonctions", "content-type": "application/json" },
       body: JSON.stringify(options.data),
     });
-    return response.status;
+    return { data: await response.text() };
   },
 };
 
@@ -375,7 +376,9 @@ describe("unverified input writes nothing", () => {
   });
 
   it("applies a reply to a request that was sent", async () => {
-    const workbook = book({});
+    const workbook = book({}, [
+      sentRow("seminaire-test", messageKey(testKeys("seminaire-test"), TUTOR, "demande-tuteur", 1)),
+    ]);
     const to = replyAddress(
       { event: EVENT, tutorEmail: TUTOR, version: 1 },
       MASTER_REPLY,

@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { applyReply, recordBounce } from "../../functions/app/apply-reply.js";
 import { replyFollowUps } from "../../functions/app/reply-follow-ups.js";
 import { sendDueMessages } from "../../functions/app/send-messages.js";
+import { journalAppend } from "../../functions/core/journal.js";
+import { messageKey } from "../../functions/core/messages/plan.js";
 import type { OutgoingMessage } from "../../functions/ports.js";
 import {
   addressOf,
@@ -151,6 +153,21 @@ describe("a tutor who declines", () => {
     async () => {
       const seminar = await seminarAsked(solver);
       const idle = "erwan.tanguy@caf-brest.example.org";
+      // Asked once, before the placements moved away from them.
+      await seminar.workbook.write(
+        journalAppend(
+          { title: "Journal", rows: seminar.workbook.tabs.get("Journal") ?? [] },
+          NOW,
+          "Europe/Paris",
+          [
+            {
+              event: "Message envoyé",
+              key: messageKey(seminar.workbook.keys, idle, "demande-tuteur", 1),
+              data: { kind: "sent", messageId: "ses-idle" },
+            },
+          ],
+        ),
+      );
       const sentBefore = seminar.mailer.sent.length;
       await applyReply(seminar.workbook, tutorReply(idle, "Non merci."), SECRET, followUps(seminar), NOW);
       const sent = seminar.mailer.sent.slice(sentBefore);

@@ -11,19 +11,28 @@ interface Recorded {
   method: string;
   path: string;
   body: unknown;
+  authorization?: string;
 }
 
 /** A fake of the Workflow Executions endpoints the adapter uses, recording each request. */
 class FakeWorkflowsServer {
   readonly requests: Recorded[] = [];
   failures: number[] = [];
+  /** Answers executions.create with `{}` (no name). */
+  nameless = false;
   private server: Server | undefined;
   url = "";
 
   async start(): Promise<void> {
     this.server = createServer(async (request, response) => {
       const body = await readBody(request);
-      this.requests.push({ method: request.method ?? "", path: request.url ?? "", body });
+      const authorization = request.headers.authorization;
+      this.requests.push({
+        method: request.method ?? "",
+        path: request.url ?? "",
+        body,
+        ...(authorization ? { authorization } : {}),
+      });
       const failure = this.failures.shift();
       if (failure) {
         response.writeHead(failure, { "content-type": "application/json" });
@@ -38,7 +47,11 @@ class FakeWorkflowsServer {
       if (request.method === "POST" && match) {
         response.writeHead(200, { "content-type": "application/json" });
         response.end(
-          JSON.stringify({ name: `${match[1]}/executions/exec-${this.requests.length}`, state: "ACTIVE" }),
+          JSON.stringify(
+            this.nameless
+              ? {}
+              : { name: `${match[1]}/executions/exec-${this.requests.length}`, state: "ACTIVE" },
+          ),
         );
         return;
       }
@@ -103,6 +116,52 @@ describe("GoogleWorkflowStarter", () => {
     });
   });
 
+  it("creates the execution with a plain POST through the authorised client, which carries its token", async () => {
+    const withToken: AuthorizedRequester = {
+      request: async (options) => {
+        const response = await fetch(options.url, {
+          method: options.method,
+          headers: { authorization: "Bearer jeton", "content-type": "application/json" },
+          body: JSON.stringify(options.data),
+        });
+        return { data: await response.json() };
+      },
+    };
+    const authorised = new GoogleWorkflowStarter({
+      project: "passerelle-demo",
+      location: "europe-west1",
+      workflows: { seminar: "passerelle-seminaire", lunch: "passerelle-rencontre" },
+      rootUrl: fake.url.replace(/\/$/, ""),
+      requester: withToken,
+    });
+    const { executionId } = await authorised.start({ event: "sheet-1", kind: "seminar", args: { a: 1 } });
+    expect(executionId).toMatch(/workflows\/passerelle-seminaire\/executions\/exec-1$/);
+    expect(fake.requests).toEqual([
+      {
+        method: "POST",
+        path: "/v1/projects/passerelle-demo/locations/europe-west1/workflows/passerelle-seminaire/executions",
+        body: { argument: '{"a":1}', callLogLevel: "LOG_ERRORS_ONLY" },
+        authorization: "Bearer jeton",
+      },
+    ]);
+  });
+
+  it("does not retry a refusal such as 403, and throws it with its status", async () => {
+    fake.failures = [403];
+    const error = await starter()
+      .start({ event: "sheet-1", kind: "seminar", args: {} })
+      .catch((caught: unknown) => caught);
+    expect((error as { status?: number }).status).toBe(403);
+    expect(fake.requests).toHaveLength(1);
+  });
+
+  it("throws when the API answers without an execution name", async () => {
+    fake.nameless = true;
+    await expect(starter().start({ event: "sheet-1", kind: "seminar", args: {} })).rejects.toThrow(
+      /without an execution name/,
+    );
+  });
+
   it("starts the lunch-talk workflow for a lunch talk", async () => {
     await starter().start({ event: "sheet-2", kind: "lunch", args: {} });
     expect(fake.requests[0]?.path).toContain("/workflows/passerelle-rencontre/executions");
@@ -153,7 +212,7 @@ describe("GoogleWorkflowStarter sends its credentials to its callbacks only", ()
         headers: { authorization: "Bearer jeton-des-fonctions", "content-type": "application/json" },
         body: JSON.stringify(options.data),
       });
-      return response.status;
+      return { data: await response.json() };
     },
   };
   beforeEach(async () => {

@@ -544,7 +544,9 @@ export function seminarModel(snapshot: WorkbookSnapshot, keys: LedgerKeys, now: 
           item.start < departure!,
       );
       const lastItem = before.at(-1);
-      const latest = DateTime.fromJSDate(departure).minus({ minutes: STATION_MARGIN_MINUTES }).toJSDate();
+      const latest = DateTime.fromJSDate(departure, { zone })
+        .minus({ minutes: STATION_MARGIN_MINUTES })
+        .toJSDate();
       const leavesEarly = lastItem !== undefined && lastItem.end > latest;
       returnTrain = {
         departure,

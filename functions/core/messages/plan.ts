@@ -520,7 +520,9 @@ function planSeminar(model: SeminarModel, now: Date, options: PlanOptions): Mess
         kind: "rappel-train",
         version: "1",
         to,
-        sendAt: DateTime.fromJSDate(train.departure).minus({ minutes: info.trainReminderMinutes }).toJSDate(),
+        sendAt: DateTime.fromJSDate(train.departure, { zone })
+          .minus({ minutes: info.trainReminderMinutes })
+          .toJSDate(),
         expiresAt: train.departure,
         render: () => outgoing(from, to, renderTrainReminder({ info, agenda })),
       });
@@ -539,7 +541,7 @@ function planSeminar(model: SeminarModel, now: Date, options: PlanOptions): Mess
         version: "1",
         to,
         sendAt: feedbackAt,
-        expiresAt: DateTime.fromJSDate(feedbackAt).plus({ days: 30 }).toJSDate(),
+        expiresAt: DateTime.fromJSDate(feedbackAt, { zone }).plus({ days: 30 }).toJSDate(),
         render: () =>
           outgoing(
             from,
@@ -657,7 +659,7 @@ function planSeminar(model: SeminarModel, now: Date, options: PlanOptions): Mess
     });
   if (!info.surveyLink && model.agendas.length > 0) {
     warnings.push("Lien questionnaire manquant : le questionnaire de satisfaction ne sera pas envoyé.");
-    const remindAt = DateTime.fromJSDate(feedbackAt).minus({ days: 2 });
+    const remindAt = DateTime.fromJSDate(feedbackAt, { zone }).minus({ days: 2 });
     alert("questionnaire-manquant", "1", new Date(Math.max(remindAt.toMillis(), now.getTime())), {
       eventTitle: info.title,
       summary: "lien du questionnaire manquant",
@@ -773,7 +775,7 @@ function planLunch(model: LunchModel, now: Date, options: PlanOptions): MessageP
         simple(
           "questionnaire-rencontre",
           feedbackAt,
-          DateTime.fromJSDate(feedbackAt).plus({ days: 30 }).toJSDate(),
+          DateTime.fromJSDate(feedbackAt, { zone: info.zone }).plus({ days: 30 }).toJSDate(),
           () =>
             outgoing(
               from,
@@ -795,7 +797,7 @@ function planLunch(model: LunchModel, now: Date, options: PlanOptions): MessageP
   const alert = organizerAlerts(collect, model.keys, info, options);
   if (!info.surveyLink && model.registrations.length > 0) {
     warnings.push("Lien questionnaire manquant : le questionnaire de satisfaction ne sera pas envoyé.");
-    const remindAt = DateTime.fromJSDate(info.start).minus({ days: 1 }).toJSDate();
+    const remindAt = DateTime.fromJSDate(info.start, { zone: info.zone }).minus({ days: 1 }).toJSDate();
     alert("questionnaire-manquant", "1", new Date(Math.max(remindAt.getTime(), now.getTime())), {
       eventTitle: info.title,
       summary: "lien du questionnaire manquant",

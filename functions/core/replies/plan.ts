@@ -50,6 +50,8 @@ export type ReplyOutcome =
   | { readonly kind: "duplicate" }
   /** Another delivery of the same email holds it and is applying it: try again later. */
   | { readonly kind: "in-progress" }
+  /** The token names a request version never sent to that tutor: nothing is written. */
+  | { readonly kind: "never-sent" }
   /** No tutor of the workbook matches the token: a reply to an old request. */
   | { readonly kind: "unknown-tutor" }
   | {
