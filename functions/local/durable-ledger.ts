@@ -9,7 +9,8 @@
  * - on every read of `Journal`, rows of the side file whose seal the workbook no longer holds are
  *   appended again, and an emptied `Convocation` cell of a participant whose convocation the side
  *   file records as sent gets its date back (the first 16 characters of the row's `Horodatage`,
- *   the format the sending writes); the count is logged as `ledger.restored`;
+ *   the format the sending writes), and a tutor whose applied answer it records gets an emptied
+ *   `Confirmation` / `Répondu le` back; the counts are logged as `ledger.restored`;
  * - while Excel's (`~$name.xlsx`) or LibreOffice's (`.~lock.name.xlsx#`) lock file stands beside
  *   the workbook, writes wait (polling, bounded), logged once as `workbook.locked`; reads proceed.
  */
@@ -79,6 +80,30 @@ function convocationSent(stored: StoredRow): { recipient: string; at: string } |
   };
 }
 
+const ANSWERS: Readonly<Record<string, string>> = { confirm: "Confirmé", decline: "Décliné" };
+
+/** A tutor's applied answer, from a sealed `reply` row (the labels `core/replies/plan.ts` writes). */
+function replyApplied(stored: StoredRow): { tutor: string; confirmation: string; at: string } | null {
+  try {
+    const data = JSON.parse(text(stored.row[columnIndex(stored.header, "Données")])) as {
+      kind?: unknown;
+      decision?: unknown;
+      tutor?: unknown;
+      automatic?: unknown;
+    };
+    const confirmation = typeof data.decision === "string" ? ANSWERS[data.decision] : undefined;
+    if (data.kind !== "reply" || data.automatic === true || !confirmation || typeof data.tutor !== "string")
+      return null;
+    return {
+      tutor: data.tutor.trim().toLowerCase(),
+      confirmation,
+      at: text(stored.row[columnIndex(stored.header, "Horodatage")]).slice(0, 16),
+    };
+  } catch {
+    return null;
+  }
+}
+
 export class DurableLedgerWorkbook implements Workbook {
   private lockTold = false;
 
@@ -92,7 +117,12 @@ export class DurableLedgerWorkbook implements Workbook {
     const snapshot = await this.inner.read(tabs);
     if (!tabs.some(isJournal)) return snapshot;
     const changes = this.restoration(
-      await this.inner.read([TABS.journal.name, TABS.participants.name, TABS.registrations.name]),
+      await this.inner.read([
+        TABS.journal.name,
+        TABS.participants.name,
+        TABS.registrations.name,
+        TABS.tutors.name,
+      ]),
     );
     if (!changes) return snapshot;
     await this.waitForLocks();
@@ -160,7 +190,7 @@ export class DurableLedgerWorkbook implements Workbook {
       .map((entry) =>
         header.map((name) => entry.row[columnIndex(entry.header, cellText(name ?? null))] ?? null),
       );
-    const cells = this.convocationCells(snapshot, stored);
+    const cells = [...this.convocationCells(snapshot, stored), ...this.replyCells(snapshot, stored)];
     if (rows.length === 0 && cells.length === 0) return null;
     return {
       write: {
@@ -203,6 +233,42 @@ export class DurableLedgerWorkbook implements Workbook {
         if (at) writes.push({ tab: tab.title, row: index + 1, column: convocation, value: at });
       });
     }
+    return writes;
+  }
+
+  /** Emptied `Confirmation` / `Répondu le` cells of tutors whose last applied answer the stored rows hold. */
+  private replyCells(snapshot: WorkbookSnapshot, stored: readonly StoredRow[]): CellWrite[] {
+    const answers = new Map<string, { confirmation: string; at: string }>();
+    for (const entry of stored) {
+      const reply = replyApplied(entry);
+      if (reply) answers.set(reply.tutor, reply);
+    }
+    const tab = snapshot.get(TABS.tutors.name);
+    if (answers.size === 0 || !tab) return [];
+    const columns = new Map(
+      locateColumns(TABS.tutors.schema, tab.rows[0] ?? []).flatMap((column) =>
+        column.index === undefined ? [] : [[column.key, column.index] as const],
+      ),
+    );
+    const email = columns.get("email");
+    const confirmation = columns.get("confirmation");
+    const repliedAt = columns.get("repliedAt");
+    if (email === undefined || confirmation === undefined) return [];
+    const writes: CellWrite[] = [];
+    tab.rows.forEach((row, index) => {
+      if (index === 0) return;
+      const answer = answers.get(
+        text(row[email - 1])
+          .trim()
+          .toLowerCase(),
+      );
+      if (!answer) return;
+      const current = text(row[confirmation - 1]).trim();
+      if (current === "")
+        writes.push({ tab: tab.title, row: index + 1, column: confirmation, value: answer.confirmation });
+      if (repliedAt !== undefined && text(row[repliedAt - 1]).trim() === "")
+        writes.push({ tab: tab.title, row: index + 1, column: repliedAt, value: answer.at });
+    });
     return writes;
   }
 

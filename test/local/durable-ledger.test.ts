@@ -6,6 +6,7 @@ import { describe, expect, test } from "vitest";
 import { XlsxWorkbook } from "../../functions/adapters/xlsx-workbook.js";
 import { LedgerWorkbook } from "../../functions/app/ledger-workbook.js";
 import { sendDueMessages } from "../../functions/app/send-messages.js";
+import { journalAppend } from "../../functions/core/journal.js";
 import { DurableLedgerWorkbook, lockFiles } from "../../functions/local/durable-ledger.js";
 import { Timeline } from "../../functions/local/timeline.js";
 import type { TabValues } from "../../functions/ports.js";
@@ -84,6 +85,34 @@ describe("the local ledger's durable side file", () => {
       done: true,
     });
     expect(mailer.sent).toHaveLength(5);
+  });
+
+  test("a tutor's emptied Confirmation and Répondu le come back from the answer the ledger holds", async () => {
+    const { workbook, logs } = await localStack();
+    const tutor = "sophie.le-gall@caf.example.org";
+    const journal = (await workbook.read(["Journal"])).get("Journal");
+    await workbook.write(
+      journalAppend(journal, NOW, "Europe/Paris", [
+        {
+          event: "Réponse tuteur",
+          key: "reponse:0123456789abcdef",
+          data: {
+            kind: "reply",
+            decision: "confirm",
+            tutor,
+            automatic: false,
+            notes: "",
+            excerpt: "",
+            toReplace: [],
+          },
+        },
+      ]),
+    );
+    const tutors = (await workbook.read(["Journal", "Tuteurs"])).get("Tuteurs")!.rows;
+    const row = tutors.find((candidate) => candidate.includes(tutor))!;
+    expect(row[column(tutors, "Confirmation")]).toBe("Confirmé");
+    expect(row[column(tutors, "Répondu le")]).toBe("2027-03-01 11:00");
+    expect(logs).toContainEqual({ event: "ledger.restored", fields: { rows: 0, cells: 2 } });
   });
 
   test("a Journal row deleted by hand is written back", async () => {
