@@ -190,8 +190,10 @@ export class DurableLedgerWorkbook implements Workbook {
       .map((entry) =>
         header.map((name) => entry.row[columnIndex(entry.header, cellText(name ?? null))] ?? null),
       );
+    // Cells are restored only after a save that dropped rows: an emptied cell alone may be the
+    // organizer's own doing (a duplicate row, a cleared date), not a stale copy.
+    if (rows.length === 0) return null;
     const cells = [...this.convocationCells(snapshot, stored), ...this.replyCells(snapshot, stored)];
-    if (rows.length === 0 && cells.length === 0) return null;
     return {
       write: {
         ...(journal

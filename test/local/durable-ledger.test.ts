@@ -88,7 +88,9 @@ describe("the local ledger's durable side file", () => {
   });
 
   test("a tutor's emptied Confirmation and Répondu le come back from the answer the ledger holds", async () => {
-    const { workbook, logs } = await localStack();
+    const { dir, path, workbook, logs } = await localStack();
+    const stale = join(dir, "copie-ancienne.xlsx");
+    await copyFile(path, stale);
     const tutor = "sophie.le-gall@caf.example.org";
     const journal = (await workbook.read(["Journal"])).get("Journal");
     await workbook.write(
@@ -108,11 +110,12 @@ describe("the local ledger's durable side file", () => {
         },
       ]),
     );
+    await copyFile(stale, path);
     const tutors = (await workbook.read(["Journal", "Tuteurs"])).get("Tuteurs")!.rows;
     const row = tutors.find((candidate) => candidate.includes(tutor))!;
     expect(row[column(tutors, "Confirmation")]).toBe("Confirmé");
     expect(row[column(tutors, "Répondu le")]).toBe("2027-03-01 11:00");
-    expect(logs).toContainEqual({ event: "ledger.restored", fields: { rows: 0, cells: 2 } });
+    expect(logs).toContainEqual({ event: "ledger.restored", fields: { rows: 1, cells: 2 } });
   });
 
   test("a Journal row deleted by hand is written back", async () => {
