@@ -20,11 +20,13 @@ import { SesMailer } from "../adapters/ses-mailer.js";
 import { XlsxWorkbook } from "../adapters/xlsx-workbook.js";
 import { signedEditHeaders } from "../core/edit-signature.js";
 import { spreadsheetKey } from "../core/keys.js";
+import { ledgerKeys } from "../core/ledger/keys.js";
 import { sharedSolver, solvePlacements } from "../core/matching/index.js";
 import { buildHandlers, type Handlers, type Platform } from "../handlers.js";
 import type { Clock, DeliveryLog, Mailer, Workbook, WorkflowStarter } from "../ports.js";
 import { BODY_LIMITS, register } from "../request-guard.js";
 import type { LogFields, SheetEditLog } from "../sheet-edit.js";
+import { DurableLedgerWorkbook } from "./durable-ledger.js";
 import { LocalSns } from "./sns.js";
 
 const WORKFLOWS = resolve(import.meta.dirname, "../../workflows");
@@ -52,6 +54,12 @@ export interface LocalHostOptions {
   readonly workbookFor?: (event: string) => Workbook;
   /** Wraps the mailer (the local outbox keeps a copy of every message sent). */
   readonly wrapMailer?: (mailer: Mailer) => Mailer;
+  /**
+   * Between two looks at the lock files of a spreadsheet program holding the workbook open (ms;
+   * default 1 000), and how to wait that long (the real timer when absent).
+   */
+  readonly lockPollMs?: number;
+  readonly sleep?: (ms: number) => Promise<void>;
 }
 
 interface Secrets {
@@ -160,11 +168,24 @@ export class LocalHost {
       },
     };
     const urls = new Map<keyof Handlers, string>();
+    const durable = new Map<string, Workbook>();
     const platform: Platform = {
       workbookFor: (event) => {
         if (options.workbookFor) return options.workbookFor(event);
         if (!/^[\w.-]+$/.test(event)) throw new Error("An event id is a file name without a folder");
-        return XlsxWorkbook.shared(join(dir, `${event}.xlsx`));
+        let workbook = durable.get(event);
+        if (!workbook) {
+          const path = join(dir, `${event}.xlsx`);
+          workbook = new DurableLedgerWorkbook(XlsxWorkbook.shared(path), path, {
+            file: join(dir, `${event}.registre.jsonl`),
+            keys: ledgerKeys(secrets.reply, event),
+            log: (name, fields) => log.info(name, fields),
+            ...(options.lockPollMs !== undefined ? { pollMs: options.lockPollMs } : {}),
+            ...(options.sleep ? { sleep: options.sleep } : {}),
+          });
+          durable.set(event, workbook);
+        }
+        return workbook;
       },
       mailer: (options.wrapMailer ?? ((mailer: Mailer) => mailer))(
         new SesMailer({

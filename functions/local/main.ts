@@ -8,25 +8,16 @@
  *   npm start -- --simulate --lunch   the same for the example lunch talk
  *   npm start -- --reset          start again from the example (the previous run is erased)
  */
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  watchFile,
-} from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, rmSync, watchFile } from "node:fs";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { DateTime } from "luxon";
-import { simpleParser } from "mailparser";
 import { RealClock, type SchedulerClock, SimulatedClock } from "../../workflows/runner/clock.js";
 import { readWorkflowControl } from "../app/workflow-control.js";
 import { sharedSolver } from "../core/matching/index.js";
 import { LocalHost } from "./host.js";
 import { Outbox } from "./outbox.js";
+import { readReplyFolder } from "./replies.js";
 import { chooseAction, playLunchTalk, playSeminar, type ScenarioContext } from "./scenario.js";
 import { type LocalSes, startLocalSes } from "./ses.js";
 import { Timeline } from "./timeline.js";
@@ -205,31 +196,35 @@ export async function main(argv: readonly string[]): Promise<number> {
       busy = false;
     }
   });
+  const retrying = new Set<string>();
+  let reading = false;
   const poll = setInterval(async () => {
-    for (const name of readdirSync(replies).filter((file) => file.endsWith(".eml"))) {
-      const path = join(replies, name);
-      const raw = readFileSync(path);
-      const parsed = await simpleParser(raw);
-      const to = [parsed.to, parsed.cc]
-        .flatMap((field) => (field === undefined ? [] : Array.isArray(field) ? field : [field]))
-        .flatMap((field) => field.value.map((address) => address.address ?? ""))
-        .find((address) => address.includes("+"));
-      renameSync(path, join(replies, "traitees", name));
-      const sender = parsed.from?.value[0];
-      const who = sender?.name || sender?.address || "un expéditeur inconnu";
-      if (!to) {
-        timeline.line(
-          `Le message de ${who} (${name}) n'est adressé à aucune adresse de réponse des demandes : il est ignoré.`,
-        );
-        continue;
+    if (reading) return;
+    reading = true;
+    try {
+      const outcomes = await readReplyFolder(replies, (raw, to, from) => {
+        timeline.replyFrom(from);
+        return host.receive(raw, to);
+      });
+      for (const { file, from, outcome } of outcomes) {
+        if (outcome === "ignored")
+          timeline.line(
+            `Le message de ${from} (${file}) n'est adressé à aucune adresse de réponse des demandes : il est ignoré.`,
+          );
+        else if (outcome === "accepted") {
+          retrying.delete(file);
+          timeline.line(`Réponse de ${from} lue.`);
+        } else if (!retrying.has(file)) {
+          retrying.add(file);
+          timeline.line(
+            `La réponse de ${from} (${file}) n'a pas pu être lue pour l'instant : elle reste dans ${replies} et sera relue.`,
+          );
+        }
       }
-      timeline.replyFrom(who);
-      const status = await host.receive(raw, to);
-      timeline.line(
-        status < 300
-          ? `Réponse de ${who} lue.`
-          : `La réponse de ${who} (${name}) n'a pas pu être lue : elle est rangée dans ${join(replies, "traitees")}.`,
-      );
+    } catch {
+      // An unreadable file (being copied): read again at the next look.
+    } finally {
+      reading = false;
     }
   }, 2000);
   await new Promise<void>((done) => process.once("SIGINT", () => done()));

@@ -74,6 +74,17 @@ export class Timeline {
       const problems = num(fields, "rowsWithProblems");
       return `Enregistrement relu : ${plural(rows, "ligne")}, ${problems === 0 ? "tout est en ordre" : `${plural(problems, "ligne")} à corriger (voir la colonne Statut)`}.`;
     }
+    if (event === "ledger.restored") {
+      const rows = num(fields, "rows");
+      const cells = num(fields, "cells");
+      const restored =
+        rows > 0
+          ? `${rows} ${rows >= 2 ? "lignes du Journal rétablies" : "ligne du Journal rétablie"}`
+          : `${plural(cells, "date de convocation rétablie", "dates de convocation rétablies")}`;
+      return `${restored} après un enregistrement d'une copie ancienne du classeur${rows > 0 && cells > 0 ? ` (et ${plural(cells, "date de convocation", "dates de convocation")})` : ""}.`;
+    }
+    if (event === "workbook.locked")
+      return "Classeur ouvert dans un tableur : Passerelle attend qu'il soit fermé pour écrire.";
     if (event === "inbound-mail.applied") {
       const decision = fields.decision;
       const outcome = fields.outcome;
