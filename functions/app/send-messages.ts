@@ -191,6 +191,7 @@ export async function sendDueMessages(
 
     // 1. Claim, then read back who won. A claim write that fails may still have been applied
     //    ("applied, then 500"): the group is released at once, best effort.
+    let back: WorkbookSnapshot;
     const claimedAt = clock.now();
     try {
       await workbook.write(
@@ -201,31 +202,10 @@ export async function sendDueMessages(
           group.map((m) => claimLine(m, runId, leaseMs)),
         ),
       );
-    } catch (error) {
-      await releaseQuietly(
-        workbook,
-        journalTab,
-        clock,
-        zone,
-        group,
-        runId,
-        "l'écriture de la réservation a échoué",
-      );
-      throw error;
-    }
-    let back: WorkbookSnapshot;
-    try {
       back = await workbook.read([TABS.journal.name]);
     } catch (error) {
-      await releaseQuietly(
-        workbook,
-        journalTab,
-        clock,
-        zone,
-        group,
-        runId,
-        "la relecture de la réservation a échoué",
-      );
+      const reason = "la réservation n'a pas pu être écrite ou relue";
+      await releaseQuietly(workbook, journalTab, clock, zone, group, runId, reason);
       throw error;
     }
     journalTab = back.get(TABS.journal.name);
