@@ -14,9 +14,9 @@
 import { DateTime } from "luxon";
 import { cellText, isBlank, parseEmail } from "../core/cells.js";
 import { closingInstant } from "../core/check-lunch.js";
-import { LUNCH_WORKBOOK, SEMINAR_WORKBOOK, TABS, type TabSpec } from "../core/schemas.js";
+import { LUNCH_WORKBOOK, type ProgrammeRow, SEMINAR_WORKBOOK, TABS, type TabSpec } from "../core/schemas.js";
 import { columnsOf, parseSettings, parseTable } from "../core/table.js";
-import type { Cell, CellWrite, Workbook, WorkbookSnapshot } from "../ports.js";
+import type { Cell, CellWrite, TabValues, Workbook, WorkbookSnapshot } from "../ports.js";
 import { ALL_TABS, eventKind } from "./check-workbook.js";
 
 /** A column the organizer added to a tab about people (not in the published contract). */
@@ -90,16 +90,19 @@ export async function purgeWorkbook(
   if (kind === "unknown") {
     return { done: false, refused: "Ce classeur n'est pas un classeur Passerelle.", ...nothing, summary: "" };
   }
+  const settingsSpec = kind === "seminar" ? TABS.seminar : TABS.lunch;
+  const settings = parseSettings(settingsSpec, snapshot.get(settingsSpec.name));
+  const zone = timeZoneOf(settings.partial);
   const end = eventEnd(kind, snapshot);
   if (!options.force && (end === null || end > now)) {
     const refused =
       end === null
         ? "La date de l'événement est illisible : corrigez-la, ou forcez l'effacement (--force)."
-        : `L'événement n'est pas terminé (fin le ${DateTime.fromJSDate(end).setLocale("fr").toFormat("dd/MM/yyyy 'à' HH:mm")}) : rien n'a été effacé.`;
+        : `L'événement n'est pas terminé (fin le ${DateTime.fromJSDate(end, { zone }).setLocale("fr").toFormat("dd/MM/yyyy 'à' HH:mm")}) : rien n'a été effacé.`;
     return { done: false, refused, ...nothing, summary: refused };
   }
   const specs: readonly TabSpec[] = kind === "seminar" ? SEMINAR_WORKBOOK : LUNCH_WORKBOOK;
-  const known = knownValues(specs, snapshot);
+  const known = withoutEventContacts(knownValues(specs, snapshot), snapshot.get(settingsSpec.name));
   const added = addedColumns(specs, snapshot);
   const eraseAdded =
     added.length > 0 && (options.force === true || ((await options.confirmAddedColumns?.(added)) ?? false));
@@ -134,11 +137,7 @@ export async function purgeWorkbook(
   }
   const erasedByTab: Record<string, number> = {};
   for (const write of writes) erasedByTab[write.tab] = (erasedByTab[write.tab] ?? 0) + 1;
-  const settingsSpec = kind === "seminar" ? TABS.seminar : TABS.lunch;
-  const settings = parseSettings(settingsSpec, snapshot.get(settingsSpec.name));
-  const at = DateTime.fromJSDate(now, { zone: timeZoneOf(settings.partial) })
-    .setLocale("fr")
-    .toFormat("dd/MM/yyyy 'à' HH:mm");
+  const at = DateTime.fromJSDate(now, { zone }).setLocale("fr").toFormat("dd/MM/yyyy 'à' HH:mm");
   const erased = writes.length;
   const summary = `Données personnelles effacées le ${at} (${erased} cellules) : noms, adresses, téléphones, besoins, horaires de train et Statut${eraseAdded ? ", colonnes ajoutées" : ""}.`;
   const statusLine = settings.lines.get("status");
@@ -201,6 +200,24 @@ function knownValues(specs: readonly TabSpec[], snapshot: WorkbookSnapshot): Kno
   return { addresses, names };
 }
 
+/**
+ * The known values minus the event's own contacts: the organizer's and the sender's addresses and
+ * names, written in the settings tab (`Séminaire` or `Rencontre`), stay for the records; the
+ * Journal's `Destinataire` column names them for the organizer's alerts, so without this the scan
+ * would report the settings tab as not purged.
+ */
+function withoutEventContacts(known: Known, settingsTab: TabValues | undefined): Known {
+  const kept = new Set(
+    (settingsTab?.rows ?? []).flatMap((row) => row.map((cell) => cellText(cell).trim().toLowerCase())),
+  );
+  for (const cell of [...kept])
+    for (const found of cell.match(EMAIL_IN_TEXT) ?? []) kept.add(found.toLowerCase());
+  return {
+    addresses: new Set([...known.addresses].filter((address) => !kept.has(address))),
+    names: new Set([...known.names].filter((name) => !kept.has(name.toLowerCase()))),
+  };
+}
+
 /** Headers of the people tabs that the contract does not know (not the Journal's machine columns). */
 function addedColumns(specs: readonly TabSpec[], snapshot: WorkbookSnapshot): AddedColumn[] {
   const added: AddedColumn[] = [];
@@ -261,7 +278,10 @@ function timeZoneOf(settings: Partial<{ timeZone: string }>): string {
   return settings.timeZone ?? "Europe/Paris";
 }
 
-/** When the event ends: the end of the last day of a seminar, the end of a lunch talk. */
+/**
+ * When the event ends, as a UTC instant: a seminar's last programme item on its last day (the end of
+ * that day when the programme is unreadable), in the event's zone; a lunch talk's `Fin`.
+ */
 function eventEnd(kind: "seminar" | "lunch", snapshot: Awaited<ReturnType<Workbook["read"]>>): Date | null {
   if (kind === "lunch") {
     const settings = parseSettings<{ date?: string; end?: string; timeZone?: string }>(
@@ -278,10 +298,23 @@ function eventEnd(kind: "seminar" | "lunch", snapshot: Awaited<ReturnType<Workbo
     snapshot.get(TABS.seminar.name),
   ).partial;
   if (!settings.day1) return null;
-  const lastDay = settings.day2 ?? DateTime.fromISO(settings.day1).plus({ days: 1 }).toISODate()!;
-  return DateTime.fromISO(lastDay, { zone: timeZoneOf(settings) })
-    .endOf("day")
-    .toJSDate();
+  const zone = timeZoneOf(settings);
+  const lastDay = settings.day2 ?? DateTime.fromISO(settings.day1, { zone }).plus({ days: 1 }).toISODate()!;
+  const programme = snapshot.get(TABS.programme.name);
+  const items = programme
+    ? parseTable<ProgrammeRow>(TABS.programme, programme).rows.flatMap((row) =>
+        row.value ? [row.value] : [],
+      )
+    : [];
+  const lastDayNumber = Math.max(0, ...items.map((item) => item.day));
+  const lastEnd = items
+    .filter((item) => item.day === lastDayNumber)
+    .map((item) => item.end)
+    .sort()
+    .at(-1);
+  return lastEnd
+    ? DateTime.fromISO(`${lastDayNumber === 1 ? settings.day1 : lastDay}T${lastEnd}`, { zone }).toJSDate()
+    : DateTime.fromISO(lastDay, { zone }).endOf("day").toJSDate();
 }
 
 /** The personal columns of a tab, by header (for the documentation and tests). */

@@ -6,6 +6,8 @@
  * the terminal; otherwise they are kept and the scan says what they still hold.
  * Exit status 1 when the purge is refused or when the scan still finds something.
  */
+import { existsSync, rmSync } from "node:fs";
+import { basename, dirname, extname, join } from "node:path";
 import { createInterface } from "node:readline/promises";
 import { XlsxWorkbook } from "../adapters/xlsx-workbook.js";
 import { type AddedColumn, type PurgeReport, purgeWorkbook } from "../app/purge.js";
@@ -30,13 +32,28 @@ export async function runPurge(path: string, options: PurgeCommandOptions): Prom
     },
   });
   if (!report.done) throw new Refusal(report.refused ?? report.summary);
-  const text = describe(report);
+  const sideFile = ledgerCopyOf(path);
+  const removedCopy = existsSync(sideFile);
+  if (removedCopy) rmSync(sideFile);
+  const text =
+    describe(report) +
+    (removedCopy
+      ? `\nCopie de sûreté du Journal (${basename(sideFile)}) supprimée : elle contenait les adresses.`
+      : "");
   if (report.remaining.length > 0)
     throw new Refusal(
       "La purge n'est pas complète : des données personnelles restent (voir ci-dessus).",
       text,
     );
   return text;
+}
+
+/**
+ * The local mode's safety copy of the Journal beside the workbook (`<event>.registre.jsonl`, see
+ * `local/durable-ledger.ts`): its rows hold the recipients' addresses, so a purge removes it.
+ */
+export function ledgerCopyOf(workbook: string): string {
+  return join(dirname(workbook), `${basename(workbook, extname(workbook))}.registre.jsonl`);
 }
 
 /** The question asked at a terminal; `undefined` when the input is not one (a script, a pipe). */

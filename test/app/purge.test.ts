@@ -9,6 +9,7 @@ const AFTER = new Date("2027-04-20T12:00:00Z");
 const first = example.participants[0]!;
 const ADDRESS = String(first.Email);
 const NAME = `${String(first.Prénom)} ${String(first.Nom)}`;
+const ORGANIZER = "organisation@seminaire.example.org";
 
 /** The example seminar as a finished one leaves it: verdicts, an added column, a Journal with keys. */
 /** The cells as they stand, sealed or not: the purge erases every row, the ones typed by hand too. */
@@ -65,6 +66,29 @@ describe("purging an event's personal data", () => {
     expect(report.done).toBe(false);
     expect(report.refused).toContain("n'est pas terminé");
     expect(workbook.writes).toEqual([]);
+  });
+
+  it("names the end of the seminar's last programme item, in the event's zone, when it refuses", async () => {
+    const workbook = new MemoryWorkbook(seminarSnapshot());
+    const report = await purgeWorkbook(raw(workbook), new Date("2027-03-18T17:00:00Z"));
+    expect(report.refused).toContain("fin le 18/03/2027 à 18:35");
+    const after = await purgeWorkbook(raw(workbook), new Date("2027-03-18T17:36:00Z"));
+    expect(after.done).toBe(true);
+  });
+
+  it("keeps the organizer's address, which the Journal names for alerts, and finds nothing left", async () => {
+    const workbook = finishedSeminar();
+    const journal = workbook.tabs.get(TABS.journal.name)!;
+    const header = journal[0]!.map(String);
+    const alert = header.map((column) =>
+      column === "Destinataire" ? ORGANIZER : column === "Événement" ? "Alerte envoyée" : null,
+    );
+    journal.push(alert);
+
+    const report = await purgeWorkbook(raw(workbook), AFTER, { confirmAddedColumns: async () => true });
+
+    expect(report).toMatchObject({ done: true, remaining: [] });
+    expect(allText(workbook)).toContain(ORGANIZER);
   });
 
   it("empties every personal column of participants and tutors once the seminar is over, and keeps the rest", async () => {
