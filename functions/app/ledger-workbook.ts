@@ -3,11 +3,13 @@
  * and, on every read, verifies every row of it. A row whose seal does not verify (typed by hand,
  * edited, pasted from elsewhere, a second copy of a sealed row) reaches the use cases as an empty
  * row whose `Sceau` is `REJECTED_SEAL`: ignored for every decision, and counted so the organizer is
- * told (`core/messages/plan.ts`). Every workbook the functions open goes through this class (the
+ * told (`core/messages/plan.ts`). A row sealed for another event (the Journal of a renamed or copied
+ * workbook) is shown as `FOREIGN_SEAL` instead, and the event sends nothing until the organizer
+ * decides (`core/messages/model.ts`). Every workbook the functions open goes through this class (the
  * composition root wraps `workbookFor`), so no use case can read an unverified ledger.
  */
 import { normalizeKey } from "../core/cells.js";
-import { REJECTED_SEAL } from "../core/journal.js";
+import { FOREIGN_SEAL, REJECTED_SEAL } from "../core/journal.js";
 import type { LedgerKeys } from "../core/ledger/keys.js";
 import { TABS } from "../core/schemas.js";
 import { locateColumns } from "../core/table.js";
@@ -57,7 +59,8 @@ export function verifyJournal(tab: TabValues, keys: LedgerKeys): TabValues {
       }
     }
     const rejected: Cell[] = header.map(() => null);
-    rejected[columns?.seal ?? Math.max(header.length - 1, 0)] = REJECTED_SEAL;
+    const foreign = columns !== null && keys.sealedElsewhere(text(row[columns.seal]));
+    rejected[columns?.seal ?? Math.max(header.length - 1, 0)] = foreign ? FOREIGN_SEAL : REJECTED_SEAL;
     return rejected;
   });
   return { title: tab.title, rows };

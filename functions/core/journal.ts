@@ -18,12 +18,16 @@ import { layoutOf, type RecordCells, recordRow } from "./table-writes.js";
 
 /** The `Sceau` a verified snapshot shows in place of a row whose seal did not verify. */
 export const REJECTED_SEAL = "rejeté";
+/** The `Sceau` a verified snapshot shows in place of a row sealed for another event (a renamed or copied workbook). */
+export const FOREIGN_SEAL = "autre classeur";
 
 /** What the ledger holds: its verified entries in row order, and the rows it ignored. */
 export interface Ledger {
   readonly entries: readonly LedgerEntry[];
   /** Rows (as the organizer numbers them) typed or changed by hand: ignored for every decision. */
   readonly rejectedRows: readonly number[];
+  /** Rows sealed for another event: the Journal of a renamed or copied workbook. */
+  readonly foreignRows: readonly number[];
 }
 
 /** One line to append: the human columns, the key and the typed payload. */
@@ -51,7 +55,7 @@ function columnsOf(tab: TabValues): Map<string, number> {
  * verified snapshot never has) is rejected too.
  */
 export function readLedger(tab: TabValues | undefined): Ledger {
-  if (!tab) return { entries: [], rejectedRows: [] };
+  if (!tab) return { entries: [], rejectedRows: [], foreignRows: [] };
   const columns = columnsOf(tab);
   const read = (row: readonly Cell[], key: string) => {
     const index = columns.get(key);
@@ -59,11 +63,16 @@ export function readLedger(tab: TabValues | undefined): Ledger {
   };
   const entries: LedgerEntry[] = [];
   const rejectedRows: number[] = [];
+  const foreignRows: number[] = [];
   for (let index = 1; index < tab.rows.length; index++) {
     const row = tab.rows[index] ?? [];
     const seal = read(row, "seal");
     if (seal === REJECTED_SEAL) {
       rejectedRows.push(index + 1);
+      continue;
+    }
+    if (seal === FOREIGN_SEAL) {
+      foreignRows.push(index + 1);
       continue;
     }
     const key = read(row, "key");
@@ -76,7 +85,7 @@ export function readLedger(tab: TabValues | undefined): Ledger {
     }
     entries.push({ row: index + 1, key, data, at: new Date(data.at) });
   }
-  return { entries, rejectedRows };
+  return { entries, rejectedRows, foreignRows };
 }
 
 /** A Journal line's cells; the time is written in the event's zone, as organizers read it. */

@@ -65,7 +65,7 @@ describe("the local ledger's durable side file", () => {
     const stored = (await readFile(side, "utf8")).trim().split("\n");
     expect(stored).toHaveLength(journalRows - 1);
     // Every stored row is the sealed one.
-    expect(stored.every((line) => /"[A-Za-z0-9_-]{43}"\]\}$/.test(line))).toBe(true);
+    expect(stored.every((line) => /"[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{43}"\]\}$/.test(line))).toBe(true);
 
     await copyFile(stale, path);
     const after = await workbook.read(["Journal", "Participants"]);

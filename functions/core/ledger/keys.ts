@@ -9,7 +9,7 @@
  * rows are sealed with the first, a seal made with any of them verifies, and recipients' identifiers
  * come from the last.
  */
-import { createHmac, hkdfSync, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, hkdfSync, timingSafeEqual } from "node:crypto";
 
 /** What an event's ledger needs to seal, verify and name recipients. */
 export interface LedgerKeys {
@@ -20,14 +20,32 @@ export interface LedgerKeys {
    * trimmed, lowercased address. Stable for an event; no address can be read back from it.
    */
   recipientId(address: string): string;
-  /** The seal of a row: base64url HMAC-SHA256 over the event, the key and the row's data. */
+  /**
+   * The seal of a row: `<tag>.<mac>`, where `tag` is 6 base64url characters of SHA-256 of the event
+   * id (public, the same for every secret) and `mac` the base64url HMAC-SHA256 over the event, the
+   * key and the row's data.
+   */
   seal(key: string, data: string): string;
-  /** Whether `seal` is the seal of that key and data under any of the event's keys (constant time). */
+  /**
+   * Whether `seal` is the seal of that key and data under any of the event's keys (constant time).
+   * A seal without a tag (written before tags existed) is checked on its MAC alone.
+   */
   verify(key: string, data: string, seal: string): boolean;
+  /**
+   * Whether `seal` is well formed and tagged for another event: the row was sealed in another
+   * spreadsheet (a renamed or copied workbook), not typed or edited here.
+   */
+  sealedElsewhere(seal: string): boolean;
 }
 
 const INFO_SEAL = "passerelle/ledger-seal/v1/";
 const INFO_RECIPIENT = "passerelle/recipient-id/v1/";
+const TAGGED_SEAL = /^([A-Za-z0-9_-]{6})\.([A-Za-z0-9_-]{43})$/;
+
+/** The public tag of an event's seals: 6 base64url characters of SHA-256 of its id. */
+function eventTag(event: string): string {
+  return createHash("sha256").update(event).digest("base64url").slice(0, 6);
+}
 
 function derive(master: string, info: string): Buffer {
   if (master === "") throw new Error("The ledger secret is empty.");
@@ -42,6 +60,7 @@ export function ledgerKeys(secrets: string | readonly string[], event: string): 
   // The identifiers come from the last (oldest) secret: a rotation that puts a new secret first
   // changes no key already in the ledger.
   const recipientKey = derive(masters[masters.length - 1]!, INFO_RECIPIENT + event);
+  const tag = eventTag(event);
   const mac = (key: Buffer, rowKey: string, data: string) =>
     createHmac("sha256", key)
       .update(JSON.stringify([event, rowKey, data]))
@@ -50,13 +69,19 @@ export function ledgerKeys(secrets: string | readonly string[], event: string): 
     event,
     recipientId: (address) =>
       createHmac("sha256", recipientKey).update(address.trim().toLowerCase()).digest("hex").slice(0, 16),
-    seal: (key, data) => mac(sealKeys[0]!, key, data).toString("base64url"),
+    seal: (key, data) => `${tag}.${mac(sealKeys[0]!, key, data).toString("base64url")}`,
     verify: (key, data, seal) => {
-      const given = Buffer.from(seal.trim(), "base64url");
+      const tagged = TAGGED_SEAL.exec(seal.trim());
+      if (tagged && tagged[1] !== tag) return false;
+      const given = Buffer.from(tagged ? tagged[2]! : seal.trim(), "base64url");
       return sealKeys.some((sealKey) => {
         const expected = mac(sealKey, key, data);
         return given.length === expected.length && timingSafeEqual(given, expected);
       });
+    },
+    sealedElsewhere: (seal) => {
+      const tagged = TAGGED_SEAL.exec(seal.trim());
+      return tagged !== null && tagged[1] !== tag;
     },
   };
 }

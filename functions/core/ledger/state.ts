@@ -60,6 +60,8 @@ export interface JournalState {
   readonly entries: readonly LedgerEntry[];
   /** Rows typed or changed by hand, ignored. */
   readonly rejectedRows: readonly number[];
+  /** Rows sealed for another event (a renamed or copied workbook): the event sends nothing. */
+  readonly foreignRows: readonly number[];
 }
 
 /** The key of the row that records the mail service's acceptance of a message. */
@@ -179,6 +181,7 @@ export function journalState(ledger: Ledger, now: Date): JournalState {
     keys,
     entries: ledger.entries,
     rejectedRows: ledger.rejectedRows,
+    foreignRows: ledger.foreignRows,
   };
 }
 

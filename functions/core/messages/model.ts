@@ -289,6 +289,20 @@ function span(date: IsoDate, start: WallTime, end: WallTime, zone: string): { st
   return { start: from.toJSDate(), end: to.toJSDate() };
 }
 
+/**
+ * The problem of a Journal written for another event (rows sealed in another spreadsheet: a renamed
+ * or copied workbook). Its rows cannot be trusted here, and without them every message would look
+ * unsent: the event sends nothing until the organizer gives the file its name back or, for a new
+ * event, empties the Journal.
+ */
+function foreignLedgerProblems(rows: readonly number[]): string[] {
+  if (rows.length === 0) return [];
+  const count = `${rows.length} ligne${rows.length > 1 ? "s" : ""}`;
+  return [
+    `Le Journal a été écrit pour un autre classeur (${count}) : ce fichier a-t-il été renommé ou copié ? Pour ne rien envoyer deux fois, Passerelle n'envoie rien. Redonnez au fichier son nom d'origine ; ou, s'il s'agit d'un nouvel événement, videz l'onglet Journal (lignes 2 et suivantes).`,
+  ];
+}
+
 export function seminarModel(snapshot: WorkbookSnapshot, keys: LedgerKeys, now: Date): SeminarModel {
   const event = keys.event;
   const check = checkSeminar(snapshot, now);
@@ -296,7 +310,7 @@ export function seminarModel(snapshot: WorkbookSnapshot, keys: LedgerKeys, now: 
   const settings = workbook.settings.partial;
   const zone = settings.timeZone ?? DEFAULT_ZONE;
   const journal = journalState(readLedger(snapshot.get(TABS.journal.name)), now);
-  const problems: string[] = [];
+  const problems: string[] = [...foreignLedgerProblems(journal.foreignRows)];
   if (!settings.day1) problems.push("Jour 1 manquant dans l'onglet Séminaire.");
   if (!settings.sender) problems.push("Expéditeur manquant dans l'onglet Séminaire.");
   if (!settings.organizerEmail) problems.push("Email organisateur manquant dans l'onglet Séminaire.");
@@ -705,7 +719,7 @@ export function lunchModel(snapshot: WorkbookSnapshot, keys: LedgerKeys, now: Da
   const settings = workbook.settings.partial;
   const zone = settings.timeZone ?? DEFAULT_ZONE;
   const journal = journalState(readLedger(snapshot.get(TABS.journal.name)), now);
-  const problems: string[] = [];
+  const problems: string[] = [...foreignLedgerProblems(journal.foreignRows)];
   if (!settings.date) problems.push("Date manquante dans l'onglet Rencontre.");
   if (!settings.sender) problems.push("Expéditeur manquant dans l'onglet Rencontre.");
   const date = settings.date ?? "1970-01-01";
