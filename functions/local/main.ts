@@ -33,7 +33,8 @@ interface Options {
   readonly dir: string;
 }
 
-function parseArgs(argv: readonly string[]): Options | string {
+/** The options of `npm start`, or the usage text (French) when the flags are unknown or `--help`. */
+export function parseArgs(argv: readonly string[]): Options | string {
   const flags = new Set(argv.filter((arg) => arg.startsWith("--")));
   const unknown = [...flags].filter((flag) => !["--simulate", "--lunch", "--reset", "--help"].includes(flag));
   if (unknown.length > 0 || flags.has("--help"))
@@ -42,7 +43,12 @@ function parseArgs(argv: readonly string[]): Options | string {
     simulate: flags.has("--simulate"),
     lunch: flags.has("--lunch"),
     reset: flags.has("--reset") || flags.has("--simulate"),
-    dir: join(ROOT, ".local", flags.has("--simulate") ? "simulation" : "passerelle"),
+    // One folder per example, so playing the lunch talk leaves the seminar's files alone.
+    dir: join(
+      ROOT,
+      ".local",
+      `${flags.has("--simulate") ? "simulation" : "passerelle"}${flags.has("--lunch") ? "-rencontre" : ""}`,
+    ),
   };
 }
 
