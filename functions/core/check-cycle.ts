@@ -48,6 +48,10 @@ export interface TalkCheck {
   /** The single talk's check, on this talk's registrations. */
   readonly lunch: LunchCheck;
   readonly mix: TalkMix;
+  /** Seated people marked absent (`Présent: Non`). */
+  readonly absent: number;
+  /** The talk has ended. */
+  readonly held: boolean;
   /** The speakers' rows of this talk. */
   readonly speakers: readonly ParsedRow<SpeakerRow>[];
   /** When the talk starts and ends. */
@@ -180,8 +184,11 @@ export function talkStatus(talk: TalkCheck, ownProblems: readonly string[]): str
   const { seated, waiting } = talk.lunch.seats;
   const capacity = talk.lunch.workbook.settings.partial.capacity ?? 30;
   const confirmed = talk.speakers.filter((row) => row.partial.confirmation === "Confirmé").length;
+  const came = seated.length - talk.absent;
   const lines = [
-    `${seated.length} inscrit${seated.length > 1 ? "s" : ""} sur ${capacity} places, ${waiting.length} en liste d'attente.`,
+    talk.held
+      ? `Rencontre tenue : ${seated.length} inscrit${seated.length > 1 ? "s" : ""}, ${came} présent${came > 1 ? "s" : ""}, ${talk.absent} absent${talk.absent > 1 ? "s" : ""}.`
+      : `${seated.length} inscrit${seated.length > 1 ? "s" : ""} sur ${capacity} places, ${waiting.length} en liste d'attente.`,
     talk.speakers.length === 0
       ? "Intervenants : aucun dans l'onglet Intervenants."
       : `Intervenants : ${confirmed} confirmé${confirmed > 1 ? "s" : ""} sur ${talk.speakers.length}.`,
@@ -232,9 +239,10 @@ export function checkCycle(snapshot: WorkbookSnapshot, now: Date): CycleCheck {
     );
     const lunchWorkbook: LunchWorkbook = { settings: settingsOf(workbook.settings, partial), registrations };
     const before = history;
-    const lunch = checkLunchWorkbook(lunchWorkbook, true, now, (email) =>
-      fairnessPriority(before.get(personKey(email))),
-    );
+    const lunch = checkLunchWorkbook(lunchWorkbook, true, now, {
+      priorityOf: (email) => fairnessPriority(before.get(personKey(email))),
+      pastIsHeld: true,
+    });
     const absent = absentOf(registrations.rows);
     history = recordTalk(history, lunch.seats.seated, absent);
     const start = DateTime.fromISO(`${value.date}T${value.start}`, { zone });
@@ -245,6 +253,8 @@ export function checkCycle(snapshot: WorkbookSnapshot, now: Date): CycleCheck {
       name: value.name,
       lunch,
       mix: talkMix(seatedPeople(lunch)),
+      absent: lunch.seats.seated.filter((email) => absent.has(personKey(email))).length,
+      held: end.toJSDate() <= now,
       speakers,
       start: start.toJSDate(),
       end: end.toJSDate(),

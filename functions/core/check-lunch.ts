@@ -105,13 +105,14 @@ export function checkLunch(snapshot: WorkbookSnapshot, now: Date): LunchCheck {
 /**
  * Checks one talk already parsed: a single talk, or one talk of a cycle (its registrations only,
  * its parameters the cycle's overridden by the talk's row). `priorityOf` ranks the waiting list
- * (every registration 0 for a single talk). Pure.
+ * (every registration 0 for a single talk); `pastIsHeld` (a talk of a cycle) takes a past date as a
+ * talk that was held rather than a mistyped date. Pure.
  */
 export function checkLunchWorkbook(
   workbook: LunchWorkbook,
   hasRegistrationsTab: boolean,
   now: Date,
-  priorityOf?: (email: string) => number,
+  options: { readonly priorityOf?: (email: string) => number; readonly pastIsHeld?: boolean } = {},
 ): LunchCheck {
   const settings = workbook.settings.partial;
   const lunchProblems = [...workbook.settings.problems];
@@ -138,6 +139,7 @@ export function checkLunchWorkbook(
   const zone = settings.timeZone ?? "Europe/Paris";
   const announced = workbook.registrations.rows.some((row) => (row.partial.convocation ?? "") !== "");
   if (
+    !options.pastIsHeld &&
     !announced &&
     settings.date &&
     DateTime.fromISO(settings.date, { zone }).endOf("day").toJSDate() < now
@@ -164,7 +166,7 @@ export function checkLunchWorkbook(
   }
   const blocks = (row: number) =>
     (problemsOf.get(row) ?? []).some((problem) => !(warningsOf.get(row) ?? []).includes(problem));
-  const seats = lunchSeats(workbook, (row) => !blocks(row.row), now, priorityOf);
+  const seats = lunchSeats(workbook, (row) => !blocks(row.row), now, options.priorityOf);
   const rows: RowVerdict[] = workbook.registrations.rows.map((row) => {
     if (row.partial.registration === "Annulée") {
       return { tab: TABS.registrations.name, row: row.row, problems: [], blocking: true, status: "Annulé" };

@@ -150,6 +150,18 @@ describe("checking a cycle of lunch talks", () => {
     );
   });
 
+  it("takes a past talk as held, not as a mistyped date, and says who came", () => {
+    const registrations = cycleExample.registrations.map((row, index) =>
+      index < 3 ? { ...row, Présent: "Non" } : row,
+    );
+    const check = checkCycle(cycleSnapshot({ registrations }), AFTER_SECOND);
+    expect(check.rows.filter((row) => row.problems.length > 0)).toEqual([]);
+    expect(statusOf(check, "Rencontres", 2).split("\n")[0]).toBe(
+      "Rencontre tenue : 20 inscrits, 17 présents, 3 absents.",
+    );
+    expect(statusOf(check, "Rencontres", 4).split("\n")[0]).toMatch(/places, \d+ en liste d'attente\.$/);
+  });
+
   it("tells a registration or a speaker naming no talk of the cycle how to fix it", () => {
     const registrations = [{ ...cycleExample.registrations[0]!, Rencontre: "Rencontre inconnue" }];
     const speakers = [{ ...cycleExample.speakers[0]!, Rencontre: "Autre" }];
