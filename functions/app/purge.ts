@@ -91,7 +91,8 @@ export async function purgeWorkbook(
     return { done: false, refused: "Ce classeur n'est pas un classeur Passerelle.", ...nothing, summary: "" };
   }
   if (kind === "cycle") {
-    const refused = "L'effacement d'un cycle de rencontres n'est pas encore pris en charge : rien n'a été effacé.";
+    const refused =
+      "L'effacement d'un cycle de rencontres n'est pas encore pris en charge : rien n'a été effacé.";
     return { done: false, refused, ...nothing, summary: refused };
   }
   const end = eventEnd(kind, snapshot);
