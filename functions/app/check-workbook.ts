@@ -251,13 +251,17 @@ function summarize(
     return lines.join("\n");
   }
   const next =
-    kind === "seminar"
+    kind === "cycle"
       ? ready
-        ? "Prochaine étape : choisissez « Affecter » dans Action."
+        ? "Prochaine étape : le Statut de chaque rencontre (onglet Rencontres) dit ses places et ses chiffres ; les envois d'un cycle ne sont pas encore automatiques."
         : "Prochaine étape : corrigez ce qui est signalé ; la vérification se refait à chaque modification."
-      : ready
-        ? "Prochaine étape : choisissez « Confirmer les inscriptions » dans Action."
-        : "Prochaine étape : corrigez ce qui est signalé ; la vérification se refait à chaque modification.";
+      : kind === "seminar"
+        ? ready
+          ? "Prochaine étape : choisissez « Affecter » dans Action."
+          : "Prochaine étape : corrigez ce qui est signalé ; la vérification se refait à chaque modification."
+        : ready
+          ? "Prochaine étape : choisissez « Confirmer les inscriptions » dans Action."
+          : "Prochaine étape : corrigez ce qui est signalé ; la vérification se refait à chaque modification.";
   lines.push(next);
   return lines.join("\n");
 }
