@@ -7,6 +7,7 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import ExcelJS from "exceljs";
+import { CYCLE_WORKBOOK } from "../functions/core/cycle-schemas.js";
 import type { ColumnMeta } from "../functions/core/fields.js";
 import {
   LUNCH_WORKBOOK,
@@ -17,6 +18,7 @@ import {
 } from "../functions/core/schemas.js";
 import { columnsOf } from "../functions/core/table.js";
 import type { Cell } from "../functions/ports.js";
+import * as cycleExample from "./example-cycle.js";
 import * as example from "./example-data.js";
 
 const INPUT_FILL = "FF1F4E79";
@@ -247,7 +249,25 @@ export function lunchWorkbook(): ExcelJS.Workbook {
   return workbook;
 }
 
-export const TEMPLATE_FILES = { seminar: "seminaire.xlsx", lunch: "rencontre.xlsx" } as const;
+/** A cycle of lunch talks (issue 18): the cycle's parameters, its talks, registrations and speakers. */
+export function cycleWorkbook(): ExcelJS.Workbook {
+  const workbook = new ExcelJS.Workbook();
+  workbook.creator = "Passerelle";
+  const [settings, talks, registrations, speakers, journal, feedback] = CYCLE_WORKBOOK;
+  addSettings(workbook, settings!, cycleExample.cycleSettings);
+  addTable(workbook, talks!, cycleExample.talks);
+  addTable(workbook, registrations!, cycleExample.registrations);
+  addTable(workbook, speakers!, cycleExample.speakers);
+  addTable(workbook, journal!, []);
+  addTable(workbook, feedback!, []);
+  return workbook;
+}
+
+export const TEMPLATE_FILES = {
+  seminar: "seminaire.xlsx",
+  lunch: "rencontre.xlsx",
+  cycle: "cycle-rencontres.xlsx",
+} as const;
 
 export async function generateTemplates(folder: string): Promise<string[]> {
   await mkdir(folder, { recursive: true });
@@ -255,7 +275,9 @@ export async function generateTemplates(folder: string): Promise<string[]> {
   const lunch = join(folder, TEMPLATE_FILES.lunch);
   await seminarWorkbook().xlsx.writeFile(seminar);
   await lunchWorkbook().xlsx.writeFile(lunch);
-  return [seminar, lunch];
+  const cycle = join(folder, TEMPLATE_FILES.cycle);
+  await cycleWorkbook().xlsx.writeFile(cycle);
+  return [seminar, lunch, cycle];
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

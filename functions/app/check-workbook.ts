@@ -6,6 +6,7 @@
 
 import { DateTime } from "luxon";
 import { cellText, normalizeKey } from "../core/cells.js";
+import { type CycleCheck, checkCycle } from "../core/check-cycle.js";
 import { checkLunch, LUNCH_TABS, type LunchCheck } from "../core/check-lunch.js";
 import {
   checkSeminar,
@@ -14,6 +15,8 @@ import {
   type SeminarCheck,
   statusText,
 } from "../core/check-seminar.js";
+import { CYCLE_TABS, CYCLE_TABS_SPEC } from "../core/cycle-schemas.js";
+import { reachLine } from "../core/decloisonnement.js";
 import { programmeIdWrites } from "../core/item-ids.js";
 import { ledgerKeys } from "../core/ledger/keys.js";
 import { seminarModel, writeAnnounced } from "../core/messages/model.js";
@@ -23,10 +26,13 @@ import { keptStatusLines } from "../core/status-lines.js";
 import type { ParsedSettings, ParsedTable } from "../core/table.js";
 import type { Cell, CellWrite, TabValues, Workbook, WorkbookSnapshot } from "../ports.js";
 
+/** The events a workflow runs. */
 export type EventKind = "seminar" | "lunch";
+/** What a workbook holds: an event, or a cycle of lunch talks (checked and seated, no workflow yet). */
+export type WorkbookKind = EventKind | "cycle";
 
 export interface CheckReport {
-  readonly kind: EventKind | "unknown";
+  readonly kind: WorkbookKind | "unknown";
   /** Problems of the event as a whole (its parameters tab), shown in that tab's `Statut`. */
   readonly eventProblems: readonly string[];
   readonly rows: readonly RowVerdict[];
@@ -36,13 +42,15 @@ export interface CheckReport {
   readonly cellsWritten: number;
   readonly seminar?: SeminarCheck;
   readonly lunch?: LunchCheck;
+  readonly cycle?: CycleCheck;
 }
 
-export const ALL_TABS = [...new Set([...SEMINAR_TABS, ...LUNCH_TABS])];
+export const ALL_TABS = [...new Set([...SEMINAR_TABS, ...LUNCH_TABS, ...CYCLE_TABS])];
 
-export function eventKind(snapshot: WorkbookSnapshot): EventKind | "unknown" {
+export function eventKind(snapshot: WorkbookSnapshot): WorkbookKind | "unknown" {
   if (snapshot.has(TABS.seminar.name)) return "seminar";
   if (snapshot.has(TABS.lunch.name)) return "lunch";
+  if (snapshot.has(CYCLE_TABS_SPEC.cycle.name)) return "cycle";
   return "unknown";
 }
 
@@ -84,6 +92,7 @@ export function checkSnapshot(
       writes,
     };
   }
+  if (kind === "cycle") return checkCycleSnapshot(snapshot, now);
   const lunch = checkLunch(snapshot, now);
   const zone = lunch.workbook.settings.partial.timeZone ?? "Europe/Paris";
   const summary = summarize(
@@ -101,10 +110,35 @@ export function checkSnapshot(
   return { report: { kind, eventProblems: lunch.lunchProblems, rows: lunch.rows, summary, lunch }, writes };
 }
 
+/** A cycle of lunch talks: the verdicts of its talks, registrations and speakers, and its `Statut`. */
+function checkCycleSnapshot(
+  snapshot: WorkbookSnapshot,
+  now: Date,
+): { report: Omit<CheckReport, "cellsWritten">; writes: CellWrite[] } {
+  const cycle = checkCycle(snapshot, now);
+  const zone = cycle.workbook.settings.partial.timeZone ?? "Europe/Paris";
+  const summary = [
+    summarize(cycle.rows, cycle.cycleProblems, now, zone, "cycle", cycleStage(cycle)),
+    reachLine(cycle.reach),
+  ].join("\n");
+  const { settings, talks, registrations, speakers } = cycle.workbook;
+  const writes = [
+    ...[talks, registrations, speakers].flatMap((table) =>
+      statusWrites(table, snapshot.get(table.spec.name), cycle.rows),
+    ),
+    ...settingsStatusWrite(settings, snapshot.get(CYCLE_TABS_SPEC.cycle.name), summary),
+  ];
+  return {
+    report: { kind: "cycle", eventProblems: cycle.cycleProblems, rows: cycle.rows, summary, cycle },
+    writes,
+  };
+}
+
 /** The kind of event an edited tab belongs to, when its name tells. */
-export function kindOfTab(tab: string): EventKind | undefined {
+export function kindOfTab(tab: string): WorkbookKind | undefined {
   const key = normalizeKey(tab);
   if (LUNCH_TABS.some((name) => normalizeKey(name) === key)) return "lunch";
+  if (CYCLE_TABS.some((name) => normalizeKey(name) === key)) return "cycle";
   if (SEMINAR_TABS.some((name) => normalizeKey(name) === key)) return "seminar";
   return undefined;
 }
@@ -115,10 +149,17 @@ export function kindOfTab(tab: string): EventKind | undefined {
  */
 export async function readEvent(
   workbook: Workbook,
-  kind?: EventKind,
+  kind?: WorkbookKind,
   extra: readonly string[] = [],
 ): Promise<WorkbookSnapshot> {
-  const tabs = kind === "seminar" ? SEMINAR_TABS : kind === "lunch" ? LUNCH_TABS : ALL_TABS;
+  const tabs =
+    kind === "seminar"
+      ? SEMINAR_TABS
+      : kind === "lunch"
+        ? LUNCH_TABS
+        : kind === "cycle"
+          ? CYCLE_TABS
+          : ALL_TABS;
   const snapshot = await workbook.read([...tabs, ...extra]);
   if (kind !== undefined && eventKind(snapshot) === "unknown") return workbook.read([...ALL_TABS, ...extra]);
   return snapshot;
@@ -127,7 +168,7 @@ export async function readEvent(
 export async function checkWorkbook(
   workbook: Workbook,
   now: Date,
-  options: { kind?: EventKind } = {},
+  options: { kind?: WorkbookKind } = {},
 ): Promise<CheckReport> {
   const snapshot = await readEvent(workbook, options.kind);
   const { report, writes } = checkSnapshot(snapshot, now);
@@ -183,7 +224,7 @@ function summarize(
   eventProblems: readonly string[],
   now: Date,
   zone: string,
-  kind: EventKind,
+  kind: WorkbookKind,
   stage: Stage = { sent: 0 },
 ): string {
   const at = DateTime.fromJSDate(now, { zone }).setLocale("fr").toFormat("dd/MM/yyyy 'à' HH:mm");
@@ -210,13 +251,17 @@ function summarize(
     return lines.join("\n");
   }
   const next =
-    kind === "seminar"
+    kind === "cycle"
       ? ready
-        ? "Prochaine étape : choisissez « Affecter » dans Action."
+        ? "Prochaine étape : le Statut de chaque rencontre (onglet Rencontres) dit ses places et ses chiffres ; les envois d'un cycle ne sont pas encore automatiques."
         : "Prochaine étape : corrigez ce qui est signalé ; la vérification se refait à chaque modification."
-      : ready
-        ? "Prochaine étape : choisissez « Confirmer les inscriptions » dans Action."
-        : "Prochaine étape : corrigez ce qui est signalé ; la vérification se refait à chaque modification.";
+      : kind === "seminar"
+        ? ready
+          ? "Prochaine étape : choisissez « Affecter » dans Action."
+          : "Prochaine étape : corrigez ce qui est signalé ; la vérification se refait à chaque modification."
+        : ready
+          ? "Prochaine étape : choisissez « Confirmer les inscriptions » dans Action."
+          : "Prochaine étape : corrigez ce qui est signalé ; la vérification se refait à chaque modification.";
   lines.push(next);
   return lines.join("\n");
 }
@@ -317,6 +362,13 @@ function seminarStage(seminar: SeminarCheck, now: Date, zone: string): Stage {
       ? `Prochaine étape : les rappels partent le ${frenchAt(reminder)} ; chaque modification du programme ou d'une affectation envoie un avis de modification aux personnes concernées.`
       : `Prochaine étape : le séminaire commence le ${frenchAt(DateTime.fromISO(day1, { zone }))} ; les rappels de train partent avant chaque départ.${survey}`;
   return { sent, next: `Convocations envoyées : ${sent}. ${next}` };
+}
+
+function cycleStage(cycle: CycleCheck): Stage {
+  const sent = cycle.workbook.registrations.rows.filter(
+    (row) => (row.partial.convocation ?? "") !== "",
+  ).length;
+  return { sent };
 }
 
 function lunchStage(lunch: LunchCheck, now: Date, zone: string): Stage {

@@ -90,6 +90,11 @@ export async function purgeWorkbook(
   if (kind === "unknown") {
     return { done: false, refused: "Ce classeur n'est pas un classeur Passerelle.", ...nothing, summary: "" };
   }
+  if (kind === "cycle") {
+    const refused =
+      "L'effacement d'un cycle de rencontres n'est pas encore pris en charge : rien n'a été effacé.";
+    return { done: false, refused, ...nothing, summary: refused };
+  }
   const settingsSpec = kind === "seminar" ? TABS.seminar : TABS.lunch;
   const settings = parseSettings(settingsSpec, snapshot.get(settingsSpec.name));
   const zone = timeZoneOf(settings.partial);

@@ -1,6 +1,7 @@
 /** `passerelle check <workbook.xlsx> [--json]`: checks a local workbook and writes the verdicts into it. */
 import { XlsxWorkbook } from "../adapters/xlsx-workbook.js";
 import { type CheckReport, checkWorkbook } from "../app/check-workbook.js";
+import { CYCLE_TABS_SPEC } from "../core/cycle-schemas.js";
 import { TABS } from "../core/schemas.js";
 
 export interface CheckJson {
@@ -20,7 +21,12 @@ export function checkJson(report: CheckReport): CheckJson {
   return {
     kind: report.kind,
     event: {
-      tab: report.kind === "lunch" ? TABS.lunch.name : TABS.seminar.name,
+      tab:
+        report.kind === "cycle"
+          ? CYCLE_TABS_SPEC.cycle.name
+          : report.kind === "lunch"
+            ? TABS.lunch.name
+            : TABS.seminar.name,
       problems: report.eventProblems,
     },
     rows: report.rows.map((row) => ({
@@ -45,6 +51,12 @@ export function checkText(report: CheckReport): string {
     const { seated, waiting } = report.lunch.seats;
     lines.push(
       `Places : ${seated.length} inscrit${seated.length > 1 ? "s" : ""}, ${waiting.length} en liste d'attente (détail : passerelle match).`,
+    );
+  }
+  for (const talk of report.cycle?.talks ?? []) {
+    const { seated, waiting } = talk.lunch.seats;
+    lines.push(
+      `${talk.name} : ${seated.length} inscrit${seated.length > 1 ? "s" : ""}, ${waiting.length} en liste d'attente (détail : passerelle match).`,
     );
   }
   if (report.eventProblems.length > 0) {

@@ -1,12 +1,15 @@
 /**
  * `passerelle match <workbook.xlsx> [--json]`: a seminar's placements (written to `Affectations`),
- * or a lunch talk's seats (the `Statut` of each registration, as every check writes them).
+ * or a lunch talk's seats (the `Statut` of each registration, as every check writes them), or the
+ * seats of every talk of a cycle with its décloisonnement figures.
  */
 import { XlsxWorkbook } from "../adapters/xlsx-workbook.js";
 import { checkWorkbook, eventKind, readEvent } from "../app/check-workbook.js";
 import { matchWorkbook } from "../app/match-workbook.js";
+import type { CycleCheck } from "../core/check-cycle.js";
 import { type LunchCheck, seatRules } from "../core/check-lunch.js";
 import type { SeminarCheck } from "../core/check-seminar.js";
+import { type CycleReach, mixLine, reachLine, type TalkMix } from "../core/decloisonnement.js";
 import { type MatchingResult, sharedSolver, solvePlacements, summarize } from "../core/matching/index.js";
 import { frenchDateTime } from "../core/messages/format.js";
 import { matchingProblem } from "../core/placements.js";
@@ -41,9 +44,56 @@ export interface LunchSeatsJson {
   readonly toFix: readonly { row: number; problems: readonly string[] }[];
 }
 
+export interface CycleSeatsJson {
+  readonly kind: "cycle";
+  /** The talks in date order, each with its seats as for a single talk and its mix. */
+  readonly talks: readonly (Omit<LunchSeatsJson, "kind"> & {
+    readonly talk: string;
+    readonly row: number;
+    readonly mix: TalkMix;
+  })[];
+  readonly reach: CycleReach;
+  readonly problems: readonly string[];
+}
+
+export function cycleSeatsJson(cycle: CycleCheck, now: Date): CycleSeatsJson {
+  return {
+    kind: "cycle",
+    talks: cycle.talks.map((talk) => {
+      const { kind: _lunch, ...seats } = lunchSeatsJson(talk.lunch, now);
+      return { talk: talk.name, row: talk.row, ...seats, mix: talk.mix };
+    }),
+    reach: cycle.reach,
+    problems: cycle.cycleProblems,
+  };
+}
+
+export function cycleSeatsText(cycle: CycleCheck, now: Date, cellsWritten: number): string {
+  const lines: string[] = [];
+  for (const talk of cycle.talks) {
+    const zone = talk.lunch.workbook.settings.partial.timeZone ?? "Europe/Paris";
+    lines.push(
+      `=== ${talk.name} (${frenchDateTime(talk.start, zone)}, ${TABS.registrations.name} et Rencontres ligne ${talk.row})`,
+    );
+    lines.push(lunchSeatsText(talk.lunch, now, null), mixLine(talk.mix), "");
+  }
+  if (cycle.talks.length === 0) lines.push("Aucune rencontre sans problème dans l'onglet Rencontres.", "");
+  for (const problem of cycle.cycleProblems) lines.push(`À revoir pour le cycle : ${problem}`);
+  lines.push(reachLine(cycle.reach), "");
+  lines.push(`${plural(cellsWritten, "cellule")} « Statut » mise${s(cellsWritten)} à jour dans le classeur.`);
+  return lines.join("\n");
+}
+
 export async function runMatch(path: string, json: boolean, now: Date): Promise<string> {
   const workbook = new XlsxWorkbook(path);
   const kind = eventKind(await readEvent(workbook));
+  if (kind === "cycle") {
+    const report = await checkWorkbook(workbook, now, { kind: "cycle" });
+    const cycle = report.cycle!;
+    return json
+      ? JSON.stringify(cycleSeatsJson(cycle, now))
+      : cycleSeatsText(cycle, now, report.cellsWritten);
+  }
   if (kind === "lunch") {
     const report = await checkWorkbook(workbook, now, { kind: "lunch" });
     const lunch = report.lunch!;
@@ -175,7 +225,8 @@ export function lunchSeatsJson(lunch: LunchCheck, now: Date): LunchSeatsJson {
   };
 }
 
-export function lunchSeatsText(lunch: LunchCheck, now: Date, cellsWritten: number): string {
+/** The seats as text; `cellsWritten` null leaves out the line on the cells written. */
+export function lunchSeatsText(lunch: LunchCheck, now: Date, cellsWritten: number | null): string {
   const seats = lunchSeatsJson(lunch, now);
   const zone = lunch.workbook.settings.partial.timeZone ?? "Europe/Paris";
   const lines = [
@@ -218,10 +269,11 @@ export function lunchSeatsText(lunch: LunchCheck, now: Date, cellsWritten: numbe
     lines.push("", "À revoir pour la rencontre :");
     for (const problem of lunch.lunchProblems) lines.push(`  - ${problem}`);
   }
-  lines.push(
-    "",
-    `${plural(cellsWritten, "cellule")} « Statut » mise${s(cellsWritten)} à jour dans le classeur.`,
-  );
+  if (cellsWritten !== null)
+    lines.push(
+      "",
+      `${plural(cellsWritten, "cellule")} « Statut » mise${s(cellsWritten)} à jour dans le classeur.`,
+    );
   return lines.join("\n");
 }
 

@@ -65,12 +65,14 @@ export function seatRules(settings: Partial<LunchSettings>): SeatRules {
 /**
  * Seats for the rows `takesPart` keeps (confirmed, valid), replayed in order of `Inscrit le`
  * (the instant in the talk's zone: an ISO 8601 value with an offset is converted). A row whose
- * `Convocation` is filled was told it has a seat: it keeps it.
+ * `Convocation` is filled was told it has a seat: it keeps it. In a cycle, `priorityOf` ranks each
+ * registration by the person's attendance at the earlier talks (`core/cycle-fairness.ts`).
  */
 export function lunchSeats(
   workbook: LunchWorkbook,
   takesPart: (row: ParsedRow<RegistrationRow>) => boolean,
   now: Date,
+  priorityOf: (email: string) => number = () => 0,
 ): SeatAllocation {
   const settings = workbook.settings.partial;
   const zone = settings.timeZone ?? "Europe/Paris";
@@ -83,6 +85,7 @@ export function lunchSeats(
             registeredAt: instantOf(row.value.registeredAt, zone).toJSDate(),
             cancelled: false,
             announced: (row.value.convocation ?? "") !== "",
+            priority: priorityOf(row.value.email),
           },
         ]
       : [],
@@ -90,11 +93,30 @@ export function lunchSeats(
   return allocateSeats(registrations, seatRules(settings), now);
 }
 
+/** Checks a single-talk workbook (tabs `Rencontre` and `Inscriptions`). */
 export function checkLunch(snapshot: WorkbookSnapshot, now: Date): LunchCheck {
-  const workbook = parseLunchWorkbook(snapshot);
+  return checkLunchWorkbook(
+    parseLunchWorkbook(snapshot),
+    snapshot.get(TABS.registrations.name) !== undefined,
+    now,
+  );
+}
+
+/**
+ * Checks one talk already parsed: a single talk, or one talk of a cycle (its registrations only,
+ * its parameters the cycle's overridden by the talk's row). `priorityOf` ranks the waiting list
+ * (every registration 0 for a single talk); `pastIsHeld` (a talk of a cycle) takes a past date as a
+ * talk that was held rather than a mistyped date. Pure.
+ */
+export function checkLunchWorkbook(
+  workbook: LunchWorkbook,
+  hasRegistrationsTab: boolean,
+  now: Date,
+  options: { readonly priorityOf?: (email: string) => number; readonly pastIsHeld?: boolean } = {},
+): LunchCheck {
   const settings = workbook.settings.partial;
   const lunchProblems = [...workbook.settings.problems];
-  if (snapshot.get(TABS.registrations.name) === undefined) {
+  if (!hasRegistrationsTab) {
     lunchProblems.push(`Onglet « ${TABS.registrations.name} » introuvable : ajoutez-le (voir le modèle).`);
   }
   lunchProblems.push(...workbook.registrations.problems);
@@ -117,6 +139,7 @@ export function checkLunch(snapshot: WorkbookSnapshot, now: Date): LunchCheck {
   const zone = settings.timeZone ?? "Europe/Paris";
   const announced = workbook.registrations.rows.some((row) => (row.partial.convocation ?? "") !== "");
   if (
+    !options.pastIsHeld &&
     !announced &&
     settings.date &&
     DateTime.fromISO(settings.date, { zone }).endOf("day").toJSDate() < now
@@ -143,7 +166,7 @@ export function checkLunch(snapshot: WorkbookSnapshot, now: Date): LunchCheck {
   }
   const blocks = (row: number) =>
     (problemsOf.get(row) ?? []).some((problem) => !(warningsOf.get(row) ?? []).includes(problem));
-  const seats = lunchSeats(workbook, (row) => !blocks(row.row), now);
+  const seats = lunchSeats(workbook, (row) => !blocks(row.row), now, options.priorityOf);
   const rows: RowVerdict[] = workbook.registrations.rows.map((row) => {
     if (row.partial.registration === "Annulée") {
       return { tab: TABS.registrations.name, row: row.row, problems: [], blocking: true, status: "Annulé" };

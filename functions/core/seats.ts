@@ -10,7 +10,10 @@
  *   person whose service is under quota (after the closing: simply the first). Replaying never
  *   takes a seat back from anyone who still holds a registration;
  * - a seat already announced (`announced`) stays its holder's until they cancel, even when a row
- *   registered earlier is inserted or an `Inscrit le` is corrected afterwards.
+ *   registered earlier is inserted or an `Inscrit le` is corrected afterwards;
+ * - in a cycle of talks, each registration may carry a `priority` (lower first, default 0): the
+ *   replay, and so the waiting list, ranks by priority first, then by `Inscrit le`. With every
+ *   priority equal (a single talk), this is exactly the order of registration.
  */
 
 export interface SeatRegistration {
@@ -26,6 +29,11 @@ export interface SeatRegistration {
    * theirs until they cancel, whatever rows are added, sorted or edited before theirs.
    */
   readonly announced?: boolean;
+  /**
+   * Fair access across a cycle (`core/cycle-fairness.ts`): 0 never seated in an earlier talk, 1 seated
+   * before, 2 seated and absent twice without cancelling. Lower ranks first; undefined counts as 0.
+   */
+  readonly priority?: number;
 }
 
 export interface SeatRules {
@@ -55,7 +63,7 @@ const SEATED: SeatStatus = { kind: "seated", label: "Inscrit" };
 const CANCELLED: SeatStatus = { kind: "cancelled", label: "Annulé" };
 
 /** Services compare without case, accents or extra spaces (`DRH` and `drh ` are one service). */
-function serviceKey(service: string): string {
+export function serviceKey(service: string): string {
   return service
     .normalize("NFD")
     .replace(/[\u0300-\u036f]/g, "")
@@ -64,6 +72,11 @@ function serviceKey(service: string): string {
     .toLowerCase();
 }
 
+/**
+ * The seats of one talk at `now`: who is seated, who waits and in which order, replayed from the
+ * registrations by the rules above. `previous` (an earlier allocation) only serves to name who was
+ * promoted since. Pure; throws nothing.
+ */
 export function allocateSeats(
   registrations: readonly SeatRegistration[],
   rules: SeatRules,
@@ -72,13 +85,15 @@ export function allocateSeats(
 ): SeatAllocation {
   const closed = now.getTime() >= rules.closingAt.getTime();
   const quota = rules.quotaPerService ?? Number.POSITIVE_INFINITY;
-  // Registration order; equal times keep the order of the rows.
+  // Priority, then registration order; equal times keep the order of the rows.
   const active = registrations
     .map((registration, row) => ({ registration, row }))
     .filter(({ registration }) => !registration.cancelled)
     .sort(
       (a, b) =>
-        a.registration.registeredAt.getTime() - b.registration.registeredAt.getTime() || a.row - b.row,
+        (a.registration.priority ?? 0) - (b.registration.priority ?? 0) ||
+        a.registration.registeredAt.getTime() - b.registration.registeredAt.getTime() ||
+        a.row - b.row,
     )
     .map(({ registration }) => registration);
 
@@ -94,7 +109,8 @@ export function allocateSeats(
   // Before the closing, with the quota.
   for (const registration of active) {
     if (seatedSet.has(registration.id)) continue;
-    if (registration.registeredAt.getTime() >= rules.closingAt.getTime()) break;
+    // Registered after the closing: no seat before it (the list is in time order within a priority).
+    if (registration.registeredAt.getTime() >= rules.closingAt.getTime()) continue;
     if (seatedSet.size >= rules.capacity) break;
     if ((perService.get(serviceKey(registration.service)) ?? 0) < quota) take(registration);
   }

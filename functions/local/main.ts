@@ -6,6 +6,7 @@
  *                                 and save the workbook, Passerelle reacts as it does to a Google Sheet
  *   npm start -- --simulate       the whole seminar played in simulated time, tutors' replies included
  *   npm start -- --simulate --lunch   the same for the example lunch talk
+ *   npm start -- --simulate --cycle   the example cycle of lunch talks: checks, absences, figures
  *   npm start -- --reset          start again from the example (the previous run is erased)
  */
 import { copyFileSync, existsSync, mkdirSync, rmSync, watchFile } from "node:fs";
@@ -15,6 +16,7 @@ import { DateTime } from "luxon";
 import { RealClock, type SchedulerClock, SimulatedClock } from "../../workflows/runner/clock.js";
 import { readWorkflowControl } from "../app/workflow-control.js";
 import { sharedSolver } from "../core/matching/index.js";
+import { playCycle } from "./cycle-scenario.js";
 import { LocalHost } from "./host.js";
 import { Outbox } from "./outbox.js";
 import { readReplyFolder } from "./replies.js";
@@ -29,6 +31,7 @@ const TEMPLATES = join(ROOT, "sheets-templates");
 interface Options {
   readonly simulate: boolean;
   readonly lunch: boolean;
+  readonly cycle: boolean;
   readonly reset: boolean;
   readonly dir: string;
 }
@@ -36,12 +39,15 @@ interface Options {
 /** The options of `npm start`, or the usage text (French) when the flags are unknown or `--help`. */
 export function parseArgs(argv: readonly string[]): Options | string {
   const flags = new Set(argv.filter((arg) => arg.startsWith("--")));
-  const unknown = [...flags].filter((flag) => !["--simulate", "--lunch", "--reset", "--help"].includes(flag));
+  const unknown = [...flags].filter(
+    (flag) => !["--simulate", "--lunch", "--cycle", "--reset", "--help"].includes(flag),
+  );
   if (unknown.length > 0 || flags.has("--help"))
-    return "Usage : npm start [-- --simulate] [--lunch] [--reset]\n  --simulate  joue tout l'événement en temps simulé (réponses des tuteurs comprises)\n  --lunch     la rencontre méridienne d'exemple plutôt que le séminaire\n  --reset     repart du classeur d'exemple";
+    return "Usage : npm start [-- --simulate] [--lunch] [--reset]\n  --simulate  joue tout l'événement en temps simulé (réponses des tuteurs comprises)\n  --lunch     la rencontre méridienne d'exemple plutôt que le séminaire\n  --cycle     le cycle de rencontres méridiennes d'exemple (avec --simulate)\n  --reset     repart du classeur d'exemple";
   return {
     simulate: flags.has("--simulate"),
     lunch: flags.has("--lunch"),
+    cycle: flags.has("--cycle"),
     reset: flags.has("--reset") || flags.has("--simulate"),
     // One folder per example, so playing the lunch talk leaves the seminar's files alone.
     dir: join(
@@ -71,17 +77,22 @@ export async function main(argv: readonly string[]): Promise<number> {
     say(options);
     return 2;
   }
-  const event = options.lunch ? "rencontre-exemple" : "seminaire-exemple";
-  const template = join(TEMPLATES, options.lunch ? "rencontre.xlsx" : "seminaire.xlsx");
+  const event = options.cycle ? "cycle-exemple" : options.lunch ? "rencontre-exemple" : "seminaire-exemple";
+  const template = join(
+    TEMPLATES,
+    options.cycle ? "cycle-rencontres.xlsx" : options.lunch ? "rencontre.xlsx" : "seminaire.xlsx",
+  );
   if (options.reset) rmSync(options.dir, { recursive: true, force: true });
   mkdirSync(options.dir, { recursive: true });
   const workbookPath = join(options.dir, `${event}.xlsx`);
   if (!existsSync(workbookPath)) copyFileSync(template, workbookPath);
 
   const zone = "Europe/Paris";
-  const start = options.lunch
-    ? DateTime.fromISO("2027-04-01T09:00", { zone }).toJSDate()
-    : DateTime.fromISO("2027-02-15T09:00", { zone }).toJSDate();
+  const start = options.cycle
+    ? DateTime.fromISO("2027-03-20T09:00", { zone }).toJSDate()
+    : options.lunch
+      ? DateTime.fromISO("2027-04-01T09:00", { zone }).toJSDate()
+      : DateTime.fromISO("2027-02-15T09:00", { zone }).toJSDate();
   const clock: SchedulerClock = options.simulate ? new SimulatedClock(start) : new RealClock();
   const timeline = new Timeline(() => new Date(clock.now()), zone, say);
   let afterOwnWrite = () => {};
@@ -121,9 +132,11 @@ export async function main(argv: readonly string[]): Promise<number> {
 
   if (options.simulate && clock instanceof SimulatedClock) {
     say(
-      options.lunch
-        ? "Simulation de la rencontre méridienne d'exemple (45 inscriptions pour 30 places)."
-        : "Simulation du séminaire d'exemple, de « Affecter » au questionnaire de satisfaction.",
+      options.cycle
+        ? "Simulation du cycle de rencontres méridiennes d'exemple (trois rencontres, soixante cadres de cinq directions)."
+        : options.lunch
+          ? "Simulation de la rencontre méridienne d'exemple (45 inscriptions pour 30 places)."
+          : "Simulation du séminaire d'exemple, de « Affecter » au questionnaire de satisfaction.",
     );
     const context: ScenarioContext = {
       host: () => host,
@@ -135,6 +148,14 @@ export async function main(argv: readonly string[]): Promise<number> {
       replyFrom: (name) => timeline.replyFrom(name),
     };
     const started = Date.now();
+    if (options.cycle) {
+      await playCycle(context, start);
+      say("");
+      say(`Fin de la simulation du cycle en ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+      say(`  Le classeur final (Rencontres, Inscriptions, Cycle) : ${workbookPath}`);
+      await stop();
+      return 0;
+    }
     const end = options.lunch ? await playLunchTalk(context, start) : await playSeminar(context, start);
     say("");
     say(

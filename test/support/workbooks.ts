@@ -138,8 +138,13 @@ export class MemoryWorkbook implements EventWorkbook {
 }
 
 /** A fresh copy of the example workbooks as .xlsx files in a temporary folder. */
-export async function exampleFiles(): Promise<{ seminar: string; lunch: string; folder: string }> {
+export async function exampleFiles(): Promise<{
+  seminar: string;
+  lunch: string;
+  cycle: string;
+  folder: string;
+}> {
   const folder = await mkdtemp(join(tmpdir(), "passerelle-"));
-  const [seminar, lunch] = await generateTemplates(folder);
-  return { seminar: seminar!, lunch: lunch!, folder };
+  const [seminar, lunch, cycle] = await generateTemplates(folder);
+  return { seminar: seminar!, lunch: lunch!, cycle: cycle!, folder };
 }

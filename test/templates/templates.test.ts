@@ -1,6 +1,7 @@
 import ExcelJS from "exceljs";
 import { describe, expect, it } from "vitest";
 import { toCell } from "../../functions/adapters/xlsx-workbook.js";
+import { CYCLE_WORKBOOK } from "../../functions/core/cycle-schemas.js";
 import { LUNCH_WORKBOOK, SEMINAR_WORKBOOK, SETTINGS_HEADERS } from "../../functions/core/schemas.js";
 import { columnsOf, headersOf } from "../../functions/core/table.js";
 import { TEMPLATE_FILES } from "../../sheets-templates/generate.js";
@@ -17,6 +18,7 @@ describe("the committed templates", () => {
   for (const [file, specs] of [
     [TEMPLATE_FILES.seminar, SEMINAR_WORKBOOK],
     [TEMPLATE_FILES.lunch, LUNCH_WORKBOOK],
+    [TEMPLATE_FILES.cycle, CYCLE_WORKBOOK],
   ] as const) {
     it(`${file} has exactly the tabs and headers of the schemas`, async () => {
       const workbook = await load(file);
@@ -105,7 +107,7 @@ describe("the committed templates", () => {
     expect(structures.getCell(4, type).dataValidation?.showErrorMessage).toBe(true);
   });
 
-  for (const file of [TEMPLATE_FILES.seminar, TEMPLATE_FILES.lunch]) {
+  for (const file of [TEMPLATE_FILES.seminar, TEMPLATE_FILES.lunch, TEMPLATE_FILES.cycle]) {
     it(`${file} prints every tab on A4 landscape, header row repeated, within a print area`, async () => {
       const workbook = await load(file);
       for (const sheet of workbook.worksheets.filter((item) => item.state !== "hidden")) {

@@ -67,7 +67,12 @@ export type MessageKind =
   | "liste-attente"
   | "place-liberee"
   | "rappel-rencontre"
-  | "questionnaire-rencontre";
+  | "questionnaire-rencontre"
+  // A cycle of lunch talks: its speakers, and the organizer about them (`speakers.ts`).
+  | "invitation-intervenant"
+  | "rappel-intervenant"
+  | "liste-inscrits"
+  | "alerte-intervenant";
 
 /** What each kind is called in the Journal. */
 export const KIND_LABELS: Readonly<Record<MessageKind, string>> = {
@@ -86,6 +91,10 @@ export const KIND_LABELS: Readonly<Record<MessageKind, string>> = {
   "place-liberee": "Place libérée",
   "rappel-rencontre": "Rappel de la rencontre",
   "questionnaire-rencontre": "Questionnaire de satisfaction",
+  "invitation-intervenant": "Invitation à l'intervenant",
+  "rappel-intervenant": "Rappel à l'intervenant",
+  "liste-inscrits": "Liste des inscrits à l'intervenant",
+  "alerte-intervenant": "Alerte sur les intervenants",
 };
 
 export interface PlannedMessage {

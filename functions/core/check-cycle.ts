@@ -1,0 +1,314 @@
+/**
+ * Checking a cycle of lunch talks (issue 18): the `Cycle` parameters, each talk of `Rencontres`,
+ * every registration of `Inscriptions` (each names its talk) and every speaker of `Intervenants`.
+ *
+ * Each talk is checked and seated by `checkLunchWorkbook`, the single talk's computation, on that
+ * talk's registrations with the parameters of the cycle overridden by the talk's row; talks are taken
+ * in date order so that the waiting list of each ranks first those never seated before
+ * (`core/cycle-fairness.ts`). Each talk's `Statut` says its seats and its décloisonnement figures;
+ * the cycle's says how many managers came at least once, per direction.
+ * Pure: the workbook's values and `now` in, verdicts out.
+ */
+import { DateTime } from "luxon";
+import type { WorkbookSnapshot } from "../ports.js";
+import { normalizeKey } from "./cells.js";
+import { checkLunchWorkbook, type LunchCheck, type LunchWorkbook } from "./check-lunch.js";
+import { type RowVerdict, statusText } from "./check-seminar.js";
+import { type Attendance, fairnessPriority, personKey, recordTalk } from "./cycle-fairness.js";
+import {
+  CYCLE_TABS_SPEC,
+  type CycleRegistrationRow,
+  type CycleSettings,
+  type SpeakerRow,
+  type TalkRow,
+} from "./cycle-schemas.js";
+import {
+  type CycleReach,
+  cycleReach,
+  mixLine,
+  type SeatedPerson,
+  type TalkMix,
+  talkMix,
+} from "./decloisonnement.js";
+import type { LunchSettings, RegistrationRow } from "./schemas.js";
+import { type ParsedRow, type ParsedSettings, type ParsedTable, parseSettings, parseTable } from "./table.js";
+
+export interface CycleWorkbook {
+  readonly settings: ParsedSettings<CycleSettings>;
+  readonly talks: ParsedTable<TalkRow>;
+  readonly registrations: ParsedTable<CycleRegistrationRow>;
+  readonly speakers: ParsedTable<SpeakerRow>;
+}
+
+/** One talk of the cycle, checked. */
+export interface TalkCheck {
+  /** Its row in `Rencontres`. */
+  readonly row: number;
+  readonly name: string;
+  /** The single talk's check, on this talk's registrations. */
+  readonly lunch: LunchCheck;
+  readonly mix: TalkMix;
+  /** Seated people marked absent (`Présent: Non`). */
+  readonly absent: number;
+  /** The talk has ended. */
+  readonly held: boolean;
+  /** The speakers' rows of this talk. */
+  readonly speakers: readonly ParsedRow<SpeakerRow>[];
+  /** When the talk starts and ends. */
+  readonly start: Date;
+  readonly end: Date;
+}
+
+export interface CycleCheck {
+  readonly workbook: CycleWorkbook;
+  /** Problems of the cycle as a whole, shown in the `Cycle` tab's `Statut`. */
+  readonly cycleProblems: readonly string[];
+  /** Verdicts of `Rencontres`, `Inscriptions` and `Intervenants` rows. */
+  readonly rows: readonly RowVerdict[];
+  /** The talks without a problem on their row, in date order. */
+  readonly talks: readonly TalkCheck[];
+  readonly reach: CycleReach;
+}
+
+const DEFAULT_ZONE = "Europe/Paris";
+
+export function parseCycleWorkbook(snapshot: WorkbookSnapshot): CycleWorkbook {
+  const spec = CYCLE_TABS_SPEC;
+  return {
+    settings: parseSettings<CycleSettings>(spec.cycle, snapshot.get(spec.cycle.name)),
+    talks: parseTable<TalkRow>(spec.talks, snapshot.get(spec.talks.name)),
+    registrations: parseTable<CycleRegistrationRow>(
+      spec.registrations,
+      snapshot.get(spec.registrations.name),
+    ),
+    speakers: parseTable<SpeakerRow>(spec.speakers, snapshot.get(spec.speakers.name)),
+  };
+}
+
+/**
+ * The parameters of one talk as a single talk's `Rencontre` tab would hold them: the cycle's,
+ * overridden by the talk's row; the closing is `Clôture (jours avant)` days before, at the start.
+ */
+export function talkSettings(
+  cycle: Partial<CycleSettings>,
+  talk: TalkRow,
+  speakers: readonly SpeakerRow[],
+): Partial<LunchSettings> {
+  const closingDate = DateTime.fromISO(talk.date, { zone: cycle.timeZone ?? DEFAULT_ZONE })
+    .minus({ days: cycle.closingDays ?? 2 })
+    .toISODate();
+  const names = speakers.map((speaker) =>
+    [`${speaker.firstName} ${speaker.lastName}`, speaker.organisation].filter(Boolean).join(", "),
+  );
+  const settings: Partial<LunchSettings> = {
+    title: cycle.title ? `${cycle.title} — ${talk.name}` : talk.name,
+    date: talk.date,
+    start: talk.start,
+    end: talk.end,
+    venue: talk.venue,
+    capacity: talk.capacity ?? cycle.capacity ?? 30,
+    closingAt: talk.closingAt ?? { date: closingDate ?? talk.date, time: talk.start },
+    reminderHours: cycle.reminderHours ?? 24,
+    ...(talk.theme ? { theme: talk.theme } : {}),
+    ...(names.length > 0 ? { speakers: names.join(" ; ") } : {}),
+    ...(cycle.quotaPerService ? { quotaPerService: cycle.quotaPerService } : {}),
+    ...(cycle.timeZone ? { timeZone: cycle.timeZone } : {}),
+    ...(cycle.organizerEmail ? { organizerEmail: cycle.organizerEmail } : {}),
+    ...(cycle.sender ? { sender: cycle.sender } : {}),
+    ...(cycle.organizerName ? { organizerName: cycle.organizerName } : {}),
+    ...(cycle.surveyLink ? { surveyLink: cycle.surveyLink } : {}),
+    ...(talk.action ? { action: talk.action } : {}),
+  };
+  return settings;
+}
+
+function settingsOf(cycle: ParsedSettings<CycleSettings>, partial: Partial<LunchSettings>) {
+  const settings: ParsedSettings<LunchSettings> = {
+    ...(cycle as unknown as ParsedSettings<LunchSettings>),
+    value: null,
+    partial,
+    problems: [],
+  };
+  return settings;
+}
+
+const talkKey = (name: string | undefined) => normalizeKey(name ?? "");
+
+function unknownTalk(name: string): string {
+  return `Rencontre : « ${name} » ne figure pas dans l'onglet ${CYCLE_TABS_SPEC.talks.name} : choisissez le nom d'une rencontre de la liste.`;
+}
+
+/** The seated people of a talk, with their direction and service, less those in `absent`. */
+function seatedPeople(check: LunchCheck, absent: ReadonlySet<string> = new Set()): SeatedPerson[] {
+  const byEmail = new Map<string, RegistrationRow>();
+  for (const row of check.workbook.registrations.rows)
+    if (row.value && row.value.registration !== "Annulée") byEmail.set(row.value.email, row.value);
+  return check.seats.seated.flatMap((id) => {
+    const row = byEmail.get(id);
+    if (!row || absent.has(personKey(id))) return [];
+    return [{ id, direction: row.direction ?? "", service: row.service }];
+  });
+}
+
+function absentOf(rows: readonly ParsedRow<RegistrationRow>[]): Set<string> {
+  return new Set(
+    rows.flatMap((row) => (row.value && row.value.present === "Non" ? [personKey(row.value.email)] : [])),
+  );
+}
+
+/** The problems of the talks' rows: their own, duplicate names, times out of order. */
+function talkRowProblems(talks: ParsedTable<TalkRow>): Map<number, string[]> {
+  const firstOf = new Map<string, number>();
+  const problems = new Map<number, string[]>();
+  for (const row of talks.rows) {
+    const list = [...row.problems];
+    const key = talkKey(row.partial.name);
+    const first = firstOf.get(key);
+    if (key !== "" && first !== undefined)
+      list.push(
+        `Rencontre : « ${row.partial.name} » est déjà le nom de la ligne ${first} : donnez à chaque rencontre un nom différent.`,
+      );
+    else if (key !== "") firstOf.set(key, row.row);
+    if (row.partial.start && row.partial.end && row.partial.end <= row.partial.start)
+      list.push(
+        `Fin : ${row.partial.end} vient avant le début (${row.partial.start}) : corrigez l'une des deux heures.`,
+      );
+    problems.set(row.row, list);
+  }
+  return problems;
+}
+
+/** The `Statut` of a talk's row: its seats, its speakers and its décloisonnement figures. */
+export function talkStatus(talk: TalkCheck, ownProblems: readonly string[]): string {
+  if (ownProblems.length > 0) return statusText(ownProblems);
+  const { seated, waiting } = talk.lunch.seats;
+  const capacity = talk.lunch.workbook.settings.partial.capacity ?? 30;
+  const confirmed = talk.speakers.filter((row) => row.partial.confirmation === "Confirmé").length;
+  const came = seated.length - talk.absent;
+  const lines = [
+    talk.held
+      ? `Rencontre tenue : ${seated.length} inscrit${seated.length > 1 ? "s" : ""}, ${came} présent${came > 1 ? "s" : ""}, ${talk.absent} absent${talk.absent > 1 ? "s" : ""}.`
+      : `${seated.length} inscrit${seated.length > 1 ? "s" : ""} sur ${capacity} places, ${waiting.length} en liste d'attente.`,
+    talk.speakers.length === 0
+      ? "Intervenants : aucun dans l'onglet Intervenants."
+      : `Intervenants : ${confirmed} confirmé${confirmed > 1 ? "s" : ""} sur ${talk.speakers.length}.`,
+    mixLine(talk.mix),
+  ];
+  return lines.join("\n");
+}
+
+/** Checks a cycle workbook. */
+export function checkCycle(snapshot: WorkbookSnapshot, now: Date): CycleCheck {
+  const workbook = parseCycleWorkbook(snapshot);
+  const cycle = workbook.settings.partial;
+  const zone = cycle.timeZone ?? DEFAULT_ZONE;
+  const cycleProblems = [
+    ...workbook.settings.problems,
+    ...workbook.talks.problems,
+    ...workbook.registrations.problems,
+    ...workbook.speakers.problems,
+  ];
+  for (const spec of [CYCLE_TABS_SPEC.talks, CYCLE_TABS_SPEC.registrations, CYCLE_TABS_SPEC.speakers])
+    if (snapshot.get(spec.name) === undefined)
+      cycleProblems.push(`Onglet « ${spec.name} » introuvable : ajoutez-le (voir le modèle).`);
+
+  const ownProblems = talkRowProblems(workbook.talks);
+  const valid = workbook.talks.rows
+    .filter((row) => row.value && (ownProblems.get(row.row) ?? []).length === 0)
+    .map((row) => ({ row: row.row, value: row.value as TalkRow }))
+    .sort(
+      (a, b) =>
+        `${a.value.date}T${a.value.start}`.localeCompare(`${b.value.date}T${b.value.start}`) || a.row - b.row,
+    );
+  const known = new Set(workbook.talks.rows.map((row) => talkKey(row.partial.name)));
+
+  let history = new Map<string, Attendance>();
+  const talks: TalkCheck[] = [];
+  const attended: SeatedPerson[][] = [];
+  for (const { row, value } of valid) {
+    const key = talkKey(value.name);
+    const speakers = workbook.speakers.rows.filter((speaker) => talkKey(speaker.partial.talk) === key);
+    const registrations: ParsedTable<RegistrationRow> = {
+      ...workbook.registrations,
+      rows: workbook.registrations.rows.filter((registration) => talkKey(registration.partial.talk) === key),
+    };
+    const partial = talkSettings(
+      cycle,
+      value,
+      speakers.flatMap((speaker) => (speaker.value ? [speaker.value] : [])),
+    );
+    const lunchWorkbook: LunchWorkbook = { settings: settingsOf(workbook.settings, partial), registrations };
+    const before = history;
+    const lunch = checkLunchWorkbook(lunchWorkbook, true, now, {
+      priorityOf: (email) => fairnessPriority(before.get(personKey(email))),
+      pastIsHeld: true,
+    });
+    const absent = absentOf(registrations.rows);
+    history = recordTalk(history, lunch.seats.seated, absent);
+    const start = DateTime.fromISO(`${value.date}T${value.start}`, { zone });
+    const end = DateTime.fromISO(`${value.date}T${value.end}`, { zone });
+    if (end.toJSDate() <= now) attended.push(seatedPeople(lunch, absent));
+    talks.push({
+      row,
+      name: value.name,
+      lunch,
+      mix: talkMix(seatedPeople(lunch)),
+      absent: lunch.seats.seated.filter((email) => absent.has(personKey(email))).length,
+      held: end.toJSDate() <= now,
+      speakers,
+      start: start.toJSDate(),
+      end: end.toJSDate(),
+    });
+  }
+
+  const rows: RowVerdict[] = [];
+  const talkByRow = new Map(talks.map((talk) => [talk.row, talk]));
+  for (const row of workbook.talks.rows) {
+    const problems = [...(ownProblems.get(row.row) ?? [])];
+    const talk = talkByRow.get(row.row);
+    if (talk) problems.push(...talk.lunch.lunchProblems.filter((p) => !cycleProblems.includes(p)));
+    rows.push({
+      tab: CYCLE_TABS_SPEC.talks.name,
+      row: row.row,
+      problems,
+      blocking: problems.length > 0,
+      status: talk && problems.length === 0 ? talkStatus(talk, []) : statusText(problems),
+    });
+  }
+  const checked = new Map(talks.flatMap((talk) => talk.lunch.rows.map((verdict) => [verdict.row, verdict])));
+  for (const row of workbook.registrations.rows) {
+    const verdict = checked.get(row.row);
+    if (verdict) {
+      rows.push(verdict);
+      continue;
+    }
+    const problems = [...row.problems];
+    const name = row.partial.talk;
+    if (name && !known.has(talkKey(name))) problems.push(unknownTalk(name));
+    else if (name)
+      problems.push(
+        `Rencontre : « ${name} » est à corriger dans l'onglet ${CYCLE_TABS_SPEC.talks.name} d'abord.`,
+      );
+    const cancelled = row.partial.registration === "Annulée";
+    rows.push({
+      tab: CYCLE_TABS_SPEC.registrations.name,
+      row: row.row,
+      problems: cancelled ? [] : problems,
+      blocking: true,
+      status: cancelled ? "Annulé" : statusText(problems),
+    });
+  }
+  for (const row of workbook.speakers.rows) {
+    const problems = [...row.problems];
+    const name = row.partial.talk;
+    if (name && !known.has(talkKey(name))) problems.push(unknownTalk(name));
+    rows.push({
+      tab: CYCLE_TABS_SPEC.speakers.name,
+      row: row.row,
+      problems,
+      blocking: problems.length > 0,
+      status: statusText(problems),
+    });
+  }
+  return { workbook, cycleProblems, rows, talks, reach: cycleReach(attended) };
+}
