@@ -43,7 +43,7 @@ export function parseArgs(argv: readonly string[]): Options | string {
     (flag) => !["--simulate", "--lunch", "--cycle", "--reset", "--help"].includes(flag),
   );
   if (unknown.length > 0 || flags.has("--help"))
-    return "Usage : npm start [-- --simulate] [--lunch] [--reset]\n  --simulate  joue tout l'événement en temps simulé (réponses des tuteurs comprises)\n  --lunch     la rencontre méridienne d'exemple plutôt que le séminaire\n  --cycle     le cycle de rencontres méridiennes d'exemple (avec --simulate)\n  --reset     repart du classeur d'exemple";
+    return "Usage : npm start [-- --simulate] [--lunch | --cycle] [--reset]\n  --simulate  joue tout l'événement en temps simulé (réponses des tuteurs comprises)\n  --lunch     la rencontre méridienne d'exemple plutôt que le séminaire\n  --cycle     le cycle de rencontres méridiennes d'exemple (avec --simulate)\n  --reset     repart du classeur d'exemple";
   return {
     simulate: flags.has("--simulate"),
     lunch: flags.has("--lunch"),
@@ -53,7 +53,7 @@ export function parseArgs(argv: readonly string[]): Options | string {
     dir: join(
       ROOT,
       ".local",
-      `${flags.has("--simulate") ? "simulation" : "passerelle"}${flags.has("--lunch") ? "-rencontre" : ""}`,
+      `${flags.has("--simulate") ? "simulation" : "passerelle"}${flags.has("--cycle") ? "-cycle" : flags.has("--lunch") ? "-rencontre" : ""}`,
     ),
   };
 }
