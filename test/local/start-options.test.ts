@@ -3,7 +3,13 @@ import { parseArgs } from "../../functions/local/main.js";
 
 describe("npm start's options", () => {
   it("keeps each example in its own folder, so simulating the lunch talk leaves the seminar's files alone", () => {
-    const folders = [["--simulate"], ["--simulate", "--lunch"], [], ["--lunch"]].map((argv) => {
+    const folders = [
+      ["--simulate"],
+      ["--simulate", "--lunch"],
+      [],
+      ["--lunch"],
+      ["--simulate", "--cycle"],
+    ].map((argv) => {
       const options = parseArgs(argv);
       if (typeof options === "string") throw new Error(options);
       return options.dir;
