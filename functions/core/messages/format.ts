@@ -22,11 +22,6 @@ export function frenchSpan(start: Date, end: Date, zone: string): string {
     : `de ${frenchTime(start, zone)} à ${frenchTime(end, zone)}`;
 }
 
-/** The wall-clock instant of a date and a time in a zone (a time in a spring-forward gap moves forward). */
-export function wallInstant(date: string, time: string, zone: string): DateTime {
-  return DateTime.fromISO(`${date}T${time}`, { zone });
-}
-
 /** `1er`, `2e`... for a waiting-list rank. */
 export function ordinal(rank: number): string {
   return rank === 1 ? "1re" : `${rank}e`;
