@@ -14,6 +14,7 @@ import {
   type SeminarCheck,
   statusText,
 } from "../core/check-seminar.js";
+import { eventZone } from "../core/event-settings.js";
 import { programmeIdWrites } from "../core/item-ids.js";
 import { ledgerKeys } from "../core/ledger/keys.js";
 import { seminarModel, writeAnnounced } from "../core/messages/model.js";
@@ -64,7 +65,7 @@ export function checkSnapshot(
       seminar.workbook.tutors,
       seminar.workbook.participants,
     ];
-    const zone = seminar.workbook.settings.partial.timeZone ?? "Europe/Paris";
+    const zone = eventZone(seminar.workbook.settings.partial);
     const summary = summarize(
       seminar.rows,
       seminar.seminarProblems,
@@ -85,7 +86,7 @@ export function checkSnapshot(
     };
   }
   const lunch = checkLunch(snapshot, now);
-  const zone = lunch.workbook.settings.partial.timeZone ?? "Europe/Paris";
+  const zone = eventZone(lunch.workbook.settings.partial);
   const summary = summarize(
     lunch.rows,
     lunch.lunchProblems,

@@ -6,7 +6,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { buildMime } from "./../adapters/mime.js";
-import { frenchDateTime } from "../core/messages/format.js";
+import { frenchDateTime } from "../core/french.js";
 import { eventModel, MESSAGE_TABS } from "../core/messages/model.js";
 import { KIND_LABELS, type MessageKind, type PlanOptions, planMessages } from "../core/messages/plan.js";
 import { escapeHtml } from "../core/messages/text.js";

@@ -7,6 +7,7 @@ import { basename, dirname, extname, join, resolve } from "node:path";
 import { XlsxWorkbook } from "../adapters/xlsx-workbook.js";
 import { eventKind } from "../app/check-workbook.js";
 import { writeDocuments } from "../app/documents.js";
+import { eventZone } from "../core/event-settings.js";
 import { type LunchSettings, type SeminarSettings, TABS } from "../core/schemas.js";
 import { parseSettings } from "../core/table.js";
 import { Refusal } from "./errors.js";
@@ -36,7 +37,7 @@ export async function runDocuments(
     kind === "seminar"
       ? parseSettings<SeminarSettings>(TABS.seminar, snapshot.get(TABS.seminar.name)).partial
       : parseSettings<LunchSettings>(TABS.lunch, snapshot.get(TABS.lunch.name)).partial;
-  const zone = settings.timeZone ?? "Europe/Paris";
+  const zone = eventZone(settings);
   const at = options.at === undefined ? options.now : instant(options.at, zone);
   const out = resolve(options.out ?? join(dirname(path), `documents-${basename(path, extname(path))}`));
   const report = await writeDocuments(workbook, {

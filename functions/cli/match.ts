@@ -7,8 +7,9 @@ import { checkWorkbook, eventKind, readEvent } from "../app/check-workbook.js";
 import { matchWorkbook } from "../app/match-workbook.js";
 import { type LunchCheck, seatRules } from "../core/check-lunch.js";
 import type { SeminarCheck } from "../core/check-seminar.js";
+import { eventZone } from "../core/event-settings.js";
+import { frenchDateTime, plural, pluralSuffix } from "../core/french.js";
 import { type MatchingResult, sharedSolver, solvePlacements, summarize } from "../core/matching/index.js";
-import { frenchDateTime } from "../core/messages/format.js";
 import { matchingProblem } from "../core/placements.js";
 import { TABS } from "../core/schemas.js";
 import { Refusal } from "./errors.js";
@@ -94,7 +95,7 @@ export function seminarMatchText(check: SeminarCheck, result: MatchingResult): s
   if (result.unplaced.length === 0) lines.push("Non placés : aucun.");
   else {
     lines.push(
-      `Non placés : ${plural(result.unplaced.length, "placement")} impossible${s(result.unplaced.length)}.`,
+      `Non placés : ${plural(result.unplaced.length, "placement")} impossible${pluralSuffix(result.unplaced.length)}.`,
     );
     for (const unplaced of result.unplaced)
       lines.push(`  - ${unplaced.participant}, créneau « ${unplaced.slot} » : ${unplaced.reason}`);
@@ -113,7 +114,7 @@ export function seminarMatchText(check: SeminarCheck, result: MatchingResult): s
   const withWishes = problem.participants.filter((participant) => participant.wishes.length > 0).length;
   const none = Math.round(figures.noWishShare * withWishes);
   lines.push(
-    `  Aucun vœu satisfait, sur l'ensemble des créneaux : ${none} participant${s(none)} sur ${withWishes}.`,
+    `  Aucun vœu satisfait, sur l'ensemble des créneaux : ${none} participant${pluralSuffix(none)} sur ${withWishes}.`,
   );
   lines.push(
     "",
@@ -177,9 +178,9 @@ export function lunchSeatsJson(lunch: LunchCheck, now: Date): LunchSeatsJson {
 
 export function lunchSeatsText(lunch: LunchCheck, now: Date, cellsWritten: number): string {
   const seats = lunchSeatsJson(lunch, now);
-  const zone = lunch.workbook.settings.partial.timeZone ?? "Europe/Paris";
+  const zone = eventZone(lunch.workbook.settings.partial);
   const lines = [
-    `Rencontre méridienne : ${seats.seated.length} place${s(seats.seated.length)} attribuée${s(seats.seated.length)} sur ${seats.capacity}, ` +
+    `Rencontre méridienne : ${seats.seated.length} place${pluralSuffix(seats.seated.length)} attribuée${pluralSuffix(seats.seated.length)} sur ${seats.capacity}, ` +
       `${plural(seats.waiting.length, "personne")} en liste d'attente, ${plural(seats.cancelled.length, "annulation")}.`,
   ];
   const closing = seats.closingAt ? frenchDateTime(new Date(seats.closingAt), zone) : null;
@@ -220,17 +221,9 @@ export function lunchSeatsText(lunch: LunchCheck, now: Date, cellsWritten: numbe
   }
   lines.push(
     "",
-    `${plural(cellsWritten, "cellule")} « Statut » mise${s(cellsWritten)} à jour dans le classeur.`,
+    `${plural(cellsWritten, "cellule")} « Statut » mise${pluralSuffix(cellsWritten)} à jour dans le classeur.`,
   );
   return lines.join("\n");
-}
-
-function s(count: number): string {
-  return count > 1 ? "s" : "";
-}
-
-function plural(count: number, word: string): string {
-  return `${count} ${word}${s(count)}`;
 }
 
 function formatNumber(value: number): string {

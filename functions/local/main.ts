@@ -14,6 +14,7 @@ import { pathToFileURL } from "node:url";
 import { DateTime } from "luxon";
 import { RealClock, type SchedulerClock, SimulatedClock } from "../../workflows/runner/clock.js";
 import { readWorkflowControl } from "../app/workflow-control.js";
+import { DEFAULT_ZONE } from "../core/event-settings.js";
 import { sharedSolver } from "../core/matching/index.js";
 import { LocalHost } from "./host.js";
 import { Outbox } from "./outbox.js";
@@ -72,7 +73,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const workbookPath = join(options.dir, `${event}.xlsx`);
   if (!existsSync(workbookPath)) copyFileSync(template, workbookPath);
 
-  const zone = "Europe/Paris";
+  const zone = DEFAULT_ZONE;
   const start = options.lunch
     ? DateTime.fromISO("2027-04-01T09:00", { zone }).toJSDate()
     : DateTime.fromISO("2027-02-15T09:00", { zone }).toJSDate();

@@ -10,7 +10,7 @@ import type { AddressInfo } from "node:net";
 import { extname, join, normalize } from "node:path";
 import { z } from "zod";
 import { bareAddress, buildMime } from "../adapters/mime.js";
-import { frenchDateTime } from "../core/messages/format.js";
+import { frenchDateTime } from "../core/french.js";
 import { KEY_HEADER, KIND_LABELS, type MessageKind } from "../core/messages/plan.js";
 import { escapeHtml } from "../core/messages/text.js";
 import type { Mailer, OutgoingMessage } from "../ports.js";

@@ -6,8 +6,8 @@
 import { DateTime } from "luxon";
 import type { WorkbookSnapshot } from "../../ports.js";
 import { parseLunchWorkbook } from "../check-lunch.js";
+import { frenchSpan } from "../french.js";
 import type { LedgerKeys } from "../ledger/keys.js";
-import { frenchSpan } from "../messages/format.js";
 import { lunchModel } from "../messages/model.js";
 import {
   byName,

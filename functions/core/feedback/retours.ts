@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { DateTime } from "luxon";
 import type { WorkbookSnapshot } from "../../ports.js";
 import { cellText } from "../cells.js";
+import { DEFAULT_ZONE } from "../event-settings.js";
 import { automaticMessage } from "../replies/automatic.js";
 import { type InboundMessage, MAX_ANSWER_CHARS } from "../replies/message.js";
 import { stripReply } from "../replies/strip.js";
@@ -80,7 +81,7 @@ function eventZone(snapshot: WorkbookSnapshot): string {
   const zone = seminar
     ? parseSettings<SeminarSettings>(TABS.seminar, seminar).partial.timeZone
     : parseSettings<LunchSettings>(TABS.lunch, snapshot.get(TABS.lunch.name)).partial.timeZone;
-  return zone ?? "Europe/Paris";
+  return zone ?? DEFAULT_ZONE;
 }
 
 /** `Prénom Nom` from `Participants` or `Inscriptions`; the address when no row has it any more. */

@@ -18,6 +18,7 @@ import {
 } from "../cells.js";
 import { checkLunch, closingInstant, parseLunchWorkbook } from "../check-lunch.js";
 import { attends, checkSeminar, isImmersion } from "../check-seminar.js";
+import { eventZone } from "../event-settings.js";
 import type { Mailbox } from "../fields.js";
 import { programmeIds } from "../item-ids.js";
 import { readLedger } from "../journal.js";
@@ -27,7 +28,6 @@ import type { ProgrammeRow } from "../schemas.js";
 import { TABS } from "../schemas.js";
 import { allocateSeats, type SeatStatus } from "../seats.js";
 
-export const DEFAULT_ZONE = "Europe/Paris";
 /** Minutes between leaving the last sequence and the train (the same margin the checks use). */
 export const STATION_MARGIN_MINUTES = 30;
 
@@ -294,7 +294,7 @@ export function seminarModel(snapshot: WorkbookSnapshot, keys: LedgerKeys, now: 
   const check = checkSeminar(snapshot, now);
   const { workbook } = check;
   const settings = workbook.settings.partial;
-  const zone = settings.timeZone ?? DEFAULT_ZONE;
+  const zone = eventZone(settings);
   const journal = journalState(readLedger(snapshot.get(TABS.journal.name)), now);
   const problems: string[] = [];
   if (!settings.day1) problems.push("Jour 1 manquant dans l'onglet Séminaire.");
@@ -703,7 +703,7 @@ export function lunchModel(snapshot: WorkbookSnapshot, keys: LedgerKeys, now: Da
   const check = checkLunch(snapshot, now);
   const workbook = parseLunchWorkbook(snapshot);
   const settings = workbook.settings.partial;
-  const zone = settings.timeZone ?? DEFAULT_ZONE;
+  const zone = eventZone(settings);
   const journal = journalState(readLedger(snapshot.get(TABS.journal.name)), now);
   const problems: string[] = [];
   if (!settings.date) problems.push("Date manquante dans l'onglet Rencontre.");

@@ -21,6 +21,7 @@
 import { DateTime } from "luxon";
 import type { MailAddress, OutgoingMessage } from "../../ports.js";
 import { SURVEY_REPLY_VERSION } from "../feedback/survey-reply.js";
+import { ofName, plural } from "../french.js";
 import type { LedgerEntry } from "../ledger/entry.js";
 import type { LedgerKeys } from "../ledger/keys.js";
 import { hasBounced, isTaken, type JournalState, sendIdOf } from "../ledger/state.js";
@@ -828,15 +829,6 @@ interface DerivedAlert {
 }
 
 const DECLINE_GRACE_MS = 15 * 60_000;
-
-function plural(count: number, word: string): string {
-  return `${count} ${word}${count > 1 ? "s" : ""}`;
-}
-
-/** `de Sophie`, `d'Isabelle`. */
-function ofName(name: string): string {
-  return /^[aeiouàâäéèêëîïôöùûüœ]/i.test(name) ? `d'${name}` : `de ${name}`;
-}
 
 /**
  * Alerts read from the Journal lines about tutors: a reply that needs a person, a decline once its

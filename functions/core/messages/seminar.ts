@@ -1,7 +1,7 @@
 /** The messages of an immersion seminar, in French, each as HTML and plain text. Pure. */
 import { DateTime } from "luxon";
 import { buildCalendar, type CalendarItem, calendarContentType } from "../calendar.js";
-import { frenchDay, frenchSpan, frenchTime } from "./format.js";
+import { frenchDay, frenchSpan, frenchTime } from "../french.js";
 import {
   AUTOMATIC_FOOTER,
   type Block,

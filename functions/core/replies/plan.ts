@@ -17,6 +17,7 @@
 import { DateTime } from "luxon";
 import type { CellWrite, RowsAppend, TabCreation, WorkbookSnapshot } from "../../ports.js";
 import { cellText, parseEmail } from "../cells.js";
+import { eventZone } from "../event-settings.js";
 import { type JournalLine, journalRecord, type Ledger, readLedger } from "../journal.js";
 import type { LedgerEntry } from "../ledger/entry.js";
 import type { ReplyClaims } from "../reply-token.js";
@@ -128,7 +129,7 @@ export function planReply(
     return { outcome: { kind: "duplicate" }, record: null, done: null };
   const recorded = hasEntry(ledger, reply.key, "reply");
   const settings = parseSettings<SeminarSettings>(TABS.seminar, snapshot.get(TABS.seminar.name));
-  const zone = settings.partial.timeZone ?? "Europe/Paris";
+  const zone = eventZone(settings.partial);
   const tutors = parseTable<TutorRow>(TABS.tutors, snapshot.get(TABS.tutors.name));
   const keys = typeof secrets === "string" ? [secrets] : secrets;
   const tutor = tutors.rows.find((row) => {
