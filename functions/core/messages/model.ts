@@ -17,7 +17,7 @@ import {
   type WallTime,
 } from "../cells.js";
 import { checkLunch, closingInstant, parseLunchWorkbook } from "../check-lunch.js";
-import { attends, checkSeminar, isImmersion } from "../check-seminar.js";
+import { attends, checkSeminar, isImmersion, isTravel, travelKind } from "../check-seminar.js";
 import { eventZone } from "../event-settings.js";
 import type { Mailbox } from "../fields.js";
 import { programmeIds } from "../item-ids.js";
@@ -268,13 +268,6 @@ export function eventModel(snapshot: WorkbookSnapshot, keys: LedgerKeys, now: Da
   return null;
 }
 
-function isTravel(item: ProgrammeRow): "arrival" | "return" | null {
-  const key = normalizeKey(item.sequence);
-  if (key.startsWith("arrivee")) return "arrival";
-  if (key.startsWith("train") || key.startsWith("depart") || key.startsWith("retour")) return "return";
-  return null;
-}
-
 function itemTitle(item: ProgrammeRow): string {
   return item.label && normalizeKey(item.label) !== normalizeKey(item.sequence)
     ? `${item.sequence} — ${item.label}`
@@ -444,7 +437,7 @@ export function seminarModel(snapshot: WorkbookSnapshot, keys: LedgerKeys, now: 
     let departure: Date | undefined;
     for (const { item, id: itemId } of programmeRows) {
       const date = dateOf(item.day);
-      const travel = isTravel(item);
+      const travel = travelKind(item);
       if (travel === "arrival") {
         const time = person.arrival ?? item.start;
         const at = span(date, time, time, zone);
