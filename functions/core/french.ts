@@ -46,9 +46,9 @@ export function pluralSuffix(count: number): string {
   return Math.abs(count) >= 2 ? "s" : "";
 }
 
-/** `de` before a word, elided before a vowel or a mute h: `d'Hugo`, `de Sophie`. */
+/** `de` before a name, elided before a vowel or a mute h: `d'Hugo`, `d'Isabelle`, `de Sophie`, `de Yannick`. */
 export function ofName(word: string): string {
-  return /^[aeiouyàâäéèêëîïôöùûüœh]/i.test(word.trim()) ? `d'${word.trim()}` : `de ${word.trim()}`;
+  return /^[aeiouàâäéèêëîïôöùûüœh]/i.test(word.trim()) ? `d'${word.trim()}` : `de ${word.trim()}`;
 }
 
 /** A timeline stamp: the day once when it changes (`mardi 17 mars 2027`), then `18 h 09`. */

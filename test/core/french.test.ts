@@ -29,11 +29,12 @@ describe("French wording", () => {
     expect(`mise${pluralSuffix(1)}, mise${pluralSuffix(4)}`).toBe("mise, mises");
   });
 
-  test("elides de before a vowel or a mute h", () => {
+  test("elides de before a vowel or a mute h, not before a consonant y", () => {
     expect(ofName("Isabelle")).toBe("d'Isabelle");
     expect(ofName("Hugo")).toBe("d'Hugo");
     expect(ofName("Œdipe")).toBe("d'Œdipe");
     expect(ofName("Sophie")).toBe("de Sophie");
+    expect(ofName("Yannick")).toBe("de Yannick");
   });
 
   test("writes times the typographic way, in the event's zone", () => {
