@@ -15,6 +15,7 @@
  * SES reports back in its `Send` events (SES API reference, `SendRawEmail`, `Tags`).
  */
 import { SESClient, SendRawEmailCommand } from "@aws-sdk/client-ses";
+import { isThrottlingError } from "@smithy/core/retry";
 import { z } from "zod";
 import {
   type MailAddress,
@@ -42,14 +43,11 @@ export const sesMailerConfig = z.object({
 });
 export type SesMailerConfig = z.input<typeof sesMailerConfig>;
 
-/** SES refused the call before accepting anything: safe to try again later. */
-const THROTTLING_CODES = new Set([
-  "Throttling",
-  "ThrottlingException",
-  "TooManyRequestsException",
-  "LimitExceededException",
-]);
-/** The request never reached SES: safe to try again. */
+/**
+ * The connection could not be opened, so the request never reached SES: safe to try again. Node's
+ * errno codes; the SDK's own classification counts a refused connection among timeouts, which may
+ * follow an accepted message, so it cannot tell this case apart.
+ */
 const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN"]);
 
 interface SdkLikeError {
@@ -69,8 +67,10 @@ export type SesFailure = "not-accepted" | "ambiguous" | "permanent";
 export function classifySesError(error: unknown): SesFailure {
   if (typeof error !== "object" || error === null) return "ambiguous";
   const e = error as SdkLikeError;
-  const code = e.Error?.Code ?? e.name ?? "";
-  if (THROTTLING_CODES.has(code)) return "not-accepted";
+  // Throttling as the SDK classifies it (its throttling codes, HTTP 429, `$retryable.throttling`):
+  // SES refused the call before accepting anything.
+  const named = { ...e, name: e.Error?.Code ?? e.name ?? "" } as Parameters<typeof isThrottlingError>[0];
+  if (isThrottlingError(named)) return "not-accepted";
   const errno = e.code ?? (e.cause as SdkLikeError | undefined)?.code;
   if (errno && NOT_SENT_CODES.has(errno)) return "not-accepted";
   const status = e.$metadata?.httpStatusCode ?? httpStatusOf(error);

@@ -8,6 +8,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { DateTime } from "luxon";
+import { DEFAULT_ZONE } from "../core/event-settings.js";
 import { journalAppend, readLedger } from "../core/journal.js";
 import { journalState } from "../core/ledger/state.js";
 import { type LunchSettings, type SeminarSettings, TABS } from "../core/schemas.js";
@@ -50,7 +51,7 @@ export async function readEditLedger(workbook: Workbook, edit: AppliedEdit): Pro
   const zone =
     parseSettings<SeminarSettings>(TABS.seminar, snapshot.get(TABS.seminar.name)).partial.timeZone ??
     parseSettings<LunchSettings>(TABS.lunch, snapshot.get(TABS.lunch.name)).partial.timeZone ??
-    "Europe/Paris";
+    DEFAULT_ZONE;
   return {
     applied,
     async claim(now) {

@@ -15,6 +15,7 @@
  * Journal so that nothing is written to it again.
  */
 import { randomUUID } from "node:crypto";
+import { DEFAULT_ZONE } from "../core/event-settings.js";
 import { journalAppend, readLedger } from "../core/journal.js";
 import { ACCEPTED_KEY_PREFIX, journalState } from "../core/ledger/state.js";
 import { messageKey } from "../core/messages/plan.js";
@@ -131,7 +132,7 @@ async function claimReply(
   const run = randomUUID().replace(/-/g, "").slice(0, 12);
   const zone =
     parseSettings<SeminarSettings>(TABS.seminar, snapshot.get(TABS.seminar.name)).partial.timeZone ??
-    "Europe/Paris";
+    DEFAULT_ZONE;
   await workbook.write(
     journalAppend(snapshot.get(TABS.journal.name), now, zone, [
       { event: "Réponse reçue", key, data: { kind: "claim", run, leaseMs: REPLY_LEASE_MS } },
@@ -182,7 +183,7 @@ export async function recordAccepted(
     (snapshot.has(TABS.seminar.name)
       ? parseSettings<SeminarSettings>(TABS.seminar, snapshot.get(TABS.seminar.name)).partial.timeZone
       : parseSettings<LunchSettings>(TABS.lunch, snapshot.get(TABS.lunch.name)).partial.timeZone) ??
-    "Europe/Paris";
+    DEFAULT_ZONE;
   await workbook.write(
     journalAppend(snapshot.get(TABS.journal.name), now, zone, [
       { event: "Accepté par le service d'envoi", key, data: { kind: "accepted", messageId } },

@@ -17,6 +17,7 @@ import {
 } from "../core/check-seminar.js";
 import { CYCLE_TABS, CYCLE_TABS_SPEC } from "../core/cycle-schemas.js";
 import { reachLine } from "../core/decloisonnement.js";
+import { eventZone } from "../core/event-settings.js";
 import { programmeIdWrites } from "../core/item-ids.js";
 import { ledgerKeys } from "../core/ledger/keys.js";
 import { seminarModel, writeAnnounced } from "../core/messages/model.js";
@@ -72,7 +73,7 @@ export function checkSnapshot(
       seminar.workbook.tutors,
       seminar.workbook.participants,
     ];
-    const zone = seminar.workbook.settings.partial.timeZone ?? "Europe/Paris";
+    const zone = eventZone(seminar.workbook.settings.partial);
     const summary = summarize(
       seminar.rows,
       seminar.seminarProblems,
@@ -94,7 +95,7 @@ export function checkSnapshot(
   }
   if (kind === "cycle") return checkCycleSnapshot(snapshot, now);
   const lunch = checkLunch(snapshot, now);
-  const zone = lunch.workbook.settings.partial.timeZone ?? "Europe/Paris";
+  const zone = eventZone(lunch.workbook.settings.partial);
   const summary = summarize(
     lunch.rows,
     lunch.lunchProblems,
@@ -116,7 +117,7 @@ function checkCycleSnapshot(
   now: Date,
 ): { report: Omit<CheckReport, "cellsWritten">; writes: CellWrite[] } {
   const cycle = checkCycle(snapshot, now);
-  const zone = cycle.workbook.settings.partial.timeZone ?? "Europe/Paris";
+  const zone = eventZone(cycle.workbook.settings.partial);
   const summary = [
     summarize(cycle.rows, cycle.cycleProblems, now, zone, "cycle", cycleStage(cycle)),
     reachLine(cycle.reach),

@@ -5,6 +5,7 @@
  */
 import { DateTime } from "luxon";
 import type { SeminarCheck } from "../core/check-seminar.js";
+import { eventZone } from "../core/event-settings.js";
 import { describeChange, type PlacementChange, placementChanges } from "../core/matching/changes.js";
 import type { MatchingProblem, MatchingResult, SolveOptions } from "../core/matching/types.js";
 import { matchingProblem, placementRows, seminarPeople } from "../core/placements.js";
@@ -142,7 +143,7 @@ export function matchSummary(
   now: Date,
   changes: readonly PlacementChange[] = [],
 ): string {
-  const zone = check.workbook.settings.partial.timeZone ?? "Europe/Paris";
+  const zone = eventZone(check.workbook.settings.partial);
   const at = DateTime.fromJSDate(now, { zone }).setLocale("fr").toFormat("dd/MM/yyyy 'à' HH:mm");
   const participants = new Set(result.placements.map((placement) => placement.participant)).size;
   const lines = [

@@ -6,7 +6,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { buildMime } from "./../adapters/mime.js";
-import { frenchDateTime } from "../core/messages/format.js";
+import { frenchDateTime, pluralSuffix } from "../core/french.js";
 import { eventModel, MESSAGE_TABS } from "../core/messages/model.js";
 import { KIND_LABELS, type MessageKind, type PlanOptions, planMessages } from "../core/messages/plan.js";
 import { escapeHtml } from "../core/messages/text.js";
@@ -118,7 +118,7 @@ function indexPage(
 </head>
 <body>
 <h1>Aperçu des envois — ${escapeHtml(title)}</h1>
-<p>Plan établi pour le ${escapeHtml(frenchDateTime(at, zone))} (heure de l'événement, ${escapeHtml(zone)}). Rien n'a été envoyé et le classeur n'a pas été modifié. ${entries.length} message${entries.length > 1 ? "s" : ""} prévu${entries.length > 1 ? "s" : ""}.</p>
+<p>Plan établi pour le ${escapeHtml(frenchDateTime(at, zone))} (heure de l'événement, ${escapeHtml(zone)}). Rien n'a été envoyé et le classeur n'a pas été modifié. ${entries.length} message${pluralSuffix(entries.length)} prévu${pluralSuffix(entries.length)}.</p>
 ${warnings.length > 0 ? `<h2>À savoir</h2><ul>${list(warnings)}</ul>` : ""}
 <table>
 <thead><tr><th>Envoi prévu</th><th>Message</th><th>Destinataire</th><th>Objet (voir le message)</th><th>Fichier</th></tr></thead>

@@ -14,6 +14,7 @@
 import { DateTime } from "luxon";
 import { cellText, isBlank, parseEmail } from "../core/cells.js";
 import { closingInstant } from "../core/check-lunch.js";
+import { eventZone } from "../core/event-settings.js";
 import { LUNCH_WORKBOOK, type ProgrammeRow, SEMINAR_WORKBOOK, TABS, type TabSpec } from "../core/schemas.js";
 import { columnsOf, parseSettings, parseTable } from "../core/table.js";
 import type { Cell, CellWrite, TabValues, Workbook, WorkbookSnapshot } from "../ports.js";
@@ -280,7 +281,7 @@ function scan(snapshot: WorkbookSnapshot, known: Known): Remaining[] {
 }
 
 function timeZoneOf(settings: Partial<{ timeZone: string }>): string {
-  return settings.timeZone ?? "Europe/Paris";
+  return eventZone(settings);
 }
 
 /**

@@ -13,6 +13,13 @@
  */
 import { randomUUID } from "node:crypto";
 import { normalizeKey } from "../core/cells.js";
+import {
+  CONFIRM_ACTION,
+  eventZone,
+  GO_ACTION,
+  MATCH_ACTION,
+  SUSPEND_ACTION,
+} from "../core/event-settings.js";
 import { type JournalLine, journalAppend, readLedger } from "../core/journal.js";
 import { journalState } from "../core/ledger/state.js";
 import type { MessageKind } from "../core/messages/plan.js";
@@ -56,11 +63,9 @@ export const CONTROL_TABS = [TABS.seminar.name, TABS.lunch.name, TABS.journal.na
 
 /** The actions that start the workflow of an event, or wake it when it runs. */
 const STARTING_ACTIONS: Readonly<Record<EventKind, readonly string[]>> = {
-  seminar: ["Affecter", "Envoyer les convocations"],
-  lunch: ["Confirmer les inscriptions"],
+  seminar: [MATCH_ACTION, GO_ACTION],
+  lunch: [CONFIRM_ACTION],
 };
-const GO_ACTION = "Envoyer les convocations";
-const SUSPEND_ACTION = "Suspendre";
 
 export interface WorkflowControl {
   readonly kind: EventKind | "unknown";
@@ -118,7 +123,7 @@ export function readControl(snapshot: WorkbookSnapshot): WorkflowControl {
   const goNow = kind === "seminar" && action === GO_ACTION;
   return {
     kind,
-    zone: settings.timeZone ?? "Europe/Paris",
+    zone: eventZone(settings),
     action,
     actionRow: parsed.lines.get("action")?.row,
     go: kind === "lunch" || goNow || goRecorded,
@@ -266,7 +271,7 @@ export async function followEdit(
       return started ? { started, signalled: 0 } : { signalled: 0 };
     }
     // A new « Affecter » before the go: the organizer changed the sheet and wants a new placement.
-    if (kind === "seminar" && control.action === "Affecter" && !control.go) {
+    if (kind === "seminar" && control.action === MATCH_ACTION && !control.go) {
       await matchWorkbook(workbook, now, deps.solver);
       return { signalled: 0, rematched: true };
     }

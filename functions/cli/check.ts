@@ -2,6 +2,7 @@
 import { XlsxWorkbook } from "../adapters/xlsx-workbook.js";
 import { type CheckReport, checkWorkbook } from "../app/check-workbook.js";
 import { CYCLE_TABS_SPEC } from "../core/cycle-schemas.js";
+import { pluralSuffix } from "../core/french.js";
 import { TABS } from "../core/schemas.js";
 
 export interface CheckJson {
@@ -45,12 +46,12 @@ export function checkText(report: CheckReport): string {
   for (const tab of tabs) {
     const rows = report.rows.filter((row) => row.tab === tab);
     const ok = rows.filter((row) => row.problems.length === 0).length;
-    lines.push(`${tab} : ${ok} ligne${ok > 1 ? "s" : ""} sans problème sur ${rows.length}.`);
+    lines.push(`${tab} : ${ok} ligne${pluralSuffix(ok)} sans problème sur ${rows.length}.`);
   }
   if (report.lunch) {
     const { seated, waiting } = report.lunch.seats;
     lines.push(
-      `Places : ${seated.length} inscrit${seated.length > 1 ? "s" : ""}, ${waiting.length} en liste d'attente (détail : passerelle match).`,
+      `Places : ${seated.length} inscrit${pluralSuffix(seated.length)}, ${waiting.length} en liste d'attente (détail : passerelle match).`,
     );
   }
   for (const talk of report.cycle?.talks ?? []) {
@@ -74,7 +75,7 @@ export function checkText(report: CheckReport): string {
   if (report.eventProblems.length === 0 && wrong.length === 0) lines.push("", "Tout est en ordre.");
   lines.push(
     "",
-    `${report.cellsWritten} cellule${report.cellsWritten > 1 ? "s" : ""} « Statut » mise${report.cellsWritten > 1 ? "s" : ""} à jour dans le classeur.`,
+    `${report.cellsWritten} cellule${pluralSuffix(report.cellsWritten)} « Statut » mise${pluralSuffix(report.cellsWritten)} à jour dans le classeur.`,
   );
   return lines.join("\n");
 }

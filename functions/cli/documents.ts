@@ -7,6 +7,8 @@ import { basename, dirname, extname, join, resolve } from "node:path";
 import { XlsxWorkbook } from "../adapters/xlsx-workbook.js";
 import { eventKind } from "../app/check-workbook.js";
 import { writeDocuments } from "../app/documents.js";
+import { eventZone } from "../core/event-settings.js";
+import { pluralSuffix } from "../core/french.js";
 import { type LunchSettings, type SeminarSettings, TABS } from "../core/schemas.js";
 import { parseSettings } from "../core/table.js";
 import { Refusal } from "./errors.js";
@@ -36,7 +38,7 @@ export async function runDocuments(
     kind === "seminar"
       ? parseSettings<SeminarSettings>(TABS.seminar, snapshot.get(TABS.seminar.name)).partial
       : parseSettings<LunchSettings>(TABS.lunch, snapshot.get(TABS.lunch.name)).partial;
-  const zone = settings.timeZone ?? "Europe/Paris";
+  const zone = eventZone(settings);
   const at = options.at === undefined ? options.now : instant(options.at, zone);
   const out = resolve(options.out ?? join(dirname(path), `documents-${basename(path, extname(path))}`));
   const report = await writeDocuments(workbook, {
@@ -48,7 +50,7 @@ export async function runDocuments(
     count: report.files.filter((file) => test.test(file)).length,
   })).filter(({ count }) => count > 0);
   const lines = [
-    `Documents de « ${report.set.title} » : ${report.files.length} fichier${report.files.length > 1 ? "s" : ""} PDF écrit${report.files.length > 1 ? "s" : ""} dans ${out}.`,
+    `Documents de « ${report.set.title} » : ${report.files.length} fichier${pluralSuffix(report.files.length)} PDF écrit${pluralSuffix(report.files.length)} dans ${out}.`,
     `Par type : ${counts.map(({ label, count }) => `${label} ${count}`).join(", ")}.`,
     report.set.headcountLine + (report.statusWritten ? " (écrit dans Statut)" : ""),
     "",

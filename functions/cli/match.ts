@@ -10,8 +10,9 @@ import type { CycleCheck } from "../core/check-cycle.js";
 import { type LunchCheck, seatRules } from "../core/check-lunch.js";
 import type { SeminarCheck } from "../core/check-seminar.js";
 import { type CycleReach, mixLine, reachLine, type TalkMix } from "../core/decloisonnement.js";
+import { eventZone } from "../core/event-settings.js";
+import { frenchDateTime, plural, pluralSuffix } from "../core/french.js";
 import { type MatchingResult, sharedSolver, solvePlacements, summarize } from "../core/matching/index.js";
-import { frenchDateTime } from "../core/messages/format.js";
 import { matchingProblem } from "../core/placements.js";
 import { TABS } from "../core/schemas.js";
 import { Refusal } from "./errors.js";
@@ -71,7 +72,7 @@ export function cycleSeatsJson(cycle: CycleCheck, now: Date): CycleSeatsJson {
 export function cycleSeatsText(cycle: CycleCheck, now: Date, cellsWritten: number): string {
   const lines: string[] = [];
   for (const talk of cycle.talks) {
-    const zone = talk.lunch.workbook.settings.partial.timeZone ?? "Europe/Paris";
+    const zone = eventZone(talk.lunch.workbook.settings.partial);
     lines.push(
       `=== ${talk.name} (${frenchDateTime(talk.start, zone)}, ${TABS.registrations.name} et Rencontres ligne ${talk.row})`,
     );
@@ -80,7 +81,9 @@ export function cycleSeatsText(cycle: CycleCheck, now: Date, cellsWritten: numbe
   if (cycle.talks.length === 0) lines.push("Aucune rencontre sans problème dans l'onglet Rencontres.", "");
   for (const problem of cycle.cycleProblems) lines.push(`À revoir pour le cycle : ${problem}`);
   lines.push(reachLine(cycle.reach), "");
-  lines.push(`${plural(cellsWritten, "cellule")} « Statut » mise${s(cellsWritten)} à jour dans le classeur.`);
+  lines.push(
+    `${plural(cellsWritten, "cellule")} « Statut » mise${pluralSuffix(cellsWritten)} à jour dans le classeur.`,
+  );
   return lines.join("\n");
 }
 
@@ -144,7 +147,7 @@ export function seminarMatchText(check: SeminarCheck, result: MatchingResult): s
   if (result.unplaced.length === 0) lines.push("Non placés : aucun.");
   else {
     lines.push(
-      `Non placés : ${plural(result.unplaced.length, "placement")} impossible${s(result.unplaced.length)}.`,
+      `Non placés : ${plural(result.unplaced.length, "placement")} impossible${pluralSuffix(result.unplaced.length)}.`,
     );
     for (const unplaced of result.unplaced)
       lines.push(`  - ${unplaced.participant}, créneau « ${unplaced.slot} » : ${unplaced.reason}`);
@@ -163,7 +166,7 @@ export function seminarMatchText(check: SeminarCheck, result: MatchingResult): s
   const withWishes = problem.participants.filter((participant) => participant.wishes.length > 0).length;
   const none = Math.round(figures.noWishShare * withWishes);
   lines.push(
-    `  Aucun vœu satisfait, sur l'ensemble des créneaux : ${none} participant${s(none)} sur ${withWishes}.`,
+    `  Aucun vœu satisfait, sur l'ensemble des créneaux : ${none} participant${pluralSuffix(none)} sur ${withWishes}.`,
   );
   lines.push(
     "",
@@ -228,9 +231,9 @@ export function lunchSeatsJson(lunch: LunchCheck, now: Date): LunchSeatsJson {
 /** The seats as text; `cellsWritten` null leaves out the line on the cells written. */
 export function lunchSeatsText(lunch: LunchCheck, now: Date, cellsWritten: number | null): string {
   const seats = lunchSeatsJson(lunch, now);
-  const zone = lunch.workbook.settings.partial.timeZone ?? "Europe/Paris";
+  const zone = eventZone(lunch.workbook.settings.partial);
   const lines = [
-    `Rencontre méridienne : ${seats.seated.length} place${s(seats.seated.length)} attribuée${s(seats.seated.length)} sur ${seats.capacity}, ` +
+    `Rencontre méridienne : ${seats.seated.length} place${pluralSuffix(seats.seated.length)} attribuée${pluralSuffix(seats.seated.length)} sur ${seats.capacity}, ` +
       `${plural(seats.waiting.length, "personne")} en liste d'attente, ${plural(seats.cancelled.length, "annulation")}.`,
   ];
   const closing = seats.closingAt ? frenchDateTime(new Date(seats.closingAt), zone) : null;
@@ -272,17 +275,9 @@ export function lunchSeatsText(lunch: LunchCheck, now: Date, cellsWritten: numbe
   if (cellsWritten !== null)
     lines.push(
       "",
-      `${plural(cellsWritten, "cellule")} « Statut » mise${s(cellsWritten)} à jour dans le classeur.`,
+      `${plural(cellsWritten, "cellule")} « Statut » mise${pluralSuffix(cellsWritten)} à jour dans le classeur.`,
     );
   return lines.join("\n");
-}
-
-function s(count: number): string {
-  return count > 1 ? "s" : "";
-}
-
-function plural(count: number, word: string): string {
-  return `${count} ${word}${s(count)}`;
 }
 
 function formatNumber(value: number): string {

@@ -9,7 +9,8 @@ import { DateTime } from "luxon";
 import { XlsxWorkbook } from "../adapters/xlsx-workbook.js";
 import { eventKind } from "../app/check-workbook.js";
 import { previewMessages } from "../app/preview.js";
-import { frenchDateTime } from "../core/messages/format.js";
+import { eventZone } from "../core/event-settings.js";
+import { frenchDateTime, pluralSuffix } from "../core/french.js";
 import { KIND_LABELS } from "../core/messages/plan.js";
 import { replyAddress } from "../core/reply-token.js";
 import { type LunchSettings, type SeminarSettings, TABS } from "../core/schemas.js";
@@ -61,7 +62,7 @@ export async function runPreview(
     kind === "seminar"
       ? parseSettings<SeminarSettings>(TABS.seminar, snapshot.get(TABS.seminar.name)).partial
       : parseSettings<LunchSettings>(TABS.lunch, snapshot.get(TABS.lunch.name)).partial;
-  const zone = settings.timeZone ?? "Europe/Paris";
+  const zone = eventZone(settings);
   const at = options.at === undefined ? options.now : instant(options.at, zone);
   const out = resolve(options.out ?? join(dirname(path), "apercu"));
   await clearEarlierPreview(out);
@@ -127,7 +128,7 @@ export function previewText(preview: PreviewJson): string {
     `Aperçu des envois au ${frenchDateTime(new Date(preview.at), preview.zone)} (heure de l'événement, ${preview.zone}) : ` +
       (count === 0
         ? "aucun message prévu."
-        : `${count} message${count > 1 ? "s" : ""} prévu${count > 1 ? "s" : ""}.`),
+        : `${count} message${pluralSuffix(count)} prévu${pluralSuffix(count)}.`),
     "Rien n'a été envoyé et le classeur n'a pas été modifié.",
   ];
   if (count > 0) {

@@ -11,6 +11,7 @@ import { basename, dirname, extname, join } from "node:path";
 import { createInterface } from "node:readline/promises";
 import { XlsxWorkbook } from "../adapters/xlsx-workbook.js";
 import { type AddedColumn, type PurgeReport, purgeWorkbook } from "../app/purge.js";
+import { pluralSuffix } from "../core/french.js";
 import { Refusal } from "./errors.js";
 
 export interface PurgeCommandOptions {
@@ -85,7 +86,7 @@ function describe(report: PurgeReport): string {
   const lines = [report.summary, "Effacé, par onglet :"];
   const tabs = Object.entries(report.erasedByTab);
   if (tabs.length === 0) lines.push("  (rien à effacer)");
-  for (const [tab, count] of tabs) lines.push(`  ${tab} : ${count} cellule${count > 1 ? "s" : ""}`);
+  for (const [tab, count] of tabs) lines.push(`  ${tab} : ${count} cellule${pluralSuffix(count)}`);
   if (report.addedColumns.length > 0)
     lines.push(
       report.addedColumnsErased

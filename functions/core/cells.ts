@@ -6,6 +6,20 @@ import { DateTime, FixedOffsetZone } from "luxon";
 import type { Cell } from "../ports.js";
 
 /**
+ * The key two spellings of a typed value share when only case, accents and spacing may differ:
+ * `caf ` matches `CAF`, `Urgences` matches `urgences`, `DRH` and `drh ` are one service. Punctuation
+ * is kept (`normalizeKey` folds it too, for headers and list values).
+ */
+export function textKey(value: string): string {
+  return value
+    .normalize("NFD")
+    .replace(/\p{M}/gu, "")
+    .replace(/[\s\u00a0\u202f]+/gu, " ")
+    .trim()
+    .toLowerCase();
+}
+
+/**
  * The key two spellings of a header or a value share: lowercase, no accents, `œ` as `oe`,
  * every run of spaces, dashes, underscores, apostrophes or dots as one space.
  */

@@ -30,6 +30,7 @@ import {
   type TalkMix,
   talkMix,
 } from "./decloisonnement.js";
+import { DEFAULT_ZONE } from "./event-settings.js";
 import type { LunchSettings, RegistrationRow } from "./schemas.js";
 import { type ParsedRow, type ParsedSettings, type ParsedTable, parseSettings, parseTable } from "./table.js";
 
@@ -69,8 +70,6 @@ export interface CycleCheck {
   readonly talks: readonly TalkCheck[];
   readonly reach: CycleReach;
 }
-
-const DEFAULT_ZONE = "Europe/Paris";
 
 export function parseCycleWorkbook(snapshot: WorkbookSnapshot): CycleWorkbook {
   const spec = CYCLE_TABS_SPEC;

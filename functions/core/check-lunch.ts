@@ -8,6 +8,7 @@ import { DateTime } from "luxon";
 import type { WorkbookSnapshot } from "../ports.js";
 import { instantOf } from "./cells.js";
 import { type RowVerdict, statusText, WARNING_PREFIX } from "./check-seminar.js";
+import { eventZone } from "./event-settings.js";
 import { duplicateKeepers, duplicateMessage } from "./participant-checks.js";
 import { type LunchSettings, type RegistrationRow, TABS } from "./schemas.js";
 import { allocateSeats, type SeatAllocation, type SeatRules } from "./seats.js";
@@ -42,7 +43,7 @@ export function parseLunchWorkbook(snapshot: WorkbookSnapshot): LunchWorkbook {
 
 /** The closing of registrations: as typed, or two days before the talk at its start time. */
 export function closingInstant(settings: Partial<LunchSettings>): DateTime | null {
-  const zone = settings.timeZone ?? "Europe/Paris";
+  const zone = eventZone(settings);
   if (settings.closingAt) return instantOf(settings.closingAt, zone, "23:59");
   if (!settings.date) return null;
   return DateTime.fromISO(`${settings.date}T${settings.start ?? "12:15"}`, { zone }).minus({ days: 2 });
@@ -53,7 +54,7 @@ export function seatRules(settings: Partial<LunchSettings>): SeatRules {
   const closing =
     closingInstant(settings) ??
     DateTime.fromISO(`${settings.date ?? "1970-01-01"}T${settings.start ?? "12:15"}`, {
-      zone: settings.timeZone ?? "Europe/Paris",
+      zone: eventZone(settings),
     });
   return {
     capacity: settings.capacity ?? 30,
@@ -75,7 +76,7 @@ export function lunchSeats(
   priorityOf: (email: string) => number = () => 0,
 ): SeatAllocation {
   const settings = workbook.settings.partial;
-  const zone = settings.timeZone ?? "Europe/Paris";
+  const zone = eventZone(settings);
   const registrations = workbook.registrations.rows.flatMap((row) =>
     row.value && row.value.registration !== "Annulée" && takesPart(row)
       ? [
@@ -131,12 +132,12 @@ export function checkLunchWorkbook(
     settings.date &&
     closing >
       DateTime.fromISO(`${settings.date}T${settings.start ?? "12:15"}`, {
-        zone: settings.timeZone ?? "Europe/Paris",
+        zone: eventZone(settings),
       })
   ) {
     lunchProblems.push("Clôture des inscriptions : elle doit précéder la rencontre : avancez-la.");
   }
-  const zone = settings.timeZone ?? "Europe/Paris";
+  const zone = eventZone(settings);
   const announced = workbook.registrations.rows.some((row) => (row.partial.convocation ?? "") !== "");
   if (
     !options.pastIsHeld &&

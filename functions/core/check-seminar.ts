@@ -100,15 +100,20 @@ export function wishedType(wish: string): string | undefined {
   return STRUCTURE_TYPE_KEYS.get(normalizeKey(wish));
 }
 
+/**
+ * A programme item that is a journey, by its `Séquence`: `Arrivée...` is the arrival, `Train...`,
+ * `Départ...` and `Retour...` the return; `null` for every other item.
+ */
+export function travelKind(item: ProgrammeRow): "arrival" | "return" | null {
+  const key = normalizeKey(item.sequence);
+  if (key.startsWith("arrivee")) return "arrival";
+  if (key.startsWith("train") || key.startsWith("depart") || key.startsWith("retour")) return "return";
+  return null;
+}
+
 /** Items the train reminders and arrival checks must not count as a sequence. */
 export function isTravel(item: ProgrammeRow): boolean {
-  const key = normalizeKey(item.sequence);
-  return (
-    key.startsWith("train") ||
-    key.startsWith("depart") ||
-    key.startsWith("retour") ||
-    key.startsWith("arrivee")
-  );
+  return travelKind(item) !== null;
 }
 
 /** Whether a timetable item is an immersion slot. */

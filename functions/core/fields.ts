@@ -21,6 +21,7 @@ import {
   quote,
   type WallTime,
 } from "./cells.js";
+import { DEFAULT_ZONE } from "./event-settings.js";
 import { webLink } from "./messages/text.js";
 
 export interface ColumnMeta {
@@ -339,7 +340,7 @@ export function url(meta: ColumnMeta) {
 
 export function timeZone(meta: ColumnMeta) {
   return field<string>(meta, (cell, ctx) => {
-    if (isBlank(cell)) return "Europe/Paris";
+    if (isBlank(cell)) return DEFAULT_ZONE;
     const value = cellText(cell);
     if (!IANAZone.isValidZone(value)) {
       return fail(

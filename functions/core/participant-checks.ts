@@ -15,6 +15,7 @@ import {
   type SeminarWorkbook,
   wishedType,
 } from "./check-seminar.js";
+import { eventZone } from "./event-settings.js";
 import { LATE_ACCEPTED, type ParticipantRow, type ProgrammeRow, STRUCTURE_TYPES } from "./schemas.js";
 import type { ParsedRow } from "./table.js";
 
@@ -56,7 +57,7 @@ export function participantProblems(
   report: Report,
 ): void {
   const settings = workbook.settings.partial;
-  const zone = settings.timeZone ?? "Europe/Paris";
+  const zone = eventZone(settings);
   const active = workbook.participants.rows.filter((row) => row.partial.registration !== "Annulée");
   const keepers = duplicateKeepers(active);
   const programme = workbook.programme.rows.flatMap((row) => (row.value ? [row.value] : []));

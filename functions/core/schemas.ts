@@ -4,6 +4,7 @@
  * The templates in `sheets-templates/` are generated from these schemas.
  */
 import { z } from "zod";
+import { LUNCH_ACTIONS, SEMINAR_ACTIONS } from "./event-settings.js";
 import {
   choice,
   choiceList,
@@ -59,8 +60,7 @@ export const SEMINAR_REGISTRATION_STATES = [...REGISTRATION_STATES, LATE_ACCEPTE
 export const CONFIRMATIONS = ["En attente", "Confirmé", "Décliné", "Sans réponse"] as const;
 export type Confirmation = (typeof CONFIRMATIONS)[number];
 
-export const SEMINAR_ACTIONS = ["Vérifier", "Affecter", "Envoyer les convocations", "Suspendre"] as const;
-export const LUNCH_ACTIONS = ["Vérifier", "Confirmer les inscriptions", "Suspendre"] as const;
+export { LUNCH_ACTIONS, SEMINAR_ACTIONS } from "./event-settings.js";
 
 const emailAliases = ["E-mail", "Courriel", "Mail", "Adresse électronique", "Adresse mail"];
 const statusColumn = output({

@@ -1,3 +1,4 @@
+import { textKey } from "./cells.js";
 /**
  * Lunch-talk seats: a pure function of the registrations and the current time.
  *
@@ -64,12 +65,7 @@ const CANCELLED: SeatStatus = { kind: "cancelled", label: "Annulé" };
 
 /** Services compare without case, accents or extra spaces (`DRH` and `drh ` are one service). */
 export function serviceKey(service: string): string {
-  return service
-    .normalize("NFD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .replace(/\s+/g, " ")
-    .trim()
-    .toLowerCase();
+  return textKey(service);
 }
 
 /**

@@ -15,6 +15,7 @@ import { pathToFileURL } from "node:url";
 import { DateTime } from "luxon";
 import { RealClock, type SchedulerClock, SimulatedClock } from "../../workflows/runner/clock.js";
 import { readWorkflowControl } from "../app/workflow-control.js";
+import { DEFAULT_ZONE } from "../core/event-settings.js";
 import { sharedSolver } from "../core/matching/index.js";
 import { playCycle } from "./cycle-scenario.js";
 import { LocalHost } from "./host.js";
@@ -87,7 +88,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const workbookPath = join(options.dir, `${event}.xlsx`);
   if (!existsSync(workbookPath)) copyFileSync(template, workbookPath);
 
-  const zone = "Europe/Paris";
+  const zone = DEFAULT_ZONE;
   const start = options.cycle
     ? DateTime.fromISO("2027-03-20T09:00", { zone }).toJSDate()
     : options.lunch

@@ -10,7 +10,7 @@ import type { AddressInfo } from "node:net";
 import { extname, join, normalize } from "node:path";
 import { z } from "zod";
 import { bareAddress, buildMime } from "../adapters/mime.js";
-import { frenchDateTime } from "../core/messages/format.js";
+import { frenchDateTime, pluralSuffix } from "../core/french.js";
 import { KEY_HEADER, KIND_LABELS, type MessageKind } from "../core/messages/plan.js";
 import { escapeHtml } from "../core/messages/text.js";
 import type { Mailer, OutgoingMessage } from "../ports.js";
@@ -174,7 +174,7 @@ ${rows}
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Courrier envoyé</title></head>
 <body style="margin:0;padding:24px;font-family:Marianne,Arial,Helvetica,sans-serif;color:#1e1e1e;background:#ffffff">
 <h1 style="font-size:24px;margin:0 0 8px">Courrier envoyé</h1>
-<p style="margin:0 0 8px">${entries.length === 0 ? "Aucun message envoyé pour l'instant." : `${entries.length} message${entries.length > 1 ? "s" : ""} pour ${byRecipient.size} destinataire${byRecipient.size > 1 ? "s" : ""}. Heures de ${escapeHtml(zone)}.`}</p>
+<p style="margin:0 0 8px">${entries.length === 0 ? "Aucun message envoyé pour l'instant." : `${entries.length} message${pluralSuffix(entries.length)} pour ${byRecipient.size} destinataire${pluralSuffix(byRecipient.size)}. Heures de ${escapeHtml(zone)}.`}</p>
 <p style="margin:0 0 8px;color:#555">${summary}</p>
 <p style="margin:0;color:#555">Chaque message : sa page HTML, le fichier .eml tel qu'il est parti (à ouvrir dans un logiciel de messagerie) et son calendrier .ics. Rechargez la page pour voir les nouveaux envois.</p>
 ${sections.join("\n")}

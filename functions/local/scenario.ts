@@ -11,7 +11,8 @@ import { runAt, type SimulatedClock } from "../../workflows/runner/clock.js";
 import type { ExecutionInfo } from "../../workflows/runner/runner.js";
 import { readWorkflowControl } from "../app/workflow-control.js";
 import { cellText } from "../core/cells.js";
-import { ofName } from "../core/messages/format.js";
+import { DEFAULT_ZONE, inZone } from "../core/event-settings.js";
+import { ofName } from "../core/french.js";
 import { type LunchSettings, type RegistrationRow, type SeminarSettings, TABS } from "../core/schemas.js";
 import { parseSettings, parseTable } from "../core/table.js";
 import type { Workbook } from "../ports.js";
@@ -109,9 +110,7 @@ export async function composeReply(request: StoredEmail, answer: Answer, sentAt:
     .slice(0, 12)
     .map((line) => `> ${line}`)
     .join("\n");
-  const sent = DateTime.fromMillis(request.at, { zone: "Europe/Paris" })
-    .setLocale("fr")
-    .toFormat("ccc d LLL yyyy 'à' HH:mm");
+  const sent = inZone(request.at, DEFAULT_ZONE).setLocale("fr").toFormat("ccc d LLL yyyy 'à' HH:mm");
   const composer = new MailComposer({
     from: tutor,
     to: request.replyTo[0] ?? "",

@@ -14,7 +14,7 @@ import {
 } from "node:http";
 import type { AddressInfo } from "node:net";
 
-export { type LocalSes, type StoredEmail, startLocalSes } from "../../functions/local/ses.js";
+export { type LocalSes, startLocalSes } from "../../functions/local/ses.js";
 
 export type Fault =
   | "ok"

@@ -4,7 +4,7 @@
  */
 import { DateTime } from "luxon";
 import { normalizeKey } from "../cells.js";
-import { frenchTime } from "../messages/format.js";
+import { frenchTime } from "../french.js";
 import type { PrintedDocument } from "./layout.js";
 
 /** Every document of an event at an instant, and what the organizer should know about them. */
@@ -97,6 +97,4 @@ export function isMeal(sequence: string): boolean {
 }
 
 /** `1 participant`, `12 participants`. */
-export function plural(count: number, word: string): string {
-  return `${count} ${word}${count > 1 ? "s" : ""}`;
-}
+export { plural } from "../french.js";

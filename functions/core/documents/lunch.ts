@@ -6,8 +6,8 @@
 import { DateTime } from "luxon";
 import type { WorkbookSnapshot } from "../../ports.js";
 import { parseLunchWorkbook } from "../check-lunch.js";
+import { frenchSpan, pluralSuffix } from "../french.js";
 import type { LedgerKeys } from "../ledger/keys.js";
-import { frenchSpan } from "../messages/format.js";
 import { lunchModel } from "../messages/model.js";
 import {
   byName,
@@ -52,7 +52,7 @@ export function lunchDocuments(snapshot: WorkbookSnapshot, keys: LedgerKeys, now
   const waiting = model.registrations.length - seated.length;
   if (waiting > 0)
     notes.push(
-      `${plural(waiting, "personne")} en liste d'attente, absente${waiting > 1 ? "s" : ""} des documents.`,
+      `${plural(waiting, "personne")} en liste d'attente, absente${pluralSuffix(waiting)} des documents.`,
     );
   const ended = now.getTime() >= info.end.getTime();
   if (!ended)
@@ -75,7 +75,7 @@ export function lunchDocuments(snapshot: WorkbookSnapshot, keys: LedgerKeys, now
       },
       {
         kind: "paragraph",
-        text: `${plural(seated.length, "participant")} inscrit${seated.length > 1 ? "s" : ""}.`,
+        text: `${plural(seated.length, "participant")} inscrit${pluralSuffix(seated.length)}.`,
       },
       {
         kind: "table",

@@ -11,6 +11,7 @@ import { DateTime } from "luxon";
 import type { WorkbookSnapshot } from "../../ports.js";
 import { normalizeKey } from "../cells.js";
 import { attends, isImmersion, parseSeminarWorkbook } from "../check-seminar.js";
+import { pluralSuffix } from "../french.js";
 import type { LedgerKeys } from "../ledger/keys.js";
 import {
   type AgendaItem,
@@ -115,7 +116,7 @@ export function seminarDocuments(snapshot: WorkbookSnapshot, keys: LedgerKeys, n
   const absent = people.filter((person) => person.absent).length;
   if (ended && absent > 0)
     notes.push(
-      `${plural(absent, "participant")} marqué${absent > 1 ? "s" : ""} absent (Présent : Non) : pas d'attestation.`,
+      `${plural(absent, "participant")} marqué${pluralSuffix(absent)} absent (Présent : Non) : pas d'attestation.`,
     );
   for (const name of rosterStructures(context))
     if (!contactAddress(context.contacts.get(normalizeKey(name))?.contact))
@@ -209,7 +210,7 @@ function attendanceSheets(context: Context): PrintedDocument[] {
         },
         {
           kind: "paragraph",
-          text: `${plural(people.length, "participant")} attendu${people.length > 1 ? "s" : ""}.`,
+          text: `${plural(people.length, "participant")} attendu${pluralSuffix(people.length)}.`,
         },
         signatureTable(people),
       ],

@@ -7,6 +7,8 @@ import { createHash } from "node:crypto";
 import { DateTime } from "luxon";
 import type { WorkbookSnapshot } from "../../ports.js";
 import { cellText } from "../cells.js";
+import { DEFAULT_ZONE } from "../event-settings.js";
+import { pluralSuffix } from "../french.js";
 import { automaticMessage } from "../replies/automatic.js";
 import { type InboundMessage, MAX_ANSWER_CHARS } from "../replies/message.js";
 import { stripReply } from "../replies/strip.js";
@@ -80,7 +82,7 @@ function eventZone(snapshot: WorkbookSnapshot): string {
   const zone = seminar
     ? parseSettings<SeminarSettings>(TABS.seminar, seminar).partial.timeZone
     : parseSettings<LunchSettings>(TABS.lunch, snapshot.get(TABS.lunch.name)).partial.timeZone;
-  return zone ?? "Europe/Paris";
+  return zone ?? DEFAULT_ZONE;
 }
 
 /** `Prénom Nom` from `Participants` or `Inscriptions`; the address when no row has it any more. */
@@ -142,14 +144,14 @@ export function feedbackSummary(snapshot: WorkbookSnapshot): FeedbackSummary {
 /** `Retours : 12 réponses, note moyenne 4,2 sur 5 (10 notes ; 1 à vérifier dans Retours).` */
 export function feedbackLine(summary: FeedbackSummary): string {
   if (summary.count === 0) return "Retours : aucune réponse au questionnaire pour l'instant.";
-  const replies = `${summary.count} réponse${summary.count > 1 ? "s" : ""}`;
+  const replies = `${summary.count} réponse${pluralSuffix(summary.count)}`;
   const average =
     summary.average === null
       ? "aucune note"
-      : `note moyenne ${summary.average.toFixed(1).replace(".", ",")} sur 5 (${summary.marks} note${summary.marks > 1 ? "s" : ""})`;
+      : `note moyenne ${summary.average.toFixed(1).replace(".", ",")} sur 5 (${summary.marks} note${pluralSuffix(summary.marks)})`;
   const flagged =
     summary.flagged > 0
-      ? ` ; ${summary.flagged} note${summary.flagged > 1 ? "s" : ""} à vérifier dans Retours`
+      ? ` ; ${summary.flagged} note${pluralSuffix(summary.flagged)} à vérifier dans Retours`
       : "";
   return `Retours : ${replies}, ${average}${flagged}.`;
 }

@@ -4,17 +4,12 @@
  * interchangeable for every rule and preference, so the model decides how many participants each
  * pool takes, and a final step names the tutors.
  */
+
+import { textKey } from "../cells.js";
 import type { LockedPlacement, MatchingProblem, Participant, Placement, Structure } from "./types.js";
 
 /** Case-, accent- and spacing-insensitive key, so `caf ` matches `CAF` and `Urgences` matches `urgences`. */
-export function textKey(value: string): string {
-  return value
-    .normalize("NFD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .replace(/[\s\u00a0]+/g, " ")
-    .trim()
-    .toLowerCase();
-}
+export { textKey };
 
 export interface PoolTutor {
   readonly id: string;

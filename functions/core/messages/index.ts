@@ -4,9 +4,6 @@ export { renderLunchMessage } from "./lunch.js";
 export * from "./model.js";
 export * from "./plan.js";
 export {
-  type AlertView,
-  ANSWER_INSTRUCTION,
-  AUTOMATIC_HEADERS,
   renderConvocation,
   renderFeedbackRequest,
   renderOrganizerAlert,

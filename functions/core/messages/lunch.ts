@@ -1,6 +1,6 @@
 /** The messages of a lunch talk: registered, waiting list (with the rank), promoted, reminder, feedback. Pure. */
 import { buildCalendar } from "../calendar.js";
-import { frenchDay, frenchSpan, ordinal } from "./format.js";
+import { frenchDay, frenchSpan, ordinal } from "../french.js";
 import {
   AUTOMATIC_FOOTER,
   block,

@@ -17,7 +17,8 @@ import {
   type WallTime,
 } from "../cells.js";
 import { checkLunch, closingInstant, parseLunchWorkbook } from "../check-lunch.js";
-import { attends, checkSeminar, isImmersion } from "../check-seminar.js";
+import { attends, checkSeminar, isImmersion, isTravel, travelKind } from "../check-seminar.js";
+import { eventZone } from "../event-settings.js";
 import type { Mailbox } from "../fields.js";
 import { programmeIds } from "../item-ids.js";
 import { readLedger } from "../journal.js";
@@ -27,7 +28,6 @@ import type { ProgrammeRow } from "../schemas.js";
 import { TABS } from "../schemas.js";
 import { allocateSeats, type SeatStatus } from "../seats.js";
 
-export const DEFAULT_ZONE = "Europe/Paris";
 /** Minutes between leaving the last sequence and the train (the same margin the checks use). */
 export const STATION_MARGIN_MINUTES = 30;
 
@@ -268,13 +268,6 @@ export function eventModel(snapshot: WorkbookSnapshot, keys: LedgerKeys, now: Da
   return null;
 }
 
-function isTravel(item: ProgrammeRow): "arrival" | "return" | null {
-  const key = normalizeKey(item.sequence);
-  if (key.startsWith("arrivee")) return "arrival";
-  if (key.startsWith("train") || key.startsWith("depart") || key.startsWith("retour")) return "return";
-  return null;
-}
-
 function itemTitle(item: ProgrammeRow): string {
   return item.label && normalizeKey(item.label) !== normalizeKey(item.sequence)
     ? `${item.sequence} — ${item.label}`
@@ -308,7 +301,7 @@ export function seminarModel(snapshot: WorkbookSnapshot, keys: LedgerKeys, now: 
   const check = checkSeminar(snapshot, now);
   const { workbook } = check;
   const settings = workbook.settings.partial;
-  const zone = settings.timeZone ?? DEFAULT_ZONE;
+  const zone = eventZone(settings);
   const journal = journalState(readLedger(snapshot.get(TABS.journal.name)), now);
   const problems: string[] = [...foreignLedgerProblems(journal.foreignRows)];
   if (!settings.day1) problems.push("Jour 1 manquant dans l'onglet Séminaire.");
@@ -458,7 +451,7 @@ export function seminarModel(snapshot: WorkbookSnapshot, keys: LedgerKeys, now: 
     let departure: Date | undefined;
     for (const { item, id: itemId } of programmeRows) {
       const date = dateOf(item.day);
-      const travel = isTravel(item);
+      const travel = travelKind(item);
       if (travel === "arrival") {
         const time = person.arrival ?? item.start;
         const at = span(date, time, time, zone);
@@ -717,7 +710,7 @@ export function lunchModel(snapshot: WorkbookSnapshot, keys: LedgerKeys, now: Da
   const check = checkLunch(snapshot, now);
   const workbook = parseLunchWorkbook(snapshot);
   const settings = workbook.settings.partial;
-  const zone = settings.timeZone ?? DEFAULT_ZONE;
+  const zone = eventZone(settings);
   const journal = journalState(readLedger(snapshot.get(TABS.journal.name)), now);
   const problems: string[] = [...foreignLedgerProblems(journal.foreignRows)];
   if (!settings.date) problems.push("Date manquante dans l'onglet Rencontre.");

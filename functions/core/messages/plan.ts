@@ -21,6 +21,7 @@
 import { DateTime } from "luxon";
 import type { MailAddress, OutgoingMessage } from "../../ports.js";
 import { SURVEY_REPLY_VERSION } from "../feedback/survey-reply.js";
+import { ofName, plural, pluralSuffix } from "../french.js";
 import type { LedgerEntry } from "../ledger/entry.js";
 import type { LedgerKeys } from "../ledger/keys.js";
 import { hasBounced, isTaken, type JournalState, sendIdOf } from "../ledger/state.js";
@@ -370,7 +371,7 @@ function sendingAlerts(model: EventModel, now: Date, options: PlanOptions, title
     alerts.push({
       kind: "echec",
       version: digest(failed),
-      summary: `${failed.length} message${failed.length > 1 ? "s" : ""} non envoyé${failed.length > 1 ? "s" : ""}`,
+      summary: `${failed.length} message${pluralSuffix(failed.length)} non envoyé${pluralSuffix(failed.length)}`,
       paragraphs: [
         `Des messages de « ${title} » n'ont pas pu être envoyés : l'adresse ou le message a été refusé. Le Journal du classeur indique la raison pour chacun (lignes « Échec d'envoi »).`,
         "Corrigez l'adresse dans le classeur : le message repartira avec la prochaine étape d'envoi.",
@@ -388,7 +389,7 @@ function sendingAlerts(model: EventModel, now: Date, options: PlanOptions, title
     alerts.push({
       kind: "incertain",
       version: digest(undecided),
-      summary: `${undecided.length} envoi${undecided.length > 1 ? "s" : ""} à vérifier`,
+      summary: `${undecided.length} envoi${pluralSuffix(undecided.length)} à vérifier`,
       paragraphs: [
         "Ces envois ont été interrompus sans que l'on sache s'ils sont partis, et le suivi du service d'envoi ne peut pas être consulté pour l'instant. Pour ne jamais envoyer deux fois le même message, Passerelle attend de pouvoir le vérifier avant de le renvoyer.",
         "Rien n'est à faire si le suivi redevient accessible : chaque message sera alors noté envoyé, ou renvoyé. Sinon, vérifiez auprès des personnes ci-dessous qu'elles l'ont reçu.",
@@ -399,7 +400,7 @@ function sendingAlerts(model: EventModel, now: Date, options: PlanOptions, title
     alerts.push({
       kind: "journal-modifie",
       version: digest(journal.rejectedRows),
-      summary: `${journal.rejectedRows.length} ligne${journal.rejectedRows.length > 1 ? "s" : ""} du Journal modifiée${journal.rejectedRows.length > 1 ? "s" : ""} à la main : ignorée${journal.rejectedRows.length > 1 ? "s" : ""}`,
+      summary: `${journal.rejectedRows.length} ligne${pluralSuffix(journal.rejectedRows.length)} du Journal modifiée${pluralSuffix(journal.rejectedRows.length)} à la main : ignorée${pluralSuffix(journal.rejectedRows.length)}`,
       paragraphs: [
         "Le Journal est le registre de ce que Passerelle a fait ; chaque ligne y est scellée. Ces lignes ont été écrites ou modifiées à la main : Passerelle ne les prend pas en compte.",
         "Pour corriger une situation (renvoyer un message, changer une réponse), modifiez les onglets concernés (Participants, Tuteurs, Affectations) plutôt que le Journal.",
@@ -651,7 +652,7 @@ function planSeminar(model: SeminarModel, now: Date, options: PlanOptions): Mess
   if (unplaced.length > 0)
     alert("sans-affectation", digest(unplaced), now, {
       eventTitle: info.title,
-      summary: `${unplaced.length} participant${unplaced.length > 1 ? "s" : ""} sans affectation`,
+      summary: `${unplaced.length} participant${pluralSuffix(unplaced.length)} sans affectation`,
       paragraphs: [
         "Ces participants n'ont pas de lieu d'immersion pour chaque créneau : leur convocation attend. Complétez l'onglet Affectations (ou relancez « Affecter ») ; la convocation partira ensuite.",
       ],
@@ -660,7 +661,7 @@ function planSeminar(model: SeminarModel, now: Date, options: PlanOptions): Mess
   if (noEmail.length > 0)
     alert("tuteur-sans-email", digest(noEmail), now, {
       eventTitle: info.title,
-      summary: `${noEmail.length} tuteur${noEmail.length > 1 ? "s" : ""} sans adresse électronique`,
+      summary: `${noEmail.length} tuteur${pluralSuffix(noEmail.length)} sans adresse électronique`,
       paragraphs: [
         "Ces tuteurs accueillent des participants mais n'ont pas d'adresse valide : la demande de confirmation ne peut pas leur être envoyée. Renseignez leur Email (onglets Tuteurs et Affectations) ou contactez-les directement.",
       ],
@@ -837,15 +838,6 @@ interface DerivedAlert {
 }
 
 const DECLINE_GRACE_MS = 15 * 60_000;
-
-function plural(count: number, word: string): string {
-  return `${count} ${word}${count > 1 ? "s" : ""}`;
-}
-
-/** `de Sophie`, `d'Isabelle`. */
-function ofName(name: string): string {
-  return /^[aeiouàâäéèêëîïôöùûüœ]/i.test(name) ? `d'${name}` : `de ${name}`;
-}
 
 /**
  * Alerts read from the Journal lines about tutors: a reply that needs a person, a decline once its

@@ -1,7 +1,7 @@
 /** The messages of an immersion seminar, in French, each as HTML and plain text. Pure. */
 import { DateTime } from "luxon";
 import { buildCalendar, type CalendarItem, calendarContentType } from "../calendar.js";
-import { frenchDay, frenchSpan, frenchTime } from "./format.js";
+import { frenchDay, frenchSpan, frenchTime, pluralSuffix } from "../french.js";
 import {
   AUTOMATIC_FOOTER,
   type Block,
@@ -400,7 +400,7 @@ export function renderTutorRequest(view: TutorRequestView): MessageContent {
   const { info, tutor } = view;
   const count = hostedCount(tutor);
   return tutorMessage(info, tutor, {
-    subject: `${view.version > 1 ? "Mise à jour : " : ""}Accueil de ${count} participant${count > 1 ? "s" : ""} en immersion — ${info.title}`,
+    subject: `${view.version > 1 ? "Mise à jour : " : ""}Accueil de ${count} participant${pluralSuffix(count)} en immersion — ${info.title}`,
     heading: "Accueil de participants en immersion",
     intro:
       view.version > 1
@@ -424,7 +424,7 @@ export function renderTutorNudge(view: TutorNudgeView): MessageContent {
   const { info, tutor } = view;
   const count = hostedCount(tutor);
   return tutorMessage(info, tutor, {
-    subject: `Relance : accueil de ${count} participant${count > 1 ? "s" : ""} en immersion — ${info.title}`,
+    subject: `Relance : accueil de ${count} participant${pluralSuffix(count)} en immersion — ${info.title}`,
     heading: "Votre réponse nous manque",
     intro: `Nous n'avons pas encore reçu votre réponse à notre demande d'accueil pour le séminaire « ${info.title} »${where(info)}. Pour mémoire, voici ce qui est prévu :`,
     ask: "Pouvez-vous nous dire, d'un mot, si vous serez disponible ?",

@@ -15,9 +15,10 @@ import { DateTime } from "luxon";
 import type { MailAddress } from "../../ports.js";
 import type { CycleCheck, TalkCheck } from "../check-cycle.js";
 import type { SpeakerRow } from "../cycle-schemas.js";
+import { eventZone } from "../event-settings.js";
+import { frenchDay, frenchSpan } from "../french.js";
 import type { LedgerKeys } from "../ledger/keys.js";
 import type { RegistrationRow } from "../schemas.js";
-import { frenchDay, frenchSpan } from "./format.js";
 import { AUTOMATIC_FOOTER, type Block, block, type MessageContent, renderDocument } from "./layout.js";
 import { fullName, type Recipient } from "./model.js";
 import { messageKey, type PlannedMessage } from "./plan.js";
@@ -65,7 +66,7 @@ function infoOf(cycle: CycleCheck, talk: TalkCheck): TalkInfo {
     talk: talk.name,
     start: talk.start,
     end: talk.end,
-    zone: settings.timeZone ?? "Europe/Paris",
+    zone: eventZone(settings),
     venue: talkSettings.venue ?? "",
     theme: talkSettings.theme,
     organizerEmail: settings.organizerEmail ?? "",

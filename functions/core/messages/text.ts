@@ -63,11 +63,6 @@ export function html(strings: TemplateStringsArray, ...values: HtmlValue[]): Saf
   return new SafeHtml(out);
 }
 
-/** A typed name in HTML, isolated (`<bdi>`) so an Arabic or Hebrew name keeps the sentence in order. */
-export function name(value: string | null | undefined): SafeHtml {
-  return html`<bdi>${value ?? ""}</bdi>`;
-}
-
 /** A URL for an `href`: only http(s) and mailto, anything else is dropped. */
 export function safeUrl(value: string | null | undefined): string | null {
   if (!value) return null;

@@ -4,9 +4,9 @@
  * it again and to tell the organizer. Pure.
  */
 import type { WorkbookChanges, WorkbookSnapshot } from "../../ports.js";
+import { eventZone } from "../event-settings.js";
 import { journalRecord, readLedger } from "../journal.js";
 import type { LedgerKeys } from "../ledger/keys.js";
-import { DEFAULT_ZONE } from "../messages/model.js";
 import { type JournalRow, type LunchSettings, type SeminarSettings, TABS } from "../schemas.js";
 import { parseSettings, parseTable } from "../table.js";
 import { layoutOf, recordRow } from "../table-writes.js";
@@ -46,7 +46,7 @@ export function planBounce(
   const settings = snapshot.has(TABS.seminar.name)
     ? parseSettings<SeminarSettings>(TABS.seminar, snapshot.get(TABS.seminar.name)).partial
     : parseSettings<LunchSettings>(TABS.lunch, snapshot.get(TABS.lunch.name)).partial;
-  const zone = settings.timeZone ?? DEFAULT_ZONE;
+  const zone = eventZone(settings);
   const tab = snapshot.get(TABS.journal.name);
   const known = new Set(
     readLedger(tab).entries.flatMap((entry) => (entry.data.kind === "bounced" ? [entry.data.recipient] : [])),

@@ -16,7 +16,8 @@
  */
 import { DateTime } from "luxon";
 import type { CellWrite, RowsAppend, TabCreation, WorkbookSnapshot } from "../../ports.js";
-import { cellText, parseEmail } from "../cells.js";
+import { cellText, parseEmail, textKey } from "../cells.js";
+import { eventZone } from "../event-settings.js";
 import { type JournalLine, journalRecord, type Ledger, readLedger } from "../journal.js";
 import type { LedgerEntry } from "../ledger/entry.js";
 import type { ReplyClaims } from "../reply-token.js";
@@ -128,7 +129,7 @@ export function planReply(
     return { outcome: { kind: "duplicate" }, record: null, done: null };
   const recorded = hasEntry(ledger, reply.key, "reply");
   const settings = parseSettings<SeminarSettings>(TABS.seminar, snapshot.get(TABS.seminar.name));
-  const zone = settings.partial.timeZone ?? "Europe/Paris";
+  const zone = eventZone(settings.partial);
   const tutors = parseTable<TutorRow>(TABS.tutors, snapshot.get(TABS.tutors.name));
   const keys = typeof secrets === "string" ? [secrets] : secrets;
   const tutor = tutors.rows.find((row) => {
@@ -199,9 +200,7 @@ export function planReply(
   }
   const tutorEmail = (tutor.partial.email ?? parseEmail(tutor.cells.email ?? null))!;
   const previousText = cellText(tutor.cells.confirmation ?? null);
-  const previous = ANSWERED.has(previousText.toLowerCase().normalize("NFD").replace(/\p{M}/gu, ""))
-    ? previousText
-    : undefined;
+  const previous = ANSWERED.has(textKey(previousText)) ? previousText : undefined;
   const hosted = parseTable<PlacementRow>(TABS.placements, snapshot.get(TABS.placements.name)).rows.filter(
     (row) => (row.partial.tutorEmail ?? parseEmail(row.cells.tutorEmail ?? null)) === tutorEmail,
   );

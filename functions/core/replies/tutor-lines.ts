@@ -4,6 +4,7 @@
  * reads them to tell the organizer. Pure.
  */
 import type { CellWrite, WorkbookChanges, WorkbookSnapshot } from "../../ports.js";
+import { DEFAULT_ZONE } from "../event-settings.js";
 import { type JournalLine, journalRecord } from "../journal.js";
 import type { LedgerKeys } from "../ledger/keys.js";
 import { type JournalRow, type SeminarSettings, TABS, type TutorRow } from "../schemas.js";
@@ -32,7 +33,7 @@ export function rematchKey(keys: Ids, tutorEmail: string): string {
 function zoneOf(snapshot: WorkbookSnapshot): string {
   return (
     parseSettings<SeminarSettings>(TABS.seminar, snapshot.get(TABS.seminar.name)).partial.timeZone ??
-    "Europe/Paris"
+    DEFAULT_ZONE
   );
 }
 

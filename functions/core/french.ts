@@ -1,16 +1,22 @@
-/** Dates and times as a French reader expects them, always in the event's zone. */
-import { DateTime } from "luxon";
+/**
+ * French wording, in one place: dates and times as a French reader expects them (always in the
+ * event's zone), agreement of plurals, elision of `de`, ordinals. Typography follows the Lexique
+ * des règles typographiques en usage à l'Imprimerie nationale (`16 h 30`, `1re`).
+ */
+import { inZone } from "./event-settings.js";
 
+/** `mardi 17 mars 2027`. */
 export function frenchDay(instant: Date, zone: string): string {
-  return DateTime.fromJSDate(instant, { zone }).setLocale("fr").toFormat("cccc d LLLL yyyy");
+  return inZone(instant, zone).setLocale("fr").toFormat("cccc d LLLL yyyy");
 }
 
 /** `16 h 30`, the typographic form of French administrative writing. */
 export function frenchTime(instant: Date, zone: string): string {
-  const time = DateTime.fromJSDate(instant, { zone });
+  const time = inZone(instant, zone);
   return time.minute === 0 ? `${time.hour} h` : `${time.hour} h ${String(time.minute).padStart(2, "0")}`;
 }
 
+/** `mardi 17 mars 2027 à 16 h 30`. */
 export function frenchDateTime(instant: Date, zone: string): string {
   return `${frenchDay(instant, zone)} à ${frenchTime(instant, zone)}`;
 }
@@ -20,11 +26,6 @@ export function frenchSpan(start: Date, end: Date, zone: string): string {
   return start.getTime() === end.getTime()
     ? `à ${frenchTime(start, zone)}`
     : `de ${frenchTime(start, zone)} à ${frenchTime(end, zone)}`;
-}
-
-/** The wall-clock instant of a date and a time in a zone (a time in a spring-forward gap moves forward). */
-export function wallInstant(date: string, time: string, zone: string): DateTime {
-  return DateTime.fromISO(`${date}T${time}`, { zone });
 }
 
 /** `1er`, `2e`... for a waiting-list rank. */
@@ -40,9 +41,14 @@ export function plural(count: number, one: string, many = one.replace(/(\S+)/g, 
   return `${count} ${Math.abs(count) >= 2 ? many : one}`;
 }
 
-/** `de` before a word, elided before a vowel or a mute h: `d'Hugo`, `de Sophie`. */
+/** The `s` of a plural agreement (`mise${pluralSuffix(n)} à jour`): empty up to 1, as `plural`. */
+export function pluralSuffix(count: number): string {
+  return Math.abs(count) >= 2 ? "s" : "";
+}
+
+/** `de` before a name, elided before a vowel or a mute h: `d'Hugo`, `d'Isabelle`, `de Sophie`, `de Yannick`. */
 export function ofName(word: string): string {
-  return /^[aeiouyàâäéèêëîïôöùûüh]/i.test(word.trim()) ? `d'${word.trim()}` : `de ${word.trim()}`;
+  return /^[aeiouàâäéèêëîïôöùûüœh]/i.test(word.trim()) ? `d'${word.trim()}` : `de ${word.trim()}`;
 }
 
 /** A timeline stamp: the day once when it changes (`mardi 17 mars 2027`), then `18 h 09`. */
