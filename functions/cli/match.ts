@@ -3,6 +3,7 @@
  * or a lunch talk's seats (the `Statut` of each registration, as every check writes them).
  */
 import { XlsxWorkbook } from "../adapters/xlsx-workbook.js";
+import { ReverseAwareWorkbook } from "../app/reverse-workbook.js";
 import { checkWorkbook, eventKind, readEvent } from "../app/check-workbook.js";
 import { matchWorkbook } from "../app/match-workbook.js";
 import { type LunchCheck, seatRules } from "../core/check-lunch.js";
@@ -42,7 +43,7 @@ export interface LunchSeatsJson {
 }
 
 export async function runMatch(path: string, json: boolean, now: Date): Promise<string> {
-  const workbook = new XlsxWorkbook(path);
+  const workbook = new ReverseAwareWorkbook(new XlsxWorkbook(path));
   const kind = eventKind(await readEvent(workbook));
   if (kind === "lunch") {
     const report = await checkWorkbook(workbook, now, { kind: "lunch" });

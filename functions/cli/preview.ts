@@ -7,6 +7,7 @@ import { readdir, rm } from "node:fs/promises";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import { DateTime } from "luxon";
 import { XlsxWorkbook } from "../adapters/xlsx-workbook.js";
+import { ReverseAwareWorkbook } from "../app/reverse-workbook.js";
 import { eventKind } from "../app/check-workbook.js";
 import { previewMessages } from "../app/preview.js";
 import { frenchDateTime } from "../core/messages/format.js";
@@ -50,7 +51,7 @@ export async function runPreview(
     reply?: { readonly secret: string; readonly domain: string };
   },
 ): Promise<string> {
-  const { workbook } = openLedgerWorkbook(new XlsxWorkbook(path), path);
+  const { workbook } = openLedgerWorkbook(new ReverseAwareWorkbook(new XlsxWorkbook(path)), path);
   const snapshot = await workbook.read([TABS.seminar.name, TABS.lunch.name]);
   const kind = eventKind(snapshot);
   if (kind === "unknown")

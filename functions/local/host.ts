@@ -26,6 +26,7 @@ import { buildHandlers, type Handlers, type Platform } from "../handlers.js";
 import type { Clock, DeliveryLog, Mailer, Workbook, WorkflowStarter } from "../ports.js";
 import { BODY_LIMITS, register } from "../request-guard.js";
 import type { LogFields, SheetEditLog } from "../sheet-edit.js";
+import { ReverseAwareWorkbook } from "../app/reverse-workbook.js";
 import { DurableLedgerWorkbook } from "./durable-ledger.js";
 import { LocalSns } from "./sns.js";
 
@@ -176,7 +177,7 @@ export class LocalHost {
         let workbook = durable.get(event);
         if (!workbook) {
           const path = join(dir, `${event}.xlsx`);
-          workbook = new DurableLedgerWorkbook(XlsxWorkbook.shared(path), path, {
+          workbook = new DurableLedgerWorkbook(new ReverseAwareWorkbook(XlsxWorkbook.shared(path)), path, {
             file: join(dir, `${event}.registre.jsonl`),
             keys: ledgerKeys(secrets.reply, event),
             log: (name, fields) => log.info(name, fields),
