@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import ExcelJS from "exceljs";
 import type { ColumnMeta } from "../functions/core/fields.js";
+import { PLACEMENT_HEADERS, REVERSE_WORKBOOK } from "../functions/core/inversee/schemas.js";
 import {
   LUNCH_WORKBOOK,
   SEMINAR_WORKBOOK,
@@ -19,7 +20,6 @@ import { columnsOf } from "../functions/core/table.js";
 import type { Cell } from "../functions/ports.js";
 import * as example from "./example-data.js";
 import * as reverseExample from "./example-inversee.js";
-import { PLACEMENT_HEADERS, REVERSE_WORKBOOK } from "../functions/core/inversee/schemas.js";
 
 const INPUT_FILL = "FF1F4E79";
 const OUTPUT_FILL = "FF7F7F7F";

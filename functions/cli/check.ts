@@ -1,7 +1,7 @@
 /** `passerelle check <workbook.xlsx> [--json]`: checks a local workbook and writes the verdicts into it. */
 import { XlsxWorkbook } from "../adapters/xlsx-workbook.js";
-import { ReverseAwareWorkbook } from "../app/reverse-workbook.js";
 import { type CheckReport, checkWorkbook } from "../app/check-workbook.js";
+import { ReverseAwareWorkbook } from "../app/reverse-workbook.js";
 import { TABS } from "../core/schemas.js";
 
 export interface CheckJson {

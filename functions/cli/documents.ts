@@ -5,9 +5,9 @@
  */
 import { basename, dirname, extname, join, resolve } from "node:path";
 import { XlsxWorkbook } from "../adapters/xlsx-workbook.js";
-import { ReverseAwareWorkbook } from "../app/reverse-workbook.js";
 import { eventKind } from "../app/check-workbook.js";
 import { writeDocuments } from "../app/documents.js";
+import { ReverseAwareWorkbook } from "../app/reverse-workbook.js";
 import { type LunchSettings, type SeminarSettings, TABS } from "../core/schemas.js";
 import { parseSettings } from "../core/table.js";
 import { Refusal } from "./errors.js";

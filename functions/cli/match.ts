@@ -3,9 +3,9 @@
  * or a lunch talk's seats (the `Statut` of each registration, as every check writes them).
  */
 import { XlsxWorkbook } from "../adapters/xlsx-workbook.js";
-import { ReverseAwareWorkbook } from "../app/reverse-workbook.js";
 import { checkWorkbook, eventKind, readEvent } from "../app/check-workbook.js";
 import { matchWorkbook } from "../app/match-workbook.js";
+import { ReverseAwareWorkbook } from "../app/reverse-workbook.js";
 import { type LunchCheck, seatRules } from "../core/check-lunch.js";
 import type { SeminarCheck } from "../core/check-seminar.js";
 import { type MatchingResult, sharedSolver, solvePlacements, summarize } from "../core/matching/index.js";

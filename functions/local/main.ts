@@ -6,6 +6,7 @@
  *                                 and save the workbook, Passerelle reacts as it does to a Google Sheet
  *   npm start -- --simulate       the whole seminar played in simulated time, tutors' replies included
  *   npm start -- --simulate --lunch   the same for the example lunch talk
+ *   npm start -- --simulate --inversee   the same for the example reverse immersion
  *   npm start -- --reset          start again from the example (the previous run is erased)
  */
 import { copyFileSync, existsSync, mkdirSync, rmSync, watchFile } from "node:fs";
@@ -29,18 +30,22 @@ const TEMPLATES = join(ROOT, "sheets-templates");
 interface Options {
   readonly simulate: boolean;
   readonly lunch: boolean;
+  readonly inversee: boolean;
   readonly reset: boolean;
   readonly dir: string;
 }
 
 function parseArgs(argv: readonly string[]): Options | string {
   const flags = new Set(argv.filter((arg) => arg.startsWith("--")));
-  const unknown = [...flags].filter((flag) => !["--simulate", "--lunch", "--reset", "--help"].includes(flag));
+  const unknown = [...flags].filter(
+    (flag) => !["--simulate", "--lunch", "--inversee", "--reset", "--help"].includes(flag),
+  );
   if (unknown.length > 0 || flags.has("--help"))
-    return "Usage : npm start [-- --simulate] [--lunch] [--reset]\n  --simulate  joue tout l'événement en temps simulé (réponses des tuteurs comprises)\n  --lunch     la rencontre méridienne d'exemple plutôt que le séminaire\n  --reset     repart du classeur d'exemple";
+    return "Usage : npm start [-- --simulate] [--lunch | --inversee] [--reset]\n  --simulate  joue tout l'événement en temps simulé (réponses des tuteurs comprises)\n  --lunch     la rencontre méridienne d'exemple plutôt que le séminaire\n  --inversee  l'immersion inversée d'exemple (des décideurs accueillent agents et usagers)\n  --reset     repart du classeur d'exemple";
   return {
     simulate: flags.has("--simulate"),
     lunch: flags.has("--lunch"),
+    inversee: flags.has("--inversee"),
     reset: flags.has("--reset") || flags.has("--simulate"),
     dir: join(ROOT, ".local", flags.has("--simulate") ? "simulation" : "passerelle"),
   };
@@ -65,17 +70,26 @@ export async function main(argv: readonly string[]): Promise<number> {
     say(options);
     return 2;
   }
-  const event = options.lunch ? "rencontre-exemple" : "seminaire-exemple";
-  const template = join(TEMPLATES, options.lunch ? "rencontre.xlsx" : "seminaire.xlsx");
+  const event = options.inversee
+    ? "immersion-inversee-exemple"
+    : options.lunch
+      ? "rencontre-exemple"
+      : "seminaire-exemple";
+  const template = join(
+    TEMPLATES,
+    options.inversee ? "immersion-inversee.xlsx" : options.lunch ? "rencontre.xlsx" : "seminaire.xlsx",
+  );
   if (options.reset) rmSync(options.dir, { recursive: true, force: true });
   mkdirSync(options.dir, { recursive: true });
   const workbookPath = join(options.dir, `${event}.xlsx`);
   if (!existsSync(workbookPath)) copyFileSync(template, workbookPath);
 
   const zone = "Europe/Paris";
-  const start = options.lunch
-    ? DateTime.fromISO("2027-04-01T09:00", { zone }).toJSDate()
-    : DateTime.fromISO("2027-02-15T09:00", { zone }).toJSDate();
+  const start = options.inversee
+    ? DateTime.fromISO("2027-04-19T09:00", { zone }).toJSDate()
+    : options.lunch
+      ? DateTime.fromISO("2027-04-01T09:00", { zone }).toJSDate()
+      : DateTime.fromISO("2027-02-15T09:00", { zone }).toJSDate();
   const clock: SchedulerClock = options.simulate ? new SimulatedClock(start) : new RealClock();
   const timeline = new Timeline(() => new Date(clock.now()), zone, say);
   let afterOwnWrite = () => {};
@@ -115,9 +129,11 @@ export async function main(argv: readonly string[]): Promise<number> {
 
   if (options.simulate && clock instanceof SimulatedClock) {
     say(
-      options.lunch
-        ? "Simulation de la rencontre méridienne d'exemple (45 inscriptions pour 30 places)."
-        : "Simulation du séminaire d'exemple, de « Affecter » au questionnaire de satisfaction.",
+      options.inversee
+        ? "Simulation de l'immersion inversée d'exemple : 8 décideurs accueillent agents et usagers, de « Affecter » au questionnaire."
+        : options.lunch
+          ? "Simulation de la rencontre méridienne d'exemple (45 inscriptions pour 30 places)."
+          : "Simulation du séminaire d'exemple, de « Affecter » au questionnaire de satisfaction.",
     );
     const context: ScenarioContext = {
       host: () => host,
@@ -138,7 +154,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       `  ${outbox.count} messages envoyés, à lire (même après la fin) sur ${pathToFileURL(outbox.indexPath).href}`,
     );
     say(
-      `  Le classeur final (${options.lunch ? "Inscriptions" : "Affectations, Tuteurs, Participants"} et Journal) : ${workbookPath}`,
+      `  Le classeur final (${options.lunch ? "Inscriptions" : options.inversee ? "Affectations, Hôtes, Participants" : "Affectations, Tuteurs, Participants"} et Journal) : ${workbookPath}`,
     );
     await stop();
     return end.state === "SUCCEEDED" ? 0 : 1;

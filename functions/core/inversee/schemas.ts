@@ -40,7 +40,10 @@ export const PROFILES = ["Agent public", "Usager"] as const;
 export type Profile = (typeof PROFILES)[number];
 
 const emailAliases = ["E-mail", "Courriel", "Mail", "Adresse électronique", "Adresse mail"];
-const statusColumn = output({ header: "Statut", help: "Écrit par Passerelle : OK, ou ce qu'il faut corriger." });
+const statusColumn = output({
+  header: "Statut",
+  help: "Écrit par Passerelle : OK, ou ce qu'il faut corriger.",
+});
 
 /** Tab `Immersion` (`Paramètre`, `Valeur`): the event. */
 export const reverseSettings = z.object({
@@ -50,7 +53,12 @@ export const reverseSettings = z.object({
   date: must(date({ header: "Date", io: "in", required: true, help: "Le jour de l'immersion" })),
   venue: must(
     text(
-      { header: "Lieu d'accueil", io: "in", required: true, help: "Où se tiennent l'accueil et le retour d'expérience" },
+      {
+        header: "Lieu d'accueil",
+        io: "in",
+        required: true,
+        help: "Où se tiennent l'accueil et le retour d'expérience",
+      },
       { max: 300 },
     ),
   ),
@@ -68,20 +76,38 @@ export type ReverseSettings = z.infer<typeof reverseSettings>;
 /** Tab `Hôtes`: the decision-makers who open their day, each their own "structure" and "tutor". */
 export const hostRow = z.object({
   lastName: requiredText({ header: "Nom", personal: true, io: "in" }, { name: true }),
-  firstName: requiredText({ header: "Prénom", personal: true, aliases: ["Prenom"], io: "in" }, { name: true }),
+  firstName: requiredText(
+    { header: "Prénom", personal: true, aliases: ["Prenom"], io: "in" },
+    { name: true },
+  ),
   email: must(email({ header: "Email", personal: true, aliases: emailAliases, io: "in", required: true })),
-  position: requiredText({ header: "Fonction", io: "in", help: "Par exemple : directrice générale des services" }),
+  position: requiredText({
+    header: "Fonction",
+    io: "in",
+    help: "Par exemple : directrice générale des services",
+  }),
   employer: requiredText({ header: "Organisme", io: "in", help: "L'institution que l'hôte dirige ou sert" }),
   institution: text({
     header: "Type d'institution",
     io: "in",
     help: "Par exemple : Préfecture, Département, Mairie, CAF, Hôpital",
   }),
-  address: requiredText({ header: "Adresse", io: "in", help: "Adresse du bureau, où le visiteur arrive" }, { max: 300 }),
+  address: requiredText(
+    { header: "Adresse", io: "in", help: "Adresse du bureau, où le visiteur arrive" },
+    { max: 300 },
+  ),
   phone: text({ header: "Téléphone", personal: true, aliases: ["Tel", "Tél"], io: "in" }, { max: 40 }),
   slots: list({ header: "Créneaux", io: "in", help: "Noms des créneaux (Matin, Après-midi) ou Tous" }),
-  capacity: must(integer({ header: "Capacité", io: "in", help: "1 ou 2 visiteurs par créneau" }, { min: 1, max: 2, default: 1 })),
-  activities: choiceList({ header: "À voir", aliases: ["A voir"], io: "in", required: true }, HOST_ACTIVITIES),
+  capacity: must(
+    integer(
+      { header: "Capacité", io: "in", help: "1 ou 2 visiteurs par créneau" },
+      { min: 1, max: 2, default: 1 },
+    ),
+  ),
+  activities: choiceList(
+    { header: "À voir", aliases: ["A voir"], io: "in", required: true },
+    HOST_ACTIVITIES,
+  ),
   stepFree: must(yesNo({ header: "Accessible PMR", aliases: ["PMR"], io: "in" }, "Non")),
   confirmation: output({ header: "Confirmation" }, CONFIRMATIONS),
   repliedAt: output({ header: "Répondu le" }),
@@ -92,8 +118,16 @@ export type HostRow = z.infer<typeof hostRow>;
 /** Tab `Participants`: front-line agents and service users, registered by themselves or by someone else. */
 export const visitorRow = z.object({
   lastName: requiredText({ header: "Nom", personal: true, io: "in" }, { name: true }),
-  firstName: requiredText({ header: "Prénom", personal: true, aliases: ["Prenom"], io: "in" }, { name: true }),
-  profile: must(choice({ header: "Profil", io: "in" }, PROFILES, { default: "Agent public", aliases: { Agent: "Agent public" } })),
+  firstName: requiredText(
+    { header: "Prénom", personal: true, aliases: ["Prenom"], io: "in" },
+    { name: true },
+  ),
+  profile: must(
+    choice({ header: "Profil", io: "in" }, PROFILES, {
+      default: "Agent public",
+      aliases: { Agent: "Agent public" },
+    }),
+  ),
   email: email({
     header: "Email",
     personal: true,
@@ -117,10 +151,18 @@ export const visitorRow = z.object({
     io: "in",
     help: "Reçoit la convocation d'un usager sans adresse",
   }),
-  wish1: text({ header: "Vœu 1", aliases: ["Voeu 1", "Choix 1"], io: "in", help: "Un hôte, un organisme ou un type d'institution" }),
+  wish1: text({
+    header: "Vœu 1",
+    aliases: ["Voeu 1", "Choix 1"],
+    io: "in",
+    help: "Un hôte, un organisme ou un type d'institution",
+  }),
   wish2: text({ header: "Vœu 2", aliases: ["Voeu 2", "Choix 2"], io: "in" }),
   wish3: text({ header: "Vœu 3", aliases: ["Voeu 3", "Choix 3"], io: "in" }),
-  needs: text({ header: "Besoins", personal: true, io: "in", help: "PMR : accès de plain-pied nécessaire" }, { max: 2000 }),
+  needs: text(
+    { header: "Besoins", personal: true, io: "in", help: "PMR : accès de plain-pied nécessaire" },
+    { max: 2000 },
+  ),
   consent: yesNo({ header: "Consentement", io: "in", help: "Oui exigé : accord explicite de la personne" }),
   registration: must(
     choice({ header: "Inscription", io: "in" }, SEMINAR_REGISTRATION_STATES, {
@@ -129,7 +171,10 @@ export const visitorRow = z.object({
     }),
   ),
   status: statusColumn,
-  convocation: output({ header: "Convocation", help: "Écrit par Passerelle : date d'envoi de la convocation" }),
+  convocation: output({
+    header: "Convocation",
+    help: "Écrit par Passerelle : date d'envoi de la convocation",
+  }),
   announced: output({
     header: "Agenda annoncé",
     personal: true,

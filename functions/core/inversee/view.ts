@@ -6,11 +6,11 @@
  * writes on the reverse workbook's own tabs and cells. Pure: no I/O, no clock.
  */
 import { createHash } from "node:crypto";
+import type { Cell, CellWrite, TabValues, WorkbookChanges, WorkbookSnapshot } from "../../ports.js";
 import { cellText, isBlank, normalizeKey, parseEmail } from "../cells.js";
 import { statusText } from "../check-seminar.js";
 import { TABS } from "../schemas.js";
 import { headersOf, parseTable } from "../table.js";
-import type { Cell, CellWrite, TabValues, WorkbookChanges, WorkbookSnapshot } from "../../ports.js";
 import { type HostRow, PLACEMENT_HEADERS, REVERSE_TABS, type VisitorRow } from "./schemas.js";
 
 /** Tabs to read so that the reverse immersion can be recognised and viewed, beside the seminar's. */
@@ -66,9 +66,17 @@ export function hostName(host: Pick<HostRow, "firstName" | "lastName">): string 
 }
 
 /** The identity of a service user without an address: stable across row moves, never sent to. */
-export function userIdentity(row: Partial<Pick<VisitorRow, "firstName" | "lastName" | "registrarEmail">>): string {
+export function userIdentity(
+  row: Partial<Pick<VisitorRow, "firstName" | "lastName" | "registrarEmail">>,
+): string {
   const digest = createHash("sha256")
-    .update(JSON.stringify([normalizeKey(row.firstName ?? ""), normalizeKey(row.lastName ?? ""), row.registrarEmail ?? ""]))
+    .update(
+      JSON.stringify([
+        normalizeKey(row.firstName ?? ""),
+        normalizeKey(row.lastName ?? ""),
+        row.registrarEmail ?? "",
+      ]),
+    )
     .digest("hex")
     .slice(0, 10);
   return `usager-${digest}@${NO_ADDRESS_DOMAIN}`;
@@ -90,8 +98,23 @@ export function seminarView(source: WorkbookSnapshot): SeminarView {
   const hostExtra = new Map<number, string[]>();
   const hostHidden = new Set<number>();
   const width = hostsTab?.rows.length ?? 1;
-  const structureRows: Cell[][] = [["Structure", "Type", "Organisme", "Adresse", "Situations", "Accessible PMR", "Contact", "Statut"]];
-  const tutorRows: Cell[][] = [["Nom", "Prénom", "Email", "Structure", "Situation", "Créneaux", "Capacité", "Confirmation", "Répondu le", "Statut"]];
+  const structureRows: Cell[][] = [
+    ["Structure", "Type", "Organisme", "Adresse", "Situations", "Accessible PMR", "Contact", "Statut"],
+  ];
+  const tutorRows: Cell[][] = [
+    [
+      "Nom",
+      "Prénom",
+      "Email",
+      "Structure",
+      "Situation",
+      "Créneaux",
+      "Capacité",
+      "Confirmation",
+      "Répondu le",
+      "Statut",
+    ],
+  ];
   const byRow = new Map(hosts.rows.map((row) => [row.row, row]));
   for (let row = 2; row <= width; row++) {
     const parsed = byRow.get(row);
@@ -107,8 +130,19 @@ export function seminarView(source: WorkbookSnapshot): SeminarView {
     }
     const name = hostName(host);
     activities.set(normalizeKey(name), host.activities.join(", "));
-    const contact = [`${name}, ${host.position}`, host.phone, host.email].filter(Boolean).join(" — ");
-    structureRows.push([name, "Autre", host.employer, host.address, HOST_SITUATION, host.stepFree, contact, ""]);
+    const contact = [`${name}, ${host.position}, ${host.employer}`, host.phone, host.email]
+      .filter(Boolean)
+      .join(" — ");
+    structureRows.push([
+      name,
+      "Autre",
+      host.employer,
+      host.address,
+      HOST_SITUATION,
+      host.stepFree,
+      contact,
+      "",
+    ]);
     tutorRows.push([
       host.lastName,
       host.firstName,
@@ -132,7 +166,10 @@ export function seminarView(source: WorkbookSnapshot): SeminarView {
   const widths = new Map<string, { real: number; added: number }>();
   const visitorsTab = source.get(REVERSE_TABS.visitors.name);
   if (visitorsTab) {
-    const view = visitorsView(visitorsTab, hosts.rows.flatMap((row) => (row.value ? [row.value] : [])));
+    const view = visitorsView(
+      visitorsTab,
+      hosts.rows.flatMap((row) => (row.value ? [row.value] : [])),
+    );
     out.set(TABS.participants.name, view.tab);
     extra.set(REVERSE_TABS.visitors.name, view.extra);
     hidden.set(REVERSE_TABS.visitors.name, view.hidden);
@@ -177,9 +214,9 @@ function visitorsView(
   while (real > 0 && isBlank(header[real - 1])) real--;
   const parsed = parseTable<VisitorRow>(REVERSE_TABS.visitors, tab);
   const column = (key: string) => parsed.columns.find((candidate) => candidate.key === key)?.index;
-  const renamed = header.slice(0, real).map((cell, index) =>
-    index + 1 === column("registrarEmail") ? CARE_OF_HEADER : cell,
-  );
+  const renamed = header
+    .slice(0, real)
+    .map((cell, index) => (index + 1 === column("registrarEmail") ? CARE_OF_HEADER : cell));
   const rows: Cell[][] = [[...renamed, "Public", "Vœux des hôtes"]];
   const extra = new Map<number, string[]>();
   const hidden = new Set<number>();
@@ -213,7 +250,9 @@ function visitorsView(
     } else {
       set("registrarEmail", null);
       if (isBlank(visitor.cells.employer))
-        problems.push("Organisme : est vide : un agent n'est jamais accueilli par son propre organisme, indiquez son employeur.");
+        problems.push(
+          "Organisme : est vide : un agent n'est jamais accueilli par son propre organisme, indiquez son employeur.",
+        );
     }
     const wishes = resolve([v.wish1, v.wish2, v.wish3]);
     set("wish1", wishes[0] ?? null);
@@ -236,7 +275,9 @@ function visitorsView(
  * takes up to three wishes, each one structure: a wish that names several hosts takes the next
  * ranks, in the order of `Hôtes`; past three, the others do not count.
  */
-export function wishResolver(hosts: readonly HostRow[]): (wishes: readonly (string | undefined)[]) => string[] {
+export function wishResolver(
+  hosts: readonly HostRow[],
+): (wishes: readonly (string | undefined)[]) => string[] {
   return (wishes) => {
     const out: string[] = [];
     for (const wish of wishes) {
@@ -258,12 +299,18 @@ export function wishResolver(hosts: readonly HostRow[]): (wishes: readonly (stri
 
 /** `Affectations` under the seminar's headers; every `À voir` read as the one situation. */
 function placementsView(tab: TabValues): TabValues {
-  const back = new Map(Object.entries(PLACEMENT_HEADERS).map(([seminar, reverse]) => [normalizeKey(reverse), seminar]));
+  const back = new Map(
+    Object.entries(PLACEMENT_HEADERS).map(([seminar, reverse]) => [normalizeKey(reverse), seminar]),
+  );
   const header = (tab.rows[0] ?? []).map((cell) => back.get(normalizeKey(cellText(cell))) ?? cell);
   const situation = header.findIndex((cell) => cellText(cell) === "Situation");
-  const rows = tab.rows.slice(1).map((row) =>
-    situation >= 0 && !isBlank(row[situation]) ? row.map((cell, index) => (index === situation ? HOST_SITUATION : cell)) : row,
-  );
+  const rows = tab.rows
+    .slice(1)
+    .map((row) =>
+      situation >= 0 && !isBlank(row[situation])
+        ? row.map((cell, index) => (index === situation ? HOST_SITUATION : cell))
+        : row,
+    );
   return { title: tab.title, rows: [header, ...rows] };
 }
 
@@ -280,7 +327,11 @@ export function mergeStatus(texts: readonly string[]): string {
  * place), `Participants` loses the columns the view added, `Affectations` gets its own headers and
  * each host's `À voir`. `source` is the reverse snapshot the view was made of.
  */
-export function sourceChanges(view: SeminarView, source: WorkbookSnapshot, changes: WorkbookChanges): WorkbookChanges {
+export function sourceChanges(
+  view: SeminarView,
+  source: WorkbookSnapshot,
+  changes: WorkbookChanges,
+): WorkbookChanges {
   const cells: CellWrite[] = [];
   const statuses = new Map<string, Map<number, string[]>>();
   const addStatus = (tab: string, row: number, value: string) => {
@@ -307,12 +358,14 @@ export function sourceChanges(view: SeminarView, source: WorkbookSnapshot, chang
       if (name === "Statut") addStatus(REVERSE_TABS.hosts.name, write.row, cellText(write.value));
       else if (write.tab === TUTORS && (name === "Confirmation" || name === "Répondu le")) {
         const column = hostColumn(name === "Confirmation" ? "confirmation" : "repliedAt");
-        if (column !== undefined) cells.push({ tab: view.titles.hosts, row: write.row, column, value: write.value });
+        if (column !== undefined)
+          cells.push({ tab: view.titles.hosts, row: write.row, column, value: write.value });
       }
     } else if (write.tab === view.titles.visitors && width) {
       if (write.column > width.real && write.column <= width.real + width.added) continue;
       const column = write.column > width.real ? write.column - width.added : write.column;
-      if (write.row > 1 && column === statusColumn) addStatus(REVERSE_TABS.visitors.name, write.row, cellText(write.value));
+      if (write.row > 1 && column === statusColumn)
+        addStatus(REVERSE_TABS.visitors.name, write.row, cellText(write.value));
       else cells.push({ ...write, column });
     } else if (write.tab === TABS.placements.name) {
       cells.push(placementWrite(view, source, write, placementsWrites));
@@ -331,7 +384,8 @@ export function sourceChanges(view: SeminarView, source: WorkbookSnapshot, chang
     for (const [row, texts] of byRow) {
       const own = (view.extra.get(tab)?.get(row) ?? []).map((problem) => statusText([problem]));
       const value = mergeStatus([...texts, ...own]);
-      if (cellText(tabValues?.rows[row - 1]?.[column - 1] ?? null) !== value) cells.push({ tab: title, row, column, value });
+      if (cellText(tabValues?.rows[row - 1]?.[column - 1] ?? null) !== value)
+        cells.push({ tab: title, row, column, value });
     }
   }
   const createTabs = (changes.createTabs ?? []).map((creation) =>
@@ -346,12 +400,18 @@ export function sourceChanges(view: SeminarView, source: WorkbookSnapshot, chang
   };
 }
 
-function placementWrite(view: SeminarView, source: WorkbookSnapshot, write: CellWrite, batch: readonly CellWrite[]): CellWrite {
+function placementWrite(
+  view: SeminarView,
+  source: WorkbookSnapshot,
+  write: CellWrite,
+  batch: readonly CellWrite[],
+): CellWrite {
   if (write.row === 1) {
     const name = cellText(write.value);
     return { ...write, value: PLACEMENT_HEADERS[name] ?? name };
   }
-  const header: readonly Cell[] = view.snapshot.get(TABS.placements.name)?.rows[0] ?? headersOf(TABS.placements.schema);
+  const header: readonly Cell[] =
+    view.snapshot.get(TABS.placements.name)?.rows[0] ?? headersOf(TABS.placements.schema);
   const situation = header.findIndex((cell) => cellText(cell) === "Situation") + 1;
   if (write.column !== situation || isBlank(write.value)) return write;
   const structureColumn = header.findIndex((cell) => cellText(cell) === "Structure") + 1;
@@ -371,7 +431,9 @@ export function careOfAddresses(snapshot: WorkbookSnapshot): ReadonlyMap<number,
   const tab = snapshot.get(TABS.participants.name);
   const found = new Map<number, string>();
   if (!tab) return found;
-  const column = (tab.rows[0] ?? []).findIndex((cell) => normalizeKey(cellText(cell)) === normalizeKey(CARE_OF_HEADER));
+  const column = (tab.rows[0] ?? []).findIndex(
+    (cell) => normalizeKey(cellText(cell)) === normalizeKey(CARE_OF_HEADER),
+  );
   if (column < 0) return found;
   tab.rows.forEach((row, index) => {
     const address = index > 0 ? parseEmail(row[column] ?? null) : null;

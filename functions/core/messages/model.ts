@@ -18,8 +18,8 @@ import {
 } from "../cells.js";
 import { checkLunch, closingInstant, parseLunchWorkbook } from "../check-lunch.js";
 import { attends, checkSeminar, isImmersion } from "../check-seminar.js";
-import { careOfAddresses, isReverseView } from "../inversee/view.js";
 import type { Mailbox } from "../fields.js";
+import { careOfAddresses, isReverseView } from "../inversee/view.js";
 import { programmeIds } from "../item-ids.js";
 import { readLedger } from "../journal.js";
 import type { LedgerKeys } from "../ledger/keys.js";
