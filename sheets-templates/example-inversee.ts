@@ -263,5 +263,5 @@ export const visitors: Row[] = [
 /** What `passerelle check` must report on the example: tab, row, and a word of the message. */
 export const REVERSE_MISTAKES: readonly { tab: string; row: number; about: string }[] = [
   { tab: "Participants", row: 12, about: "Consentement" },
-  { tab: "Participants", row: 13, about: "Email de l'inscripteur" },
+  { tab: "Participants", row: 13, about: "Email" },
 ];
