@@ -18,6 +18,7 @@ import { type RunnerEvent, WorkflowRunner } from "../../workflows/runner/runner.
 import type { Value } from "../../workflows/runner/values.js";
 import { SesMailer } from "../adapters/ses-mailer.js";
 import { XlsxWorkbook } from "../adapters/xlsx-workbook.js";
+import { ReverseAwareWorkbook } from "../app/reverse-workbook.js";
 import { signedEditHeaders } from "../core/edit-signature.js";
 import { spreadsheetKey } from "../core/keys.js";
 import { ledgerKeys } from "../core/ledger/keys.js";
@@ -26,7 +27,6 @@ import { buildHandlers, type Handlers, type Platform } from "../handlers.js";
 import type { Clock, DeliveryLog, Mailer, Workbook, WorkflowStarter } from "../ports.js";
 import { BODY_LIMITS, register } from "../request-guard.js";
 import type { LogFields, SheetEditLog } from "../sheet-edit.js";
-import { ReverseAwareWorkbook } from "../app/reverse-workbook.js";
 import { DurableLedgerWorkbook } from "./durable-ledger.js";
 import { LocalSns } from "./sns.js";
 

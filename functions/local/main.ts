@@ -17,6 +17,7 @@ import { RealClock, type SchedulerClock, SimulatedClock } from "../../workflows/
 import { readWorkflowControl } from "../app/workflow-control.js";
 import { sharedSolver } from "../core/matching/index.js";
 import { LocalHost } from "./host.js";
+import { inHostWords } from "./host-words.js";
 import { Outbox } from "./outbox.js";
 import { readReplyFolder } from "./replies.js";
 import { chooseAction, playLunchTalk, playSeminar, type ScenarioContext } from "./scenario.js";
@@ -91,7 +92,11 @@ export async function main(argv: readonly string[]): Promise<number> {
       ? DateTime.fromISO("2027-04-01T09:00", { zone }).toJSDate()
       : DateTime.fromISO("2027-02-15T09:00", { zone }).toJSDate();
   const clock: SchedulerClock = options.simulate ? new SimulatedClock(start) : new RealClock();
-  const timeline = new Timeline(() => new Date(clock.now()), zone, say);
+  const timeline = new Timeline(
+    () => new Date(clock.now()),
+    zone,
+    options.inversee ? (line) => say(inHostWords(line)) : say,
+  );
   let afterOwnWrite = () => {};
   const ses = await startSes(options.dir);
   const outbox = new Outbox(join(options.dir, "courrier"), zone);
