@@ -11,6 +11,7 @@ import {
   seminarView,
   sourceChanges,
 } from "../core/inversee/view.js";
+import { TABS } from "../core/schemas.js";
 import type { Workbook, WorkbookChanges, WorkbookSnapshot } from "../ports.js";
 
 export class ReverseAwareWorkbook implements Workbook {
@@ -27,7 +28,10 @@ export class ReverseAwareWorkbook implements Workbook {
       return new Map([...source].filter(([name]) => asked.has(name)));
     }
     const view = seminarView(source);
-    this.last = { view, source };
+    // A read of the Journal alone (the ledger's header, its rows) must not replace the view the
+    // use case's writes are mapped with.
+    if (tabs.some((name) => name !== TABS.journal.name && name !== TABS.feedback.name))
+      this.last = { view, source };
     return view.snapshot;
   }
 

@@ -21,7 +21,7 @@ import { planMessages } from "../../functions/core/messages/plan.js";
 import type { Cell } from "../../functions/ports.js";
 import * as example from "../../sheets-templates/example-inversee.js";
 import { testKeys } from "../support/ledger.js";
-import { MemoryWorkbook } from "../support/workbooks.js";
+import { MemoryWorkbook, seminarSnapshot } from "../support/workbooks.js";
 import { reverseSnapshot } from "./fixtures.js";
 
 const NOW = new Date("2027-04-19T07:00:00Z");
@@ -200,5 +200,29 @@ describe("placing the visitors of a reverse immersion", () => {
     expect(letter).toContain("Vous avez inscrit");
     expect(letter).toContain("Votre hôte :");
     expect(letter).not.toMatch(/tuteur|Train de retour/i);
+  });
+});
+
+describe("the workbook that holds a reverse immersion", () => {
+  it("maps a use case's writes with the view it read, even after a read of the Journal alone", async () => {
+    const memory = new MemoryWorkbook(reverseSnapshot(), "inversee-test");
+    const workbook = new ReverseAwareWorkbook(memory);
+    const snapshot = await workbook.read(["Séminaire", "Participants", "Tuteurs", "Structures"]);
+    await workbook.read(["Journal"]);
+    const [header = []] = snapshot.get("Participants")!.rows;
+    const status = header.indexOf("Statut") + 1;
+    const leroy = snapshot.get("Participants")!.rows.findIndex((row) => row[0] === "Leroy") + 1;
+    await workbook.write({ cells: [{ tab: "Participants", row: leroy, column: status, value: "OK" }] });
+    const written = records(memory, "Participants").find((row) => row.Nom === "Leroy");
+    expect(written?.Statut).toContain("Usager sans adresse");
+  });
+
+  it("leaves a seminar's reads and writes as they are", async () => {
+    const memory = new MemoryWorkbook(seminarSnapshot(), "seminaire-test");
+    const workbook = new ReverseAwareWorkbook(memory);
+    const snapshot = await workbook.read(["Séminaire", "Tuteurs"]);
+    expect([...snapshot.keys()]).toEqual(["Séminaire", "Tuteurs"]);
+    await workbook.write({ cells: [{ tab: "Tuteurs", row: 2, column: 1, value: "Nouveau" }] });
+    expect(memory.cell("Tuteurs", 2, 1)).toBe("Nouveau");
   });
 });
