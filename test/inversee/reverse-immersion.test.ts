@@ -195,7 +195,11 @@ describe("placing the visitors of a reverse immersion", () => {
     expect(new Set(toAssociation.map((message) => message.key)).size).toBe(2);
     expect(plan.messages.every((message) => !message.to.address.endsWith(NO_ADDRESS_DOMAIN))).toBe(true);
     const tutorRequest = plan.messages.find((message) => message.kind === "demande-tuteur");
-    expect(tutorRequest?.render(NOW).text).toContain("journée de décideur");
+    const request = tutorRequest?.render(NOW).text ?? "";
+    expect(request).toContain("journée de décideur");
+    expect(request).toMatch(/Rendez-vous : .*Lyon|Rendez-vous : .*Villeurbanne/);
+    expect(request).toContain("Vous suivra :");
+    expect(request).toContain("un autre hôte");
     const letter = toAssociation[0]!.render(NOW).text;
     expect(letter).toContain("Vous avez inscrit");
     expect(letter).toContain("Votre hôte :");

@@ -339,10 +339,12 @@ function hostingLines(info: SeminarInfo, tutor: TutorView): { heading: string; l
   return tutor.hosts.map((slot) => ({
     heading: `${capitalize(frenchDay(slot.start, info.zone))}, ${frenchSpan(slot.start, slot.end, info.zone)} (créneau « ${slot.slot} »)`,
     lines: [
-      `Lieu : ${slot.structure}${slot.address ? `, ${slot.address}` : ""}`,
+      info.reverse
+        ? `Rendez-vous : ${slot.address ?? info.venue}`
+        : `Lieu : ${slot.structure}${slot.address ? `, ${slot.address}` : ""}`,
       ...(info.reverse ? [] : [`Situation : ${slot.situation}`]),
       ...slot.participants.flatMap((participant) => [
-        `Participant(e) : ${participant.name} — ${participant.position ? `${participant.position}, ` : ""}${participant.employer}`,
+        `${info.reverse ? "Vous suivra" : "Participant(e)"} : ${participant.name} — ${participant.position ? `${participant.position}, ` : ""}${participant.employer}`,
         ...(participant.needs ? [`Besoins pour l'accueil : ${hostingNeeds(participant.needs)}`] : []),
       ]),
     ],
@@ -398,7 +400,11 @@ function tutorMessage(
           : []),
         block.paragraph(words.ask),
         block.answer(ANSWER_INSTRUCTION),
-        block.paragraph(DECLINE_INSTRUCTION),
+        block.paragraph(
+          info.reverse
+            ? "En cas d'empêchement, répondez NON : nous proposerons un autre hôte aux personnes concernées."
+            : DECLINE_INSTRUCTION,
+        ),
         contact(info),
         block.paragraph(words.thanks, SIGNATURE),
       ],
