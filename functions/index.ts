@@ -7,6 +7,7 @@ import { auth as googleAuth } from "@googleapis/sheets";
 import { GoogleSheetsWorkbook, SheetTitleCache } from "./adapters/google-sheets-workbook.js";
 import { GoogleWorkflowStarter } from "./adapters/google-workflow-starter.js";
 import { httpsCertificateFetcher, SnsVerifier } from "./adapters/sns-verifier.js";
+import { ReverseAwareWorkbook } from "./app/reverse-workbook.js";
 import { loadConfig } from "./config.js";
 import { buildHandlers, type Handlers } from "./handlers.js";
 import type { Mailer } from "./ports.js";
@@ -45,12 +46,14 @@ function handlers(): Handlers {
   const cloudAuth = new googleAuth.GoogleAuth({ scopes: ["https://www.googleapis.com/auth/cloud-platform"] });
   built = buildHandlers({
     workbookFor: (spreadsheetId) =>
-      new GoogleSheetsWorkbook(spreadsheetId, {
-        auth: sheetsAuth,
-        titleCache: titles,
-        protectedTabs: ["Journal"],
-        ...(config.PASSERELLE_SHEETS_ACCOUNT ? { editor: config.PASSERELLE_SHEETS_ACCOUNT } : {}),
-      }),
+      new ReverseAwareWorkbook(
+        new GoogleSheetsWorkbook(spreadsheetId, {
+          auth: sheetsAuth,
+          titleCache: titles,
+          protectedTabs: ["Journal"],
+          ...(config.PASSERELLE_SHEETS_ACCOUNT ? { editor: config.PASSERELLE_SHEETS_ACCOUNT } : {}),
+        }),
+      ),
     mailer: lazyMailer(config.SES_REGION, config.SES_ENDPOINT, config.PASSERELLE_SES_CONFIGURATION_SET),
     clock: { now: () => new Date() },
     // The solver (and its WebAssembly worker) is loaded by the first matching only.

@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import ExcelJS from "exceljs";
 import { CYCLE_WORKBOOK } from "../functions/core/cycle-schemas.js";
 import type { ColumnMeta } from "../functions/core/fields.js";
+import { PLACEMENT_HEADERS, REVERSE_WORKBOOK } from "../functions/core/inversee/schemas.js";
 import {
   LUNCH_WORKBOOK,
   SEMINAR_WORKBOOK,
@@ -20,6 +21,7 @@ import { columnsOf } from "../functions/core/table.js";
 import type { Cell } from "../functions/ports.js";
 import * as cycleExample from "./example-cycle.js";
 import * as example from "./example-data.js";
+import * as reverseExample from "./example-inversee.js";
 
 const INPUT_FILL = "FF1F4E79";
 const OUTPUT_FILL = "FF7F7F7F";
@@ -263,10 +265,61 @@ export function cycleWorkbook(): ExcelJS.Workbook {
   return workbook;
 }
 
+/**
+ * The reverse immersion (issue 18): `Immersion`, `Programme`, `Hôtes`, `Participants`, then
+ * `Affectations` under its own headers (`Hôte`, `À voir`...), `Journal` and `Retours`. Its wishes
+ * are offered the hosts' names, their organismes and types of institution.
+ */
+export function reverseWorkbook(): ExcelJS.Workbook {
+  const workbook = new ExcelJS.Workbook();
+  workbook.creator = "Passerelle";
+  const [settings, programme, hosts, visitors, placements, journal, feedback] = REVERSE_WORKBOOK;
+  addSettings(workbook, settings!, reverseExample.reverseSettings);
+  addTable(workbook, programme!, reverseExample.reverseProgramme);
+  addTable(workbook, hosts!, reverseExample.hosts);
+  addTable(workbook, visitors!, reverseExample.visitors);
+  addTable(workbook, placements!, []);
+  const header = workbook.getWorksheet(placements!.name)!.getRow(1);
+  header.eachCell((cell) => {
+    cell.value = PLACEMENT_HEADERS[String(cell.value)] ?? cell.value;
+  });
+  addTable(workbook, journal!, []);
+  addTable(workbook, feedback!, []);
+  addReverseLists(workbook);
+  return workbook;
+}
+
+/** `Listes` for the reverse immersion: column A each host's name, organisme and type; B the slots. */
+function addReverseLists(workbook: ExcelJS.Workbook): void {
+  const sheet = workbook.addWorksheet(LISTS_TAB, { state: "hidden" });
+  sheet.getCell("A1").value = "Vœux possibles";
+  sheet.getCell("B1").value = "Créneaux possibles";
+  const per = Math.floor((LIST_ROWS - 1) / 3);
+  for (let index = 0; index < per; index++) {
+    const source = index + 2;
+    const formulas = [
+      `IF(Hôtes!A${source}="","",Hôtes!B${source}&" "&Hôtes!A${source})`,
+      `IF(Hôtes!E${source}="","",Hôtes!E${source})`,
+      `IF(Hôtes!F${source}="","",Hôtes!F${source})`,
+    ];
+    formulas.forEach((formula, part) => {
+      sheet.getCell(2 + part * per + index, 1).value = { formula } as ExcelJS.CellFormulaValue;
+    });
+  }
+  sheet.getCell("B2").value = "Tous";
+  for (let row = 3; row <= LIST_ROWS; row++) {
+    sheet.getCell(row, 2).value = {
+      formula: `IF(Programme!D${row - 1}="Immersion",Programme!E${row - 1},"")`,
+    } as ExcelJS.CellFormulaValue;
+  }
+  workbook.calcProperties.fullCalcOnLoad = true;
+}
+
 export const TEMPLATE_FILES = {
   seminar: "seminaire.xlsx",
   lunch: "rencontre.xlsx",
   cycle: "cycle-rencontres.xlsx",
+  reverse: "immersion-inversee.xlsx",
 } as const;
 
 export async function generateTemplates(folder: string): Promise<string[]> {
@@ -277,7 +330,9 @@ export async function generateTemplates(folder: string): Promise<string[]> {
   await lunchWorkbook().xlsx.writeFile(lunch);
   const cycle = join(folder, TEMPLATE_FILES.cycle);
   await cycleWorkbook().xlsx.writeFile(cycle);
-  return [seminar, lunch, cycle];
+  const reverse = join(folder, TEMPLATE_FILES.reverse);
+  await reverseWorkbook().xlsx.writeFile(reverse);
+  return [seminar, lunch, cycle, reverse];
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

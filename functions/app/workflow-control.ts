@@ -20,6 +20,7 @@ import {
   MATCH_ACTION,
   SUSPEND_ACTION,
 } from "../core/event-settings.js";
+import { REVERSE_TABS } from "../core/inversee/schemas.js";
 import { type JournalLine, journalAppend, readLedger } from "../core/journal.js";
 import { journalState } from "../core/ledger/state.js";
 import type { MessageKind } from "../core/messages/plan.js";
@@ -260,7 +261,8 @@ export async function followEdit(
     return signalled;
   };
 
-  if (tabIs(tab, TABS.seminar.name) || tabIs(tab, TABS.lunch.name)) {
+  const reverse = tabIs(tab, REVERSE_TABS.settings.name); // a reverse immersion's parameters tab
+  if (tabIs(tab, TABS.seminar.name) || tabIs(tab, TABS.lunch.name) || reverse) {
     if (!control.action || !STARTING_ACTIONS[kind].includes(control.action)) return { signalled: 0 };
     // Another parameter was edited (a title, a date): the action chosen earlier is not chosen again.
     const row = control.actionRow;
@@ -291,6 +293,7 @@ export async function followEdit(
     tabIs(tab, TABS.placements.name) ||
     tabIs(tab, TABS.programme.name) ||
     tabIs(tab, TABS.tutors.name) ||
+    tabIs(tab, REVERSE_TABS.hosts.name) ||
     tabIs(tab, TABS.participants.name);
   if (kind === "seminar" && changes && control.go && !control.suspended) {
     const kinds: MessageKind[] = ["changement", "annulation", "demande-tuteur", "alerte"];

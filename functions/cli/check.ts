@@ -1,6 +1,7 @@
 /** `passerelle check <workbook.xlsx> [--json]`: checks a local workbook and writes the verdicts into it. */
 import { XlsxWorkbook } from "../adapters/xlsx-workbook.js";
 import { type CheckReport, checkWorkbook } from "../app/check-workbook.js";
+import { ReverseAwareWorkbook } from "../app/reverse-workbook.js";
 import { CYCLE_TABS_SPEC } from "../core/cycle-schemas.js";
 import { pluralSuffix } from "../core/french.js";
 import { TABS } from "../core/schemas.js";
@@ -81,6 +82,6 @@ export function checkText(report: CheckReport): string {
 }
 
 export async function runCheck(path: string, json: boolean, now: Date): Promise<string> {
-  const report = await checkWorkbook(new XlsxWorkbook(path), now);
+  const report = await checkWorkbook(new ReverseAwareWorkbook(new XlsxWorkbook(path)), now);
   return json ? JSON.stringify(checkJson(report)) : checkText(report);
 }

@@ -7,6 +7,7 @@ import { basename, dirname, extname, join, resolve } from "node:path";
 import { XlsxWorkbook } from "../adapters/xlsx-workbook.js";
 import { eventKind } from "../app/check-workbook.js";
 import { writeDocuments } from "../app/documents.js";
+import { ReverseAwareWorkbook } from "../app/reverse-workbook.js";
 import { eventZone } from "../core/event-settings.js";
 import { pluralSuffix } from "../core/french.js";
 import { type LunchSettings, type SeminarSettings, TABS } from "../core/schemas.js";
@@ -27,7 +28,7 @@ export async function runDocuments(
   path: string,
   options: { now: Date; at?: string; out?: string },
 ): Promise<string> {
-  const { workbook } = openLedgerWorkbook(new XlsxWorkbook(path), path);
+  const { workbook } = openLedgerWorkbook(new ReverseAwareWorkbook(new XlsxWorkbook(path)), path);
   const snapshot = await workbook.read([TABS.seminar.name, TABS.lunch.name]);
   const kind = eventKind(snapshot);
   if (kind === "unknown")

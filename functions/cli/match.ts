@@ -6,6 +6,7 @@
 import { XlsxWorkbook } from "../adapters/xlsx-workbook.js";
 import { checkWorkbook, eventKind, readEvent } from "../app/check-workbook.js";
 import { matchWorkbook } from "../app/match-workbook.js";
+import { ReverseAwareWorkbook } from "../app/reverse-workbook.js";
 import type { CycleCheck } from "../core/check-cycle.js";
 import { type LunchCheck, seatRules } from "../core/check-lunch.js";
 import type { SeminarCheck } from "../core/check-seminar.js";
@@ -88,7 +89,7 @@ export function cycleSeatsText(cycle: CycleCheck, now: Date, cellsWritten: numbe
 }
 
 export async function runMatch(path: string, json: boolean, now: Date): Promise<string> {
-  const workbook = new XlsxWorkbook(path);
+  const workbook = new ReverseAwareWorkbook(new XlsxWorkbook(path));
   const kind = eventKind(await readEvent(workbook));
   if (kind === "cycle") {
     const report = await checkWorkbook(workbook, now, { kind: "cycle" });

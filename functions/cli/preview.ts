@@ -9,6 +9,7 @@ import { DateTime } from "luxon";
 import { XlsxWorkbook } from "../adapters/xlsx-workbook.js";
 import { eventKind } from "../app/check-workbook.js";
 import { previewMessages } from "../app/preview.js";
+import { ReverseAwareWorkbook } from "../app/reverse-workbook.js";
 import { eventZone } from "../core/event-settings.js";
 import { frenchDateTime, pluralSuffix } from "../core/french.js";
 import { KIND_LABELS } from "../core/messages/plan.js";
@@ -51,7 +52,7 @@ export async function runPreview(
     reply?: { readonly secret: string; readonly domain: string };
   },
 ): Promise<string> {
-  const { workbook } = openLedgerWorkbook(new XlsxWorkbook(path), path);
+  const { workbook } = openLedgerWorkbook(new ReverseAwareWorkbook(new XlsxWorkbook(path)), path);
   const snapshot = await workbook.read([TABS.seminar.name, TABS.lunch.name]);
   const kind = eventKind(snapshot);
   if (kind === "unknown")

@@ -18,6 +18,7 @@ import { type RunnerEvent, WorkflowRunner } from "../../workflows/runner/runner.
 import type { Value } from "../../workflows/runner/values.js";
 import { SesMailer } from "../adapters/ses-mailer.js";
 import { XlsxWorkbook } from "../adapters/xlsx-workbook.js";
+import { ReverseAwareWorkbook } from "../app/reverse-workbook.js";
 import { signedEditHeaders } from "../core/edit-signature.js";
 import { spreadsheetKey } from "../core/keys.js";
 import { ledgerKeys } from "../core/ledger/keys.js";
@@ -176,7 +177,7 @@ export class LocalHost {
         let workbook = durable.get(event);
         if (!workbook) {
           const path = join(dir, `${event}.xlsx`);
-          workbook = new DurableLedgerWorkbook(XlsxWorkbook.shared(path), path, {
+          workbook = new DurableLedgerWorkbook(new ReverseAwareWorkbook(XlsxWorkbook.shared(path)), path, {
             file: join(dir, `${event}.registre.jsonl`),
             keys: ledgerKeys(secrets.reply, event),
             log: (name, fields) => log.info(name, fields),

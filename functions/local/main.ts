@@ -7,6 +7,7 @@
  *   npm start -- --simulate       the whole seminar played in simulated time, tutors' replies included
  *   npm start -- --simulate --lunch   the same for the example lunch talk
  *   npm start -- --simulate --cycle   the example cycle of lunch talks: checks, absences, figures
+ *   npm start -- --simulate --inversee   the same for the example reverse immersion
  *   npm start -- --reset          start again from the example (the previous run is erased)
  */
 import { copyFileSync, existsSync, mkdirSync, rmSync, watchFile } from "node:fs";
@@ -19,6 +20,7 @@ import { DEFAULT_ZONE } from "../core/event-settings.js";
 import { sharedSolver } from "../core/matching/index.js";
 import { playCycle } from "./cycle-scenario.js";
 import { LocalHost } from "./host.js";
+import { inHostWords } from "./host-words.js";
 import { Outbox } from "./outbox.js";
 import { readReplyFolder } from "./replies.js";
 import { chooseAction, playLunchTalk, playSeminar, type ScenarioContext } from "./scenario.js";
@@ -33,6 +35,7 @@ interface Options {
   readonly simulate: boolean;
   readonly lunch: boolean;
   readonly cycle: boolean;
+  readonly inversee: boolean;
   readonly reset: boolean;
   readonly dir: string;
 }
@@ -41,20 +44,21 @@ interface Options {
 export function parseArgs(argv: readonly string[]): Options | string {
   const flags = new Set(argv.filter((arg) => arg.startsWith("--")));
   const unknown = [...flags].filter(
-    (flag) => !["--simulate", "--lunch", "--cycle", "--reset", "--help"].includes(flag),
+    (flag) => !["--simulate", "--lunch", "--cycle", "--inversee", "--reset", "--help"].includes(flag),
   );
   if (unknown.length > 0 || flags.has("--help"))
-    return "Usage : npm start [-- --simulate] [--lunch | --cycle] [--reset]\n  --simulate  joue tout l'événement en temps simulé (réponses des tuteurs comprises)\n  --lunch     la rencontre méridienne d'exemple plutôt que le séminaire\n  --cycle     le cycle de rencontres méridiennes d'exemple (avec --simulate)\n  --reset     repart du classeur d'exemple";
+    return "Usage : npm start [-- --simulate] [--lunch | --cycle | --inversee] [--reset]\n  --simulate  joue tout l'événement en temps simulé (réponses des tuteurs comprises)\n  --lunch     la rencontre méridienne d'exemple plutôt que le séminaire\n  --cycle     le cycle de rencontres méridiennes d'exemple (avec --simulate)\n  --inversee  l'immersion inversée d'exemple (des décideurs accueillent agents et usagers)\n  --reset     repart du classeur d'exemple";
   return {
     simulate: flags.has("--simulate"),
     lunch: flags.has("--lunch"),
     cycle: flags.has("--cycle"),
+    inversee: flags.has("--inversee"),
     reset: flags.has("--reset") || flags.has("--simulate"),
     // One folder per example, so playing the lunch talk leaves the seminar's files alone.
     dir: join(
       ROOT,
       ".local",
-      `${flags.has("--simulate") ? "simulation" : "passerelle"}${flags.has("--cycle") ? "-cycle" : flags.has("--lunch") ? "-rencontre" : ""}`,
+      `${flags.has("--simulate") ? "simulation" : "passerelle"}${flags.has("--cycle") ? "-cycle" : flags.has("--inversee") ? "-inversee" : flags.has("--lunch") ? "-rencontre" : ""}`,
     ),
   };
 }
@@ -78,10 +82,22 @@ export async function main(argv: readonly string[]): Promise<number> {
     say(options);
     return 2;
   }
-  const event = options.cycle ? "cycle-exemple" : options.lunch ? "rencontre-exemple" : "seminaire-exemple";
+  const event = options.cycle
+    ? "cycle-exemple"
+    : options.inversee
+      ? "immersion-inversee-exemple"
+      : options.lunch
+        ? "rencontre-exemple"
+        : "seminaire-exemple";
   const template = join(
     TEMPLATES,
-    options.cycle ? "cycle-rencontres.xlsx" : options.lunch ? "rencontre.xlsx" : "seminaire.xlsx",
+    options.cycle
+      ? "cycle-rencontres.xlsx"
+      : options.inversee
+        ? "immersion-inversee.xlsx"
+        : options.lunch
+          ? "rencontre.xlsx"
+          : "seminaire.xlsx",
   );
   if (options.reset) rmSync(options.dir, { recursive: true, force: true });
   mkdirSync(options.dir, { recursive: true });
@@ -91,11 +107,17 @@ export async function main(argv: readonly string[]): Promise<number> {
   const zone = DEFAULT_ZONE;
   const start = options.cycle
     ? DateTime.fromISO("2027-03-20T09:00", { zone }).toJSDate()
-    : options.lunch
-      ? DateTime.fromISO("2027-04-01T09:00", { zone }).toJSDate()
-      : DateTime.fromISO("2027-02-15T09:00", { zone }).toJSDate();
+    : options.inversee
+      ? DateTime.fromISO("2027-04-19T09:00", { zone }).toJSDate()
+      : options.lunch
+        ? DateTime.fromISO("2027-04-01T09:00", { zone }).toJSDate()
+        : DateTime.fromISO("2027-02-15T09:00", { zone }).toJSDate();
   const clock: SchedulerClock = options.simulate ? new SimulatedClock(start) : new RealClock();
-  const timeline = new Timeline(() => new Date(clock.now()), zone, say);
+  const timeline = new Timeline(
+    () => new Date(clock.now()),
+    zone,
+    options.inversee ? (line) => say(inHostWords(line)) : say,
+  );
   let afterOwnWrite = () => {};
   const ses = await startSes(options.dir);
   const outbox = new Outbox(join(options.dir, "courrier"), zone);
@@ -135,9 +157,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     say(
       options.cycle
         ? "Simulation du cycle de rencontres méridiennes d'exemple (trois rencontres, soixante cadres de cinq directions)."
-        : options.lunch
-          ? "Simulation de la rencontre méridienne d'exemple (45 inscriptions pour 30 places)."
-          : "Simulation du séminaire d'exemple, de « Affecter » au questionnaire de satisfaction.",
+        : options.inversee
+          ? "Simulation de l'immersion inversée d'exemple : 8 décideurs accueillent agents et usagers, de « Affecter » au questionnaire."
+          : options.lunch
+            ? "Simulation de la rencontre méridienne d'exemple (45 inscriptions pour 30 places)."
+            : "Simulation du séminaire d'exemple, de « Affecter » au questionnaire de satisfaction.",
     );
     const context: ScenarioContext = {
       host: () => host,
@@ -166,7 +190,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       `  ${outbox.count} messages envoyés, à lire (même après la fin) sur ${pathToFileURL(outbox.indexPath).href}`,
     );
     say(
-      `  Le classeur final (${options.lunch ? "Inscriptions" : "Affectations, Tuteurs, Participants"} et Journal) : ${workbookPath}`,
+      `  Le classeur final (${options.lunch ? "Inscriptions" : options.inversee ? "Affectations, Hôtes, Participants" : "Affectations, Tuteurs, Participants"} et Journal) : ${workbookPath}`,
     );
     await stop();
     return end.state === "SUCCEEDED" ? 0 : 1;

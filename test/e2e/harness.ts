@@ -8,6 +8,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DateTime } from "luxon";
+import { XlsxWorkbook } from "../../functions/adapters/xlsx-workbook.js";
 import { readLedger } from "../../functions/core/journal.js";
 import type { LedgerEntry } from "../../functions/core/ledger/entry.js";
 import { ledgerKeys } from "../../functions/core/ledger/keys.js";
@@ -31,6 +32,16 @@ export interface Played {
   readonly tabs: ReadonlyMap<string, TabValues>;
   readonly restarts: string[];
   readonly steps: { step: string; fields: Record<string, unknown> }[];
+  /** The tabs as the file holds them (a reverse immersion's own tabs, not the seminar's view of them). */
+  readonly file: ReadonlyMap<string, TabValues>;
+}
+
+/** Another example played by the seminar's script: its workbook, its event id and its first day. */
+export interface Example {
+  readonly template: string;
+  readonly event: string;
+  readonly start: string;
+  readonly tabs: readonly string[];
 }
 
 async function freePort(): Promise<number> {
@@ -47,17 +58,21 @@ async function freePort(): Promise<number> {
 
 export async function play(
   kind: "seminar" | "lunch",
-  options: { interrupt: boolean; onLog?: LocalHostOptions["onLog"] },
+  options: { interrupt: boolean; onLog?: LocalHostOptions["onLog"]; example?: Example },
 ): Promise<Played> {
   const dir = mkdtempSync(join(tmpdir(), "passerelle-e2e-"));
-  const event = kind === "seminar" ? "seminaire-exemple" : "rencontre-exemple";
+  const example = options.example;
+  const event = example?.event ?? (kind === "seminar" ? "seminaire-exemple" : "rencontre-exemple");
   copyFileSync(
-    join(TEMPLATES, kind === "seminar" ? "seminaire.xlsx" : "rencontre.xlsx"),
+    join(TEMPLATES, example?.template ?? (kind === "seminar" ? "seminaire.xlsx" : "rencontre.xlsx")),
     join(dir, `${event}.xlsx`),
   );
-  const start = DateTime.fromISO(kind === "seminar" ? "2027-02-15T09:00" : "2027-04-01T09:00", {
-    zone: ZONE,
-  }).toJSDate();
+  const start = DateTime.fromISO(
+    example?.start ?? (kind === "seminar" ? "2027-02-15T09:00" : "2027-04-01T09:00"),
+    {
+      zone: ZONE,
+    },
+  ).toJSDate();
   const clock = new SimulatedClock(start);
   const ses = await startLocalSes();
   // The server's store is shared by the servers of one process: start from an empty one.
@@ -119,6 +134,7 @@ export async function play(
       tabs,
       restarts,
       steps,
+      file: await new XlsxWorkbook(join(dir, `${event}.xlsx`)).read(example?.tabs ?? []),
     };
   } finally {
     await host.stop();

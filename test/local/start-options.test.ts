@@ -14,7 +14,7 @@ describe("npm start's options", () => {
       if (typeof options === "string") throw new Error(options);
       return options.dir;
     });
-    expect(new Set(folders).size).toBe(5);
+    expect(new Set(folders).size).toBe(6);
     for (const folder of folders.slice(1)) expect(folder.startsWith(`${folders[0]}/`)).toBe(false);
   });
 

@@ -20,6 +20,7 @@ import { checkLunch, closingInstant, parseLunchWorkbook } from "../check-lunch.j
 import { attends, checkSeminar, isImmersion, isTravel, travelKind } from "../check-seminar.js";
 import { eventZone } from "../event-settings.js";
 import type { Mailbox } from "../fields.js";
+import { careOfAddresses, isReverseView } from "../inversee/view.js";
 import { programmeIds } from "../item-ids.js";
 import { readLedger } from "../journal.js";
 import type { LedgerKeys } from "../ledger/keys.js";
@@ -49,6 +50,8 @@ export interface SeminarInfo {
   readonly reminderDays: number;
   readonly trainReminderMinutes: number;
   readonly surveyLink?: string;
+  /** A reverse immersion (issue 18): the people who receive are hosts, not tutors. */
+  readonly reverse?: boolean;
 }
 
 export interface Placement {
@@ -58,6 +61,8 @@ export interface Placement {
   readonly address?: string;
   readonly tutor?: string;
   readonly tutorEmail?: string;
+  /** The structure's `Contact` (for a reverse immersion: the host's position, phone and address). */
+  readonly contact?: string;
 }
 
 export type AgendaItemKind = "item" | "immersion" | "arrival" | "return";
@@ -85,6 +90,8 @@ export interface ParticipantView {
   readonly visit: boolean;
   /** `Besoins`, as typed (step-free access, others), for the tutors who host the person. */
   readonly needs?: string;
+  /** `Convocation à`: who receives the person's messages in their place (a service user's registrar). */
+  readonly careOf?: string;
 }
 
 export interface ReturnTrain {
@@ -121,6 +128,8 @@ export interface WithdrawnParticipant {
   readonly lastName: string;
   /** The items their calendar holds: all to be cancelled. */
   readonly announced: readonly AnnouncedItem[];
+  /** `Convocation à`, as for a participant. */
+  readonly careOf?: string;
 }
 
 export interface ParticipantAgenda {
@@ -308,7 +317,10 @@ export function seminarModel(snapshot: WorkbookSnapshot, keys: LedgerKeys, now: 
   if (!settings.sender) problems.push("Expéditeur manquant dans l'onglet Séminaire.");
   if (!settings.organizerEmail) problems.push("Email organisateur manquant dans l'onglet Séminaire.");
   const day1 = settings.day1 ?? "1970-01-01";
-  const day2 = check.days[1] ?? DateTime.fromISO(day1).plus({ days: 1 }).toISODate()!;
+  // A reverse immersion is one day: its survey leaves the day after it.
+  const day2 = isReverseView(snapshot)
+    ? day1
+    : (check.days[1] ?? DateTime.fromISO(day1).plus({ days: 1 }).toISODate()!);
   const days = [day1, day2] as const;
   const dateOf = (day: number) => (day === 2 ? day2 : day1);
   const info: SeminarInfo = {
@@ -324,7 +336,9 @@ export function seminarModel(snapshot: WorkbookSnapshot, keys: LedgerKeys, now: 
     reminderDays: settings.reminderDays ?? 2,
     trainReminderMinutes: settings.trainReminderMinutes ?? 120,
     ...(settings.surveyLink ? { surveyLink: settings.surveyLink } : {}),
+    ...(isReverseView(snapshot) ? { reverse: true } : {}),
   };
+  const careOf = careOfAddresses(snapshot);
 
   const ids = programmeIds(workbook.programme);
   const programmeRows = workbook.programme.rows.flatMap((row) =>
@@ -383,6 +397,7 @@ export function seminarModel(snapshot: WorkbookSnapshot, keys: LedgerKeys, now: 
         cellText(value.tutor ?? null) || (tutor ? fullName(tutor.firstName, tutor.lastName) : ""),
       ),
       ...optional("tutorEmail", tutorEmail),
+      ...optional("contact", structures.get(normalizeKey(value.structure))?.contact),
       ...optional("start", start ?? undefined),
       ...optional("end", end ?? undefined),
     };
@@ -407,6 +422,7 @@ export function seminarModel(snapshot: WorkbookSnapshot, keys: LedgerKeys, now: 
           firstName: row.partial.firstName ?? "",
           lastName: row.partial.lastName ?? "",
           announced,
+          ...optional("careOf", careOf.get(row.row)),
         });
       continue;
     }
@@ -437,6 +453,7 @@ export function seminarModel(snapshot: WorkbookSnapshot, keys: LedgerKeys, now: 
       dinner: person.dinner === "Oui",
       visit: person.visit === "Oui",
       ...optional("needs", person.needs),
+      ...optional("careOf", careOf.get(row.row)),
     };
     const own = placementsOf.get(person.email) ?? new Map();
     const items: AgendaItem[] = [];

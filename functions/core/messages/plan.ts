@@ -471,7 +471,10 @@ function planSeminar(model: SeminarModel, now: Date, options: PlanOptions): Mess
   const unplaced: string[] = [];
   for (const agenda of model.agendas) {
     const person = agenda.participant;
-    const to: Recipient = { name: fullName(person.firstName, person.lastName), address: person.email };
+    const to: Recipient = {
+      name: fullName(person.firstName, person.lastName),
+      address: person.careOf ?? person.email,
+    };
     const convocationKey = messageKey(model.keys, person.email, "convocation", 1);
     if (agenda.missingSlots.length > 0 && !isTaken(journal, convocationKey)) {
       unplaced.push(`${to.name} (ligne ${person.row}) : ${agenda.missingSlots.join(", ")}`);
@@ -702,7 +705,10 @@ function planCancellations(model: SeminarModel, now: Date, collect: Collector): 
     const sent = sentVersions(journal, model.keys, person.email, ["convocation", "changement"]);
     const latest = sent[0];
     if (!latest) continue;
-    const to: Recipient = { name: fullName(person.firstName, person.lastName), address: person.email };
+    const to: Recipient = {
+      name: fullName(person.firstName, person.lastName),
+      address: person.careOf ?? person.email,
+    };
     collect.add({
       key: messageKey(model.keys, person.email, "annulation", 1),
       event: info.event,

@@ -34,6 +34,7 @@ function datesOf(info: SeminarInfo): string {
   const [day1, day2] = info.days;
   const first = DateTime.fromISO(day1, { zone: info.zone }).setLocale("fr");
   const second = DateTime.fromISO(day2, { zone: info.zone }).setLocale("fr");
+  if (day1 === day2) return `le ${first.toFormat("d LLLL yyyy")}`;
   if (first.month === second.month && first.year === second.year)
     return `les ${first.toFormat("d")} et ${second.toFormat("d LLLL yyyy")}`;
   return `les ${first.toFormat("d LLLL")} et ${second.toFormat("d LLLL yyyy")}`;
@@ -58,9 +59,20 @@ function brand(info: SeminarInfo): Pick<MessageDocument, "event" | "organizer"> 
 
 const SIGNATURE = "L'équipe d'organisation";
 
-function itemDetail(item: AgendaItem): string[] {
+/** « le séminaire » or, for a reverse immersion (issue 18), « l'immersion ». */
+function theEvent(info: SeminarInfo): string {
+  return info.reverse ? "l'immersion" : "le séminaire";
+}
+
+function itemDetail(item: AgendaItem, reverse = false): string[] {
   const placement = item.placement;
   if (!placement) return item.place ? [item.place] : [];
+  if (reverse)
+    return [
+      placement.tutor ? `Votre hôte : ${placement.tutor}` : "Votre hôte : communiqué prochainement",
+      placement.address ? `Rendez-vous : ${placement.address}` : null,
+      placement.contact ? `Contact : ${placement.contact}` : null,
+    ].filter((line): line is string => line !== null);
   return [
     `Situation observée : ${placement.situation}`,
     placement.address ? `Adresse : ${placement.address}` : null,
@@ -85,14 +97,14 @@ function byDay(agenda: readonly AgendaItem[], zone: string): [string, AgendaItem
 }
 
 /** One agenda block per day, one row per item. */
-function agendaBlocks(items: readonly AgendaItem[], zone: string): Block[] {
+function agendaBlocks(items: readonly AgendaItem[], zone: string, reverse = false): Block[] {
   return byDay(items, zone).map(([day, list]) =>
     block.agenda(
       capitalize(day),
       list.map((item) => ({
         time: timeLabel(item, zone),
         title: itemTitle(item),
-        details: itemDetail(item),
+        details: itemDetail(item, reverse),
         own: item.placement !== undefined,
       })),
     ),
@@ -138,19 +150,23 @@ function practicalLines(info: SeminarInfo, agenda: ParticipantAgenda): string[] 
     `Lieu d'accueil : ${info.venue}.`,
     agenda.participant.dinner ? "Vous êtes inscrit(e) au dîner du premier soir." : null,
     agenda.participant.visit ? "Vous êtes inscrit(e) à la visite de la ville." : null,
-    "Pendant les immersions, vous observez le travail des agents auprès des usagers : les échanges entendus sont confidentiels, et le tuteur ou la tutrice qui vous accueille reste votre interlocuteur sur place.",
+    info.reverse
+      ? "Pendant l'immersion, vous suivez votre hôte dans sa journée (réunions, instances de décision, visites de terrain) : les échanges entendus sont confidentiels, et votre hôte reste votre interlocuteur sur place."
+      : "Pendant les immersions, vous observez le travail des agents auprès des usagers : les échanges entendus sont confidentiels, et le tuteur ou la tutrice qui vous accueille reste votre interlocuteur sur place.",
     "Le fichier joint (programme.ics) ajoute ces rendez-vous à votre agenda (Outlook, Apple Calendar, Google Agenda).",
   ].filter((line): line is string => line !== null);
 }
 
-export function calendarItems(agenda: ParticipantAgenda): CalendarItem[] {
+export function calendarItems(agenda: ParticipantAgenda, reverse = false): CalendarItem[] {
   return agenda.items.map((item) => ({
     id: item.id,
     start: item.start,
     end: item.end,
     title: itemTitle(item),
     ...(item.place ? { place: item.place } : {}),
-    ...(itemDetail(item).length > 0 && item.placement ? { description: itemDetail(item).join("\n") } : {}),
+    ...(item.placement && itemDetail(item, reverse).length > 0
+      ? { description: itemDetail(item, reverse).join("\n") }
+      : {}),
   }));
 }
 
@@ -171,9 +187,12 @@ export function renderConvocation(view: ConvocationView): MessageContent {
   const subject = oneLine(
     view.change ? `Modification de votre programme — ${info.title}` : `Convocation — ${info.title}`,
   );
-  const intro = view.change
-    ? `Votre programme pour le séminaire « ${info.title} » a changé. Voici votre programme à jour ; le calendrier joint remplace le précédent dans votre agenda.`
-    : `Nous avons le plaisir de vous confirmer votre participation au séminaire « ${info.title} », qui se tiendra${where(info)} ${datesOf(info)}. Vous trouverez ci-dessous votre programme personnel, avec vos lieux d'immersion.`;
+  const careOf = agenda.participant.careOf !== undefined;
+  const intro = careOf
+    ? `Vous avez inscrit ${person} à ${theEvent(info)} « ${info.title} »${where(info)} ${datesOf(info)}. ${view.change ? "Son programme a changé : voici son programme à jour" : "Voici sa convocation, avec son programme personnel"} ; merci de la lui transmettre (le calendrier joint peut être imprimé ou ajouté à un agenda).`
+    : view.change
+      ? `Votre programme pour ${theEvent(info)} « ${info.title} » a changé. Voici votre programme à jour ; le calendrier joint remplace le précédent dans votre agenda.`
+      : `Nous avons le plaisir de vous confirmer votre participation ${info.reverse ? "à l'immersion" : "au séminaire"} « ${info.title} », qui se tiendra${where(info)} ${datesOf(info)}. Vous trouverez ci-dessous votre programme personnel, avec ${info.reverse ? "votre hôte et son adresse" : "vos lieux d'immersion"}.`;
   const missing =
     agenda.missingSlots.length > 0
       ? `Votre lieu d'immersion pour le créneau « ${agenda.missingSlots.join(" », « ")} » vous sera communiqué prochainement.`
@@ -186,7 +205,7 @@ export function renderConvocation(view: ConvocationView): MessageContent {
     title: info.title,
     zone: info.zone,
     sequence: view.version - 1,
-    items: calendarItems(agenda),
+    items: calendarItems(agenda, info.reverse),
     stamp: view.stamp,
     organizer: info.sender,
     ...(view.change ? { cancelled: agenda.cancelled } : {}),
@@ -197,12 +216,12 @@ export function renderConvocation(view: ConvocationView): MessageContent {
     ...brand(info),
     heading: view.change ? "Votre programme a changé" : "Votre convocation",
     blocks: [
-      block.paragraph(`Bonjour ${person},`),
+      block.paragraph(careOf ? "Bonjour," : `Bonjour ${person},`),
       block.paragraph(intro),
       ...(missing ? [block.note(missing)] : []),
       ...(changes.length > 0 ? [block.section("Ce qui a changé"), block.list(changes)] : []),
       block.section("Votre programme"),
-      ...agendaBlocks(agenda.items, info.zone),
+      ...agendaBlocks(agenda.items, info.zone, info.reverse),
       ...(travel.length > 0
         ? [
             block.section("Vos trajets"),
@@ -320,10 +339,12 @@ function hostingLines(info: SeminarInfo, tutor: TutorView): { heading: string; l
   return tutor.hosts.map((slot) => ({
     heading: `${capitalize(frenchDay(slot.start, info.zone))}, ${frenchSpan(slot.start, slot.end, info.zone)} (créneau « ${slot.slot} »)`,
     lines: [
-      `Lieu : ${slot.structure}${slot.address ? `, ${slot.address}` : ""}`,
-      `Situation : ${slot.situation}`,
+      info.reverse
+        ? `Rendez-vous : ${slot.address ?? info.venue}`
+        : `Lieu : ${slot.structure}${slot.address ? `, ${slot.address}` : ""}`,
+      ...(info.reverse ? [] : [`Situation : ${slot.situation}`]),
       ...slot.participants.flatMap((participant) => [
-        `Participant(e) : ${participant.name} — ${participant.position ? `${participant.position}, ` : ""}${participant.employer}`,
+        `${info.reverse ? "Vous suivra" : "Participant(e)"} : ${participant.name} — ${participant.position ? `${participant.position}, ` : ""}${participant.employer}`,
         ...(participant.needs ? [`Besoins pour l'accueil : ${hostingNeeds(participant.needs)}`] : []),
       ]),
     ],
@@ -379,7 +400,11 @@ function tutorMessage(
           : []),
         block.paragraph(words.ask),
         block.answer(ANSWER_INSTRUCTION),
-        block.paragraph(DECLINE_INSTRUCTION),
+        block.paragraph(
+          info.reverse
+            ? "En cas d'empêchement, répondez NON : nous proposerons un autre hôte aux personnes concernées."
+            : DECLINE_INSTRUCTION,
+        ),
         contact(info),
         block.paragraph(words.thanks, SIGNATURE),
       ],
@@ -405,7 +430,9 @@ export function renderTutorRequest(view: TutorRequestView): MessageContent {
     intro:
       view.version > 1
         ? `Les personnes que vous accueillerez pendant le séminaire « ${info.title} » ont changé. Voici ce qui est prévu désormais.`
-        : `Dans le cadre du séminaire « ${info.title} »${where(info)}, des décideurs publics viennent observer le travail des services auprès des usagers. Vous avez bien voulu accueillir des participants : voici qui vous accueillerez, quand et où.`,
+        : info.reverse
+          ? `Dans le cadre de l'immersion « ${info.title} »${where(info)}, des agents publics et des usagers viennent partager une journée de décideur. Vous avez bien voulu ouvrir votre agenda : voici qui vous suivra, quand, et où nous leur avons donné rendez-vous.`
+          : `Dans le cadre du séminaire « ${info.title} »${where(info)}, des décideurs publics viennent observer le travail des services auprès des usagers. Vous avez bien voulu accueillir des participants : voici qui vous accueillerez, quand et où.`,
     ask: "Pouvez-vous nous confirmer votre disponibilité ?",
     thanks: "Avec nos remerciements pour votre accueil,",
     invited: true,
@@ -449,7 +476,7 @@ export function renderReminder(view: { info: SeminarInfo; agenda: ParticipantAge
         block.paragraph(`Bonjour ${person},`),
         block.paragraph(intro),
         block.section("Votre programme"),
-        ...agendaBlocks(agenda.items, info.zone),
+        ...agendaBlocks(agenda.items, info.zone, info.reverse),
         ...travel.map((line) => block.paragraph(line)),
         contact(info),
         block.paragraph(SIGNATURE),
