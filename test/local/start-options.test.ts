@@ -9,6 +9,7 @@ describe("npm start's options", () => {
       [],
       ["--lunch"],
       ["--simulate", "--cycle"],
+      ["--simulate", "--inversee"],
     ].map((argv) => {
       const options = parseArgs(argv);
       if (typeof options === "string") throw new Error(options);
