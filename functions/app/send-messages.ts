@@ -45,6 +45,7 @@ import {
   TransientSendError,
   type WorkbookSnapshot,
 } from "../ports.js";
+import { documentsOf, withDocuments } from "./message-documents.js";
 
 export interface SendOptions {
   /** The event's id (its workbook); the workbook's ledger keys name it too. */
@@ -176,7 +177,11 @@ export async function sendDueMessages(
     snapshot = await workbook.read(MESSAGE_TABS);
     model = modelOf(snapshot, workbook, now);
   }
-  const plan = planMessages(model, now, { ...options.plan, undecided: settled.undecided });
+  const plan = planMessages(model, now, {
+    documents: documentsOf(snapshot, workbook.keys, model),
+    ...options.plan,
+    undecided: settled.undecided,
+  });
   const due = dueMessages(plan, now, options.kinds);
   const marks = markLayouts(snapshot);
   let journalTab = snapshot.get(TABS.journal.name);
@@ -426,7 +431,7 @@ async function reconcile(
 async function sendOne(mailer: Mailer, message: PlannedMessage, clock: Clock): Promise<Outcome> {
   let built: ReturnType<PlannedMessage["render"]>;
   try {
-    built = message.render(clock.now());
+    built = await withDocuments(message.render(clock.now()), message);
   } catch {
     // A message that cannot be built (a value of the workbook to fix) never will be: it is not retried.
     return {

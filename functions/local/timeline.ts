@@ -14,8 +14,16 @@ const SENDING_LABELS: Readonly<Record<string, [string, string]>> = {
   "send-tutor-requests": ["demande envoyée aux tuteurs", "demandes envoyées aux tuteurs"],
   "send-reminders": ["rappel envoyé", "rappels envoyés"],
   "send-train-reminders": ["rappel du train de retour envoyé", "rappels du train de retour envoyés"],
-  "send-feedback": ["questionnaire de satisfaction envoyé", "questionnaires de satisfaction envoyés"],
+  "send-feedback": [
+    "attestation de présence et questionnaire envoyés",
+    "attestations de présence et questionnaires envoyés",
+  ],
   "allocate-seats": ["message d'inscription envoyé", "messages d'inscription envoyés"],
+  "send-rosters": ["fiche d'accueil envoyée", "fiches d'accueil envoyées"],
+  "send-papers": [
+    "feuilles d'émargement et effectifs envoyés à l'organisateur",
+    "feuilles d'émargement et effectifs envoyés à l'organisateur",
+  ],
 };
 
 export class Timeline {
