@@ -156,9 +156,9 @@ describe("workflowStep over HTTP", () => {
       expect(certificates.length).toBeGreaterThan(0);
       // No participant gets the link the renderer refuses; each gets their certificate.
       for (const message of mailer.sent) expect(message.text).not.toContain("mon questionnaire");
-      expect(certificates.every((message) => message.attachments?.[0]?.contentType === "application/pdf")).toBe(
-        true,
-      );
+      expect(
+        certificates.every((message) => message.attachments?.[0]?.contentType === "application/pdf"),
+      ).toBe(true);
     } finally {
       clock.set(NOW);
     }
