@@ -178,7 +178,7 @@ export async function sendDueMessages(
     model = modelOf(snapshot, workbook, now);
   }
   const plan = planMessages(model, now, {
-    documents: documentsOf(snapshot, workbook.keys, model),
+    ...(carriesDocuments(options.kinds) ? { documents: documentsOf(snapshot, workbook.keys, model) } : {}),
     ...options.plan,
     undecided: settled.undecided,
   });
@@ -254,6 +254,22 @@ export async function sendDueMessages(
     reconciled: { sent: settled.sent, released: settled.released },
   };
 }
+
+/**
+ * Whether a step sending these kinds needs the event's documents: those that carry them, and the
+ * surveys they replace (a survey is planned alone only when the documents are not given).
+ */
+function carriesDocuments(kinds: readonly MessageKind[] | undefined): boolean {
+  return kinds === undefined || kinds.some((kind) => DOCUMENT_KINDS.has(kind));
+}
+
+const DOCUMENT_KINDS: ReadonlySet<MessageKind> = new Set<MessageKind>([
+  "attestation",
+  "fiche-structure",
+  "documents-organisateur",
+  "questionnaire",
+  "questionnaire-rencontre",
+]);
 
 function modelOf(snapshot: WorkbookSnapshot, workbook: EventWorkbook, now: Date): EventModel {
   const model = eventModel(snapshot, workbook.keys, now);
