@@ -135,7 +135,9 @@ describe("the host rosters", () => {
   it("are made for a structure without an address in Contact, and the organizer is told to pass them on", () => {
     const { structures } = example;
     const withoutAddress = structures.map((row) =>
-      row.Structure === "CAF — Accueil de Rennes" ? { ...row, Contact: "Direction de la relation usagers" } : row,
+      row.Structure === "CAF — Accueil de Rennes"
+        ? { ...row, Contact: "Direction de la relation usagers" }
+        : row,
     );
     const set = documentsOf(smallSeminar({ structures: withoutAddress }), BEFORE);
     expect(set.documents.map((d) => d.file)).toContain("structures/caf-accueil-de-rennes.pdf");
