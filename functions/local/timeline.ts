@@ -19,10 +19,13 @@ const SENDING_LABELS: Readonly<Record<string, [string, string]>> = {
     "attestations de présence et questionnaires envoyés",
   ],
   "allocate-seats": ["message d'inscription envoyé", "messages d'inscription envoyés"],
-  "send-rosters": ["fiche d'accueil envoyée", "fiches d'accueil envoyées"],
+  "send-rosters": [
+    "message envoyé (fiche d'accueil aux structures)",
+    "messages envoyés (fiches d'accueil aux structures)",
+  ],
   "send-papers": [
-    "feuilles d'émargement et effectifs envoyés à l'organisateur",
-    "feuilles d'émargement et effectifs envoyés à l'organisateur",
+    "message envoyé (feuilles d'émargement et effectifs à l'organisateur)",
+    "messages envoyés (feuilles d'émargement et effectifs à l'organisateur, fiches mises à jour)",
   ],
 };
 
