@@ -9,7 +9,7 @@ import { type DocumentSet, eventDocuments } from "../core/documents/index.js";
 import type { LedgerKeys } from "../core/ledger/keys.js";
 import type { EventModel } from "../core/messages/model.js";
 import type { PlannedMessage } from "../core/messages/plan.js";
-import type { OutgoingMessage, WorkbookSnapshot } from "../ports.js";
+import type { Attachment, OutgoingMessage, WorkbookSnapshot } from "../ports.js";
 
 /** `PlanOptions.documents` for a snapshot and the model already built from it. */
 export function documentsOf(
@@ -20,18 +20,23 @@ export function documentsOf(
   return (at) => eventDocuments(snapshot, keys, at, model);
 }
 
-/** The message with its documents drawn as PDF attachments (`application/pdf`), after any it has. */
+/** A message's documents drawn as PDF attachments (`application/pdf`), one after the other. */
+export async function drawDocuments(message: Pick<PlannedMessage, "documents">): Promise<Attachment[]> {
+  const drawn: Attachment[] = [];
+  for (const attachment of message.documents ?? [])
+    drawn.push({
+      filename: attachment.filename,
+      contentType: "application/pdf",
+      content: await renderPdf(attachment.document, attachment.createdAt),
+    });
+  return drawn;
+}
+
+/** The message with its documents drawn as PDF attachments, after any it has. */
 export async function withDocuments(
   built: OutgoingMessage,
   message: Pick<PlannedMessage, "documents">,
 ): Promise<OutgoingMessage> {
   if (!message.documents || message.documents.length === 0) return built;
-  const drawn = await Promise.all(
-    message.documents.map(async (attachment) => ({
-      filename: attachment.filename,
-      contentType: "application/pdf",
-      content: await renderPdf(attachment.document, attachment.createdAt),
-    })),
-  );
-  return { ...built, attachments: [...(built.attachments ?? []), ...drawn] };
+  return { ...built, attachments: [...(built.attachments ?? []), ...(await drawDocuments(message))] };
 }

@@ -261,11 +261,11 @@ describe("the preview", () => {
     const out = await mkdtemp(join(tmpdir(), "apercu-"));
     const report = await previewMessages(workbook, { event: EVENT, at: NOW, out });
     expect(workbook.writes).toHaveLength(0);
-    // The survey goes with each certificate; the organizer's papers and a host roster come in addition.
-    expect(report.entries.length).toBe(17);
+    // The survey goes with each certificate; the organizer's papers and the host rosters come in addition.
+    expect(report.entries.length).toBe(18);
     expect(report.entries.filter((entry) => entry.kind === "questionnaire")).toHaveLength(0);
     const files = await readdir(out);
-    expect(files.filter((file) => file.endsWith(".eml"))).toHaveLength(17);
+    expect(files.filter((file) => file.endsWith(".eml"))).toHaveLength(18);
     const index = await readFile(join(out, "index.html"), "utf8");
     for (const entry of report.entries) {
       expect(index).toContain(entry.key);

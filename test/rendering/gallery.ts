@@ -94,7 +94,7 @@ export function messageGallery(): GalleryEntry[] {
     {
       name: "documents-organisateur",
       content: renderPapersMessage({
-        info,
+        info: { title: info.title, organizer: "Séminaire" },
         files: ["emargement-j1-accueil-sequence-1.pdf", "emargement-j2-sequence-4.pdf", "effectifs.pdf"],
         headcountLine: "Effectifs : dîner du 17/03 : 18 ; repas du 18/03 : 32 (dont 9 tuteurs).",
       }),

@@ -166,7 +166,7 @@ export function renderRosterMessage(view: {
 
 /** The attendance sheets and headcounts, to the organizer, the day before. */
 export function renderPapersMessage(view: {
-  info: { title: string };
+  info: { title: string; organizer?: string };
   files: readonly string[];
   headcountLine: string;
 }): MessageContent {
@@ -175,6 +175,7 @@ export function renderPapersMessage(view: {
     {
       title: subject,
       event: view.info.title,
+      ...(view.info.organizer ? { organizer: view.info.organizer } : {}),
       heading: "Feuilles d'émargement et effectifs",
       blocks: [
         block.paragraph("Bonjour,"),

@@ -937,7 +937,7 @@ function planDocuments(
           info.sender,
           to,
           renderPapersMessage({
-            info,
+            info: { title: info.title, organizer },
             files: papers.map(attachmentName),
             headcountLine: set.headcountLine,
           }),
