@@ -170,7 +170,7 @@ export function renderPapersMessage(view: {
   files: readonly string[];
   headcountLine: string;
 }): MessageContent {
-  const subject = oneLine(`[Passerelle] ${view.info.title} : feuilles d'émargement et effectifs`);
+  const subject = oneLine(`${view.info.title} : feuilles d'émargement et effectifs`);
   return renderDocument(
     {
       title: subject,
@@ -185,9 +185,9 @@ export function renderPapersMessage(view: {
         block.paragraph(view.headcountLine),
         block.list(view.files),
         block.paragraph(
-          "Après l'événement, notez les absents dans la colonne Présent (Non) : ils ne recevront pas d'attestation. La commande « passerelle documents » refait ces documents à tout moment.",
+          "Après l'événement, notez les absents dans la colonne Présent (Non) : ils ne recevront pas d'attestation. Ces documents peuvent être refaits à tout moment à partir du classeur.",
         ),
-        block.paragraph("Passerelle"),
+        block.paragraph(SIGNATURE),
       ],
       footer: "Ce message a été envoyé automatiquement.",
     },
