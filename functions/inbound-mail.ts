@@ -273,12 +273,14 @@ async function handleNotification(deps: InboundMailDeps, message: SnsMessage): P
       workbook,
       {
         messageId: mail.headers.get("message-id") ?? key,
+        key,
         claims: token.claims,
         message: mail,
         receivedAt: now,
       },
       deps.config.replySecret,
     );
+    if (recorded.outcome === "in-progress") throw new ReplyInProgress();
     deps.log.info("inbound-mail.feedback", { outcome: recorded.outcome });
     return { ok: true, outcome: `feedback-${recorded.outcome}` };
   }

@@ -46,6 +46,8 @@ export const STEPS = [
   "send-reminders",
   "send-train-reminders",
   "send-feedback",
+  "send-rosters",
+  "send-papers",
   "allocate-seats",
   "tutor-replies",
   "nudge-tutors",
@@ -99,10 +101,13 @@ const SENDING: Readonly<Record<string, readonly MessageKind[]>> = {
     "inscription",
     "liste-attente",
     "place-liberee",
+    "fiche-structure",
     "alerte",
   ],
   "send-train-reminders": ["rappel-train"],
-  "send-feedback": ["questionnaire", "questionnaire-rencontre", "alerte"],
+  "send-feedback": ["questionnaire", "questionnaire-rencontre", "attestation", "alerte"],
+  "send-rosters": ["fiche-structure", "alerte"],
+  "send-papers": ["documents-organisateur", "fiche-structure", "alerte"],
   "allocate-seats": ["inscription", "liste-attente", "place-liberee", "alerte"],
 };
 
@@ -156,6 +161,8 @@ export async function runStep(
     case "send-reminders":
     case "send-train-reminders":
     case "send-feedback":
+    case "send-rosters":
+    case "send-papers":
     case "allocate-seats": {
       if (step === "send-train-reminders" && !trainArgs.safeParse(args).success)
         throw new StepRefused("send-train-reminders needs dueAt");
@@ -227,6 +234,8 @@ async function planAnswer(workbook: EventWorkbook, now: Date): Promise<Record<st
     reminderAt: iso(schedule.reminderAt),
     trainReminders: schedule.trainReminders.map(iso),
     feedbackAt: iso(schedule.feedbackAt),
+    rostersAt: schedule.rostersAt ? iso(schedule.rostersAt) : null,
+    papersAt: iso(schedule.papersAt),
     repliesDeadline: iso(schedule.repliesDeadline),
     closingAt: schedule.closingAt ? iso(schedule.closingAt) : null,
     endAt: iso(schedule.endAt),

@@ -124,7 +124,7 @@ export const structures: Row[] = [
     Adresse: "Cours des Alliés, 35000 Rennes",
     Situations: "Accueil physique, Accueil téléphonique, Contrôle sur place",
     "Accessible PMR": "Oui",
-    Contact: "Direction de la relation usagers",
+    Contact: "Direction de la relation usagers <relation-usagers@caf35.example.org>",
   },
   {
     Structure: "CPAM — Agence de Rennes Centre",
@@ -133,7 +133,7 @@ export const structures: Row[] = [
     Adresse: "Cours des Alliés, 35000 Rennes",
     Situations: "Accueil physique, Accueil téléphonique, Contrôle sur place",
     "Accessible PMR": "Oui",
-    Contact: "Service accueil",
+    Contact: "Service accueil <accueil@cpam35.example.org>",
   },
   {
     Structure: "CCAS de Rennes",
@@ -142,7 +142,7 @@ export const structures: Row[] = [
     Adresse: "Place de la Mairie, 35000 Rennes",
     Situations: "Accueil physique, Accueil téléphonique",
     "Accessible PMR": "Oui",
-    Contact: "Pôle accueil",
+    Contact: "Pôle accueil <accueil@ccas-rennes.example.org>",
   },
   {
     Structure: "Urgences du CHU — Pontchaillou",
@@ -151,7 +151,7 @@ export const structures: Row[] = [
     Adresse: "Rue Henri Le Guilloux, 35000 Rennes",
     Situations: "Accueil physique",
     "Accessible PMR": "Oui",
-    Contact: "Cadre de santé des urgences",
+    Contact: "Cadre de santé des urgences <cadre.urgences@chu-rennes.example.org>",
   },
   {
     Structure: "CHRS Le Relais",
@@ -169,7 +169,7 @@ export const structures: Row[] = [
     Adresse: "Boulevard de Vitré, 35000 Rennes",
     Situations: "Accueil physique, Accueil téléphonique",
     "Accessible PMR": "Oui",
-    Contact: "Direction d'agence",
+    Contact: "Direction d'agence <rennes-est@francetravail.example.org>",
   },
 ];
 

@@ -2,7 +2,13 @@
  * Recording a reply to the feedback survey (issue 17): one read of the workbook, the core's
  * plan, one write (the `Retours` line, created with its tab when missing, and the `Retours` line
  * of the event's `Statut`). A reply delivered twice is recorded once: its `Clé` is already there.
+ *
+ * From the inbound path, a reply is first claimed in the ledger by its key (the digest of its
+ * `Message-ID`, as a tutor's reply in `apply-reply.ts`): of two deliveries at once only the claim
+ * that wins writes; the other answers `in-progress` (SNS delivers it again, and then finds it done).
+ * The `Retours` line and the ledger's `reply-done` entry are written together.
  */
+import { randomUUID } from "node:crypto";
 import { cellText } from "../core/cells.js";
 import {
   FEEDBACK_TABS,
@@ -13,6 +19,9 @@ import {
   type SurveyReply,
 } from "../core/feedback/retours.js";
 import { surveyParticipant } from "../core/feedback/survey-reply.js";
+import { journalAppend, readLedger } from "../core/journal.js";
+import { journalState } from "../core/ledger/state.js";
+import { hasEntry, REPLY_DONE_SUFFIX, REPLY_LEASE_MS } from "../core/replies/plan.js";
 import type { ReplyClaims } from "../core/reply-token.js";
 import { type FeedbackRow, TABS } from "../core/schemas.js";
 import { withStatusLine } from "../core/status-lines.js";
@@ -23,6 +32,8 @@ import type { CellWrite, Workbook, WorkbookChanges, WorkbookSnapshot } from "../
 export type FeedbackOutcome =
   | { readonly outcome: "recorded"; readonly mark?: number; readonly flag?: string; readonly summary: string }
   | { readonly outcome: "duplicate" }
+  /** Another delivery of the same email holds its claim: try again later. */
+  | { readonly outcome: "in-progress" }
   | { readonly outcome: "ignored"; readonly reason: string };
 
 /** Records one survey reply in `Retours` and updates the event's `Statut`. */
@@ -30,26 +41,73 @@ export async function recordFeedback(workbook: Workbook, reply: SurveyReply): Pr
   return recordIn(workbook, await workbook.read(FEEDBACK_TABS), reply);
 }
 
+/** The tabs the inbound path reads: those of `Retours` and the ledger. */
+const SURVEY_REPLY_TABS = [...FEEDBACK_TABS, TABS.journal.name] as const;
+
 /**
  * The inbound path's entry: a reply whose signed address is the survey's (`isSurveyReply`). The
- * participant is the one the address was signed for, never the `From`.
+ * participant is the one the address was signed for, never the `From`. `key` is the reply's ledger
+ * key (`reponse:<digest of its Message-ID>`); `now` stamps the claim.
  */
 export async function recordSurveyReply(
   workbook: Workbook,
-  reply: Omit<SurveyReply, "participantEmail"> & { readonly claims: ReplyClaims },
+  reply: Omit<SurveyReply, "participantEmail"> & { readonly claims: ReplyClaims; readonly key: string },
   secrets: string | readonly string[],
+  now: Date = reply.receivedAt,
 ): Promise<FeedbackOutcome> {
-  const snapshot = await workbook.read(FEEDBACK_TABS);
-  const participantEmail = surveyParticipant(snapshot, reply.claims, secrets);
+  const first = await workbook.read(SURVEY_REPLY_TABS);
+  if (hasEntry(readLedger(first.get(TABS.journal.name)), reply.key + REPLY_DONE_SUFFIX, "reply-done"))
+    return { outcome: "duplicate" };
+  const participantEmail = surveyParticipant(first, reply.claims, secrets);
   if (participantEmail === null)
     return { outcome: "ignored", reason: "réponse au questionnaire d'une personne qui n'est plus inscrite" };
-  return recordIn(workbook, snapshot, { ...reply, participantEmail });
+  const early = planFeedback(first, { ...reply, participantEmail });
+  if (early.outcome !== "record") return early;
+  const snapshot = await claim(workbook, first, reply.key, now);
+  if (snapshot === null) return { outcome: "in-progress" };
+  if (hasEntry(readLedger(snapshot.get(TABS.journal.name)), reply.key + REPLY_DONE_SUFFIX, "reply-done"))
+    return { outcome: "duplicate" };
+  const done = journalAppend(snapshot.get(TABS.journal.name), now, eventZone(snapshot), [
+    {
+      event: "Réponse au questionnaire enregistrée",
+      detail: "onglet Retours",
+      key: reply.key + REPLY_DONE_SUFFIX,
+      data: { kind: "reply-done" },
+    },
+  ]);
+  return recordIn(workbook, snapshot, { ...reply, participantEmail }, done);
+}
+
+/** Claims a reply (one `claim` entry, the ledger read back): the snapshot read back when this claim wins, else `null`. */
+async function claim(
+  workbook: Workbook,
+  snapshot: WorkbookSnapshot,
+  key: string,
+  now: Date,
+): Promise<WorkbookSnapshot | null> {
+  const run = randomUUID().replace(/-/g, "").slice(0, 12);
+  await workbook.write(
+    journalAppend(snapshot.get(TABS.journal.name), now, eventZone(snapshot), [
+      { event: "Réponse reçue", key, data: { kind: "claim", run, leaseMs: REPLY_LEASE_MS } },
+    ]),
+  );
+  const back = await workbook.read(SURVEY_REPLY_TABS);
+  const state = journalState(readLedger(back.get(TABS.journal.name)), now);
+  return state.claims.get(key)?.run === run ? back : null;
+}
+
+function eventZone(snapshot: WorkbookSnapshot): string {
+  const spec = snapshot.has(TABS.seminar.name) ? TABS.seminar : TABS.lunch;
+  return (
+    parseSettings<{ timeZone?: string }>(spec, snapshot.get(spec.name)).partial.timeZone ?? "Europe/Paris"
+  );
 }
 
 async function recordIn(
   workbook: Workbook,
   snapshot: WorkbookSnapshot,
   reply: SurveyReply,
+  ledger: WorkbookChanges = {},
 ): Promise<FeedbackOutcome> {
   const plan = planFeedback(snapshot, reply);
   if (plan.outcome !== "record") return plan;
@@ -60,9 +118,9 @@ async function recordIn(
   const after = feedbackSummary(withAppended(snapshot, layout.title, row, layout.creation?.header));
   const summary = feedbackLine(after);
   const changes: WorkbookChanges = {
-    ...(layout.creation ? { createTabs: [layout.creation] } : {}),
-    cells: [...layout.headerWrites, ...statusLineWrite(snapshot, summary)],
-    appends: [{ tab: layout.title, rows: [row] }],
+    createTabs: [...(layout.creation ? [layout.creation] : []), ...(ledger.createTabs ?? [])],
+    cells: [...layout.headerWrites, ...statusLineWrite(snapshot, summary), ...(ledger.cells ?? [])],
+    appends: [{ tab: layout.title, rows: [row] }, ...(ledger.appends ?? [])],
   };
   await workbook.write(changes);
   const mark = typeof plan.record.mark === "number" ? plan.record.mark : undefined;

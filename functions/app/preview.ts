@@ -11,6 +11,7 @@ import { eventModel, MESSAGE_TABS } from "../core/messages/model.js";
 import { KIND_LABELS, type MessageKind, type PlanOptions, planMessages } from "../core/messages/plan.js";
 import { escapeHtml } from "../core/messages/text.js";
 import type { EventWorkbook } from "../ports.js";
+import { documentsOf, withDocuments } from "./message-documents.js";
 
 export interface PreviewOptions {
   readonly event: string;
@@ -47,13 +48,16 @@ export async function previewMessages(
   const snapshot = await workbook.read(MESSAGE_TABS);
   const model = eventModel(snapshot, workbook.keys, options.at);
   if (model === null) throw new Error("The workbook holds neither a seminar nor a lunch talk.");
-  const plan = planMessages(model, options.at, options.plan ?? {});
+  const plan = planMessages(model, options.at, {
+    documents: documentsOf(snapshot, workbook.keys, model),
+    ...options.plan,
+  });
   await mkdir(options.out, { recursive: true });
   const entries: PreviewEntry[] = [];
   const width = String(plan.messages.length).length;
   for (const [position, message] of plan.messages.entries()) {
     const base = `${String(position + 1).padStart(Math.max(3, width), "0")}-${message.kind}`;
-    const outgoing = message.render(message.sendAt);
+    const outgoing = await withDocuments(message.render(message.sendAt), message);
     await writeFile(join(options.out, `${base}.eml`), await buildMime(outgoing, { date: message.sendAt }));
     await writeFile(join(options.out, `${base}.html`), outgoing.html, "utf8");
     entries.push({

@@ -35,6 +35,7 @@ import {
 import { type ParticipantRow, type RegistrationRow, TABS } from "../core/schemas.js";
 import { parseTable } from "../core/table.js";
 import {
+  type Attachment,
   type CellWrite,
   type Clock,
   type DeliveryLog,
@@ -45,6 +46,7 @@ import {
   TransientSendError,
   type WorkbookSnapshot,
 } from "../ports.js";
+import { documentsOf, drawDocuments } from "./message-documents.js";
 
 export interface SendOptions {
   /** The event's id (its workbook); the workbook's ledger keys name it too. */
@@ -176,7 +178,11 @@ export async function sendDueMessages(
     snapshot = await workbook.read(MESSAGE_TABS);
     model = modelOf(snapshot, workbook, now);
   }
-  const plan = planMessages(model, now, { ...options.plan, undecided: settled.undecided });
+  const plan = planMessages(model, now, {
+    ...(carriesDocuments(options.kinds) ? { documents: documentsOf(snapshot, workbook.keys, model) } : {}),
+    ...options.plan,
+    undecided: settled.undecided,
+  });
   const due = dueMessages(plan, now, options.kinds);
   const marks = markLayouts(snapshot);
   let journalTab = snapshot.get(TABS.journal.name);
@@ -215,6 +221,9 @@ export async function sendDueMessages(
 
     // 2. Send, paced; 3. record every outcome, and release what was not attempted, whatever happens.
     const outcomes: Outcome[] = [];
+    // Documents are drawn before any request leaves: drawing a PDF holds the event loop, and a
+    // request in flight meanwhile would time out and leave its send uncertain.
+    const drawn = await drawAll(owned);
     const attempted = new Set<string>();
     try {
       const inFlight = new Set<Promise<void>>();
@@ -224,7 +233,7 @@ export async function sendDueMessages(
         while (inFlight.size >= maxInFlight) await Promise.race(inFlight);
         attempted.add(message.key);
         counts.attempts++;
-        const task = sendOne(mailer, message, clock).then((outcome) => {
+        const task = sendOne(mailer, message, clock, drawn.get(message.key)).then((outcome) => {
           outcomes.push(outcome);
         });
         inFlight.add(task);
@@ -249,6 +258,22 @@ export async function sendDueMessages(
     reconciled: { sent: settled.sent, released: settled.released },
   };
 }
+
+/**
+ * Whether a step sending these kinds needs the event's documents: those that carry them, and the
+ * surveys they replace (a survey is planned alone only when the documents are not given).
+ */
+function carriesDocuments(kinds: readonly MessageKind[] | undefined): boolean {
+  return kinds === undefined || kinds.some((kind) => DOCUMENT_KINDS.has(kind));
+}
+
+const DOCUMENT_KINDS: ReadonlySet<MessageKind> = new Set<MessageKind>([
+  "attestation",
+  "fiche-structure",
+  "documents-organisateur",
+  "questionnaire",
+  "questionnaire-rencontre",
+]);
 
 function modelOf(snapshot: WorkbookSnapshot, workbook: EventWorkbook, now: Date): EventModel {
   const model = eventModel(snapshot, workbook.keys, now);
@@ -423,10 +448,33 @@ async function reconcile(
   return { lines, sent, released, undecided };
 }
 
-async function sendOne(mailer: Mailer, message: PlannedMessage, clock: Clock): Promise<Outcome> {
+/** The PDF attachments of each message that carries documents, drawn one message at a time; `null` when drawing failed. */
+async function drawAll(messages: readonly PlannedMessage[]): Promise<Map<string, Attachment[] | null>> {
+  const drawn = new Map<string, Attachment[] | null>();
+  for (const message of messages) {
+    if (!message.documents || message.documents.length === 0) continue;
+    try {
+      drawn.set(message.key, await drawDocuments(message));
+    } catch {
+      drawn.set(message.key, null);
+    }
+  }
+  return drawn;
+}
+
+async function sendOne(
+  mailer: Mailer,
+  message: PlannedMessage,
+  clock: Clock,
+  attachments?: Attachment[] | null,
+): Promise<Outcome> {
   let built: ReturnType<PlannedMessage["render"]>;
   try {
-    built = message.render(clock.now());
+    if (attachments === null) throw new Error("A document could not be drawn.");
+    const rendered = message.render(clock.now());
+    built = attachments
+      ? { ...rendered, attachments: [...(rendered.attachments ?? []), ...attachments] }
+      : rendered;
   } catch {
     // A message that cannot be built (a value of the workbook to fix) never will be: it is not retried.
     return {

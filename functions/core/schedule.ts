@@ -11,6 +11,10 @@ export interface Schedule {
   /** Each distinct instant a return-train reminder is due, in order. */
   readonly trainReminders: readonly Date[];
   readonly feedbackAt: Date;
+  /** When each host structure's roster goes to its `Contact` (a week before, at 9:00); none for a lunch talk. */
+  readonly rostersAt: Date | null;
+  /** When the attendance sheets and headcounts go to the organizer (the day before, at 9:00). */
+  readonly papersAt: Date;
   /** Until when the workflow waits for the tutors' answers before marking the silent ones. */
   readonly repliesDeadline: Date;
   /** Lunch talks: when the quota per service is lifted. */
@@ -20,6 +24,9 @@ export interface Schedule {
 
 /** How long tutors have to answer, from the first request. */
 export const REPLY_DAYS = 5;
+
+/** How many days before day 1 the host structures receive their rosters (issue 17: a week). */
+export const ROSTER_DAYS = 7;
 
 const at9 = (date: DateTime) => date.set({ hour: 9, minute: 0, second: 0, millisecond: 0 });
 
@@ -53,6 +60,8 @@ export function seminarSchedule(model: SeminarModel, now: Date): Schedule {
     reminderAt: reminderAt.toJSDate(),
     trainReminders,
     feedbackAt: at9(DateTime.fromJSDate(model.endsAt, { zone }).plus({ days: 1 })).toJSDate(),
+    rostersAt: at9(DateTime.fromISO(info.days[0], { zone }).minus({ days: ROSTER_DAYS })).toJSDate(),
+    papersAt: at9(DateTime.fromISO(info.days[0], { zone }).minus({ days: 1 })).toJSDate(),
     repliesDeadline: deadline.toJSDate(),
     closingAt: null,
     endAt: model.endsAt,
@@ -68,6 +77,8 @@ export function lunchSchedule(model: LunchModel, closingAt: Date | null): Schedu
     reminderAt,
     trainReminders: [],
     feedbackAt: DateTime.fromJSDate(info.end, { zone: info.zone }).plus({ hours: 2 }).toJSDate(),
+    rostersAt: null,
+    papersAt: at9(DateTime.fromJSDate(info.start, { zone: info.zone }).minus({ days: 1 })).toJSDate(),
     repliesDeadline: closingAt ?? reminderAt,
     closingAt,
     endAt: info.end,

@@ -1,6 +1,7 @@
 /**
  * The local outbox: a copy of every message the local mode sends, kept on disk (`courrier/` in the
- * local folder: the `.eml` exactly as it left, its HTML page, its calendar files) with a French
+ * local folder: the `.eml` exactly as it left, its HTML page, its calendar files, the PDF documents
+ * it carries: certificates, host rosters, attendance sheets and headcounts) with a French
  * index page, by recipient and kind, times in the event's zone. It survives restarts, and after
  * `--simulate` it is plain files that open without any server running.
  */
@@ -24,6 +25,8 @@ const entry = z.object({
   eml: z.string(),
   html: z.string(),
   ics: z.array(z.string()),
+  /** The PDF documents it carried, as files beside it. */
+  pdf: z.array(z.string()).optional(),
 });
 /** One message of the outbox, as listed in `messages.json`. */
 export type OutboxEntry = z.infer<typeof entry>;
@@ -80,6 +83,13 @@ export class Outbox {
         writeFileSync(join(this.dir, file), attachment.content);
         return file;
       });
+    const pdf = (message.attachments ?? [])
+      .filter((attachment) => attachment.contentType === "application/pdf")
+      .map((attachment) => {
+        const file = `${base}-${attachment.filename.replace(/[^A-Za-z0-9._-]+/g, "-")}`;
+        writeFileSync(join(this.dir, file), attachment.content);
+        return file;
+      });
     const to = typeof message.to === "string" ? message.to : message.to.address;
     const name = typeof message.to === "string" ? undefined : message.to.name;
     this.entries.push({
@@ -91,6 +101,7 @@ export class Outbox {
       eml: `${base}.eml`,
       html: `${base}.html`,
       ics,
+      ...(pdf.length > 0 ? { pdf } : {}),
     });
     const list = join(this.dir, "messages.json");
     writeFileSync(`${list}.tmp`, JSON.stringify(this.entries, null, 1));
@@ -146,6 +157,7 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
   ".json": "application/json; charset=utf-8",
   ".eml": "message/rfc822",
   ".ics": "text/calendar; charset=utf-8",
+  ".pdf": "application/pdf",
 };
 
 /** The French index: one section per recipient, one line per message, newest last. */
@@ -160,7 +172,7 @@ export function outboxPage(entries: readonly OutboxEntry[], zone: string): strin
     const rows = list
       .map(
         (item) =>
-          `<tr><td style="${cell};white-space:nowrap">${escapeHtml(frenchDateTime(new Date(item.at), zone))}</td><td style="${cell}">${escapeHtml(labelOf(item.kind))}</td><td style="${cell}">${escapeHtml(item.subject)}</td><td style="${cell};white-space:nowrap"><a href="${escapeHtml(item.html)}">HTML</a> · <a href="${escapeHtml(item.eml)}">.eml</a>${item.ics.map((file) => ` · <a href="${escapeHtml(file)}">.ics</a>`).join("")}</td></tr>`,
+          `<tr><td style="${cell};white-space:nowrap">${escapeHtml(frenchDateTime(new Date(item.at), zone))}</td><td style="${cell}">${escapeHtml(labelOf(item.kind))}</td><td style="${cell}">${escapeHtml(item.subject)}</td><td style="${cell};white-space:nowrap"><a href="${escapeHtml(item.html)}">HTML</a> · <a href="${escapeHtml(item.eml)}">.eml</a>${item.ics.map((file) => ` · <a href="${escapeHtml(file)}">.ics</a>`).join("")}${(item.pdf ?? []).map((file) => ` · <a href="${escapeHtml(file)}">PDF</a>`).join("")}</td></tr>`,
       )
       .join("\n");
     return `<h2 style="font-size:18px;margin:28px 0 8px">${name ? `${escapeHtml(name)} <span style="font-weight:normal;color:#555">&lt;${escapeHtml(address)}&gt;</span>` : escapeHtml(address)}</h2>

@@ -14,8 +14,19 @@ const SENDING_LABELS: Readonly<Record<string, [string, string]>> = {
   "send-tutor-requests": ["demande envoyée aux tuteurs", "demandes envoyées aux tuteurs"],
   "send-reminders": ["rappel envoyé", "rappels envoyés"],
   "send-train-reminders": ["rappel du train de retour envoyé", "rappels du train de retour envoyés"],
-  "send-feedback": ["questionnaire de satisfaction envoyé", "questionnaires de satisfaction envoyés"],
+  "send-feedback": [
+    "attestation de présence et questionnaire envoyés",
+    "attestations de présence et questionnaires envoyés",
+  ],
   "allocate-seats": ["message d'inscription envoyé", "messages d'inscription envoyés"],
+  "send-rosters": [
+    "message envoyé (fiche d'accueil aux structures)",
+    "messages envoyés (fiches d'accueil aux structures)",
+  ],
+  "send-papers": [
+    "message envoyé (feuilles d'émargement et effectifs à l'organisateur)",
+    "messages envoyés (feuilles d'émargement et effectifs à l'organisateur, fiches mises à jour)",
+  ],
 };
 
 export class Timeline {

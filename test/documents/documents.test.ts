@@ -134,12 +134,12 @@ describe("the seminar's headcounts", () => {
 describe("the host rosters", () => {
   it("are made for a structure without an address in Contact, and the organizer is told to pass them on", () => {
     const { structures } = example;
-    const withAddress = structures.map((row) =>
-      row.Structure === "CCAS de Rennes"
-        ? { ...row, Contact: "Pôle accueil <accueil@ccas-rennes.example.org>" }
+    const withoutAddress = structures.map((row) =>
+      row.Structure === "CAF — Accueil de Rennes"
+        ? { ...row, Contact: "Direction de la relation usagers" }
         : row,
     );
-    const set = documentsOf(smallSeminar({ structures: withAddress }), BEFORE);
+    const set = documentsOf(smallSeminar({ structures: withoutAddress }), BEFORE);
     expect(set.documents.map((d) => d.file)).toContain("structures/caf-accueil-de-rennes.pdf");
     expect(set.notes).toContain(
       "CAF — Accueil de Rennes : pas d'adresse électronique dans Contact (onglet Structures), sa fiche d'accueil ne peut pas lui être envoyée : transmettez-la vous-même.",

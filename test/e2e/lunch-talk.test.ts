@@ -50,10 +50,13 @@ describe("the example lunch talk, end to end", () => {
       expect(recipients(straight, "liste-attente")).toContain(promoted);
   });
 
-  it("reminds and surveys exactly the 30 seated", () => {
+  it("reminds exactly the 30 seated, and sends each their certificate with the survey", () => {
     const seatedAtTheEnd = recipients(straight, "rappel-rencontre");
     expect(seatedAtTheEnd).toHaveLength(30);
-    expect(new Set(recipients(straight, "questionnaire-rencontre"))).toEqual(new Set(seatedAtTheEnd));
+    expect(recipients(straight, "questionnaire-rencontre")).toEqual([]);
+    expect(new Set(recipients(straight, "attestation"))).toEqual(new Set(seatedAtTheEnd));
+    // The organizer gets the attendance sheet and the headcount the day before, once.
+    expect(recipients(straight, "documents-organisateur")).toHaveLength(1);
     const cancelled = [...recipients(straight, "inscription")].filter(
       (email) => !seatedAtTheEnd.includes(email),
     );

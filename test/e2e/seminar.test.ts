@@ -12,10 +12,12 @@ import { type Played, play, readableKeys, rowsOf } from "./harness.js";
 let straight: Played;
 let interrupted: Played;
 
+// Each play also draws about 45 PDFs (certificates, rosters, the organizer's papers): on a loaded
+// machine the two plays take longer than they did before the documents were sent.
 beforeAll(async () => {
   straight = await play("seminar", { interrupt: false });
   interrupted = await play("seminar", { interrupt: true });
-}, 300_000);
+}, 480_000);
 
 const keysOf = (played: Played, kind: string) =>
   [...readableKeys(played).keys()].filter((key) => key.split(":")[3] === kind);
@@ -110,6 +112,42 @@ describe("the example seminar, end to end", () => {
     const trains = sentAt(straight, "rappel-train");
     expect(trains.length).toBeGreaterThan(0);
     for (const at of trains) expect(at.startsWith("2027-03-18 1")).toBe(true);
-    expect(new Set(sentAt(straight, "questionnaire"))).toEqual(new Set(["2027-03-19 09:00:00"]));
+    expect(sentAt(straight, "questionnaire")).toEqual([]);
+    expect(new Set(sentAt(straight, "attestation"))).toEqual(new Set(["2027-03-19 09:00:00"]));
+  });
+
+  it("sends each participant their certificate with the survey once, as a PDF, after the seminar", () => {
+    const pdfsTo = (played: Played, recipient: string, subject: RegExp) =>
+      played.emails.filter(
+        (email) =>
+          email.destination.to.some((to) => to.toLowerCase().includes(recipient)) &&
+          subject.test(email.subject) &&
+          email.attachments.some((file) => file.contentType.startsWith("application/pdf")),
+      );
+    for (const played of [straight, interrupted]) {
+      const certified = keysOf(played, "attestation").map(recipientOf);
+      const convoked = new Set(keysOf(played, "convocation").map(recipientOf));
+      expect(new Set(certified)).toEqual(convoked);
+      for (const recipient of certified)
+        expect(pdfsTo(played, recipient, /attestation de présence/i), recipient).toHaveLength(1);
+    }
+  });
+
+  it("sends each host roster to its structure's Contact once a week before, and the papers to the organizer the day before", () => {
+    for (const played of [straight, interrupted]) {
+      const rosters = keysOf(played, "fiche-structure");
+      expect(rosters.length).toBeGreaterThan(0);
+      // One key per roster version: a contact gets a second one only as an update of a changed roster.
+      const first = played.emails.filter((email) => /^Accueil en immersion/.test(email.subject));
+      const updates = played.emails.filter((email) =>
+        /^Mise à jour — Accueil en immersion/.test(email.subject),
+      );
+      expect(first.length + updates.length).toBe(rosters.length);
+      expect(new Set(first.map((email) => email.subject)).size).toBe(first.length);
+      for (const email of [...first, ...updates])
+        expect(email.attachments.map((file) => file.contentType)).toEqual(["application/pdf"]);
+      expect(sentAt(played, "fiche-structure")[0]).toBe("2027-03-10 09:00:00");
+      expect(sentAt(played, "documents-organisateur")).toEqual(["2027-03-16 09:00:00"]);
+    }
   });
 });

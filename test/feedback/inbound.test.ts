@@ -138,6 +138,26 @@ describe("inboundMail: a reply to the survey", () => {
     const again = await post(notification(mime("5"), "sns-2"));
     expect(again.body).toMatchObject({ outcome: "feedback-duplicate" });
     expect(workbook.records("Retours")).toHaveLength(1);
+    // Claimed in the ledger by the digest of its Message-ID, then marked done with the Retours line.
+    const keys = workbook.records("Journal").map((row) => String(row.Clé));
+    expect(keys.filter((key) => /^reponse:[\w-]+$/.test(key))).toHaveLength(1);
+    expect(keys.filter((key) => /^reponse:[\w-]+:traitee$/.test(key))).toHaveLength(1);
+  });
+
+  it("writes a reply delivered twice at the same moment once: the second delivery is asked again later", async () => {
+    const [one, two] = await Promise.all([
+      post(notification(mime("3\nBien."), "sns-1")),
+      post(notification(mime("3\nBien."), "sns-2")),
+    ]);
+    const outcomes = [one, two].map((response) =>
+      response.status === 200 ? response.body.outcome : "retry",
+    );
+    expect(outcomes).toContain("feedback-recorded");
+    expect(outcomes.filter((outcome) => outcome === "feedback-recorded")).toHaveLength(1);
+    expect(workbook.records("Retours")).toHaveLength(1);
+    const retried = await post(notification(mime("3\nBien."), "sns-3"));
+    expect(retried.body).toMatchObject({ outcome: "feedback-duplicate" });
+    expect(workbook.records("Retours")).toHaveLength(1);
   });
 
   it("ignores an out-of-office answer to the survey", async () => {

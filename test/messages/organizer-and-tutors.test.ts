@@ -135,7 +135,8 @@ describe("no field silently ignored: the reply address", () => {
     if (read.ok) expect(read.claims.tutor).toBe(tutorTag(read.claims.event, request.to, secret));
     expect(json.warnings.filter((w) => w.startsWith("Adresse de réponse signée"))).toEqual([]);
     expect(new Set(json.warnings).size).toBe(json.warnings.length);
-  });
+    // The preview draws every PDF the messages carry (certificates, rosters, the organizer's papers).
+  }, 90_000);
 });
 
 describe("tutors and participants told what matters", () => {

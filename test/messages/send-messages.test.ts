@@ -261,9 +261,11 @@ describe("the preview", () => {
     const out = await mkdtemp(join(tmpdir(), "apercu-"));
     const report = await previewMessages(workbook, { event: EVENT, at: NOW, out });
     expect(workbook.writes).toHaveLength(0);
-    expect(report.entries.length).toBe(15);
+    // The survey goes with each certificate; the organizer's papers and the host rosters come in addition.
+    expect(report.entries.length).toBe(18);
+    expect(report.entries.filter((entry) => entry.kind === "questionnaire")).toHaveLength(0);
     const files = await readdir(out);
-    expect(files.filter((file) => file.endsWith(".eml"))).toHaveLength(15);
+    expect(files.filter((file) => file.endsWith(".eml"))).toHaveLength(18);
     const index = await readFile(join(out, "index.html"), "utf8");
     for (const entry of report.entries) {
       expect(index).toContain(entry.key);
@@ -275,5 +277,11 @@ describe("the preview", () => {
     const train = report.entries.find((entry) => entry.kind === "rappel-train")!;
     const mail = await simpleParser(await readFile(join(out, train.eml)));
     expect(mail.subject).toContain("Votre train de retour");
+    const certificate = report.entries.find((entry) => entry.kind === "attestation")!;
+    const withPdf = await simpleParser(await readFile(join(out, certificate.eml)));
+    expect(withPdf.attachments.map((file) => [file.contentType, file.filename])).toEqual([
+      ["application/pdf", expect.stringMatching(/^attestation-.+\.pdf$/)],
+    ]);
+    expect(withPdf.attachments[0]!.content.subarray(0, 5).toString()).toBe("%PDF-");
   });
 });

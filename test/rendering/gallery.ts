@@ -1,5 +1,10 @@
 /** One message of every kind, rendered from the small seminar and the example lunch talk. */
 
+import {
+  renderCertificateMessage,
+  renderPapersMessage,
+  renderRosterMessage,
+} from "../../functions/core/messages/document-messages.js";
 import type { MessageContent } from "../../functions/core/messages/index.js";
 import {
   eventModel,
@@ -61,6 +66,37 @@ export function messageGallery(): GalleryEntry[] {
         info: { title: info.title, organizerEmail: info.organizerEmail, organizer: "Séminaire" },
         recipient: "Claire Martin",
         link: "https://questionnaire.example.org/seminaire",
+      }),
+    },
+    {
+      name: "attestation",
+      content: renderCertificateMessage({
+        info: { title: info.title, organizerEmail: info.organizerEmail, organizer: "Séminaire" },
+        recipient: "Claire Martin",
+        link: "https://questionnaire.example.org/seminaire",
+        replyTo,
+      }),
+    },
+    {
+      name: "fiche-structure",
+      content: renderRosterMessage({
+        info: {
+          title: info.title,
+          organizerEmail: info.organizerEmail,
+          organizer: "Séminaire",
+          dates: "les 17 et 18 mars 2027",
+        },
+        structure: "CAF — Accueil de Rennes",
+        hosted: 4,
+        update: true,
+      }),
+    },
+    {
+      name: "documents-organisateur",
+      content: renderPapersMessage({
+        info: { title: info.title, organizer: "Séminaire" },
+        files: ["emargement-j1-accueil-sequence-1.pdf", "emargement-j2-sequence-4.pdf", "effectifs.pdf"],
+        headcountLine: "Effectifs : dîner du 17/03 : 18 ; repas du 18/03 : 32 (dont 9 tuteurs).",
       }),
     },
     { name: "demande-tuteur", content: renderTutorRequest({ info, tutor, replyTo, version: 1 }) },

@@ -57,7 +57,7 @@ describe.runIf(browser)("every message kind in a browser engine", () => {
     : [];
 
   test("the gallery holds every kind, and the convocation has an agenda with places and tutors", () => {
-    expect(gallery.map((entry) => entry.name)).toHaveLength(13);
+    expect(gallery.map((entry) => entry.name)).toHaveLength(16);
     const rows = agendaRows(gallery[0]!.content.text);
     expect(rows.length).toBeGreaterThan(5);
     expect(rows.some((row) => row.details.some((line) => line.startsWith("Votre tuteur ou tutrice")))).toBe(

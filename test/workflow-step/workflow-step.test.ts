@@ -145,15 +145,20 @@ describe("workflowStep over HTTP", () => {
     expect(Date.parse(body.repliesDeadline)).toBeLessThan(Date.parse(body.reminderAt));
   });
 
-  it("sends no survey with a link the check refuses, and answers 200 rather than a retry", async () => {
+  it("sends no survey link the check refuses, only the certificates, and answers 200 rather than a retry", async () => {
     workbook = memory({ "Lien questionnaire": "https://questionnaire.example.org/mon questionnaire" });
     clock.set(new Date("2027-03-19T09:00:00+01:00"));
     try {
       const response = await step({ step: "send-feedback", event: EVENT });
 
       expect(response.status).toBe(200);
-      // Only the organizer hears of it; no participant gets a survey the renderer would refuse.
-      expect(new Set(mailer.recipients())).toEqual(new Set([ORGANIZER]));
+      const certificates = mailer.sent.filter((message) => message.attachments?.length === 1);
+      expect(certificates.length).toBeGreaterThan(0);
+      // No participant gets the link the renderer refuses; each gets their certificate.
+      for (const message of mailer.sent) expect(message.text).not.toContain("mon questionnaire");
+      expect(
+        certificates.every((message) => message.attachments?.[0]?.contentType === "application/pdf"),
+      ).toBe(true);
     } finally {
       clock.set(NOW);
     }

@@ -13,6 +13,8 @@ const PLAN = {
   reminderAt: "2027-05-19T12:15:00+02:00",
   trainReminders: [],
   feedbackAt: "2027-05-20T14:00:00+02:00",
+  rostersAt: null,
+  papersAt: "2027-05-19T09:00:00+02:00",
   repliesDeadline: "2027-05-20T12:15:00+02:00",
   closingAt: "2027-05-18T12:00:00+02:00",
   endAt: "2027-05-20T13:45:00+02:00",
@@ -43,6 +45,7 @@ function script(plan: unknown): StepScript {
     "allocate-seats": (_call, nth) => ({ body: { done: true, sent: nth + 1, suspended: false } }),
     "send-reminders": () => ({ body: { done: true, sent: 30, suspended: false } }),
     "send-feedback": () => ({ body: { done: true, sent: 30, suspended: false } }),
+    "send-papers": () => ({ body: { done: true, sent: 1, suspended: false } }),
   };
 }
 
@@ -67,6 +70,7 @@ describe("the lunch-talk workflow", () => {
       "allocate-seats",
       "plan",
       "send-reminders",
+      "send-papers",
       "send-feedback",
     ]);
     expect(fake.calls.find((c) => c.step === "register-callback")?.args.purpose).toBe("registrations");
@@ -77,12 +81,15 @@ describe("the lunch-talk workflow", () => {
       "2027-05-18T10:00:00.000Z",
     ]);
     expect(fake.times("send-reminders")).toEqual(["2027-05-19T10:15:00.000Z"]);
+    // Its papers are due at 9:00 the day before, already past after the reminder: they go at once.
+    expect(fake.times("send-papers")).toEqual(["2027-05-19T10:15:00.000Z"]);
     expect(fake.times("send-feedback")).toEqual(["2027-05-20T12:00:00.000Z"]);
     expect(done.result).toEqual({
       outcome: "completed",
       allocationRounds: 4,
       seatMessages: 1 + 2 + 3 + 4,
       reminders: 30,
+      papers: 1,
       feedback: 30,
     });
   });

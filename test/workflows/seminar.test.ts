@@ -13,6 +13,8 @@ const PLAN = {
   reminderAt: "2027-03-15T09:00:00+01:00",
   trainReminders: ["2027-03-18T16:35:00+01:00", "2027-03-18T17:05:00+01:00"],
   feedbackAt: "2027-03-19T10:00:00+01:00",
+  rostersAt: "2027-03-10T09:00:00+01:00",
+  papersAt: "2027-03-16T09:00:00+01:00",
   repliesDeadline: "2027-03-08T09:00:00+01:00",
   closingAt: null,
   endAt: "2027-03-18T18:00:00+01:00",
@@ -39,7 +41,9 @@ const FULL_SEQUENCE = [
   "tutor-replies",
   "mark-silent-tutors",
   "plan",
+  "send-rosters",
   "send-reminders",
+  "send-papers",
   "send-train-reminders",
   "send-train-reminders",
   "send-feedback",
@@ -77,6 +81,8 @@ async function world(overrides: StepScript = {}): Promise<World> {
       body: { done: true, sent: call.args.dueAt === PLAN.trainReminders[0] ? 20 : 10, suspended: false },
     }),
     "send-feedback": () => ({ body: { done: true, sent: 30, suspended: false } }),
+    "send-rosters": () => ({ body: { done: true, sent: 9, suspended: false } }),
+    "send-papers": () => ({ body: { done: true, sent: 1, suspended: false } }),
     ...overrides,
   };
   const fake = await FakeStepServer.start(clock, script);
@@ -133,7 +139,9 @@ describe("the seminar workflow", () => {
       "2027-03-04T21:00:00.000Z",
       "2027-03-08T08:00:00.000Z",
     ]);
+    expect(w.fake.times("send-rosters")).toEqual(["2027-03-10T08:00:00.000Z"]);
     expect(w.fake.times("send-reminders")).toEqual(["2027-03-15T08:00:00.000Z"]);
+    expect(w.fake.times("send-papers")).toEqual(["2027-03-16T08:00:00.000Z"]);
     expect(w.fake.times("send-train-reminders")).toEqual([
       "2027-03-18T15:35:00.000Z",
       "2027-03-18T16:05:00.000Z",
@@ -155,7 +163,9 @@ describe("the seminar workflow", () => {
       tutorRequests: 12,
       tutorsNudged: 1,
       tutorsSilent: 1,
+      rosters: 9,
       reminders: 42,
+      papers: 1,
       trainReminders: 30,
       feedback: 30,
     });

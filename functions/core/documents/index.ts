@@ -5,14 +5,14 @@
 
 import type { WorkbookSnapshot } from "../../ports.js";
 import type { LedgerKeys } from "../ledger/keys.js";
-import { MESSAGE_TABS } from "../messages/model.js";
+import { type EventModel, MESSAGE_TABS } from "../messages/model.js";
 import { TABS } from "../schemas.js";
 import type { DocumentSet } from "./common.js";
 import { lunchDocuments } from "./lunch.js";
 import { seminarDocuments } from "./seminar.js";
 
 export type { DocumentSet } from "./common.js";
-export type { Block, PrintedDocument, TableColumn } from "./layout.js";
+export type { Block, DocumentSubject, PrintedDocument, TableColumn } from "./layout.js";
 
 /** The tabs the documents are made from (those of the messages: the same people, the same agendas). */
 export const DOCUMENT_TABS = MESSAGE_TABS;
@@ -20,9 +20,17 @@ export const DOCUMENT_TABS = MESSAGE_TABS;
 /**
  * The documents of the event at `now`; `null` when the snapshot holds neither a seminar nor a lunch
  * talk. `keys` name the event and its people (a bounced address is left out, as for messages).
+ * `model`, when given, is the event's model already built from the same snapshot (it is not built again).
  */
-export function eventDocuments(snapshot: WorkbookSnapshot, keys: LedgerKeys, now: Date): DocumentSet | null {
-  if (snapshot.has(TABS.seminar.name)) return seminarDocuments(snapshot, keys, now);
-  if (snapshot.has(TABS.lunch.name)) return lunchDocuments(snapshot, keys, now);
+export function eventDocuments(
+  snapshot: WorkbookSnapshot,
+  keys: LedgerKeys,
+  now: Date,
+  model?: EventModel,
+): DocumentSet | null {
+  if (snapshot.has(TABS.seminar.name))
+    return seminarDocuments(snapshot, keys, now, model?.kind === "seminar" ? model : undefined);
+  if (snapshot.has(TABS.lunch.name))
+    return lunchDocuments(snapshot, keys, now, model?.kind === "lunch" ? model : undefined);
   return null;
 }

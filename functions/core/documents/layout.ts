@@ -32,9 +32,22 @@ export type Block =
   /** A place, a date and a line to sign on, with the signatory's name under it. */
   | { readonly kind: "signature"; readonly place: string; readonly signatory: string };
 
+/**
+ * Whom a document concerns, for the messages that carry it (`core/messages/document-messages.ts`):
+ * a participant's certificate (by address), a host structure's roster (with the address of its
+ * `Contact`, when it holds one), or the organizer's papers (attendance sheets, headcounts).
+ */
+export type DocumentSubject =
+  | { readonly kind: "certificate"; readonly email: string }
+  | { readonly kind: "roster"; readonly structure: string; readonly contact?: string }
+  | { readonly kind: "sheet" }
+  | { readonly kind: "headcounts" };
+
 /** One document: `file` is a relative path (`emargement-…pdf`, `attestations/….pdf`). */
 export interface PrintedDocument {
   readonly file: string;
+  /** Whom it concerns (absent on a document no message carries). */
+  readonly about?: DocumentSubject;
   readonly title: string;
   /** A line under the title (the event and its dates). */
   readonly subtitle: string;

@@ -8,7 +8,7 @@ import type { WorkbookSnapshot } from "../../ports.js";
 import { parseLunchWorkbook } from "../check-lunch.js";
 import { frenchSpan, pluralSuffix } from "../french.js";
 import type { LedgerKeys } from "../ledger/keys.js";
-import { lunchModel } from "../messages/model.js";
+import { type LunchModel, lunchModel } from "../messages/model.js";
 import {
   byName,
   type DocumentSet,
@@ -25,8 +25,13 @@ import { fileSlug, type PrintedDocument, uniqueFiles } from "./layout.js";
 import { SIGNATURE_ROW } from "./seminar.js";
 
 /** Every document of the lunch talk the workbook holds, as they stand at `now`. */
-export function lunchDocuments(snapshot: WorkbookSnapshot, keys: LedgerKeys, now: Date): DocumentSet {
-  const model = lunchModel(snapshot, keys, now);
+export function lunchDocuments(
+  snapshot: WorkbookSnapshot,
+  keys: LedgerKeys,
+  now: Date,
+  built?: LunchModel,
+): DocumentSet {
+  const model = built ?? lunchModel(snapshot, keys, now);
   const workbook = parseLunchWorkbook(snapshot);
   const { info } = model;
   const zone = info.zone;
@@ -65,6 +70,7 @@ export function lunchDocuments(snapshot: WorkbookSnapshot, keys: LedgerKeys, now
     ["Lieu", info.venue || NONE],
   ];
   const sheet: PrintedDocument = {
+    about: { kind: "sheet" },
     file: "emargement-rencontre.pdf",
     title: "Feuille d'émargement",
     subtitle,
@@ -106,6 +112,7 @@ export function lunchDocuments(snapshot: WorkbookSnapshot, keys: LedgerKeys, now
             .join(", ");
           const who = `${person.firstName} ${person.lastName}${role ? ` (${role})` : ""}`;
           return {
+            about: { kind: "certificate", email: person.email },
             file: `attestations/${fileSlug(`${person.lastName} ${person.firstName}`)}.pdf`,
             title: "Attestation de présence",
             subtitle,
@@ -127,6 +134,7 @@ export function lunchDocuments(snapshot: WorkbookSnapshot, keys: LedgerKeys, now
         })
     : [];
   const headcount: PrintedDocument = {
+    about: { kind: "headcounts" },
     file: "effectifs.pdf",
     title: "Effectifs",
     subtitle,

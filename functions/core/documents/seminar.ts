@@ -60,8 +60,13 @@ interface Context {
 }
 
 /** Every document of the seminar the workbook holds, as they stand at `now`. */
-export function seminarDocuments(snapshot: WorkbookSnapshot, keys: LedgerKeys, now: Date): DocumentSet {
-  const model = seminarModel(snapshot, keys, now);
+export function seminarDocuments(
+  snapshot: WorkbookSnapshot,
+  keys: LedgerKeys,
+  now: Date,
+  built?: SeminarModel,
+): DocumentSet {
+  const model = built ?? seminarModel(snapshot, keys, now);
   const workbook = parseSeminarWorkbook(snapshot);
   const settings = workbook.settings.partial;
   const zone = model.info.zone;
@@ -195,6 +200,7 @@ function attendanceSheets(context: Context): PrintedDocument[] {
     const end = DateTime.fromISO(`${dateOf(last.day)}T${last.end}`, { zone }).toJSDate();
     const names = group.map((item) => item.sequence).join(" et ");
     sheets.push({
+      about: { kind: "sheet" },
       file: `emargement-j${first.day}-${fileSlug(group.map((item) => item.sequence).join(" "))}.pdf`,
       title: `Feuille d'émargement — ${names}`,
       subtitle: context.subtitle,
@@ -238,6 +244,7 @@ function attendanceSheets(context: Context): PrintedDocument[] {
     const tutorOf = (person: Person) =>
       person.agenda.placements.find((p) => p.slot === placement.slot)?.tutor ?? NONE;
     sheets.push({
+      about: { kind: "sheet" },
       file: `emargement-j${item.day}-immersion-${fileSlug(placement.slot, 20)}-${fileSlug(placement.structure, 40)}.pdf`,
       title: `Feuille d'émargement — Immersion (${placement.slot})`,
       subtitle: context.subtitle,
@@ -300,6 +307,7 @@ function certificates(context: Context, now: Date): PrintedDocument[] {
         .join(", ");
       const who = `${person.firstName} ${person.lastName}${role ? ` (${role})` : ""}`;
       return {
+        about: { kind: "certificate", email: participant.email },
         file: `attestations/${fileSlug(`${person.lastName} ${person.firstName}`)}.pdf`,
         title: "Attestation de présence",
         subtitle: context.subtitle,
@@ -409,6 +417,7 @@ function headcounts(context: Context): { document: PrintedDocument; line: string
       });
   }
   const document: PrintedDocument = {
+    about: { kind: "headcounts" },
     file: "effectifs.pdf",
     title: "Effectifs",
     subtitle: context.subtitle,
@@ -474,7 +483,9 @@ function rosters(context: Context): PrintedDocument[] {
       rows.sort((a, b) => a.item.start.getTime() - b.item.start.getTime() || byName(a.person, b.person));
       const address =
         rows.find((row) => row.item.placement?.address)?.item.placement?.address ?? contact?.address;
+      const to = contactAddress(contact?.contact);
       return {
+        about: { kind: "roster", structure: name, ...(to ? { contact: to } : {}) },
         file: `structures/${fileSlug(name)}.pdf`,
         title: `Accueil en immersion — ${name}`,
         subtitle: context.subtitle,

@@ -20,6 +20,7 @@
  */
 import { DateTime } from "luxon";
 import type { MailAddress, OutgoingMessage } from "../../ports.js";
+import type { DocumentSet } from "../documents/index.js";
 import { SURVEY_REPLY_VERSION } from "../feedback/survey-reply.js";
 import { ofName, plural, pluralSuffix } from "../french.js";
 import type { LedgerEntry } from "../ledger/entry.js";
@@ -29,6 +30,18 @@ import { readReplyLine } from "../replies/plan.js";
 import { rematchKey, SILENT, silentKey } from "../replies/tutor-lines.js";
 import { lunchSchedule, seminarSchedule } from "../schedule.js";
 import { TABS } from "../schemas.js";
+import {
+  attachmentName,
+  certificatesByEmail,
+  type DocumentAttachment,
+  organizerPapers,
+  renderCertificateMessage,
+  renderPapersMessage,
+  renderRosterMessage,
+  rosterPrefix,
+  rostersOf,
+  rosterVersion,
+} from "./document-messages.js";
 import type { MessageContent } from "./layout.js";
 import { renderLunchMessage } from "./lunch.js";
 import {
@@ -69,6 +82,9 @@ export type MessageKind =
   | "place-liberee"
   | "rappel-rencontre"
   | "questionnaire-rencontre"
+  | "attestation"
+  | "fiche-structure"
+  | "documents-organisateur"
   // A cycle of lunch talks: its speakers, and the organizer about them (`speakers.ts`).
   | "invitation-intervenant"
   | "rappel-intervenant"
@@ -96,6 +112,9 @@ export const KIND_LABELS: Readonly<Record<MessageKind, string>> = {
   "rappel-intervenant": "Rappel à l'intervenant",
   "liste-inscrits": "Liste des inscrits à l'intervenant",
   "alerte-intervenant": "Alerte sur les intervenants",
+  attestation: "Attestation de présence et questionnaire",
+  "fiche-structure": "Fiche d'accueil à la structure",
+  "documents-organisateur": "Feuilles d'émargement et effectifs",
 };
 
 export interface PlannedMessage {
@@ -111,6 +130,11 @@ export interface PlannedMessage {
   readonly fingerprint?: string;
   /** The row whose `Convocation` cell receives the time it was sent. */
   readonly mark?: { readonly tab: string; readonly row: number };
+  /**
+   * Printed documents to attach: their content, drawn as PDF by the sending path just before
+   * sending (drawing is asynchronous, `render` is not).
+   */
+  readonly documents?: readonly DocumentAttachment[];
   /** Builds the message; `stamp` is when it is built (its calendar's DTSTAMP). */
   render(stamp: Date): OutgoingMessage;
 }
@@ -153,6 +177,13 @@ export interface PlanOptions {
    * before it leaves anyway, saying who is still to place (default 15 minutes).
    */
   readonly declineGraceMs?: number;
+  /**
+   * The event's printed documents as they stand at an instant (`core/documents`), from the same
+   * workbook. When given, the plan holds the messages that carry them (`document-messages.ts`):
+   * the certificate with the survey replaces the survey alone, host rosters and the organizer's
+   * papers are sent. Called once per plan, for the later of now and the event's end.
+   */
+  readonly documents?: (at: Date) => DocumentSet | null;
 }
 
 /** The header that carries a message's key (`functions/adapters/mime.ts` lets it through). */
@@ -464,9 +495,12 @@ function planSeminar(model: SeminarModel, now: Date, options: PlanOptions): Mess
   const warnings: string[] = [...model.problems];
   const collect = new Collector(journal, model.keys, now);
   if (model.problems.length > 0) return { event, zone, messages: [], skipped: [], warnings };
-  const { reminderAt, feedbackAt } = seminarSchedule(model, now);
+  const schedule = seminarSchedule(model, now);
+  const { reminderAt, feedbackAt } = schedule;
   const from = info.sender;
   const alert = organizerAlerts(collect, model.keys, info, options);
+  const documents = options.documents?.(new Date(Math.max(now.getTime(), model.endsAt.getTime())));
+  if (documents) planDocuments(model, documents, schedule, now, options, collect, alert);
 
   const unplaced: string[] = [];
   for (const agenda of model.agendas) {
@@ -540,7 +574,7 @@ function planSeminar(model: SeminarModel, now: Date, options: PlanOptions): Mess
         render: () => outgoing(from, to, renderTrainReminder({ info, agenda })),
       });
     }
-    if (info.surveyLink) {
+    if (info.surveyLink && !documents) {
       const link = info.surveyLink;
       const surveyReplyTo = options.replyAddress?.({
         event,
@@ -740,7 +774,9 @@ function planLunch(model: LunchModel, now: Date, options: PlanOptions): MessageP
   const collect = new Collector(journal, model.keys, now);
   if (model.problems.length > 0) return { event, zone: info.zone, messages: [], skipped: [], warnings };
   const from = info.sender;
-  const { reminderAt, feedbackAt } = lunchSchedule(model, null);
+  const schedule = lunchSchedule(model, null);
+  const { reminderAt, feedbackAt } = schedule;
+  const documents = options.documents?.(new Date(Math.max(now.getTime(), info.end.getTime())));
   for (const registration of model.registrations) {
     const to: Recipient = {
       name: fullName(registration.firstName, registration.lastName),
@@ -781,7 +817,7 @@ function planLunch(model: LunchModel, now: Date, options: PlanOptions): MessageP
         );
       }
       simple("rappel-rencontre", reminderAt, info.start, lunch("reminder"));
-      if (info.surveyLink) {
+      if (info.surveyLink && !documents) {
         const link = info.surveyLink;
         const surveyReplyTo = options.replyAddress?.({
           event,
@@ -811,6 +847,7 @@ function planLunch(model: LunchModel, now: Date, options: PlanOptions): MessageP
     }
   }
   const alert = organizerAlerts(collect, model.keys, info, options);
+  if (documents) planDocuments(model, documents, schedule, now, options, collect, alert);
   if (!info.surveyLink && model.registrations.length > 0) {
     warnings.push("Lien questionnaire manquant : le questionnaire de satisfaction ne sera pas envoyé.");
     const remindAt = DateTime.fromJSDate(info.start, { zone: info.zone }).minus({ days: 1 }).toJSDate();
@@ -833,6 +870,168 @@ function planLunch(model: LunchModel, now: Date, options: PlanOptions): MessageP
     skipped: [...collect.skipped, ...excludedSkips(model)],
     warnings,
   };
+}
+
+/**
+ * The messages that carry documents (`document-messages.ts`): each participant's certificate with
+ * the survey after the event; each host structure's roster to its `Contact` from a week before
+ * (again, marked as an update, when it changes; a structure without an address in `Contact` is told
+ * to the organizer instead); the attendance sheets and headcounts to the organizer the day before.
+ */
+function planDocuments(
+  model: EventModel,
+  set: DocumentSet,
+  schedule: { feedbackAt: Date; rostersAt: Date | null; papersAt: Date },
+  now: Date,
+  options: PlanOptions,
+  collect: Collector,
+  alert: ReturnType<typeof organizerAlerts>,
+): void {
+  const { info, keys } = model;
+  const event = info.event;
+  const zone = info.zone;
+  const endsAt = model.kind === "seminar" ? model.endsAt : model.info.end;
+  const startsAt = model.kind === "seminar" ? model.startsAt : model.info.start;
+  const createdAt = new Date(Math.max(now.getTime(), endsAt.getTime()));
+  const attach = (document: DocumentSet["documents"][number]): DocumentAttachment => ({
+    filename: attachmentName(document),
+    document,
+    createdAt,
+  });
+  const organizer = info.sender.name ?? info.organizerEmail;
+  const certificates = certificatesByEmail(set);
+  const people =
+    model.kind === "seminar"
+      ? model.agendas.map((agenda) => agenda.participant)
+      : model.registrations.filter((registration) => registration.seat.kind === "seated");
+  for (const person of people) {
+    const certificate = certificates.get(person.email.toLowerCase());
+    if (!certificate) continue;
+    const to: Recipient = { name: fullName(person.firstName, person.lastName), address: person.email };
+    const replyTo = options.replyAddress?.({
+      event,
+      tutorEmail: person.email,
+      version: SURVEY_REPLY_VERSION,
+    });
+    collect.add({
+      key: messageKey(keys, person.email, "attestation", 1),
+      event,
+      kind: "attestation",
+      version: "1",
+      to,
+      sendAt: schedule.feedbackAt,
+      expiresAt: DateTime.fromJSDate(schedule.feedbackAt, { zone }).plus({ days: 30 }).toJSDate(),
+      documents: [attach(certificate)],
+      render: () =>
+        outgoing(
+          info.sender,
+          to,
+          renderCertificateMessage({
+            info: { title: info.title, organizerEmail: info.organizerEmail, organizer },
+            recipient: to.name,
+            ...(info.surveyLink ? { link: info.surveyLink } : {}),
+            ...(replyTo ? { replyTo } : {}),
+          }),
+          replyTo,
+        ),
+    });
+  }
+  const papers = organizerPapers(set);
+  if (papers.length > 0 && info.organizerEmail !== "") {
+    const to: Recipient = { name: "", address: info.organizerEmail };
+    collect.add({
+      key: messageKey(keys, info.organizerEmail, "documents-organisateur", 1),
+      event,
+      kind: "documents-organisateur",
+      version: "1",
+      to,
+      sendAt: new Date(Math.max(schedule.papersAt.getTime(), now.getTime())),
+      expiresAt: startsAt,
+      documents: papers.map(attach),
+      render: () =>
+        outgoing(
+          info.sender,
+          to,
+          renderPapersMessage({
+            info: { title: info.title, organizer },
+            files: papers.map(attachmentName),
+            headcountLine: set.headcountLine,
+          }),
+        ),
+    });
+  }
+  if (model.kind !== "seminar" || schedule.rostersAt === null) return;
+  const rostersAt = new Date(Math.max(schedule.rostersAt.getTime(), now.getTime()));
+  const dates = eventDatesOf(model);
+  const withoutContact: string[] = [];
+  for (const roster of rostersOf(set)) {
+    const address = roster.contact;
+    if (!address) {
+      withoutContact.push(roster.structure);
+      continue;
+    }
+    const update = anyTakenWith(
+      model.journal,
+      keys,
+      address,
+      "fiche-structure",
+      rosterPrefix(roster.structure),
+    );
+    const version = rosterVersion(roster.document, roster.structure);
+    const to: Recipient = { name: roster.structure, address };
+    const hosted = roster.document.blocks.find((item) => item.kind === "table");
+    collect.add({
+      key: messageKey(keys, address, "fiche-structure", version),
+      event,
+      kind: "fiche-structure",
+      version,
+      to,
+      sendAt: rostersAt,
+      expiresAt: model.endsAt,
+      documents: [attach(roster.document)],
+      render: () =>
+        outgoing(
+          info.sender,
+          to,
+          renderRosterMessage({
+            info: { title: info.title, organizerEmail: info.organizerEmail, organizer, dates },
+            structure: roster.structure,
+            hosted: hosted?.kind === "table" ? hosted.rows.length : 0,
+            update,
+          }),
+        ),
+    });
+  }
+  if (withoutContact.length > 0)
+    alert("fiche-sans-contact", digest(withoutContact), rostersAt, {
+      eventTitle: info.title,
+      summary: `${plural(withoutContact.length, "fiche")} d'accueil à transmettre vous-même`,
+      paragraphs: [
+        "Ces structures d'accueil n'ont pas d'adresse électronique dans la colonne Contact de l'onglet Structures : leur fiche d'accueil est faite (commande « passerelle documents », dossier structures/) mais ne peut pas leur être envoyée. Transmettez-la vous-même, ou renseignez le Contact : la fiche partira avec la prochaine étape d'envoi.",
+      ],
+      items: withoutContact,
+    });
+}
+
+/** `les 17 et 18 mars 2027`. */
+function eventDatesOf(model: SeminarModel): string {
+  const [first, second] = model.info.days.map((day) => DateTime.fromISO(day).setLocale("fr"));
+  if (!first || !second || first.equals(second)) return first ? `le ${first.toFormat("d LLLL yyyy")}` : "";
+  return first.month === second.month
+    ? `les ${first.day} et ${second.toFormat("d LLLL yyyy")}`
+    : `les ${first.toFormat("d LLLL")} et ${second.toFormat("d LLLL yyyy")}`;
+}
+
+/** Whether a key of that kind, whose version starts with `prefix`, is sent or being sent to that recipient. */
+function anyTakenWith(
+  journal: JournalState,
+  keys: LedgerKeys,
+  recipient: string,
+  kind: MessageKind,
+  prefix: string,
+): boolean {
+  const start = messageKey(keys, recipient, kind, prefix);
+  return journal.keys.some((key) => key.startsWith(start) && isTaken(journal, key));
 }
 
 interface DerivedAlert {
