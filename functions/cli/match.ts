@@ -2,12 +2,14 @@
  * `passerelle match <workbook.xlsx> [--json]`: a seminar's placements (written to `Affectations`),
  * or a lunch talk's seats (the `Statut` of each registration, as every check writes them).
  */
+
+import { monotonicSeconds, sharedSolver } from "../adapters/highs-solver.js";
 import { XlsxWorkbook } from "../adapters/xlsx-workbook.js";
 import { checkWorkbook, eventKind, readEvent } from "../app/check-workbook.js";
 import { matchWorkbook } from "../app/match-workbook.js";
 import { type LunchCheck, seatRules } from "../core/check-lunch.js";
 import type { SeminarCheck } from "../core/check-seminar.js";
-import { type MatchingResult, sharedSolver, solvePlacements, summarize } from "../core/matching/index.js";
+import { type MatchingResult, solvePlacements, summarize } from "../core/matching/index.js";
 import { frenchDateTime } from "../core/messages/format.js";
 import { matchingProblem } from "../core/placements.js";
 import { TABS } from "../core/schemas.js";
@@ -54,7 +56,7 @@ export async function runMatch(path: string, json: boolean, now: Date): Promise<
   const solver = sharedSolver();
   try {
     const report = await matchWorkbook(workbook, now, (problem, options) =>
-      solvePlacements(problem, options, solver),
+      solvePlacements(problem, { clock: monotonicSeconds, ...options }, solver),
     );
     if (!report.ok || !report.result || !report.check) throw new Refusal(report.summary);
     return json

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { WorkerLinearSolver } from "../../functions/adapters/highs-solver.js";
 import { LOCKED, UNPLACED } from "../../functions/core/matching/assignment-codes.js";
 import {
   checkHardRules,
@@ -8,7 +9,6 @@ import {
   type Participant,
   solvePlacements,
   type Tutor,
-  WorkerLinearSolver,
 } from "../../functions/core/matching/index.js";
 import { levelValues, lexBetter } from "../../functions/core/matching/levels.js";
 import { eligible, lockedContext } from "../../functions/core/matching/model.js";

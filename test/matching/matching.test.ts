@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import type { SolveRequest } from "../../functions/core/matching/highs-runner.js";
+import { WorkerLinearSolver } from "../../functions/adapters/highs-solver.js";
 import {
   checkHardRules,
   describeChange,
@@ -10,11 +10,11 @@ import {
   type Participant,
   type Placement,
   placementChanges,
+  type SolveRequest,
   type Structure,
   solvePlacements,
   summarize,
   type Tutor,
-  WorkerLinearSolver,
 } from "../../functions/core/matching/index.js";
 
 const solver = new WorkerLinearSolver();

@@ -11,7 +11,6 @@
  * (moved), and excess columns `v ≥ Σ x − free` (type, situation, organisme, public, load).
  */
 import { emptyAssignment } from "./assignment.js";
-import { type LinearSolver, MODEL_STATUS, type SolveAnswer } from "./highs-runner.js";
 import {
   LEVELS,
   type LevelReport,
@@ -25,6 +24,7 @@ import {
 } from "./levels.js";
 import { eligible, type LockedContext, type ModelArrays } from "./model.js";
 import { mixKey, type Prepared } from "./prepare.js";
+import { type LinearSolver, MODEL_STATUS, type SolveAnswer } from "./solver.js";
 
 const EPSILON = 1e-6;
 
