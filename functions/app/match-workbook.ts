@@ -164,7 +164,11 @@ export function matchSummary(
     lines.push(`${changes.length} placement(s) modifié(s) par rapport à l'affectation précédente :`);
     lines.push(...changeLines(check, changes));
   }
-  if (!result.optimal)
+  if (result.stats.solverStatus === "fallback")
+    lines.push(
+      "Le solveur n'a pas répondu : placements faits dans l'ordre d'inscription (règles respectées, vœux et mixité non optimisés). Relancez « Affecter » pour réessayer.",
+    );
+  else if (!result.optimal)
     lines.push(
       `Meilleure affectation trouvée dans le temps imparti (écart prouvé à l'optimum : ${(result.gap * 100).toFixed(2)} %).`,
     );
