@@ -63,6 +63,7 @@ function row(
   );
   return {
     cas: label,
+    résolution: result.stats.solverStatus,
     s: seconds.toFixed(2),
     "RSS Mo": peakMb.toFixed(0),
     ...levels,
