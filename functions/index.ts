@@ -58,8 +58,8 @@ function handlers(): Handlers {
     clock: { now: () => new Date() },
     // The solver (and its WebAssembly worker) is loaded by the first matching only.
     solver: async (problem, options) => {
-      const { sharedSolver, solvePlacements } = await import("./core/matching/index.js");
-      return solvePlacements(problem, options, sharedSolver());
+      const { highsPlacements } = await import("./adapters/highs-solver.js");
+      return highsPlacements(problem, options);
     },
     starter: new GoogleWorkflowStarter({
       project: config.GOOGLE_CLOUD_PROJECT,

@@ -162,17 +162,14 @@ export function matchSummary(
     );
   }
   if (changes.length > 0) {
-    const names = new Map(
-      seminarPeople(check).participants.map(({ value }) => [
-        value.email,
-        `${value.firstName} ${value.lastName}`,
-      ]),
-    );
     lines.push(`${changes.length} placement(s) modifié(s) par rapport à l'affectation précédente :`);
-    for (const change of changes)
-      lines.push(`- ${names.get(change.participant) ?? change.participant}, ${describeChange(change)}.`);
+    lines.push(...changeLines(check, changes));
   }
-  if (!result.optimal)
+  if (result.stats.solverStatus === "fallback")
+    lines.push(
+      "Le solveur n'a pas répondu : placements faits dans l'ordre d'inscription (règles respectées, vœux et mixité non optimisés). Relancez « Affecter » pour réessayer.",
+    );
+  else if (!result.optimal)
     lines.push(
       `Meilleure affectation trouvée dans le temps imparti (écart prouvé à l'optimum : ${(result.gap * 100).toFixed(2)} %).`,
     );
@@ -180,4 +177,21 @@ export function matchSummary(
     "Prochaine étape : relisez l'onglet Affectations (verrouillez ce qui doit rester), puis choisissez « Envoyer les convocations ».",
   );
   return lines.join("\n");
+}
+
+/**
+ * One French line per changed placement, naming the participant:
+ * `- Léa Martin, Matin : CAF Rennes (Accueil physique) → CCAS Brest (Accueil téléphonique), son tuteur s'est désisté.`
+ * (for the `Statut` and the organizer's alert after a re-run).
+ */
+export function changeLines(check: SeminarCheck, changes: readonly PlacementChange[]): string[] {
+  const names = new Map(
+    seminarPeople(check).participants.map(({ value }) => [
+      value.email,
+      `${value.firstName} ${value.lastName}`,
+    ]),
+  );
+  return changes.map(
+    (change) => `- ${names.get(change.participant) ?? change.participant}, ${describeChange(change)}.`,
+  );
 }

@@ -16,7 +16,7 @@ import { type PlacementRow, type SeminarSettings, TABS } from "../core/schemas.j
 import { parseSettings, parseTable } from "../core/table.js";
 import type { Clock, EventWorkbook, Mailer, WorkbookSnapshot } from "../ports.js";
 import type { ReplyFollowUps } from "./apply-reply.js";
-import { matchWorkbook, type Solver } from "./match-workbook.js";
+import { changeLines, matchWorkbook, type Solver } from "./match-workbook.js";
 import { type SendOptions, sendDueMessages } from "./send-messages.js";
 
 type EventSendOptions = Omit<SendOptions, "event" | "kinds">;
@@ -107,6 +107,8 @@ export async function replaceDeclinedTutor(
       ).length;
       const others = moved - hosted.length;
       detail = `Ré-affectation faite : ${moved} placement${moved > 1 ? "s" : ""} modifié${moved > 1 ? "s" : ""}${others > 0 ? `, dont ${others} concernant d'autres participants (prévenus eux aussi)` : ""}.${report.result.unplaced.length > 0 ? ` ${report.result.unplaced.length} placement(s) impossible(s) : voir le Statut des participants.` : ""}`;
+      if (report.check && report.changes?.length)
+        detail += `\n${changeLines(report.check, report.changes).join("\n")}`;
     } else {
       detail = `Ré-affectation impossible : ${report.refused.join(" ")} Replacez les participants à la main dans l'onglet Affectations.`;
     }

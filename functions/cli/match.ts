@@ -3,6 +3,8 @@
  * or a lunch talk's seats (the `Statut` of each registration, as every check writes them), or the
  * seats of every talk of a cycle with its décloisonnement figures.
  */
+
+import { monotonicSeconds, sharedSolver } from "../adapters/highs-solver.js";
 import { XlsxWorkbook } from "../adapters/xlsx-workbook.js";
 import { checkWorkbook, eventKind, readEvent } from "../app/check-workbook.js";
 import { matchWorkbook } from "../app/match-workbook.js";
@@ -13,7 +15,7 @@ import type { SeminarCheck } from "../core/check-seminar.js";
 import { type CycleReach, mixLine, reachLine, type TalkMix } from "../core/decloisonnement.js";
 import { eventZone } from "../core/event-settings.js";
 import { frenchDateTime, plural, pluralSuffix } from "../core/french.js";
-import { type MatchingResult, sharedSolver, solvePlacements, summarize } from "../core/matching/index.js";
+import { type MatchingResult, solvePlacements, summarize } from "../core/matching/index.js";
 import { matchingProblem } from "../core/placements.js";
 import { TABS } from "../core/schemas.js";
 import { Refusal } from "./errors.js";
@@ -108,7 +110,7 @@ export async function runMatch(path: string, json: boolean, now: Date): Promise<
   const solver = sharedSolver();
   try {
     const report = await matchWorkbook(workbook, now, (problem, options) =>
-      solvePlacements(problem, options, solver),
+      solvePlacements(problem, { clock: monotonicSeconds, ...options }, solver),
     );
     if (!report.ok || !report.result || !report.check) throw new Refusal(report.summary);
     return json

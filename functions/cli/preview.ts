@@ -4,7 +4,7 @@
  * sent and the workbook is only read.
  */
 import { readdir, rm } from "node:fs/promises";
-import { basename, dirname, extname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { DateTime } from "luxon";
 import { XlsxWorkbook } from "../adapters/xlsx-workbook.js";
 import { eventKind } from "../app/check-workbook.js";

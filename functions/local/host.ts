@@ -16,13 +16,13 @@ import { getTestServer } from "@google-cloud/functions-framework/testing";
 import type { SchedulerClock } from "../../workflows/runner/clock.js";
 import { type RunnerEvent, WorkflowRunner } from "../../workflows/runner/runner.js";
 import type { Value } from "../../workflows/runner/values.js";
+import { highsPlacements } from "../adapters/highs-solver.js";
 import { SesMailer } from "../adapters/ses-mailer.js";
 import { XlsxWorkbook } from "../adapters/xlsx-workbook.js";
 import { ReverseAwareWorkbook } from "../app/reverse-workbook.js";
 import { signedEditHeaders } from "../core/edit-signature.js";
 import { spreadsheetKey } from "../core/keys.js";
 import { ledgerKeys } from "../core/ledger/keys.js";
-import { sharedSolver, solvePlacements } from "../core/matching/index.js";
 import { buildHandlers, type Handlers, type Platform } from "../handlers.js";
 import type { Clock, DeliveryLog, Mailer, Workbook, WorkflowStarter } from "../ports.js";
 import { BODY_LIMITS, register } from "../request-guard.js";
@@ -197,7 +197,7 @@ export class LocalHost {
       ),
       clock,
       ...(options.deliveries ? { deliveries: options.deliveries } : {}),
-      solver: (problem, solveOptions) => solvePlacements(problem, solveOptions, sharedSolver()),
+      solver: highsPlacements,
       starter,
       verifier: sns.verifier(),
       fetch: async () => ({ ok: true, status: 200 }),

@@ -4,6 +4,7 @@
  * `npx tsx test/bench/matching.ts`, or through `npm run bench`.
  */
 import { pathToFileURL } from "node:url";
+import { monotonicSeconds, sharedSolver } from "../../functions/adapters/highs-solver.js";
 import {
   checkHardRules,
   generateInstance,
@@ -12,7 +13,6 @@ import {
   levelGap,
   type MatchingProblem,
   type MatchingResult,
-  sharedSolver,
   solvePlacements,
   summarize,
 } from "../../functions/core/matching/index.js";
@@ -63,6 +63,7 @@ function row(
   );
   return {
     cas: label,
+    résolution: result.stats.solverStatus,
     s: seconds.toFixed(2),
     "RSS Mo": peakMb.toFixed(0),
     ...levels,
@@ -90,7 +91,7 @@ export async function benchMatching(): Promise<void> {
   // The first solve of a process compiles and warms HiGHS's WebAssembly: measured apart, on an
   // instance of its own, so that the table shows what a warm function instance takes.
   const first = await measure(() =>
-    solvePlacements(generateInstance({ participants: 30, seed: 99 }), {}, solver),
+    solvePlacements(generateInstance({ participants: 30, seed: 99 }), { clock: monotonicSeconds }, solver),
   );
   console.log(
     `Première résolution du processus (chargement et mise en route de HiGHS, 30 participants) : ${first.seconds.toFixed(2)} s`,
@@ -101,7 +102,7 @@ export async function benchMatching(): Promise<void> {
     const label = `${participants}${tight ? " serré" : ""}`;
     const problem = generateInstance({ participants, seed: 2027 + participants, tight });
     const solved = await measure(() =>
-      solvePlacements(problem, { timeLimitSeconds: TIME_LIMIT_SECONDS }, solver),
+      solvePlacements(problem, { timeLimitSeconds: TIME_LIMIT_SECONDS, clock: monotonicSeconds }, solver),
     );
     table.push(row(`${label} solveur`, problem, solved.value, solved.seconds, solved.peakMb));
     const greedy = await measure(() => greedyPlacements(problem));
@@ -120,7 +121,7 @@ export async function benchMatching(): Promise<void> {
       previous: solved.value.placements,
     };
     const rerun = await measure(() =>
-      solvePlacements(again, { timeLimitSeconds: TIME_LIMIT_SECONDS }, solver),
+      solvePlacements(again, { timeLimitSeconds: TIME_LIMIT_SECONDS, clock: monotonicSeconds }, solver),
     );
     const before = new Map(solved.value.placements.map((p) => [`${p.participant}|${p.slot}`, p]));
     const movedOthers = new Set(

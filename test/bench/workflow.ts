@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DateTime } from "luxon";
 import { GoogleSheetsWorkbook, SheetTitleCache } from "../../functions/adapters/google-sheets-workbook.js";
-import { sharedSolver } from "../../functions/core/matching/index.js";
+import { sharedSolver } from "../../functions/adapters/highs-solver.js";
 import { LocalHost, requestContext } from "../../functions/local/host.js";
 import { playLunchTalk, playSeminar } from "../../functions/local/scenario.js";
 import { startLocalSes } from "../../functions/local/ses.js";

@@ -4,6 +4,7 @@
  * they write lands on the reverse workbook's own tabs.
  */
 import { describe, expect, it } from "vitest";
+import { sharedSolver } from "../../functions/adapters/highs-solver.js";
 import { checkWorkbook } from "../../functions/app/check-workbook.js";
 import { matchWorkbook } from "../../functions/app/match-workbook.js";
 import { ReverseAwareWorkbook } from "../../functions/app/reverse-workbook.js";
@@ -15,7 +16,7 @@ import {
   seminarView,
   wishResolver,
 } from "../../functions/core/inversee/view.js";
-import { sharedSolver, solvePlacements } from "../../functions/core/matching/index.js";
+import { solvePlacements } from "../../functions/core/matching/index.js";
 import { seminarModel } from "../../functions/core/messages/model.js";
 import { planMessages } from "../../functions/core/messages/plan.js";
 import type { Cell } from "../../functions/ports.js";

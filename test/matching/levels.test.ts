@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { WorkerLinearSolver } from "../../functions/adapters/highs-solver.js";
 import { LOCKED, UNPLACED } from "../../functions/core/matching/assignment-codes.js";
 import {
   checkHardRules,
@@ -8,9 +9,9 @@ import {
   type Participant,
   solvePlacements,
   type Tutor,
-  WorkerLinearSolver,
 } from "../../functions/core/matching/index.js";
 import { levelValues, lexBetter } from "../../functions/core/matching/levels.js";
+import { orderPreservingWeights } from "../../functions/core/matching/lexicographic.js";
 import { eligible, lockedContext } from "../../functions/core/matching/model.js";
 import { prepare, textKey } from "../../functions/core/matching/prepare.js";
 
@@ -238,5 +239,29 @@ describe("the lexicographic objective, against every placement enumerated", () =
       });
     }
     expect(traded.size).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe("orderPreservingWeights", () => {
+  it("orders any two vectors of integers within their ranges exactly as the lexicographic order does", () => {
+    const rand = random(7);
+    for (let trial = 0; trial < 200; trial++) {
+      const ranges = Array.from({ length: 1 + Math.floor(rand() * 4) }, () => Math.floor(rand() * 6));
+      const weights = orderPreservingWeights(ranges);
+      const draw = () => ranges.map((range) => Math.floor(rand() * (range + 1)));
+      for (let pair = 0; pair < 50; pair++) {
+        const a = draw();
+        const b = draw();
+        const weighted = (v: number[]) => v.reduce((sum, x, i) => sum + weights[i]! * x, 0);
+        const first = a.findIndex((x, i) => x !== b[i]);
+        const lexLess = first >= 0 && a[first]! < b[first]!;
+        expect(weighted(a) < weighted(b)).toBe(lexLess);
+      }
+    }
+  });
+
+  it("gives the last level a weight of 1 and each level above one more than all below can weigh", () => {
+    expect(orderPreservingWeights([300, 1800])).toEqual([1801, 1]);
+    expect(orderPreservingWeights([5, 2, 3])).toEqual([1 + 4 * 2 + 1 * 3, 1 + 1 * 3, 1]);
   });
 });

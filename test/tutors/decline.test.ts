@@ -136,6 +136,17 @@ describe("a tutor who declines", () => {
           `- ${row.Participant} — ${slot} : désormais ${row.Structure} (${row.Situation}), avec ${row.Tuteur}`,
         );
       }
+      // Every moved participant, the tutor's and any other, is named with old → new and the reason.
+      for (const key of moved) {
+        const [email, slot] = key.split("|") as [string, string];
+        const row = participants.find(
+          (candidate) => candidate["Email participant"] === email && candidate.Créneau === slot,
+        )!;
+        const line = alert.text
+          .split("\n")
+          .find((text) => text.startsWith(`- ${row.Participant}, ${slot} : `));
+        expect(line).toContain(` → ${row.Structure} (${row.Situation})`);
+      }
       expect(tutor.Confirmation).toBe("Décliné");
 
       // The follow-up again (SNS sends the reply again after a failure): nothing moves, nothing is sent.

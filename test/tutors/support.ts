@@ -1,9 +1,10 @@
 /** The example seminar, placed and with its tutors asked, and what the tests around tutors' answers share. */
 import { afterAll } from "vitest";
+import { monotonicSeconds, WorkerLinearSolver } from "../../functions/adapters/highs-solver.js";
 import type { Solver } from "../../functions/app/match-workbook.js";
 import { matchWorkbook } from "../../functions/app/match-workbook.js";
 import { sendDueMessages } from "../../functions/app/send-messages.js";
-import { solvePlacements, WorkerLinearSolver } from "../../functions/core/matching/index.js";
+import { solvePlacements } from "../../functions/core/matching/index.js";
 import type { MessageKind } from "../../functions/core/messages/plan.js";
 import { classifyAnswer } from "../../functions/core/replies/classify.js";
 import type { Decision } from "../../functions/core/replies/message.js";
@@ -33,7 +34,8 @@ export const sendOptions = {
 export function testSolver(): Solver {
   const linear = new WorkerLinearSolver();
   afterAll(() => linear.close());
-  return (problem, options) => solvePlacements(problem, { timeLimitSeconds: 20, ...options }, linear);
+  return (problem, options) =>
+    solvePlacements(problem, { timeLimitSeconds: 20, clock: monotonicSeconds, ...options }, linear);
 }
 
 export interface Seminar {

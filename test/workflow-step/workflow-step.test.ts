@@ -20,7 +20,7 @@ import {
   type WorkflowStarter,
 } from "../../functions/ports.js";
 import { workflowStepHandler } from "../../functions/workflow-step.js";
-import { EVENT, ManualClock, ORGANIZER, people, RecordingMailer, seminar } from "../messages/fixtures.js";
+import { EVENT, ManualClock, people, RecordingMailer, seminar } from "../messages/fixtures.js";
 import { ledgerRow, testKeys } from "../support/ledger.js";
 import { MemoryWorkbook } from "../support/workbooks.js";
 

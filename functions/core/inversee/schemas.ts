@@ -33,11 +33,9 @@ import {
 
 /** What a visitor shares of a host's day (`À voir`). */
 export const HOST_ACTIVITIES = ["Réunions", "Instance de décision", "Visite de terrain"] as const;
-type HostActivity = (typeof HOST_ACTIVITIES)[number];
 
 /** `Profil` of a participant: a front-line public agent, or a service user (who may have no email). */
 export const PROFILES = ["Agent public", "Usager"] as const;
-type Profile = (typeof PROFILES)[number];
 
 const emailAliases = ["E-mail", "Courriel", "Mail", "Adresse électronique", "Adresse mail"];
 const statusColumn = output({
@@ -71,7 +69,6 @@ export const reverseSettings = z.object({
   action: choice({ header: "Action", io: "in" }, SEMINAR_ACTIONS),
   status: statusColumn,
 });
-type ReverseSettings = z.infer<typeof reverseSettings>;
 
 /** Tab `Hôtes`: the decision-makers who open their day, each their own "structure" and "tutor". */
 export const hostRow = z.object({

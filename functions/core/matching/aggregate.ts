@@ -17,9 +17,9 @@
  * rounded from the LP and improved by the MIP, and `disaggregate` names the pools.
  */
 import { evaluate, LOCKED, UNPLACED } from "./assignment.js";
-import { type LinearSolver, MODEL_STATUS } from "./highs-runner.js";
 import { eligible, type LockedContext, type ModelArrays } from "./model.js";
 import { mixKey, type Prepared, wishRank } from "./prepare.js";
+import { type LinearSolver, MODEL_STATUS } from "./solver.js";
 import type { SolveOptions } from "./types.js";
 import { WEIGHTS, wishCost } from "./weights.js";
 
@@ -98,8 +98,7 @@ export async function solveAggregated(
   remaining: () => number,
 ): Promise<FirstStage> {
   const limitAtStart = remaining();
-  const startedAt = performance.now();
-  const spent = () => (performance.now() - startedAt) / 1000;
+  const spent = () => limitAtStart - remaining();
   const agg = new Aggregation(prep, ctx);
   const units = agg.units;
   // Columns: per unit, the combinations in the model (index into the unit's combination list).

@@ -11,7 +11,6 @@
  * (moved), and excess columns `v ≥ Σ x − free` (type, situation, organisme, public, load).
  */
 import { emptyAssignment } from "./assignment.js";
-import { type LinearSolver, MODEL_STATUS, type SolveAnswer } from "./highs-runner.js";
 import {
   LEVELS,
   type LevelReport,
@@ -25,6 +24,7 @@ import {
 } from "./levels.js";
 import { eligible, type LockedContext, type ModelArrays } from "./model.js";
 import { mixKey, type Prepared } from "./prepare.js";
+import { type LinearSolver, MODEL_STATUS, type SolveAnswer } from "./solver.js";
 
 const EPSILON = 1e-6;
 
@@ -419,13 +419,72 @@ const INITIAL_POOLS = 3;
 const MAX_PRICING_ROUNDS = 40;
 
 /**
+ * The largest weight of a weighted group (levels solved as one objective): above it the solver's
+ * tolerances would start to matter next to a cost of 1, so a group stops growing before.
+ */
+const MAX_GROUP_WEIGHT = 1_000_000;
+
+/**
+ * How far a level's internal value (minimising sense) can move, at most, between two placements:
+ * the sum of |cost| × upper bound of its columns; for a level of excess columns (no finite upper
+ * bound), the free participant × slots, since a placement enters one row of each such level and
+ * adds at most 1 to its excess.
+ */
+function levelRange(model: LexModel, objective: LevelObjective): number {
+  let range = 0;
+  for (let i = 0; i < objective.cols.length; i++) {
+    const upper = model.base.colUpper[objective.cols[i]!]!;
+    if (!Number.isFinite(upper)) return model.unplacedCol.reduce((n, col) => n + (col >= 0 ? 1 : 0), 0);
+    range += Math.abs(objective.coefs[i]!) * upper;
+  }
+  return range;
+}
+
+/**
+ * Weights that make one weighted objective order-preserving over consecutive levels (`objectives`,
+ * top level first, all minimising with integer values): the last level weighs 1 and each level
+ * above weighs `1 + Σ (weight × range)` of the levels below it. Proof: let A be lexicographically
+ * better than B, first differing at level j; then A_j ≤ B_j − 1 (integer values), and
+ * `Σ w_i (A_i − B_i) ≤ −w_j + Σ_{i>j} w_i·range_i = −1 < 0`: the weighted optimum is the
+ * lexicographic optimum of the group, and a weighted value proven optimal proves every level in it.
+ */
+export function orderPreservingWeights(ranges: readonly number[]): number[] {
+  const weights = new Array<number>(ranges.length).fill(1);
+  let below = 0;
+  for (let i = ranges.length - 1; i >= 0; i--) {
+    weights[i] = 1 + below;
+    below += weights[i]! * ranges[i]!;
+  }
+  return weights;
+}
+
+/** The weighted sum of several level objectives (see `orderPreservingWeights`). */
+function combine(objectives: readonly LevelObjective[], weights: readonly number[]): LevelObjective {
+  const combined: LevelObjective = { cols: [], coefs: [], constant: 0 };
+  objectives.forEach((objective, i) => {
+    combined.constant += weights[i]! * objective.constant;
+    objective.cols.forEach((col, j) => {
+      combined.cols.push(col);
+      combined.coefs.push(weights[i]! * objective.coefs[j]!);
+    });
+  });
+  return combined;
+}
+
+/**
  * Solves the levels in order from a feasible start (`assign`, `situation`, usually the greedy
  * one). Each level's value is fixed before the next; a level the solver cannot prove in time is
  * fixed at the best value found, and its bound is what the solver proved.
  *
+ * Consecutive levels are solved together when weights that provably keep their order
+ * (`orderPreservingWeights`) stay below `MAX_GROUP_WEIGHT`: the wish levels (1-4) in one group
+ * when they fit, the lower levels (5-7) in another. A group proven optimal proves each of its
+ * levels; one that is not is solved again level by level from its best placement.
+ *
  * The model starts with a few columns per participant × slot (the pools their wishes name, their
  * previous and starting placements, a couple of others) and grows by pricing: a column left out
  * whose reduced cost is negative enters, until none is; the LP bound then holds for every column.
+ * `remaining()` is the time left, in seconds: levels 1-4 may take half of it each, the others share it.
  */
 export async function solveLexicographic(
   prep: Prepared,
@@ -449,28 +508,26 @@ export async function solveLexicographic(
   const reports: LevelReport[] = [];
   let solves = 0;
   let stalled = false;
-  for (let k = 0; k < LEVELS.length; k++) {
-    const level = LEVELS[k]!;
-    const sign = level.sense === "min" ? 1 : -1;
-    const report = (value: number, bound: number, proven: boolean) =>
-      reports.push({ ...level, value, bound, proven });
-    // Wishes first: levels 1-4 may take half of what is left each, the others share it.
-    const budget = () => Math.max(0.5, k < 4 ? remaining() / 2 : remaining() / (LEVELS.length - k));
-    if (stalled) {
-      const bound = trivialBound(model, model.objectives[k]!) * sign;
-      report(bestValues[k]!, bound, bestValues[k] === bound);
-      continue;
-    }
-    // A `min` level whose columns all cost ≥ 0 cannot go below its constant: nothing to solve.
-    const current = bestValues[k]! * sign;
-    const constant = model.objectives[k]!.constant;
-    if (model.objectives[k]!.cols.length === 0 || (level.sense === "min" && current <= constant)) {
-      report(bestValues[k]!, bestValues[k]!, true);
-      fixed.push({ level: k, upper: current - constant + EPSILON });
-      continue;
-    }
+  const internalOf = (values: readonly number[], k: number) =>
+    LEVELS[k]!.sense === "min" ? values[k]! : -values[k]!;
+
+  /**
+   * One objective over levels `from`..`to` − 1 with `weights` (one level: weight 1): LP with
+   * pricing, then the MIP around the LP, then the full MIP. Keeps the best placement when it is
+   * no worse on those levels (the levels above being fixed by rows). Returns the proven lower bound
+   * of the weighted internal objective.
+   */
+  const solveObjective = async (
+    from: number,
+    to: number,
+    weights: readonly number[],
+    budget: () => number,
+  ) => {
+    const objectiveOf = () => combine(model.objectives.slice(from, to), weights);
+    const weighted = (values: readonly number[]) =>
+      weights.reduce((sum, w, i) => sum + w * internalOf(values, from + i), 0);
     let lp: SolveAnswer | undefined;
-    let arrays = withRows(model.base, fixedRows(), model.objectives[k]!);
+    let arrays = withRows(model.base, fixedRows(), objectiveOf());
     let priced = false;
     for (let round = 0; round < MAX_PRICING_ROUNDS; round++) {
       lp = await solver.solve({
@@ -492,9 +549,9 @@ export async function solveLexicographic(
         break;
       }
       model = buildLexModel(prep, ctx, uni, included);
-      arrays = withRows(model.base, fixedRows(), model.objectives[k]!);
+      arrays = withRows(model.base, fixedRows(), objectiveOf());
     }
-    const objective = model.objectives[k]!;
+    const objective = objectiveOf();
     let boundInternal = trivialBound(model, objective);
     let candidate: Float64Array | undefined;
     if (lp && lp.status === MODEL_STATUS.optimal) {
@@ -528,15 +585,67 @@ export async function solveLexicographic(
     if (candidate) {
       const read = readLex(prep, model, candidate);
       const values = levelValues(prep, ctx, read.assign, read.situation);
-      // Every level above is kept by the rows; this level must not get worse than the incumbent.
-      if (values[k]! * sign <= bestValues[k]! * sign && keepsAbove(values, bestValues, k)) {
+      // Every level above is kept by the rows; these levels must not get worse than the incumbent.
+      if (weighted(values) <= weighted(bestValues) && keepsAbove(values, bestValues, from)) {
         best = read;
         bestValues = values;
       }
     }
-    const internal = bestValues[k]! * sign;
-    report(bestValues[k]!, Math.min(internal, boundInternal) * sign, internal <= boundInternal);
-    fixed.push({ level: k, upper: internal - objective.constant + EPSILON });
+    return { bound: boundInternal, value: weighted(bestValues) };
+  };
+
+  const fix = (k: number, proven: boolean, bound: number) => {
+    const level = LEVELS[k]!;
+    const sign = level.sense === "min" ? 1 : -1;
+    const internal = internalOf(bestValues, k);
+    reports.push({ ...level, value: bestValues[k]!, bound: proven ? bestValues[k]! : bound * sign, proven });
+    fixed.push({ level: k, upper: internal - model.objectives[k]!.constant + EPSILON });
+  };
+
+  for (let k = 0; k < LEVELS.length; ) {
+    const level = LEVELS[k]!;
+    const sign = level.sense === "min" ? 1 : -1;
+    // Wishes first: levels 1-4 may take half of what is left, the others share it equally.
+    const share = (levels: number) => () =>
+      Math.max(0.5, k < 4 ? remaining() / 2 : (remaining() * levels) / (LEVELS.length - k));
+    const budget = share(1);
+    if (stalled) {
+      const bound = trivialBound(model, model.objectives[k]!) * sign;
+      reports.push({ ...level, value: bestValues[k]!, bound, proven: bestValues[k] === bound });
+      k++;
+      continue;
+    }
+    // A `min` level whose columns all cost ≥ 0 cannot go below its constant: nothing to solve.
+    const objective = model.objectives[k]!;
+    if (
+      objective.cols.length === 0 ||
+      (level.sense === "min" && internalOf(bestValues, k) <= objective.constant)
+    ) {
+      fix(k, true, 0);
+      k++;
+      continue;
+    }
+    // The longest group from k (wishes and the rest apart) whose weights stay small.
+    let end = k < 4 ? 4 : LEVELS.length;
+    let weights = orderPreservingWeights(model.objectives.slice(k, end).map((o) => levelRange(model, o)));
+    while (end > k + 1 && weights[0]! > MAX_GROUP_WEIGHT) {
+      end--;
+      weights = orderPreservingWeights(model.objectives.slice(k, end).map((o) => levelRange(model, o)));
+    }
+    if (end > k + 1) {
+      const { bound, value } = await solveObjective(k, end, weights, share(end - k));
+      if (!stalled && value <= bound) {
+        for (let j = k; j < end; j++) fix(j, true, 0);
+        k = end;
+        continue;
+      }
+      // Not proven in its share: the levels one by one, from the best placement found.
+      stalled = false;
+    }
+    const { bound } = await solveObjective(k, k + 1, [1], budget);
+    const internal = internalOf(bestValues, k);
+    fix(k, internal <= bound, Math.min(internal, bound));
+    k++;
   }
   return {
     ...best,

@@ -6,7 +6,7 @@
  */
 
 import { textKey } from "../cells.js";
-import type { LockedPlacement, MatchingProblem, Participant, Placement, Structure } from "./types.js";
+import type { LockedPlacement, MatchingProblem, Participant, Structure } from "./types.js";
 
 /** Case-, accent- and spacing-insensitive key, so `caf ` matches `CAF` and `Urgences` matches `urgences`. */
 export { textKey };
@@ -289,21 +289,4 @@ export function wishRank(prep: Prepared, p: number, structure: number): number {
     if (w.kind === "structure" ? w.index === structure : w.index === type) return i;
   }
   return 3;
-}
-
-/** Hard filters that depend on the participant and the structure only. */
-export function structureAllowed(prep: Prepared, p: number, structure: number): boolean {
-  if (prep.structureOrganisme[structure] === prep.participantOrganisme[p]) return false;
-  if (prep.participantStepFree[p] === 1 && prep.structureStepFree[structure] === 0) return false;
-  const S = prep.slots.length;
-  for (let s = 0; s < S; s++) {
-    const row = prep.locked[p * S + s];
-    if (row && prep.structureIndex.get(textKey(row.structure)) === structure) return false;
-  }
-  return true;
-}
-
-/** The structure index of a placement, or -1. */
-export function structureOfPlacement(prep: Prepared, placement: Placement): number {
-  return prep.structureIndex.get(textKey(placement.structure)) ?? -1;
 }

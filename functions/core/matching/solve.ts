@@ -12,13 +12,6 @@
  */
 import { type FirstStage, solveAggregated } from "./aggregate.js";
 import { evaluate, finalize, greedyAssignment } from "./assignment.js";
-import {
-  type LinearSolver,
-  MODEL_STATUS,
-  type SolveAnswer,
-  SolverUnavailableError,
-  sharedSolver,
-} from "./highs-runner.js";
 import { LEVELS, levelGap, levelValues, trivialReports } from "./levels.js";
 import { type LexOutcome, solveLexicographic } from "./lexicographic.js";
 import { eligible, type LockedContext, lockedContext, type ModelArrays } from "./model.js";
@@ -30,6 +23,13 @@ import {
   readSituations,
   situationStart,
 } from "./situations.js";
+import {
+  type LinearSolver,
+  MODEL_STATUS,
+  type SolveAnswer,
+  SolverUnavailableError,
+  TimeBudget,
+} from "./solver.js";
 import type { MatchingProblem, MatchingResult, SolveOptions } from "./types.js";
 
 /** Above this many eligible placements (participant × slot × pool), the aggregated model is used. */
@@ -37,15 +37,22 @@ const EXACT_COLUMN_LIMIT = 120_000;
 const _MAX_EXACT_PASSES = 8;
 const EPSILON = 1e-6;
 
+/**
+ * Places every participant (see the module comment for the path by size). `solver` is the
+ * `LinearSolver` port (HiGHS in a worker, `adapters/highs-solver.ts`, in production);
+ * `options.timeLimitSeconds` (default 50) bounds the whole solve, by `options.clock` when given,
+ * else by the solver's own time. Throws only on a bug: a solver that fails falls back to greedy,
+ * which the result says (`stats.solverStatus` `fallback`).
+ */
 export async function solvePlacements(
   problem: MatchingProblem,
-  options: SolveOptions = {},
-  solver: LinearSolver = sharedSolver(),
+  options: SolveOptions,
+  linearSolver: LinearSolver,
 ): Promise<MatchingResult> {
-  const started = performance.now();
-  const limit = options.timeLimitSeconds ?? 50;
-  const elapsed = () => (performance.now() - started) / 1000;
-  const remaining = () => Math.max(0.5, limit - elapsed());
+  const budget = new TimeBudget(options.timeLimitSeconds ?? 50, options.clock);
+  const solver = budget.counting(linearSolver);
+  const elapsed = () => budget.spent();
+  const remaining = () => budget.remaining();
   const prep = prepare(problem);
   const ctx = lockedContext(prep);
   const greedy = greedyAssignment(prep, ctx);
@@ -243,7 +250,6 @@ async function solveSituationsSafely(
 
 /** The greedy baseline as a full result (its `gap` is measured against a bound of 0). */
 export function greedyPlacements(problem: MatchingProblem): MatchingResult {
-  const started = performance.now();
   const prep = prepare(problem);
   const ctx = lockedContext(prep);
   const assign = greedyAssignment(prep, ctx);
@@ -264,7 +270,7 @@ export function greedyPlacements(problem: MatchingProblem): MatchingResult {
       pricedColumns: 0,
       pricingRounds: 0,
       lpBound: 0,
-      solveSeconds: (performance.now() - started) / 1000,
+      solveSeconds: 0,
       solverStatus: "greedy",
     },
   };

@@ -125,6 +125,11 @@ export interface SolveOptions {
   readonly timeLimitSeconds?: number;
   /** Stop when the relative gap falls below this (default 0: prove the optimum). */
   readonly relativeGap?: number;
+  /**
+   * A monotonic clock in seconds (any origin), read by the caller: the time limit is then wall
+   * time. Without it, the limit counts the solver's own time (the core reads no clock).
+   */
+  readonly clock?: () => number;
 }
 
 /** A hard rule broken by a set of placements. */

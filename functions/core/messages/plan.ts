@@ -1050,7 +1050,6 @@ const DECLINE_GRACE_MS = 15 * 60_000;
  * of the reply's key), one per set of silent tutors.
  */
 function tutorAlerts(model: SeminarModel, now: Date, options: PlanOptions): DerivedAlert[] {
-  const { info } = model;
   const records = new Map(model.tutorRecords.map((record) => [record.email.toLowerCase(), record]));
   const who = (email: string) => {
     const record = records.get(email.toLowerCase());

@@ -20,7 +20,7 @@ import type {
   WithdrawnParticipant,
 } from "./model.js";
 import { fullName } from "./model.js";
-import { oneLine, safeUrl, webLink } from "./text.js";
+import { oneLine, webLink } from "./text.js";
 
 /** Headers that ask auto-responders (out-of-office replies) to stay quiet. */
 export const AUTOMATIC_HEADERS: Readonly<Record<string, string>> = {

@@ -1,7 +1,8 @@
 /**
- * Runs HiGHS off the main thread. This is the one impure piece of matching: a `worker_threads`
- * Worker that loads the WebAssembly solver once and answers solve requests, so the caller's event
- * loop stays free and a solve that overruns its time limit is stopped by terminating the worker.
+ * Runs HiGHS off the main thread, behind matching's `LinearSolver` port (`core/matching/solver.ts`):
+ * a `worker_threads` Worker that loads the WebAssembly solver once and answers solve requests, so
+ * the caller's event loop stays free and a solve that overruns its time limit is stopped by
+ * terminating the worker.
  *
  * The worker's code is a small CommonJS string evaluated in the worker, and it loads `highs` by
  * its resolved path: no `.ts` file has to be loaded in the worker, so the same code runs under
@@ -9,42 +10,14 @@
  */
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
-import type { ModelArrays } from "./model.js";
-
-export interface SolveRequest {
-  readonly kind: "lp" | "mip";
-  readonly model: ModelArrays;
-  readonly timeLimitSeconds: number;
-  /** A feasible starting point for the MIP (the greedy assignment). */
-  readonly start?: Float64Array;
-  readonly mipAbsGap?: number;
-  readonly mipRelGap?: number;
-  /** A starting basis for the LP (an earlier answer's, with any rows added since marked basic). */
-  readonly basis?: LpBasis;
-  /** HiGHS presolve; off by default for LPs, whose presolve costs more than it saves on these models. */
-  readonly presolve?: "off" | "on";
-}
-
-/** Simplex basis statuses (0 lower, 1 basic, 2 upper, 3 zero, 4 nonbasic). */
-export interface LpBasis {
-  readonly colStatus: Int32Array;
-  readonly rowStatus: Int32Array;
-}
-
-export interface SolveAnswer {
-  /** HiGHS model status (7 optimal, 13 time limit, ...). */
-  readonly status: number;
-  readonly objective: number;
-  readonly colValue: Float64Array;
-  readonly rowDual: Float64Array;
-  readonly mipDualBound: number;
-  readonly runSeconds: number;
-  readonly hasSolution: boolean;
-  /** The final basis of an LP. */
-  readonly basis?: LpBasis;
-}
-
-export const MODEL_STATUS = { optimal: 7, timeLimit: 13, interrupted: 17 } as const;
+import { solvePlacements } from "../core/matching/solve.js";
+import {
+  type LinearSolver,
+  type SolveAnswer,
+  type SolveRequest,
+  SolverUnavailableError,
+} from "../core/matching/solver.js";
+import type { MatchingProblem, MatchingResult, SolveOptions } from "../core/matching/types.js";
 
 const WORKER_SOURCE = `
 "use strict";
@@ -99,16 +72,6 @@ parentPort.on("message", async (request) => {
   }
 });
 `;
-
-/** A solver that can be replaced by a fake in tests of the orchestration. */
-export interface LinearSolver {
-  solve(request: SolveRequest): Promise<SolveAnswer>;
-}
-
-/** Failures of the solver process itself (not an infeasible or time-limited model). */
-export class SolverUnavailableError extends Error {
-  override readonly name = "SolverUnavailableError";
-}
 
 /**
  * A single worker, created on first use and reused: loading the WebAssembly module costs more
@@ -192,4 +155,20 @@ let shared: WorkerLinearSolver | undefined;
 export function sharedSolver(): WorkerLinearSolver {
   shared ??= new WorkerLinearSolver();
   return shared;
+}
+
+/** Seconds on the process's monotonic clock: the wall clock the time limits of matching follow. */
+export function monotonicSeconds(): number {
+  return performance.now() / 1000;
+}
+
+/**
+ * `solvePlacements` with the process-wide HiGHS worker, its time limit on the wall clock: what
+ * the composition roots call.
+ */
+export function highsPlacements(
+  problem: MatchingProblem,
+  options: SolveOptions = {},
+): Promise<MatchingResult> {
+  return solvePlacements(problem, { clock: monotonicSeconds, ...options }, sharedSolver());
 }
