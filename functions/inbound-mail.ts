@@ -24,6 +24,7 @@ import { readMime } from "./adapters/mime-reader.js";
 import { isSnsUrl, type SnsMessage, type SnsVerifierPort, snsMessage } from "./adapters/sns-verifier.js";
 import { applyReply, type ReplyFollowUps, recordAccepted, recordBounce } from "./app/apply-reply.js";
 import { recordSurveyReply } from "./app/feedback.js";
+import { inSession } from "./app/workbook-session.js";
 import { isSurveyReply } from "./core/feedback/survey-reply.js";
 import { EVENT_TAG, eventOfKey, KEY_HEADER, SEND_TAG } from "./core/messages/plan.js";
 import { BOUNCE_KEY_PREFIX } from "./core/replies/bounce.js";
@@ -269,25 +270,23 @@ async function handleNotification(deps: InboundMailDeps, message: SnsMessage): P
   }
   const workbook = deps.workbookFor(token.claims.event);
   if (isSurveyReply(token.claims)) {
-    const recorded = await recordSurveyReply(
-      workbook,
-      {
-        messageId: mail.headers.get("message-id") ?? key,
-        claims: token.claims,
-        message: mail,
-        receivedAt: now,
-      },
-      deps.config.replySecret,
+    const recorded = await inSession(workbook, () =>
+      recordSurveyReply(
+        workbook,
+        {
+          messageId: mail.headers.get("message-id") ?? key,
+          claims: token.claims,
+          message: mail,
+          receivedAt: now,
+        },
+        deps.config.replySecret,
+      ),
     );
     deps.log.info("inbound-mail.feedback", { outcome: recorded.outcome });
     return { ok: true, outcome: `feedback-${recorded.outcome}` };
   }
-  const outcome = await applyReply(
-    workbook,
-    { key, claims: token.claims, answer },
-    deps.config.replySecret,
-    deps.followUps,
-    now,
+  const outcome = await inSession(workbook, () =>
+    applyReply(workbook, { key, claims: token.claims, answer }, deps.config.replySecret, deps.followUps, now),
   );
   if (outcome.kind === "in-progress") {
     // Another delivery of the same email is applying it: SNS delivers this one again later.
@@ -333,7 +332,10 @@ async function handleSendEvent(
     deps.log.warn("inbound-mail.send-event-unattributed");
     return { ok: true, outcome: "send-event-ignored" };
   }
-  const recorded = await recordAccepted(deps.workbookFor(eventId), sendId, event.mail.messageId, now);
+  const workbook = deps.workbookFor(eventId);
+  const recorded = await inSession(workbook, () =>
+    recordAccepted(workbook, sendId, event.mail.messageId, now),
+  );
   deps.log.info("inbound-mail.send-event", { recorded });
   return { ok: true, outcome: "send-event-recorded" };
 }
@@ -361,17 +363,20 @@ async function handleFeedback(
   const subType = complaint
     ? notification.complaint?.complaintFeedbackType
     : notification.bounce?.bounceSubType;
-  const recorded = await recordBounce(
-    deps.workbookFor(event),
-    {
-      event,
-      kind: complaint ? "complaint" : "bounce",
-      addresses,
-      ...(subType ? { subType } : {}),
-      key: `${BOUNCE_KEY_PREFIX}${message.MessageId}`,
-    },
-    deps.followUps,
-    now,
+  const workbook = deps.workbookFor(event);
+  const recorded = await inSession(workbook, () =>
+    recordBounce(
+      workbook,
+      {
+        event,
+        kind: complaint ? "complaint" : "bounce",
+        addresses,
+        ...(subType ? { subType } : {}),
+        key: `${BOUNCE_KEY_PREFIX}${message.MessageId}`,
+      },
+      deps.followUps,
+      now,
+    ),
   );
   deps.log.info("inbound-mail.bounce-recorded", { complaint, recorded: recorded.length });
   return {

@@ -43,12 +43,22 @@ export interface WorkbookChanges {
   readonly appends?: readonly RowsAppend[];
 }
 
+/** How a read is made. */
+export interface ReadOptions {
+  /**
+   * Read the spreadsheet itself, never what this request already holds: the read-back after a
+   * claim, which must see what others wrote since (`app/workbook-session.ts`). Adapters always read
+   * the spreadsheet and ignore it.
+   */
+  readonly fresh?: boolean;
+}
+
 /**
  * The organizers' spreadsheet. Values are written raw: a text beginning with `=` stays text.
  * `read` answers every tab asked for in one round trip; `write` applies every change in as few as it can.
  */
 export interface Workbook {
-  read(tabs: readonly string[]): Promise<WorkbookSnapshot>;
+  read(tabs: readonly string[], options?: ReadOptions): Promise<WorkbookSnapshot>;
   write(changes: WorkbookChanges): Promise<void>;
 }
 

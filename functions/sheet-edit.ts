@@ -12,6 +12,7 @@ import type { HttpFunction, Request, Response } from "@google-cloud/functions-fr
 import { z } from "zod";
 import { SheetsRequestError } from "./adapters/google-sheets-workbook.js";
 import type { EditLedger } from "./app/applied-edits.js";
+import { inSession } from "./app/workbook-session.js";
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyEdit } from "./core/edit-signature.js";
 import { spreadsheetKey } from "./core/keys.js";
 import type { Clock, EventWorkbook, Workbook } from "./ports.js";
@@ -129,12 +130,21 @@ export function sheetEditHandler(deps: SheetEditDeps): HttpFunction {
     }
     try {
       const workbook = deps.workbookFor(edit.data.spreadsheetId);
-      const ledger = await deps.ledger(workbook, {
-        ...edit.data,
-        id: edit.data.editId,
-        signedAt: new Date(Number(timestamp) * 1000),
+      const applied = await inSession(workbook, async () => {
+        const ledger = await deps.ledger(workbook, {
+          ...edit.data,
+          id: edit.data.editId,
+          signedAt: new Date(Number(timestamp) * 1000),
+        });
+        if (!ledger.applied && (await ledger.claim(started)) === "held") return null;
+        const report = await deps.check(workbook, started, edit.data);
+        if (!ledger.applied) {
+          if (deps.onAction) await deps.onAction({ edit: edit.data, workbook, now: started, report });
+          await ledger.record(started);
+        }
+        return { report, ledger };
       });
-      if (!ledger.applied && (await ledger.claim(started)) === "held") {
+      if (applied === null) {
         // Another delivery of this very edit is applying it: the script tries again later.
         deps.log.info("sheet-edit.in-progress");
         response
@@ -142,11 +152,7 @@ export function sheetEditHandler(deps: SheetEditDeps): HttpFunction {
           .json({ error: "Modification en cours de traitement : nouvel essai dans un instant." });
         return;
       }
-      const report = await deps.check(workbook, started, edit.data);
-      if (!ledger.applied) {
-        if (deps.onAction) await deps.onAction({ edit: edit.data, workbook, now: started, report });
-        await ledger.record(started);
-      }
+      const { report, ledger } = applied;
       const summary: SheetEditSummary = {
         ok: true,
         ...summarize(report),

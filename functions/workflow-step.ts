@@ -17,6 +17,7 @@ import { checkWorkbook } from "./app/check-workbook.js";
 import { matchWorkbook, type Solver } from "./app/match-workbook.js";
 import { type SendOptions, type SendReport, sendDueMessages } from "./app/send-messages.js";
 import { markSilentTutors, nudgeTutors, pendingTutors } from "./app/tutor-lifecycle.js";
+import { inSession } from "./app/workbook-session.js";
 import {
   appendJournal,
   CALLBACK_PURPOSES,
@@ -110,8 +111,16 @@ export async function runStep(
   deps: WorkflowStepDeps,
   request: StepRequest,
 ): Promise<Record<string, unknown>> {
+  const workbook = deps.workbookFor(request.event);
+  return inSession(workbook, () => runStepOn(deps, request, workbook));
+}
+
+async function runStepOn(
+  deps: WorkflowStepDeps,
+  request: StepRequest,
+  workbook: EventWorkbook,
+): Promise<Record<string, unknown>> {
   const { event, step, args } = request;
-  const workbook = deps.workbookFor(event);
   const now = deps.clock.now();
   const send = (kinds: MessageKind[], extra: Partial<SendOptions> = {}) =>
     sendDueMessages(workbook, deps.mailer, deps.clock, { ...deps.send(event), ...extra, event, kinds });

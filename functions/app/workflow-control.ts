@@ -189,7 +189,7 @@ async function claimAndStart(
   const run = randomUUID().replace(/-/g, "").slice(0, 12);
   const claim = controlLines.startClaim(control.starts, run);
   await appendJournal(workbook, snapshot, input.now, control.zone, [claim]);
-  const back = await workbook.read([TABS.journal.name]);
+  const back = await workbook.read([TABS.journal.name], { fresh: true });
   const state = journalState(readLedger(back.get(TABS.journal.name)), input.now);
   if (state.claims.get(claim.key)?.run !== run) return null;
   const { executionId } = await deps.starter.start({
