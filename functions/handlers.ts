@@ -11,13 +11,12 @@ import type { SnsVerifierPort } from "./adapters/sns-verifier.js";
 import { LedgerWorkbook } from "./app/ledger-workbook.js";
 import type { Solver } from "./app/match-workbook.js";
 import type { SendOptions } from "./app/send-messages.js";
-import { WorkbookSession } from "./app/workbook-session.js";
+import { sendKept, WorkbookSession } from "./app/workbook-session.js";
 import type { CallbackPurpose } from "./app/workflow-control.js";
 import { ledgerKeys } from "./core/ledger/keys.js";
 import { replyAddress } from "./core/reply-token.js";
 import { TABS } from "./core/schemas.js";
-import type { Clock, DeliveryLog, EventWorkbook, Mailer, Workbook, WorkflowStarter } from "./ports.js";
-import type { SheetEditLog } from "./sheet-edit.js";
+import type { Clock, DeliveryLog, EventWorkbook, Log, Mailer, Workbook, WorkflowStarter } from "./ports.js";
 
 export interface Platform {
   readonly workbookFor: (event: string) => Workbook;
@@ -42,7 +41,7 @@ export interface Platform {
     /** A link to an event's spreadsheet, for the organizer's alerts. */
     readonly workbookLink?: (event: string) => string;
   };
-  readonly log: SheetEditLog;
+  readonly log: Log;
 }
 
 export interface Handlers {
@@ -76,6 +75,8 @@ export async function signalEvent(
 ): Promise<number> {
   const { readWorkflowControl } = await import("./app/workflow-control.js");
   const { control } = await readWorkflowControl(workbook);
+  // The woken workflow reads the spreadsheet: what this request wrote must be there first.
+  if (purposes.some((purpose) => control.callbacks.has(purpose))) await sendKept(workbook);
   let signalled = 0;
   for (const purpose of purposes) {
     const url = control.callbacks.get(purpose);

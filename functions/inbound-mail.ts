@@ -31,8 +31,8 @@ import { BOUNCE_KEY_PREFIX } from "./core/replies/bounce.js";
 import { decideMessage } from "./core/replies/decide.js";
 import { REPLY_KEY_PREFIX } from "./core/replies/plan.js";
 import { findReplyToken } from "./core/reply-token.js";
-import type { Clock, EventWorkbook } from "./ports.js";
-import type { SheetEditLog } from "./sheet-edit.js";
+import { RetryableError, statusForError } from "./errors.js";
+import type { Clock, EventWorkbook, Log } from "./ports.js";
 
 /** The SES notification SNS carries (action `SNS`), the parts read here. */
 export const sesReceivedNotification = z.object({
@@ -128,7 +128,7 @@ export interface InboundMailDeps {
   /** Confirms a subscription; only ever called with an SNS URL of the configured topic. */
   readonly fetch: (url: string) => Promise<{ readonly ok: boolean; readonly status: number }>;
   readonly followUps: ReplyFollowUps;
-  readonly log: SheetEditLog;
+  readonly log: Log;
 }
 
 export function inboundMailHandler(deps: InboundMailDeps): HttpFunction {
@@ -183,8 +183,14 @@ export function inboundMailHandler(deps: InboundMailDeps): HttpFunction {
           return;
       }
     } catch (error) {
-      deps.log.error("inbound-mail.failed", { error: error instanceof Error ? error.name : typeof error });
-      response.status(500).json({ error: "Erreur interne : SNS renverra le message." });
+      // Any failure is retried by SNS; 503 says it may pass (the reply held by another delivery,
+      // the spreadsheet unavailable for now), 500 that it was unexpected.
+      const status = statusForError(error);
+      deps.log.error("inbound-mail.failed", {
+        error: error instanceof Error ? error.name : typeof error,
+        status,
+      });
+      response.status(status).json({ error: "Erreur : SNS renverra le message." });
     }
   };
 }
@@ -291,7 +297,7 @@ async function handleNotification(deps: InboundMailDeps, message: SnsMessage): P
   if (outcome.kind === "in-progress") {
     // Another delivery of the same email is applying it: SNS delivers this one again later.
     deps.log.info("inbound-mail.in-progress");
-    throw new ReplyInProgress();
+    throw new RetryableError("another delivery is applying this reply");
   }
   deps.log.info("inbound-mail.applied", {
     outcome: outcome.kind,
@@ -300,11 +306,6 @@ async function handleNotification(deps: InboundMailDeps, message: SnsMessage): P
     tookMs: deps.clock.now().getTime() - now.getTime(),
   });
   return { ok: true, outcome: outcome.kind, decision: answer.decision };
-}
-
-/** Thrown when another delivery holds the reply: answered 503, so SNS tries again later. */
-class ReplyInProgress extends Error {
-  override readonly name = "ReplyInProgress";
 }
 
 /**

@@ -164,6 +164,15 @@ export function mergeChanges(all: readonly WorkbookChanges[]): WorkbookChanges {
 }
 
 /**
+ * Sends what a request's session kept, now: before waking or starting something that reads the
+ * spreadsheet itself (a workflow woken by a callback must find the reply that woke it). Nothing
+ * for a workbook that is not a session.
+ */
+export async function sendKept(workbook: Workbook): Promise<void> {
+  if (workbook instanceof WorkbookSession) await workbook.flush();
+}
+
+/**
  * Runs a request's use cases on its workbook, then sends what it kept: after success (a failure of
  * that write fails the request) and after a failure too (best effort, the first error is thrown),
  * so an outcome recorded before the failure is not lost. A workbook that is not a session (a

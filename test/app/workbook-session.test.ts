@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { sendDueMessages } from "../../functions/app/send-messages.js";
-import { inSession, mergeChanges, WorkbookSession } from "../../functions/app/workbook-session.js";
+import { inSession, mergeChanges, sendKept, WorkbookSession } from "../../functions/app/workbook-session.js";
 import type { WorkbookChanges } from "../../functions/ports.js";
 import { EVENT, ManualClock, RecordingMailer, seminar } from "../messages/fixtures.js";
 import { MemoryWorkbook } from "../support/workbooks.js";
@@ -89,6 +89,17 @@ describe("a request's workbook session", () => {
     expect(a.leftToOthers + b.leftToOthers).toBe(5);
     expect(mailer.sent).toHaveLength(5);
     expect(new Set(mailer.recipients()).size).toBe(5);
+  });
+
+  test("what is kept is sent at once before something else reads the spreadsheet (a workflow woken)", async () => {
+    const memory = new MemoryWorkbook(seminar());
+    const session = new WorkbookSession(memory, { readAlso: ALL });
+    await session.read(["Journal"]);
+    await session.write(journalAppend("essai:reponse"));
+    expect(memory.tabs.get("Journal")!.map((row) => row[4])).not.toContain("essai:reponse");
+    await sendKept(session);
+    expect(memory.tabs.get("Journal")!.map((row) => row[4])).toContain("essai:reponse");
+    expect(session.dirty).toBe(false);
   });
 
   test("a request that fails still writes what it recorded before the failure", async () => {
