@@ -33,7 +33,14 @@ function stepCalls(file: string): StepCall[] {
     if (typeof node !== "object" || node === null) return;
     const record = node as Record<string, unknown>;
     const args = record.args as Record<string, unknown> | undefined;
-    if (typeof record.call === "string" && posting.has(record.call) && typeof args?.name === "string")
+    // A subworkflow forwarding its own `name` (`${name}`) is checked through its callers.
+    const forwarded = typeof args?.name === "string" && args.name.startsWith("${");
+    if (
+      typeof record.call === "string" &&
+      posting.has(record.call) &&
+      typeof args?.name === "string" &&
+      !forwarded
+    )
       calls.push({
         file,
         name: args.name,
