@@ -11,11 +11,12 @@ import type { SnsVerifierPort } from "./adapters/sns-verifier.js";
 import { LedgerWorkbook } from "./app/ledger-workbook.js";
 import type { Solver } from "./app/match-workbook.js";
 import type { SendOptions } from "./app/send-messages.js";
+import { sendKept, WorkbookSession } from "./app/workbook-session.js";
 import type { CallbackPurpose } from "./app/workflow-control.js";
 import { ledgerKeys } from "./core/ledger/keys.js";
 import { replyAddress } from "./core/reply-token.js";
-import type { Clock, DeliveryLog, EventWorkbook, Mailer, Workbook, WorkflowStarter } from "./ports.js";
-import type { SheetEditLog } from "./sheet-edit.js";
+import { TABS } from "./core/schemas.js";
+import type { Clock, DeliveryLog, EventWorkbook, Log, Mailer, Workbook, WorkflowStarter } from "./ports.js";
 
 export interface Platform {
   readonly workbookFor: (event: string) => Workbook;
@@ -40,7 +41,7 @@ export interface Platform {
     /** A link to an event's spreadsheet, for the organizer's alerts. */
     readonly workbookLink?: (event: string) => string;
   };
-  readonly log: SheetEditLog;
+  readonly log: Log;
 }
 
 export interface Handlers {
@@ -69,11 +70,13 @@ export function sendOptionsFor(
 /** Wakes the executions of an event waiting on these purposes; a callback that ended is skipped. */
 export async function signalEvent(
   platform: SealedPlatform,
-  event: string,
+  workbook: EventWorkbook,
   purposes: readonly CallbackPurpose[],
 ): Promise<number> {
   const { readWorkflowControl } = await import("./app/workflow-control.js");
-  const { control } = await readWorkflowControl(platform.workbookFor(event));
+  const { control } = await readWorkflowControl(workbook);
+  // The woken workflow reads the spreadsheet: what this request wrote must be there first.
+  if (purposes.some((purpose) => control.callbacks.has(purpose))) await sendKept(workbook);
   let signalled = 0;
   for (const purpose of purposes) {
     const url = control.callbacks.get(purpose);
@@ -103,9 +106,14 @@ function lazy(build: () => Promise<HttpFunction>): HttpFunction {
   };
 }
 
+/** Every tab: a request's first read fetches them all, in one round trip (`WorkbookSession`). */
+const SESSION_TABS = Object.values(TABS).map((tab) => tab.name);
+
 /**
  * The platform with every workbook sealed and verified: the only way the functions open one. The
- * ledger keys of an event are derived from the reply secret (`core/ledger/keys.ts`).
+ * ledger keys of an event are derived from the reply secret (`core/ledger/keys.ts`). Each call
+ * opens a request's session over it (`app/workbook-session.ts`): a request calls it once and
+ * passes the workbook along, so its use cases share one read and one write.
  */
 type SealedPlatform = Omit<Platform, "workbookFor"> & {
   readonly workbookFor: (event: string) => EventWorkbook;
@@ -118,9 +126,11 @@ function sealed(platform: Platform): SealedPlatform {
     workbookFor: (event) => {
       const workbook = inner(event);
       // A workbook that is sealed already (a test's own) keeps its keys.
-      return "keys" in workbook
-        ? (workbook as EventWorkbook)
-        : new LedgerWorkbook(workbook, ledgerKeys(platform.config.replySecret, event));
+      const sealedWorkbook =
+        "keys" in workbook
+          ? (workbook as EventWorkbook)
+          : new LedgerWorkbook(workbook, ledgerKeys(platform.config.replySecret, event));
+      return new WorkbookSession(sealedWorkbook, { readAlso: SESSION_TABS });
     },
   };
 }
@@ -197,9 +207,10 @@ export function buildHandlers(base: Platform): Handlers {
         sendOptions: (event: string) => sendOptionsFor(platform, event),
         // The workflow waits for every answer, the nudge time or the deadline: it is woken only
         // when the last awaited answer arrives (one wake-up per seminar, not one per tutor).
-        onAnswer: async (event) => {
-          const { pending } = await pendingTutors(platform.workbookFor(event), platform.clock.now());
-          if (pending === 0) await signalEvent(platform, event, ["replies"]);
+        onAnswer: async (event, _tutor, _decision, given) => {
+          const workbook = given ?? platform.workbookFor(event);
+          const { pending } = await pendingTutors(workbook, platform.clock.now());
+          if (pending === 0) await signalEvent(platform, workbook, ["replies"]);
         },
       }),
       log: platform.log,

@@ -24,14 +24,15 @@ import { readMime } from "./adapters/mime-reader.js";
 import { isSnsUrl, type SnsMessage, type SnsVerifierPort, snsMessage } from "./adapters/sns-verifier.js";
 import { applyReply, type ReplyFollowUps, recordAccepted, recordBounce } from "./app/apply-reply.js";
 import { recordSurveyReply } from "./app/feedback.js";
+import { inSession } from "./app/workbook-session.js";
 import { isSurveyReply } from "./core/feedback/survey-reply.js";
 import { EVENT_TAG, eventOfKey, KEY_HEADER, SEND_TAG } from "./core/messages/plan.js";
 import { BOUNCE_KEY_PREFIX } from "./core/replies/bounce.js";
 import { decideMessage } from "./core/replies/decide.js";
 import { REPLY_KEY_PREFIX } from "./core/replies/plan.js";
 import { findReplyToken } from "./core/reply-token.js";
-import type { Clock, EventWorkbook } from "./ports.js";
-import type { SheetEditLog } from "./sheet-edit.js";
+import { RetryableError, statusForError } from "./errors.js";
+import type { Clock, EventWorkbook, Log } from "./ports.js";
 
 /** The SES notification SNS carries (action `SNS`), the parts read here. */
 export const sesReceivedNotification = z.object({
@@ -127,7 +128,7 @@ export interface InboundMailDeps {
   /** Confirms a subscription; only ever called with an SNS URL of the configured topic. */
   readonly fetch: (url: string) => Promise<{ readonly ok: boolean; readonly status: number }>;
   readonly followUps: ReplyFollowUps;
-  readonly log: SheetEditLog;
+  readonly log: Log;
 }
 
 export function inboundMailHandler(deps: InboundMailDeps): HttpFunction {
@@ -182,8 +183,14 @@ export function inboundMailHandler(deps: InboundMailDeps): HttpFunction {
           return;
       }
     } catch (error) {
-      deps.log.error("inbound-mail.failed", { error: error instanceof Error ? error.name : typeof error });
-      response.status(500).json({ error: "Erreur interne : SNS renverra le message." });
+      // Any failure is retried by SNS; 503 says it may pass (the reply held by another delivery,
+      // the spreadsheet unavailable for now), 500 that it was unexpected.
+      const status = statusForError(error);
+      deps.log.error("inbound-mail.failed", {
+        error: error instanceof Error ? error.name : typeof error,
+        status,
+      });
+      response.status(status).json({ error: "Erreur : SNS renverra le message." });
     }
   };
 }
@@ -269,32 +276,31 @@ async function handleNotification(deps: InboundMailDeps, message: SnsMessage): P
   }
   const workbook = deps.workbookFor(token.claims.event);
   if (isSurveyReply(token.claims)) {
-    const recorded = await recordSurveyReply(
-      workbook,
-      {
-        messageId: mail.headers.get("message-id") ?? key,
-        key,
-        claims: token.claims,
-        message: mail,
-        receivedAt: now,
-      },
-      deps.config.replySecret,
+    const recorded = await inSession(workbook, () =>
+      recordSurveyReply(
+        workbook,
+        {
+          messageId: mail.headers.get("message-id") ?? key,
+          key,
+          claims: token.claims,
+          message: mail,
+          receivedAt: now,
+        },
+        deps.config.replySecret,
+      ),
     );
-    if (recorded.outcome === "in-progress") throw new ReplyInProgress();
+    if (recorded.outcome === "in-progress")
+      throw new RetryableError("another delivery is recording this survey reply");
     deps.log.info("inbound-mail.feedback", { outcome: recorded.outcome });
     return { ok: true, outcome: `feedback-${recorded.outcome}` };
   }
-  const outcome = await applyReply(
-    workbook,
-    { key, claims: token.claims, answer },
-    deps.config.replySecret,
-    deps.followUps,
-    now,
+  const outcome = await inSession(workbook, () =>
+    applyReply(workbook, { key, claims: token.claims, answer }, deps.config.replySecret, deps.followUps, now),
   );
   if (outcome.kind === "in-progress") {
     // Another delivery of the same email is applying it: SNS delivers this one again later.
     deps.log.info("inbound-mail.in-progress");
-    throw new ReplyInProgress();
+    throw new RetryableError("another delivery is applying this reply");
   }
   deps.log.info("inbound-mail.applied", {
     outcome: outcome.kind,
@@ -303,11 +309,6 @@ async function handleNotification(deps: InboundMailDeps, message: SnsMessage): P
     tookMs: deps.clock.now().getTime() - now.getTime(),
   });
   return { ok: true, outcome: outcome.kind, decision: answer.decision };
-}
-
-/** Thrown when another delivery holds the reply: answered 503, so SNS tries again later. */
-class ReplyInProgress extends Error {
-  override readonly name = "ReplyInProgress";
 }
 
 /**
@@ -335,7 +336,10 @@ async function handleSendEvent(
     deps.log.warn("inbound-mail.send-event-unattributed");
     return { ok: true, outcome: "send-event-ignored" };
   }
-  const recorded = await recordAccepted(deps.workbookFor(eventId), sendId, event.mail.messageId, now);
+  const workbook = deps.workbookFor(eventId);
+  const recorded = await inSession(workbook, () =>
+    recordAccepted(workbook, sendId, event.mail.messageId, now),
+  );
   deps.log.info("inbound-mail.send-event", { recorded });
   return { ok: true, outcome: "send-event-recorded" };
 }
@@ -363,17 +367,20 @@ async function handleFeedback(
   const subType = complaint
     ? notification.complaint?.complaintFeedbackType
     : notification.bounce?.bounceSubType;
-  const recorded = await recordBounce(
-    deps.workbookFor(event),
-    {
-      event,
-      kind: complaint ? "complaint" : "bounce",
-      addresses,
-      ...(subType ? { subType } : {}),
-      key: `${BOUNCE_KEY_PREFIX}${message.MessageId}`,
-    },
-    deps.followUps,
-    now,
+  const workbook = deps.workbookFor(event);
+  const recorded = await inSession(workbook, () =>
+    recordBounce(
+      workbook,
+      {
+        event,
+        kind: complaint ? "complaint" : "bounce",
+        addresses,
+        ...(subType ? { subType } : {}),
+        key: `${BOUNCE_KEY_PREFIX}${message.MessageId}`,
+      },
+      deps.followUps,
+      now,
+    ),
   );
   deps.log.info("inbound-mail.bounce-recorded", { complaint, recorded: recorded.length });
   return {

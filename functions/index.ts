@@ -6,13 +6,13 @@
 import { auth as googleAuth } from "@googleapis/sheets";
 import { GoogleSheetsWorkbook, SheetTitleCache } from "./adapters/google-sheets-workbook.js";
 import { GoogleWorkflowStarter } from "./adapters/google-workflow-starter.js";
+import { jsonConsoleLog } from "./adapters/json-log.js";
 import { httpsCertificateFetcher, SnsVerifier } from "./adapters/sns-verifier.js";
 import { ReverseAwareWorkbook } from "./app/reverse-workbook.js";
 import { loadConfig } from "./config.js";
 import { buildHandlers, type Handlers } from "./handlers.js";
 import type { Mailer } from "./ports.js";
 import { BODY_LIMITS, register } from "./request-guard.js";
-import { jsonConsoleLog } from "./sheet-edit.js";
 
 let built: Handlers | undefined;
 

@@ -3,6 +3,7 @@
  * Adapters in `adapters/` implement them for Google Sheets, a local .xlsx file, Amazon SES...
  */
 import type { LedgerKeys } from "./core/ledger/keys.js";
+import { RetryableError } from "./errors.js";
 
 /** One spreadsheet cell as read or written: dates and times are spreadsheet serial numbers. */
 export type Cell = string | number | boolean | null;
@@ -43,12 +44,22 @@ export interface WorkbookChanges {
   readonly appends?: readonly RowsAppend[];
 }
 
+/** How a read is made. */
+export interface ReadOptions {
+  /**
+   * Read the spreadsheet itself, never what this request already holds: the read-back after a
+   * claim, which must see what others wrote since (`app/workbook-session.ts`). Adapters always read
+   * the spreadsheet and ignore it.
+   */
+  readonly fresh?: boolean;
+}
+
 /**
  * The organizers' spreadsheet. Values are written raw: a text beginning with `=` stays text.
  * `read` answers every tab asked for in one round trip; `write` applies every change in as few as it can.
  */
 export interface Workbook {
-  read(tabs: readonly string[]): Promise<WorkbookSnapshot>;
+  read(tabs: readonly string[], options?: ReadOptions): Promise<WorkbookSnapshot>;
   write(changes: WorkbookChanges): Promise<void>;
 }
 
@@ -141,11 +152,9 @@ export interface DeliveryLog {
   accepted(sendIds: readonly string[]): Promise<ReadonlyMap<string, string>>;
 }
 
-export class TransientSendError extends Error {
-  override readonly name = "TransientSendError";
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
+/** The mail service refused for now (throttling, a 5xx that proves nothing left): retried later. */
+export class TransientSendError extends RetryableError {
+  override readonly name: string = "TransientSendError";
 }
 
 /** Starts the step workflow of an event and wakes it when it waits on a callback. */
@@ -158,4 +167,14 @@ export interface WorkflowStarter {
   }): Promise<{ readonly executionId: string }>;
   /** Posts to a callback endpoint an execution created and waits on. */
   signal(callbackUrl: string, payload: Readonly<Record<string, unknown>>): Promise<void>;
+}
+
+/** One structured log line's fields: counts, statuses and reasons. */
+export type LogFields = Readonly<Record<string, string | number | boolean | undefined>>;
+
+/** Structured logs; callers pass counts, statuses and reasons, never what someone typed. */
+export interface Log {
+  info(event: string, fields?: LogFields): void;
+  warn(event: string, fields?: LogFields): void;
+  error(event: string, fields?: LogFields): void;
 }

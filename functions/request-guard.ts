@@ -22,7 +22,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import type { HttpFunction, Request, Response } from "@google-cloud/functions-framework";
 import * as functions from "@google-cloud/functions-framework";
-import type { SheetEditLog } from "./sheet-edit.js";
+import type { Log } from "./ports.js";
 
 /** The body limit of each function, in bytes (SNS carries 256 KB at most). */
 export const BODY_LIMITS = {
@@ -42,7 +42,7 @@ export interface GuardOptions {
   readonly limitBytes: number;
   /** The log name prefix (`sheet-edit`, …) of the guard's own lines. */
   readonly name: string;
-  readonly log: SheetEditLog;
+  readonly log: Log;
 }
 
 /** The function's answer to a refused request: a status and a French message, never an echo. */

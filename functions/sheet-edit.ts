@@ -5,16 +5,18 @@
  * (the use case reads it once and writes back only the verdicts that changed), runs what the edit
  * sets in motion once per edit id (a second delivery is answered with the verdicts and runs no
  * action: `app/applied-edits.ts`), and answers a small summary.
- * Statuses are the caller's retry decision: 401, 400 and 413 are final, 5xx may be retried.
+ * Statuses are the caller's retry decision (`errors.ts`): 401, 400, 403 and 413 are final, 5xx
+ * may be retried.
  * Nothing from the request body, the workbook or an error message is logged.
  */
 import type { HttpFunction, Request, Response } from "@google-cloud/functions-framework";
 import { z } from "zod";
-import { SheetsRequestError } from "./adapters/google-sheets-workbook.js";
 import type { EditLedger } from "./app/applied-edits.js";
+import { inSession } from "./app/workbook-session.js";
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyEdit } from "./core/edit-signature.js";
 import { spreadsheetKey } from "./core/keys.js";
-import type { Clock, EventWorkbook, Workbook } from "./ports.js";
+import { statusForError } from "./errors.js";
+import type { Clock, EventWorkbook, Log, Workbook } from "./ports.js";
 
 /** The largest body accepted, in bytes (an edit is a few hundred). */
 export const SHEET_EDIT_MAX_BYTES = 64 * 1024;
@@ -36,15 +38,6 @@ export const sheetEditBody = z
     message: "the last row and column come after the first ones",
   });
 export type SheetEdit = z.infer<typeof sheetEditBody>;
-
-export type LogFields = Readonly<Record<string, string | number | boolean | undefined>>;
-
-/** Structured logs; callers pass counts, statuses and reasons, never what someone typed. */
-export interface SheetEditLog {
-  info(event: string, fields?: LogFields): void;
-  warn(event: string, fields?: LogFields): void;
-  error(event: string, fields?: LogFields): void;
-}
 
 export interface SheetEditDeps {
   /** The master edit secret; each spreadsheet's Apps Script holds the key derived from it for its id. */
@@ -69,8 +62,15 @@ export interface SheetEditDeps {
     readonly report: unknown;
   }) => Promise<unknown>;
   readonly clock: Clock;
-  readonly log: SheetEditLog;
+  readonly log: Log;
 }
+
+/** What the Apps Script shows for a failure, by status (403: not worth retrying, 5xx: retried). */
+const ANSWERS: Readonly<Record<number, string>> = {
+  403: "Passerelle ne peut pas ouvrir ce classeur : partagez-le avec son compte de service.",
+  503: "Classeur momentanément indisponible : la vérification sera refaite au prochain essai.",
+  500: "Erreur interne : la vérification sera refaite au prochain essai.",
+};
 
 /** The parts of a check report the answer counts, whatever else it holds. */
 const reportShape = z.object({
@@ -129,12 +129,21 @@ export function sheetEditHandler(deps: SheetEditDeps): HttpFunction {
     }
     try {
       const workbook = deps.workbookFor(edit.data.spreadsheetId);
-      const ledger = await deps.ledger(workbook, {
-        ...edit.data,
-        id: edit.data.editId,
-        signedAt: new Date(Number(timestamp) * 1000),
+      const applied = await inSession(workbook, async () => {
+        const ledger = await deps.ledger(workbook, {
+          ...edit.data,
+          id: edit.data.editId,
+          signedAt: new Date(Number(timestamp) * 1000),
+        });
+        if (!ledger.applied && (await ledger.claim(started)) === "held") return null;
+        const report = await deps.check(workbook, started, edit.data);
+        if (!ledger.applied) {
+          if (deps.onAction) await deps.onAction({ edit: edit.data, workbook, now: started, report });
+          await ledger.record(started);
+        }
+        return { report, ledger };
       });
-      if (!ledger.applied && (await ledger.claim(started)) === "held") {
+      if (applied === null) {
         // Another delivery of this very edit is applying it: the script tries again later.
         deps.log.info("sheet-edit.in-progress");
         response
@@ -142,11 +151,7 @@ export function sheetEditHandler(deps: SheetEditDeps): HttpFunction {
           .json({ error: "Modification en cours de traitement : nouvel essai dans un instant." });
         return;
       }
-      const report = await deps.check(workbook, started, edit.data);
-      if (!ledger.applied) {
-        if (deps.onAction) await deps.onAction({ edit: edit.data, workbook, now: started, report });
-        await ledger.record(started);
-      }
+      const { report, ledger } = applied;
       const summary: SheetEditSummary = {
         ok: true,
         ...summarize(report),
@@ -156,21 +161,12 @@ export function sheetEditHandler(deps: SheetEditDeps): HttpFunction {
       deps.log.info("sheet-edit.checked", { ...summary });
       response.status(200).json(summary);
     } catch (error) {
-      const status = error instanceof SheetsRequestError ? error.status : undefined;
+      const status = statusForError(error);
       deps.log.error("sheet-edit.failed", {
         error: error instanceof Error ? error.name : typeof error,
-        sheetsStatus: status,
+        status,
       });
-      if (status === 403 || status === 404) {
-        // Not worth retrying: the service account cannot open this spreadsheet.
-        response.status(502).json({
-          error: "Passerelle ne peut pas ouvrir ce classeur : partagez-le avec son compte de service.",
-        });
-        return;
-      }
-      response
-        .status(500)
-        .json({ error: "Erreur interne : la vérification sera refaite au prochain essai." });
+      response.status(status).json({ error: ANSWERS[status] ?? ANSWERS[500] });
     }
   };
 }
@@ -205,22 +201,3 @@ function summarize(report: unknown): Omit<SheetEditSummary, "ok" | "tookMs"> {
     ...(cellsWritten === undefined ? {} : { cellsWritten }),
   };
 }
-
-/**
- * One JSON line, which Cloud Logging reads as a structured entry with a severity. The line's name
- * (`event`) and severity come last, so a field of the same name never replaces them.
- */
-export function jsonLogLine(
-  severity: "INFO" | "WARNING" | "ERROR",
-  event: string,
-  fields?: LogFields,
-): string {
-  return JSON.stringify({ ...fields, severity, event });
-}
-
-/** Logs as one JSON line each (see `jsonLogLine`). */
-export const jsonConsoleLog: SheetEditLog = {
-  info: (event, fields) => console.log(jsonLogLine("INFO", event, fields)),
-  warn: (event, fields) => console.warn(jsonLogLine("WARNING", event, fields)),
-  error: (event, fields) => console.error(jsonLogLine("ERROR", event, fields)),
-};

@@ -134,6 +134,7 @@ function testPasserelle() {
   var messages = {
     200: 'La fonction a répondu : tout fonctionne.',
     401: 'La fonction a refusé la demande : vérifiez le secret partagé (menu Passerelle > Configurer…).',
+    403: 'Passerelle ne peut pas ouvrir ce classeur : partagez-le avec son compte de service (voir INSTALL.md).',
     502: 'Passerelle ne peut pas ouvrir ce classeur : partagez-le avec son compte de service (voir INSTALL.md).',
     0: 'Passerelle n’est pas configurée (menu Passerelle > Configurer…).'
   };

@@ -21,7 +21,7 @@ import type {
   Workbook,
   WorkbookChanges,
 } from "../ports.js";
-import { httpStatusOf, isTransientHttpStatus, type RetryOptions, withRetry } from "./retry.js";
+import { httpFailure, httpStatusOf, isTransientHttpStatus, type RetryOptions, withRetry } from "./retry.js";
 
 export interface GoogleSheetsWorkbookOptions {
   /** An authenticated client (`new GoogleAuth({scopes})`, an `OAuth2Client`...); none against a fake. */
@@ -182,7 +182,21 @@ export class GoogleSheetsWorkbook implements Workbook {
     };
   }
 
-  async read(tabs: readonly string[]): Promise<Map<string, TabValues>> {
+  /**
+   * Reads the tabs asked for in one request. Throws a `RetryableError` when Sheets may answer
+   * later (429, 5xx, the network; with its `Retry-After`), a `PermanentError` (`no-access`) when the
+   * spreadsheet is not shared with the functions' account; anything else as a `SheetsRequestError`.
+   */
+  read(tabs: readonly string[]): Promise<Map<string, TabValues>> {
+    return translated(this.readTabs(tabs));
+  }
+
+  /** Applies the changes (see `read` for what it throws). */
+  write(changes: WorkbookChanges): Promise<void> {
+    return translated(this.writeChanges(changes));
+  }
+
+  private async readTabs(tabs: readonly string[]): Promise<Map<string, TabValues>> {
     const asked = [...new Set(tabs)];
     if (asked.length === 0) return new Map();
     const known = this.cache.get(this.spreadsheetId);
@@ -199,7 +213,7 @@ export class GoogleSheetsWorkbook implements Workbook {
     return this.batchGet(matchTitles(asked, titles));
   }
 
-  async write(changes: WorkbookChanges): Promise<void> {
+  private async writeChanges(changes: WorkbookChanges): Promise<void> {
     const created = await this.createTabs(changes.createTabs ?? []);
     try {
       await this.protect([
@@ -565,6 +579,21 @@ function mergeAppends(appends: readonly RowsAppend[]): RowsAppend[] {
   for (const append of appends)
     byTab.set(append.tab, [...(byTab.get(append.tab) ?? []), ...append.rows.map((row) => [...row])]);
   return [...byTab].map(([tab, rows]) => ({ tab, rows }));
+}
+
+/** A Sheets failure in the functions' words (see `GoogleSheetsWorkbook.read`). */
+export function sheetsFailure(error: unknown): unknown {
+  if (!(error instanceof SheetsRequestError)) return error;
+  // No status: the network failed, which may pass as a 503 would.
+  return httpFailure(error, error.status ?? 503, retryAfterMs(error.cause));
+}
+
+async function translated<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    throw sheetsFailure(error);
+  }
 }
 
 /** The wait a 429 or 503 asked for in `Retry-After` (seconds or an HTTP date), in milliseconds. */

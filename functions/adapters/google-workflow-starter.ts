@@ -13,9 +13,8 @@
  * locations/<l>/workflows/<w>/executions/<id>/callbacks/<id>`); any other URL is refused before
  * any request, and logged by its reason only, never its value.
  */
-import type { WorkflowStarter } from "../ports.js";
-import type { SheetEditLog } from "../sheet-edit.js";
-import { httpStatusOf, isTransientHttpStatus, withRetry } from "./retry.js";
+import type { Log, WorkflowStarter } from "../ports.js";
+import { httpFailure, httpStatusOf, isTransientHttpStatus, withRetry } from "./retry.js";
 
 /**
  * What posting to a callback or starting an execution needs from an authenticated client: a JSON
@@ -40,7 +39,7 @@ export interface GoogleWorkflowStarterOptions {
   /** The project's number, which callback URLs may name instead of its id. */
   readonly projectNumber?: string;
   /** Where a refused callback URL is reported (its reason, not its value). */
-  readonly log?: SheetEditLog;
+  readonly log?: Log;
 }
 
 /** The Workflow Executions API, whose callback endpoints are the only ones signalled. */
@@ -126,7 +125,10 @@ export class GoogleWorkflowStarter implements WorkflowStarter {
         maxDelayMs: 8_000,
         retryable: (error) => isTransientHttpStatus(httpStatusOf(error)),
       },
-    );
+    ).catch((error: unknown) => {
+      // A `RetryableError` once the retries are spent, a `PermanentError` when the API refuses access.
+      throw httpFailure(error, httpStatusOf(error));
+    });
     const name = (response.data as { name?: unknown } | undefined)?.name;
     if (typeof name !== "string" || name === "") {
       throw new Error("The Workflow Executions API answered without an execution name");

@@ -3,6 +3,8 @@
  * Adapters decide what is worth retrying (a 429, a 5xx, a throttling error); this only waits and counts.
  */
 
+import { PermanentError, RetryableError } from "../errors.js";
+
 export interface RetryOptions {
   /** Attempts in all, the first included. */
   readonly attempts: number;
@@ -48,4 +50,22 @@ export function httpStatusOf(error: unknown): number | undefined {
 
 export function isTransientHttpStatus(status: number | undefined): boolean {
   return status === 429 || status === 408 || (status !== undefined && status >= 500 && status <= 599);
+}
+
+/**
+ * An HTTP failure in the functions' words (`functions/errors.ts`): a transient status (408, 429,
+ * 5xx) is retryable, after the wait the server asked for; 401, 403 and 404 mean Passerelle may not
+ * reach the resource (permanent). Anything else (a 400: a request Passerelle built wrong) is
+ * answered as it is, unexpected.
+ */
+export function httpFailure(error: unknown, status: number | undefined, retryAfterMs?: number): unknown {
+  const message = error instanceof Error ? error.message : "HTTP request failed";
+  if (isTransientHttpStatus(status))
+    return new RetryableError(message, {
+      cause: error,
+      ...(retryAfterMs === undefined ? {} : { retryAfterSeconds: retryAfterMs / 1000 }),
+    });
+  if (status === 401 || status === 403 || status === 404)
+    return new PermanentError(message, "no-access", { cause: error });
+  return error;
 }

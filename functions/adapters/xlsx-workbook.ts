@@ -8,6 +8,7 @@ import { open, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import ExcelJS from "exceljs";
 import { normalizeKey } from "../core/cells.js";
+import { RetryableError } from "../errors.js";
 import type { Cell, TabValues, Workbook, WorkbookChanges, WorkbookSnapshot } from "../ports.js";
 
 const SERIAL_EPOCH_OFFSET = 25569;
@@ -58,8 +59,9 @@ export class XlsxWorkbook implements Workbook {
     return workbook;
   }
 
+  /** Reads the tabs; a file held or briefly unreadable is a `RetryableError`. */
   read(tabs: readonly string[]): Promise<WorkbookSnapshot> {
-    return this.exclusive(async () => {
+    return this.busyAsRetryable(async () => {
       const workbook = await this.load();
       const result = new Map<string, TabValues>();
       for (const name of tabs) {
@@ -70,8 +72,9 @@ export class XlsxWorkbook implements Workbook {
     });
   }
 
+  /** Applies the changes and saves the file; a file held or briefly unreadable is a `RetryableError`. */
   write(changes: WorkbookChanges): Promise<void> {
-    return this.exclusive(async () => {
+    return this.busyAsRetryable(async () => {
       const workbook = await this.load();
       // Every tab is found before anything changes, so a bad write leaves the loaded copy untouched.
       const targets = [...(changes.cells ?? []), ...(changes.appends ?? [])].map((change) => change.tab);
@@ -86,6 +89,18 @@ export class XlsxWorkbook implements Workbook {
       }
       await this.save(workbook);
     });
+  }
+
+  private async busyAsRetryable<T>(run: () => Promise<T>): Promise<T> {
+    try {
+      return await this.exclusive(run);
+    } catch (error) {
+      const code = (error as { code?: unknown } | null)?.code;
+      // A spreadsheet program holding the file open, or a network drive slow to answer.
+      if (code === "EBUSY" || code === "EAGAIN" || code === "ETIMEDOUT" || code === "ECONNRESET")
+        throw new RetryableError("The workbook file is busy for now", { cause: error });
+      throw error;
+    }
   }
 
   private apply(workbook: ExcelJS.Workbook, changes: WorkbookChanges): void {

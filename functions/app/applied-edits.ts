@@ -61,7 +61,7 @@ export async function readEditLedger(workbook: Workbook, edit: AppliedEdit): Pro
           { event: "Modification reçue", key, data: { kind: "claim", run, leaseMs: EDIT_LEASE_MS } },
         ]),
       );
-      const back = await workbook.read([TABS.journal.name]);
+      const back = await workbook.read([TABS.journal.name], { fresh: true });
       const state = journalState(readLedger(back.get(TABS.journal.name)), now);
       return state.claims.get(key)?.run === run ? "won" : "held";
     },

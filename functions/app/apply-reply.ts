@@ -43,18 +43,27 @@ export interface OrganizerAlert {
   readonly row?: number;
 }
 
+/**
+ * What follows a reply or a bounce. Each is given the workbook the reply was applied to (the
+ * request's session: what it read and wrote), so the follow-ups read nothing again.
+ */
 export interface ReplyFollowUps {
   /** Re-places the participants of a tutor who declined and tells who needs to know (wired by the composition root). */
-  onDecline(event: string, tutorEmail: string): Promise<void>;
+  onDecline(event: string, tutorEmail: string, workbook?: EventWorkbook): Promise<void>;
   /**
    * Tells the organizer about a reply that needs a person. The reply's Journal line is already
    * written when this is called, so the alert can be planned from it (see `replyFollowUps`).
    */
-  alertOrganizer(alert: OrganizerAlert): Promise<void>;
+  alertOrganizer(alert: OrganizerAlert, workbook?: EventWorkbook): Promise<void>;
   /** Called after a yes or a no is recorded, e.g. to wake the workflow waiting for the answers. */
-  onAnswer?(event: string, tutorEmail: string, decision: "confirm" | "decline"): Promise<void>;
+  onAnswer?(
+    event: string,
+    tutorEmail: string,
+    decision: "confirm" | "decline",
+    workbook?: EventWorkbook,
+  ): Promise<void>;
   /** Called after bounced addresses are recorded, e.g. to send the organizer's alert at once. */
-  onBounce?(event: string, addresses: readonly string[]): Promise<void>;
+  onBounce?(event: string, addresses: readonly string[], workbook?: EventWorkbook): Promise<void>;
 }
 
 export async function applyReply(
@@ -81,23 +90,29 @@ export async function applyReply(
   if (plan.record) await workbook.write(plan.record);
   const event = reply.claims.event;
   if (outcome.kind === "unknown-tutor") {
-    await followUps.alertOrganizer({
-      event,
-      reason: `Réponse d'un tuteur qui n'est plus dans l'onglet Tuteurs (demande ancienne ?) : ${reply.answer.reason}`,
-      text: reply.answer.text,
-    });
+    await followUps.alertOrganizer(
+      {
+        event,
+        reason: `Réponse d'un tuteur qui n'est plus dans l'onglet Tuteurs (demande ancienne ?) : ${reply.answer.reason}`,
+        text: reply.answer.text,
+      },
+      workbook,
+    );
   } else if (outcome.decision === "unclear") {
-    await followUps.alertOrganizer({
-      event,
-      reason: reply.answer.reason,
-      text: reply.answer.text,
-      tutorEmail: outcome.tutorEmail,
-      tab: outcome.tab,
-      row: outcome.row,
-    });
+    await followUps.alertOrganizer(
+      {
+        event,
+        reason: reply.answer.reason,
+        text: reply.answer.text,
+        tutorEmail: outcome.tutorEmail,
+        tab: outcome.tab,
+        row: outcome.row,
+      },
+      workbook,
+    );
   } else {
-    if (outcome.decision === "decline") await followUps.onDecline(event, outcome.tutorEmail);
-    await followUps.onAnswer?.(event, outcome.tutorEmail, outcome.decision);
+    if (outcome.decision === "decline") await followUps.onDecline(event, outcome.tutorEmail, workbook);
+    await followUps.onAnswer?.(event, outcome.tutorEmail, outcome.decision, workbook);
   }
   if (plan.done) await workbook.write(plan.done);
   return outcome;
@@ -138,7 +153,7 @@ async function claimReply(
       { event: "Réponse reçue", key, data: { kind: "claim", run, leaseMs: REPLY_LEASE_MS } },
     ]),
   );
-  const back = await workbook.read(REPLY_TABS);
+  const back = await workbook.read(REPLY_TABS, { fresh: true });
   const state = journalState(readLedger(back.get(TABS.journal.name)), now);
   return state.claims.get(key)?.run === run ? back : null;
 }
@@ -159,7 +174,7 @@ export async function recordBounce(
   const plan = planBounce(snapshot, workbook.keys, bounce, now);
   if (plan.changes) await workbook.write(plan.changes);
   // Told even when the lines were there (a replay after a failure here): sending is idempotent.
-  if (plan.bounced.length > 0) await followUps.onBounce?.(bounce.event, plan.bounced);
+  if (plan.bounced.length > 0) await followUps.onBounce?.(bounce.event, plan.bounced, workbook);
   return plan.recorded;
 }
 

@@ -13,7 +13,15 @@ import { FOREIGN_SEAL, REJECTED_SEAL } from "../core/journal.js";
 import type { LedgerKeys } from "../core/ledger/keys.js";
 import { TABS } from "../core/schemas.js";
 import { locateColumns } from "../core/table.js";
-import type { Cell, RowsAppend, TabValues, Workbook, WorkbookChanges, WorkbookSnapshot } from "../ports.js";
+import type {
+  Cell,
+  ReadOptions,
+  RowsAppend,
+  TabValues,
+  Workbook,
+  WorkbookChanges,
+  WorkbookSnapshot,
+} from "../ports.js";
 
 const JOURNAL = normalizeKey(TABS.journal.name);
 const isJournal = (title: string) => normalizeKey(title) === JOURNAL;
@@ -75,8 +83,8 @@ export class LedgerWorkbook implements Workbook {
     readonly keys: LedgerKeys,
   ) {}
 
-  async read(tabs: readonly string[]): Promise<WorkbookSnapshot> {
-    const snapshot = await this.inner.read(tabs);
+  async read(tabs: readonly string[], options?: ReadOptions): Promise<WorkbookSnapshot> {
+    const snapshot = await this.inner.read(tabs, options);
     const journal = snapshot.get(TABS.journal.name);
     if (!journal) return snapshot;
     this.header = journal.rows[0] ?? [];

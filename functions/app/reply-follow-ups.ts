@@ -38,7 +38,9 @@ const AFTER_DECLINE: readonly MessageKind[] = ["changement", "demande-tuteur", "
 const SUSPEND_ACTION = "Suspendre";
 
 export function replyFollowUps(deps: ReplyFollowUpDeps): ReplyFollowUps {
-  const workbookOf = (event: string) => deps.workbook ?? deps.workbookFor(event);
+  // The request's workbook when the caller gives it (read once per request), else the event's.
+  const workbookOf = (event: string, given?: EventWorkbook) =>
+    given ?? deps.workbook ?? deps.workbookFor(event);
   const send = (event: string, workbook: EventWorkbook, kinds: readonly MessageKind[]) =>
     sendDueMessages(workbook, deps.mailer, deps.clock, {
       ...(typeof deps.sendOptions === "function" ? deps.sendOptions(event) : deps.sendOptions),
@@ -46,17 +48,17 @@ export function replyFollowUps(deps: ReplyFollowUpDeps): ReplyFollowUps {
       kinds,
     });
   return {
-    async onDecline(event, tutorEmail) {
-      const workbook = workbookOf(event);
+    async onDecline(event, tutorEmail, given) {
+      const workbook = workbookOf(event, given);
       const { suspended } = await replaceDeclinedTutor(workbook, event, tutorEmail, deps.solver, deps.clock);
       // Suspended: the organizer still hears of it; the others are told once sending resumes.
       await send(event, workbook, suspended ? ["alerte"] : AFTER_DECLINE);
     },
-    async alertOrganizer(alert) {
-      await send(alert.event, workbookOf(alert.event), ["alerte"]);
+    async alertOrganizer(alert, given) {
+      await send(alert.event, workbookOf(alert.event, given), ["alerte"]);
     },
-    async onBounce(event) {
-      await send(event, workbookOf(event), ["alerte"]);
+    async onBounce(event, _addresses, given) {
+      await send(event, workbookOf(event, given), ["alerte"]);
     },
     ...(deps.onAnswer ? { onAnswer: deps.onAnswer } : {}),
   };

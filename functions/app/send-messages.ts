@@ -208,7 +208,7 @@ export async function sendDueMessages(
           group.map((m) => claimLine(m, runId, leaseMs)),
         ),
       );
-      back = await workbook.read([TABS.journal.name]);
+      back = await workbook.read([TABS.journal.name], { fresh: true });
     } catch (error) {
       const reason = "la réservation n'a pas pu être écrite ou relue";
       await releaseQuietly(workbook, journalTab, clock, zone, group, runId, reason);

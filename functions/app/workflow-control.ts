@@ -30,6 +30,7 @@ import type { Clock, EventWorkbook, Mailer, Workbook, WorkbookSnapshot, Workflow
 import type { EventKind } from "./check-workbook.js";
 import { matchWorkbook, type Solver } from "./match-workbook.js";
 import { type SendOptions, sendDueMessages } from "./send-messages.js";
+import { sendKept } from "./workbook-session.js";
 
 export const CALLBACK_PURPOSES = ["go", "replies", "registrations", "resume"] as const;
 export type CallbackPurpose = (typeof CALLBACK_PURPOSES)[number];
@@ -195,9 +196,10 @@ async function claimAndStart(
   const run = randomUUID().replace(/-/g, "").slice(0, 12);
   const claim = controlLines.startClaim(control.starts, run);
   await appendJournal(workbook, snapshot, input.now, control.zone, [claim]);
-  const back = await workbook.read([TABS.journal.name]);
+  const back = await workbook.read([TABS.journal.name], { fresh: true });
   const state = journalState(readLedger(back.get(TABS.journal.name)), input.now);
   if (state.claims.get(claim.key)?.run !== run) return null;
+  // The claim's read-back sent every write kept so far: the new execution reads them.
   const { executionId } = await deps.starter.start({
     event: input.event,
     kind: input.kind,
@@ -247,6 +249,8 @@ export async function followEdit(
   if (control.kind === "unknown") return { signalled: 0 };
   const kind = control.kind;
   const signal = async (purposes: readonly CallbackPurpose[]) => {
+    // The woken workflow reads the spreadsheet: what this request wrote must be there first.
+    if (purposes.some((purpose) => control.callbacks.has(purpose))) await sendKept(workbook);
     let signalled = 0;
     for (const purpose of purposes) {
       const url = control.callbacks.get(purpose);

@@ -24,9 +24,8 @@ import { signedEditHeaders } from "../core/edit-signature.js";
 import { spreadsheetKey } from "../core/keys.js";
 import { ledgerKeys } from "../core/ledger/keys.js";
 import { buildHandlers, type Handlers, type Platform } from "../handlers.js";
-import type { Clock, DeliveryLog, Mailer, Workbook, WorkflowStarter } from "../ports.js";
+import type { Clock, DeliveryLog, Log, LogFields, Mailer, Workbook, WorkflowStarter } from "../ports.js";
 import { BODY_LIMITS, register } from "../request-guard.js";
-import type { LogFields, SheetEditLog } from "../sheet-edit.js";
 import { DurableLedgerWorkbook } from "./durable-ledger.js";
 import { LocalSns } from "./sns.js";
 
@@ -142,7 +141,7 @@ export class LocalHost {
     });
     const clock: Clock = { now: () => new Date(options.clock.now()) };
     const sns = LocalSns.create();
-    const log: SheetEditLog = {
+    const log: Log = {
       info: (event, fields = {}) => options.onLog?.("info", event, fields),
       warn: (event, fields = {}) => options.onLog?.("warn", event, fields),
       error: (event, fields = {}) => options.onLog?.("error", event, fields),

@@ -4,7 +4,7 @@
  */
 import type { RunnerEvent } from "../../workflows/runner/runner.js";
 import { frenchDateTime, frenchDayHeading, frenchTime, ofName, plural } from "../core/french.js";
-import type { LogFields } from "../sheet-edit.js";
+import type { LogFields } from "../ports.js";
 
 const num = (fields: LogFields, key: string) =>
   typeof fields[key] === "number" ? (fields[key] as number) : 0;

@@ -50,22 +50,80 @@ function scaledSeminar(count: number) {
   return seminarSnapshot({ structures, tutors, participants });
 }
 
-/** Counts each read and write (one Sheets request each) by the function and step they serve. */
+/** What one request did to the spreadsheet: reads (claim read-backs apart) and writes. */
+interface RequestCount {
+  /** When its first read or write was made (`performance.now()`). */
+  startedAt?: number;
+  reads: number;
+  readBacks: number;
+  writes: number;
+}
+
+/**
+ * Counts each read and write (one Sheets request each) by the request it serves: the functions'
+ * requests each run in their own `requestContext`, whose store object names the request.
+ */
 class CountingWorkbook implements Workbook {
-  readonly calls = new Map<string, number>();
-  constructor(private readonly inner: Workbook) {}
-  private count(): void {
+  readonly byRequest = new WeakMap<object, RequestCount>();
+  readonly outside: RequestCount = { reads: 0, readBacks: 0, writes: 0 };
+  /** The counts of the request being served (the scenario's own reads when none). */
+  current(): RequestCount {
     const context = requestContext.getStore();
-    const key = context ? (context.step ?? context.name) : "scénario";
-    this.calls.set(key, (this.calls.get(key) ?? 0) + 1);
+    if (!context) return this.outside;
+    let count = this.byRequest.get(context);
+    if (!count) {
+      count = { startedAt: performance.now(), reads: 0, readBacks: 0, writes: 0 };
+      this.byRequest.set(context, count);
+    }
+    return count;
   }
-  read(tabs: readonly string[]) {
-    this.count();
-    return this.inner.read(tabs);
+  constructor(private readonly inner: Workbook) {}
+  read(tabs: readonly string[], options?: { readonly fresh?: boolean }) {
+    const count = this.current();
+    if (options?.fresh) count.readBacks++;
+    else count.reads++;
+    return this.inner.read(tabs, options);
   }
   write(changes: WorkbookChanges) {
-    this.count();
+    this.current().writes++;
     return this.inner.write(changes);
+  }
+}
+
+/** The figures of every request of one kind (a step, a decline, an edit). */
+class PerEntryPoint {
+  private readonly rows = new Map<
+    string,
+    { count: number; max: RequestCount; total: RequestCount; ms: number[] }
+  >();
+  add(name: string, count: RequestCount, ms: number): void {
+    const row = this.rows.get(name) ?? {
+      count: 0,
+      max: { reads: 0, readBacks: 0, writes: 0 },
+      total: { reads: 0, readBacks: 0, writes: 0 },
+      ms: [],
+    };
+    row.count++;
+    for (const key of ["reads", "readBacks", "writes"] as const) {
+      row.max[key] = Math.max(row.max[key], count[key]);
+      row.total[key] += count[key];
+    }
+    row.ms.push(ms);
+    this.rows.set(name, row);
+  }
+  print(): void {
+    console.log(
+      "  requête                        appels  lectures (max)  relectures de réservation (max)  écritures (max)  durée médiane / max",
+    );
+    for (const [name, row] of [...this.rows].sort(([a], [b]) => a.localeCompare(b))) {
+      const mean = (key: "reads" | "readBacks" | "writes") =>
+        `${(row.total[key] / row.count).toFixed(1)} (${row.max[key]})`.padStart(
+          key === "readBacks" ? 31 : 14,
+        );
+      console.log(
+        `  ${name.padEnd(30)} ${String(row.count).padStart(6)}  ${mean("reads")}  ${mean("readBacks")}  ${mean("writes").padStart(15)}  ${median(row.ms).toFixed(0)} / ${Math.max(...row.ms).toFixed(0)} ms`,
+      );
+    }
   }
 }
 
@@ -91,7 +149,7 @@ async function playScaled(kind: "seminar" | "lunch", count: number): Promise<voi
   await ses.clear();
   const dir = mkdtempSync(join(tmpdir(), "passerelle-bench-"));
   let steps = 0;
-  const callsPerStep = new Map<string, number>();
+  const perEntryPoint = new PerEntryPoint();
   const host = await LocalHost.start({
     dir,
     clock,
@@ -103,10 +161,19 @@ async function playScaled(kind: "seminar" | "lunch", count: number): Promise<voi
       if (event.type === "step") steps++;
     },
     onLog: (_level, name, fields) => {
-      if (name === "workflow-step.done") {
-        const step = String(fields.step);
-        callsPerStep.set(step, (callsPerStep.get(step) ?? 0) + 1);
-      }
+      // Logged at the end of each request, in its context: its counts are complete. The time runs
+      // from its first Sheets request (the simulated clock stands still during a request).
+      const started = requestContext.getStore() ? workbook.current().startedAt : undefined;
+      const ms = started === undefined ? 0 : performance.now() - started;
+      if (name === "workflow-step.done")
+        perEntryPoint.add(`workflowStep ${fields.step}`, workbook.current(), ms);
+      if (name === "inbound-mail.applied")
+        perEntryPoint.add(
+          `inboundMail ${fields.outcome} ${fields.decision ?? ""}`.trim(),
+          workbook.current(),
+          ms,
+        );
+      if (name === "sheet-edit.checked") perEntryPoint.add("sheetEdit", workbook.current(), ms);
     },
   });
   const started = performance.now();
@@ -118,15 +185,8 @@ async function playScaled(kind: "seminar" | "lunch", count: number): Promise<voi
     console.log(
       `\n${kind === "seminar" ? "Séminaire" : "Rencontre méridienne"}, ${count} ${kind === "seminar" ? "participants" : "inscriptions"} : ${end.state}, ${wall.toFixed(1)} s de temps réel (envois à 200/s vers le serveur local), ${emails} messages, ${steps} étapes de workflow facturées, ${fake.requests.length} requêtes Sheets au total`,
     );
-    console.log("  étape                  appels  requêtes Sheets par appel (moyenne)");
-    for (const [step, calls] of [...callsPerStep].sort()) {
-      const requests = workbook.calls.get(step) ?? 0;
-      console.log(`  ${step.padEnd(22)} ${String(calls).padStart(6)}  ${(requests / calls).toFixed(1)}`);
-    }
-    for (const name of ["sheetEdit", "inboundMail"]) {
-      const requests = workbook.calls.get(name) ?? 0;
-      if (requests > 0) console.log(`  ${name.padEnd(22)}         ${requests} requêtes en tout`);
-    }
+    console.log("  Requêtes Sheets par requête reçue (moyenne et maximum), durée de la requête :");
+    perEntryPoint.print();
   } finally {
     await host.stop();
     await ses.stop();
@@ -181,10 +241,11 @@ function median(values: readonly number[]): number {
 }
 
 export async function benchWorkflow(): Promise<void> {
-  benchColdStart();
+  // BENCH_COLD_START=0 leaves out the compilation and cold starts (the request figures alone).
+  if (process.env.BENCH_COLD_START !== "0") benchColdStart();
   console.log("\n## Séminaire complet en temps simulé");
   const sizes = (process.env.BENCH_WORKFLOW_SIZES ?? "30,1000").split(",").map(Number);
   for (const count of sizes) await playScaled("seminar", count);
-  await playScaled("lunch", 45);
+  if (process.env.BENCH_WORKFLOW_LUNCH !== "0") await playScaled("lunch", 45);
   await sharedSolver().close?.();
 }

@@ -55,13 +55,11 @@ describe("the Journal tab is protected in Google Sheets", () => {
     });
     await expect(
       organizer.write({ cells: [{ tab: "Journal", row: 2, column: 6, value: '{"kind":"released"}' }] }),
-    ).rejects.toMatchObject({ status: 403 });
+    ).rejects.toMatchObject({ reason: "no-access", cause: { status: 403 } });
 
     await expect(
       organizer.write({ appends: [{ tab: "Journal", rows: [row("forgé")] }] }),
-    ).rejects.toMatchObject({
-      status: 403,
-    });
+    ).rejects.toMatchObject({ reason: "no-access", cause: { status: 403 } });
     await organizer.write({ cells: [{ tab: "Participants", row: 2, column: 1, value: "Durand" }] });
     await functions(ACCOUNT).write({ appends: [{ tab: "Journal", rows: [row("k2")] }] });
     expect(fake.rows("Journal").map((cells) => cells[4])).toEqual(["Clé", "k1", "k2"]);

@@ -4,9 +4,9 @@
  * none holds an address or a name of the workbook.
  */
 import { describe, expect, it } from "vitest";
+import { jsonLogLine } from "../../functions/adapters/json-log.js";
 import { cellText } from "../../functions/core/cells.js";
 import { TABS } from "../../functions/core/schemas.js";
-import { jsonLogLine } from "../../functions/sheet-edit.js";
 import { play } from "../e2e/harness.js";
 
 describe("the logs of a whole seminar", () => {

@@ -6,6 +6,7 @@ import {
   GoogleSheetsWorkbook,
   SheetsRequestError,
   SheetTitleCache,
+  sheetsFailure,
 } from "../../functions/adapters/google-sheets-workbook.js";
 import { checkWorkbook } from "../../functions/app/check-workbook.js";
 import { LedgerWorkbook } from "../../functions/app/ledger-workbook.js";
@@ -16,11 +17,12 @@ import type {
   Cell,
   CellWrite,
   EventWorkbook,
+  LogFields,
   Workbook,
   WorkbookChanges,
   WorkbookSnapshot,
 } from "../../functions/ports.js";
-import { type LogFields, type SheetEditDeps, sheetEditHandler } from "../../functions/sheet-edit.js";
+import { type SheetEditDeps, sheetEditHandler } from "../../functions/sheet-edit.js";
 import { FakeSheetsServer } from "../fakes/sheets-server.js";
 import { testKeys } from "../support/ledger.js";
 import { seminarSnapshot } from "../support/workbooks.js";
@@ -281,19 +283,21 @@ describe("sheetEdit checks the workbook of a signed edit", () => {
     expect(response.status).toBe(500);
     expect(JSON.stringify(response.body)).not.toContain("dupont");
     expect(scenario.logs).toEqual([
-      { level: "error", event: "sheet-edit.failed", fields: { error: "Error" } },
+      { level: "error", event: "sheet-edit.failed", fields: { error: "Error", status: 500 } },
     ]);
   });
 
-  it("answers 502 when the spreadsheet is not shared with the function", async () => {
+  it("answers 403, which the script does not retry, when the spreadsheet is not shared with the function", async () => {
     const body = JSON.stringify(edit);
     scenario.check = async () => {
-      throw new SheetsRequestError("values.batchGet", Object.assign(new Error("forbidden"), { status: 403 }));
+      throw sheetsFailure(
+        new SheetsRequestError("values.batchGet", Object.assign(new Error("forbidden"), { status: 403 })),
+      );
     };
 
     const response = await post(body, signed(body));
 
-    expect(response.status).toBe(502);
+    expect(response.status).toBe(403);
     expect(response.body.error).toContain("compte de service");
   });
 });
@@ -365,7 +369,7 @@ describe("sheetEdit end to end against the Sheets API fake", () => {
     ]);
   });
 
-  it("answers 500 when Sheets keeps failing, so that the script may try again", async () => {
+  it("answers 503 when Sheets keeps failing, so that the script may try again", async () => {
     fake.failNext({ status: 503, times: 10 });
     scenario.workbooks.set(
       SPREADSHEET_ID,
@@ -379,11 +383,11 @@ describe("sheetEdit end to end against the Sheets API fake", () => {
 
     const response = await post(body, signed(body));
 
-    expect(response.status).toBe(500);
+    expect(response.status).toBe(503);
     expect(scenario.logs.at(-1)).toEqual({
       level: "error",
       event: "sheet-edit.failed",
-      fields: { error: "SheetsRequestError", sheetsStatus: 503 },
+      fields: { error: "RetryableError", status: 503 },
     });
   });
 });

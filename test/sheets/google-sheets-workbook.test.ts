@@ -6,6 +6,7 @@ import {
   SheetTitleCache,
   titleOfRange,
 } from "../../functions/adapters/google-sheets-workbook.js";
+import { PermanentError, RetryableError } from "../../functions/errors.js";
 import { FakeSheetsServer } from "../fakes/sheets-server.js";
 
 let fake: FakeSheetsServer;
@@ -331,10 +332,36 @@ describe("GoogleSheetsWorkbook retries", () => {
       .read(["Participants"])
       .catch((error: unknown) => error);
 
-    expect(failure).toBeInstanceOf(SheetsRequestError);
-    expect(failure).toMatchObject({ status: 503, operation: "values.batchGet", retryable: true });
-    expect((failure as Error).cause).toBeDefined();
+    // Translated into the functions' words, the Sheets failure kept as its cause.
+    expect(failure).toBeInstanceOf(RetryableError);
+    const cause = (failure as Error).cause;
+    expect(cause).toBeInstanceOf(SheetsRequestError);
+    expect(cause).toMatchObject({ status: 503, operation: "values.batchGet", retryable: true });
+    expect((cause as Error).cause).toBeDefined();
     expect(fake.requests).toHaveLength(4);
+  });
+
+  it("gives up on a 429 with a retryable error that carries the delay Retry-After asked for", async () => {
+    fake.addTab("Participants", participants).failNext({ status: 429, retryAfterSeconds: 7, times: 10 });
+
+    const failure = await workbook()
+      .read(["Participants"])
+      .catch((error: unknown) => error);
+
+    expect(failure).toBeInstanceOf(RetryableError);
+    expect(failure).toMatchObject({ retryAfterSeconds: 7 });
+  });
+
+  it("answers a spreadsheet not shared with the functions' account with a permanent error, not retried", async () => {
+    fake.addTab("Participants", participants).failNext({ status: 403 });
+
+    const failure = await workbook()
+      .read(["Participants"])
+      .catch((error: unknown) => error);
+
+    expect(failure).toBeInstanceOf(PermanentError);
+    expect(failure).toMatchObject({ reason: "no-access" });
+    expect(fake.requests).toHaveLength(1);
   });
 
   it("never retries a 400", async () => {
@@ -353,7 +380,8 @@ describe("GoogleSheetsWorkbook retries", () => {
     fake.addTab("Journal", [["Horodatage"]]).failNext({ status: 500, endpoint: "values.append" });
 
     await expect(workbook().write({ appends: [{ tab: "Journal", rows: [[1]] }] })).rejects.toMatchObject({
-      status: 500,
+      name: "RetryableError",
+      cause: { status: 500 },
     });
     expect(fake.requests).toHaveLength(1);
   });

@@ -146,12 +146,13 @@ describe("GoogleWorkflowStarter", () => {
     ]);
   });
 
-  it("does not retry a refusal such as 403, and throws it with its status", async () => {
+  it("does not retry a refusal such as 403, and throws it as a permanent error with its status as the cause", async () => {
     fake.failures = [403];
     const error = await starter()
       .start({ event: "sheet-1", kind: "seminar", args: {} })
       .catch((caught: unknown) => caught);
-    expect((error as { status?: number }).status).toBe(403);
+    expect(error).toMatchObject({ name: "PermanentError", reason: "no-access" });
+    expect(((error as Error).cause as { status?: number }).status).toBe(403);
     expect(fake.requests).toHaveLength(1);
   });
 

@@ -7,7 +7,7 @@ import * as functions from "@google-cloud/functions-framework";
 import { getTestServer } from "@google-cloud/functions-framework/testing";
 import request from "supertest";
 import { beforeEach, describe, expect, it } from "vitest";
-import { SheetsRequestError } from "../../functions/adapters/google-sheets-workbook.js";
+import { SheetsRequestError, sheetsFailure } from "../../functions/adapters/google-sheets-workbook.js";
 import { sendDueMessages } from "../../functions/app/send-messages.js";
 import { followEdit, readControl } from "../../functions/app/workflow-control.js";
 import { journalAppend } from "../../functions/core/journal.js";
@@ -185,12 +185,16 @@ describe("workflowStep over HTTP", () => {
   });
 
   it("answers 503 when the spreadsheet is unavailable for now, so the workflow retries", async () => {
-    workbook = new FailingWorkbook(new SheetsRequestError("read", { status: 503 }));
+    // What the Google Sheets adapter throws for each status.
+    const failure = (status: number) => sheetsFailure(new SheetsRequestError("read", { status })) as Error;
+    workbook = new FailingWorkbook(failure(503));
     expect((await step({ step: "status", event: EVENT })).status).toBe(503);
-    workbook = new FailingWorkbook(new SheetsRequestError("read", { status: 429 }));
+    workbook = new FailingWorkbook(failure(429));
     expect((await step({ step: "tutor-replies", event: EVENT })).status).toBe(503);
-    workbook = new FailingWorkbook(new SheetsRequestError("read", { status: 404 }));
+    workbook = new FailingWorkbook(failure(404));
     expect((await step({ step: "status", event: EVENT })).status).toBe(403);
+    workbook = new FailingWorkbook(new SheetsRequestError("read", { status: 400 }));
+    expect((await step({ step: "status", event: EVENT })).status).toBe(500);
     workbook = new FailingWorkbook(new Error("bug"));
     expect((await step({ step: "status", event: EVENT })).status).toBe(500);
   });
