@@ -54,10 +54,11 @@ module.exports = {
     },
     {
       name: "adapters-do-not-use-the-app",
-      comment: "Adapters speak the vendor's words and know nothing of use cases, entry points or tooling.",
+      comment:
+        "Adapters speak the vendor's words and know nothing of use cases, entry points or tooling; they implement the ports and translate failures into the product's errors (ports.ts, errors.ts).",
       severity: "error",
       from: { path: "^functions/adapters/" },
-      to: { path: "^functions/(app|local|cli|tools)/|^functions/[^/]+\\.ts$(?<!ports\\.ts$)" },
+      to: { path: "^functions/(app|local|cli|tools)/|^functions/(?!(ports|errors)\\.ts$)[^/]+\\.ts$" },
     },
     {
       name: "app-does-not-use-entry-points-or-tooling",
