@@ -250,10 +250,18 @@ export async function sendDueMessages(
     }
   }
   const remaining = due.length - index;
+  // Sends of the asked kinds left uncertain by an earlier call and not settled yet: the step is not
+  // done while they wait (reconciled, or released and sent again, by a later call).
+  const asked = (key: string) => {
+    const kind = kindOfKey(key, workbook.keys.event);
+    return kind !== undefined && (!options.kinds || options.kinds.includes(kind as MessageKind));
+  };
+  const waiting = [...model.journal.uncertain.keys()].filter(asked).length;
   return {
     ...counts,
+    uncertain: counts.uncertain + waiting,
     remaining,
-    done: remaining === 0 && counts.deferred === 0 && counts.uncertain === 0,
+    done: remaining === 0 && counts.deferred === 0 && counts.uncertain === 0 && waiting === 0,
     elapsedMs: elapsed(),
     reconciled: { sent: settled.sent, released: settled.released },
   };
@@ -389,6 +397,12 @@ function record(
   for (const message of unattempted)
     lines.push(releaseLine(message, run, "pas tenté dans ce lot, repart au suivant"));
   return { lines, cells };
+}
+
+/** The message kind inside a key made by `messageKey` (`message:<event>:<recipient>:<kind>:<version>`). */
+function kindOfKey(key: string, event: string): string | undefined {
+  const prefix = `message:${event}:`;
+  return key.startsWith(prefix) ? key.slice(prefix.length).split(":")[1] : undefined;
 }
 
 /**

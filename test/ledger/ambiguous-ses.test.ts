@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { SesMailer } from "../../functions/adapters/ses-mailer.js";
 import { type SendReport, sendDueMessages } from "../../functions/app/send-messages.js";
+import { type Mailer, UncertainSendError } from "../../functions/ports.js";
 import {
   type Fault,
   type FaultySes,
@@ -77,4 +78,36 @@ describe("SES accepts a message and the answer is lost", () => {
       }
     },
   );
+});
+
+describe("a step called again while an earlier call's send is still uncertain", () => {
+  test("is not done until that send is settled, so the workflow waits instead of moving on", async () => {
+    const { emails, snapshot } = crowd(3);
+    const workbook = new MemoryWorkbook(snapshot);
+    const clock = new ManualClock(NOW);
+    const delivered: string[] = [];
+    let calls = 0;
+    const mailer: Mailer = {
+      send: async (message) => {
+        calls++;
+        // The first attempt times out: SES may or may not have taken it (here it did not).
+        if (calls === 1) throw new UncertainSendError("timeout");
+        delivered.push(typeof message.to === "string" ? message.to : message.to.address);
+        return { messageId: `m-${calls}` };
+      },
+    };
+
+    const first = await sendDueMessages(workbook, mailer, clock, options);
+    expect(first).toMatchObject({ uncertain: 1, done: false });
+
+    // Within the grace period, with no report from the mail service: nothing to send, still not done.
+    const second = await sendDueMessages(workbook, mailer, clock, options);
+    expect(second).toMatchObject({ sent: 0, uncertain: 1, done: false });
+
+    // After the grace period without a report, the key is released and sent once more.
+    clock.advance(LATER);
+    const third = await sendDueMessages(workbook, mailer, clock, options);
+    expect(third).toMatchObject({ sent: 1, done: true });
+    expect(delivered.sort()).toEqual([...emails].sort());
+  });
 });
