@@ -100,6 +100,11 @@ const SENDING: Readonly<Record<string, readonly MessageKind[]>> = {
     "liste-attente",
     "place-liberee",
     "alerte",
+    // A cycle's speakers and the organizer about them (a cycle plans nothing else).
+    "invitation-intervenant",
+    "rappel-intervenant",
+    "liste-inscrits",
+    "alerte-intervenant",
   ],
   "send-train-reminders": ["rappel-train"],
   "send-feedback": ["questionnaire", "questionnaire-rencontre", "alerte"],

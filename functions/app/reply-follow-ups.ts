@@ -53,7 +53,8 @@ export function replyFollowUps(deps: ReplyFollowUpDeps): ReplyFollowUps {
       await send(event, workbook, suspended ? ["alerte"] : AFTER_DECLINE);
     },
     async alertOrganizer(alert) {
-      await send(alert.event, workbookOf(alert.event), ["alerte"]);
+      // A cycle's alerts about its speakers are `alerte-intervenant`.
+      await send(alert.event, workbookOf(alert.event), ["alerte", "alerte-intervenant"]);
     },
     async onBounce(event) {
       await send(event, workbookOf(event), ["alerte"]);
