@@ -12,6 +12,7 @@ import { TABS } from "../../functions/core/schemas.js";
 import { inboundMailHandler } from "../../functions/inbound-mail.js";
 import type { Cell, Mailer, OutgoingMessage } from "../../functions/ports.js";
 import * as cycleExample from "../../sheets-templates/example-cycle.js";
+import { sentRow } from "../support/ledger.js";
 import { settingsTab, tableTab } from "../support/workbooks.js";
 import { MemoryWorkbook } from "./memory-workbook.js";
 import { createTestSigner, type TestSigner } from "./sns-signer.js";
@@ -27,14 +28,14 @@ let now = new Date("2027-03-20T10:00:00Z");
 
 let signer: TestSigner;
 
-function cycleWorkbook(): MemoryWorkbook {
+function cycleWorkbook(journal: readonly Record<string, string>[] = []): MemoryWorkbook {
   const spec = CYCLE_TABS_SPEC;
   const tabs = [
     settingsTab(spec.cycle, cycleExample.cycleSettings),
     tableTab(spec.talks, cycleExample.talks),
     tableTab(spec.registrations, cycleExample.registrations),
     tableTab(spec.speakers, cycleExample.speakers),
-    tableTab(TABS.journal, []),
+    tableTab(TABS.journal, journal),
   ];
   return new MemoryWorkbook(
     Object.fromEntries(tabs.map((tab) => [tab.title, tab.rows as (readonly Cell[])[]])),
@@ -206,6 +207,15 @@ describe("a cycle's speakers: invitations sent once, replies applied through the
     const alerts = state.sent.filter((message) => keyOf(message).includes(":alerte-intervenant:"));
     expect(alerts).toHaveLength(1);
     expect(alerts[0]!.text).toContain("Pouvez-vous me rappeler demain ?");
+  });
+
+  it("sends nothing for a cycle whose Journal was sealed for another workbook (a copy)", async () => {
+    state.workbook = cycleWorkbook([
+      sentRow("autre-classeur", "message:autre-classeur:x:invitation-intervenant:1"),
+    ]);
+    const report = await sendStep();
+    expect(report.sent).toBe(0);
+    expect(state.sent).toEqual([]);
   });
 
   it("applies nothing for a token of an invitation never sent", async () => {
