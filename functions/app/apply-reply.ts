@@ -15,6 +15,7 @@
  * Journal so that nothing is written to it again.
  */
 import { randomUUID } from "node:crypto";
+import { CYCLE_TABS_SPEC } from "../core/cycle-schemas.js";
 import { DEFAULT_ZONE } from "../core/event-settings.js";
 import { journalAppend, readLedger } from "../core/journal.js";
 import { ACCEPTED_KEY_PREFIX, journalState } from "../core/ledger/state.js";
@@ -27,6 +28,7 @@ import {
   type ReplyOutcome,
   type TutorReply,
 } from "../core/replies/plan.js";
+import { planSpeakerReply, SPEAKER_REPLY_TABS } from "../core/replies/speaker.js";
 import { type LunchSettings, type SeminarSettings, TABS } from "../core/schemas.js";
 import { parseSettings } from "../core/table.js";
 import type { EventWorkbook, WorkbookSnapshot } from "../ports.js";
@@ -73,7 +75,10 @@ export async function applyReply(
   followUps: ReplyFollowUps,
   now: Date,
 ): Promise<ReplyOutcome> {
-  const first = await workbook.read(REPLY_TABS);
+  const first = await workbook.read([...REPLY_TABS, CYCLE_TABS_SPEC.cycle.name]);
+  // A cycle of lunch talks: the reply is a speaker's.
+  if (first.has(CYCLE_TABS_SPEC.cycle.name))
+    return applySpeakerReply(workbook, reply, secrets, followUps, now);
   const early = planReply(first, reply, secrets, now);
   if (early.outcome.kind === "duplicate") return early.outcome;
   if (
@@ -119,6 +124,50 @@ export async function applyReply(
 }
 
 /**
+ * A speaker's reply to the invitation of a cycle of lunch talks: claimed and recorded as a tutor's
+ * reply is (`applyReply`), applied only to an invitation the ledger records as sent, written to
+ * `Intervenants` (`core/replies/speaker.ts`). A decline or an unreadable answer is told to the
+ * organizer at once (`alertOrganizer`, which sends the cycle's `alerte-intervenant`).
+ */
+export async function applySpeakerReply(
+  workbook: EventWorkbook,
+  reply: TutorReply,
+  secrets: string | readonly string[],
+  followUps: Pick<ReplyFollowUps, "alertOrganizer">,
+  now: Date,
+): Promise<ReplyOutcome> {
+  const first = await workbook.read(SPEAKER_REPLY_TABS);
+  const early = planSpeakerReply(first, reply, secrets, now);
+  if (early.outcome.kind === "duplicate") return early.outcome;
+  const sent = journalState(readLedger(first.get(TABS.journal.name)), new Date(0)).sent;
+  if (
+    early.outcome.kind === "recorded" &&
+    !sent.has(
+      messageKey(workbook.keys, early.outcome.tutorEmail, "invitation-intervenant", reply.claims.version),
+    )
+  )
+    return { kind: "never-sent" };
+  const snapshot =
+    early.record === null ? first : await claimReply(workbook, first, reply.key, now, SPEAKER_REPLY_TABS);
+  if (snapshot === null) return { kind: "in-progress" };
+  const plan = snapshot === first ? early : planSpeakerReply(snapshot, reply, secrets, now);
+  const { outcome } = plan;
+  if (outcome.kind !== "recorded" && outcome.kind !== "unknown-tutor") return outcome;
+  if (plan.record) await workbook.write(plan.record);
+  if (outcome.kind === "unknown-tutor" || outcome.decision !== "confirm")
+    await followUps.alertOrganizer({
+      event: reply.claims.event,
+      reason: reply.answer.reason,
+      text: reply.answer.text,
+      ...(outcome.kind === "recorded"
+        ? { tutorEmail: outcome.tutorEmail, tab: outcome.tab, row: outcome.row }
+        : {}),
+    });
+  if (plan.done) await workbook.write(plan.done);
+  return outcome;
+}
+
+/**
  * Whether the ledger holds the request of that version as sent to that tutor (a request, or its
  * nudge, which carries the same signed address): a token of a version never sent is refused.
  */
@@ -143,6 +192,7 @@ async function claimReply(
   snapshot: WorkbookSnapshot,
   key: string,
   now: Date,
+  tabs: readonly string[] = REPLY_TABS,
 ): Promise<WorkbookSnapshot | null> {
   const run = randomUUID().replace(/-/g, "").slice(0, 12);
   const zone =
@@ -153,7 +203,7 @@ async function claimReply(
       { event: "Réponse reçue", key, data: { kind: "claim", run, leaseMs: REPLY_LEASE_MS } },
     ]),
   );
-  const back = await workbook.read(REPLY_TABS, { fresh: true });
+  const back = await workbook.read(tabs, { fresh: true });
   const state = journalState(readLedger(back.get(TABS.journal.name)), now);
   return state.claims.get(key)?.run === run ? back : null;
 }

@@ -10,6 +10,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { cellText } from "../core/cells.js";
+import { DEFAULT_ZONE } from "../core/event-settings.js";
 import {
   FEEDBACK_TABS,
   type FeedbackSummary,
@@ -98,9 +99,7 @@ async function claim(
 
 function eventZone(snapshot: WorkbookSnapshot): string {
   const spec = snapshot.has(TABS.seminar.name) ? TABS.seminar : TABS.lunch;
-  return (
-    parseSettings<{ timeZone?: string }>(spec, snapshot.get(spec.name)).partial.timeZone ?? "Europe/Paris"
-  );
+  return parseSettings<{ timeZone?: string }>(spec, snapshot.get(spec.name)).partial.timeZone ?? DEFAULT_ZONE;
 }
 
 async function recordIn(

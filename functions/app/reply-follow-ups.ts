@@ -55,7 +55,8 @@ export function replyFollowUps(deps: ReplyFollowUpDeps): ReplyFollowUps {
       await send(event, workbook, suspended ? ["alerte"] : AFTER_DECLINE);
     },
     async alertOrganizer(alert, given) {
-      await send(alert.event, workbookOf(alert.event, given), ["alerte"]);
+      // A cycle's alerts about its speakers are `alerte-intervenant`.
+      await send(alert.event, workbookOf(alert.event, given), ["alerte", "alerte-intervenant"]);
     },
     async onBounce(event, _addresses, given) {
       await send(event, workbookOf(event, given), ["alerte"]);

@@ -20,6 +20,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { DateTime } from "luxon";
+import { CYCLE_TABS, CYCLE_TABS_SPEC } from "../core/cycle-schemas.js";
 import { type JournalLine, journalAppend, readLedger } from "../core/journal.js";
 import type { LedgerKeys } from "../core/ledger/keys.js";
 import { type JournalState, journalState, sendIdOf } from "../core/ledger/state.js";
@@ -32,6 +33,7 @@ import {
   type PlanOptions,
   planMessages,
 } from "../core/messages/plan.js";
+import { type CycleModel, cycleModel, planCycle } from "../core/messages/speakers.js";
 import { type ParticipantRow, type RegistrationRow, TABS } from "../core/schemas.js";
 import { parseTable } from "../core/table.js";
 import {
@@ -167,7 +169,7 @@ export async function sendDueMessages(
   // A claim outlives the call that made it by a minute; then it is reconciled, never re-sent blindly.
   const leaseMs = budget + 60_000;
 
-  let snapshot = await workbook.read(MESSAGE_TABS);
+  let snapshot = await workbook.read(SENDING_TABS);
   if (options.suspended?.(snapshot)) return { ...SUSPENDED, elapsedMs: elapsed() };
   const now = clock.now();
   let model = modelOf(snapshot, workbook, now);
@@ -175,14 +177,19 @@ export async function sendDueMessages(
   const settled = await reconcile(model.journal, options, now);
   if (settled.lines.length > 0) {
     await workbook.write(journalAppend(snapshot.get(TABS.journal.name), now, zone, settled.lines));
-    snapshot = await workbook.read(MESSAGE_TABS);
+    snapshot = await workbook.read(SENDING_TABS);
     model = modelOf(snapshot, workbook, now);
   }
-  const plan = planMessages(model, now, {
-    ...(carriesDocuments(options.kinds) ? { documents: documentsOf(snapshot, workbook.keys, model) } : {}),
-    ...options.plan,
-    undecided: settled.undecided,
-  });
+  const plan =
+    model.kind === "cycle"
+      ? planCycle(model, now, options.plan?.replyAddress ? { replyAddress: options.plan.replyAddress } : {})
+      : planMessages(model, now, {
+          ...(carriesDocuments(options.kinds)
+            ? { documents: documentsOf(snapshot, workbook.keys, model) }
+            : {}),
+          ...options.plan,
+          undecided: settled.undecided,
+        });
   const due = dueMessages(plan, now, options.kinds);
   const marks = markLayouts(snapshot);
   let journalTab = snapshot.get(TABS.journal.name);
@@ -283,7 +290,11 @@ const DOCUMENT_KINDS: ReadonlySet<MessageKind> = new Set<MessageKind>([
   "questionnaire-rencontre",
 ]);
 
-function modelOf(snapshot: WorkbookSnapshot, workbook: EventWorkbook, now: Date): EventModel {
+/** What a send reads: a seminar's or a lunch talk's tabs, or a cycle's (its speakers' messages). */
+const SENDING_TABS = [...new Set([...MESSAGE_TABS, ...CYCLE_TABS])];
+
+function modelOf(snapshot: WorkbookSnapshot, workbook: EventWorkbook, now: Date): EventModel | CycleModel {
+  if (snapshot.has(CYCLE_TABS_SPEC.cycle.name)) return cycleModel(snapshot, workbook.keys, now);
   const model = eventModel(snapshot, workbook.keys, now);
   if (model === null) throw new Error("The workbook holds neither a seminar nor a lunch talk.");
   return model;

@@ -180,6 +180,11 @@ export const STEP_TABLE = {
     "place-liberee",
     "fiche-structure",
     "alerte",
+    // A cycle's speakers and the organizer about them (a cycle plans nothing else).
+    "invitation-intervenant",
+    "rappel-intervenant",
+    "liste-inscrits",
+    "alerte-intervenant",
   ]),
   "send-train-reminders": sending(["rappel-train"], { args: z.object({ dueAt: instant }) }),
   "send-feedback": sending(["questionnaire", "questionnaire-rencontre", "attestation", "alerte"]),

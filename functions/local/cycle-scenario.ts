@@ -3,8 +3,12 @@
  * the cycle, then after each talk records the absences from the signed sheets (`Présent: Non`);
  * every save is checked as a Google Sheets edit is, and each talk's `Statut` shows its seats, its
  * waiting list ranked for fair access and its décloisonnement figures, the `Cycle`'s `Statut` how
- * many managers came. Speakers' messages are not sent yet: the cycle has no workflow of its own.
+ * many managers came. The speakers' messages leave through the workflow's sending step (called as
+ * the workflow calls it): the invitations at once, exactly once; one speaker confirms by replying,
+ * the other declines, and the organizer is alerted at once; a week before each talk the reminder
+ * (or the alert that nobody confirmed), the day before the list of the registered.
  */
+import { createHash } from "node:crypto";
 import { DateTime } from "luxon";
 import { runAt } from "../../workflows/runner/clock.js";
 import { cellText } from "../core/cells.js";
@@ -12,16 +16,64 @@ import {
   CYCLE_TABS_SPEC,
   type CycleRegistrationRow,
   type CycleSettings,
+  type SpeakerRow,
   type TalkRow,
 } from "../core/cycle-schemas.js";
 import { parseSettings, parseTable } from "../core/table.js";
 import type { Workbook } from "../ports.js";
-import type { ScenarioContext } from "./scenario.js";
+import { composeReply, type ScenarioContext } from "./scenario.js";
 
-/** What the played cycle ended with: each talk's `Statut` and the cycle's. */
+/** What the played cycle ended with: each talk's `Statut` and the cycle's, each speaker's answer. */
 export interface CycleEnd {
   readonly talks: readonly { readonly name: string; readonly status: string }[];
   readonly cycleStatus: string;
+  readonly speakers: readonly { readonly email: string; readonly confirmation: string }[];
+}
+
+/** Runs the workflow's sending step for the cycle, as Cloud Workflows calls it; answers how many left. */
+async function sendStep(ctx: ScenarioContext): Promise<number> {
+  const response = await fetch(ctx.host().url("workflowStep"), {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ step: "send-reminders", event: ctx.event }),
+  });
+  if (!response.ok) throw new Error(`The sending step answered ${response.status}`);
+  const answer = (await response.json()) as { sent?: number };
+  return answer.sent ?? 0;
+}
+
+const bare = (address: string) => (/<([^<>]+)>/.exec(address)?.[1] ?? address).trim();
+
+/** The first speaker confirms by replying to the invitation, the second declines. */
+async function speakersReply(ctx: ScenarioContext): Promise<void> {
+  const invitations = (await ctx.ses.emails())
+    .filter((email) => email.subject.startsWith("Invitation à intervenir"))
+    .sort((a, b) => (a.destination.to[0] ?? "").localeCompare(b.destination.to[0] ?? ""));
+  const answers = [
+    "Bonjour,\n\nOui, je confirme avec plaisir.\n\nBien à vous",
+    "Bonjour,\n\nMalheureusement non, je ne pourrai pas venir à cette date. Désolé.\n\nCordialement",
+  ];
+  for (const [index, invitation] of invitations.entries()) {
+    const text = answers[index % answers.length] ?? "Oui.";
+    const raw = await composeReply(invitation, { text }, ctx.host().clock.now());
+    const id = createHash("sha256").update(`${invitation.messageId}|intervenant`).digest("hex");
+    const to = invitation.destination.to[0] ?? "";
+    ctx.replyFrom?.(to);
+    const status = await ctx.host().receive(raw, bare(invitation.replyTo[0] ?? ""), id);
+    ctx.say?.(
+      status < 300
+        ? `${index % 2 === 0 ? "Un intervenant confirme" : "Un intervenant décline"} en répondant à l'invitation.`
+        : "Une réponse d'intervenant n'a pas pu être lue.",
+    );
+  }
+}
+
+async function speakersOf(workbook: Workbook) {
+  const spec = CYCLE_TABS_SPEC.speakers;
+  const snapshot = await workbook.read([spec.name]);
+  return parseTable<SpeakerRow>(spec, snapshot.get(spec.name)).rows.flatMap((row) =>
+    row.value ? [{ email: row.value.email, confirmation: cellText(row.cells.confirmation ?? null) }] : [],
+  );
 }
 
 async function talksOf(workbook: Workbook) {
@@ -82,10 +134,27 @@ export async function playCycle(ctx: ScenarioContext, start: Date): Promise<Cycl
     ctx.say?.("L'organisateur choisit « Vérifier » dans l'onglet Cycle.");
     await host().edit(ctx.event, tab, { firstRow: row, firstColumn: 2 });
     await tell();
+    const sent = await sendStep(ctx);
+    ctx.say?.(`Étape d'envoi : ${sent} invitation(s) aux intervenants.`);
+    ctx.say?.(`Étape d'envoi rejouée : ${await sendStep(ctx)} message de plus.`);
+  });
+  await runAt(ctx.clock, new Date(start.getTime() + 2 * 3_600_000), async () => {
+    await speakersReply(ctx);
   });
   const talks = await talksOf(workbook());
   // After each talk but the last, the first two seated were absent (the example's first two managers, twice).
   for (const [index, talk] of talks.entries()) {
+    const day = DateTime.fromISO(talk.date, { zone: ctx.zone });
+    for (const at of [
+      day.minus({ days: 7 }).set({ hour: 12, minute: 30 }),
+      day.minus({ days: 1 }).set({ hour: 9, minute: 5 }),
+    ])
+      await runAt(ctx.clock, at.toJSDate(), async () => {
+        const sent = await sendStep(ctx);
+        ctx.say?.(
+          `« ${talk.name} », ${at.setLocale("fr").toFormat("d LLLL")} : ${sent} message(s) aux intervenants ou à l'organisateur.`,
+        );
+      });
     const after = DateTime.fromISO(talk.date, { zone: ctx.zone })
       .plus({ days: 1 })
       .set({ hour: 9 })
@@ -112,5 +181,9 @@ export async function playCycle(ctx: ScenarioContext, start: Date): Promise<Cycl
       ?.rows.find((row) => cellText(row[0] ?? null) === "Statut")?.[1] ?? null,
   );
   ctx.say?.(cycleStatus.split("\n").at(-1) ?? "");
-  return { talks: (await talksOf(workbook())).map(({ name, status }) => ({ name, status })), cycleStatus };
+  return {
+    talks: (await talksOf(workbook())).map(({ name, status }) => ({ name, status })),
+    cycleStatus,
+    speakers: await speakersOf(workbook()),
+  };
 }

@@ -6,7 +6,7 @@
  *                                 and save the workbook, Passerelle reacts as it does to a Google Sheet
  *   npm start -- --simulate       the whole seminar played in simulated time, tutors' replies included
  *   npm start -- --simulate --lunch   the same for the example lunch talk
- *   npm start -- --simulate --cycle   the example cycle of lunch talks: checks, absences, figures
+ *   npm start -- --simulate --cycle   the example cycle of lunch talks: checks, speakers invited and answering, absences, figures
  *   npm start -- --simulate --inversee   the same for the example reverse immersion
  *   npm start -- --reset          start again from the example (the previous run is erased)
  */

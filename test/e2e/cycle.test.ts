@@ -9,19 +9,20 @@ import { DateTime } from "luxon";
 import { describe, expect, it } from "vitest";
 import { type CycleEnd, playCycle } from "../../functions/local/cycle-scenario.js";
 import { LocalHost } from "../../functions/local/host.js";
-import { startLocalSes } from "../../functions/local/ses.js";
+import { type StoredEmail, startLocalSes } from "../../functions/local/ses.js";
 import { SimulatedClock } from "../../workflows/runner/clock.js";
 import { ZONE } from "./harness.js";
 
 const TEMPLATE = join(import.meta.dirname, "../../sheets-templates/cycle-rencontres.xlsx");
 
-async function playExample(): Promise<{ end: CycleEnd; lines: string[] }> {
+async function playExample(): Promise<{ end: CycleEnd; lines: string[]; emails: StoredEmail[] }> {
   const dir = mkdtempSync(join(tmpdir(), "passerelle-cycle-"));
   const event = "cycle-exemple";
   copyFileSync(TEMPLATE, join(dir, `${event}.xlsx`));
   const start = DateTime.fromISO("2027-03-20T09:00", { zone: ZONE }).toJSDate();
   const clock = new SimulatedClock(start);
   const ses = await startLocalSes();
+  await ses.clear();
   const host = await LocalHost.start({ dir, clock, sesEndpoint: ses.endpoint, deliveries: ses.deliveries });
   const lines: string[] = [];
   try {
@@ -29,7 +30,7 @@ async function playExample(): Promise<{ end: CycleEnd; lines: string[] }> {
       { host: () => host, clock, ses, event, zone: ZONE, say: (line) => lines.push(line) },
       start,
     );
-    return { end, lines };
+    return { end, lines, emails: await ses.emails() };
   } finally {
     await host.stop();
     await ses.stop();
@@ -37,9 +38,16 @@ async function playExample(): Promise<{ end: CycleEnd; lines: string[] }> {
   }
 }
 
+let example: ReturnType<typeof playExample> | undefined;
+/** The example is played once for the tests of this file. */
+const played = () => {
+  example ??= playExample();
+  return example;
+};
+
 describe("the example cycle of lunch talks, simulated", () => {
   it("checks the three talks, records the absences and ends with the managers who came, per direction", async () => {
-    const { end, lines } = await playExample();
+    const { end, lines } = await played();
     expect(end.talks.map((talk) => talk.name)).toEqual([
       "Participation des usagers",
       "Accueil inconditionnel",
@@ -56,5 +64,39 @@ describe("the example cycle of lunch talks, simulated", () => {
     // Before the first talk, the second one's newcomers sit and 13 of those seated before wait.
     expect(lines).toContain("    20 inscrits sur 20 places, 13 en liste d'attente.");
     expect(lines.at(-1)).toBe(end.cycleStatus.split("\n").at(-1));
+  }, 120_000);
+
+  it("invites each speaker once, applies a confirmation and a decline by reply, and alerts the organizer of the decline at once", async () => {
+    const { end, lines, emails } = await played();
+    const to = (email: StoredEmail) => email.destination.to[0] ?? "";
+    const invitations = emails.filter((email) => email.subject.startsWith("Invitation à intervenir"));
+    // The sending step ran twice at once, and again before each talk: one invitation each.
+    expect(invitations.map(to).sort()).toEqual([
+      expect.stringContaining("ines.lemaire@"),
+      expect.stringContaining("yves.ferrand@"),
+    ]);
+    expect(lines).toContain("Étape d'envoi : 2 invitation(s) aux intervenants.");
+    expect(lines).toContain("Étape d'envoi rejouée : 0 message de plus.");
+    expect(end.speakers).toEqual([
+      { email: "ines.lemaire@etudes-sociales.example.org", confirmation: "Confirmé" },
+      { email: "yves.ferrand@ccas-exemple.example.org", confirmation: "Décliné" },
+    ]);
+    const declines = emails.filter((email) => email.subject.startsWith("Un intervenant décline"));
+    expect(declines).toHaveLength(1);
+    expect(to(declines[0]!)).toContain("meridiennes@action-sociale.example.org");
+    expect(declines[0]!.body.text).toContain("Yves Ferrand a décliné l'invitation");
+    // Told at once: before anything a later sending step sends.
+    const subjects = emails.map((email) => email.subject);
+    expect(subjects.indexOf(declines[0]!.subject)).toBe(2);
+    // The confirmed speaker is reminded and gets the list the day before; the one who declined, nothing more.
+    const toInes = emails
+      .filter((email) => to(email).includes("ines.lemaire@"))
+      .map((email) => email.subject);
+    expect(toInes).toEqual([
+      expect.stringMatching(/^Invitation à intervenir/),
+      expect.stringMatching(/^Rappel : Participation des usagers/),
+      "Les inscrits de demain — Participation des usagers",
+    ]);
+    expect(emails.filter((email) => to(email).includes("yves.ferrand@"))).toHaveLength(1);
   }, 120_000);
 });

@@ -297,7 +297,7 @@ function span(date: IsoDate, start: WallTime, end: WallTime, zone: string): { st
  * unsent: the event sends nothing until the organizer gives the file its name back or, for a new
  * event, empties the Journal.
  */
-function foreignLedgerProblems(rows: readonly number[]): string[] {
+export function foreignLedgerProblems(rows: readonly number[]): string[] {
   if (rows.length === 0) return [];
   const count = `${rows.length} ligne${rows.length > 1 ? "s" : ""}`;
   return [

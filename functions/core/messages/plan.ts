@@ -359,6 +359,22 @@ class Collector {
   }
 }
 
+/**
+ * Filters planned messages as every plan does: a key the ledger has taken or planned twice is
+ * dropped, an address that bounces is skipped, an expired message is skipped; each message gets its
+ * key header and send tags. Answers the messages by send time, and what was skipped.
+ */
+export function collectPlanned(
+  journal: JournalState,
+  keys: LedgerKeys,
+  now: Date,
+  planned: readonly PlannedMessage[],
+): { messages: PlannedMessage[]; skipped: Skipped[] } {
+  const collect = new Collector(journal, keys, now);
+  for (const message of planned) collect.add(message);
+  return { messages: collect.sorted(), skipped: collect.skipped };
+}
+
 /** Who a recipient id stands for, among the people the workbook names now. */
 function directory(model: EventModel): Map<string, { name: string; address: string }> {
   const people = new Map<string, { name: string; address: string }>();

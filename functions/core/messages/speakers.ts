@@ -12,16 +12,19 @@
  * Nothing is planned for a talk that has started. Pure: the checked cycle, the keys and `now` in.
  */
 import { DateTime } from "luxon";
-import type { MailAddress } from "../../ports.js";
-import type { CycleCheck, TalkCheck } from "../check-cycle.js";
+import type { MailAddress, WorkbookSnapshot } from "../../ports.js";
+import { type CycleCheck, checkCycle, type TalkCheck } from "../check-cycle.js";
 import type { SpeakerRow } from "../cycle-schemas.js";
 import { eventZone } from "../event-settings.js";
 import { frenchDay, frenchSpan } from "../french.js";
+import { readLedger } from "../journal.js";
 import type { LedgerKeys } from "../ledger/keys.js";
-import type { RegistrationRow } from "../schemas.js";
+import { type JournalState, journalState } from "../ledger/state.js";
+import { readReplyLine } from "../replies/plan.js";
+import { type RegistrationRow, TABS } from "../schemas.js";
 import { AUTOMATIC_FOOTER, type Block, block, type MessageContent, renderDocument } from "./layout.js";
-import { fullName, type Recipient } from "./model.js";
-import { messageKey, type PlannedMessage } from "./plan.js";
+import { digest, foreignLedgerProblems, fullName, type Recipient } from "./model.js";
+import { collectPlanned, type MessagePlan, messageKey, type PlannedMessage } from "./plan.js";
 import { AUTOMATIC_HEADERS } from "./seminar.js";
 import { oneLine } from "./text.js";
 
@@ -172,17 +175,24 @@ export function renderRegisteredList(
 
 export function renderSpeakerAlert(
   info: TalkInfo,
-  cause: { readonly declined: SpeakerRow } | { readonly noneConfirmed: true },
+  cause:
+    | { readonly declined: SpeakerRow }
+    | { readonly noneConfirmed: true }
+    | { readonly unclear: SpeakerRow; readonly excerpt: string },
 ): MessageContent {
   const text =
     "declined" in cause
       ? `${fullName(cause.declined.firstName, cause.declined.lastName)} a décliné l'invitation à intervenir à la rencontre « ${info.talk} » : trouvez un autre intervenant et ajoutez-le dans l'onglet Intervenants.`
-      : `À ${SPEAKER_NOTICE_DAYS} jours de la rencontre « ${info.talk} », aucun intervenant n'a confirmé : relancez-les ou ajoutez-en un dans l'onglet Intervenants.`;
+      : "unclear" in cause
+        ? `${fullName(cause.unclear.firstName, cause.unclear.lastName)} a répondu à l'invitation à intervenir à la rencontre « ${info.talk} », mais sa réponse n'a pas pu être lue comme un oui ou un non : rien n'a été modifié. Sa réponse : « ${cause.excerpt} ». Lisez-la, puis écrivez « Confirmé » ou « Décliné » dans sa Confirmation (onglet Intervenants).`
+        : `À ${SPEAKER_NOTICE_DAYS} jours de la rencontre « ${info.talk} », aucun intervenant n'a confirmé : relancez-les ou ajoutez-en un dans l'onglet Intervenants.`;
   return render(
     info,
     "declined" in cause
       ? `Un intervenant décline — ${info.talk}`
-      : `Aucun intervenant confirmé — ${info.talk}`,
+      : "unclear" in cause
+        ? `Réponse d'un intervenant à lire — ${info.talk}`
+        : `Aucun intervenant confirmé — ${info.talk}`,
     "À faire",
     "Bonjour,",
     [block.paragraph(text), block.list(details(info))],
@@ -204,6 +214,7 @@ export function planSpeakerMessages(
   keys: Pick<LedgerKeys, "event" | "recipientId">,
   now: Date,
   options: SpeakerPlanOptions = {},
+  journal?: JournalState,
 ): PlannedMessage[] {
   const from = fromOf(cycle);
   const planned: PlannedMessage[] = [];
@@ -271,10 +282,64 @@ export function planSpeakerMessages(
           renderSpeakerAlert(info, { declined: speaker }),
         );
     }
+    // A reply that could not be read as a yes or a no: the organizer reads it, once per reply.
+    for (const entry of journal?.entries ?? []) {
+      const reply = readReplyLine(entry);
+      if (reply?.decision !== "unclear" || reply.automatic) continue;
+      const speaker = speakers.find(
+        (candidate) => candidate.email.toLowerCase() === reply.tutorEmail.toLowerCase(),
+      );
+      if (speaker)
+        add(organizer, "alerte-intervenant", `reponse-${digest(entry.key)}`, now, () =>
+          renderSpeakerAlert(info, { unclear: speaker, excerpt: reply.excerpt }),
+        );
+    }
     if (!speakers.some((speaker) => speaker.confirmation === "Confirmé"))
       add(organizer, "alerte-intervenant", `sans-intervenant-${keys.recipientId(talk.name)}`, notice, () =>
         renderSpeakerAlert(info, { noneConfirmed: true }),
       );
   }
   return planned;
+}
+
+/** A cycle as the sending reads it: its check, its verified Journal, its keys. */
+export interface CycleModel {
+  readonly kind: "cycle";
+  readonly check: CycleCheck;
+  readonly info: { readonly event: string; readonly zone: string };
+  readonly journal: JournalState;
+  readonly keys: LedgerKeys;
+  /** Why nothing can be sent (a Journal sealed for another workbook), in French. */
+  readonly problems: readonly string[];
+}
+
+/** The model of a cycle workbook (`snapshot` holds its tabs and its verified Journal). */
+export function cycleModel(snapshot: WorkbookSnapshot, keys: LedgerKeys, now: Date): CycleModel {
+  const check = checkCycle(snapshot, now);
+  const journal = journalState(readLedger(snapshot.get(TABS.journal.name)), now);
+  return {
+    kind: "cycle",
+    check,
+    info: { event: keys.event, zone: eventZone(check.workbook.settings.partial) },
+    journal,
+    keys,
+    problems: [
+      ...foreignLedgerProblems(journal.foreignRows),
+      ...(check.workbook.settings.partial.sender ? [] : ["Expéditeur manquant dans l'onglet Cycle."]),
+    ],
+  };
+}
+
+/**
+ * The plan of a cycle: its speakers' and organizer's messages (`planSpeakerMessages`) that the
+ * ledger has not taken, as `planMessages` answers for a single event. Nothing when the cycle has a
+ * problem that stops sending.
+ */
+export function planCycle(model: CycleModel, now: Date, options: SpeakerPlanOptions = {}): MessagePlan {
+  const { event, zone } = model.info;
+  if (model.problems.length > 0)
+    return { event, zone, messages: [], skipped: [], warnings: [...model.problems] };
+  const planned = planSpeakerMessages(model.check, model.keys, now, options, model.journal);
+  const { messages, skipped } = collectPlanned(model.journal, model.keys, now, planned);
+  return { event, zone, messages, skipped, warnings: [] };
 }
