@@ -308,6 +308,13 @@ export function planMessages(model: EventModel, now: Date, options: PlanOptions 
   return model.kind === "seminar" ? planSeminar(model, now, options) : planLunch(model, now, options);
 }
 
+/**
+ * Addresses in a top-level domain reserved by RFC 2606 (`.invalid`, `.test`, `.localhost`): they
+ * stand for a person without an address (a service user of a reverse immersion is keyed by one)
+ * and no message is ever sent to them, whatever kind plans it.
+ */
+const RESERVED_DOMAIN = /@[^@]*\.(invalid|test|localhost)$/i;
+
 class Collector {
   readonly messages: PlannedMessage[] = [];
   readonly skipped: Skipped[] = [];
@@ -322,6 +329,14 @@ class Collector {
     // A key planned twice (two rows of one address) is one message.
     if (isTaken(this.journal, planned.key) || this.keysSeen.has(planned.key)) return;
     this.keysSeen.add(planned.key);
+    if (RESERVED_DOMAIN.test(planned.to.address.trim())) {
+      this.skipped.push({
+        recipient: planned.to.address,
+        key: planned.key,
+        reason: `${KIND_LABELS[planned.kind]} : cette personne n'a pas d'adresse, et personne n'est nommé pour la recevoir à sa place.`,
+      });
+      return;
+    }
     if (hasBounced(this.journal, this.keys, planned.to.address)) {
       this.skipped.push({
         recipient: planned.to.address,
@@ -923,7 +938,10 @@ function planDocuments(
   for (const person of people) {
     const certificate = certificates.get(person.email.toLowerCase());
     if (!certificate) continue;
-    const to: Recipient = { name: fullName(person.firstName, person.lastName), address: person.email };
+    const to: Recipient = {
+      name: fullName(person.firstName, person.lastName),
+      address: ("careOf" in person ? person.careOf : undefined) ?? person.email,
+    };
     const replyTo = options.replyAddress?.({
       event,
       tutorEmail: person.email,
