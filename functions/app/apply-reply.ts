@@ -47,25 +47,27 @@ export interface OrganizerAlert {
 
 /**
  * What follows a reply or a bounce. Each is given the workbook the reply was applied to (the
- * request's session: what it read and wrote), so the follow-ups read nothing again.
+ * request's session: what it read and wrote, its writes perhaps still queued), so the follow-ups read
+ * nothing again and see what the reply wrote. The parameter is required: a follow-up that opened the
+ * spreadsheet afresh would miss the reply's own lines and plan nothing.
  */
 export interface ReplyFollowUps {
   /** Re-places the participants of a tutor who declined and tells who needs to know (wired by the composition root). */
-  onDecline(event: string, tutorEmail: string, workbook?: EventWorkbook): Promise<void>;
+  onDecline(event: string, tutorEmail: string, workbook: EventWorkbook): Promise<void>;
   /**
    * Tells the organizer about a reply that needs a person. The reply's Journal line is already
    * written when this is called, so the alert can be planned from it (see `replyFollowUps`).
    */
-  alertOrganizer(alert: OrganizerAlert, workbook?: EventWorkbook): Promise<void>;
+  alertOrganizer(alert: OrganizerAlert, workbook: EventWorkbook): Promise<void>;
   /** Called after a yes or a no is recorded, e.g. to wake the workflow waiting for the answers. */
   onAnswer?(
     event: string,
     tutorEmail: string,
     decision: "confirm" | "decline",
-    workbook?: EventWorkbook,
+    workbook: EventWorkbook,
   ): Promise<void>;
   /** Called after bounced addresses are recorded, e.g. to send the organizer's alert at once. */
-  onBounce?(event: string, addresses: readonly string[], workbook?: EventWorkbook): Promise<void>;
+  onBounce?(event: string, addresses: readonly string[], workbook: EventWorkbook): Promise<void>;
 }
 
 export async function applyReply(
@@ -155,14 +157,18 @@ export async function applySpeakerReply(
   if (outcome.kind !== "recorded" && outcome.kind !== "unknown-tutor") return outcome;
   if (plan.record) await workbook.write(plan.record);
   if (outcome.kind === "unknown-tutor" || outcome.decision !== "confirm")
-    await followUps.alertOrganizer({
-      event: reply.claims.event,
-      reason: reply.answer.reason,
-      text: reply.answer.text,
-      ...(outcome.kind === "recorded"
-        ? { tutorEmail: outcome.tutorEmail, tab: outcome.tab, row: outcome.row }
-        : {}),
-    });
+    // The request's own workbook: what this reply wrote is what the alert is planned from.
+    await followUps.alertOrganizer(
+      {
+        event: reply.claims.event,
+        reason: reply.answer.reason,
+        text: reply.answer.text,
+        ...(outcome.kind === "recorded"
+          ? { tutorEmail: outcome.tutorEmail, tab: outcome.tab, row: outcome.row }
+          : {}),
+      },
+      workbook,
+    );
   if (plan.done) await workbook.write(plan.done);
   return outcome;
 }

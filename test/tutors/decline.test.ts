@@ -151,7 +151,7 @@ describe("a tutor who declines", () => {
 
       // The follow-up again (SNS sends the reply again after a failure): nothing moves, nothing is sent.
       const writes = seminar.workbook.writes.length;
-      await followUps(seminar).onDecline(EVENT, declining);
+      await followUps(seminar).onDecline(EVENT, declining, seminar.workbook);
       expect(placements(seminar.workbook)).toEqual(after);
       expect(seminar.mailer.sent.length).toBe(sentBefore + sent.length);
       expect(seminar.workbook.writes.length).toBe(writes);
