@@ -108,7 +108,11 @@ export async function purgeWorkbook(
     return { done: false, refused, ...nothing, summary: refused };
   }
   const specs: readonly TabSpec[] = kind === "seminar" ? SEMINAR_WORKBOOK : LUNCH_WORKBOOK;
-  const known = withoutEventContacts(knownValues(specs, snapshot), snapshot.get(settingsSpec.name));
+  const known = withoutEventContacts(
+    knownValues(specs, snapshot),
+    snapshot.get(settingsSpec.name),
+    snapshot.get(TABS.structures.name),
+  );
   const added = addedColumns(specs, snapshot);
   const eraseAdded =
     added.length > 0 && (options.force === true || ((await options.confirmAddedColumns?.(added)) ?? false));
@@ -207,14 +211,16 @@ function knownValues(specs: readonly TabSpec[], snapshot: WorkbookSnapshot): Kno
 }
 
 /**
- * The known values minus the event's own contacts: the organizer's and the sender's addresses and
- * names, written in the settings tab (`Séminaire` or `Rencontre`), stay for the records; the
- * Journal's `Destinataire` column names them for the organizer's alerts, so without this the scan
- * would report the settings tab as not purged.
+ * The known values minus the contacts of institutions: the organizer's and the sender's addresses
+ * and names (the settings tab, `Séminaire` or `Rencontre`) and each host structure's `Contact`
+ * (`Structures`) stay for the records; the Journal's `Destinataire` column names them for alerts and
+ * rosters, so without this the scan would report those tabs as not purged.
  */
-function withoutEventContacts(known: Known, settingsTab: TabValues | undefined): Known {
+function withoutEventContacts(known: Known, ...contactTabs: readonly (TabValues | undefined)[]): Known {
   const kept = new Set(
-    (settingsTab?.rows ?? []).flatMap((row) => row.map((cell) => cellText(cell).trim().toLowerCase())),
+    contactTabs.flatMap((tab) =>
+      (tab?.rows ?? []).flatMap((row) => row.map((cell) => cellText(cell).trim().toLowerCase())),
+    ),
   );
   for (const cell of [...kept])
     for (const found of cell.match(EMAIL_IN_TEXT) ?? []) kept.add(found.toLowerCase());

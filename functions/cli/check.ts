@@ -5,6 +5,7 @@ import { ReverseAwareWorkbook } from "../app/reverse-workbook.js";
 import { CYCLE_TABS_SPEC } from "../core/cycle-schemas.js";
 import { pluralSuffix } from "../core/french.js";
 import { TABS } from "../core/schemas.js";
+import { Refusal } from "./errors.js";
 
 export interface CheckJson {
   readonly kind: CheckReport["kind"];
@@ -83,5 +84,9 @@ export function checkText(report: CheckReport): string {
 
 export async function runCheck(path: string, json: boolean, now: Date): Promise<string> {
   const report = await checkWorkbook(new ReverseAwareWorkbook(new XlsxWorkbook(path)), now);
-  return json ? JSON.stringify(checkJson(report)) : checkText(report);
+  const text = json ? JSON.stringify(checkJson(report)) : checkText(report);
+  // Not a Passerelle workbook: nothing was checked, and the exit status says so (1), as for the
+  // other commands; the report still goes to the standard output.
+  if (report.kind === "unknown") throw new Refusal(report.summary, text);
+  return text;
 }

@@ -91,6 +91,26 @@ describe("purging an event's personal data", () => {
     expect(allText(workbook)).toContain(ORGANIZER);
   });
 
+  it("keeps the host structures' contact addresses, which rosters were sent to, and finds nothing left", async () => {
+    const workbook = finishedSeminar();
+    const journal = workbook.tabs.get(TABS.journal.name)!;
+    const header = journal[0]!.map(String);
+    journal.push(
+      header.map((column) =>
+        column === "Destinataire"
+          ? "relation-usagers@caf35.example.org"
+          : column === "Événement"
+            ? "Fiche d'accueil envoyée"
+            : null,
+      ),
+    );
+
+    const report = await purgeWorkbook(raw(workbook), AFTER, { confirmAddedColumns: async () => true });
+
+    expect(report).toMatchObject({ done: true, remaining: [] });
+    expect(allText(workbook)).toContain("relation-usagers@caf35.example.org");
+  });
+
   it("empties every personal column of participants and tutors once the seminar is over, and keeps the rest", async () => {
     const workbook = new MemoryWorkbook(seminarSnapshot());
     const report = await purgeWorkbook(raw(workbook), new Date("2027-04-20T12:00:00Z"));

@@ -84,6 +84,17 @@ describe("passerelle match, on a seminar", () => {
     expect(out).toBe("");
     expect(err).toContain("n'est pas un classeur Passerelle");
   });
+
+  it("makes check say the same with exit status 1, as every command does for a file it cannot use", async () => {
+    const { folder } = await exampleFiles();
+    const path = join(folder, "autre.xlsx");
+    const book = new ExcelJS.Workbook();
+    book.addWorksheet("Feuille 1").addRow(["Nom", "Prénom"]);
+    await book.xlsx.writeFile(path);
+    const { code, err } = await main(["check", path], BEFORE_SEMINAR);
+    expect(code).toBe(1);
+    expect(err).toContain("n'est pas un classeur Passerelle");
+  });
 });
 
 describe("passerelle match, on a lunch talk", () => {
