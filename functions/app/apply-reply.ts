@@ -154,15 +154,19 @@ export async function applySpeakerReply(
   const { outcome } = plan;
   if (outcome.kind !== "recorded" && outcome.kind !== "unknown-tutor") return outcome;
   if (plan.record) await workbook.write(plan.record);
+  // The request's workbook: the alert is planned from the `Confirmation` it just wrote.
   if (outcome.kind === "unknown-tutor" || outcome.decision !== "confirm")
-    await followUps.alertOrganizer({
-      event: reply.claims.event,
-      reason: reply.answer.reason,
-      text: reply.answer.text,
-      ...(outcome.kind === "recorded"
-        ? { tutorEmail: outcome.tutorEmail, tab: outcome.tab, row: outcome.row }
-        : {}),
-    });
+    await followUps.alertOrganizer(
+      {
+        event: reply.claims.event,
+        reason: reply.answer.reason,
+        text: reply.answer.text,
+        ...(outcome.kind === "recorded"
+          ? { tutorEmail: outcome.tutorEmail, tab: outcome.tab, row: outcome.row }
+          : {}),
+      },
+      workbook,
+    );
   if (plan.done) await workbook.write(plan.done);
   return outcome;
 }
