@@ -25,6 +25,7 @@ export const configSchema = z.object({
   PASSERELLE_WORKFLOW_LOCATION: z.string().default("europe-west1"),
   PASSERELLE_WORKFLOW_SEMINAR: z.string().default("passerelle-seminaire"),
   PASSERELLE_WORKFLOW_LUNCH: z.string().default("passerelle-rencontre"),
+  PASSERELLE_WORKFLOW_CYCLE: z.string().default("passerelle-cycle"),
   /** Amazon SES. */
   SES_REGION: z.string().default("eu-west-3"),
   /** Only for a local SES-compatible server; Amazon SES otherwise. */

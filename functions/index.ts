@@ -66,7 +66,11 @@ function handlers(): Handlers {
       ...(config.PASSERELLE_PROJECT_NUMBER ? { projectNumber: config.PASSERELLE_PROJECT_NUMBER } : {}),
       log: jsonConsoleLog,
       location: config.PASSERELLE_WORKFLOW_LOCATION,
-      workflows: { seminar: config.PASSERELLE_WORKFLOW_SEMINAR, lunch: config.PASSERELLE_WORKFLOW_LUNCH },
+      workflows: {
+        seminar: config.PASSERELLE_WORKFLOW_SEMINAR,
+        lunch: config.PASSERELLE_WORKFLOW_LUNCH,
+        cycle: config.PASSERELLE_WORKFLOW_CYCLE,
+      },
       auth: cloudAuth,
     }),
     verifier: new SnsVerifier({ fetchCertificate: httpsCertificateFetcher() }),

@@ -162,7 +162,7 @@ export interface WorkflowStarter {
   /** Starts one execution for the event; answers its id (to find it again). */
   start(input: {
     readonly event: string;
-    readonly kind: "seminar" | "lunch";
+    readonly kind: "seminar" | "lunch" | "cycle";
     readonly args: Readonly<Record<string, unknown>>;
   }): Promise<{ readonly executionId: string }>;
   /** Posts to a callback endpoint an execution created and waits on. */

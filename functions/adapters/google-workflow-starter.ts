@@ -29,7 +29,7 @@ export interface GoogleWorkflowStarterOptions {
   readonly project: string;
   readonly location: string;
   /** The deployed workflow of each kind of event. */
-  readonly workflows: { readonly seminar: string; readonly lunch: string };
+  readonly workflows: { readonly seminar: string; readonly lunch: string; readonly cycle?: string };
   /** A google-auth-library client (`new GoogleAuth({scopes: cloud-platform})`); none against a fake. */
   readonly auth?: unknown;
   /** Where the API lives; tests point it at a local fake. */
@@ -110,7 +110,9 @@ export class GoogleWorkflowStarter implements WorkflowStarter {
     const { project, location, workflows } = this.options;
     const root = this.options.rootUrl ?? WORKFLOW_EXECUTIONS_ROOT;
     const base = root.endsWith("/") ? root : `${root}/`;
-    const url = `${base}v1/projects/${encodeURIComponent(project)}/locations/${encodeURIComponent(location)}/workflows/${encodeURIComponent(workflows[input.kind])}/executions`;
+    const workflow = workflows[input.kind];
+    if (!workflow) throw new Error(`No workflow configured for a ${input.kind}`);
+    const url = `${base}v1/projects/${encodeURIComponent(project)}/locations/${encodeURIComponent(location)}/workflows/${encodeURIComponent(workflow)}/executions`;
     const requester = await this.requester();
     const response = await withRetry(
       () =>
@@ -143,7 +145,7 @@ export class GoogleWorkflowStarter implements WorkflowStarter {
       root: rootUrl ?? WORKFLOW_EXECUTIONS_ROOT,
       projects: projectNumber ? [project, projectNumber] : [project],
       location,
-      workflows: [workflows.seminar, workflows.lunch],
+      workflows: [workflows.seminar, workflows.lunch, ...(workflows.cycle ? [workflows.cycle] : [])],
     };
   }
 

@@ -156,8 +156,8 @@ export async function applySpeakerReply(
   const { outcome } = plan;
   if (outcome.kind !== "recorded" && outcome.kind !== "unknown-tutor") return outcome;
   if (plan.record) await workbook.write(plan.record);
+  // The request's own workbook: the alert is planned from what this reply just wrote.
   if (outcome.kind === "unknown-tutor" || outcome.decision !== "confirm")
-    // The request's own workbook: what this reply wrote is what the alert is planned from.
     await followUps.alertOrganizer(
       {
         event: reply.claims.event,

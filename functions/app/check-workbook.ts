@@ -29,7 +29,7 @@ import type { Cell, CellWrite, TabValues, Workbook, WorkbookSnapshot } from "../
 
 /** The events a workflow runs. */
 export type EventKind = "seminar" | "lunch";
-/** What a workbook holds: an event, or a cycle of lunch talks (checked and seated, no workflow yet). */
+/** What a workbook holds: an event, or a cycle of lunch talks (checked, seated, its speakers' messages sent by `workflows/cycle.yaml`). */
 export type WorkbookKind = EventKind | "cycle";
 
 export interface CheckReport {
@@ -254,7 +254,7 @@ function summarize(
   const next =
     kind === "cycle"
       ? ready
-        ? "Prochaine étape : le Statut de chaque rencontre (onglet Rencontres) dit ses places et ses chiffres ; les envois d'un cycle ne sont pas encore automatiques."
+        ? "Prochaine étape : le Statut de chaque rencontre (onglet Rencontres) dit ses places et ses chiffres ; choisissez « Confirmer les inscriptions » dans Action pour que les messages des intervenants partent d'eux-mêmes à leur heure."
         : "Prochaine étape : corrigez ce qui est signalé ; la vérification se refait à chaque modification."
       : kind === "seminar"
         ? ready

@@ -8,8 +8,10 @@
  */
 import { z } from "zod";
 import { closingInstant } from "../core/check-lunch.js";
+import { CYCLE_TABS } from "../core/cycle-schemas.js";
 import { eventModel, MESSAGE_TABS } from "../core/messages/model.js";
 import type { MessageKind } from "../core/messages/plan.js";
+import { cycleModel, nextCycleWake } from "../core/messages/speakers.js";
 import { eventSchedule, isoInZone } from "../core/schedule.js";
 import { type LunchSettings, TABS } from "../core/schemas.js";
 import { parseSettings } from "../core/table.js";
@@ -236,6 +238,19 @@ export const STEP_TABLE = {
     }),
     sends: [],
     run: ({ workbook, now }) => planAnswer(workbook, now),
+  }),
+  // A cycle of lunch talks: when to call `send-reminders` again, `null` once its last talk started.
+  "cycle-next": step({
+    args: noArgs,
+    answer: z.object({ nextAt: instant.nullable() }),
+    sends: [],
+    run: async ({ workbook, now }) => {
+      const snapshot = await workbook.read([...CYCLE_TABS, TABS.journal.name]);
+      if (!snapshot.has(CYCLE_TABS[0])) throw new PermanentError("not a cycle workbook", "invalid-request");
+      const model = cycleModel(snapshot, workbook.keys, now);
+      const next = nextCycleWake(model, now);
+      return { nextAt: next ? isoInZone(next, model.info.zone) : null };
+    },
   }),
 } as const;
 

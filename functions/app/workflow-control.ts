@@ -2,7 +2,7 @@
  * What the spreadsheet says about an event's workflow, and how an edit moves it.
  *
  * The state lives in the workbook, so every function stays stateless: the organizer's `Action`
- * (`Séminaire` or `Rencontre`), and sealed ledger entries keyed `workflow:…`: the execution started
+ * (`Séminaire`, `Rencontre` or `Cycle`), and sealed ledger entries keyed `workflow:…`: the execution started
  * for the event, the go once seen, the execution stopping on problems, and the callback URL the
  * workflow waits on for each purpose (the last entry of a purpose wins). Only sealed entries count:
  * a URL typed into the Journal by hand is never signalled.
@@ -13,6 +13,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { normalizeKey } from "../core/cells.js";
+import { CYCLE_TABS_SPEC, type CycleSettings } from "../core/cycle-schemas.js";
 import {
   CONFIRM_ACTION,
   eventZone,
@@ -27,7 +28,7 @@ import type { MessageKind } from "../core/messages/plan.js";
 import { type LunchSettings, type SeminarSettings, TABS } from "../core/schemas.js";
 import { parseSettings } from "../core/table.js";
 import type { Clock, EventWorkbook, Mailer, Workbook, WorkbookSnapshot, WorkflowStarter } from "../ports.js";
-import type { EventKind } from "./check-workbook.js";
+import type { WorkbookKind } from "./check-workbook.js";
 import { matchWorkbook, type Solver } from "./match-workbook.js";
 import { type SendOptions, sendDueMessages } from "./send-messages.js";
 import { sendKept } from "./workbook-session.js";
@@ -61,21 +62,28 @@ const WAITING_FOR: Readonly<Record<CallbackPurpose, string>> = {
   resume: "la reprise des envois (choisissez à nouveau l'action d'envoi)",
 };
 
-export const CONTROL_TABS = [TABS.seminar.name, TABS.lunch.name, TABS.journal.name] as const;
+export const CONTROL_TABS = [
+  TABS.seminar.name,
+  TABS.lunch.name,
+  CYCLE_TABS_SPEC.cycle.name,
+  TABS.journal.name,
+] as const;
 
 /** The actions that start the workflow of an event, or wake it when it runs. */
-const STARTING_ACTIONS: Readonly<Record<EventKind, readonly string[]>> = {
+const STARTING_ACTIONS: Readonly<Record<WorkbookKind, readonly string[]>> = {
   seminar: [MATCH_ACTION, GO_ACTION],
   lunch: [CONFIRM_ACTION],
+  // A cycle: the `Action` of its `Cycle` tab starts the workflow that sends its speakers' messages.
+  cycle: [CONFIRM_ACTION],
 };
 
 export interface WorkflowControl {
-  readonly kind: EventKind | "unknown";
+  readonly kind: WorkbookKind | "unknown";
   readonly zone: string;
   readonly action: string | undefined;
   /** The row of the `Action` line in the parameters tab. */
   readonly actionRow: number | undefined;
-  /** Seminar: the organizer has given the go to send, now or before (a lunch talk needs none). */
+  /** Seminar: the organizer has given the go to send, now or before (a lunch talk or a cycle needs none). */
   readonly go: boolean;
   /** Whether the go is already in the Journal. */
   readonly goRecorded: boolean;
@@ -92,15 +100,19 @@ export interface WorkflowControl {
 
 export function readControl(snapshot: WorkbookSnapshot): WorkflowControl {
   const seminarTab = snapshot.get(TABS.seminar.name);
-  const kind: EventKind | "unknown" = seminarTab
+  const kind: WorkbookKind | "unknown" = seminarTab
     ? "seminar"
     : snapshot.has(TABS.lunch.name)
       ? "lunch"
-      : "unknown";
+      : snapshot.has(CYCLE_TABS_SPEC.cycle.name)
+        ? "cycle"
+        : "unknown";
   const parsed =
     kind === "seminar"
       ? parseSettings<SeminarSettings>(TABS.seminar, seminarTab)
-      : parseSettings<LunchSettings>(TABS.lunch, snapshot.get(TABS.lunch.name));
+      : kind === "cycle"
+        ? parseSettings<CycleSettings>(CYCLE_TABS_SPEC.cycle, snapshot.get(CYCLE_TABS_SPEC.cycle.name))
+        : parseSettings<LunchSettings>(TABS.lunch, snapshot.get(TABS.lunch.name));
   const settings = parsed.partial;
   const action = settings.action ?? undefined;
   let execution: string | undefined;
@@ -128,7 +140,7 @@ export function readControl(snapshot: WorkbookSnapshot): WorkflowControl {
     zone: eventZone(settings),
     action,
     actionRow: parsed.lines.get("action")?.row,
-    go: kind === "lunch" || goNow || goRecorded,
+    go: kind === "lunch" || kind === "cycle" || goNow || goRecorded,
     goRecorded,
     suspended: action === SUSPEND_ACTION,
     execution,
@@ -191,7 +203,7 @@ async function claimAndStart(
   workbook: Workbook,
   snapshot: WorkbookSnapshot,
   control: WorkflowControl,
-  input: { readonly event: string; readonly kind: EventKind; readonly now: Date },
+  input: { readonly event: string; readonly kind: WorkbookKind; readonly now: Date },
 ): Promise<string | null> {
   const run = randomUUID().replace(/-/g, "").slice(0, 12);
   const claim = controlLines.startClaim(control.starts, run);
@@ -266,7 +278,8 @@ export async function followEdit(
   };
 
   const reverse = tabIs(tab, REVERSE_TABS.settings.name); // a reverse immersion's parameters tab
-  if (tabIs(tab, TABS.seminar.name) || tabIs(tab, TABS.lunch.name) || reverse) {
+  const cycle = tabIs(tab, CYCLE_TABS_SPEC.cycle.name);
+  if (tabIs(tab, TABS.seminar.name) || tabIs(tab, TABS.lunch.name) || reverse || cycle) {
     if (!control.action || !STARTING_ACTIONS[kind].includes(control.action)) return { signalled: 0 };
     // Another parameter was edited (a title, a date): the action chosen earlier is not chosen again.
     const row = control.actionRow;

@@ -45,7 +45,7 @@ async function sendStep(ctx: ScenarioContext): Promise<number> {
 const bare = (address: string) => (/<([^<>]+)>/.exec(address)?.[1] ?? address).trim();
 
 /** The first speaker confirms by replying to the invitation, the second declines. */
-async function speakersReply(ctx: ScenarioContext): Promise<void> {
+export async function speakersReply(ctx: ScenarioContext): Promise<void> {
   const invitations = (await ctx.ses.emails())
     .filter((email) => email.subject.startsWith("Invitation à intervenir"))
     .sort((a, b) => (a.destination.to[0] ?? "").localeCompare(b.destination.to[0] ?? ""));
@@ -105,7 +105,10 @@ export async function markAbsent(workbook: Workbook, talk: string, count: number
 }
 
 /** Writes the `Action` of the `Cycle` tab, as the organizer picks it in the dropdown. */
-async function chooseCycleAction(workbook: Workbook, action: string): Promise<{ tab: string; row: number }> {
+export async function chooseCycleAction(
+  workbook: Workbook,
+  action: string,
+): Promise<{ tab: string; row: number }> {
   const spec = CYCLE_TABS_SPEC.cycle;
   const settings = parseSettings<CycleSettings>(spec, (await workbook.read([spec.name])).get(spec.name));
   const line = settings.lines.get("action");

@@ -30,6 +30,8 @@ import { DurableLedgerWorkbook } from "./durable-ledger.js";
 import { LocalSns } from "./sns.js";
 
 const WORKFLOWS = resolve(import.meta.dirname, "../../workflows");
+/** The definition each kind of event runs. */
+const DEFINITIONS = { seminar: "seminar.yaml", lunch: "lunch-talk.yaml", cycle: "cycle.yaml" } as const;
 export const LOCAL_REPLY_DOMAIN = "reponses.passerelle.localhost";
 
 export interface LocalHostOptions {
@@ -148,7 +150,7 @@ export class LocalHost {
     };
     const starter: WorkflowStarter = {
       async start({ kind, args }) {
-        const definition = join(WORKFLOWS, kind === "seminar" ? "seminar.yaml" : "lunch-talk.yaml");
+        const definition = join(WORKFLOWS, DEFINITIONS[kind]);
         const info = runner.startExecution(definition, args as Value);
         return { executionId: info.id };
       },

@@ -22,7 +22,7 @@ describe("passerelle check and match, on a cycle of lunch talks", () => {
     expect(String(talks[1]![status])).toContain("Décloisonnement : 20 inscrits venant de 5 directions");
     const settings = snapshot.get("Cycle")!.rows.find((row) => row[0] === "Statut");
     expect(String(settings?.[1])).toContain("Sur le cycle : aucune rencontre n'a encore eu lieu");
-    expect(String(settings?.[1])).toContain("les envois d'un cycle ne sont pas encore automatiques");
+    expect(String(settings?.[1])).toContain("choisissez « Confirmer les inscriptions » dans Action");
   });
 
   it("prints each talk's seats, waiting list and figures with match", async () => {

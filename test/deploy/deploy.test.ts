@@ -32,7 +32,7 @@ describe("npm run deploy -- --dry-run", () => {
 
     expect(status).toBe(0);
     expect(ran).toEqual([]);
-    expect(lines[0]).toBe("# 6 commandes (--dry-run : rien n'est exécuté)");
+    expect(lines[0]).toBe("# 7 commandes (--dry-run : rien n'est exécuté)");
     expect(lines.slice(1).map((l) => l.split(" ").slice(0, 4).join(" "))).toEqual([
       "gcloud functions deploy sheetEdit",
       "gcloud functions deploy workflowStep",
@@ -40,6 +40,7 @@ describe("npm run deploy -- --dry-run", () => {
       "gcloud functions deploy inboundMail",
       "gcloud workflows deploy passerelle-seminaire",
       "gcloud workflows deploy passerelle-rencontre",
+      "gcloud workflows deploy passerelle-cycle",
     ]);
     const step = lines[2]!.split(" ");
     expect(step).toEqual(

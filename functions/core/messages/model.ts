@@ -313,7 +313,8 @@ export function seminarModel(snapshot: WorkbookSnapshot, keys: LedgerKeys, now: 
   const zone = eventZone(settings);
   const journal = journalState(readLedger(snapshot.get(TABS.journal.name)), now);
   const problems: string[] = [...foreignLedgerProblems(journal.foreignRows)];
-  if (!settings.day1) problems.push("Jour 1 manquant ou illisible dans l'onglet Séminaire (tapez-le comme 17/03/2027).");
+  if (!settings.day1)
+    problems.push("Jour 1 manquant ou illisible dans l'onglet Séminaire (tapez-le comme 17/03/2027).");
   if (!settings.sender) problems.push("Expéditeur manquant dans l'onglet Séminaire.");
   if (!settings.organizerEmail) problems.push("Email organisateur manquant dans l'onglet Séminaire.");
   const day1 = settings.day1 ?? "1970-01-01";
@@ -730,7 +731,8 @@ export function lunchModel(snapshot: WorkbookSnapshot, keys: LedgerKeys, now: Da
   const zone = eventZone(settings);
   const journal = journalState(readLedger(snapshot.get(TABS.journal.name)), now);
   const problems: string[] = [...foreignLedgerProblems(journal.foreignRows)];
-  if (!settings.date) problems.push("Date manquante ou illisible dans l'onglet Rencontre (tapez-la comme 08/04/2027).");
+  if (!settings.date)
+    problems.push("Date manquante ou illisible dans l'onglet Rencontre (tapez-la comme 08/04/2027).");
   if (!settings.sender) problems.push("Expéditeur manquant dans l'onglet Rencontre.");
   const date = settings.date ?? "1970-01-01";
   const times = span(date, settings.start ?? "12:15", settings.end ?? "13:45", zone);

@@ -343,3 +343,22 @@ export function planCycle(model: CycleModel, now: Date, options: SpeakerPlanOpti
   const { messages, skipped } = collectPlanned(model.journal, model.keys, now, planned);
   return { event, zone, messages, skipped, warnings: [] };
 }
+
+/** The longest the cycle's workflow sleeps between two sends (ms): a speaker added meanwhile is invited within it. */
+export const CYCLE_WAKE_MAX_MS = 24 * 3_600_000;
+
+/**
+ * When the cycle's workflow next calls its sending step: the earliest `sendAt` after `now` of a
+ * message the cycle plans and the ledger has not taken (a reminder, a list, an alert seven days
+ * before), and no later than `CYCLE_WAKE_MAX_MS` after `now`; `null` once every talk of the cycle
+ * has started (nothing more is planned: the workflow ends). Pure.
+ */
+export function nextCycleWake(model: CycleModel, now: Date): Date | null {
+  if (!model.check.talks.some((talk) => talk.start > now)) return null;
+  let next = now.getTime() + CYCLE_WAKE_MAX_MS;
+  for (const message of planCycle(model, now).messages) {
+    const at = message.sendAt.getTime();
+    if (at > now.getTime() && at < next) next = at;
+  }
+  return new Date(next);
+}

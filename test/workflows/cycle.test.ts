@@ -1,0 +1,190 @@
+/**
+ * The cycle's workflow (`workflows/cycle.yaml`) in the local runner: first against a scripted
+ * step server (the loop and its times), then on the local host against the example cycle
+ * workbook, started by the organizer's `Action` as in the cloud, with the real sending step.
+ */
+import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DateTime } from "luxon";
+import { afterEach, describe, expect, it } from "vitest";
+import { CONFIRM_ACTION } from "../../functions/core/event-settings.js";
+import { chooseCycleAction, speakersReply } from "../../functions/local/cycle-scenario.js";
+import { LocalHost } from "../../functions/local/host.js";
+import { startLocalSes } from "../../functions/local/ses.js";
+import type { Mailer } from "../../functions/ports.js";
+import { runAt, SimulatedClock } from "../../workflows/runner/clock.js";
+import type { ExecutionState } from "../../workflows/runner/runner.js";
+import { WorkflowRunner } from "../../workflows/runner/runner.js";
+import { FakeStepServer } from "./fake-step-server.js";
+
+const DEFINITION = join(import.meta.dirname, "../../workflows/cycle.yaml");
+const TEMPLATE = join(import.meta.dirname, "../../sheets-templates/cycle-rencontres.xlsx");
+const ZONE = "Europe/Paris";
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+describe("the cycle workflow against a scripted step server", () => {
+  it("sends, then sleeps until the next due instant, until the last talk has started", async () => {
+    const clock = new SimulatedClock(new Date("2027-03-20T08:00:00Z"));
+    const dues = ["2027-03-27T12:15:00+01:00", "2027-04-02T09:00:00+02:00", null];
+    const fake = await FakeStepServer.start(clock, {
+      check: () => ({ body: { ok: true, problems: 0 } }),
+      "send-reminders": (_call, nth) => ({ body: { done: true, sent: nth + 1, suspended: false } }),
+      "cycle-next": (_call, nth) => ({ body: { nextAt: dues[nth] ?? null } }),
+    });
+    const stateDir = await mkdtemp(join(tmpdir(), "passerelle-cycle-flow-"));
+    const runner = await WorkflowRunner.open({ stateDir, clock });
+    cleanups.push(async () => {
+      await runner.close();
+      await fake.close();
+      await rm(stateDir, { recursive: true, force: true });
+    });
+
+    const done = await runner.wait(
+      runner.startExecution(DEFINITION, { event: "cycle", stepUrl: fake.url }).id,
+    );
+
+    expect(done.state).toBe("SUCCEEDED");
+    expect(fake.times("send-reminders")).toEqual([
+      "2027-03-20T08:00:00.000Z",
+      "2027-03-27T11:15:00.000Z",
+      "2027-04-02T07:00:00.000Z",
+    ]);
+    expect(done.result).toEqual({ outcome: "completed", rounds: 3, sent: 1 + 2 + 3 });
+  });
+
+  it("ends at once, without sending, when the check finds problems", async () => {
+    const clock = new SimulatedClock(new Date("2027-03-20T08:00:00Z"));
+    const fake = await FakeStepServer.start(clock, {
+      check: () => ({ body: { ok: false, problems: 2 } }),
+    });
+    const stateDir = await mkdtemp(join(tmpdir(), "passerelle-cycle-flow-"));
+    const runner = await WorkflowRunner.open({ stateDir, clock });
+    cleanups.push(async () => {
+      await runner.close();
+      await fake.close();
+      await rm(stateDir, { recursive: true, force: true });
+    });
+
+    const done = await runner.wait(
+      runner.startExecution(DEFINITION, { event: "cycle", stepUrl: fake.url }).id,
+    );
+
+    expect(done.result).toEqual({ outcome: "problems", problems: 2 });
+    expect(fake.steps).toEqual(["check"]);
+  });
+});
+
+interface Sent {
+  readonly at: string;
+  readonly to: string;
+  readonly subject: string;
+}
+
+describe("the cycle workflow on the local host, against the example cycle", () => {
+  it("starts on the cycle's Action and sends invitations, reminders and lists once each, at their times", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "passerelle-cycle-"));
+    const event = "cycle-exemple";
+    copyFileSync(TEMPLATE, join(dir, `${event}.xlsx`));
+    const start = DateTime.fromISO("2027-03-20T09:00", { zone: ZONE }).toJSDate();
+    const clock = new SimulatedClock(start);
+    const ses = await startLocalSes();
+    await ses.clear();
+    const sent: Sent[] = [];
+    const wrapMailer = (mailer: Mailer): Mailer => ({
+      send: async (message) => {
+        const answer = await mailer.send(message);
+        const to = typeof message.to === "string" ? message.to : message.to.address;
+        sent.push({
+          at: DateTime.fromMillis(clock.now(), { zone: ZONE }).toISO() ?? "",
+          to,
+          subject: message.subject,
+        });
+        return answer;
+      },
+    });
+    let ended: (state: ExecutionState) => void = () => {};
+    const end = new Promise<ExecutionState>((resolve) => {
+      ended = resolve;
+    });
+    const host = await LocalHost.start({
+      dir,
+      clock,
+      sesEndpoint: ses.endpoint,
+      deliveries: ses.deliveries,
+      wrapMailer,
+      onRunnerEvent: (runnerEvent) => {
+        if (runnerEvent.type === "end") ended(runnerEvent.state);
+      },
+    });
+    cleanups.push(async () => {
+      await host.stop();
+      await ses.stop();
+      rmSync(dir, { recursive: true, force: true });
+    });
+    const ctx = { host: () => host, clock, ses, event, zone: ZONE };
+
+    await runAt(clock, start, async () => {
+      const { tab, row } = await chooseCycleAction(host.workbook(event), CONFIRM_ACTION);
+      const answer = await host.edit(event, tab, { firstRow: row, firstColumn: 2 });
+      expect(answer.status).toBe(200);
+    });
+    // Two hours later, the first speaker confirms by replying, the second declines.
+    const replied = new Date(start.getTime() + 2 * 3_600_000);
+    void runAt(clock, replied, () => speakersReply(ctx));
+
+    expect(await end).toBe("SUCCEEDED");
+    const ines = "ines.lemaire@etudes-sociales.example.org";
+    const organizer = "meridiennes@action-sociale.example.org";
+    const decline = sent.filter((message) => message.subject.startsWith("Un intervenant décline"));
+    const inOrder = (a: Sent, b: Sent) =>
+      DateTime.fromISO(a.at).toMillis() - DateTime.fromISO(b.at).toMillis() || a.to.localeCompare(b.to);
+    expect(sent.filter((message) => message !== decline[0]).sort(inOrder)).toEqual([
+      {
+        at: "2027-03-20T09:00:00.000+01:00",
+        to: ines,
+        subject: "Invitation à intervenir — Participation des usagers, jeudi 8 avril 2027",
+      },
+      {
+        at: "2027-03-20T09:00:00.000+01:00",
+        to: "yves.ferrand@ccas-exemple.example.org",
+        subject: "Invitation à intervenir — Accueil inconditionnel, jeudi 6 mai 2027",
+      },
+      // A week before the first talk, at its time; the day before at 9:00, the list.
+      {
+        at: "2027-04-01T12:15:00.000+02:00",
+        to: ines,
+        subject: "Rappel : Participation des usagers, jeudi 8 avril 2027",
+      },
+      {
+        at: "2027-04-07T09:00:00.000+02:00",
+        to: ines,
+        subject: "Les inscrits de demain — Participation des usagers",
+      },
+      // Nobody confirmed for the two other talks: the organizer hears of it a week before each.
+      {
+        at: "2027-04-29T12:15:00.000+02:00",
+        to: organizer,
+        subject: "Aucun intervenant confirmé — Accueil inconditionnel",
+      },
+      {
+        at: "2027-05-27T12:15:00.000+02:00",
+        to: organizer,
+        subject: "Aucun intervenant confirmé — Données et territoires",
+      },
+    ]);
+    // The decline reaches the organizer once, at once.
+    expect(decline).toEqual([
+      {
+        at: "2027-03-20T11:00:00.000+01:00",
+        to: organizer,
+        subject: "Un intervenant décline — Accueil inconditionnel",
+      },
+    ]);
+  }, 120_000);
+});
