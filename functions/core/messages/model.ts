@@ -305,6 +305,8 @@ export function foreignLedgerProblems(rows: readonly number[]): string[] {
   ];
 }
 
+const DAY1_UNREADABLE = "Jour 1 manquant ou illisible dans l'onglet Séminaire (tapez-le comme 17/03/2027).";
+
 export function seminarModel(snapshot: WorkbookSnapshot, keys: LedgerKeys, now: Date): SeminarModel {
   const event = keys.event;
   const check = checkSeminar(snapshot, now);
@@ -313,8 +315,7 @@ export function seminarModel(snapshot: WorkbookSnapshot, keys: LedgerKeys, now: 
   const zone = eventZone(settings);
   const journal = journalState(readLedger(snapshot.get(TABS.journal.name)), now);
   const problems: string[] = [...foreignLedgerProblems(journal.foreignRows)];
-  if (!settings.day1)
-    problems.push("Jour 1 manquant ou illisible dans l'onglet Séminaire (tapez-le comme 17/03/2027).");
+  if (!settings.day1) problems.push(DAY1_UNREADABLE);
   if (!settings.sender) problems.push("Expéditeur manquant dans l'onglet Séminaire.");
   if (!settings.organizerEmail) problems.push("Email organisateur manquant dans l'onglet Séminaire.");
   const day1 = settings.day1 ?? "1970-01-01";
