@@ -3,9 +3,11 @@
  * Every message is in French. Exit status: 0 the command ran, 1 the file could not be read or
  * written or the action was refused, 2 the command line itself is wrong.
  */
+import { existsSync } from "node:fs";
 import { access } from "node:fs/promises";
 import { extname } from "node:path";
 import { parseArgs } from "node:util";
+import { lockFiles } from "../local/durable-ledger.js";
 import { Refusal, UsageError } from "./errors.js";
 
 export interface CommandResult {
@@ -30,6 +32,11 @@ interface Command {
   readonly file: "le classeur" | "le message";
   /** The positional argument names no file (a spreadsheet id): it is not looked for on disk. */
   readonly notAFile?: true;
+  /**
+   * The command writes into the workbook: it refuses while a spreadsheet program holds the file
+   * open (its lock file beside it), since the program's next save would drop what was written.
+   */
+  readonly writes?: true;
   run(args: Parsed, now: Date, env: NodeJS.ProcessEnv): Promise<string>;
 }
 
@@ -37,6 +44,7 @@ interface Command {
 const COMMANDS: Readonly<Record<string, Command>> = {
   check: {
     synopsis: "check <classeur.xlsx> [--json]",
+    writes: true,
     description: "vérifie les inscriptions et écrit les Statut dans le classeur",
     options: ["json"],
     file: "le classeur",
@@ -44,6 +52,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   },
   match: {
     synopsis: "match <classeur.xlsx> [--json]",
+    writes: true,
     description:
       "affecte les participants (séminaire) ou attribue les places (rencontre) et l'écrit dans le classeur",
     options: ["json"],
@@ -74,6 +83,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   },
   documents: {
     synopsis: "documents <classeur.xlsx> [--out <dossier>] [--at <instant>]",
+    writes: true,
     description:
       "écrit en PDF les feuilles d'émargement, attestations, effectifs et fiches des structures d'accueil",
     options: ["at", "out"],
@@ -101,6 +111,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   },
   purge: {
     synopsis: "purge <classeur.xlsx> [--force]",
+    writes: true,
     description: "efface les données personnelles d'un événement terminé",
     options: ["force"],
     file: "le classeur",
@@ -231,6 +242,10 @@ async function parse(command: Command, rest: readonly string[]): Promise<Parsed>
   }
   if (!command.notAFile && command.file === "le classeur" && extname(path).toLowerCase() !== ".xlsx")
     throw new Refusal(notXlsx(path));
+  if (command.writes && lockFiles(path).some((lock) => existsSync(lock)))
+    throw new Refusal(
+      "Ce classeur est ouvert dans un tableur (Excel ou LibreOffice) : fermez-le, puis relancez la commande. Sinon, son prochain enregistrement effacerait ce que Passerelle y écrit.",
+    );
   const value = (key: string) => {
     const found = parsed.values[key];
     return typeof found === "string" ? found : undefined;

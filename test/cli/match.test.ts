@@ -1,5 +1,6 @@
 import { execFile } from "node:child_process";
-import { join } from "node:path";
+import { readFile, rm, writeFile } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
 import { promisify } from "node:util";
 import ExcelJS from "exceljs";
 import { describe, expect, it } from "vitest";
@@ -83,6 +84,21 @@ describe("passerelle match, on a seminar", () => {
     expect(code).toBe(1);
     expect(out).toBe("");
     expect(err).toContain("n'est pas un classeur Passerelle");
+  });
+
+  it("refuses to write into a workbook a spreadsheet program holds open, and writes nothing", async () => {
+    const { seminar } = await exampleFiles();
+    const lock = join(dirname(seminar), `~$${basename(seminar)}`);
+    await writeFile(lock, "");
+    const before = await readFile(seminar);
+    for (const command of ["check", "match"]) {
+      const { code, err } = await main([command, seminar], BEFORE_SEMINAR);
+      expect(code).toBe(1);
+      expect(err).toContain("ouvert dans un tableur");
+    }
+    expect((await readFile(seminar)).equals(before)).toBe(true);
+    await rm(lock);
+    expect((await main(["check", seminar], BEFORE_SEMINAR)).code).toBe(0);
   });
 
   it("makes check say the same with exit status 1, as every command does for a file it cannot use", async () => {
