@@ -21,7 +21,7 @@ import {
   timeZone,
   url,
 } from "./fields.js";
-import { CONFIRMATIONS, LUNCH_ACTIONS, registrationRow, TABS, type TabSpec } from "./schemas.js";
+import { CONFIRMATIONS, LUNCH_ACTIONS, personName, registrationRow, TABS, type TabSpec } from "./schemas.js";
 
 const emailAliases = ["E-mail", "Courriel", "Mail", "Adresse électronique", "Adresse mail"];
 const statusColumn = output({
@@ -106,11 +106,7 @@ export type CycleRegistrationRow = z.infer<typeof cycleRegistrationRow>;
 
 /** Tab `Intervenants`: the speakers, one row per speaker and talk. */
 export const speakerRow = z.object({
-  lastName: requiredText({ header: "Nom", personal: true, io: "in" }, { name: true }),
-  firstName: requiredText(
-    { header: "Prénom", personal: true, aliases: ["Prenom"], io: "in" },
-    { name: true },
-  ),
+  ...personName,
   email: must(email({ header: "Email", personal: true, aliases: emailAliases, io: "in", required: true })),
   organisation: text({ header: "Organisation", aliases: ["Organisme"], io: "in" }),
   talk: requiredText({ header: "Rencontre", io: "in", help: "Le nom de la rencontre, tel qu'en Rencontres" }),

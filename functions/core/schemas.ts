@@ -156,12 +156,20 @@ export const structureRow = z.object({
 export type StructureRow = z.infer<typeof structureRow>;
 
 /** Tab `Tuteurs`. */
-export const tutorRow = z.object({
+/**
+ * `Nom` and `Prénom` of a person (participant, tutor, registration, speaker, visitor): required,
+ * personal (erased by a purge), read as names.
+ */
+export const personName = {
   lastName: requiredText({ header: "Nom", personal: true, io: "in" }, { name: true }),
   firstName: requiredText(
     { header: "Prénom", personal: true, aliases: ["Prenom"], io: "in" },
     { name: true },
   ),
+};
+
+export const tutorRow = z.object({
+  ...personName,
   email: must(email({ header: "Email", personal: true, aliases: emailAliases, io: "in", required: true })),
   structure: requiredText({ header: "Structure", io: "in" }),
   situation: must(choice({ header: "Situation", io: "in", required: true }, SITUATIONS)),
@@ -175,11 +183,7 @@ export type TutorRow = z.infer<typeof tutorRow>;
 
 /** Tab `Participants`: the registrations. */
 export const participantRow = z.object({
-  lastName: requiredText({ header: "Nom", personal: true, io: "in" }, { name: true }),
-  firstName: requiredText(
-    { header: "Prénom", personal: true, aliases: ["Prenom"], io: "in" },
-    { name: true },
-  ),
+  ...personName,
   email: must(email({ header: "Email", personal: true, aliases: emailAliases, io: "in", required: true })),
   phone: text(
     { header: "Téléphone", personal: true, aliases: ["Tel", "Tél", "Portable"], io: "in" },
@@ -317,11 +321,7 @@ export type LunchSettings = z.infer<typeof lunchSettings>;
 
 /** Tab `Inscriptions`. */
 export const registrationRow = z.object({
-  lastName: requiredText({ header: "Nom", personal: true, io: "in" }, { name: true }),
-  firstName: requiredText(
-    { header: "Prénom", personal: true, aliases: ["Prenom"], io: "in" },
-    { name: true },
-  ),
+  ...personName,
   email: must(email({ header: "Email", personal: true, aliases: emailAliases, io: "in", required: true })),
   direction: text({ header: "Direction", io: "in" }),
   service: requiredText({ header: "Service", io: "in" }),

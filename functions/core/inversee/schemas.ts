@@ -25,6 +25,7 @@ import {
 } from "../fields.js";
 import {
   CONFIRMATIONS,
+  personName,
   SEMINAR_ACTIONS,
   SEMINAR_REGISTRATION_STATES,
   TABS,
@@ -72,11 +73,7 @@ export const reverseSettings = z.object({
 
 /** Tab `Hôtes`: the decision-makers who open their day, each their own "structure" and "tutor". */
 export const hostRow = z.object({
-  lastName: requiredText({ header: "Nom", personal: true, io: "in" }, { name: true }),
-  firstName: requiredText(
-    { header: "Prénom", personal: true, aliases: ["Prenom"], io: "in" },
-    { name: true },
-  ),
+  ...personName,
   email: must(email({ header: "Email", personal: true, aliases: emailAliases, io: "in", required: true })),
   position: requiredText({
     header: "Fonction",
@@ -114,11 +111,7 @@ export type HostRow = z.infer<typeof hostRow>;
 
 /** Tab `Participants`: front-line agents and service users, registered by themselves or by someone else. */
 export const visitorRow = z.object({
-  lastName: requiredText({ header: "Nom", personal: true, io: "in" }, { name: true }),
-  firstName: requiredText(
-    { header: "Prénom", personal: true, aliases: ["Prenom"], io: "in" },
-    { name: true },
-  ),
+  ...personName,
   profile: must(
     choice({ header: "Profil", io: "in" }, PROFILES, {
       default: "Agent public",
