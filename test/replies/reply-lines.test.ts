@@ -132,6 +132,35 @@ describe("a reply's Journal line", () => {
   });
 });
 
+/** The snapshot, with the tutor's row in `Tuteurs` already holding `confirmation`. */
+function answeredSnapshot(confirmation: string) {
+  const tabs = snapshot();
+  const tutors = tabs.get(TABS.tutors.name)!;
+  const header = tutors.rows[0]!.map(String);
+  const row = tutors.rows.findIndex((cells) => cells.includes(TUTOR));
+  const rows = tutors.rows.map((cells, index) =>
+    index === row
+      ? cells.map((cell, column) => (header[column] === "Confirmation" ? confirmation : cell))
+      : cells,
+  );
+  tabs.set(TABS.tutors.name, { ...tutors, rows });
+  return tabs;
+}
+
+describe("a tutor's second answer", () => {
+  it("is a change of mind only when it differs from the answer the row holds", () => {
+    const changed = planReply(answeredSnapshot("Confirmé"), reply("Non", "decline"), SECRET, NOW);
+    expect(changed.outcome).toMatchObject({ kind: "recorded", previous: "Confirmé" });
+    expect(lineOf(changed).row.join(" ")).toContain("remplace « Confirmé »");
+
+    // The same answer again, as to a new request after a re-placement, replaces nothing.
+    const same = planReply(answeredSnapshot("Confirmé"), reply("Oui", "confirm"), SECRET, NOW);
+    expect(same.outcome).toMatchObject({ kind: "recorded", decision: "confirm" });
+    expect(same.outcome).not.toHaveProperty("previous");
+    expect(lineOf(same).row.join(" ")).not.toContain("remplace");
+  });
+});
+
 describe("the key every message carries", () => {
   it("names the event of the message", () => {
     const key = messageKey(testKeys(EVENT), "Claire.Martin@example.org", "changement", 3);

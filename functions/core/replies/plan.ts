@@ -62,7 +62,7 @@ export type ReplyOutcome =
       /** The row of the tutor in `Tuteurs` (as the organizer sees it). */
       readonly row: number;
       readonly tab: string;
-      /** The confirmation the row held before, when it already held an answer. */
+      /** The answer the row held before, when it held a different one: the tutor changed their mind. */
       readonly previous?: string;
       /** How many placements name this tutor in `Affectations`. */
       readonly placements: number;
@@ -200,12 +200,19 @@ export function planReply(
   }
   const tutorEmail = (tutor.partial.email ?? parseEmail(tutor.cells.email ?? null))!;
   const previousText = cellText(tutor.cells.confirmation ?? null);
-  const previous = ANSWERED.has(textKey(previousText)) ? previousText : undefined;
+  const decision = reply.answer.decision;
+  // A change of mind is an answer that differs from the one the row holds; the same answer again
+  // (a tutor confirming a new request after a re-placement, say) replaces nothing.
+  const previous =
+    ANSWERED.has(textKey(previousText)) &&
+    decision !== "unclear" &&
+    textKey(previousText) !== textKey(LABELS[decision])
+      ? previousText
+      : undefined;
   const hosted = parseTable<PlacementRow>(TABS.placements, snapshot.get(TABS.placements.name)).rows.filter(
     (row) => (row.partial.tutorEmail ?? parseEmail(row.cells.tutorEmail ?? null)) === tutorEmail,
   );
   const placements = hosted.length;
-  const decision = reply.answer.decision;
   const rowCells: CellWrite[] = [];
   if (decision !== "unclear") {
     const layout = layoutOf(tutors, true);
