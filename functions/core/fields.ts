@@ -301,7 +301,7 @@ export function dateTime(meta: ColumnMeta) {
       return fail(
         ctx,
         cell,
-        `${quote(cell)} n'est pas une date et heure lisible en entier : tapez-la comme 15/03/2027 12:00, ou en ISO 8601 complet (2027-03-15T12:00:00+01:00)`,
+        `${quote(cell)} n'est pas une date et heure lisible en entier : tapez-la comme 2027-03-15 12:00 ou 15/03/2027 12:00`,
       );
     }
     return value;

@@ -80,7 +80,7 @@ describe("date and time cells, read in full or refused", () => {
     expect(check.rows[0]?.status).toBe("Inscrit");
     expect(check.rows[1]?.blocking).toBe(true);
     expect(check.rows[1]?.status).toContain("bloquant : Inscrit le : « le 1er mars vers 9h »");
-    expect(check.rows[1]?.status).toContain("ISO 8601");
+    expect(check.rows[1]?.status).toContain("tapez-la comme 2027-03-15 12:00");
   });
 
   it("refuses a date-time typed in a date column of the seminar instead of cutting it to its date", () => {
@@ -101,6 +101,17 @@ describe("date and time cells, read in full or refused", () => {
       result.rows.find((verdict) => verdict.tab === "Participants" && verdict.row === row)?.status ?? "";
     expect(status(2)).toContain("a des secondes");
     expect(status(3)).toContain("contient aussi une date");
+  });
+
+  it("answers an unreadable date and time with the forms the templates use", () => {
+    const check = checkLunch(
+      lunchSnapshot({ ...example.lunchSettings, "Clôture des inscriptions": "mardi midi" }, []),
+      NOW,
+    );
+    const said = JSON.stringify(check);
+    expect(said).toContain("« mardi midi » n'est pas une date et heure lisible");
+    expect(said).toContain("tapez-la comme 2027-03-15 12:00 ou 15/03/2027 12:00");
+    expect(said).not.toContain("ISO");
   });
 
   it("converts a closing of registrations typed with an offset to the talk's zone", () => {
