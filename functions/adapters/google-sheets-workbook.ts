@@ -164,7 +164,7 @@ export class GoogleSheetsWorkbook implements Workbook {
   ) {
     this.api = sheets({
       version: "v4",
-      auth: options.auth,
+      ...(options.auth === undefined ? {} : { auth: options.auth }),
       ...(options.rootUrl === undefined ? {} : { rootUrl: options.rootUrl }),
       // Retries are ours (429 and 5xx only, Retry-After honoured); the client's would double them.
       retry: false,

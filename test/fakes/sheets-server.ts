@@ -591,10 +591,10 @@ function trimRows(rows: readonly StoredCell[][]): StoredCell[][] {
 }
 
 interface Area {
-  top?: number;
-  left?: number;
-  bottom?: number;
-  right?: number;
+  top?: number | undefined;
+  left?: number | undefined;
+  bottom?: number | undefined;
+  right?: number | undefined;
 }
 
 export function columnLetters(column: number): string {

@@ -49,7 +49,7 @@ class RecordingWorkbook implements EventWorkbook {
 interface LogLine {
   readonly level: string;
   readonly event: string;
-  readonly fields?: LogFields;
+  readonly fields?: LogFields | undefined;
 }
 
 /** What the registered function uses, swapped by each test. */

@@ -20,7 +20,7 @@ async function api(path: string, init?: { method: string; body: unknown }) {
   const response = await fetch(new URL(`v4/spreadsheets/${fake.spreadsheetId}${path}`, fake.rootUrl), {
     method: init?.method ?? "GET",
     headers: { "content-type": "application/json" },
-    body: init ? JSON.stringify(init.body) : undefined,
+    ...(init ? { body: JSON.stringify(init.body) } : {}),
   });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }

@@ -87,8 +87,8 @@ interface Live {
   readonly deliveries: Delivery[];
   stopped: boolean;
   release: () => void;
-  waiter?: Waiter;
-  abort?: (error: Error) => void;
+  waiter?: Waiter | undefined;
+  abort?: ((error: Error) => void) | undefined;
   done?: Promise<ExecutionInfo>;
 }
 
@@ -342,7 +342,7 @@ export class WorkflowRunner {
   private readonly clock: SchedulerClock;
   private readonly live = new Map<string, Live>();
   private readonly onEvent: ((event: RunnerEvent) => void) | undefined;
-  private server?: Server;
+  private server?: Server | undefined;
   private base = "";
 
   private constructor(options: RunnerOptions) {

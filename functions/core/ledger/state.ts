@@ -77,8 +77,8 @@ export function sendIdOf(key: string): string {
 }
 
 interface KeyState {
-  holder?: Claim;
-  uncertain?: Uncertain;
+  holder?: Claim | undefined;
+  uncertain?: Uncertain | undefined;
   settled?: "sent" | "failed";
 }
 
