@@ -12,11 +12,17 @@
  * Pure: the checked cycle, its verified Journal, its keys and `now` in.
  */
 import { createHash } from "node:crypto";
+import type { TabValues, WorkbookSnapshot } from "../ports.js";
 import { normalizeKey } from "./cells.js";
-import type { CycleCheck, TalkCheck } from "./check-cycle.js";
+import { type CycleCheck, checkCycle, type TalkCheck } from "./check-cycle.js";
+import { CYCLE_TABS_SPEC } from "./cycle-schemas.js";
+import type { DocumentSet } from "./documents/common.js";
+import { fileSlug } from "./documents/layout.js";
+import { lunchDocuments } from "./documents/lunch.js";
 import { eventZone } from "./event-settings.js";
+import { readLedger } from "./journal.js";
 import type { LedgerKeys } from "./ledger/keys.js";
-import type { JournalState } from "./ledger/state.js";
+import { type JournalState, journalState } from "./ledger/state.js";
 import type { Excluded, LunchInfo, LunchModel, LunchRegistration } from "./messages/model.js";
 import { type MessagePlan, type PlanOptions, planMessages } from "./messages/plan.js";
 import { TABS } from "./schemas.js";
@@ -156,4 +162,36 @@ export function planTalks(
   options: Pick<PlanOptions, "replyAddress" | "workbookLink"> = {},
 ): MessagePlan[] {
   return cycle.talks.map((talk) => planMessages(talkLunchModel(cycle, talk, journal, keys), now, options));
+}
+
+/**
+ * The printed documents of a cycle at `now`: each talk's, as a single talk's (attendance sheet,
+ * certificates once it is over, headcounts), under a folder named after the talk. The headcounts
+ * line and the notes name their talk.
+ */
+export function cycleDocuments(snapshot: WorkbookSnapshot, keys: LedgerKeys, now: Date): DocumentSet {
+  const cycle = checkCycle(snapshot, now);
+  const journal = journalState(readLedger(snapshot.get(TABS.journal.name)), now);
+  // A single talk's documents read its rows (direction, function, `Présent`) and its organizer.
+  const tabs: [string, TabValues | undefined][] = [
+    [TABS.lunch.name, snapshot.get(CYCLE_TABS_SPEC.cycle.name)],
+    [TABS.registrations.name, snapshot.get(CYCLE_TABS_SPEC.registrations.name)],
+  ];
+  const talkSnapshot: WorkbookSnapshot = new Map(
+    tabs.flatMap(([name, tab]) => (tab ? [[name, tab] as [string, TabValues]] : [])),
+  );
+  const sets = cycle.talks.map((talk) => ({
+    talk: talk.name,
+    set: lunchDocuments(talkSnapshot, keys, now, talkLunchModel(cycle, talk, journal, keys)),
+  }));
+  return {
+    kind: "lunch",
+    title: cycle.workbook.settings.partial.title ?? "Cycle de rencontres",
+    zone: eventZone(cycle.workbook.settings.partial),
+    documents: sets.flatMap(({ talk, set }) =>
+      set.documents.map((document) => ({ ...document, file: `${fileSlug(talk)}/${document.file}` })),
+    ),
+    headcountLine: sets.map(({ talk, set }) => `« ${talk} » : ${set.headcountLine}`).join("\n"),
+    notes: sets.flatMap(({ talk, set }) => set.notes.map((note) => `« ${talk} » : ${note}`)),
+  };
 }
