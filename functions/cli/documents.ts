@@ -8,6 +8,9 @@ import { XlsxWorkbook } from "../adapters/xlsx-workbook.js";
 import { writeDocuments } from "../app/documents.js";
 import { ReverseAwareWorkbook } from "../app/reverse-workbook.js";
 import { pluralSuffix } from "../core/french.js";
+import { isReverseView } from "../core/inversee/view.js";
+import { inReverseWords } from "../core/inversee/words.js";
+import { TABS } from "../core/schemas.js";
 import { zoneOf } from "./event-zone.js";
 import { openLedgerWorkbook } from "./ledger.js";
 import { instant } from "./preview.js";
@@ -45,5 +48,7 @@ export async function runDocuments(
   ];
   if (report.set.notes.length > 0)
     lines.push("", "À savoir :", ...report.set.notes.map((note) => `  - ${note}`));
-  return lines.join("\n");
+  // A reverse immersion, read as a seminar: its organizer reads of hosts, not of tutors and structures.
+  const reverse = isReverseView(await workbook.read([TABS.seminar.name]));
+  return reverse ? inReverseWords(lines.join("\n")) : lines.join("\n");
 }

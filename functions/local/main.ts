@@ -124,7 +124,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   );
   let afterOwnWrite = () => {};
   const ses = await startSes(options.dir);
-  const outbox = new Outbox(join(options.dir, "courrier"), zone);
+  const outbox = new Outbox(join(options.dir, "courrier"), zone, options.inversee ? inHostWords : undefined);
   const host = await LocalHost.start({
     dir: options.dir,
     clock,
