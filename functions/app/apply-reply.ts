@@ -28,7 +28,7 @@ import {
   type ReplyOutcome,
   type TutorReply,
 } from "../core/replies/plan.js";
-import { planSpeakerReply, SPEAKER_REPLY_TABS } from "../core/replies/speaker.js";
+import { cycleZone, planSpeakerReply, SPEAKER_REPLY_TABS } from "../core/replies/speaker.js";
 import { type LunchSettings, type SeminarSettings, TABS } from "../core/schemas.js";
 import { parseSettings } from "../core/table.js";
 import type { EventWorkbook, WorkbookSnapshot } from "../ports.js";
@@ -150,7 +150,9 @@ export async function applySpeakerReply(
   )
     return { kind: "never-sent" };
   const snapshot =
-    early.record === null ? first : await claimReply(workbook, first, reply.key, now, SPEAKER_REPLY_TABS);
+    early.record === null
+      ? first
+      : await claimReply(workbook, first, reply.key, now, SPEAKER_REPLY_TABS, cycleZone(first));
   if (snapshot === null) return { kind: "in-progress" };
   const plan = snapshot === first ? early : planSpeakerReply(snapshot, reply, secrets, now);
   const { outcome } = plan;
@@ -199,9 +201,11 @@ async function claimReply(
   key: string,
   now: Date,
   tabs: readonly string[] = REPLY_TABS,
+  eventZone?: string,
 ): Promise<WorkbookSnapshot | null> {
   const run = randomUUID().replace(/-/g, "").slice(0, 12);
   const zone =
+    eventZone ??
     parseSettings<SeminarSettings>(TABS.seminar, snapshot.get(TABS.seminar.name)).partial.timeZone ??
     DEFAULT_ZONE;
   await workbook.write(

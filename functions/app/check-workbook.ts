@@ -254,7 +254,7 @@ function summarize(
   const next =
     kind === "cycle"
       ? ready
-        ? "Prochaine étape : le Statut de chaque rencontre (onglet Rencontres) dit ses places et ses chiffres ; choisissez « Confirmer les inscriptions » dans Action pour que les messages des intervenants partent d'eux-mêmes à leur heure."
+        ? "Prochaine étape : le Statut de chaque rencontre (onglet Rencontres) dit ses places et ses chiffres ; choisissez « Confirmer les inscriptions » dans Action pour que les messages aux inscrits et aux intervenants partent d'eux-mêmes à leur heure."
         : "Prochaine étape : corrigez ce qui est signalé ; la vérification se refait à chaque modification."
       : kind === "seminar"
         ? ready

@@ -1,12 +1,15 @@
 /**
  * Making the printed documents of an event: one read of the workbook, the documents' content from
  * the core, each drawn as a PDF and written under a folder; the headcounts written on the event's
- * `Statut` (one write, only when the line changed).
+ * `Statut` (one write, only when the line changed). A cycle's documents are each talk's, in a folder
+ * per talk (`core/cycle-talks.ts`); its headcounts are printed, not written.
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { renderPdf } from "../adapters/pdf.js";
 import { cellText } from "../core/cells.js";
+import { CYCLE_TABS, CYCLE_TABS_SPEC } from "../core/cycle-schemas.js";
+import { cycleDocuments } from "../core/cycle-talks.js";
 import { DOCUMENT_TABS, type DocumentSet, eventDocuments } from "../core/documents/index.js";
 import { TABS } from "../core/schemas.js";
 import { withStatusLine } from "../core/status-lines.js";
@@ -34,8 +37,10 @@ export async function writeDocuments(
   workbook: EventWorkbook,
   options: DocumentsOptions,
 ): Promise<DocumentsReport> {
-  const snapshot = await workbook.read(DOCUMENT_TABS);
-  const set = eventDocuments(snapshot, workbook.keys, options.at);
+  const snapshot = await workbook.read([...new Set([...DOCUMENT_TABS, ...CYCLE_TABS])]);
+  const set = snapshot.has(CYCLE_TABS_SPEC.cycle.name)
+    ? cycleDocuments(snapshot, workbook.keys, options.at)
+    : eventDocuments(snapshot, workbook.keys, options.at);
   if (set === null) throw new Error("The workbook holds neither a seminar nor a lunch talk.");
   const files: string[] = [];
   for (const document of set.documents) {

@@ -6,11 +6,19 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { buildMime } from "./../adapters/mime.js";
+import { CYCLE_TABS, CYCLE_TABS_SPEC } from "../core/cycle-schemas.js";
 import { frenchDateTime, pluralSuffix } from "../core/french.js";
 import { eventModel, MESSAGE_TABS } from "../core/messages/model.js";
-import { KIND_LABELS, type MessageKind, type PlanOptions, planMessages } from "../core/messages/plan.js";
+import {
+  KIND_LABELS,
+  type MessageKind,
+  type MessagePlan,
+  type PlanOptions,
+  planMessages,
+} from "../core/messages/plan.js";
+import { cycleModel, planCycle } from "../core/messages/speakers.js";
 import { escapeHtml } from "../core/messages/text.js";
-import type { EventWorkbook } from "../ports.js";
+import type { EventWorkbook, WorkbookSnapshot } from "../ports.js";
 import { documentsOf, withDocuments } from "./message-documents.js";
 
 export interface PreviewOptions {
@@ -45,13 +53,8 @@ export async function previewMessages(
   workbook: EventWorkbook,
   options: PreviewOptions,
 ): Promise<PreviewReport> {
-  const snapshot = await workbook.read(MESSAGE_TABS);
-  const model = eventModel(snapshot, workbook.keys, options.at);
-  if (model === null) throw new Error("The workbook holds neither a seminar nor a lunch talk.");
-  const plan = planMessages(model, options.at, {
-    documents: documentsOf(snapshot, workbook.keys, model),
-    ...options.plan,
-  });
+  const snapshot = await workbook.read([...new Set([...MESSAGE_TABS, ...CYCLE_TABS])]);
+  const { title, plan } = planOf(snapshot, workbook, options);
   await mkdir(options.out, { recursive: true });
   const entries: PreviewEntry[] = [];
   const width = String(plan.messages.length).length;
@@ -75,7 +78,7 @@ export async function previewMessages(
   await writeFile(
     index,
     indexPage(
-      model.info.title,
+      title,
       plan.zone,
       options.at,
       entries,
@@ -85,6 +88,31 @@ export async function previewMessages(
     "utf8",
   );
   return { entries, index, warnings: plan.warnings, skipped: plan.skipped.map((skip) => skip.reason) };
+}
+
+/** The plan to preview: a cycle's (its speakers', each talk's registered people's), or a single event's. */
+function planOf(
+  snapshot: WorkbookSnapshot,
+  workbook: EventWorkbook,
+  options: PreviewOptions,
+): { title: string; plan: MessagePlan } {
+  if (snapshot.has(CYCLE_TABS_SPEC.cycle.name)) {
+    const model = cycleModel(snapshot, workbook.keys, options.at);
+    const replyAddress = options.plan?.replyAddress;
+    return {
+      title: model.check.workbook.settings.partial.title ?? "Cycle de rencontres",
+      plan: planCycle(model, options.at, replyAddress ? { replyAddress } : {}),
+    };
+  }
+  const model = eventModel(snapshot, workbook.keys, options.at);
+  if (model === null) throw new Error("The workbook holds neither a seminar nor a lunch talk.");
+  return {
+    title: model.info.title,
+    plan: planMessages(model, options.at, {
+      documents: documentsOf(snapshot, workbook.keys, model),
+      ...options.plan,
+    }),
+  };
 }
 
 /** Each distinct line once, with how many times it came, in the order first seen. */

@@ -9,12 +9,17 @@
  *   their shape, so what was sent can still be counted);
  * then every cell of every Passerelle tab is read again and searched for each address and name the
  * purge knew: the report says, per tab, what was erased and what (if anything) remains.
- * Counts, structures, wishes and the rest stay for the organizers' records.
+ * Counts, structures, wishes and the rest stay for the organizers' records. A seminar, a reverse
+ * immersion (its hosts' office contacts kept like structures'), a lunch talk and a cycle of lunch
+ * talks (once its last talk is over) are purged alike.
  */
 import { DateTime } from "luxon";
 import { cellText, isBlank, parseEmail } from "../core/cells.js";
 import { closingInstant } from "../core/check-lunch.js";
+import { CYCLE_TABS_SPEC, type CycleSettings, type TalkRow } from "../core/cycle-schemas.js";
 import { eventZone } from "../core/event-settings.js";
+import { PLACEMENT_HEADERS, REVERSE_TABS, REVERSE_WORKBOOK } from "../core/inversee/schemas.js";
+import { isReverse } from "../core/inversee/view.js";
 import { LUNCH_WORKBOOK, type ProgrammeRow, SEMINAR_WORKBOOK, TABS, type TabSpec } from "../core/schemas.js";
 import { columnsOf, parseSettings, parseTable } from "../core/table.js";
 import type { Cell, CellWrite, TabValues, Workbook, WorkbookSnapshot } from "../ports.js";
@@ -68,7 +73,103 @@ const PEOPLE_TABS: ReadonlySet<string> = new Set([
   TABS.tutors.name,
   TABS.placements.name,
   TABS.registrations.name,
+  CYCLE_TABS_SPEC.speakers.name,
+  REVERSE_TABS.hosts.name,
 ]);
+
+/** What a purge needs to know of each kind of event. */
+interface PurgeProfile {
+  readonly settingsSpec: TabSpec;
+  readonly specs: readonly TabSpec[];
+  /** Tabs of contacts kept for the records (the organizer's, each host structure's): not searched for. */
+  readonly contactTabs: readonly string[];
+  /**
+   * Tabs of people kept whole for the records (the hosts of a reverse immersion, whose office
+   * contacts are like structures'): their personal columns are kept, their values not searched for.
+   */
+  readonly keptTabs: readonly string[];
+  /** Headers the event's tabs name otherwise than the seminar's (not columns the organizer added). */
+  readonly knownHeaders: ReadonlySet<string>;
+  /** When the event ends; `null` when its date is unreadable. */
+  readonly end: Date | null;
+}
+
+/**
+ * The purge of each kind: a seminar and a lunch talk as ever; a cycle ends with its last talk, its
+ * registrants' and speakers' data erased; a reverse immersion like a seminar, its participants'
+ * data (service users' and their registrars' addresses included) erased, its hosts' office contacts
+ * kept like structures'. `null` for a workbook that is no event.
+ */
+function profileOf(snapshot: WorkbookSnapshot, kind: ReturnType<typeof eventKind>): PurgeProfile | null {
+  const none = new Set<string>();
+  if (isReverse(snapshot))
+    return {
+      settingsSpec: REVERSE_TABS.settings,
+      specs: REVERSE_WORKBOOK,
+      contactTabs: [REVERSE_TABS.settings.name],
+      keptTabs: [REVERSE_TABS.hosts.name],
+      knownHeaders: new Set(Object.values(PLACEMENT_HEADERS)),
+      end: reverseEnd(snapshot),
+    };
+  if (kind === "cycle")
+    return {
+      settingsSpec: CYCLE_TABS_SPEC.cycle,
+      specs: [...Object.values(CYCLE_TABS_SPEC), TABS.journal, TABS.feedback],
+      contactTabs: [CYCLE_TABS_SPEC.cycle.name],
+      keptTabs: [],
+      knownHeaders: none,
+      end: cycleEnd(snapshot),
+    };
+  if (kind === "seminar" || kind === "lunch")
+    return {
+      settingsSpec: kind === "seminar" ? TABS.seminar : TABS.lunch,
+      specs: kind === "seminar" ? SEMINAR_WORKBOOK : LUNCH_WORKBOOK,
+      contactTabs: [kind === "seminar" ? TABS.seminar.name : TABS.lunch.name, TABS.structures.name],
+      keptTabs: [],
+      knownHeaders: none,
+      end: eventEnd(kind, snapshot),
+    };
+  return null;
+}
+
+/** The end of a cycle's last talk, in its zone; `null` when no talk has a readable date. */
+function cycleEnd(snapshot: WorkbookSnapshot): Date | null {
+  const zone = timeZoneOf(
+    parseSettings<CycleSettings>(CYCLE_TABS_SPEC.cycle, snapshot.get(CYCLE_TABS_SPEC.cycle.name)).partial,
+  );
+  const ends = parseTable<TalkRow>(
+    CYCLE_TABS_SPEC.talks,
+    snapshot.get(CYCLE_TABS_SPEC.talks.name),
+  ).rows.flatMap((row) =>
+    row.partial.date
+      ? [DateTime.fromISO(`${row.partial.date}T${row.partial.end ?? "13:45"}`, { zone }).toMillis()]
+      : [],
+  );
+  return ends.length === 0 ? null : new Date(Math.max(...ends));
+}
+
+/** The end of a reverse immersion: its day's last programme item, or the end of its day. */
+function reverseEnd(snapshot: WorkbookSnapshot): Date | null {
+  const settings = parseSettings<{ date?: string; timeZone?: string }>(
+    REVERSE_TABS.settings,
+    snapshot.get(REVERSE_TABS.settings.name),
+  ).partial;
+  if (!settings.date) return null;
+  const zone = timeZoneOf(settings);
+  const programme = snapshot.get(TABS.programme.name);
+  const lastEnd = (
+    programme
+      ? parseTable<ProgrammeRow>(TABS.programme, programme).rows.flatMap((row) =>
+          row.value ? [row.value.end] : [],
+        )
+      : []
+  )
+    .sort()
+    .at(-1);
+  return lastEnd
+    ? DateTime.fromISO(`${settings.date}T${lastEnd}`, { zone }).toJSDate()
+    : DateTime.fromISO(settings.date, { zone }).endOf("day").toJSDate();
+}
 /** Columns whose values are full names (the scan looks for them). */
 const FULL_NAME_KEYS: ReadonlySet<string> = new Set(["participant", "tutor"]);
 
@@ -77,7 +178,7 @@ export async function purgeWorkbook(
   now: Date,
   options: PurgeOptions = {},
 ): Promise<PurgeReport> {
-  const tabs = [...new Set([...ALL_TABS, TABS.journal.name])];
+  const tabs = [...new Set([...ALL_TABS, ...REVERSE_WORKBOOK.map((spec) => spec.name), TABS.journal.name])];
   const snapshot = await workbook.read(tabs);
   const kind = eventKind(snapshot);
   const nothing = {
@@ -88,18 +189,14 @@ export async function purgeWorkbook(
     searched: 0,
     remaining: [],
   };
-  if (kind === "unknown") {
+  const profile = profileOf(snapshot, kind);
+  if (profile === null) {
     return { done: false, refused: "Ce classeur n'est pas un classeur Passerelle.", ...nothing, summary: "" };
   }
-  if (kind === "cycle") {
-    const refused =
-      "L'effacement d'un cycle de rencontres n'est pas encore pris en charge : rien n'a été effacé.";
-    return { done: false, refused, ...nothing, summary: refused };
-  }
-  const settingsSpec = kind === "seminar" ? TABS.seminar : TABS.lunch;
+  const { settingsSpec, specs } = profile;
   const settings = parseSettings(settingsSpec, snapshot.get(settingsSpec.name));
   const zone = timeZoneOf(settings.partial);
-  const end = eventEnd(kind, snapshot);
+  const end = profile.end;
   if (!options.force && (end === null || end > now)) {
     const refused =
       end === null
@@ -107,13 +204,14 @@ export async function purgeWorkbook(
         : `L'événement n'est pas terminé (fin le ${DateTime.fromJSDate(end, { zone }).setLocale("fr").toFormat("dd/MM/yyyy 'à' HH:mm")}) : rien n'a été effacé.`;
     return { done: false, refused, ...nothing, summary: refused };
   }
-  const specs: readonly TabSpec[] = kind === "seminar" ? SEMINAR_WORKBOOK : LUNCH_WORKBOOK;
   const known = withoutEventContacts(
-    knownValues(specs, snapshot),
-    snapshot.get(settingsSpec.name),
-    snapshot.get(TABS.structures.name),
+    knownValues(
+      specs.filter((spec) => !profile.keptTabs.includes(spec.name)),
+      snapshot,
+    ),
+    ...[...profile.contactTabs, ...profile.keptTabs].map((name) => snapshot.get(name)),
   );
-  const added = addedColumns(specs, snapshot);
+  const added = addedColumns(specs, snapshot).filter((column) => !profile.knownHeaders.has(column.header));
   const eraseAdded =
     added.length > 0 && (options.force === true || ((await options.confirmAddedColumns?.(added)) ?? false));
   const writes: CellWrite[] = [];
@@ -123,8 +221,9 @@ export async function purgeWorkbook(
     if (!tab) continue;
     const table = parseTable(spec, tab);
     const erased = new Set<number>();
+    const kept = profile.keptTabs.includes(spec.name);
     for (const column of table.columns)
-      if (column.index !== undefined && (column.meta.personal || column.key === "status"))
+      if (column.index !== undefined && ((column.meta.personal && !kept) || column.key === "status"))
         erased.add(column.index);
     if (eraseAdded && PEOPLE_TABS.has(spec.name))
       for (const column of added)

@@ -4,6 +4,9 @@ import { type CheckReport, checkWorkbook } from "../app/check-workbook.js";
 import { ReverseAwareWorkbook } from "../app/reverse-workbook.js";
 import { CYCLE_TABS_SPEC } from "../core/cycle-schemas.js";
 import { pluralSuffix } from "../core/french.js";
+import { reverseVerdicts } from "../core/inversee/report.js";
+import { REVERSE_WORKBOOK } from "../core/inversee/schemas.js";
+import { isReverse, seminarView } from "../core/inversee/view.js";
 import { TABS } from "../core/schemas.js";
 import { Refusal } from "./errors.js";
 
@@ -20,16 +23,31 @@ export interface CheckJson {
   }[];
 }
 
-export function checkJson(report: CheckReport): CheckJson {
+/**
+ * A reverse immersion's report on its own tabs (`Hôtes` rather than the view's `Structures` and
+ * `Tuteurs`, the problems only it has included, `Immersion` for the event); any other as it is.
+ */
+async function asReverse(
+  inner: XlsxWorkbook,
+  report: CheckReport,
+): Promise<CheckReport & { eventTab?: string }> {
+  const source = await inner.read([...REVERSE_WORKBOOK.map((spec) => spec.name)]);
+  if (!isReverse(source)) return report;
+  const view = seminarView(source);
+  return { ...report, rows: reverseVerdicts(report.rows, view), eventTab: view.titles.settings };
+}
+
+export function checkJson(report: CheckReport & { eventTab?: string }): CheckJson {
   return {
     kind: report.kind,
     event: {
       tab:
-        report.kind === "cycle"
+        report.eventTab ??
+        (report.kind === "cycle"
           ? CYCLE_TABS_SPEC.cycle.name
           : report.kind === "lunch"
             ? TABS.lunch.name
-            : TABS.seminar.name,
+            : TABS.seminar.name),
       problems: report.eventProblems,
     },
     rows: report.rows.map((row) => ({
@@ -83,7 +101,9 @@ export function checkText(report: CheckReport): string {
 }
 
 export async function runCheck(path: string, json: boolean, now: Date): Promise<string> {
-  const report = await checkWorkbook(new ReverseAwareWorkbook(new XlsxWorkbook(path)), now);
+  const inner = new XlsxWorkbook(path);
+  const checked = await checkWorkbook(new ReverseAwareWorkbook(inner), now);
+  const report = await asReverse(inner, checked);
   const text = json ? JSON.stringify(checkJson(report)) : checkText(report);
   // Not a Passerelle workbook: nothing was checked, and the exit status says so (1), as for the
   // other commands; the report still goes to the standard output.

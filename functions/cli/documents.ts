@@ -5,22 +5,21 @@
  */
 import { basename, dirname, extname, join, resolve } from "node:path";
 import { XlsxWorkbook } from "../adapters/xlsx-workbook.js";
-import { eventKind } from "../app/check-workbook.js";
 import { writeDocuments } from "../app/documents.js";
 import { ReverseAwareWorkbook } from "../app/reverse-workbook.js";
-import { eventZone } from "../core/event-settings.js";
 import { pluralSuffix } from "../core/french.js";
-import { type LunchSettings, type SeminarSettings, TABS } from "../core/schemas.js";
-import { parseSettings } from "../core/table.js";
-import { Refusal } from "./errors.js";
+import { isReverseView } from "../core/inversee/view.js";
+import { inReverseWords } from "../core/inversee/words.js";
+import { TABS } from "../core/schemas.js";
+import { zoneOf } from "./event-zone.js";
 import { openLedgerWorkbook } from "./ledger.js";
 import { instant } from "./preview.js";
 
 /** What each kind of file is, in the summary. */
 const KINDS: readonly { readonly test: RegExp; readonly label: string }[] = [
-  { test: /^emargement-/, label: "feuilles d'émargement" },
-  { test: /^attestations\//, label: "attestations de présence" },
-  { test: /^effectifs/, label: "effectifs" },
+  { test: /(^|\/)emargement-/, label: "feuilles d'émargement" },
+  { test: /(^|\/)attestations\//, label: "attestations de présence" },
+  { test: /(^|\/)effectifs/, label: "effectifs" },
   { test: /^structures\//, label: "fiches des structures d'accueil" },
 ];
 
@@ -29,17 +28,7 @@ export async function runDocuments(
   options: { now: Date; at?: string; out?: string },
 ): Promise<string> {
   const { workbook } = openLedgerWorkbook(new ReverseAwareWorkbook(new XlsxWorkbook(path)), path);
-  const snapshot = await workbook.read([TABS.seminar.name, TABS.lunch.name]);
-  const kind = eventKind(snapshot);
-  if (kind === "unknown")
-    throw new Refusal(
-      `Ni onglet « ${TABS.seminar.name} » ni onglet « ${TABS.lunch.name} » : ce classeur n'est pas un classeur Passerelle (partez d'un modèle).`,
-    );
-  const settings =
-    kind === "seminar"
-      ? parseSettings<SeminarSettings>(TABS.seminar, snapshot.get(TABS.seminar.name)).partial
-      : parseSettings<LunchSettings>(TABS.lunch, snapshot.get(TABS.lunch.name)).partial;
-  const zone = eventZone(settings);
+  const zone = await zoneOf(workbook);
   const at = options.at === undefined ? options.now : instant(options.at, zone);
   const out = resolve(options.out ?? join(dirname(path), `documents-${basename(path, extname(path))}`));
   const report = await writeDocuments(workbook, {
@@ -59,5 +48,7 @@ export async function runDocuments(
   ];
   if (report.set.notes.length > 0)
     lines.push("", "À savoir :", ...report.set.notes.map((note) => `  - ${note}`));
-  return lines.join("\n");
+  // A reverse immersion, read as a seminar: its organizer reads of hosts, not of tutors and structures.
+  const reverse = isReverseView(await workbook.read([TABS.seminar.name]));
+  return reverse ? inReverseWords(lines.join("\n")) : lines.join("\n");
 }

@@ -15,6 +15,8 @@ import type { SeminarCheck } from "../core/check-seminar.js";
 import { type CycleReach, mixLine, reachLine, type TalkMix } from "../core/decloisonnement.js";
 import { eventZone } from "../core/event-settings.js";
 import { frenchDateTime, plural, pluralSuffix } from "../core/french.js";
+import { isReverseView } from "../core/inversee/view.js";
+import { inReverseWords, SILENT_LEVELS } from "../core/inversee/words.js";
 import { type MatchingResult, solvePlacements, summarize } from "../core/matching/index.js";
 import { matchingProblem } from "../core/placements.js";
 import { TABS } from "../core/schemas.js";
@@ -92,7 +94,8 @@ export function cycleSeatsText(cycle: CycleCheck, now: Date, cellsWritten: numbe
 
 export async function runMatch(path: string, json: boolean, now: Date): Promise<string> {
   const workbook = new ReverseAwareWorkbook(new XlsxWorkbook(path));
-  const kind = eventKind(await readEvent(workbook));
+  const snapshot = await readEvent(workbook);
+  const kind = eventKind(snapshot);
   if (kind === "cycle") {
     const report = await checkWorkbook(workbook, now, { kind: "cycle" });
     const cycle = report.cycle!;
@@ -115,7 +118,7 @@ export async function runMatch(path: string, json: boolean, now: Date): Promise<
     if (!report.ok || !report.result || !report.check) throw new Refusal(report.summary);
     return json
       ? JSON.stringify(seminarMatchJson(report.result))
-      : seminarMatchText(report.check, report.result);
+      : seminarMatchText(report.check, report.result, isReverseView(snapshot));
   } finally {
     // The worker does not hold the process, but a command that is done should not leave it running.
     await solver.close();
@@ -138,7 +141,8 @@ export function seminarMatchJson(result: MatchingResult): SeminarMatchJson {
   };
 }
 
-export function seminarMatchText(check: SeminarCheck, result: MatchingResult): string {
+/** The placements in French; for a reverse immersion (`reverse`), in its words, without the levels that tell it nothing. */
+export function seminarMatchText(check: SeminarCheck, result: MatchingResult, reverse = false): string {
   const problem = matchingProblem(check);
   const figures = summarize(problem, result);
   const everyone = problem.participants.length;
@@ -178,6 +182,7 @@ export function seminarMatchText(check: SeminarCheck, result: MatchingResult): s
       : `Meilleure affectation trouvée dans le temps imparti (plus grand écart prouvé à l'optimum : ${formatNumber(result.gap * 100)} %), critère par critère (dans l'ordre) :`,
   );
   for (const level of result.levels) {
+    if (reverse && SILENT_LEVELS.has(level.key)) continue;
     const proof = level.proven
       ? "optimal prouvé"
       : `${level.sense === "min" ? "minimum possible" : "maximum possible"} ≤ ${formatNumber(level.bound)}`.replace(
@@ -190,7 +195,7 @@ export function seminarMatchText(check: SeminarCheck, result: MatchingResult): s
   lines.push(
     "Relisez l'onglet Affectations (Verrouillé : Oui garde une ligne telle quelle au prochain match).",
   );
-  return lines.join("\n");
+  return reverse ? inReverseWords(lines.join("\n")) : lines.join("\n");
 }
 
 interface SeatRow {

@@ -7,16 +7,13 @@ import { readdir, rm } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { DateTime } from "luxon";
 import { XlsxWorkbook } from "../adapters/xlsx-workbook.js";
-import { eventKind } from "../app/check-workbook.js";
 import { previewMessages } from "../app/preview.js";
 import { ReverseAwareWorkbook } from "../app/reverse-workbook.js";
-import { eventZone } from "../core/event-settings.js";
 import { frenchDateTime, pluralSuffix } from "../core/french.js";
 import { KIND_LABELS } from "../core/messages/plan.js";
 import { replyAddress } from "../core/reply-token.js";
-import { type LunchSettings, type SeminarSettings, TABS } from "../core/schemas.js";
-import { parseSettings } from "../core/table.js";
-import { Refusal, UsageError } from "./errors.js";
+import { UsageError } from "./errors.js";
+import { zoneOf } from "./event-zone.js";
 import { eventOfPath, openLedgerWorkbook } from "./ledger.js";
 
 export interface PreviewJson {
@@ -53,17 +50,7 @@ export async function runPreview(
   },
 ): Promise<string> {
   const { workbook } = openLedgerWorkbook(new ReverseAwareWorkbook(new XlsxWorkbook(path)), path);
-  const snapshot = await workbook.read([TABS.seminar.name, TABS.lunch.name]);
-  const kind = eventKind(snapshot);
-  if (kind === "unknown")
-    throw new Refusal(
-      `Ni onglet « ${TABS.seminar.name} » ni onglet « ${TABS.lunch.name} » : ce classeur n'est pas un classeur Passerelle (partez d'un modèle).`,
-    );
-  const settings =
-    kind === "seminar"
-      ? parseSettings<SeminarSettings>(TABS.seminar, snapshot.get(TABS.seminar.name)).partial
-      : parseSettings<LunchSettings>(TABS.lunch, snapshot.get(TABS.lunch.name)).partial;
-  const zone = eventZone(settings);
+  const zone = await zoneOf(workbook);
   const at = options.at === undefined ? options.now : instant(options.at, zone);
   const out = resolve(options.out ?? join(dirname(path), "apercu"));
   await clearEarlierPreview(out);

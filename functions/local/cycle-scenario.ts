@@ -3,10 +3,13 @@
  * the cycle, then after each talk records the absences from the signed sheets (`Présent: Non`);
  * every save is checked as a Google Sheets edit is, and each talk's `Statut` shows its seats, its
  * waiting list ranked for fair access and its décloisonnement figures, the `Cycle`'s `Statut` how
- * many managers came. The speakers' messages leave through the workflow's sending step (called as
- * the workflow calls it): the invitations at once, exactly once; one speaker confirms by replying,
- * the other declines, and the organizer is alerted at once; a week before each talk the reminder
- * (or the alert that nobody confirmed), the day before the list of the registered.
+ * many managers came. The messages leave through the workflow's sending steps, called as the cycle's
+ * workflow calls them (`workflows/cycle.yaml`: send, ask `cycle-next` when the next is due, sleep
+ * until then): each seat confirmed or each waiting rank told at once, per talk, exactly once; the
+ * speakers' invitations; one speaker confirms by replying, the other declines, and the organizer is
+ * alerted at once; a week before each talk the speaker's reminder (or the alert that nobody
+ * confirmed), the day before the list of the registered and the registered people's reminder, after
+ * the talk its survey.
  */
 import { createHash } from "node:crypto";
 import { DateTime } from "luxon";
@@ -19,9 +22,11 @@ import {
   type SpeakerRow,
   type TalkRow,
 } from "../core/cycle-schemas.js";
+import { plural } from "../core/french.js";
 import { parseSettings, parseTable } from "../core/table.js";
 import type { Workbook } from "../ports.js";
 import { composeReply, type ScenarioContext } from "./scenario.js";
+import type { StoredEmail } from "./ses.js";
 
 /** What the played cycle ended with: each talk's `Statut` and the cycle's, each speaker's answer. */
 export interface CycleEnd {
@@ -30,16 +35,79 @@ export interface CycleEnd {
   readonly speakers: readonly { readonly email: string; readonly confirmation: string }[];
 }
 
-/** Runs the workflow's sending step for the cycle, as Cloud Workflows calls it; answers how many left. */
-async function sendStep(ctx: ScenarioContext): Promise<number> {
+/** Calls one step of the workflow for the cycle, as Cloud Workflows does; answers its body. */
+async function callStep(ctx: ScenarioContext, step: string): Promise<Record<string, unknown>> {
   const response = await fetch(ctx.host().url("workflowStep"), {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ step: "send-reminders", event: ctx.event }),
+    body: JSON.stringify({ step, event: ctx.event }),
   });
-  if (!response.ok) throw new Error(`The sending step answered ${response.status}`);
-  const answer = (await response.json()) as { sent?: number };
-  return answer.sent ?? 0;
+  if (!response.ok) throw new Error(`The step ${step} answered ${response.status}`);
+  return (await response.json()) as Record<string, unknown>;
+}
+
+/** The cycle's sending steps, as its workflow calls them; answers the messages they sent. */
+async function sendSteps(ctx: ScenarioContext): Promise<StoredEmail[]> {
+  const before = (await ctx.ses.emails()).length;
+  await callStep(ctx, "send-reminders");
+  await callStep(ctx, "send-feedback");
+  return (await ctx.ses.emails()).slice(before);
+}
+
+/** When the workflow calls the sending steps next (`cycle-next`); `null` when it ends. */
+async function nextWake(ctx: ScenarioContext): Promise<Date | null> {
+  const { nextAt } = await callStep(ctx, "cycle-next");
+  return typeof nextAt === "string" ? new Date(nextAt) : null;
+}
+
+/** What a message is, by its subject, in the words of the timeline (singular, plural). */
+const SENT_KINDS: readonly (readonly [RegExp, string, string])[] = [
+  [/^Invitation à intervenir/, "invitation à un intervenant", "invitations aux intervenants"],
+  [/^Inscription confirmée/, "confirmation d'inscription", "confirmations d'inscription"],
+  [/^Liste d'attente/, "avis de liste d'attente", "avis de liste d'attente"],
+  [/^Une place s'est libérée/, "avis de place libérée", "avis de place libérée"],
+  [/^Les inscrits de demain/, "liste des inscrits à un intervenant", "listes des inscrits aux intervenants"],
+  [/^Rappel/, "rappel", "rappels"],
+  [/^Votre avis/, "questionnaire de satisfaction", "questionnaires de satisfaction"],
+  [/intervenant/, "alerte à l'organisateur", "alertes à l'organisateur"],
+];
+
+/** `12 confirmations d'inscription, 1 rappel`: the messages counted by kind, in a fixed order. */
+export function describeSent(subjects: readonly string[]): string {
+  const counts = SENT_KINDS.map(() => 0);
+  let others = 0;
+  for (const subject of subjects) {
+    const index = SENT_KINDS.findIndex(([pattern]) => pattern.test(subject));
+    if (index >= 0) counts[index] = (counts[index] ?? 0) + 1;
+    else others++;
+  }
+  const parts = SENT_KINDS.flatMap(([, one, many], index) =>
+    (counts[index] ?? 0) > 0 ? [plural(counts[index] ?? 0, one, many)] : [],
+  );
+  if (others > 0) parts.push(plural(others, "autre message", "autres messages"));
+  return parts.join(", ");
+}
+
+/**
+ * The local timeline's lines for a cycle: its replies are speakers' (a tutor confirms hosting and
+ * sees their participants moved; a speaker confirms coming, and a decline alerts the organizer),
+ * its sending step sends every kind of message, not only reminders, and its parameters tab is
+ * `Cycle`. The timeline speaks the seminar's words; this rewords a line.
+ */
+const CYCLE_WORDS: readonly (readonly [RegExp, string])[] = [
+  [/\bconfirme l'accueil\b/g, "confirme sa venue"],
+  [/décline : les participants concernés sont replacés et prévenus/g, "décline : l'organisateur est prévenu"],
+  [/\bd'un tuteur\b/g, "d'un intervenant"],
+  [/\b1 rappel envoyé/g, "1 message envoyé"],
+  [/\b(\d+) rappels envoyés\b/g, "$1 messages envoyés"],
+  [/\battestation de présence et questionnaire envoyés/g, "questionnaire de satisfaction envoyé"],
+  [/\battestations de présence et questionnaires envoyés/g, "questionnaires de satisfaction envoyés"],
+  [/\bonglet Séminaire ou Rencontre\b/g, "onglet Cycle"],
+];
+
+/** A timeline line with the cycle's words. */
+export function inCycleWords(line: string): string {
+  return CYCLE_WORDS.reduce((text, [pattern, words]) => text.replace(pattern, words), line);
 }
 
 const bare = (address: string) => (/<([^<>]+)>/.exec(address)?.[1] ?? address).trim();
@@ -122,7 +190,7 @@ export async function chooseCycleAction(
   return { tab: settings.title, row };
 }
 
-/** Plays the example cycle from `start`; the clock runs until the day after the last talk. */
+/** Plays the example cycle from `start`; the clock runs until its workflow would end. */
 export async function playCycle(ctx: ScenarioContext, start: Date): Promise<CycleEnd> {
   const host = () => ctx.host();
   const workbook = () => host().workbook(ctx.event);
@@ -132,50 +200,58 @@ export async function playCycle(ctx: ScenarioContext, start: Date): Promise<Cycl
       for (const line of talk.status.split("\n")) ctx.say?.(`    ${line}`);
     }
   };
+  const send = async () => {
+    const sent = await sendSteps(ctx);
+    if (sent.length > 0) ctx.say?.(`Envoyé : ${describeSent(sent.map((email) => email.subject))}.`);
+    return sent.length;
+  };
+  // When the workflow calls its sending steps next (set inside the timers, so held in an object).
+  const workflow: { next: Date | null } = { next: null };
   await runAt(ctx.clock, start, async () => {
     const { tab, row } = await chooseCycleAction(workbook(), "Vérifier");
     ctx.say?.("L'organisateur choisit « Vérifier » dans l'onglet Cycle.");
     await host().edit(ctx.event, tab, { firstRow: row, firstColumn: 2 });
     await tell();
-    const sent = await sendStep(ctx);
-    ctx.say?.(`Étape d'envoi : ${sent} invitation(s) aux intervenants.`);
-    ctx.say?.(`Étape d'envoi rejouée : ${await sendStep(ctx)} message de plus.`);
+    await send();
+    const again = (await sendSteps(ctx)).length;
+    ctx.say?.(`Étape d'envoi rejouée : ${plural(again, "message de plus", "messages de plus")}.`);
+    workflow.next = await nextWake(ctx);
   });
-  await runAt(ctx.clock, new Date(start.getTime() + 2 * 3_600_000), async () => {
-    await speakersReply(ctx);
-  });
+  // What the organizer and the speakers do, at their times; the workflow's sends in between.
   const talks = await talksOf(workbook());
-  // After each talk but the last, the first two seated were absent (the example's first two managers, twice).
-  for (const [index, talk] of talks.entries()) {
-    const day = DateTime.fromISO(talk.date, { zone: ctx.zone });
-    for (const at of [
-      day.minus({ days: 7 }).set({ hour: 12, minute: 30 }),
-      day.minus({ days: 1 }).set({ hour: 9, minute: 5 }),
-    ])
-      await runAt(ctx.clock, at.toJSDate(), async () => {
-        const sent = await sendStep(ctx);
-        ctx.say?.(
-          `« ${talk.name} », ${at.setLocale("fr").toFormat("d LLLL")} : ${sent} message(s) aux intervenants ou à l'organisateur.`,
-        );
+  const moments: { at: Date; run: () => Promise<void> }[] = [
+    { at: new Date(start.getTime() + 2 * 3_600_000), run: () => speakersReply(ctx) },
+    // After each talk but the last, the first two seated were absent (the example's first two managers, twice).
+    ...talks.map((talk, index) => ({
+      at: DateTime.fromISO(talk.date, { zone: ctx.zone }).plus({ days: 1 }).set({ hour: 9 }).toJSDate(),
+      run: async () => {
+        if (index < talks.length - 1) {
+          const rows = await markAbsent(workbook(), talk.name, 2);
+          ctx.say?.(
+            `« ${talk.name} » a eu lieu : ${plural(rows.length, "absent reporté", "absents reportés")} depuis la feuille d'émargement.`,
+          );
+          for (const row of rows)
+            await host().edit(ctx.event, CYCLE_TABS_SPEC.registrations.name, { firstRow: row, lastRow: row });
+        } else {
+          ctx.say?.(`« ${talk.name} » a eu lieu : dernière rencontre du cycle.`);
+          await host().edit(ctx.event, CYCLE_TABS_SPEC.cycle.name, {});
+        }
+        await tell();
+      },
+    })),
+  ];
+  for (;;) {
+    const moment = moments[0];
+    const wake = workflow.next;
+    if (wake !== null && (!moment || wake.getTime() < moment.at.getTime())) {
+      await runAt(ctx.clock, wake, async () => {
+        await send();
+        workflow.next = await nextWake(ctx);
       });
-    const after = DateTime.fromISO(talk.date, { zone: ctx.zone })
-      .plus({ days: 1 })
-      .set({ hour: 9 })
-      .toJSDate();
-    await runAt(ctx.clock, after, async () => {
-      if (index < talks.length - 1) {
-        const rows = await markAbsent(workbook(), talk.name, 2);
-        ctx.say?.(
-          `« ${talk.name} » a eu lieu : ${rows.length} absents reportés depuis la feuille d'émargement.`,
-        );
-        for (const row of rows)
-          await host().edit(ctx.event, CYCLE_TABS_SPEC.registrations.name, { firstRow: row, lastRow: row });
-      } else {
-        ctx.say?.(`« ${talk.name} » a eu lieu : dernière rencontre du cycle.`);
-        await host().edit(ctx.event, CYCLE_TABS_SPEC.cycle.name, {});
-      }
-      await tell();
-    });
+    } else if (moment) {
+      moments.shift();
+      await runAt(ctx.clock, moment.at, moment.run);
+    } else break;
   }
   const snapshot = await workbook().read([CYCLE_TABS_SPEC.cycle.name]);
   const cycleStatus = cellText(

@@ -18,7 +18,7 @@ import { RealClock, type SchedulerClock, SimulatedClock } from "../../workflows/
 import { sharedSolver } from "../adapters/highs-solver.js";
 import { readWorkflowControl } from "../app/workflow-control.js";
 import { DEFAULT_ZONE } from "../core/event-settings.js";
-import { playCycle } from "./cycle-scenario.js";
+import { inCycleWords, playCycle } from "./cycle-scenario.js";
 import { LocalHost } from "./host.js";
 import { inHostWords } from "./host-words.js";
 import { Outbox } from "./outbox.js";
@@ -116,11 +116,15 @@ export async function main(argv: readonly string[]): Promise<number> {
   const timeline = new Timeline(
     () => new Date(clock.now()),
     zone,
-    options.inversee ? (line) => say(inHostWords(line)) : say,
+    options.inversee
+      ? (line) => say(inHostWords(line))
+      : options.cycle
+        ? (line) => say(inCycleWords(line))
+        : say,
   );
   let afterOwnWrite = () => {};
   const ses = await startSes(options.dir);
-  const outbox = new Outbox(join(options.dir, "courrier"), zone);
+  const outbox = new Outbox(join(options.dir, "courrier"), zone, options.inversee ? inHostWords : undefined);
   const host = await LocalHost.start({
     dir: options.dir,
     clock,

@@ -49,6 +49,8 @@ export class Outbox {
     /** The folder of the outbox (created when missing). */
     readonly dir: string,
     private readonly zone: string,
+    /** The event's words for the kinds of message (a reverse immersion's tutors are hosts). */
+    private readonly words: (text: string) => string = (text) => text,
   ) {
     mkdirSync(dir, { recursive: true });
     const list = join(dir, "messages.json");
@@ -121,7 +123,7 @@ export class Outbox {
   }
 
   private writeIndex(): void {
-    writeFileSync(this.indexPath, outboxPage(this.entries, this.zone), "utf8");
+    writeFileSync(this.indexPath, outboxPage(this.entries, this.zone, this.words), "utf8");
   }
 
   /** Serves the folder over HTTP (the index and its files), on `port` or a free one. */
@@ -161,7 +163,11 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
 };
 
 /** The French index: one section per recipient, one line per message, newest last. */
-export function outboxPage(entries: readonly OutboxEntry[], zone: string): string {
+export function outboxPage(
+  entries: readonly OutboxEntry[],
+  zone: string,
+  words: (text: string) => string = (text) => text,
+): string {
   const byRecipient = new Map<string, OutboxEntry[]>();
   for (const item of entries) byRecipient.set(item.to, [...(byRecipient.get(item.to) ?? []), item]);
   const kinds = new Map<string, number>();
@@ -172,7 +178,7 @@ export function outboxPage(entries: readonly OutboxEntry[], zone: string): strin
     const rows = list
       .map(
         (item) =>
-          `<tr><td style="${cell};white-space:nowrap">${escapeHtml(frenchDateTime(new Date(item.at), zone))}</td><td style="${cell}">${escapeHtml(labelOf(item.kind))}</td><td style="${cell}">${escapeHtml(item.subject)}</td><td style="${cell};white-space:nowrap"><a href="${escapeHtml(item.html)}">HTML</a> · <a href="${escapeHtml(item.eml)}">.eml</a>${item.ics.map((file) => ` · <a href="${escapeHtml(file)}">.ics</a>`).join("")}${(item.pdf ?? []).map((file) => ` · <a href="${escapeHtml(file)}">PDF</a>`).join("")}</td></tr>`,
+          `<tr><td style="${cell};white-space:nowrap">${escapeHtml(frenchDateTime(new Date(item.at), zone))}</td><td style="${cell}">${escapeHtml(words(labelOf(item.kind)))}</td><td style="${cell}">${escapeHtml(item.subject)}</td><td style="${cell};white-space:nowrap"><a href="${escapeHtml(item.html)}">HTML</a> · <a href="${escapeHtml(item.eml)}">.eml</a>${item.ics.map((file) => ` · <a href="${escapeHtml(file)}">.ics</a>`).join("")}${(item.pdf ?? []).map((file) => ` · <a href="${escapeHtml(file)}">PDF</a>`).join("")}</td></tr>`,
       )
       .join("\n");
     return `<h2 style="font-size:18px;margin:28px 0 8px">${name ? `${escapeHtml(name)} <span style="font-weight:normal;color:#555">&lt;${escapeHtml(address)}&gt;</span>` : escapeHtml(address)}</h2>
@@ -180,7 +186,9 @@ export function outboxPage(entries: readonly OutboxEntry[], zone: string): strin
 ${rows}
 </tbody></table>`;
   });
-  const summary = [...kinds].map(([kind, count]) => `${escapeHtml(labelOf(kind))} : ${count}`).join(" · ");
+  const summary = [...kinds]
+    .map(([kind, count]) => `${escapeHtml(words(labelOf(kind)))} : ${count}`)
+    .join(" · ");
   return `<!DOCTYPE html>
 <html lang="fr">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Courrier envoyé</title></head>

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DateTime } from "luxon";
 import { describe, expect, it } from "vitest";
-import { type CycleEnd, playCycle } from "../../functions/local/cycle-scenario.js";
+import { type CycleEnd, inCycleWords, playCycle } from "../../functions/local/cycle-scenario.js";
 import { LocalHost } from "../../functions/local/host.js";
 import { type StoredEmail, startLocalSes } from "../../functions/local/ses.js";
 import { SimulatedClock } from "../../workflows/runner/clock.js";
@@ -64,7 +64,7 @@ describe("the example cycle of lunch talks, simulated", () => {
     // Before the first talk, the second one's newcomers sit and 13 of those seated before wait.
     expect(lines).toContain("    20 inscrits sur 20 places, 13 en liste d'attente.");
     expect(lines.at(-1)).toBe(end.cycleStatus.split("\n").at(-1));
-  }, 120_000);
+  }, 240_000);
 
   it("invites each speaker once, applies a confirmation and a decline by reply, and alerts the organizer of the decline at once", async () => {
     const { end, lines, emails } = await played();
@@ -75,7 +75,9 @@ describe("the example cycle of lunch talks, simulated", () => {
       expect.stringContaining("ines.lemaire@"),
       expect.stringContaining("yves.ferrand@"),
     ]);
-    expect(lines).toContain("Étape d'envoi : 2 invitation(s) aux intervenants.");
+    expect(lines).toContain(
+      "Envoyé : 2 invitations aux intervenants, 61 confirmations d'inscription, 22 avis de liste d'attente.",
+    );
     expect(lines).toContain("Étape d'envoi rejouée : 0 message de plus.");
     expect(end.speakers).toEqual([
       { email: "ines.lemaire@etudes-sociales.example.org", confirmation: "Confirmé" },
@@ -85,9 +87,15 @@ describe("the example cycle of lunch talks, simulated", () => {
     expect(declines).toHaveLength(1);
     expect(to(declines[0]!)).toContain("meridiennes@action-sociale.example.org");
     expect(declines[0]!.body.text).toContain("Yves Ferrand a décliné l'invitation");
-    // Told at once: before anything a later sending step sends.
+    // Told at once: right after what the first sending step sent, before anything a later one sends.
     const subjects = emails.map((email) => email.subject);
-    expect(subjects.indexOf(declines[0]!.subject)).toBe(2);
+    const at = subjects.indexOf(declines[0]!.subject);
+    expect(at).toBe(2 + 61 + 22);
+    expect(
+      subjects
+        .slice(0, at)
+        .every((subject) => /^(Invitation|Inscription confirmée|Liste d'attente)/.test(subject)),
+    ).toBe(true);
     // The confirmed speaker is reminded and gets the list the day before; the one who declined, nothing more.
     const toInes = emails
       .filter((email) => to(email).includes("ines.lemaire@"))
@@ -98,5 +106,40 @@ describe("the example cycle of lunch talks, simulated", () => {
       "Les inscrits de demain — Participation des usagers",
     ]);
     expect(emails.filter((email) => to(email).includes("yves.ferrand@"))).toHaveLength(1);
-  }, 120_000);
+  }, 240_000);
+
+  it("sends each seated manager one seat confirmation per talk, then the reminder and the survey of that talk, once each", async () => {
+    const { lines, emails } = await played();
+    const to = (email: StoredEmail) => email.destination.to[0] ?? "";
+    const pairs = emails.map((email) => `${to(email)} ${email.subject}`);
+    expect(new Set(pairs).size).toBe(pairs.length);
+    const manager = "paul.henry.1@action-sociale.example.org";
+    const hers = emails.filter((email) => to(email).includes(manager)).map((email) => email.subject);
+    for (const talk of ["Participation des usagers", "Accueil inconditionnel", "Données et territoires"]) {
+      const title = `Rencontres méridiennes 2027 — ${talk}`;
+      expect(hers.filter((subject) => subject === `Inscription confirmée — ${title}`)).toHaveLength(1);
+      expect(hers.filter((subject) => subject.startsWith(`Rappel : ${title}`))).toHaveLength(1);
+      expect(hers.filter((subject) => subject === `Votre avis sur « ${title} »`)).toHaveLength(1);
+    }
+    // The waiting person of the third talk gets the seat freed when its registrations close.
+    expect(lines).toContain("Envoyé : 1 avis de place libérée.");
+    expect(lines).toContain("Envoyé : 22 questionnaires de satisfaction.");
+    expect(lines.some((line) => /\(s\)/.test(line))).toBe(false);
+  }, 240_000);
+});
+
+describe("the timeline of a simulated cycle", () => {
+  it("speaks of speakers and of every message sent, not of tutors and reminders", () => {
+    expect(inCycleWords('Réponse de "Inès Lemaire" <ines@example.org> : confirme l\'accueil.')).toBe(
+      'Réponse de "Inès Lemaire" <ines@example.org> : confirme sa venue.',
+    );
+    expect(
+      inCycleWords("Réponse d'un tuteur : décline : les participants concernés sont replacés et prévenus."),
+    ).toBe("Réponse d'un intervenant : décline : l'organisateur est prévenu.");
+    expect(inCycleWords("85 rappels envoyés.")).toBe("85 messages envoyés.");
+    expect(inCycleWords("1 rappel envoyé.")).toBe("1 message envoyé.");
+    expect(inCycleWords("20 attestations de présence et questionnaires envoyés.")).toBe(
+      "20 questionnaires de satisfaction envoyés.",
+    );
+  });
 });

@@ -12,6 +12,7 @@ import { TABS } from "../../functions/core/schemas.js";
 import { inboundMailHandler } from "../../functions/inbound-mail.js";
 import type { Cell, Mailer, OutgoingMessage } from "../../functions/ports.js";
 import * as cycleExample from "../../sheets-templates/example-cycle.js";
+import type { Row } from "../../sheets-templates/example-data.js";
 import { sentRow } from "../support/ledger.js";
 import { settingsTab, tableTab } from "../support/workbooks.js";
 import { MemoryWorkbook } from "./memory-workbook.js";
@@ -28,13 +29,16 @@ let now = new Date("2027-03-20T10:00:00Z");
 
 let signer: TestSigner;
 
-function cycleWorkbook(journal: readonly Record<string, string>[] = []): MemoryWorkbook {
+function cycleWorkbook(
+  journal: readonly Record<string, string>[] = [],
+  overrides: { settings?: Row; speakers?: readonly Row[] } = {},
+): MemoryWorkbook {
   const spec = CYCLE_TABS_SPEC;
   const tabs = [
-    settingsTab(spec.cycle, cycleExample.cycleSettings),
+    settingsTab(spec.cycle, overrides.settings ?? cycleExample.cycleSettings),
     tableTab(spec.talks, cycleExample.talks),
     tableTab(spec.registrations, cycleExample.registrations),
-    tableTab(spec.speakers, cycleExample.speakers),
+    tableTab(spec.speakers, overrides.speakers ?? cycleExample.speakers),
     tableTab(TABS.journal, journal),
   ];
   return new MemoryWorkbook(
@@ -146,7 +150,7 @@ describe("a cycle's speakers: invitations sent once, replies applied through the
     expect(first.sent).toBe(2);
     expect(state.sent.map(addressOf).sort()).toEqual([INES, YVES].sort());
     expect(String(state.sent[0]!.replyTo)).toMatch(/^reponse\+.+@reponses\.example\.org$/);
-    expect(keyOf(state.sent[0]!)).toMatch(/^message:cycle-test:[^:]+:invitation-intervenant:1$/);
+    expect(keyOf(state.sent[0]!)).toMatch(/^message:cycle-test:[^:]+:invitation-intervenant:\d+$/);
 
     const again = await sendStep();
     expect(again.sent).toBe(0);
@@ -223,5 +227,47 @@ describe("a cycle's speakers: invitations sent once, replies applied through the
     const response = await post(reply(token, INES, "Oui, je confirme.", "ines-3"));
     expect(response.body).toMatchObject({ outcome: "never-sent" });
     expect(speakerRecord(INES).Confirmation ?? "").not.toBe("Confirmé");
+  });
+
+  it("applies a reply only to the talk its invitation was for, when the speaker speaks at two talks", async () => {
+    const [first, second] = cycleExample.TALK_NAMES;
+    const ines = cycleExample.speakers[0]!;
+    state.workbook = cycleWorkbook([], {
+      speakers: [
+        { ...ines, Rencontre: first },
+        { ...ines, Rencontre: second },
+      ],
+    });
+    await sendStep();
+    const invitations = state.sent.filter((message) => message.subject.startsWith("Invitation à intervenir"));
+    expect(invitations.map((message) => message.subject).sort()).toEqual([
+      "Invitation à intervenir — Accueil inconditionnel, jeudi 6 mai 2027",
+      "Invitation à intervenir — Participation des usagers, jeudi 8 avril 2027",
+    ]);
+    const forSecond = invitations.find((message) => message.subject.includes(second))!;
+    const response = await post(reply(String(forSecond.replyTo), INES, "Oui, je confirme.", "ines-4"));
+    expect(response.body).toMatchObject({ outcome: "recorded", decision: "confirm" });
+    const rows = state.workbook.records(CYCLE_TABS_SPEC.speakers.name);
+    expect(rows.find((row) => row.Rencontre === second)?.Confirmation).toBe("Confirmé");
+    expect(rows.find((row) => row.Rencontre === first)?.Confirmation ?? "").not.toBe("Confirmé");
+  });
+
+  it("dates the reply's claim and lines in the cycle's own zone", async () => {
+    state.workbook = cycleWorkbook([], {
+      settings: { ...cycleExample.cycleSettings, "Fuseau horaire": "America/Martinique" },
+    });
+    await sendStep();
+    await post(reply(String(invitationTo(INES).replyTo), INES, "Oui, je confirme ma venue.", "ines-5"));
+    const lines = state.workbook
+      .records(TABS.journal.name)
+      .filter((line) => String(line.Événement).startsWith("Réponse"));
+    expect(lines.map((line) => line.Événement)).toEqual([
+      "Réponse reçue",
+      "Réponse intervenant : Confirmé",
+      "Réponse traitée",
+    ]);
+    // 10:00 UTC is 06:00 in Martinique (UTC-4), and 11:00 in Paris.
+    expect(lines.every((line) => String(line.Horodatage).startsWith("2027-03-20 06:00"))).toBe(true);
+    expect(speakerRecord(INES)["Répondu le"]).toBe("2027-03-20 06:00");
   });
 });

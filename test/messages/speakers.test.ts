@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { checkCycle } from "../../functions/core/check-cycle.js";
 import { CYCLE_TABS_SPEC } from "../../functions/core/cycle-schemas.js";
+import { talkNumber } from "../../functions/core/cycle-talks.js";
 import { planSpeakerMessages } from "../../functions/core/messages/speakers.js";
 import { classifyAnswer } from "../../functions/core/replies/classify.js";
 import { readReplyAddress, replyAddress, tutorTag } from "../../functions/core/reply-token.js";
@@ -48,7 +49,7 @@ describe("the messages of a cycle's speakers", () => {
     expect(token.ok && token.claims.tutor).toBe(tutorTag("cycle-exemple", String(ines.Email), SECRET));
     expect(classifyAnswer("Oui, je confirme ma venue.").decision).toBe("confirm");
     expect(invitations[0]!.key).toBe(
-      `message:cycle-exemple:${keys.recipientId(String(ines.Email))}:invitation-intervenant:1`,
+      `message:cycle-exemple:${keys.recipientId(String(ines.Email))}:invitation-intervenant:${talkNumber(cycleExample.TALK_NAMES[0])}`,
     );
     expect(invitations[0]!.key).not.toContain("ines");
   });

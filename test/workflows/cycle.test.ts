@@ -9,6 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DateTime } from "luxon";
 import { afterEach, describe, expect, it } from "vitest";
+import { checkCycle } from "../../functions/core/check-cycle.js";
+import { CYCLE_TABS } from "../../functions/core/cycle-schemas.js";
 import { CONFIRM_ACTION } from "../../functions/core/event-settings.js";
 import { chooseCycleAction, speakersReply } from "../../functions/local/cycle-scenario.js";
 import { LocalHost } from "../../functions/local/host.js";
@@ -29,12 +31,13 @@ afterEach(async () => {
 });
 
 describe("the cycle workflow against a scripted step server", () => {
-  it("sends, then sleeps until the next due instant, until the last talk has started", async () => {
+  it("sends, surveys included, then sleeps until the next due instant, until nothing is left", async () => {
     const clock = new SimulatedClock(new Date("2027-03-20T08:00:00Z"));
     const dues = ["2027-03-27T12:15:00+01:00", "2027-04-02T09:00:00+02:00", null];
     const fake = await FakeStepServer.start(clock, {
       check: () => ({ body: { ok: true, problems: 0 } }),
       "send-reminders": (_call, nth) => ({ body: { done: true, sent: nth + 1, suspended: false } }),
+      "send-feedback": (_call, nth) => ({ body: { done: true, sent: nth === 2 ? 10 : 0, suspended: false } }),
       "cycle-next": (_call, nth) => ({ body: { nextAt: dues[nth] ?? null } }),
     });
     const stateDir = await mkdtemp(join(tmpdir(), "passerelle-cycle-flow-"));
@@ -55,7 +58,8 @@ describe("the cycle workflow against a scripted step server", () => {
       "2027-03-27T11:15:00.000Z",
       "2027-04-02T07:00:00.000Z",
     ]);
-    expect(done.result).toEqual({ outcome: "completed", rounds: 3, sent: 1 + 2 + 3 });
+    expect(fake.times("send-feedback")).toEqual(fake.times("send-reminders"));
+    expect(done.result).toEqual({ outcome: "completed", rounds: 3, sent: 1 + 2 + 3 + 10 });
   });
 
   it("ends at once, without sending, when the check finds problems", async () => {
@@ -87,7 +91,7 @@ interface Sent {
 }
 
 describe("the cycle workflow on the local host, against the example cycle", () => {
-  it("starts on the cycle's Action and sends invitations, reminders and lists once each, at their times", async () => {
+  it("starts on the cycle's Action and sends the speakers' and the registered people's messages once each, at their times", async () => {
     const dir = mkdtempSync(join(tmpdir(), "passerelle-cycle-"));
     const event = "cycle-exemple";
     copyFileSync(TEMPLATE, join(dir, `${event}.xlsx`));
@@ -144,7 +148,9 @@ describe("the cycle workflow on the local host, against the example cycle", () =
     const decline = sent.filter((message) => message.subject.startsWith("Un intervenant décline"));
     const inOrder = (a: Sent, b: Sent) =>
       DateTime.fromISO(a.at).toMillis() - DateTime.fromISO(b.at).toMillis() || a.to.localeCompare(b.to);
-    expect(sent.filter((message) => message !== decline[0]).sort(inOrder)).toEqual([
+    const speakersAndOrganizer = new Set([ines, "yves.ferrand@ccas-exemple.example.org", organizer]);
+    const toSpeakers = sent.filter((message) => speakersAndOrganizer.has(message.to));
+    expect(toSpeakers.filter((message) => message !== decline[0]).sort(inOrder)).toEqual([
       {
         at: "2027-03-20T09:00:00.000+01:00",
         to: ines,
@@ -178,6 +184,24 @@ describe("the cycle workflow on the local host, against the example cycle", () =
         subject: "Aucun intervenant confirmé — Données et territoires",
       },
     ]);
+    // Each talk's registered people: one seat confirmation per talk they are seated at, the reminder
+    // the day before, the survey after it; nothing twice.
+    const people = sent.filter((message) => !speakersAndOrganizer.has(message.to));
+    const pairs = people.map((message) => `${message.to} ${message.subject}`);
+    expect(new Set(pairs).size).toBe(pairs.length);
+    const final = checkCycle(await host.workbook(event).read(CYCLE_TABS), new Date(clock.now()));
+    for (const talk of final.talks) {
+      const forTalk = people.filter((message) => message.subject.includes(talk.name));
+      const seated = new Set(talk.lunch.seats.seated);
+      const confirmed = forTalk.filter((message) =>
+        /^(Inscription confirmée|Une place s'est libérée)/.test(message.subject),
+      );
+      expect(confirmed.map((message) => message.to).sort()).toEqual([...seated].sort());
+      const reminders = forTalk.filter((message) => message.subject.startsWith("Rappel"));
+      expect(reminders.map((message) => message.to).sort()).toEqual([...seated].sort());
+      const day = DateTime.fromJSDate(talk.start, { zone: ZONE }).minus({ hours: 24 }).toISO();
+      expect(new Set(reminders.map((message) => message.at))).toEqual(new Set([day]));
+    }
     // The decline reaches the organizer once, at once.
     expect(decline).toEqual([
       {

@@ -116,7 +116,7 @@ export function seminarDocuments(
   const ended = now.getTime() >= model.endsAt.getTime();
   if (!ended)
     notes.push(
-      `Les attestations de présence seront établies une fois le séminaire terminé (après le ${shortDate(model.endsAt, zone)} à ${DateTime.fromJSDate(model.endsAt, { zone }).toFormat("HH:mm")}).`,
+      `Les attestations de présence seront établies une fois ${model.info.reverse ? "l'immersion terminée" : "le séminaire terminé"} (après le ${shortDate(model.endsAt, zone)} à ${DateTime.fromJSDate(model.endsAt, { zone }).toFormat("HH:mm")}).`,
     );
   const absent = people.filter((person) => person.absent).length;
   if (ended && absent > 0)
@@ -314,7 +314,7 @@ function certificates(context: Context, now: Date): PrintedDocument[] {
         blocks: [
           {
             kind: "paragraph",
-            text: `Je soussigné(e), ${context.organizer}, atteste que ${who} a participé au séminaire d'immersion « ${model.info.title} » qui s'est tenu${where} ${eventDates(model.info.days)}.`,
+            text: `Je soussigné(e), ${context.organizer}, atteste que ${who} a participé ${model.info.reverse ? "à l'immersion inversée" : "au séminaire d'immersion"} « ${model.info.title} » qui s'est tenu${model.info.reverse ? "e" : ""}${where} ${eventDates(model.info.days)}.`,
           },
           { kind: "heading", text: "Programme suivi" },
           {

@@ -106,7 +106,13 @@ export function renderLunchMessage(view: LunchView): MessageContent {
                 stamp: view.stamp,
                 organizer: info.sender,
                 items: [
-                  { id: "rencontre", start: info.start, end: info.end, title: info.title, place: info.venue },
+                  {
+                    id: info.calendarItem ?? "rencontre",
+                    start: info.start,
+                    end: info.end,
+                    title: info.title,
+                    place: info.venue,
+                  },
                 ],
               }),
             },

@@ -222,6 +222,8 @@ export interface LunchInfo {
   readonly sender: Mailbox;
   readonly reminderHours: number;
   readonly surveyLink?: string;
+  /** The talk's identity in the calendar's UID (`rencontre` when absent; each talk of a cycle has its own). */
+  readonly calendarItem?: string;
 }
 
 export interface LunchRegistration {

@@ -15,6 +15,7 @@ import { DateTime } from "luxon";
 import type { MailAddress, WorkbookSnapshot } from "../../ports.js";
 import { type CycleCheck, checkCycle, type TalkCheck } from "../check-cycle.js";
 import type { SpeakerRow } from "../cycle-schemas.js";
+import { planTalks, talkNumber, talkTag } from "../cycle-talks.js";
 import { eventZone } from "../event-settings.js";
 import { frenchDay, frenchSpan } from "../french.js";
 import { readLedger } from "../journal.js";
@@ -259,27 +260,41 @@ export function planSpeakerMessages(
     const speakers = talk.speakers.flatMap((row) =>
       row.value && row.problems.length === 0 ? [row.value] : [],
     );
+    // Every message to a speaker is versioned by its talk: one speaker of two talks gets each twice,
+    // and the reply address of an invitation names its talk (`core/replies/speaker.ts`).
+    const number = talkNumber(talk.name);
+    const version = String(number);
     for (const speaker of speakers) {
       const to = { name: fullName(speaker.firstName, speaker.lastName), address: speaker.email };
       const state = speaker.confirmation ?? "En attente";
       if (state === "En attente") {
-        const replyTo = options.replyAddress?.({ event: keys.event, tutorEmail: speaker.email, version: 1 });
+        const replyTo = options.replyAddress?.({
+          event: keys.event,
+          tutorEmail: speaker.email,
+          version: number,
+        });
         add(
           to,
           "invitation-intervenant",
-          "1",
+          version,
           now,
           () => renderSpeakerInvitation(info, speaker),
           replyTo ?? info.organizerEmail,
         );
       }
       if (state === "Confirmé")
-        add(to, "rappel-intervenant", "1", notice, () => renderSpeakerReminder(info, speaker));
+        add(to, "rappel-intervenant", version, notice, () => renderSpeakerReminder(info, speaker));
       if (state !== "Décliné")
-        add(to, "liste-inscrits", "1", listAt, () => renderRegisteredList(info, speaker, seatedList(talk)));
+        add(to, "liste-inscrits", version, listAt, () =>
+          renderRegisteredList(info, speaker, seatedList(talk)),
+        );
       if (state === "Décliné")
-        add(organizer, "alerte-intervenant", `refus-${keys.recipientId(speaker.email)}`, now, () =>
-          renderSpeakerAlert(info, { declined: speaker }),
+        add(
+          organizer,
+          "alerte-intervenant",
+          `refus-${keys.recipientId(speaker.email)}-${talkTag(talk.name)}`,
+          now,
+          () => renderSpeakerAlert(info, { declined: speaker }),
         );
     }
     // A reply that could not be read as a yes or a no: the organizer reads it, once per reply.
@@ -331,17 +346,28 @@ export function cycleModel(snapshot: WorkbookSnapshot, keys: LedgerKeys, now: Da
 }
 
 /**
- * The plan of a cycle: its speakers' and organizer's messages (`planSpeakerMessages`) that the
- * ledger has not taken, as `planMessages` answers for a single event. Nothing when the cycle has a
- * problem that stops sending.
+ * The plan of a cycle, as `planMessages` answers for a single event: its speakers' and organizer's
+ * messages (`planSpeakerMessages`), and each talk's messages to its seated and waiting people (the
+ * single talk's plan on the talk's view, `core/cycle-talks.ts`), those the ledger has not taken.
+ * Nothing when the cycle has a problem that stops sending.
  */
 export function planCycle(model: CycleModel, now: Date, options: SpeakerPlanOptions = {}): MessagePlan {
   const { event, zone } = model.info;
   if (model.problems.length > 0)
     return { event, zone, messages: [], skipped: [], warnings: [...model.problems] };
   const planned = planSpeakerMessages(model.check, model.keys, now, options, model.journal);
-  const { messages, skipped } = collectPlanned(model.journal, model.keys, now, planned);
-  return { event, zone, messages, skipped, warnings: [] };
+  const speakers = collectPlanned(model.journal, model.keys, now, planned);
+  const talks = planTalks(model.check, model.journal, model.keys, now, options);
+  const messages = [...speakers.messages, ...talks.flatMap((plan) => plan.messages)].sort(
+    (a, b) => a.sendAt.getTime() - b.sendAt.getTime() || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
+  );
+  return {
+    event,
+    zone,
+    messages,
+    skipped: [...speakers.skipped, ...talks.flatMap((plan) => plan.skipped)],
+    warnings: [...new Set(talks.flatMap((plan) => plan.warnings))],
+  };
 }
 
 /** The longest the cycle's workflow sleeps between two sends (ms): a speaker added meanwhile is invited within it. */
@@ -349,16 +375,15 @@ export const CYCLE_WAKE_MAX_MS = 24 * 3_600_000;
 
 /**
  * When the cycle's workflow next calls its sending step: the earliest `sendAt` after `now` of a
- * message the cycle plans and the ledger has not taken (a reminder, a list, an alert seven days
- * before), and no later than `CYCLE_WAKE_MAX_MS` after `now`; `null` once every talk of the cycle
- * has started (nothing more is planned: the workflow ends). Pure.
+ * message the cycle plans and the ledger has not taken (a seat confirmation, a reminder, a list, an
+ * alert seven days before, the survey after a talk), and no later than `CYCLE_WAKE_MAX_MS` after
+ * `now`; `null` once every talk of the cycle has started and nothing more is planned after `now`
+ * (the workflow ends). Pure.
  */
 export function nextCycleWake(model: CycleModel, now: Date): Date | null {
-  if (!model.check.talks.some((talk) => talk.start > now)) return null;
-  let next = now.getTime() + CYCLE_WAKE_MAX_MS;
-  for (const message of planCycle(model, now).messages) {
-    const at = message.sendAt.getTime();
-    if (at > now.getTime() && at < next) next = at;
-  }
-  return new Date(next);
+  const later = planCycle(model, now)
+    .messages.map((message) => message.sendAt.getTime())
+    .filter((at) => at > now.getTime());
+  if (!model.check.talks.some((talk) => talk.start > now) && later.length === 0) return null;
+  return new Date(Math.min(now.getTime() + CYCLE_WAKE_MAX_MS, ...later));
 }

@@ -3,8 +3,10 @@
  * changes in a cycle workbook: the same reply address, classifier, Journal lines and idempotency as
  * a tutor's reply (`plan.ts`), applied to the `Intervenants` tab.
  *
- * - `confirm` / `decline`: `Confirmation` and `Répondu le` on every row of that speaker (one per
- *   talk they were invited to); a later reply wins.
+ * - `confirm` / `decline`: `Confirmation` and `Répondu le` on the row of that speaker for the talk
+ *   the invitation was for (its reply address carries the talk's number, `core/cycle-talks.ts`),
+ *   and on no other talk of theirs; a later reply wins. A token of version 1 (an invitation sent
+ *   before invitations were per talk) answers for every talk of the speaker.
  * - `unclear`: nothing on the rows; the cycle's plan tells the organizer from the Journal line.
  * - A decline is told to the organizer by the cycle's plan (`alerte-intervenant`), read from the row.
  * Pure: the snapshot, the reply and `now` in; the writes out.
@@ -13,6 +15,7 @@ import { DateTime } from "luxon";
 import type { CellWrite, WorkbookSnapshot } from "../../ports.js";
 import { cellText, parseEmail } from "../cells.js";
 import { CYCLE_TABS_SPEC, type CycleSettings, type SpeakerRow } from "../cycle-schemas.js";
+import { talkNumber } from "../cycle-talks.js";
 import { eventZone } from "../event-settings.js";
 import { type JournalLine, journalRecord, readLedger } from "../journal.js";
 import { tutorTag } from "../reply-token.js";
@@ -37,9 +40,19 @@ const LABELS: Readonly<Record<Decision, string>> = {
 
 const EXCERPT_CHARS = 1000;
 
+/** The version of the invitations sent before they were per talk: one for all the speaker's talks. */
+const LEGACY_VERSION = 1;
+
 function excerptOf(text: string): string {
   const line = text.replace(/\s+/g, " ").trim();
   return line.length > EXCERPT_CHARS ? `${line.slice(0, EXCERPT_CHARS - 1)}…` : line;
+}
+
+/** The zone of a cycle (`Fuseau horaire` of its `Cycle` tab), in which its Journal lines are dated. */
+export function cycleZone(snapshot: WorkbookSnapshot): string {
+  return eventZone(
+    parseSettings<CycleSettings>(CYCLE_TABS_SPEC.cycle, snapshot.get(CYCLE_TABS_SPEC.cycle.name)).partial,
+  );
 }
 
 /**
@@ -58,9 +71,7 @@ export function planSpeakerReply(
   if (hasEntry(ledger, reply.key + REPLY_DONE_SUFFIX, "reply-done"))
     return { outcome: { kind: "duplicate" }, record: null, done: null };
   const recorded = hasEntry(ledger, reply.key, "reply");
-  const zone = eventZone(
-    parseSettings<CycleSettings>(CYCLE_TABS_SPEC.cycle, snapshot.get(CYCLE_TABS_SPEC.cycle.name)).partial,
-  );
+  const zone = cycleZone(snapshot);
   const speakers = parseTable<SpeakerRow>(
     CYCLE_TABS_SPEC.speakers,
     snapshot.get(CYCLE_TABS_SPEC.speakers.name),
@@ -68,11 +79,14 @@ export function planSpeakerReply(
   const keys = typeof secrets === "string" ? [secrets] : secrets;
   const emailOf = (row: (typeof speakers.rows)[number]) =>
     row.partial.email ?? parseEmail(row.cells.email ?? null);
+  const forTalk = (row: (typeof speakers.rows)[number]) =>
+    reply.claims.version === LEGACY_VERSION || talkNumber(row.partial.talk ?? "") === reply.claims.version;
   const rows = speakers.rows.filter((row) => {
     const email = emailOf(row);
     return (
       email !== null &&
       email !== undefined &&
+      forTalk(row) &&
       keys.some((key) => tutorTag(reply.claims.event, email, key) === reply.claims.tutor)
     );
   });

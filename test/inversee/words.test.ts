@@ -1,0 +1,94 @@
+/**
+ * What the organizer of a reverse immersion reads from the commands and the local outbox: hosts,
+ * not tutors and structures; the problems only a reverse immersion has, as its sheet shows them.
+ */
+import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { XlsxWorkbook } from "../../functions/adapters/xlsx-workbook.js";
+import { runCheck } from "../../functions/cli/check.js";
+import { runDocuments } from "../../functions/cli/documents.js";
+import { runMatch } from "../../functions/cli/match.js";
+import { eventDocuments } from "../../functions/core/documents/index.js";
+import { REVERSE_WORKBOOK } from "../../functions/core/inversee/schemas.js";
+import { seminarView } from "../../functions/core/inversee/view.js";
+import { inReverseWords } from "../../functions/core/inversee/words.js";
+import { inHostWords } from "../../functions/local/host-words.js";
+import { outboxPage } from "../../functions/local/outbox.js";
+import { TEMPLATE_FILES } from "../../sheets-templates/generate.js";
+import { testKeys } from "../support/ledger.js";
+
+const TEMPLATE = join(import.meta.dirname, "../../sheets-templates", TEMPLATE_FILES.reverse);
+const folder = mkdtempSync(join(tmpdir(), "passerelle-inversee-mots-"));
+const NOW = new Date("2027-04-19T07:00:00Z");
+const AFTER = new Date("2027-05-21T08:00:00Z");
+
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+function copy(name: string): string {
+  const path = join(folder, name);
+  copyFileSync(TEMPLATE, path);
+  return path;
+}
+
+describe("the words of a reverse immersion", () => {
+  it("checks hosts under Hôtes, not Structures and Tuteurs, and prints the problems only a reverse immersion has", async () => {
+    const text = await runCheck(copy("check.xlsx"), false, NOW);
+    expect(text).toContain("Hôtes : 8 lignes sans problème sur 8.");
+    expect(text).not.toMatch(/^(Structures|Tuteurs) :/m);
+    expect(text).toContain("Participants, ligne 13 : Usager sans adresse et sans « Email de l'inscripteur »");
+    const json = JSON.parse(await runCheck(copy("check-json.xlsx"), true, NOW)) as {
+      event: { tab: string };
+      rows: { tab: string }[];
+    };
+    expect(json.event.tab).toBe("Immersion");
+    expect(new Set(json.rows.map((row) => row.tab))).toEqual(new Set(["Programme", "Hôtes", "Participants"]));
+  });
+
+  it("prints the placements with hosts, without the levels every host shares", async () => {
+    const text = await runMatch(copy("match.xlsx"), false, NOW);
+    expect(text).toContain("Charge des hôtes au-delà de la moitié");
+    expect(text).toContain("Paires d'un même organisme (hôte et créneau)");
+    expect(text).not.toMatch(/tuteur|Même type de structure|Même situation|même public/i);
+  });
+
+  it("speaks of the immersion, not of a seminar, in its documents and their summary", async () => {
+    const path = copy("documents.xlsx");
+    await runMatch(path, true, NOW);
+    const text = await runDocuments(path, { now: AFTER, out: join(folder, "documents") });
+    expect(text).toContain("fiches des hôtes");
+    expect(text).not.toMatch(/séminaire|tuteur/i);
+    const source = await new XlsxWorkbook(path).read(REVERSE_WORKBOOK.map((spec) => spec.name));
+    const set = eventDocuments(seminarView(source).snapshot, testKeys("documents"), AFTER)!;
+    const certificate = set.documents.find((document) => document.about?.kind === "certificate")!;
+    const said = JSON.stringify(certificate.blocks);
+    expect(said).toContain(
+      "a participé à l'immersion inversée « Vivez ma vie de décideur — Lyon » qui s'est tenue",
+    );
+    expect(said).not.toContain("séminaire");
+  });
+
+  it("names the hosts' messages as such in the local outbox", () => {
+    const page = outboxPage(
+      [
+        {
+          at: "2027-04-19T07:00:00.000Z",
+          to: "anne.delorme@example.org",
+          kind: "demande-tuteur",
+          subject: "Accueil d'un visiteur",
+          html: "001.html",
+          eml: "001.eml",
+          ics: [],
+        },
+      ],
+      "Europe/Paris",
+      inHostWords,
+    );
+    expect(page).toMatch(/Demande à l(&#39;|&#x27;|&apos;|')hôte : 1/);
+    expect(page).not.toContain("tuteur");
+    expect(inReverseWords("Relance au tuteur, rappel du tuteur, d'un tuteur, 3 tuteurs")).toBe(
+      "Relance à l'hôte, rappel de l'hôte, d'un hôte, 3 hôtes",
+    );
+  });
+});
