@@ -3,7 +3,7 @@ import { XlsxWorkbook } from "../adapters/xlsx-workbook.js";
 import { type CheckReport, checkWorkbook } from "../app/check-workbook.js";
 import { ReverseAwareWorkbook } from "../app/reverse-workbook.js";
 import { CYCLE_TABS_SPEC } from "../core/cycle-schemas.js";
-import { pluralSuffix } from "../core/french.js";
+import { plural, pluralSuffix } from "../core/french.js";
 import { reverseVerdicts } from "../core/inversee/report.js";
 import { REVERSE_WORKBOOK } from "../core/inversee/schemas.js";
 import { isReverse, seminarView } from "../core/inversee/view.js";
@@ -85,9 +85,24 @@ export function checkText(report: CheckReport): string {
     for (const problem of report.eventProblems) lines.push(`  - ${problem}`);
   }
   const wrong = report.rows.filter((row) => row.problems.length > 0);
-  if (wrong.length > 0) {
-    lines.push("", "À revoir, ligne par ligne :");
-    for (const row of wrong) {
+  // The same count as the workflow's check: a blocking row is left out until it is corrected; the
+  // others are kept, with a warning to read.
+  const groups = [
+    {
+      rows: wrong.filter((row) => row.blocking),
+      heading: "écartée tant qu'elle n'est pas corrigée",
+      many: "écartées tant qu'elles ne sont pas corrigées",
+    },
+    {
+      rows: wrong.filter((row) => !row.blocking),
+      heading: "retenue, avec un avertissement à lire",
+      many: "retenues, avec un avertissement à lire",
+    },
+  ];
+  for (const { rows, heading, many } of groups) {
+    if (rows.length === 0) continue;
+    lines.push("", `${plural(rows.length, "ligne")} ${rows.length > 1 ? many : heading} :`);
+    for (const row of rows) {
       for (const problem of row.problems)
         lines.push(`  ${row.tab}, ligne ${row.row} : ${problem.replace(/\n/g, " ")}`);
     }

@@ -40,6 +40,9 @@ describe("passerelle check", () => {
     expect(first.code).toBe(0);
     expect(first.stdout).toContain("Participants : 23 lignes sans problème sur 30.");
     expect(first.stdout).toContain("Participants, ligne 6 : Email :");
+    // The same count as the workflow's check: rows left out, apart from rows kept with a warning.
+    expect(first.stdout).toContain("5 lignes écartées tant qu'elles ne sont pas corrigées :");
+    expect(first.stdout).toContain("3 lignes retenues, avec un avertissement à lire :");
     const second = await passerelle("check", seminar);
     expect(second.stdout).toMatch(/[01] cellule « Statut » mise à jour/);
   });
