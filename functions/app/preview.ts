@@ -19,6 +19,7 @@ import {
 import { cycleModel, planCycle } from "../core/messages/speakers.js";
 import { escapeHtml } from "../core/messages/text.js";
 import type { EventWorkbook, WorkbookSnapshot } from "../ports.js";
+import { checkSnapshot } from "./check-workbook.js";
 import { documentsOf, withDocuments } from "./message-documents.js";
 
 export interface PreviewOptions {
@@ -90,6 +91,10 @@ export async function previewMessages(
   return { entries, index, warnings: plan.warnings, skipped: plan.skipped.map((skip) => skip.reason) };
 }
 
+/** Said after the event's own problems, which stop the workflow at its check. */
+export const NOTHING_LEAVES =
+  "Rien ne partira tant que ces problèmes de l'événement ne sont pas corrigés (passerelle check les écrit dans les Statut).";
+
 /** The plan to preview: a cycle's (its speakers', each talk's registered people's), or a single event's. */
 function planOf(
   snapshot: WorkbookSnapshot,
@@ -106,6 +111,21 @@ function planOf(
   }
   const model = eventModel(snapshot, workbook.keys, options.at);
   if (model === null) throw new Error("The workbook holds neither a seminar nor a lunch talk.");
+  // The workflow's first step is the check, and it stops on a problem of the event itself (a missing
+  // tab, an unreadable setting): then nothing leaves, and the preview says so and why.
+  const { eventProblems } = checkSnapshot(snapshot, options.at).report;
+  if (eventProblems.length > 0) {
+    return {
+      title: model.info.title,
+      plan: {
+        event: options.event,
+        zone: model.info.zone,
+        messages: [],
+        skipped: [],
+        warnings: [...eventProblems, NOTHING_LEAVES],
+      },
+    };
+  }
   return {
     title: model.info.title,
     plan: planMessages(model, options.at, {

@@ -1,7 +1,9 @@
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import ExcelJS from "exceljs";
 import { simpleParser } from "mailparser";
 import { describe, expect, it } from "vitest";
+import { NOTHING_LEAVES } from "../../functions/app/preview.js";
 import { main } from "../../functions/cli/passerelle.js";
 import { exampleFiles } from "../support/workbooks.js";
 
@@ -88,6 +90,24 @@ describe("passerelle preview", () => {
     expect(files).not.toContain("999-convocation.eml");
     expect(files).toContain("notes.txt");
     expect(files.filter((file) => file.endsWith(".eml"))).toHaveLength(json.messages.length);
+  });
+
+  it("plans nothing for an event the workflow's check would stop, and says why", async () => {
+    const { seminar } = await exampleFiles();
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(seminar);
+    workbook.removeWorksheet(workbook.getWorksheet("Participants")!.id);
+    await workbook.xlsx.writeFile(seminar);
+
+    const { code, out } = await main(["preview", seminar, "--json"], NOW);
+
+    expect(code).toBe(0);
+    const json = JSON.parse(out) as PreviewJson;
+    expect(json.messages).toEqual([]);
+    expect(json.warnings).toEqual([
+      "Onglet « Participants » introuvable : ajoutez-le (voir le modèle).",
+      NOTHING_LEAVES,
+    ]);
   });
 
   it("refuses an instant it cannot read, with exit status 2", async () => {
