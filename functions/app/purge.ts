@@ -18,6 +18,7 @@ import { cellText, isBlank, parseEmail } from "../core/cells.js";
 import { closingInstant } from "../core/check-lunch.js";
 import { CYCLE_TABS_SPEC, type CycleSettings, type TalkRow } from "../core/cycle-schemas.js";
 import { eventZone } from "../core/event-settings.js";
+import { plural } from "../core/french.js";
 import { PLACEMENT_HEADERS, REVERSE_TABS, REVERSE_WORKBOOK } from "../core/inversee/schemas.js";
 import { isReverse } from "../core/inversee/view.js";
 import { LUNCH_WORKBOOK, type ProgrammeRow, SEMINAR_WORKBOOK, TABS, type TabSpec } from "../core/schemas.js";
@@ -215,6 +216,7 @@ export async function purgeWorkbook(
   const eraseAdded =
     added.length > 0 && (options.force === true || ((await options.confirmAddedColumns?.(added)) ?? false));
   const writes: CellWrite[] = [];
+  const erasedHeaders = new Set<string>();
   for (const spec of specs) {
     if (spec.kind !== "table") continue;
     const tab = snapshot.get(spec.name);
@@ -235,8 +237,10 @@ export async function purgeWorkbook(
     for (let row = 2; row <= tab.rows.length; row++) {
       const cells = tab.rows[row - 1] ?? [];
       for (const column of erased)
-        if (column > 0 && !isBlank(cells[column - 1] ?? null))
+        if (column > 0 && !isBlank(cells[column - 1] ?? null)) {
           writes.push({ tab: tab.title, row, column, value: ERASED });
+          erasedHeaders.add(cellText(tab.rows[0]?.[column - 1] ?? null));
+        }
       if (keyColumn !== undefined) {
         const key = cellText(cells[keyColumn - 1] ?? null);
         const redacted = redact(key, known);
@@ -248,7 +252,9 @@ export async function purgeWorkbook(
   for (const write of writes) erasedByTab[write.tab] = (erasedByTab[write.tab] ?? 0) + 1;
   const at = DateTime.fromJSDate(now, { zone }).setLocale("fr").toFormat("dd/MM/yyyy 'à' HH:mm");
   const erased = writes.length;
-  const summary = `Données personnelles effacées le ${at} (${erased} cellules) : noms, adresses, téléphones, besoins, horaires de train et Statut${eraseAdded ? ", colonnes ajoutées" : ""}.`;
+  // What was erased, named by the columns it was in: a lunch talk has no train times to speak of.
+  const columns = [...erasedHeaders].filter((header) => header !== "");
+  const summary = `Données personnelles effacées le ${at} (${plural(erased, "cellule")})${columns.length > 0 ? ` : colonnes ${columns.join(", ")}` : ""}${eraseAdded ? ", et les colonnes ajoutées" : ""}.`;
   const statusLine = settings.lines.get("status");
   if (statusLine)
     writes.push({ tab: settings.title, row: statusLine.row, column: statusLine.valueColumn, value: summary });

@@ -128,6 +128,7 @@ describe("purging an event's personal data", () => {
     const tutors = workbook.tabs.get(TABS.tutors.name)!;
     expect(tutors.slice(1).every((row) => row[2] === "")).toBe(true);
     expect(report.summary).toContain("Données personnelles effacées");
+    expect(report.summary).toContain("Arrivée");
   });
 
   it("clears verdicts, keys' addresses and, once confirmed by name, the added columns; the scan then finds nothing", async () => {
@@ -168,5 +169,9 @@ describe("purging an event's personal data", () => {
     const report = await purgeWorkbook(raw(workbook), new Date("2027-04-09T12:00:00Z"));
     expect(report.done).toBe(true);
     expect(report.cellsErased).toBe(45 * 4);
+    // The Statut names what was erased, by the talk's own columns: no train times for a lunch talk.
+    expect(report.summary).toMatch(/^Données personnelles effacées le .* \(180 cellules\) : colonnes /);
+    expect(report.summary).toContain("Email");
+    expect(report.summary).not.toContain("train");
   });
 });
