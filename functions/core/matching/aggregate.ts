@@ -84,6 +84,8 @@ const WARM_START_LEVELS: readonly number[] = LEVELS.flatMap((level, k) =>
   level.key === "sameOrganisme" || level.key === "publicSpread" || level.key === "tutorLoad" ? [k] : [],
 );
 const EPSILON = 1e-6;
+/** Searches for a chain of moves (`placeLeftOut`), so that an instance with many left out stays quick. */
+const MAX_CHAIN_SEARCHES = 200;
 /** Rounds of the local search over each group's pools in `disaggregate`. */
 const MAX_SPREAD_PASSES = 6;
 /** Swaps the local search may weigh in all, so that its time stays bounded on any instance. */
@@ -178,6 +180,7 @@ export async function solveAggregated(
   /** The levels held by rows in the model of `lp`, and the level it minimised. */
   let lpFixed: FixedLevel[] = [];
   let lpLevel = -1;
+  let lpModel = model;
   let previous: { basis: LpBasis; numCols: number } | undefined;
   const pricingEnd = limitAtStart * PRICING_SHARE;
   for (let stage = 0; stage < AGGREGATED_LEVELS.length; stage++) {
@@ -222,6 +225,7 @@ export async function solveAggregated(
     }
     if (answer.status !== MODEL_STATUS.optimal) break;
     lp = answer;
+    lpModel = model;
     lpFixed = [...fixed];
     lpLevel = k;
     const sign = LEVELS[k]!.sense === "min" ? 1 : -1;
@@ -242,7 +246,6 @@ export async function solveAggregated(
     }
   };
   if (lp) {
-    const lpModel = model;
     const rounded = agg.round(lpModel, lp.colValue);
     consider(agg.disaggregate(rounded, false), rounded);
     const roundedLevels = agg.levelActivity(lpModel, agg.startVector(lpModel, rounded), fixed);
@@ -1309,9 +1312,124 @@ class Aggregation {
         if (!improved) break;
       }
     }
+    placeLeftOut(prep, ctx, assign, load);
     prep.locked.forEach((row, ps) => {
       if (row) assign[ps] = LOCKED;
     });
     return assign;
+  }
+}
+
+/**
+ * Places whoever a group could not take when a chain of moves makes room: in their slot, from the
+ * pools open to them, breadth first, a pool with room reached by moving one person of each pool on
+ * the way to the next (each move keeping the hard rules); failing that, the same after freeing
+ * their other slot, which is then placed again the same way (both undone when either fails). The
+ * groups only bound capacity, step-free seats and conflicts as a whole; their pools may need such
+ * chains. `load` (placements per pool, locked rows apart) is kept up to date.
+ */
+function placeLeftOut(prep: Prepared, ctx: LockedContext, assign: Int32Array, load: Int32Array): void {
+  const S = prep.slots.length;
+  const holds = (p: number, st: number, except: number) => {
+    for (let s = 0; s < S; s++) {
+      if (s === except) continue;
+      const q = assign[p * S + s]!;
+      if ((q >= 0 && prep.pools[q]!.structure === st) || ctx.lockedStructure[p * S + s] === st) return true;
+    }
+    return false;
+  };
+  const fits = (p: number, s: number, q: number) =>
+    eligible(prep, ctx, p, q) && !holds(p, prep.pools[q]!.structure, s);
+  /**
+   * Places p in slot s through a chain of moves; false when none exists. With `cross`, a person on
+   * the chain may also move to a structure they hold in another slot, which is then placed again by
+   * a chain of its own (everything undone when one fails).
+   */
+  const chain = (p: number, s: number, cross: boolean): boolean => {
+    const pools = prep.poolsBySlot[s]!;
+    const members = new Map<number, number[]>(pools.map((q) => [q, []]));
+    for (let r = 0; r < prep.participants.length; r++) {
+      const q = assign[r * S + s]!;
+      if (q >= 0) members.get(q)?.push(r);
+    }
+    /** The other slot r would have to leave to enter `next` (-1: none), or -2 when r cannot enter it. */
+    const clash = (r: number, next: number) => {
+      if (!eligible(prep, ctx, r, next)) return -2;
+      const st = prep.pools[next]!.structure;
+      for (let other = 0; other < S; other++) {
+        if (other === s) continue;
+        if (ctx.lockedStructure[r * S + other] === st) return -2;
+        const q = assign[r * S + other]!;
+        if (q >= 0 && prep.pools[q]!.structure === st) return cross && r !== p ? other : -2;
+      }
+      return -1;
+    };
+    // Breadth first over pools: `via[q]` is the pool and person that lead to q.
+    const via = new Map<number, { from: number; person: number; leaves: number }>();
+    const queue: number[] = [];
+    for (const q of pools) {
+      if (fits(p, s, q)) {
+        via.set(q, { from: -1, person: p, leaves: -1 });
+        queue.push(q);
+      }
+    }
+    let end = -1;
+    for (let head = 0; head < queue.length && end < 0; head++) {
+      const q = queue[head]!;
+      if (load[q]! < prep.pools[q]!.capacity) {
+        end = q;
+        break;
+      }
+      for (const r of members.get(q)!) {
+        for (const next of pools) {
+          if (via.has(next)) continue;
+          const leaves = clash(r, next);
+          if (leaves === -2) continue;
+          via.set(next, { from: q, person: r, leaves });
+          queue.push(next);
+        }
+      }
+    }
+    if (end < 0) return false;
+    const savedAssign = cross ? assign.slice() : undefined;
+    const savedLoad = cross ? load.slice() : undefined;
+    const replace: [number, number][] = [];
+    // Along the chain back to p: each person enters the pool after the one they leave.
+    for (let q = end; q >= 0; ) {
+      const step = via.get(q)!;
+      assign[step.person * S + s] = q;
+      load[q]!++;
+      if (step.from >= 0) load[step.from]!--;
+      if (step.leaves >= 0) {
+        const left = assign[step.person * S + step.leaves]!;
+        assign[step.person * S + step.leaves] = UNPLACED;
+        load[left]!--;
+        replace.push([step.person, step.leaves]);
+      }
+      q = step.from;
+    }
+    if (replace.every(([r, other]) => chain(r, other, false))) return true;
+    assign.set(savedAssign!);
+    load.set(savedLoad!);
+    return false;
+  };
+  let searches = 0;
+  for (let ps = 0; ps < assign.length && searches < MAX_CHAIN_SEARCHES; ps++) {
+    if (assign[ps] !== UNPLACED || prep.locked[ps]) continue;
+    searches++;
+    const p = Math.floor(ps / S);
+    const s = ps % S;
+    if (chain(p, s, false) || chain(p, s, true)) continue;
+    for (let other = 0; other < S; other++) {
+      const q = assign[p * S + other]!;
+      if (other === s || q < 0) continue;
+      const savedAssign = assign.slice();
+      const savedLoad = load.slice();
+      assign[p * S + other] = UNPLACED;
+      load[q]!--;
+      if (chain(p, s, true) && chain(p, other, true)) break;
+      assign.set(savedAssign);
+      load.set(savedLoad);
+    }
   }
 }

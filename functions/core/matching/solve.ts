@@ -56,7 +56,7 @@ export async function solvePlacements(
   const prep = prepare(problem);
   const ctx = lockedContext(prep);
   const greedy = greedyAssignment(prep, ctx);
-  if (eligibleColumns(prep, ctx) <= EXACT_COLUMN_LIMIT || prep.slots.length > 2) {
+  if (eligibleColumns(prep, ctx) <= (options.aggregateAbove ?? EXACT_COLUMN_LIMIT) || prep.slots.length > 2) {
     const start = { assign: greedy, situation: greedySituations(prep, ctx, greedy) };
     let outcome: LexOutcome | undefined;
     try {
