@@ -13,8 +13,9 @@
  * Every rule and preference that depends on individual pools is replaced by what it implies for
  * the whole group (capacity, conflict of interest, step-free seats, at most one person of an
  * organisme per pool free of charge, ...). The model is thus a relaxation: its LP value bounds any
- * placement. Columns are priced from the duals until none can lower the LP, the integer solution is
- * rounded from the LP and improved by the MIP, and `disaggregate` names the pools.
+ * placement. It is solved level by level (`solveAggregated`), columns priced from the duals until
+ * none can lower the LP; the integer solution is rounded from the last LP, improved by a MIP when
+ * short, and `disaggregate` names the pools.
  */
 import { LOCKED, UNPLACED } from "./assignment.js";
 import {
@@ -35,9 +36,6 @@ import { WEIGHTS, wishCost } from "./weights.js";
 /** What the first stage (structures) hands to the second (situations). */
 export interface FirstStage {
   readonly assign: Int32Array;
-  readonly objective: number;
-  /** A lower bound on the first-stage objective of any placement respecting the hard rules. */
-  readonly bound: number;
   readonly status: string;
   /**
    * Per level (`LEVELS` order, in the level's own sense), the bound the aggregated LP proves with
@@ -140,7 +138,7 @@ interface Rows {
  * columns, the levels above bounded by the rounding's values, minimises the Lagrangian weights of
  * the levels (the duals of their rows, which make the LP's lexicographic optimum an optimum of
  * one objective). The candidates (start, rounding, MIP) are compared level by level after naming
- * the pools. Levels 5b (situations, solved afterwards on the pools chosen) has no bound here.
+ * the pools. Level 5b (situations, solved afterwards on the pools chosen) gets no bound here.
  */
 export async function solveAggregated(
   prep: Prepared,
@@ -285,8 +283,6 @@ export async function solveAggregated(
   const bestInternal = (k: number) => internal(bestValues, k);
   return {
     assign: best,
-    objective: 0,
-    bound: 0,
     status,
     levelBounds: levelBounds.map((bound, k) => {
       if (bound === undefined) return undefined;

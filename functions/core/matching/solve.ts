@@ -4,10 +4,10 @@
  *   solve (`lexicographic.ts`): the levels of `levels.ts` in order, each proven (or bounded) with
  *   the levels above fixed at their optimum; then, if the situation level is not proven, the
  *   situations alone, structures fixed (`situations.ts`), which changes no other level;
- * - above, the aggregated model (`aggregate.ts`) with the weights of `weights.ts`: pools of one
- *   type in one slot as one group, identical participants as one unit; its rounded MIP solution is
- *   spread over the pools, then the situations. The levels are measured on its result, with their
- *   trivial bounds only.
+ * - above, the aggregated model (`aggregate.ts`): pools of one type in one slot as one group,
+ *   identical participants as one unit, solved in the same order level by level (each level's
+ *   bound the LP's with the levels above held); its rounded solution (improved by a MIP when
+ *   short) is spread over the pools, then the situations are solved on the structures chosen.
  * Either way the greedy assignment is the fallback when the solver does not answer.
  */
 import { type FirstStage, solveAggregated } from "./aggregate.js";
@@ -120,8 +120,6 @@ async function solveWeighted(
 ): Promise<MatchingResult> {
   const greedyStage: FirstStage = {
     assign: greedy,
-    objective: evaluate(prep, ctx, greedy),
-    bound: 0,
     status: "fallback",
     levelBounds: LEVELS.map(() => undefined),
     columns: 0,
