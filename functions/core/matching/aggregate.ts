@@ -195,7 +195,8 @@ export async function solveAggregated(
     let answer: SolveAnswer | undefined;
     let firstOfStage = true;
     for (;;) {
-      const share = Math.max(0.5, (pricingEnd - spent()) / (AGGREGATED_LEVELS.length - stage));
+      // All the pricing time left: the first LP is the long one (cold); those after start warm.
+      const share = Math.max(0.5, pricingEnd - spent());
       // From the last LP's basis (columns and rows only ever added): each LP starts where the
       // last one ended. The first is cold, with presolve.
       const basis =
