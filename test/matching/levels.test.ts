@@ -202,6 +202,8 @@ const cases: {
   seed: number;
   problem: MatchingProblem;
   result: MatchingResult;
+  /** The same instance through the aggregated model of large instances. */
+  aggregated: MatchingResult;
   best: number[];
   alone: number[];
 }[] = [];
@@ -210,8 +212,9 @@ beforeAll(async () => {
   for (const seed of SEEDS) {
     const problem = tinyInstance(seed);
     const result = await solvePlacements(problem, { timeLimitSeconds: 20 }, solver);
+    const aggregated = await solvePlacements(problem, { timeLimitSeconds: 20, aggregateAbove: 0 }, solver);
     const { values, alone } = bruteForce(problem);
-    cases.push({ seed, problem, result, best: values, alone });
+    cases.push({ seed, problem, result, aggregated, best: values, alone });
   }
 }, 240_000);
 
@@ -239,6 +242,36 @@ describe("the lexicographic objective, against every placement enumerated", () =
       });
     }
     expect(traded.size).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe("the aggregated model of large instances, against every placement enumerated", () => {
+  it.each(LEVELS.map((level, index) => ({ ...level, index })))(
+    "reports for $key (level $rank) a bound that no placement beats while keeping the levels above",
+    ({ index, sense }) => {
+      for (const { problem, aggregated, best } of cases) {
+        expect(aggregated.stats.solverStatus).toMatch(/^aggregated/);
+        expect(checkHardRules(problem, aggregated.placements)).toEqual([]);
+        const values = valuesOf(problem, aggregated);
+        expect(aggregated.levels[index]!.value).toBe(values[index]);
+        // The bound holds for the placements whose levels above are at their best: the enumeration's.
+        if (values.slice(0, index).every((v, i) => v === best[i])) {
+          const bound = aggregated.levels[index]!.bound;
+          if (sense === "min") expect(bound).toBeLessThanOrEqual(best[index]!);
+          else expect(bound).toBeGreaterThanOrEqual(best[index]!);
+        }
+      }
+    },
+  );
+
+  it("never buys a lower level with a higher one: the wish levels reach the best of the enumeration", () => {
+    for (const { problem, aggregated, best } of cases) {
+      const values = valuesOf(problem, aggregated);
+      expect({ problem: problem.participants.map((p) => p.id), values: values.slice(0, 5) }).toEqual({
+        problem: problem.participants.map((p) => p.id),
+        values: best.slice(0, 5),
+      });
+    }
   });
 });
 

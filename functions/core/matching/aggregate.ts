@@ -13,38 +13,77 @@
  * Every rule and preference that depends on individual pools is replaced by what it implies for
  * the whole group (capacity, conflict of interest, step-free seats, at most one person of an
  * organisme per pool free of charge, ...). The model is thus a relaxation: its LP value bounds any
- * placement. Columns are priced from the duals until none can lower the LP, the integer solution is
- * rounded from the LP and improved by the MIP, and `disaggregate` names the pools.
+ * placement. It is solved level by level (`solveAggregated`), columns priced from the duals until
+ * none can lower the LP; the integer solution is rounded from the last LP, improved by a MIP when
+ * short, and `disaggregate` names the pools.
  */
-import { evaluate, LOCKED, UNPLACED } from "./assignment.js";
+import { LOCKED, UNPLACED } from "./assignment.js";
+import {
+  LEVELS,
+  levelValues,
+  lexBetter,
+  previousStillPossible,
+  trivialReports,
+  WISH_POINTS,
+} from "./levels.js";
 import { eligible, type LockedContext, type ModelArrays } from "./model.js";
 import { mixKey, type Prepared, wishRank } from "./prepare.js";
-import { type LinearSolver, MODEL_STATUS } from "./solver.js";
+import { greedySituations } from "./situations.js";
+import { type LinearSolver, type LpBasis, MODEL_STATUS, type SolveAnswer } from "./solver.js";
 import type { SolveOptions } from "./types.js";
 import { WEIGHTS, wishCost } from "./weights.js";
 
 /** What the first stage (structures) hands to the second (situations). */
 export interface FirstStage {
   readonly assign: Int32Array;
-  readonly objective: number;
-  /** A lower bound on the first-stage objective of any placement respecting the hard rules. */
-  readonly bound: number;
   readonly status: string;
+  /**
+   * Per level (`LEVELS` order, in the level's own sense), the bound the aggregated LP proves with
+   * the levels above held at their LP optimum, or `undefined` when that level was not solved.
+   */
+  readonly levelBounds: readonly (number | undefined)[];
   readonly columns: number;
   readonly rows: number;
   readonly pricedColumns: number;
   readonly pricingRounds: number;
 }
 
+/** Levels a combination carries itself (unplaced, moved, wish met, wish points, type twice); the mix and load levels are penalty columns. */
+const COMBO_LEVELS = 5;
+/** `LEVELS` indices by key. */
+const LEVEL = Object.fromEntries(LEVELS.map((level, i) => [level.key, i])) as Record<
+  (typeof LEVELS)[number]["key"],
+  number
+>;
+/** Combinations of a unit stay below this (two slots of a few options): keys of unit × combination. */
+const COMBO_KEY = 1 << 16;
 const OPTION_UNPLACED = -1;
 const OPTION_LOCKED = -2;
 /** Cheapest combinations per unit in the first model, before any pricing. */
 const INITIAL_COMBINATIONS = 6;
+/** The levels the aggregated model solves, in order (5b, the situations, comes afterwards). */
+const AGGREGATED_LEVELS = LEVELS.map((_, k) => k).filter((k) => LEVELS[k]!.key !== "sameSituation");
 const ENTERING_PER_UNIT = 3;
 const MAX_PRICING_ROUNDS = 30;
 /** Share of the time limit pricing may use; the rest goes to the integer solution. */
 const PRICING_SHARE = 0.6;
+/** Share of the time limit the MIP may use at most (the pools are named and the situations solved after). */
+const MIP_SHARE = 0.3;
+/**
+ * The rounded LP is kept without a MIP when every level is within this share of its LP value
+ * (below 1, an integer level must be met exactly): a tenth of the 0.5 % the levels are held to.
+ */
+const ROUNDING_TOLERANCE = 0.001;
+/**
+ * Levels whose first LP starts from the last level's basis (measured: the mix and load levels in
+ * a tenth of a second); the others start cold with presolve, which is faster on the type level.
+ */
+const WARM_START_LEVELS: readonly number[] = LEVELS.flatMap((level, k) =>
+  level.key === "sameOrganisme" || level.key === "publicSpread" || level.key === "tutorLoad" ? [k] : [],
+);
 const EPSILON = 1e-6;
+/** Searches for a chain of moves (`placeLeftOut`), so that an instance with many left out stays quick. */
+const MAX_CHAIN_SEARCHES = 200;
 /** Rounds of the local search over each group's pools in `disaggregate`. */
 const MAX_SPREAD_PASSES = 6;
 /** Swaps the local search may weigh in all, so that its time stays bounded on any instance. */
@@ -85,10 +124,22 @@ interface Rows {
   readonly named: Map<number, number>;
   readonly lower: number[];
   readonly upper: number[];
-  /** Penalty column cost per row, or 0. */
+  /** Penalty column cost per row, or 0 (a hard row). */
   readonly penaltyCost: number[];
+  /** The level (`LEVELS` index) a penalty column of the row counts for, or -1. */
+  readonly penaltyLevel: number[];
 }
 
+/**
+ * The aggregated model solved in the order of `levels.ts`: level by level, each an LP over the
+ * combinations (grown by pricing) with the levels above held at their LP optimum by rows, so a
+ * lower level never buys anything with a higher one in the relaxation. Each level's LP value
+ * (Lagrangian when pricing stops early) is its bound. The last LP is rounded; then the MIP over its
+ * columns, the levels above bounded by the rounding's values, minimises the Lagrangian weights of
+ * the levels (the duals of their rows, which make the LP's lexicographic optimum an optimum of
+ * one objective). The candidates (start, rounding, MIP) are compared level by level after naming
+ * the pools. Level 5b (situations, solved afterwards on the pools chosen) gets no bound here.
+ */
 export async function solveAggregated(
   prep: Prepared,
   ctx: LockedContext,
@@ -101,66 +152,127 @@ export async function solveAggregated(
   const spent = () => limitAtStart - remaining();
   const agg = new Aggregation(prep, ctx);
   const units = agg.units;
-  // Columns: per unit, the combinations in the model (index into the unit's combination list).
-  const inModel: Set<number>[] = units.map(() => new Set<number>());
+  const inModel = new Columns(units.length);
   units.forEach((_, u) => {
-    const ranked = agg.combinations(u).map((combo, i) => [agg.comboCost(u, combo), i] as const);
+    const ranked = agg.combinations(u).map((_, i) => [agg.comboKey(u, i), i] as const);
     ranked.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-    for (const [, i] of ranked.slice(0, INITIAL_COMBINATIONS)) inModel[u]!.add(i);
+    for (const [, i] of ranked.slice(0, INITIAL_COMBINATIONS)) inModel.add(u, i);
   });
-  const startCombos = agg.combosOf(start.assign);
-  startCombos.forEach((combo, p) => {
-    inModel[agg.unitOf[p]!]!.add(combo);
+  agg.combosOf(start.assign).forEach((combo, p) => {
+    inModel.add(agg.unitOf[p]!, combo);
   });
+  const startValues = levelValues(prep, ctx, start.assign, greedySituations(prep, ctx, start.assign));
+  const internal = (values: readonly number[], k: number) =>
+    LEVELS[k]!.sense === "min" ? values[k]! : -values[k]!;
+  const trivial = trivialReports(prep, ctx, startValues);
+  /** The trivial bound of level k, minimising sense: a Lagrangian bound below it says nothing more. */
+  const trivialInternal = (k: number) => (LEVELS[k]!.sense === "min" ? 1 : -1) * trivial[k]!.bound;
 
-  let lagrangeBound = 0;
+  const fixed: FixedLevel[] = [];
+  const levelBounds: (number | undefined)[] = LEVELS.map(() => undefined);
   let rounds = 0;
   let priced = 0;
-  let model = agg.build(inModel);
-  let lpValues: Float64Array | undefined;
-  for (; rounds < MAX_PRICING_ROUNDS; rounds++) {
-    const budget = Math.max(0.5, limitAtStart * PRICING_SHARE - spent());
-    const lp = await solver.solve({ kind: "lp", model: model.arrays, timeLimitSeconds: budget });
-    if (lp.status !== MODEL_STATUS.optimal) break;
-    lpValues = lp.colValue;
-    const pricing = agg.price(lp.rowDual, inModel);
-    // Lagrangian bound: every unit could lower the LP by at most its size times its best reduced cost.
-    lagrangeBound = Math.max(lagrangeBound, lp.objective + pricing.boundShift);
-    if (pricing.entering === 0) break;
-    priced += pricing.entering;
-    model = agg.build(inModel);
-    lpValues = undefined;
-    if (spent() > limitAtStart * PRICING_SHARE) break;
+  let weights: number[] = LEVELS.map(() => 0);
+  let model = agg.build(inModel, weights, fixed);
+  let lp: SolveAnswer | undefined;
+  /** The levels held by rows in the model of `lp`, and the level it minimised. */
+  let lpFixed: FixedLevel[] = [];
+  let lpLevel = -1;
+  let lpModel = model;
+  let previous: { basis: LpBasis; numCols: number } | undefined;
+  const pricingEnd = limitAtStart * PRICING_SHARE;
+  for (let stage = 0; stage < AGGREGATED_LEVELS.length; stage++) {
+    const k = AGGREGATED_LEVELS[stage]!;
+    // A `min` level the start already has at 0 is at its optimum: held there, nothing to solve.
+    if (LEVELS[k]!.sense === "min" && startValues[k] === 0) {
+      levelBounds[k] = 0;
+      fixed.push({ level: k, upper: 0 });
+      continue;
+    }
+    weights = LEVELS.map((_, i) => (i === k ? 1 : 0));
+    model = agg.build(inModel, weights, fixed);
+    let lagrange = -Infinity;
+    let answer: SolveAnswer | undefined;
+    let firstOfStage = true;
+    for (;;) {
+      // All the pricing time left: the first LP is the long one (cold); those after start warm.
+      const share = Math.max(0.5, pricingEnd - spent());
+      // From the last LP's basis (columns and rows only ever added): each LP starts where the
+      // last one ended. The first is cold, with presolve.
+      const basis =
+        WARM_START_LEVELS.includes(k) || !firstOfStage ? warmBasis(previous, model.arrays) : undefined;
+      firstOfStage = false;
+      answer = await solver.solve({
+        kind: "lp",
+        model: model.arrays,
+        timeLimitSeconds: share,
+        ...(basis ? { basis } : { presolve: "on" as const }),
+      });
+      if (answer.basis) previous = { basis: answer.basis, numCols: model.arrays.numCols };
+      rounds++;
+      if (answer.status !== MODEL_STATUS.optimal) break;
+      const pricing = agg.price(model, answer.colValue, answer.rowDual, inModel, weights, fixed);
+      lagrange = Math.max(lagrange, answer.objective + pricing.boundShift);
+      if (pricing.entering === 0 || rounds >= MAX_PRICING_ROUNDS * AGGREGATED_LEVELS.length) break;
+      priced += pricing.entering;
+      model = agg.build(inModel, weights, fixed);
+      if (spent() > pricingEnd) {
+        answer = await solver.solve({ kind: "lp", model: model.arrays, timeLimitSeconds: 1 });
+        rounds++;
+        break;
+      }
+    }
+    if (answer.status !== MODEL_STATUS.optimal) break;
+    lp = answer;
+    lpModel = model;
+    lpFixed = [...fixed];
+    lpLevel = k;
+    const sign = LEVELS[k]!.sense === "min" ? 1 : -1;
+    levelBounds[k] = sign * Math.max(Math.ceil(lagrange - EPSILON), trivialInternal(k)) + 0;
+    fixed.push({ level: k, upper: answer.objective + EPSILON * Math.max(1, Math.abs(answer.objective)) });
   }
-  const bound = lagrangeBound;
-
-  let bestAssign = start.assign;
-  let bestObjective = start.objective;
+  let best = start.assign;
+  let bestValues = startValues;
   let bestChoice: Choice | undefined;
   let improved: Choice | undefined;
-  let status = lpValues ? "aggregated LP" : "fallback";
+  let status = lp ? "aggregated LP" : "fallback";
   const consider = (assign: Int32Array, choice?: Choice) => {
-    const objective = evaluate(prep, ctx, assign);
-    if (objective < bestObjective - EPSILON) {
-      bestAssign = assign;
-      bestObjective = objective;
+    const values = levelValues(prep, ctx, assign, greedySituations(prep, ctx, assign));
+    if (lexBetter(values, bestValues)) {
+      best = assign;
+      bestValues = values;
       bestChoice = choice;
     }
   };
-  if (lpValues) {
-    const rounded = agg.round(model, lpValues);
+  if (lp) {
+    const rounded = agg.round(lpModel, lp.colValue);
     consider(agg.disaggregate(rounded, false), rounded);
-    if (bestObjective - bound > (options.relativeGap ?? 0) * bestObjective + 1 - EPSILON) {
+    const roundedLevels = agg.levelActivity(lpModel, agg.startVector(lpModel, rounded), fixed);
+    const short = (f: FixedLevel, j: number) =>
+      roundedLevels[j]! >
+      Math.ceil(f.upper - EPSILON) + Math.floor(ROUNDING_TOLERANCE * Math.abs(f.upper)) + EPSILON;
+    if (fixed.some(short)) {
+      // The MIP: every level bounded by what the rounding reaches (the start stays feasible), the
+      // Lagrangian weights as objective: the last level's own, and the duals of the rows above.
+      const mipWeights: number[] = LEVELS.map((_, i) => (i === lpLevel ? 1 : 0));
+      lpFixed.forEach((f, j) => {
+        mipWeights[f.level] = Math.max(0, -(lp!.rowDual[agg.rows.lower.length + j] ?? 0));
+      });
+      const bounded = fixed.map((f, j) => ({
+        level: f.level,
+        upper: Math.max(Math.ceil(f.upper - EPSILON), roundedLevels[j]!) + EPSILON,
+      }));
+      const mipModel = agg.build(inModel, mipWeights, bounded);
       const answer = await solver.solve({
         kind: "mip",
-        model: model.arrays,
-        timeLimitSeconds: Math.max(0.5, limitAtStart - spent() - 2),
-        start: agg.startVector(model, rounded),
+        model: mipModel.arrays,
+        timeLimitSeconds: Math.max(0.5, Math.min(limitAtStart * MIP_SHARE, limitAtStart - spent() - 2)),
+        start: agg.startVector(mipModel, rounded),
         mipAbsGap: 1 - EPSILON,
         mipRelGap: Math.max(options.relativeGap ?? 0, 1e-4),
       });
       if (answer.hasSolution) {
-        const choice = agg.readChoice(model, answer.colValue);
+        const choice = agg.readChoice(mipModel, answer.colValue);
         consider(agg.disaggregate(choice, true), choice);
         improved = choice;
         if (answer.status === MODEL_STATUS.optimal) status = "aggregated MIP";
@@ -169,16 +281,39 @@ export async function solveAggregated(
   }
   // The local search of the spread runs on the MIP's choice, or on the rounding when that is best.
   if (bestChoice && bestChoice !== improved) consider(agg.disaggregate(bestChoice, true), bestChoice);
+  const bestInternal = (k: number) => internal(bestValues, k);
   return {
-    assign: bestAssign,
-    objective: bestObjective,
-    bound: Math.min(bound, bestObjective),
+    assign: best,
     status,
+    levelBounds: levelBounds.map((bound, k) => {
+      if (bound === undefined) return undefined;
+      // Never past the value reached (a bound is at most as good as a placement).
+      return LEVELS[k]!.sense === "min"
+        ? Math.min(bound, bestInternal(k))
+        : Math.max(bound, -bestInternal(k));
+    }),
     columns: model.arrays.numCols,
     rows: model.arrays.numRows,
     pricedColumns: priced,
     pricingRounds: rounds,
   };
+}
+
+/**
+ * The basis of the last LP for `model`, whose columns and rows extend the last one's (added rows
+ * basic, added columns at 0), else `undefined`.
+ */
+function warmBasis(
+  previous: { basis: LpBasis; numCols: number } | undefined,
+  model: ModelArrays,
+): LpBasis | undefined {
+  if (!previous || previous.numCols > model.numCols) return undefined;
+  const rowStatus = new Int32Array(model.numRows).fill(1);
+  rowStatus.set(previous.basis.rowStatus.subarray(0, model.numRows));
+  // Columns added since are nonbasic at their lower bound (0).
+  const colStatus = new Int32Array(model.numCols);
+  colStatus.set(previous.basis.colStatus.subarray(0, model.numCols));
+  return { colStatus, rowStatus };
 }
 
 interface AggregatedModel {
@@ -187,6 +322,32 @@ interface AggregatedModel {
   readonly colUnit: Int32Array;
   readonly colCombo: Int32Array;
   readonly rows: Rows;
+}
+
+/** The combinations in the model, in the order they entered. */
+class Columns {
+  readonly list: number[] = [];
+  readonly #units: Set<number>[];
+
+  constructor(units: number) {
+    this.#units = Array.from({ length: units }, () => new Set<number>());
+  }
+
+  has(u: number, i: number): boolean {
+    return this.#units[u]!.has(i);
+  }
+
+  add(u: number, i: number): void {
+    if (this.#units[u]!.has(i)) return;
+    this.#units[u]!.add(i);
+    this.list.push(u * COMBO_KEY + i);
+  }
+}
+
+/** A level held at its optimum by a row: its value (minimising sense) at most `upper`. */
+interface FixedLevel {
+  readonly level: number;
+  readonly upper: number;
 }
 
 /** Per participant and slot, the option chosen (a group, a named pool, or a code). */
@@ -200,6 +361,9 @@ class Aggregation {
   readonly unitOf: Int32Array;
   readonly rows: Rows;
   readonly #combos = new Map<number, number[][]>();
+  readonly #levels = new Map<number, Int8Array>();
+  /** Per column key (unit × combination), the rows it enters, sorted, repeated per slot. */
+  readonly #entries = new Map<number, Int32Array>();
 
   constructor(
     readonly prep: Prepared,
@@ -359,44 +523,76 @@ class Aggregation {
     return pool.slot * this.T + this.prep.structureType[pool.structure]!;
   }
 
-  /** Cost of one option for participant p in slot s, as the relaxation counts it (see the file comment). */
-  optionCost(p: number, s: number, option: number): number {
-    const { prep, ctx, T } = this;
-    if (option === OPTION_LOCKED) return 0;
-    if (option === OPTION_UNPLACED) return WEIGHTS.unplaced;
+  /**
+   * Per combination of unit u, its value on the first `COMBO_LEVELS` levels in their minimising
+   * sense (`combos × COMBO_LEVELS`): slots unplaced, moved (1 when a slot whose previous placement
+   * is still possible takes another option), minus 1 when a wish is met, minus the wish points
+   * (each wish once: a named pool meets its structure, any option of a type meets that type),
+   * and extra slots in a type already held (locked slots counted). Exact for the combination: the
+   * placement it stands for has these values whatever the pools.
+   */
+  comboLevels(u: number): Int8Array {
+    const cached = this.#levels.get(u);
+    if (cached) return cached;
+    const { prep, ctx, S, T } = this;
     const G = this.groups.length;
-    const g = this.groupOf(option);
-    const t = g % T;
-    let cost: number;
-    if (option >= G) {
-      cost = wishCost(wishRank(prep, p, prep.pools[option - G]!.structure));
-    } else {
-      // Generic: the best rank a structure of this type meets without being named.
-      const wishes = prep.wishes[p]!;
-      const rank = wishes.findIndex((w) => w.kind === "type" && w.index === t);
-      cost = wishCost(rank < 0 ? 3 : rank);
-    }
-    const previous = prep.previousPool[p * this.S + s]!;
-    // A generic option cannot be the previous pool, which is an option of its own when it can be had.
-    if (previous >= 0 && option - G !== previous) cost += WEIGHTS.moved;
-    if (ctx.lockedType.has(p * T + t)) cost += WEIGHTS.sameType;
-    return cost;
+    const p = this.units[u]!.members[0]!;
+    const combos = this.combinations(u);
+    const out = new Int8Array(combos.length * COMBO_LEVELS);
+    const held: number[] = [];
+    const types: number[] = [];
+    combos.forEach((combo, i) => {
+      let unplaced = 0;
+      let moved = 0;
+      held.length = 0;
+      types.length = 0;
+      combo.forEach((option, s) => {
+        const ps = p * S + s;
+        if (option === OPTION_LOCKED) {
+          const st = ctx.lockedStructure[ps]!;
+          if (st >= 0) {
+            held.push(st);
+            types.push(prep.structureType[st]!);
+          }
+          return;
+        }
+        if (option === OPTION_UNPLACED) unplaced++;
+        else {
+          if (option >= G) held.push(prep.pools[option - G]!.structure);
+          types.push(this.groupOf(option) % T);
+        }
+        if (option !== G + prep.previousPool[ps]! && previousStillPossible(prep, ctx, ps)) moved = 1;
+      });
+      let met = 0;
+      let points = 0;
+      prep.wishes[p]!.forEach((wish, w) => {
+        const ok = wish.kind === "structure" ? held.includes(wish.index) : types.includes(wish.index);
+        if (ok && wish.index >= 0) {
+          met = 1;
+          points += WISH_POINTS[w] ?? 0;
+        }
+      });
+      let sameType = 0;
+      types.forEach((t, k) => {
+        if (types.indexOf(t) < k) sameType++;
+      });
+      out.set([unplaced, moved, -met, -points, sameType], i * COMBO_LEVELS);
+    });
+    this.#levels.set(u, out);
+    return out;
   }
 
-  comboCost(u: number, combo: readonly number[]): number {
-    const p = this.units[u]!.members[0]!;
+  /** A key that orders a unit's combinations by their levels, lexicographically (for a first choice of columns). */
+  comboKey(u: number, i: number): number {
+    const v = this.comboLevels(u).subarray(i * COMBO_LEVELS, (i + 1) * COMBO_LEVELS);
+    return v[0]! * 1e6 + v[1]! * 1e5 + v[2]! * 1e4 + v[3]! * 1e2 + v[4]!;
+  }
+
+  /** The cost of combination i of unit u under per-level `weights` (`LEVELS` order). */
+  comboCost(u: number, i: number, weights: readonly number[]): number {
+    const v = this.comboLevels(u);
     let cost = 0;
-    const types: number[] = [];
-    combo.forEach((option, s) => {
-      cost += this.optionCost(p, s, option);
-      const g = this.groupOf(option);
-      if (g >= 0) types.push(g % this.T);
-    });
-    for (let i = 0; i < types.length; i++) {
-      const t = types[i]!;
-      if (this.ctx.lockedType.has(p * this.T + t)) continue;
-      if (types.indexOf(t) < i) cost += WEIGHTS.sameType;
-    }
+    for (let k = 0; k < COMBO_LEVELS; k++) cost += weights[k]! * v[i * COMBO_LEVELS + k]!;
     return cost;
   }
 
@@ -425,10 +621,12 @@ class Aggregation {
     const lower: number[] = [];
     const upper: number[] = [];
     const penaltyCost: number[] = [];
-    const add = (lo: number, hi: number, penalty = 0) => {
+    const penaltyLevel: number[] = [];
+    const add = (lo: number, hi: number, penalty = 0, level = -1) => {
       lower.push(lo);
       upper.push(hi);
       penaltyCost.push(penalty);
+      penaltyLevel.push(level);
       return lower.length - 1;
     };
     const unit = Int32Array.from(this.units.map((x) => add(x.members.length, x.members.length)));
@@ -465,7 +663,8 @@ class Aggregation {
       const total = demand.get(`c${g}`) ?? 0;
       if (total === 0) return;
       if (total > group.capacity) capacity[g] = add(-Infinity, group.capacity);
-      if (total > group.softRoom) load[g] = add(-Infinity, group.softRoom, WEIGHTS.tutorLoad);
+      if (total > group.softRoom)
+        load[g] = add(-Infinity, group.softRoom, WEIGHTS.tutorLoad, LEVEL.tutorLoad);
       if ((demand.get(`s${g}`) ?? 0) > group.stepFreeCapacity)
         stepFree[g] = add(-Infinity, group.stepFreeCapacity);
       for (let o = 0; o < prep.organismeCount; o++) {
@@ -480,7 +679,11 @@ class Aggregation {
           if (prep.structureOrganisme[st] === o) continue;
           if (!prep.lockedOrganisme.has(mixKey(o, st, group.slot, nSt, S))) free++;
         }
-        if (n > free) organisme.set(g * prep.organismeCount + o, add(-Infinity, free, WEIGHTS.sameOrganisme));
+        if (n > free)
+          organisme.set(
+            g * prep.organismeCount + o,
+            add(-Infinity, free, WEIGHTS.sameOrganisme, LEVEL.sameOrganisme),
+          );
       }
       for (let k = 0; k < prep.publicCount; k++) {
         const n = demand.get(`p${g},${k}`) ?? 0;
@@ -493,7 +696,11 @@ class Aggregation {
             WEIGHTS.publicsFree - (prep.lockedPublic.get(mixKey(k, st, group.slot, nSt, S)) ?? 0),
           );
         }
-        if (n > free) publicRows.set(g * prep.publicCount + k, add(-Infinity, free, WEIGHTS.samePublic));
+        if (n > free)
+          publicRows.set(
+            g * prep.publicCount + k,
+            add(-Infinity, free, WEIGHTS.samePublic, LEVEL.publicSpread),
+          );
       }
     });
     prep.pools.forEach((pool, q) => {
@@ -511,12 +718,19 @@ class Aggregation {
       lower,
       upper,
       penaltyCost,
+      penaltyLevel,
     };
   }
 
-  /** The model over the combinations in `inModel`, column-wise, penalty columns last. */
-  build(inModel: readonly Set<number>[]): AggregatedModel {
+  /**
+   * The model over the combinations in `inModel`, column-wise: penalty columns first, then the
+   * combinations in the order they entered (so a basis stays valid when columns are added). Costs are the
+   * levels weighted by `weights` (`LEVELS` order); each `fixed` level becomes a row after the
+   * aggregation's own, its value at most `upper` (the levels above, held at their optimum).
+   */
+  build(inModel: Columns, weights: readonly number[], fixed: readonly FixedLevel[]): AggregatedModel {
     const rows = this.rows;
+    const base = rows.lower.length;
     const cost: number[] = [];
     const upper: number[] = [];
     const integer: number[] = [];
@@ -526,51 +740,75 @@ class Aggregation {
     const indices: number[] = [];
     const values: number[] = [];
     const scratch: number[] = [];
-    this.units.forEach((unit, u) => {
-      const combos = this.combinations(u);
-      const p = unit.members[0]!;
-      for (const i of [...inModel[u]!].sort((a, b) => a - b)) {
-        const combo = combos[i]!;
-        scratch.length = 0;
-        scratch.push(rows.unit[u]!);
-        for (const option of combo) this.optionRows(p, option, scratch);
-        // Both slots in one group count twice in that group's per-participant rows only once per slot: fine.
-        const counted = new Map<number, number>();
-        for (const row of scratch) counted.set(row, (counted.get(row) ?? 0) + 1);
-        for (const [row, v] of [...counted].sort((a, b) => a[0] - b[0])) {
-          indices.push(row);
-          values.push(v);
-        }
-        starts.push(indices.length);
-        cost.push(this.comboCost(u, combo));
-        upper.push(unit.members.length);
-        integer.push(1);
-        colUnit.push(u);
-        colCombo.push(i);
-      }
-    });
-    rows.penaltyCost.forEach((penalty, row) => {
-      if (penalty === 0) return;
+    rows.penaltyLevel.forEach((level, row) => {
+      if (level < 0) return;
       indices.push(row);
       values.push(-1);
+      fixed.forEach((f, j) => {
+        if (f.level === level) {
+          indices.push(base + j);
+          values.push(1);
+        }
+      });
       starts.push(indices.length);
-      cost.push(penalty);
+      cost.push(weights[level]!);
       upper.push(Infinity);
       integer.push(0);
       colUnit.push(-1);
       colCombo.push(row);
     });
+    for (const key of inModel.list) {
+      const u = Math.floor(key / COMBO_KEY);
+      const i = key % COMBO_KEY;
+      const unit = this.units[u]!;
+      const combo = this.combinations(u)[i]!;
+      const levels = this.comboLevels(u);
+      const p = unit.members[0]!;
+      {
+        let entries = this.#entries.get(key);
+        if (!entries) {
+          scratch.length = 0;
+          scratch.push(rows.unit[u]!);
+          for (const option of combo) this.optionRows(p, option, scratch);
+          scratch.sort((a, b) => a - b);
+          entries = Int32Array.from(scratch);
+          this.#entries.set(key, entries);
+        }
+        // Sorted rows, a row repeated once per slot that enters it.
+        for (let e = 0; e < entries.length; e++) {
+          const row = entries[e]!;
+          if (e > 0 && entries[e - 1] === row) values[values.length - 1]!++;
+          else {
+            indices.push(row);
+            values.push(1);
+          }
+        }
+        fixed.forEach(({ level }, j) => {
+          const v = level < COMBO_LEVELS ? levels[i * COMBO_LEVELS + level]! : 0;
+          if (v !== 0) {
+            indices.push(base + j);
+            values.push(v);
+          }
+        });
+        starts.push(indices.length);
+        cost.push(this.comboCost(u, i, weights));
+        upper.push(unit.members.length);
+        integer.push(1);
+        colUnit.push(u);
+        colCombo.push(i);
+      }
+    }
     const numCols = cost.length;
     return {
       arrays: {
         numCols,
-        numRows: rows.lower.length,
+        numRows: base + fixed.length,
         colCost: Float64Array.from(cost),
         colLower: new Float64Array(numCols),
         colUpper: Float64Array.from(upper),
         integrality: Int32Array.from(integer),
-        rowLower: Float64Array.from(rows.lower),
-        rowUpper: Float64Array.from(rows.upper),
+        rowLower: Float64Array.from([...rows.lower, ...fixed.map(() => -Infinity)]),
+        rowUpper: Float64Array.from([...rows.upper, ...fixed.map((f) => f.upper)]),
         format: "csc",
         starts: Int32Array.from(starts),
         indices: Int32Array.from(indices),
@@ -583,34 +821,72 @@ class Aggregation {
   }
 
   /**
-   * Adds, per unit, the combinations with the most negative reduced costs. `boundShift` is the sum
-   * over units of size × the most negative reduced cost: LP + boundShift bounds the full model.
+   * Adds, per unit, the combinations with the most negative reduced costs under `weights` (the
+   * `fixed` rows' duals counted). `boundShift` makes LP + boundShift the Lagrangian bound of the
+   * model over every combination: per unit, size × the most negative reduced cost, less what the
+   * LP already gains from columns at their upper bound (size × their negative reduced cost).
    */
-  price(dual: Float64Array, inModel: Set<number>[]): { entering: number; boundShift: number } {
+  price(
+    model: AggregatedModel,
+    values: Float64Array,
+    dual: Float64Array,
+    inModel: Columns,
+    weights: readonly number[],
+    fixed: readonly FixedLevel[],
+  ): { entering: number; boundShift: number } {
     let entering = 0;
     let boundShift = 0;
     const scratch: number[] = [];
+    const base = this.rows.lower.length;
+    const taken = new Map<number, number>();
+    for (let col = 0; col < model.colUnit.length; col++) {
+      const u = model.colUnit[col]!;
+      if (u >= 0 && values[col]! > EPSILON) taken.set(u * COMBO_KEY + model.colCombo[col]!, values[col]!);
+    }
     this.units.forEach((unit, u) => {
       const p = unit.members[0]!;
       const combos = this.combinations(u);
+      const levels = this.comboLevels(u);
       const found: [number, number][] = [];
       let best = 0;
+      let gained = 0;
       combos.forEach((combo, i) => {
-        let rc = this.comboCost(u, combo) - dual[this.rows.unit[u]!]!;
+        let rc = this.comboCost(u, i, weights) - dual[this.rows.unit[u]!]!;
         scratch.length = 0;
         for (const option of combo) this.optionRows(p, option, scratch);
         for (const row of scratch) rc -= dual[row]!;
+        fixed.forEach(({ level }, j) => {
+          if (level < COMBO_LEVELS) rc -= dual[base + j]! * levels[i * COMBO_LEVELS + level]!;
+        });
         if (rc < best) best = rc;
-        if (rc < -EPSILON && !inModel[u]!.has(i)) found.push([rc, i]);
+        if (rc < 0) gained += rc * (taken.get(u * COMBO_KEY + i) ?? 0);
+        if (rc < -EPSILON && !inModel.has(u, i)) found.push([rc, i]);
       });
-      boundShift += best * unit.members.length;
+      boundShift += best * unit.members.length - gained;
       found.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
       for (const [, i] of found.slice(0, ENTERING_PER_UNIT)) {
-        inModel[u]!.add(i);
+        inModel.add(u, i);
         entering++;
       }
     });
     return { entering, boundShift };
+  }
+
+  /** The value (minimising sense) of each `fixed` level at column values `x` of `model`. */
+  levelActivity(model: AggregatedModel, x: Float64Array, fixed: readonly FixedLevel[]): number[] {
+    return fixed.map(({ level }) => {
+      let total = 0;
+      for (let col = 0; col < model.colUnit.length; col++) {
+        const v = x[col]!;
+        if (v === 0) continue;
+        const u = model.colUnit[col]!;
+        if (u >= 0) {
+          if (level < COMBO_LEVELS)
+            total += v * this.comboLevels(u)[model.colCombo[col]! * COMBO_LEVELS + level]!;
+        } else if (this.rows.penaltyLevel[model.colCombo[col]!] === level) total += v;
+      }
+      return total;
+    });
   }
 
   /** Per participant, the combination index their placement in `assign` maps to. */
@@ -654,19 +930,23 @@ class Aggregation {
       for (const [row, n] of need) room[row]! -= n;
       return true;
     };
+    const colsOf: number[][] = this.units.map(() => []);
+    for (let col = 0; col < model.colUnit.length; col++) {
+      const u = model.colUnit[col]!;
+      if (u >= 0) colsOf[u]!.push(col);
+    }
     this.units.forEach((unit, u) => {
       const whole = counts.get(u) ?? new Map<number, number>();
       let left = unit.members.length - [...whole.values()].reduce((a, b) => a + b, 0);
       const fractional: [number, number][] = [];
-      for (let col = 0; col < model.colUnit.length; col++) {
-        if (model.colUnit[col] !== u) continue;
+      for (const col of colsOf[u] ?? []) {
         const f = values[col]! - Math.floor(values[col]! + EPSILON);
         if (f > EPSILON) fractional.push([f, model.colCombo[col]!]);
       }
       fractional.sort((a, b) => b[0] - a[0] || a[1] - b[1]);
       const combos = this.combinations(u);
       const byCost = combos
-        .map((c, i) => [this.comboCost(u, c), i] as const)
+        .map((_, i) => [this.comboKey(u, i), i] as const)
         .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
       const extra: number[] = [];
       while (left > 0) {
@@ -1029,9 +1309,124 @@ class Aggregation {
         if (!improved) break;
       }
     }
+    placeLeftOut(prep, ctx, assign, load);
     prep.locked.forEach((row, ps) => {
       if (row) assign[ps] = LOCKED;
     });
     return assign;
+  }
+}
+
+/**
+ * Places whoever a group could not take when a chain of moves makes room: in their slot, from the
+ * pools open to them, breadth first, a pool with room reached by moving one person of each pool on
+ * the way to the next (each move keeping the hard rules); failing that, the same after freeing
+ * their other slot, which is then placed again the same way (both undone when either fails). The
+ * groups only bound capacity, step-free seats and conflicts as a whole; their pools may need such
+ * chains. `load` (placements per pool, locked rows apart) is kept up to date.
+ */
+function placeLeftOut(prep: Prepared, ctx: LockedContext, assign: Int32Array, load: Int32Array): void {
+  const S = prep.slots.length;
+  const holds = (p: number, st: number, except: number) => {
+    for (let s = 0; s < S; s++) {
+      if (s === except) continue;
+      const q = assign[p * S + s]!;
+      if ((q >= 0 && prep.pools[q]!.structure === st) || ctx.lockedStructure[p * S + s] === st) return true;
+    }
+    return false;
+  };
+  const fits = (p: number, s: number, q: number) =>
+    eligible(prep, ctx, p, q) && !holds(p, prep.pools[q]!.structure, s);
+  /**
+   * Places p in slot s through a chain of moves; false when none exists. With `cross`, a person on
+   * the chain may also move to a structure they hold in another slot, which is then placed again by
+   * a chain of its own (everything undone when one fails).
+   */
+  const chain = (p: number, s: number, cross: boolean): boolean => {
+    const pools = prep.poolsBySlot[s]!;
+    const members = new Map<number, number[]>(pools.map((q) => [q, []]));
+    for (let r = 0; r < prep.participants.length; r++) {
+      const q = assign[r * S + s]!;
+      if (q >= 0) members.get(q)?.push(r);
+    }
+    /** The other slot r would have to leave to enter `next` (-1: none), or -2 when r cannot enter it. */
+    const clash = (r: number, next: number) => {
+      if (!eligible(prep, ctx, r, next)) return -2;
+      const st = prep.pools[next]!.structure;
+      for (let other = 0; other < S; other++) {
+        if (other === s) continue;
+        if (ctx.lockedStructure[r * S + other] === st) return -2;
+        const q = assign[r * S + other]!;
+        if (q >= 0 && prep.pools[q]!.structure === st) return cross && r !== p ? other : -2;
+      }
+      return -1;
+    };
+    // Breadth first over pools: `via[q]` is the pool and person that lead to q.
+    const via = new Map<number, { from: number; person: number; leaves: number }>();
+    const queue: number[] = [];
+    for (const q of pools) {
+      if (fits(p, s, q)) {
+        via.set(q, { from: -1, person: p, leaves: -1 });
+        queue.push(q);
+      }
+    }
+    let end = -1;
+    for (let head = 0; head < queue.length && end < 0; head++) {
+      const q = queue[head]!;
+      if (load[q]! < prep.pools[q]!.capacity) {
+        end = q;
+        break;
+      }
+      for (const r of members.get(q)!) {
+        for (const next of pools) {
+          if (via.has(next)) continue;
+          const leaves = clash(r, next);
+          if (leaves === -2) continue;
+          via.set(next, { from: q, person: r, leaves });
+          queue.push(next);
+        }
+      }
+    }
+    if (end < 0) return false;
+    const savedAssign = cross ? assign.slice() : undefined;
+    const savedLoad = cross ? load.slice() : undefined;
+    const replace: [number, number][] = [];
+    // Along the chain back to p: each person enters the pool after the one they leave.
+    for (let q = end; q >= 0; ) {
+      const step = via.get(q)!;
+      assign[step.person * S + s] = q;
+      load[q]!++;
+      if (step.from >= 0) load[step.from]!--;
+      if (step.leaves >= 0) {
+        const left = assign[step.person * S + step.leaves]!;
+        assign[step.person * S + step.leaves] = UNPLACED;
+        load[left]!--;
+        replace.push([step.person, step.leaves]);
+      }
+      q = step.from;
+    }
+    if (replace.every(([r, other]) => chain(r, other, false))) return true;
+    assign.set(savedAssign!);
+    load.set(savedLoad!);
+    return false;
+  };
+  let searches = 0;
+  for (let ps = 0; ps < assign.length && searches < MAX_CHAIN_SEARCHES; ps++) {
+    if (assign[ps] !== UNPLACED || prep.locked[ps]) continue;
+    searches++;
+    const p = Math.floor(ps / S);
+    const s = ps % S;
+    if (chain(p, s, false) || chain(p, s, true)) continue;
+    for (let other = 0; other < S; other++) {
+      const q = assign[p * S + other]!;
+      if (other === s || q < 0) continue;
+      const savedAssign = assign.slice();
+      const savedLoad = load.slice();
+      assign[p * S + other] = UNPLACED;
+      load[q]!--;
+      if (chain(p, s, true) && chain(p, other, true)) break;
+      assign.set(savedAssign);
+      load.set(savedLoad);
+    }
   }
 }

@@ -4,10 +4,10 @@
  *   solve (`lexicographic.ts`): the levels of `levels.ts` in order, each proven (or bounded) with
  *   the levels above fixed at their optimum; then, if the situation level is not proven, the
  *   situations alone, structures fixed (`situations.ts`), which changes no other level;
- * - above, the aggregated model (`aggregate.ts`) with the weights of `weights.ts`: pools of one
- *   type in one slot as one group, identical participants as one unit; its rounded MIP solution is
- *   spread over the pools, then the situations. The levels are measured on its result, with their
- *   trivial bounds only.
+ * - above, the aggregated model (`aggregate.ts`): pools of one type in one slot as one group,
+ *   identical participants as one unit, solved in the same order level by level (each level's
+ *   bound the LP's with the levels above held); its rounded solution (improved by a MIP when
+ *   short) is spread over the pools, then the situations are solved on the structures chosen.
  * Either way the greedy assignment is the fallback when the solver does not answer.
  */
 import { type FirstStage, solveAggregated } from "./aggregate.js";
@@ -56,7 +56,7 @@ export async function solvePlacements(
   const prep = prepare(problem);
   const ctx = lockedContext(prep);
   const greedy = greedyAssignment(prep, ctx);
-  if (eligibleColumns(prep, ctx) <= EXACT_COLUMN_LIMIT || prep.slots.length > 2) {
+  if (eligibleColumns(prep, ctx) <= (options.aggregateAbove ?? EXACT_COLUMN_LIMIT) || prep.slots.length > 2) {
     const start = { assign: greedy, situation: greedySituations(prep, ctx, greedy) };
     let outcome: LexOutcome | undefined;
     try {
@@ -101,27 +101,27 @@ export async function solvePlacements(
       },
     };
   }
-  return solveWeighted(prep, ctx, greedy, solver, options, remaining, elapsed);
+  return solveWeighted(prep, ctx, greedy, solver, remaining, elapsed, options);
 }
 
 /**
- * Large instances: the aggregated model (see `aggregate.ts`) with the weights of `weights.ts`,
- * then the situations. The levels are measured on the result, with their trivial bounds.
+ * Large instances: the aggregated model (see `aggregate.ts`), solved in the order of the levels,
+ * then the situations on the pools chosen. Each level's bound is the aggregated LP's with the
+ * levels above held at their optimum; the situations' (5b) holds for the structures chosen.
  */
 async function solveWeighted(
   prep: Prepared,
   ctx: LockedContext,
   greedy: Int32Array,
   solver: LinearSolver,
-  options: SolveOptions,
   remaining: () => number,
   elapsed: () => number,
+  options: SolveOptions,
 ): Promise<MatchingResult> {
   const greedyStage: FirstStage = {
     assign: greedy,
-    objective: evaluate(prep, ctx, greedy),
-    bound: 0,
     status: "fallback",
+    levelBounds: LEVELS.map(() => undefined),
     columns: 0,
     rows: 0,
     pricedColumns: 0,
@@ -134,31 +134,29 @@ async function solveWeighted(
     if (!(error instanceof SolverUnavailableError)) throw error;
   }
   const best = first.assign;
-  const bestObjective = first.objective;
-  const provenBound = Math.ceil(first.bound - EPSILON);
-  const firstOptimal = first.status !== "fallback" && bestObjective - provenBound < 1 - EPSILON;
-  const {
-    situation,
-    value: second,
-    bound: secondBound,
-  } = await solveSituations(prep, ctx, best, greedySituations(prep, ctx, best), solver, remaining);
-  const objective = bestObjective + second;
-  const gap = Math.max(0, objective - provenBound - secondBound) / Math.max(1, Math.abs(objective));
+  const start = greedySituations(prep, ctx, best);
+  const { situation, value: second } = await solveSituations(prep, ctx, best, start, solver, remaining);
+  const values = levelValues(prep, ctx, best, situation);
+  const trivial = trivialReports(prep, ctx, values);
+  const levels = trivial.map((level, k) => {
+    const bound = first.levelBounds[k] ?? level.bound;
+    return { ...level, bound, proven: level.value === bound };
+  });
   const { placements, unplaced } = finalize(prep, ctx, best, situation);
   return {
     placements,
     unplaced,
-    levels: trivialReports(prep, ctx, levelValues(prep, ctx, best, situation)),
-    objective,
-    optimal: firstOptimal && second - secondBound < 1 - EPSILON,
-    gap,
+    levels,
+    objective: evaluate(prep, ctx, best) + second,
+    optimal: levels.every((level) => level.proven),
+    gap: Math.max(0, ...levels.map(levelGap)),
     stats: {
       participants: prep.participants.length,
       columns: first.columns,
       rows: first.rows,
       pricedColumns: first.pricedColumns,
       pricingRounds: first.pricingRounds,
-      lpBound: first.bound,
+      lpBound: 0,
       solveSeconds: elapsed(),
       solverStatus: first.status,
     },

@@ -130,6 +130,12 @@ export interface SolveOptions {
    * time. Without it, the limit counts the solver's own time (the core reads no clock).
    */
   readonly clock?: () => number;
+  /**
+   * Above this many eligible placements (participant × slot × pool) the aggregated model is used
+   * (default 120,000). Tests set 0 to check the aggregated model on instances small enough to
+   * enumerate.
+   */
+  readonly aggregateAbove?: number;
 }
 
 /** A hard rule broken by a set of placements. */

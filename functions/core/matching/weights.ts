@@ -1,8 +1,8 @@
 /**
- * The weighted objective of the aggregated model (large instances, see `aggregate.ts`); small and
- * medium instances are solved level by level (`levels.ts`), which these weights only approximate.
- * The aggregated model minimises the sum of these costs; every weight is an integer so that the
- * optimum is an integer and HiGHS can prove it with an absolute gap below 1.
+ * Weights of the costs that price single moves where the levels are not solved as models: naming
+ * the pools inside a group of the aggregated model (large instances, see `aggregate.ts`, which
+ * solves its own levels in order) and choosing the situations once structures are fixed. Every
+ * weight is an integer so that such a cost is an integer.
  *
  * Order of importance: nobody unplaced ≫ stability (a re-run moves as few people as possible)
  * > wishes > two faces of public service (different types, then different situations)
