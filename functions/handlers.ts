@@ -11,8 +11,7 @@ import type { SnsVerifierPort } from "./adapters/sns-verifier.js";
 import { LedgerWorkbook } from "./app/ledger-workbook.js";
 import type { Solver } from "./app/match-workbook.js";
 import type { SendOptions } from "./app/send-messages.js";
-import { sendKept, WorkbookSession } from "./app/workbook-session.js";
-import type { CallbackPurpose } from "./app/workflow-control.js";
+import { WorkbookSession } from "./app/workbook-session.js";
 import { ledgerKeys } from "./core/ledger/keys.js";
 import { replyAddress } from "./core/reply-token.js";
 import { TABS } from "./core/schemas.js";
@@ -65,30 +64,6 @@ export function sendOptionsFor(
       ...(link ? { workbookLink: link } : {}),
     },
   };
-}
-
-/** Wakes the executions of an event waiting on these purposes; a callback that ended is skipped. */
-export async function signalEvent(
-  platform: SealedPlatform,
-  workbook: EventWorkbook,
-  purposes: readonly CallbackPurpose[],
-): Promise<number> {
-  const { readWorkflowControl } = await import("./app/workflow-control.js");
-  const { control } = await readWorkflowControl(workbook);
-  // The woken workflow reads the spreadsheet: what this request wrote must be there first.
-  if (purposes.some((purpose) => control.callbacks.has(purpose))) await sendKept(workbook);
-  let signalled = 0;
-  for (const purpose of purposes) {
-    const url = control.callbacks.get(purpose);
-    if (!url) continue;
-    try {
-      await platform.starter.signal(url, { purpose });
-      signalled++;
-    } catch {
-      // Nobody waits on it any more: the workflow reads the state again at its next step.
-    }
-  }
-  return signalled;
 }
 
 /** A function whose handler is built on its first request (its modules imported then). */
@@ -188,10 +163,11 @@ export function buildHandlers(base: Platform): Handlers {
     });
   });
   const inboundMail = lazy(async () => {
-    const [{ inboundMailHandler }, { replyFollowUps }, { pendingTutors }] = await Promise.all([
+    const [{ inboundMailHandler }, { replyFollowUps }, { pendingTutors }, control] = await Promise.all([
       import("./inbound-mail.js"),
       import("./app/reply-follow-ups.js"),
       import("./app/tutor-lifecycle.js"),
+      import("./app/workflow-control.js"),
     ]);
     return inboundMailHandler({
       verifier: platform.verifier,
@@ -210,7 +186,11 @@ export function buildHandlers(base: Platform): Handlers {
         onAnswer: async (event, _tutor, _decision, given) => {
           const workbook = given ?? platform.workbookFor(event);
           const { pending } = await pendingTutors(workbook, platform.clock.now());
-          if (pending === 0) await signalEvent(platform, workbook, ["replies"]);
+          if (pending > 0) return;
+          const { control: state } = await control.readWorkflowControl(workbook);
+          await control.signalWorkflow(platform.starter, workbook, state, ["replies"], {
+            purpose: "replies",
+          });
         },
       }),
       log: platform.log,

@@ -195,6 +195,34 @@ export const controlLines = {
 };
 
 /**
+ * Wakes the event's execution where it waits on one of these purposes (`control.callbacks`, read
+ * from the Journal); answers how many callbacks were posted. What this request wrote is sent
+ * first: the woken workflow reads the spreadsheet. A callback of an execution that ended (404) is
+ * skipped: nobody waits on it any more, and the workflow reads the state again at its next step.
+ */
+export async function signalWorkflow(
+  starter: WorkflowStarter,
+  workbook: Workbook,
+  control: WorkflowControl,
+  purposes: readonly CallbackPurpose[],
+  payload: Readonly<Record<string, unknown>>,
+): Promise<number> {
+  if (purposes.some((purpose) => control.callbacks.has(purpose))) await sendKept(workbook);
+  let signalled = 0;
+  for (const purpose of purposes) {
+    const url = control.callbacks.get(purpose);
+    if (!url) continue;
+    try {
+      await starter.signal(url, payload);
+      signalled++;
+    } catch {
+      // Ended: see above.
+    }
+  }
+  return signalled;
+}
+
+/**
  * Starts the event's next execution unless a concurrent edit claimed that start first: answers
  * the execution id when this call started it, `null` when another did.
  */
@@ -260,22 +288,8 @@ export async function followEdit(
   const { snapshot, control } = await readWorkflowControl(workbook);
   if (control.kind === "unknown") return { signalled: 0 };
   const kind = control.kind;
-  const signal = async (purposes: readonly CallbackPurpose[]) => {
-    // The woken workflow reads the spreadsheet: what this request wrote must be there first.
-    if (purposes.some((purpose) => control.callbacks.has(purpose))) await sendKept(workbook);
-    let signalled = 0;
-    for (const purpose of purposes) {
-      const url = control.callbacks.get(purpose);
-      if (!url) continue;
-      try {
-        await deps.starter.signal(url, { tab, at: now.toISOString() });
-        signalled++;
-      } catch {
-        // A callback of an execution that ended answers 404: nobody waits on it any more.
-      }
-    }
-    return signalled;
-  };
+  const signal = (purposes: readonly CallbackPurpose[]) =>
+    signalWorkflow(deps.starter, workbook, control, purposes, { tab, at: now.toISOString() });
 
   const reverse = tabIs(tab, REVERSE_TABS.settings.name); // a reverse immersion's parameters tab
   const cycle = tabIs(tab, CYCLE_TABS_SPEC.cycle.name);
