@@ -30,7 +30,6 @@ export const stepRequest = z.object({
     .regex(/^[A-Za-z0-9_.-]+$/),
   args: z.record(z.string(), z.unknown()).default({}),
 });
-export type StepRequest = z.infer<typeof stepRequest>;
 
 export interface WorkflowStepDeps {
   /** The request's workbook (a session: read once, written once). */
