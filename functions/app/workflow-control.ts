@@ -33,7 +33,7 @@ import { matchWorkbook, type Solver } from "./match-workbook.js";
 import { type SendOptions, sendDueMessages } from "./send-messages.js";
 import { sendKept } from "./workbook-session.js";
 
-export const CALLBACK_PURPOSES = ["go", "replies", "registrations", "resume"] as const;
+export const CALLBACK_PURPOSES = ["go", "replies", "registrations", "resume", "changes"] as const;
 export type CallbackPurpose = (typeof CALLBACK_PURPOSES)[number];
 
 export const WORKFLOW_KEYS = {
@@ -60,6 +60,7 @@ const WAITING_FOR: Readonly<Record<CallbackPurpose, string>> = {
   replies: "les réponses des tuteurs",
   registrations: "les inscriptions",
   resume: "la reprise des envois (choisissez à nouveau l'action d'envoi)",
+  changes: "les prochains envois ou une modification des intervenants et des rencontres",
 };
 
 export const CONTROL_TABS = [
@@ -271,7 +272,8 @@ const tabIs = (tab: string, name: string) => normalizeKey(tab) === normalizeKey(
 /**
  * What an edit sets in motion once it is checked: an action starts the event's execution (one per
  * event) or wakes the running one; a registration change wakes a lunch talk's allocation; a
- * placement or timetable change after the go sends the change notices at once.
+ * placement or timetable change after the go sends the change notices at once; a change of a
+ * cycle's speakers or talks wakes its workflow.
  */
 export async function followEdit(
   deps: EditFollowUpDeps,
@@ -320,6 +322,13 @@ export async function followEdit(
   if (!control.running) return { signalled: 0 };
   if (kind === "lunch" && tabIs(tab, TABS.registrations.name))
     return { signalled: await signal(["registrations"]) };
+  // A cycle's speaker or talk added or changed: its messages are planned again at once, not at the
+  // next wake-up (a new speaker's invitation leaves now).
+  if (
+    kind === "cycle" &&
+    (tabIs(tab, CYCLE_TABS_SPEC.speakers.name) || tabIs(tab, CYCLE_TABS_SPEC.talks.name))
+  )
+    return { signalled: await signal(["changes"]) };
   const changes =
     tabIs(tab, TABS.placements.name) ||
     tabIs(tab, TABS.programme.name) ||
