@@ -18,6 +18,7 @@ import type { ReplyFollowUps } from "./app/apply-reply.js";
 import { type InboundDeps, receiveNotification } from "./app/inbound.js";
 import { statusForError } from "./errors.js";
 import type { Clock, EventWorkbook, Log } from "./ports.js";
+import type { Refusal } from "./request-guard.js";
 
 /** The largest body accepted, in bytes: what SNS can carry. */
 export const INBOUND_MAIL_MAX_BYTES = 256 * 1024;
@@ -90,14 +91,6 @@ export function inboundMailHandler(deps: InboundMailDeps): HttpFunction {
       response.status(status).json({ error: "Erreur : SNS renverra le message." });
     }
   };
-}
-
-/** Why a request is refused before anything is read from it: a status, a French answer, a log line. */
-interface Refusal {
-  readonly status: number;
-  readonly error: string;
-  readonly log: string;
-  readonly fields?: Readonly<Record<string, string | number>>;
 }
 
 /**

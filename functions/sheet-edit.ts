@@ -20,6 +20,7 @@ import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyEdit } from "./core/edit-sign
 import { spreadsheetKey } from "./core/keys.js";
 import { statusForError } from "./errors.js";
 import type { Log } from "./ports.js";
+import type { Refusal } from "./request-guard.js";
 
 /** The largest body accepted, in bytes (an edit is a few hundred). */
 export const SHEET_EDIT_MAX_BYTES = 64 * 1024;
@@ -74,14 +75,6 @@ export function sheetEditHandler(deps: SheetEditDeps): HttpFunction {
       response.status(status).json({ error: ANSWERS[status] ?? ANSWERS[500] });
     }
   };
-}
-
-/** Why a request is refused: a status, a French answer, a log line (never what the body holds). */
-interface Refusal {
-  readonly status: number;
-  readonly error: string;
-  readonly log: string;
-  readonly fields?: Readonly<Record<string, string | number>>;
 }
 
 /**
