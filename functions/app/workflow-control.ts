@@ -21,6 +21,7 @@ import {
   MATCH_ACTION,
   SUSPEND_ACTION,
 } from "../core/event-settings.js";
+import { plural } from "../core/french.js";
 import { REVERSE_TABS } from "../core/inversee/schemas.js";
 import { type JournalLine, journalAppend, readLedger } from "../core/journal.js";
 import { journalState } from "../core/ledger/state.js";
@@ -177,7 +178,7 @@ export const controlLines = {
   }),
   stopped: (problems: number): JournalLine => ({
     event: JOURNAL_LABELS.stopped,
-    detail: `${problems} problème${problems > 1 ? "s" : ""} à corriger (voir les Statuts) ; choisissez à nouveau l'action pour reprendre.`,
+    detail: `${plural(problems, "problème")} à corriger (voir les Statuts) ; choisissez à nouveau l'action pour reprendre.`,
     key: WORKFLOW_KEYS.stopped,
     data: { kind: "stopped", problems },
   }),
