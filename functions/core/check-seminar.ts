@@ -7,17 +7,20 @@ import { DateTime } from "luxon";
 import type { WorkbookSnapshot } from "../ports.js";
 import { type IsoDate, minutesOf, normalizeKey, quote, type WallTime } from "./cells.js";
 import { participantProblems } from "./participant-checks.js";
+import { endMinutes, frenchDate, isImmersion } from "./programme-items.js";
 import {
   type ParticipantRow,
   type PlacementRow,
   type ProgrammeRow,
   type SeminarSettings,
-  STRUCTURE_TYPES,
   type StructureRow,
   TABS,
   type TutorRow,
 } from "./schemas.js";
 import { type ParsedRow, type ParsedSettings, type ParsedTable, parseSettings, parseTable } from "./table.js";
+
+// What the programme's items mean, as the callers of the checks read it.
+export { attends, isImmersion, isTravel, travelKind } from "./programme-items.js";
 
 /** The verdict on one row, as written to its `Statut`. */
 export interface RowVerdict {
@@ -86,56 +89,6 @@ export function parseSeminarWorkbook(snapshot: WorkbookSnapshot): SeminarWorkboo
     participants: parseTable<ParticipantRow>(TABS.participants, snapshot.get(TABS.participants.name)),
     placements: parseTable<PlacementRow>(TABS.placements, snapshot.get(TABS.placements.name)),
   };
-}
-
-const STRUCTURE_TYPE_KEYS = new Map<string, string>([
-  ...STRUCTURE_TYPES.map((type) => [normalizeKey(type), type] as const),
-  [normalizeKey("Pôle emploi"), "France Travail"],
-  [normalizeKey("Urgences hôpital"), "Urgences"],
-  [normalizeKey("Hôpital"), "Urgences"],
-]);
-
-/** The structure type a wish names, when it names a type rather than a structure. */
-export function wishedType(wish: string): string | undefined {
-  return STRUCTURE_TYPE_KEYS.get(normalizeKey(wish));
-}
-
-/**
- * A programme item that is a journey, by its `Séquence`: `Arrivée...` is the arrival, `Train...`,
- * `Départ...` and `Retour...` the return; `null` for every other item.
- */
-export function travelKind(item: ProgrammeRow): "arrival" | "return" | null {
-  const key = normalizeKey(item.sequence);
-  if (key.startsWith("arrivee")) return "arrival";
-  if (key.startsWith("train") || key.startsWith("depart") || key.startsWith("retour")) return "return";
-  return null;
-}
-
-/** Items the train reminders and arrival checks must not count as a sequence. */
-export function isTravel(item: ProgrammeRow): boolean {
-  return travelKind(item) !== null;
-}
-
-/** Whether a timetable item is an immersion slot. */
-export function isImmersion(item: ProgrammeRow): boolean {
-  return normalizeKey(item.sequence) === "immersion";
-}
-
-/** Whether a participant attends a timetable item (optional items only when they chose them). */
-export function attends(item: ProgrammeRow, participant: Pick<ParticipantRow, "dinner" | "visit">): boolean {
-  if (item.audience === "Tous" || item.audience === "Participants") return true;
-  if (item.audience !== "Sur inscription") return false;
-  const key = normalizeKey(`${item.sequence} ${item.label ?? ""}`);
-  if (key.includes("visite")) return participant.visit === "Oui";
-  if (key.includes("diner")) return participant.dinner === "Oui";
-  return false;
-}
-
-/** Minutes an item lasts, an end before its start meaning the next day. */
-export function endMinutes(item: ProgrammeRow): number {
-  const start = minutesOf(item.start);
-  const end = minutesOf(item.end);
-  return end >= start ? end : end + 24 * 60;
 }
 
 /** The prefix of a problem that keeps the row out of matching and sending. */
@@ -363,8 +316,4 @@ export function checkSeminar(
     }
   }
   return { workbook, seminarProblems, rows, slots, days };
-}
-
-export function frenchDate(date: IsoDate): string {
-  return DateTime.fromISO(date).setLocale("fr").toFormat("d MMMM yyyy");
 }
