@@ -527,12 +527,46 @@ function planSeminar(model: SeminarModel, now: Date, options: PlanOptions): Mess
   const collect = new Collector(journal, model.keys, now);
   if (model.problems.length > 0) return { event, zone, messages: [], skipped: [], warnings };
   const schedule = seminarSchedule(model, now);
-  const { reminderAt, feedbackAt } = schedule;
-  const from = info.sender;
   const alert = organizerAlerts(collect, model.keys, info, options);
   const documents = options.documents?.(new Date(Math.max(now.getTime(), model.endsAt.getTime())));
   if (documents) planDocuments(model, documents, schedule, now, options, collect, alert);
+  const planning: SeminarPlanning = { model, now, options, collect, schedule, surveys: !documents };
+  const unplaced = planParticipantMessages(planning);
+  planCancellations(model, now, collect);
+  const noEmail = planTutorMessages(planning, warnings);
+  raiseSeminarAlerts(planning, alert, { unplaced, noEmail, warnings });
+  return {
+    event,
+    zone,
+    messages: collect.sorted(),
+    skipped: [...collect.skipped, ...excludedSkips(model)],
+    warnings,
+  };
+}
 
+/** What the parts of a seminar's plan share. */
+interface SeminarPlanning {
+  readonly model: SeminarModel;
+  readonly now: Date;
+  readonly options: PlanOptions;
+  readonly collect: Collector;
+  readonly schedule: ReturnType<typeof seminarSchedule>;
+  /** Whether the survey goes by itself (not with the attendance certificates of the documents). */
+  readonly surveys: boolean;
+}
+
+/**
+ * Each participant's messages: the convocation (or, once it left, a change notice when their agenda
+ * changed), the reminder, the return train's reminder, the survey. A participant still missing a
+ * placement gets none yet: answers them, for the organizer's alert.
+ */
+function planParticipantMessages(planning: SeminarPlanning): string[] {
+  const { model, now, options, collect } = planning;
+  const { info, journal } = model;
+  const { event, zone } = info;
+  const { reminderAt, feedbackAt } = planning.schedule;
+  const from = info.sender;
+  const documents = !planning.surveys;
   const unplaced: string[] = [];
   for (const agenda of model.agendas) {
     const person = agenda.participant;
@@ -640,8 +674,20 @@ function planSeminar(model: SeminarModel, now: Date, options: PlanOptions): Mess
     }
   }
 
-  planCancellations(model, now, collect);
+  return unplaced;
+}
 
+/**
+ * Each tutor's messages: the request (again, as a new version, when what they host changed), the
+ * nudge of a tutor who has not answered, the reminder of a tutor who confirmed. Answers the tutors
+ * with no address, for the organizer's alert.
+ */
+function planTutorMessages(planning: SeminarPlanning, warnings: string[]): string[] {
+  const { model, now, options, collect } = planning;
+  const { info, journal } = model;
+  const { event } = info;
+  const { reminderAt } = planning.schedule;
+  const from = info.sender;
   const noEmail: string[] = [];
   const awaiting = new Map(
     options.nudge ? awaitingTutors(model).map((awaited) => [awaited.email, awaited] as const) : [],
@@ -717,6 +763,20 @@ function planSeminar(model: SeminarModel, now: Date, options: PlanOptions): Mess
     }
   }
 
+  return noEmail;
+}
+
+/** The organizer's alerts about a seminar: people left out, a missing survey link, sending, tutors, bounces. */
+function raiseSeminarAlerts(
+  planning: SeminarPlanning,
+  alert: ReturnType<typeof organizerAlerts>,
+  found: { readonly unplaced: readonly string[]; readonly noEmail: readonly string[]; warnings: string[] },
+): void {
+  const { model, now, options } = planning;
+  const { info } = model;
+  const { zone } = info;
+  const { feedbackAt } = planning.schedule;
+  const { unplaced, noEmail, warnings } = found;
   if (unplaced.length > 0)
     alert("sans-affectation", digest(unplaced), now, {
       eventTitle: info.title,
@@ -751,13 +811,6 @@ function planSeminar(model: SeminarModel, now: Date, options: PlanOptions): Mess
     ...tutorAlerts(model, now, options),
     ...bounceAlerts(model),
   ]);
-  return {
-    event,
-    zone,
-    messages: collect.sorted(),
-    skipped: [...collect.skipped, ...excludedSkips(model)],
-    warnings,
-  };
 }
 
 /**
