@@ -112,89 +112,100 @@ function sealed(platform: Platform): SealedPlatform {
 
 export function buildHandlers(base: Platform): Handlers {
   const platform = sealed(base);
+  return {
+    sheetEdit: lazy(() => sheetEditFunction(platform)),
+    workflowStep: lazy(() => workflowStepFunction(platform)),
+    inboundMail: lazy(() => inboundMailFunction(platform)),
+  };
+}
+
+/** `sheetEdit`: the check of an edit, what it sets in motion, and the record of applied edits. */
+async function sheetEditFunction(platform: SealedPlatform): Promise<HttpFunction> {
   const { config } = platform;
-  const sheetEdit = lazy(async () => {
-    const [{ sheetEditHandler }, { checkWorkbook, kindOfTab }, { followEdit }, { readEditLedger }] =
-      await Promise.all([
-        import("./sheet-edit.js"),
-        import("./app/check-workbook.js"),
-        import("./app/workflow-control.js"),
-        import("./app/applied-edits.js"),
-      ]);
-    return sheetEditHandler({
-      secret: config.editSecret,
-      ledger: readEditLedger,
-      workbookFor: platform.workbookFor,
-      check: (workbook, now, edit) => {
-        const kind = kindOfTab(edit.tab);
-        return checkWorkbook(workbook, now, kind ? { kind } : {});
-      },
-      onAction: ({ edit, workbook, now }) =>
-        followEdit(
-          {
-            starter: platform.starter,
-            stepUrl: config.stepUrl,
-            solver: platform.solver,
-            mailer: platform.mailer,
-            clock: platform.clock,
-            send: sendOptionsFor(platform, edit.spreadsheetId),
-          },
-          {
-            event: edit.spreadsheetId,
-            tab: edit.tab,
-            rows: { first: edit.firstRow, last: edit.lastRow },
-            workbook,
-            now,
-          },
-        ),
-      clock: platform.clock,
-      log: platform.log,
-    });
+  const [{ sheetEditHandler }, { checkWorkbook, kindOfTab }, { followEdit }, { readEditLedger }] =
+    await Promise.all([
+      import("./sheet-edit.js"),
+      import("./app/check-workbook.js"),
+      import("./app/workflow-control.js"),
+      import("./app/applied-edits.js"),
+    ]);
+  return sheetEditHandler({
+    secret: config.editSecret,
+    ledger: readEditLedger,
+    workbookFor: platform.workbookFor,
+    check: (workbook, now, edit) => {
+      const kind = kindOfTab(edit.tab);
+      return checkWorkbook(workbook, now, kind ? { kind } : {});
+    },
+    onAction: ({ edit, workbook, now }) =>
+      followEdit(
+        {
+          starter: platform.starter,
+          stepUrl: config.stepUrl,
+          solver: platform.solver,
+          mailer: platform.mailer,
+          clock: platform.clock,
+          send: sendOptionsFor(platform, edit.spreadsheetId),
+        },
+        {
+          event: edit.spreadsheetId,
+          tab: edit.tab,
+          rows: { first: edit.firstRow, last: edit.lastRow },
+          workbook,
+          now,
+        },
+      ),
+    clock: platform.clock,
+    log: platform.log,
   });
-  const workflowStep = lazy(async () => {
-    const { workflowStepHandler } = await import("./workflow-step.js");
-    return workflowStepHandler({
+}
+
+/** `workflowStep`: the step table's use cases on the request's workbook. */
+async function workflowStepFunction(platform: SealedPlatform): Promise<HttpFunction> {
+  const { workflowStepHandler } = await import("./workflow-step.js");
+  return workflowStepHandler({
+    workbookFor: platform.workbookFor,
+    mailer: platform.mailer,
+    clock: platform.clock,
+    solver: platform.solver,
+    send: (event) => sendOptionsFor(platform, event),
+    log: platform.log,
+  });
+}
+
+/** `inboundMail`: replies, bounces and `Send` events; a decline's follow-ups; the replies wait woken. */
+async function inboundMailFunction(platform: SealedPlatform): Promise<HttpFunction> {
+  const { config } = platform;
+  const [{ inboundMailHandler }, { replyFollowUps }, { pendingTutors }, control] = await Promise.all([
+    import("./inbound-mail.js"),
+    import("./app/reply-follow-ups.js"),
+    import("./app/tutor-lifecycle.js"),
+    import("./app/workflow-control.js"),
+  ]);
+  return inboundMailHandler({
+    verifier: platform.verifier,
+    config: { topicArn: config.topicArn, replySecret: config.replySecret },
+    workbookFor: platform.workbookFor,
+    clock: platform.clock,
+    fetch: platform.fetch,
+    followUps: replyFollowUps({
       workbookFor: platform.workbookFor,
       mailer: platform.mailer,
       clock: platform.clock,
       solver: platform.solver,
-      send: (event) => sendOptionsFor(platform, event),
-      log: platform.log,
-    });
+      sendOptions: (event: string) => sendOptionsFor(platform, event),
+      // The workflow waits for every answer, the nudge time or the deadline: it is woken only
+      // when the last awaited answer arrives (one wake-up per seminar, not one per tutor).
+      onAnswer: async (event, _tutor, _decision, given) => {
+        const workbook = given ?? platform.workbookFor(event);
+        const { pending } = await pendingTutors(workbook, platform.clock.now());
+        if (pending > 0) return;
+        const { control: state } = await control.readWorkflowControl(workbook);
+        await control.signalWorkflow(platform.starter, workbook, state, ["replies"], {
+          purpose: "replies",
+        });
+      },
+    }),
+    log: platform.log,
   });
-  const inboundMail = lazy(async () => {
-    const [{ inboundMailHandler }, { replyFollowUps }, { pendingTutors }, control] = await Promise.all([
-      import("./inbound-mail.js"),
-      import("./app/reply-follow-ups.js"),
-      import("./app/tutor-lifecycle.js"),
-      import("./app/workflow-control.js"),
-    ]);
-    return inboundMailHandler({
-      verifier: platform.verifier,
-      config: { topicArn: config.topicArn, replySecret: config.replySecret },
-      workbookFor: platform.workbookFor,
-      clock: platform.clock,
-      fetch: platform.fetch,
-      followUps: replyFollowUps({
-        workbookFor: platform.workbookFor,
-        mailer: platform.mailer,
-        clock: platform.clock,
-        solver: platform.solver,
-        sendOptions: (event: string) => sendOptionsFor(platform, event),
-        // The workflow waits for every answer, the nudge time or the deadline: it is woken only
-        // when the last awaited answer arrives (one wake-up per seminar, not one per tutor).
-        onAnswer: async (event, _tutor, _decision, given) => {
-          const workbook = given ?? platform.workbookFor(event);
-          const { pending } = await pendingTutors(workbook, platform.clock.now());
-          if (pending > 0) return;
-          const { control: state } = await control.readWorkflowControl(workbook);
-          await control.signalWorkflow(platform.starter, workbook, state, ["replies"], {
-            purpose: "replies",
-          });
-        },
-      }),
-      log: platform.log,
-    });
-  });
-  return { sheetEdit, workflowStep, inboundMail };
 }

@@ -144,7 +144,18 @@ export async function receiveNotification(
     deps.log.warn("inbound-mail.not-a-received-mail");
     return { ok: true, outcome: "ignored" };
   }
-  const notification = parsed.data;
+  return receiveMail(deps, parsed.data, now);
+}
+
+/**
+ * A received email: read, tied to its sender by the signed token of the address it was sent to,
+ * and applied once (a survey answer recorded, a tutor's or speaker's reply applied).
+ */
+async function receiveMail(
+  deps: InboundDeps,
+  notification: z.infer<typeof sesReceivedNotification>,
+  now: Date,
+): Promise<NotificationAnswer> {
   if (notification.content === undefined) {
     deps.log.error("inbound-mail.no-content");
     return { ok: true, outcome: "no-content" };
