@@ -49,6 +49,7 @@ import {
   type EventModel,
   fullName,
   type LunchModel,
+  type ParticipantAgenda,
   type Recipient,
   type SeminarModel,
   type TutorView,
@@ -561,7 +562,7 @@ interface SeminarPlanning {
  * placement gets none yet: answers them, for the organizer's alert.
  */
 function planParticipantMessages(planning: SeminarPlanning): string[] {
-  const { model, now, options, collect } = planning;
+  const { model, options, collect } = planning;
   const { info, journal } = model;
   const { event, zone } = info;
   const { reminderAt, feedbackAt } = planning.schedule;
@@ -583,37 +584,7 @@ function planParticipantMessages(planning: SeminarPlanning): string[] {
       });
       continue;
     }
-    const sent = sentVersions(journal, model.keys, person.email, ["convocation", "changement"]);
-    const latest = sent[0];
-    if (!isTaken(journal, convocationKey)) {
-      collect.add({
-        key: convocationKey,
-        event,
-        kind: "convocation",
-        version: "1",
-        to,
-        sendAt: now,
-        expiresAt: model.startsAt,
-        fingerprint: agenda.fingerprint,
-        mark: { tab: TABS.participants.name, row: person.row },
-        render: (stamp) =>
-          outgoing(from, to, renderConvocation({ info, agenda, version: 1, change: false, stamp })),
-      });
-    } else if (latest?.fingerprint && latest.fingerprint !== agenda.fingerprint) {
-      const version = latest.version + 1;
-      collect.add({
-        key: messageKey(model.keys, person.email, "changement", version),
-        event,
-        kind: "changement",
-        version: String(version),
-        to,
-        sendAt: now,
-        expiresAt: model.endsAt,
-        fingerprint: agenda.fingerprint,
-        render: (stamp) =>
-          outgoing(from, to, renderConvocation({ info, agenda, version, change: true, stamp })),
-      });
-    }
+    planConvocation(planning, agenda, to);
     collect.add({
       key: messageKey(model.keys, person.email, "rappel", 1),
       event,
@@ -675,6 +646,50 @@ function planParticipantMessages(planning: SeminarPlanning): string[] {
   }
 
   return unplaced;
+}
+
+/**
+ * A participant's convocation, once; after it, a change notice (a new version) each time their
+ * agenda changed from the last one they were sent.
+ */
+function planConvocation(planning: SeminarPlanning, agenda: ParticipantAgenda, to: Recipient): void {
+  const { model, now, collect } = planning;
+  const { info, journal } = model;
+  const { event } = info;
+  const from = info.sender;
+  const person = agenda.participant;
+  const convocationKey = messageKey(model.keys, person.email, "convocation", 1);
+  const sent = sentVersions(journal, model.keys, person.email, ["convocation", "changement"]);
+  const latest = sent[0];
+  if (!isTaken(journal, convocationKey)) {
+    collect.add({
+      key: convocationKey,
+      event,
+      kind: "convocation",
+      version: "1",
+      to,
+      sendAt: now,
+      expiresAt: model.startsAt,
+      fingerprint: agenda.fingerprint,
+      mark: { tab: TABS.participants.name, row: person.row },
+      render: (stamp) =>
+        outgoing(from, to, renderConvocation({ info, agenda, version: 1, change: false, stamp })),
+    });
+  } else if (latest?.fingerprint && latest.fingerprint !== agenda.fingerprint) {
+    const version = latest.version + 1;
+    collect.add({
+      key: messageKey(model.keys, person.email, "changement", version),
+      event,
+      kind: "changement",
+      version: String(version),
+      to,
+      sendAt: now,
+      expiresAt: model.endsAt,
+      fingerprint: agenda.fingerprint,
+      render: (stamp) =>
+        outgoing(from, to, renderConvocation({ info, agenda, version, change: true, stamp })),
+    });
+  }
 }
 
 /**
