@@ -14,12 +14,16 @@
  */
 export type PermanentReason = "invalid-request" | "no-access" | "refused";
 
-/** A failure that trying again will not change: the caller must not retry. */
-export class PermanentError extends Error {
+/**
+ * A failure that trying again will not change: the caller must not retry. `reason` says why; a
+ * subclass may narrow it to its own reasons (`PermanentSendError`: the address or the message),
+ * which `statusForError` answers as refused for good (422).
+ */
+export class PermanentError<Reason extends string = PermanentReason> extends Error {
   override readonly name: string = "PermanentError";
   constructor(
     message: string,
-    readonly reason: PermanentReason,
+    readonly reason: Reason,
     options?: { readonly cause?: unknown },
   ) {
     super(message, options);

@@ -11,8 +11,7 @@ import type { SnsVerifierPort } from "./adapters/sns-verifier.js";
 import { LedgerWorkbook } from "./app/ledger-workbook.js";
 import type { Solver } from "./app/match-workbook.js";
 import type { SendOptions } from "./app/send-messages.js";
-import { sendKept, WorkbookSession } from "./app/workbook-session.js";
-import type { CallbackPurpose } from "./app/workflow-control.js";
+import { WorkbookSession } from "./app/workbook-session.js";
 import { ledgerKeys } from "./core/ledger/keys.js";
 import { replyAddress } from "./core/reply-token.js";
 import { TABS } from "./core/schemas.js";
@@ -67,30 +66,6 @@ export function sendOptionsFor(
   };
 }
 
-/** Wakes the executions of an event waiting on these purposes; a callback that ended is skipped. */
-export async function signalEvent(
-  platform: SealedPlatform,
-  workbook: EventWorkbook,
-  purposes: readonly CallbackPurpose[],
-): Promise<number> {
-  const { readWorkflowControl } = await import("./app/workflow-control.js");
-  const { control } = await readWorkflowControl(workbook);
-  // The woken workflow reads the spreadsheet: what this request wrote must be there first.
-  if (purposes.some((purpose) => control.callbacks.has(purpose))) await sendKept(workbook);
-  let signalled = 0;
-  for (const purpose of purposes) {
-    const url = control.callbacks.get(purpose);
-    if (!url) continue;
-    try {
-      await platform.starter.signal(url, { purpose });
-      signalled++;
-    } catch {
-      // Nobody waits on it any more: the workflow reads the state again at its next step.
-    }
-  }
-  return signalled;
-}
-
 /** A function whose handler is built on its first request (its modules imported then). */
 function lazy(build: () => Promise<HttpFunction>): HttpFunction {
   let handler: Promise<HttpFunction> | undefined;
@@ -137,84 +112,100 @@ function sealed(platform: Platform): SealedPlatform {
 
 export function buildHandlers(base: Platform): Handlers {
   const platform = sealed(base);
+  return {
+    sheetEdit: lazy(() => sheetEditFunction(platform)),
+    workflowStep: lazy(() => workflowStepFunction(platform)),
+    inboundMail: lazy(() => inboundMailFunction(platform)),
+  };
+}
+
+/** `sheetEdit`: the check of an edit, what it sets in motion, and the record of applied edits. */
+async function sheetEditFunction(platform: SealedPlatform): Promise<HttpFunction> {
   const { config } = platform;
-  const sheetEdit = lazy(async () => {
-    const [{ sheetEditHandler }, { checkWorkbook, kindOfTab }, { followEdit }, { readEditLedger }] =
-      await Promise.all([
-        import("./sheet-edit.js"),
-        import("./app/check-workbook.js"),
-        import("./app/workflow-control.js"),
-        import("./app/applied-edits.js"),
-      ]);
-    return sheetEditHandler({
-      secret: config.editSecret,
-      ledger: readEditLedger,
-      workbookFor: platform.workbookFor,
-      check: (workbook, now, edit) => {
-        const kind = kindOfTab(edit.tab);
-        return checkWorkbook(workbook, now, kind ? { kind } : {});
-      },
-      onAction: ({ edit, workbook, now }) =>
-        followEdit(
-          {
-            starter: platform.starter,
-            stepUrl: config.stepUrl,
-            solver: platform.solver,
-            mailer: platform.mailer,
-            clock: platform.clock,
-            send: sendOptionsFor(platform, edit.spreadsheetId),
-          },
-          {
-            event: edit.spreadsheetId,
-            tab: edit.tab,
-            rows: { first: edit.firstRow, last: edit.lastRow },
-            workbook,
-            now,
-          },
-        ),
-      clock: platform.clock,
-      log: platform.log,
-    });
+  const [{ sheetEditHandler }, { checkWorkbook, kindOfTab }, { followEdit }, { readEditLedger }] =
+    await Promise.all([
+      import("./sheet-edit.js"),
+      import("./app/check-workbook.js"),
+      import("./app/workflow-control.js"),
+      import("./app/applied-edits.js"),
+    ]);
+  return sheetEditHandler({
+    secret: config.editSecret,
+    ledger: readEditLedger,
+    workbookFor: platform.workbookFor,
+    check: (workbook, now, edit) => {
+      const kind = kindOfTab(edit.tab);
+      return checkWorkbook(workbook, now, kind ? { kind } : {});
+    },
+    onAction: ({ edit, workbook, now }) =>
+      followEdit(
+        {
+          starter: platform.starter,
+          stepUrl: config.stepUrl,
+          solver: platform.solver,
+          mailer: platform.mailer,
+          clock: platform.clock,
+          send: sendOptionsFor(platform, edit.spreadsheetId),
+        },
+        {
+          event: edit.spreadsheetId,
+          tab: edit.tab,
+          rows: { first: edit.firstRow, last: edit.lastRow },
+          workbook,
+          now,
+        },
+      ),
+    clock: platform.clock,
+    log: platform.log,
   });
-  const workflowStep = lazy(async () => {
-    const { workflowStepHandler } = await import("./workflow-step.js");
-    return workflowStepHandler({
+}
+
+/** `workflowStep`: the step table's use cases on the request's workbook. */
+async function workflowStepFunction(platform: SealedPlatform): Promise<HttpFunction> {
+  const { workflowStepHandler } = await import("./workflow-step.js");
+  return workflowStepHandler({
+    workbookFor: platform.workbookFor,
+    mailer: platform.mailer,
+    clock: platform.clock,
+    solver: platform.solver,
+    send: (event) => sendOptionsFor(platform, event),
+    log: platform.log,
+  });
+}
+
+/** `inboundMail`: replies, bounces and `Send` events; a decline's follow-ups; the replies wait woken. */
+async function inboundMailFunction(platform: SealedPlatform): Promise<HttpFunction> {
+  const { config } = platform;
+  const [{ inboundMailHandler }, { replyFollowUps }, { pendingTutors }, control] = await Promise.all([
+    import("./inbound-mail.js"),
+    import("./app/reply-follow-ups.js"),
+    import("./app/tutor-lifecycle.js"),
+    import("./app/workflow-control.js"),
+  ]);
+  return inboundMailHandler({
+    verifier: platform.verifier,
+    config: { topicArn: config.topicArn, replySecret: config.replySecret },
+    workbookFor: platform.workbookFor,
+    clock: platform.clock,
+    fetch: platform.fetch,
+    followUps: replyFollowUps({
       workbookFor: platform.workbookFor,
       mailer: platform.mailer,
       clock: platform.clock,
       solver: platform.solver,
-      send: (event) => sendOptionsFor(platform, event),
-      log: platform.log,
-    });
+      sendOptions: (event: string) => sendOptionsFor(platform, event),
+      // The workflow waits for every answer, the nudge time or the deadline: it is woken only
+      // when the last awaited answer arrives (one wake-up per seminar, not one per tutor).
+      onAnswer: async (event, _tutor, _decision, given) => {
+        const workbook = given ?? platform.workbookFor(event);
+        const { pending } = await pendingTutors(workbook, platform.clock.now());
+        if (pending > 0) return;
+        const { control: state } = await control.readWorkflowControl(workbook);
+        await control.signalWorkflow(platform.starter, workbook, state, ["replies"], {
+          purpose: "replies",
+        });
+      },
+    }),
+    log: platform.log,
   });
-  const inboundMail = lazy(async () => {
-    const [{ inboundMailHandler }, { replyFollowUps }, { pendingTutors }] = await Promise.all([
-      import("./inbound-mail.js"),
-      import("./app/reply-follow-ups.js"),
-      import("./app/tutor-lifecycle.js"),
-    ]);
-    return inboundMailHandler({
-      verifier: platform.verifier,
-      config: { topicArn: config.topicArn, replySecret: config.replySecret },
-      workbookFor: platform.workbookFor,
-      clock: platform.clock,
-      fetch: platform.fetch,
-      followUps: replyFollowUps({
-        workbookFor: platform.workbookFor,
-        mailer: platform.mailer,
-        clock: platform.clock,
-        solver: platform.solver,
-        sendOptions: (event: string) => sendOptionsFor(platform, event),
-        // The workflow waits for every answer, the nudge time or the deadline: it is woken only
-        // when the last awaited answer arrives (one wake-up per seminar, not one per tutor).
-        onAnswer: async (event, _tutor, _decision, given) => {
-          const workbook = given ?? platform.workbookFor(event);
-          const { pending } = await pendingTutors(workbook, platform.clock.now());
-          if (pending === 0) await signalEvent(platform, workbook, ["replies"]);
-        },
-      }),
-      log: platform.log,
-    });
-  });
-  return { sheetEdit, workflowStep, inboundMail };
 }

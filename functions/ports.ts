@@ -3,7 +3,7 @@
  * Adapters in `adapters/` implement them for Google Sheets, a local .xlsx file, Amazon SES...
  */
 import type { LedgerKeys } from "./core/ledger/keys.js";
-import { RetryableError } from "./errors.js";
+import { PermanentError, RetryableError } from "./errors.js";
 
 /** One spreadsheet cell as read or written: dates and times are spreadsheet serial numbers. */
 export type Cell = string | number | boolean | null;
@@ -119,15 +119,13 @@ export interface Mailer {
 /** Why a send failed for good: the recipient's address, or the message (or the sender's account). */
 export type PermanentSendReason = "invalid-address" | "rejected";
 
-export class PermanentSendError extends Error {
-  override readonly name = "PermanentSendError";
-  constructor(
-    message: string,
-    readonly reason: PermanentSendReason,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
+/**
+ * The mail service will never accept this message (`reason`: its address, or the message itself):
+ * a `PermanentError`, so an entry point answers it as refused for good; the sending records it as
+ * failed and never tries it again.
+ */
+export class PermanentSendError extends PermanentError<PermanentSendReason> {
+  override readonly name: string = "PermanentSendError";
 }
 
 /**

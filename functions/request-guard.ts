@@ -45,6 +45,18 @@ export interface GuardOptions {
   readonly log: Log;
 }
 
+/**
+ * Why a function refuses a request before its use case runs (too large, unreadable, unsigned):
+ * the status, the French answer, and the log line (its event and a few counts or reasons, never
+ * what the request carries).
+ */
+export interface Refusal {
+  readonly status: number;
+  readonly error: string;
+  readonly log: string;
+  readonly fields?: Readonly<Record<string, string | number>>;
+}
+
 /** The function's answer to a refused request: a status and a French message, never an echo. */
 const REFUSALS = {
   413: "Requête trop volumineuse.",

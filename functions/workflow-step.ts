@@ -17,6 +17,7 @@ import { runStep, STEPS } from "./app/steps.js";
 import { inSession } from "./app/workbook-session.js";
 import { PermanentError, RetryableError, retryAfterOf, statusForError } from "./errors.js";
 import type { Clock, EventWorkbook, Log, Mailer } from "./ports.js";
+import type { Refusal } from "./request-guard.js";
 
 /** The largest body accepted, in bytes (a step request is a few hundred). */
 export const WORKFLOW_STEP_MAX_BYTES = 64 * 1024;
@@ -30,7 +31,6 @@ export const stepRequest = z.object({
     .regex(/^[A-Za-z0-9_.-]+$/),
   args: z.record(z.string(), z.unknown()).default({}),
 });
-export type StepRequest = z.infer<typeof stepRequest>;
 
 export interface WorkflowStepDeps {
   /** The request's workbook (a session: read once, written once). */
@@ -49,20 +49,13 @@ export function workflowStepHandler(deps: WorkflowStepDeps): HttpFunction {
       response.status(405).set("allow", "POST").json({ error: "Méthode non permise : utilisez POST." });
       return;
     }
-    const body = request.rawBody ?? Buffer.alloc(0);
-    if (body.length > WORKFLOW_STEP_MAX_BYTES) {
-      deps.log.warn("workflow-step.too-large", { bytes: body.length });
-      response.status(413).json({ error: "Requête trop volumineuse." });
+    const parsed = parseStep(request.rawBody ?? Buffer.alloc(0));
+    if ("status" in parsed) {
+      deps.log.warn(parsed.log, parsed.fields);
+      response.status(parsed.status).json({ error: parsed.error });
       return;
     }
-    const parsed = stepRequest.safeParse(parseJson(body));
-    if (!parsed.success) {
-      const issues = parsed.error.issues.map((issue) => issue.path.join(".") || "body").join(",");
-      deps.log.warn("workflow-step.bad-request", { issues });
-      response.status(400).json({ error: "Requête invalide : étape ou événement inconnu." });
-      return;
-    }
-    const { step, event, args } = parsed.data;
+    const { step, event, args } = parsed;
     const started = Date.now();
     try {
       const workbook = deps.workbookFor(event);
@@ -77,14 +70,7 @@ export function workflowStepHandler(deps: WorkflowStepDeps): HttpFunction {
       response.status(200).json(answer);
     } catch (error) {
       const status = statusForError(error);
-      const ours = error instanceof PermanentError || error instanceof RetryableError;
-      deps.log[status === 503 ? "warn" : "error"]("workflow-step.failed", {
-        step,
-        workbook: event,
-        status,
-        error: error instanceof Error ? error.name : typeof error,
-        message: ours ? error.message : undefined,
-      });
+      logFailure(deps.log, step, event, status, error);
       const wait = retryAfterOf(error);
       if (wait !== undefined) response.set("retry-after", String(wait));
       response.status(status).json({
@@ -94,6 +80,37 @@ export function workflowStepHandler(deps: WorkflowStepDeps): HttpFunction {
             : `Étape « ${step} » impossible.`,
       });
     }
+  };
+}
+
+/** A failed step's log line: its class and, for the product's own errors, their message (no data). */
+function logFailure(log: Log, step: string, event: string, status: number, error: unknown): void {
+  const ours = error instanceof PermanentError || error instanceof RetryableError;
+  log[status === 503 ? "warn" : "error"]("workflow-step.failed", {
+    step,
+    workbook: event,
+    status,
+    error: error instanceof Error ? error.name : typeof error,
+    message: ours ? error.message : undefined,
+  });
+}
+
+/** The step a body asks for, or why it is refused (413 over 64 KB, 400 not a known step). */
+function parseStep(body: Buffer): z.infer<typeof stepRequest> | Refusal {
+  if (body.length > WORKFLOW_STEP_MAX_BYTES)
+    return {
+      status: 413,
+      error: "Requête trop volumineuse.",
+      log: "workflow-step.too-large",
+      fields: { bytes: body.length },
+    };
+  const parsed = stepRequest.safeParse(parseJson(body));
+  if (parsed.success) return parsed.data;
+  return {
+    status: 400,
+    error: "Requête invalide : étape ou événement inconnu.",
+    log: "workflow-step.bad-request",
+    fields: { issues: parsed.error.issues.map((issue) => issue.path.join(".") || "body").join(",") },
   };
 }
 

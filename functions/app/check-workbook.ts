@@ -18,6 +18,7 @@ import {
 import { CYCLE_TABS, CYCLE_TABS_SPEC } from "../core/cycle-schemas.js";
 import { reachLine } from "../core/decloisonnement.js";
 import { eventZone } from "../core/event-settings.js";
+import { plural, pluralSuffix } from "../core/french.js";
 import { programmeIdWrites } from "../core/item-ids.js";
 import { ledgerKeys } from "../core/ledger/keys.js";
 import { seminarModel, writeAnnounced } from "../core/messages/model.js";
@@ -236,10 +237,8 @@ function summarize(
   const wrong = rows.filter((row) => row.problems.length > 0);
   const okCount = registrations.filter((row) => row.problems.length === 0).length;
   const lines = [
-    `Vérifié le ${at} : ${okCount} inscription${okCount > 1 ? "s" : ""} sans problème sur ${registrations.length}` +
-      (wrong.length > 0
-        ? `, ${wrong.length} ligne${wrong.length > 1 ? "s" : ""} à revoir (${describeRows(wrong)}).`
-        : "."),
+    `Vérifié le ${at} : ${plural(okCount, "inscription")} sans problème sur ${registrations.length}` +
+      (wrong.length > 0 ? `, ${plural(wrong.length, "ligne")} à revoir (${describeRows(wrong)}).` : "."),
     ...eventProblems,
   ];
   const ready = eventProblems.length === 0 && wrong.every((row) => !row.blocking);
@@ -273,7 +272,7 @@ function describeRows(rows: readonly RowVerdict[]): string {
   return [...byTab]
     .map(([tab, lines]) => {
       const shown = lines.slice(0, 10).join(", ");
-      return `${tab} ligne${lines.length > 1 ? "s" : ""} ${shown}${lines.length > 10 ? "…" : ""}`;
+      return `${tab} ligne${pluralSuffix(lines.length)} ${shown}${lines.length > 10 ? "…" : ""}`;
     })
     .join(" ; ");
 }
@@ -353,7 +352,7 @@ function seminarStage(seminar: SeminarCheck, now: Date, zone: string): Stage {
   if (sent > 0 && now > end.toJSDate())
     return {
       sent,
-      over: `Le séminaire est terminé (${day1} – ${day2}) : ${sent} participant${sent > 1 ? "s" : ""} convoqué${sent > 1 ? "s" : ""}.${survey} Il n'y a plus rien à faire.`,
+      over: `Le séminaire est terminé (${day1} – ${day2}) : ${plural(sent, "participant convoqué")}.${survey} Il n'y a plus rien à faire.`,
     };
   const reminder = DateTime.fromISO(day1, { zone })
     .minus({ days: settings.reminderDays ?? 2 })
@@ -384,7 +383,7 @@ function lunchStage(lunch: LunchCheck, now: Date, zone: string): Stage {
   if (now > end.toJSDate())
     return {
       sent,
-      over: `La rencontre a eu lieu le ${frenchAt(start)} : elle est terminée (${sent} inscription${sent > 1 ? "s" : ""} confirmée${sent > 1 ? "s" : ""}). Il n'y a plus rien à faire.`,
+      over: `La rencontre a eu lieu le ${frenchAt(start)} : elle est terminée (${plural(sent, "inscription confirmée")}). Il n'y a plus rien à faire.`,
     };
   const reminder = start.minus({ hours: settings.reminderHours ?? 24 });
   return {

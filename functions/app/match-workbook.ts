@@ -6,6 +6,7 @@
 import { DateTime } from "luxon";
 import type { SeminarCheck } from "../core/check-seminar.js";
 import { eventZone } from "../core/event-settings.js";
+import { plural } from "../core/french.js";
 import { describeChange, type PlacementChange, placementChanges } from "../core/matching/changes.js";
 import type { MatchingProblem, MatchingResult, SolveOptions } from "../core/matching/types.js";
 import { matchingProblem, placementRows, seminarPeople } from "../core/placements.js";
@@ -158,11 +159,11 @@ export function matchSummary(
   }
   if (result.unplaced.length > 0) {
     lines.push(
-      `${result.unplaced.length} placement(s) impossible(s) : voir le Statut des participants concernés.`,
+      `${plural(result.unplaced.length, "placement impossible")} : voir le Statut des participants concernés.`,
     );
   }
   if (changes.length > 0) {
-    lines.push(`${changes.length} placement(s) modifié(s) par rapport à l'affectation précédente :`);
+    lines.push(`${plural(changes.length, "placement modifié")} par rapport à l'affectation précédente :`);
     lines.push(...changeLines(check, changes));
   }
   if (result.stats.solverStatus === "fallback")

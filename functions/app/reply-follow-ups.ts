@@ -9,6 +9,7 @@
  * and sends nothing twice.
  */
 import { cellText, normalizeKey, parseEmail } from "../core/cells.js";
+import { plural } from "../core/french.js";
 import { readLedger } from "../core/journal.js";
 import type { MessageKind } from "../core/messages/plan.js";
 import { planRematchLine, rematchKey } from "../core/replies/tutor-lines.js";
@@ -109,7 +110,7 @@ export async function replaceDeclinedTutor(
         ([key, placement]) => after.get(key) !== `${placement.structure}\u0000${placement.tutor}`,
       ).length;
       const others = moved - hosted.length;
-      detail = `Ré-affectation faite : ${moved} placement${moved > 1 ? "s" : ""} modifié${moved > 1 ? "s" : ""}${others > 0 ? `, dont ${others} concernant d'autres participants (prévenus eux aussi)` : ""}.${report.result.unplaced.length > 0 ? ` ${report.result.unplaced.length} placement(s) impossible(s) : voir le Statut des participants.` : ""}`;
+      detail = `Ré-affectation faite : ${plural(moved, "placement modifié")}${others > 0 ? `, dont ${others} concernant d'autres participants (prévenus eux aussi)` : ""}.${report.result.unplaced.length > 0 ? ` ${plural(report.result.unplaced.length, "placement impossible")} : voir le Statut des participants.` : ""}`;
       if (report.check && report.changes?.length)
         detail += `\n${changeLines(report.check, report.changes).join("\n")}`;
     } else {

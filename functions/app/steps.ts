@@ -9,6 +9,7 @@
 import { z } from "zod";
 import { closingInstant } from "../core/check-lunch.js";
 import { CYCLE_TABS } from "../core/cycle-schemas.js";
+import { plural } from "../core/french.js";
 import { eventModel, MESSAGE_TABS } from "../core/messages/model.js";
 import type { MessageKind } from "../core/messages/plan.js";
 import { cycleModel, nextCycleWake } from "../core/messages/speakers.js";
@@ -104,7 +105,7 @@ function answerOf(report: SendReport): z.infer<typeof sendingAnswer> {
   // Nothing could leave and everything failed for now (the mail service is down): let the
   // workflow back off rather than call again at once.
   if (report.sent === 0 && report.deferred > 0 && report.failed === 0)
-    throw new RetryableError(`${report.deferred} message(s) deferred`);
+    throw new RetryableError(`${plural(report.deferred, "message")} deferred`);
   const onlyUncertain =
     !report.done && report.remaining === 0 && report.deferred === 0 && report.uncertain > 0;
   return {

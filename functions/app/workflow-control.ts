@@ -21,6 +21,7 @@ import {
   MATCH_ACTION,
   SUSPEND_ACTION,
 } from "../core/event-settings.js";
+import { plural } from "../core/french.js";
 import { REVERSE_TABS } from "../core/inversee/schemas.js";
 import { type JournalLine, journalAppend, readLedger } from "../core/journal.js";
 import { journalState } from "../core/ledger/state.js";
@@ -33,7 +34,7 @@ import { matchWorkbook, type Solver } from "./match-workbook.js";
 import { type SendOptions, sendDueMessages } from "./send-messages.js";
 import { sendKept } from "./workbook-session.js";
 
-export const CALLBACK_PURPOSES = ["go", "replies", "registrations", "resume"] as const;
+export const CALLBACK_PURPOSES = ["go", "replies", "registrations", "resume", "changes"] as const;
 export type CallbackPurpose = (typeof CALLBACK_PURPOSES)[number];
 
 export const WORKFLOW_KEYS = {
@@ -60,6 +61,7 @@ const WAITING_FOR: Readonly<Record<CallbackPurpose, string>> = {
   replies: "les réponses des tuteurs",
   registrations: "les inscriptions",
   resume: "la reprise des envois (choisissez à nouveau l'action d'envoi)",
+  changes: "les prochains envois ou une modification des intervenants et des rencontres",
 };
 
 export const CONTROL_TABS = [
@@ -176,7 +178,7 @@ export const controlLines = {
   }),
   stopped: (problems: number): JournalLine => ({
     event: JOURNAL_LABELS.stopped,
-    detail: `${problems} problème${problems > 1 ? "s" : ""} à corriger (voir les Statuts) ; choisissez à nouveau l'action pour reprendre.`,
+    detail: `${plural(problems, "problème")} à corriger (voir les Statuts) ; choisissez à nouveau l'action pour reprendre.`,
     key: WORKFLOW_KEYS.stopped,
     data: { kind: "stopped", problems },
   }),
@@ -193,6 +195,34 @@ export const controlLines = {
     data: { kind: "claim", run, leaseMs: START_LEASE_MS },
   }),
 };
+
+/**
+ * Wakes the event's execution where it waits on one of these purposes (`control.callbacks`, read
+ * from the Journal); answers how many callbacks were posted. What this request wrote is sent
+ * first: the woken workflow reads the spreadsheet. A callback of an execution that ended (404) is
+ * skipped: nobody waits on it any more, and the workflow reads the state again at its next step.
+ */
+export async function signalWorkflow(
+  starter: WorkflowStarter,
+  workbook: Workbook,
+  control: WorkflowControl,
+  purposes: readonly CallbackPurpose[],
+  payload: Readonly<Record<string, unknown>>,
+): Promise<number> {
+  if (purposes.some((purpose) => control.callbacks.has(purpose))) await sendKept(workbook);
+  let signalled = 0;
+  for (const purpose of purposes) {
+    const url = control.callbacks.get(purpose);
+    if (!url) continue;
+    try {
+      await starter.signal(url, payload);
+      signalled++;
+    } catch {
+      // Ended: see above.
+    }
+  }
+  return signalled;
+}
 
 /**
  * Starts the event's next execution unless a concurrent edit claimed that start first: answers
@@ -243,7 +273,8 @@ const tabIs = (tab: string, name: string) => normalizeKey(tab) === normalizeKey(
 /**
  * What an edit sets in motion once it is checked: an action starts the event's execution (one per
  * event) or wakes the running one; a registration change wakes a lunch talk's allocation; a
- * placement or timetable change after the go sends the change notices at once.
+ * placement or timetable change after the go sends the change notices at once; a change of a
+ * cycle's speakers or talks wakes its workflow.
  */
 export async function followEdit(
   deps: EditFollowUpDeps,
@@ -260,22 +291,8 @@ export async function followEdit(
   const { snapshot, control } = await readWorkflowControl(workbook);
   if (control.kind === "unknown") return { signalled: 0 };
   const kind = control.kind;
-  const signal = async (purposes: readonly CallbackPurpose[]) => {
-    // The woken workflow reads the spreadsheet: what this request wrote must be there first.
-    if (purposes.some((purpose) => control.callbacks.has(purpose))) await sendKept(workbook);
-    let signalled = 0;
-    for (const purpose of purposes) {
-      const url = control.callbacks.get(purpose);
-      if (!url) continue;
-      try {
-        await deps.starter.signal(url, { tab, at: now.toISOString() });
-        signalled++;
-      } catch {
-        // A callback of an execution that ended answers 404: nobody waits on it any more.
-      }
-    }
-    return signalled;
-  };
+  const signal = (purposes: readonly CallbackPurpose[]) =>
+    signalWorkflow(deps.starter, workbook, control, purposes, { tab, at: now.toISOString() });
 
   const reverse = tabIs(tab, REVERSE_TABS.settings.name); // a reverse immersion's parameters tab
   const cycle = tabIs(tab, CYCLE_TABS_SPEC.cycle.name);
@@ -306,6 +323,13 @@ export async function followEdit(
   if (!control.running) return { signalled: 0 };
   if (kind === "lunch" && tabIs(tab, TABS.registrations.name))
     return { signalled: await signal(["registrations"]) };
+  // A cycle's speaker or talk added or changed: its messages are planned again at once, not at the
+  // next wake-up (a new speaker's invitation leaves now).
+  if (
+    kind === "cycle" &&
+    (tabIs(tab, CYCLE_TABS_SPEC.speakers.name) || tabIs(tab, CYCLE_TABS_SPEC.talks.name))
+  )
+    return { signalled: await signal(["changes"]) };
   const changes =
     tabIs(tab, TABS.placements.name) ||
     tabIs(tab, TABS.programme.name) ||

@@ -7,17 +7,20 @@ import { DateTime } from "luxon";
 import type { WorkbookSnapshot } from "../ports.js";
 import { type IsoDate, minutesOf, normalizeKey, quote, type WallTime } from "./cells.js";
 import { participantProblems } from "./participant-checks.js";
+import { endMinutes, frenchDate, isImmersion } from "./programme-items.js";
 import {
   type ParticipantRow,
   type PlacementRow,
   type ProgrammeRow,
   type SeminarSettings,
-  STRUCTURE_TYPES,
   type StructureRow,
   TABS,
   type TutorRow,
 } from "./schemas.js";
 import { type ParsedRow, type ParsedSettings, type ParsedTable, parseSettings, parseTable } from "./table.js";
+
+// What the programme's items mean, as the callers of the checks read it.
+export { attends, isImmersion, isTravel, travelKind } from "./programme-items.js";
 
 /** The verdict on one row, as written to its `Statut`. */
 export interface RowVerdict {
@@ -88,56 +91,6 @@ export function parseSeminarWorkbook(snapshot: WorkbookSnapshot): SeminarWorkboo
   };
 }
 
-const STRUCTURE_TYPE_KEYS = new Map<string, string>([
-  ...STRUCTURE_TYPES.map((type) => [normalizeKey(type), type] as const),
-  [normalizeKey("Pôle emploi"), "France Travail"],
-  [normalizeKey("Urgences hôpital"), "Urgences"],
-  [normalizeKey("Hôpital"), "Urgences"],
-]);
-
-/** The structure type a wish names, when it names a type rather than a structure. */
-export function wishedType(wish: string): string | undefined {
-  return STRUCTURE_TYPE_KEYS.get(normalizeKey(wish));
-}
-
-/**
- * A programme item that is a journey, by its `Séquence`: `Arrivée...` is the arrival, `Train...`,
- * `Départ...` and `Retour...` the return; `null` for every other item.
- */
-export function travelKind(item: ProgrammeRow): "arrival" | "return" | null {
-  const key = normalizeKey(item.sequence);
-  if (key.startsWith("arrivee")) return "arrival";
-  if (key.startsWith("train") || key.startsWith("depart") || key.startsWith("retour")) return "return";
-  return null;
-}
-
-/** Items the train reminders and arrival checks must not count as a sequence. */
-export function isTravel(item: ProgrammeRow): boolean {
-  return travelKind(item) !== null;
-}
-
-/** Whether a timetable item is an immersion slot. */
-export function isImmersion(item: ProgrammeRow): boolean {
-  return normalizeKey(item.sequence) === "immersion";
-}
-
-/** Whether a participant attends a timetable item (optional items only when they chose them). */
-export function attends(item: ProgrammeRow, participant: Pick<ParticipantRow, "dinner" | "visit">): boolean {
-  if (item.audience === "Tous" || item.audience === "Participants") return true;
-  if (item.audience !== "Sur inscription") return false;
-  const key = normalizeKey(`${item.sequence} ${item.label ?? ""}`);
-  if (key.includes("visite")) return participant.visit === "Oui";
-  if (key.includes("diner")) return participant.dinner === "Oui";
-  return false;
-}
-
-/** Minutes an item lasts, an end before its start meaning the next day. */
-export function endMinutes(item: ProgrammeRow): number {
-  const start = minutesOf(item.start);
-  const end = minutesOf(item.end);
-  return end >= start ? end : end + 24 * 60;
-}
-
 /** The prefix of a problem that keeps the row out of matching and sending. */
 export const BLOCKING_PREFIX = "bloquant : ";
 /** The prefix of a problem the organizer should look at, that convokes the row anyway. */
@@ -160,34 +113,96 @@ export function checkSeminar(
   options: CheckOptions = {},
 ): SeminarCheck {
   const workbook = parseSeminarWorkbook(snapshot);
-  const margin = options.trainMarginMinutes ?? 30;
   const seminarProblems: string[] = [...workbook.settings.problems];
   const settings = workbook.settings.partial;
-  const problemsOf = new Map<ParsedRow<unknown>, string[]>();
-  const blockingOf = new Map<ParsedRow<unknown>, boolean>();
-  const warningsOf = new Map<ParsedRow<unknown>, string[]>();
-  const add = (row: ParsedRow<unknown>, message: string, blocking = true) => {
-    const list = problemsOf.get(row) ?? [...row.problems];
-    if (!list.includes(message)) list.push(message);
-    problemsOf.set(row, list);
-    if (blocking) blockingOf.set(row, true);
-    else warningsOf.set(row, [...(warningsOf.get(row) ?? []), message]);
-  };
-  const init = (row: ParsedRow<unknown>) => {
-    if (!problemsOf.has(row)) problemsOf.set(row, [...row.problems]);
-    if (row.problems.length > 0) blockingOf.set(row, true);
-  };
-
+  const findings = new RowFindings();
   for (const tab of [workbook.programme, workbook.structures, workbook.tutors, workbook.participants]) {
     if (tab.rows.length === 0 && snapshot.get(tab.spec.name) === undefined) {
       seminarProblems.push(`Onglet « ${tab.spec.name} » introuvable : ajoutez-le (voir le modèle).`);
     } else if (tab.problems.length > 0) {
       seminarProblems.push(...tab.problems);
     }
-    for (const row of tab.rows) init(row as ParsedRow<unknown>);
+    for (const row of tab.rows) findings.init(row as ParsedRow<unknown>);
+  }
+  const days = seminarDays(settings, seminarProblems);
+  const slots = checkProgramme(workbook, findings, seminarProblems);
+  const structuresByKey = checkStructures(workbook, findings);
+  const usableTutors = checkTutors(workbook, findings, structuresByKey, slots);
+  participantProblems(
+    workbook,
+    now,
+    options.trainMarginMinutes ?? 30,
+    structuresByKey,
+    (row, message, blocking) => findings.add(row as ParsedRow<unknown>, message, blocking),
+  );
+  const placeable = workbook.participants.rows.filter(
+    (row) => row.partial.registration !== "Annulée" && !findings.blocking(row as ParsedRow<unknown>),
+  ).length;
+  seminarProblems.push(...slotCapacityProblems(slots, usableTutors, placeable));
+  if (settings.timeZone && settings.day1 && days[0]) {
+    const start = DateTime.fromISO(days[0], { zone: settings.timeZone });
+    if (start.isValid && start.toJSDate() < now) {
+      seminarProblems.push(`Jour 1 : le ${frenchDate(days[0])} est déjà passé : vérifiez la date.`);
+    }
+  }
+  return { workbook, seminarProblems, rows: findings.verdicts(workbook), slots, days };
+}
+
+/** The problems found on each row, blocking or to check (« à vérifier »), beside the row's own. */
+class RowFindings {
+  private readonly problemsOf = new Map<ParsedRow<unknown>, string[]>();
+  private readonly blockingOf = new Map<ParsedRow<unknown>, boolean>();
+  private readonly warningsOf = new Map<ParsedRow<unknown>, string[]>();
+
+  /** Starts a row with the problems its own cells have (each blocking). */
+  init(row: ParsedRow<unknown>): void {
+    if (!this.problemsOf.has(row)) this.problemsOf.set(row, [...row.problems]);
+    if (row.problems.length > 0) this.blockingOf.set(row, true);
   }
 
-  // Days
+  add(row: ParsedRow<unknown>, message: string, blocking = true): void {
+    const list = this.problemsOf.get(row) ?? [...row.problems];
+    if (!list.includes(message)) list.push(message);
+    this.problemsOf.set(row, list);
+    if (blocking) this.blockingOf.set(row, true);
+    else this.warningsOf.set(row, [...(this.warningsOf.get(row) ?? []), message]);
+  }
+
+  /** Whether the row has any problem, blocking or not. */
+  hasProblems(row: ParsedRow<unknown>): boolean {
+    return (this.problemsOf.get(row) ?? []).length > 0;
+  }
+
+  blocking(row: ParsedRow<unknown>): boolean {
+    return this.blockingOf.get(row) === true;
+  }
+
+  /** The verdict of every row of the four tabs, in order; a cancelled registration is only that. */
+  verdicts(workbook: SeminarWorkbook): RowVerdict[] {
+    const rows: RowVerdict[] = [];
+    for (const tab of [workbook.programme, workbook.structures, workbook.tutors, workbook.participants]) {
+      for (const row of tab.rows as readonly ParsedRow<unknown>[]) {
+        const cancelled =
+          tab === workbook.participants &&
+          (row.partial as Partial<ParticipantRow>).registration === "Annulée";
+        const problems = cancelled ? [] : (this.problemsOf.get(row) ?? row.problems);
+        const warnings = cancelled ? [] : (this.warningsOf.get(row) ?? []);
+        rows.push({
+          tab: tab.spec.name,
+          row: row.row,
+          problems,
+          blocking: cancelled || this.blocking(row),
+          ...(warnings.length > 0 ? { warnings } : {}),
+          status: cancelled ? "Inscription annulée" : statusText(problems, warnings),
+        });
+      }
+    }
+    return rows;
+  }
+}
+
+/** The seminar's days: day 1, and day 2 (the day after when empty), which must come after it. */
+function seminarDays(settings: Partial<SeminarSettings>, seminarProblems: string[]): IsoDate[] {
   const days: IsoDate[] = [];
   if (settings.day1) {
     days.push(settings.day1);
@@ -196,23 +211,29 @@ export function checkSeminar(
       seminarProblems.push("Jour 2 : il doit venir après le jour 1 : corrigez la date.");
     days.push(day2);
   }
+  return days;
+}
 
-  // Programme
+/** The programme's rows (an end before the start, immersion slots named once); answers the slots. */
+function checkProgramme(workbook: SeminarWorkbook, findings: RowFindings, seminarProblems: string[]): Slot[] {
   const slots: Slot[] = [];
   for (const row of workbook.programme.rows) {
     const item = row.value;
     if (!item) continue;
     if (endMinutes(item) - minutesOf(item.start) > 12 * 60) {
-      add(row, `Fin : ${item.end} vient avant le début (${item.start}) : corrigez l'une des deux heures.`);
+      findings.add(
+        row,
+        `Fin : ${item.end} vient avant le début (${item.start}) : corrigez l'une des deux heures.`,
+      );
     }
     if (isImmersion(item)) {
       if (!item.label) {
-        add(
+        findings.add(
           row,
           "Intitulé : une immersion doit porter le nom de son créneau (Matin, Après-midi) : renseignez-le.",
         );
       } else if (slots.some((slot) => normalizeKey(slot.name) === normalizeKey(item.label!))) {
-        add(
+        findings.add(
           row,
           `Intitulé : le créneau ${quote(item.label)} existe déjà : donnez un nom différent à chaque créneau.`,
         );
@@ -226,8 +247,11 @@ export function checkSeminar(
       "Programme : aucune ligne de séquence « Immersion » : ajoutez les créneaux d'immersion (Matin, Après-midi).",
     );
   }
+  return slots;
+}
 
-  // Structures
+/** The structures, each name once; answers the readable ones by their name's key. */
+function checkStructures(workbook: SeminarWorkbook, findings: RowFindings): Map<string, StructureRow> {
   const structuresByKey = new Map<string, StructureRow>();
   for (const row of workbook.structures.rows) {
     const name = row.partial.name;
@@ -237,7 +261,7 @@ export function checkSeminar(
       (other) => other.partial.name && normalizeKey(other.partial.name) === key,
     );
     if (first !== row) {
-      add(
+      findings.add(
         row,
         `Structure : ${quote(name)} figure déjà ligne ${first!.row} : donnez un nom unique à chaque structure.`,
       );
@@ -245,8 +269,19 @@ export function checkSeminar(
     }
     if (row.value) structuresByKey.set(key, row.value);
   }
+  return structuresByKey;
+}
 
-  // Tutors
+/**
+ * The tutors (one line each, of a known structure and one of its situations, on the programme's
+ * slots), then the structures no tutor covers (to check). Answers the tutors with no problem.
+ */
+function checkTutors(
+  workbook: SeminarWorkbook,
+  findings: RowFindings,
+  structuresByKey: ReadonlyMap<string, StructureRow>,
+  slots: readonly Slot[],
+): TutorRow[] {
   const tutorEmails = new Map<string, number[]>();
   for (const row of workbook.tutors.rows) {
     if (row.partial.email)
@@ -258,7 +293,7 @@ export function checkSeminar(
     const tutor = row.partial;
     const others = (tutorEmails.get(tutor.email ?? "") ?? []).filter((line) => line !== row.row);
     if (others.length > 0) {
-      add(
+      findings.add(
         row,
         `Email : ${quote(tutor.email!)} figure aussi ligne ${others.join(", ")} : gardez une seule ligne par tuteur.`,
       );
@@ -266,13 +301,13 @@ export function checkSeminar(
     if (tutor.structure) {
       const structure = structuresByKey.get(normalizeKey(tutor.structure));
       if (!structure) {
-        add(
+        findings.add(
           row,
           `Structure : ${quote(tutor.structure)} n'existe pas dans l'onglet Structures : corrigez le nom ou ajoutez la structure.`,
         );
       } else if (tutor.situation) {
         if (!structure.situations.includes(tutor.situation)) {
-          add(
+          findings.add(
             row,
             `Situation : la structure ${quote(structure.name)} ne propose pas « ${tutor.situation} » : choisissez l'une de ses situations (${structure.situations.join(", ")}) ou complétez la structure.`,
           );
@@ -285,37 +320,35 @@ export function checkSeminar(
     for (const name of tutor.slots ?? []) {
       if (normalizeKey(name) === "tous") continue;
       if (slots.length > 0 && !slots.some((slot) => normalizeKey(slot.name) === normalizeKey(name))) {
-        add(
+        findings.add(
           row,
           `Créneaux : ${quote(name)} n'est pas un créneau du programme : utilisez ${slots.map((slot) => slot.name).join(", ")} ou Tous.`,
         );
       }
     }
-    if (row.value && (problemsOf.get(row as ParsedRow<unknown>) ?? []).length === 0)
-      usableTutors.push(row.value);
+    if (row.value && !findings.hasProblems(row as ParsedRow<unknown>)) usableTutors.push(row.value);
   }
   for (const row of workbook.structures.rows) {
     const structure = row.value;
-    if (!structure || (problemsOf.get(row as ParsedRow<unknown>) ?? []).length > 0) continue;
+    if (!structure || findings.hasProblems(row as ParsedRow<unknown>)) continue;
     if (!coveredSituations.has(normalizeKey(structure.name))) {
-      add(
+      findings.add(
         row,
         "Aucun tuteur de l'onglet Tuteurs ne couvre les situations de cette structure : ajoutez un tuteur ou retirez la structure.",
         false,
       );
     }
   }
+  return usableTutors;
+}
 
-  // Participants
-  participantProblems(workbook, now, margin, structuresByKey, (row, message, blocking) =>
-    add(row as ParsedRow<unknown>, message, blocking),
-  );
-  const activeParticipants = workbook.participants.rows.filter(
-    (row) => row.partial.registration !== "Annulée",
-  );
-
-  // The seminar as a whole
-  const placeable = activeParticipants.filter((row) => !blockingOf.get(row as ParsedRow<unknown>)).length;
+/** Each slot needs tutors available on it (not declined) with seats for every placeable participant. */
+function slotCapacityProblems(
+  slots: readonly Slot[],
+  usableTutors: readonly TutorRow[],
+  placeable: number,
+): string[] {
+  const problems: string[] = [];
   for (const slot of slots) {
     const available = usableTutors.filter(
       (tutor) =>
@@ -326,45 +359,17 @@ export function checkSeminar(
           )),
     );
     if (available.length === 0) {
-      seminarProblems.push(
+      problems.push(
         `Créneau « ${slot.name} » : aucun tuteur disponible : ajoutez des tuteurs dans l'onglet Tuteurs (colonne Créneaux).`,
       );
       continue;
     }
     const seats = available.reduce((sum, tutor) => sum + tutor.capacity, 0);
     if (seats < placeable) {
-      seminarProblems.push(
+      problems.push(
         `Créneau « ${slot.name} » : ${seats} places chez les tuteurs pour ${placeable} participants : ajoutez des tuteurs ou augmentez leur capacité.`,
       );
     }
   }
-  if (settings.timeZone && settings.day1 && days[0]) {
-    const start = DateTime.fromISO(days[0], { zone: settings.timeZone });
-    if (start.isValid && start.toJSDate() < now) {
-      seminarProblems.push(`Jour 1 : le ${frenchDate(days[0])} est déjà passé : vérifiez la date.`);
-    }
-  }
-
-  const rows: RowVerdict[] = [];
-  for (const tab of [workbook.programme, workbook.structures, workbook.tutors, workbook.participants]) {
-    for (const row of tab.rows as readonly ParsedRow<unknown>[]) {
-      const cancelled =
-        tab === workbook.participants && (row.partial as Partial<ParticipantRow>).registration === "Annulée";
-      const problems = cancelled ? [] : (problemsOf.get(row) ?? row.problems);
-      const warnings = cancelled ? [] : (warningsOf.get(row) ?? []);
-      rows.push({
-        tab: tab.spec.name,
-        row: row.row,
-        problems,
-        blocking: cancelled || blockingOf.get(row) === true,
-        ...(warnings.length > 0 ? { warnings } : {}),
-        status: cancelled ? "Inscription annulée" : statusText(problems, warnings),
-      });
-    }
-  }
-  return { workbook, seminarProblems, rows, slots, days };
-}
-
-export function frenchDate(date: IsoDate): string {
-  return DateTime.fromISO(date).setLocale("fr").toFormat("d MMMM yyyy");
+  return problems;
 }

@@ -7,15 +7,9 @@
  * fixed; the others (« à vérifier ») are shown and the person is convoked anyway. Pure.
  */
 import { formatMinutes, type IsoDate, instantOf, minutesOf, normalizeKey, quote } from "./cells.js";
-import {
-  attends,
-  endMinutes,
-  frenchDate,
-  isTravel,
-  type SeminarWorkbook,
-  wishedType,
-} from "./check-seminar.js";
+import type { SeminarWorkbook } from "./check-seminar.js";
 import { eventZone } from "./event-settings.js";
+import { attends, endMinutes, frenchDate, isTravel, wishedType } from "./programme-items.js";
 import { LATE_ACCEPTED, type ParticipantRow, type ProgrammeRow, STRUCTURE_TYPES } from "./schemas.js";
 import type { ParsedRow } from "./table.js";
 

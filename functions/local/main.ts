@@ -76,43 +76,65 @@ function say(line: string): void {
   process.stdout.write(`${line}\n`);
 }
 
+/** The example an option plays: its event id, its template, and when its simulation starts. */
+function exampleOf(options: Options): { event: string; template: string; start: Date } {
+  const zone = DEFAULT_ZONE;
+  const [event, template, at] = options.cycle
+    ? ["cycle-exemple", "cycle-rencontres.xlsx", "2027-03-20T09:00"]
+    : options.inversee
+      ? ["immersion-inversee-exemple", "immersion-inversee.xlsx", "2027-04-19T09:00"]
+      : options.lunch
+        ? ["rencontre-exemple", "rencontre.xlsx", "2027-04-01T09:00"]
+        : ["seminaire-exemple", "seminaire.xlsx", "2027-02-15T09:00"];
+  return { event, template: join(TEMPLATES, template), start: DateTime.fromISO(at, { zone }).toJSDate() };
+}
+
+/** What runs on the machine: the functions and the runner (`host`), the mail server, the outbox. */
+interface Running {
+  readonly host: LocalHost;
+  readonly clock: SchedulerClock;
+  readonly ses: LocalSes;
+  readonly outbox: Outbox;
+  readonly timeline: Timeline;
+  /** Told after each of Passerelle's own writes (so they are not taken for an organizer's edit). */
+  readonly ownWrites: { afterOwnWrite: () => void };
+  stop(): Promise<void>;
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
   const options = parseArgs(argv);
   if (typeof options === "string") {
     say(options);
     return 2;
   }
-  const event = options.cycle
-    ? "cycle-exemple"
-    : options.inversee
-      ? "immersion-inversee-exemple"
-      : options.lunch
-        ? "rencontre-exemple"
-        : "seminaire-exemple";
-  const template = join(
-    TEMPLATES,
-    options.cycle
-      ? "cycle-rencontres.xlsx"
-      : options.inversee
-        ? "immersion-inversee.xlsx"
-        : options.lunch
-          ? "rencontre.xlsx"
-          : "seminaire.xlsx",
-  );
+  const { event, template, start } = exampleOf(options);
   if (options.reset) rmSync(options.dir, { recursive: true, force: true });
   mkdirSync(options.dir, { recursive: true });
   const workbookPath = join(options.dir, `${event}.xlsx`);
   if (!existsSync(workbookPath)) copyFileSync(template, workbookPath);
-
-  const zone = DEFAULT_ZONE;
-  const start = options.cycle
-    ? DateTime.fromISO("2027-03-20T09:00", { zone }).toJSDate()
-    : options.inversee
-      ? DateTime.fromISO("2027-04-19T09:00", { zone }).toJSDate()
-      : options.lunch
-        ? DateTime.fromISO("2027-04-01T09:00", { zone }).toJSDate()
-        : DateTime.fromISO("2027-02-15T09:00", { zone }).toJSDate();
   const clock: SchedulerClock = options.simulate ? new SimulatedClock(start) : new RealClock();
+  const running = await startRunning(options, clock);
+  const page = options.simulate ? null : await serveOutbox(running.outbox);
+  const stop = async () => {
+    await running.stop();
+    await page?.stop();
+  };
+  say("Passerelle en local");
+  say(`  Classeur : ${workbookPath}`);
+  say(`  Courrier envoyé : ${page ? page.url : pathToFileURL(running.outbox.indexPath).href}`);
+  say("");
+  if (options.simulate && clock instanceof SimulatedClock) {
+    const code = await simulate(options, running, { clock, event, start, workbookPath });
+    await stop();
+    return code;
+  }
+  await followInRealTime(options, running, { event, workbookPath });
+  await stop();
+  return 0;
+}
+
+async function startRunning(options: Options, clock: SchedulerClock): Promise<Running> {
+  const zone = DEFAULT_ZONE;
   const timeline = new Timeline(
     () => new Date(clock.now()),
     zone,
@@ -122,7 +144,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         ? (line) => say(inCycleWords(line))
         : say,
   );
-  let afterOwnWrite = () => {};
+  const ownWrites = { afterOwnWrite: () => {} };
   const ses = await startSes(options.dir);
   const outbox = new Outbox(join(options.dir, "courrier"), zone, options.inversee ? inHostWords : undefined);
   const host = await LocalHost.start({
@@ -140,68 +162,84 @@ export async function main(argv: readonly string[]): Promise<number> {
         process.stderr.write(`${JSON.stringify({ level, name, ...fields })}\n`);
       timeline.log(level, name, fields);
       // Passerelle's own writes (placements, confirmations) are not an organizer's edit.
-      if (name === "workflow-step.done" || name === "inbound-mail.applied") afterOwnWrite();
+      if (name === "workflow-step.done" || name === "inbound-mail.applied") ownWrites.afterOwnWrite();
     },
     onRunnerEvent: (runnerEvent) => timeline.runner(runnerEvent),
   });
-  const page = options.simulate ? null : await serveOutbox(outbox);
-  say("Passerelle en local");
-  say(`  Classeur : ${workbookPath}`);
-  say(`  Courrier envoyé : ${page ? page.url : pathToFileURL(outbox.indexPath).href}`);
-  say("");
-
-  const stop = async () => {
-    await host.stop();
-    await page?.stop();
-    await ses.stop();
-    await sharedSolver().close?.();
+  return {
+    host,
+    clock,
+    ses,
+    outbox,
+    timeline,
+    ownWrites,
+    stop: async () => {
+      await host.stop();
+      await ses.stop();
+      await sharedSolver().close?.();
+    },
   };
+}
 
-  if (options.simulate && clock instanceof SimulatedClock) {
-    say(
-      options.cycle
-        ? "Simulation du cycle de rencontres méridiennes d'exemple (trois rencontres, soixante cadres de cinq directions)."
-        : options.inversee
-          ? "Simulation de l'immersion inversée d'exemple : 8 décideurs accueillent agents et usagers, de « Affecter » au questionnaire."
-          : options.lunch
-            ? "Simulation de la rencontre méridienne d'exemple (45 inscriptions pour 30 places)."
-            : "Simulation du séminaire d'exemple, de « Affecter » au questionnaire de satisfaction.",
-    );
-    const context: ScenarioContext = {
-      host: () => host,
-      clock,
-      ses,
-      event,
-      zone,
-      say: (line) => timeline.line(line),
-      replyFrom: (name) => timeline.replyFrom(name),
-    };
-    const started = Date.now();
-    if (options.cycle) {
-      await playCycle(context, start);
-      say("");
-      say(`Fin de la simulation du cycle en ${((Date.now() - started) / 1000).toFixed(1)} s.`);
-      say(`  Le classeur final (Rencontres, Inscriptions, Cycle) : ${workbookPath}`);
-      await stop();
-      return 0;
-    }
-    const end = options.lunch ? await playLunchTalk(context, start) : await playSeminar(context, start);
+/** Plays the whole example in simulated time; answers the exit code. */
+async function simulate(
+  options: Options,
+  running: Running,
+  example: { clock: SimulatedClock; event: string; start: Date; workbookPath: string },
+): Promise<number> {
+  const { host, ses, outbox, timeline } = running;
+  const { clock, event, start, workbookPath } = example;
+  say(
+    options.cycle
+      ? "Simulation du cycle de rencontres méridiennes d'exemple (trois rencontres, soixante cadres de cinq directions)."
+      : options.inversee
+        ? "Simulation de l'immersion inversée d'exemple : 8 décideurs accueillent agents et usagers, de « Affecter » au questionnaire."
+        : options.lunch
+          ? "Simulation de la rencontre méridienne d'exemple (45 inscriptions pour 30 places)."
+          : "Simulation du séminaire d'exemple, de « Affecter » au questionnaire de satisfaction.",
+  );
+  const context: ScenarioContext = {
+    host: () => host,
+    clock,
+    ses,
+    event,
+    zone: DEFAULT_ZONE,
+    say: (line) => timeline.line(line),
+    replyFrom: (name) => timeline.replyFrom(name),
+  };
+  const started = Date.now();
+  if (options.cycle) {
+    await playCycle(context, start);
     say("");
-    say(
-      `Fin de la simulation en ${((Date.now() - started) / 1000).toFixed(1)} s : ${end.state === "SUCCEEDED" ? "déroulé complet" : "déroulé en échec"}.`,
-    );
-    say(
-      `  ${outbox.count} messages envoyés, à lire (même après la fin) sur ${pathToFileURL(outbox.indexPath).href}`,
-    );
-    say(
-      `  Le classeur final (${options.lunch ? "Inscriptions" : options.inversee ? "Affectations, Hôtes, Participants" : "Affectations, Tuteurs, Participants"} et Journal) : ${workbookPath}`,
-    );
-    await stop();
-    return end.state === "SUCCEEDED" ? 0 : 1;
+    say(`Fin de la simulation du cycle en ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+    say(`  Le classeur final (Rencontres, Inscriptions, Cycle) : ${workbookPath}`);
+    return 0;
   }
+  const end = options.lunch ? await playLunchTalk(context, start) : await playSeminar(context, start);
+  say("");
+  say(
+    `Fin de la simulation en ${((Date.now() - started) / 1000).toFixed(1)} s : ${end.state === "SUCCEEDED" ? "déroulé complet" : "déroulé en échec"}.`,
+  );
+  say(
+    `  ${outbox.count} messages envoyés, à lire (même après la fin) sur ${pathToFileURL(outbox.indexPath).href}`,
+  );
+  say(
+    `  Le classeur final (${options.lunch ? "Inscriptions" : options.inversee ? "Affectations, Hôtes, Participants" : "Affectations, Tuteurs, Participants"} et Journal) : ${workbookPath}`,
+  );
+  return end.state === "SUCCEEDED" ? 0 : 1;
+}
 
-  // Real time: resume what a previous run left, start the example's workflow once, then follow
-  // the organizer's edits of the file and the replies dropped into the reply folder.
+/**
+ * Real time: resumes what a previous run left, starts the example's workflow once, then follows the
+ * organizer's edits of the file and the replies dropped into the reply folder, until Ctrl-C.
+ */
+async function followInRealTime(
+  options: Options,
+  running: Running,
+  example: { event: string; workbookPath: string },
+): Promise<void> {
+  const { host, timeline } = running;
+  const { event } = example;
   const resumed = host.runner.resumeAll();
   if (resumed.length > 0)
     timeline.line(
@@ -223,9 +261,18 @@ export async function main(argv: readonly string[]): Promise<number> {
   );
   say(`Une réponse de tuteur (fichier .eml) déposée dans ${replies} est lue comme un courriel reçu.`);
   say("Ctrl-C pour arrêter ; npm start reprend où vous en étiez.");
+  await watchWorkbook(running, example);
+  const poll = pollReplies(running, replies);
+  await new Promise<void>((done) => process.once("SIGINT", () => done()));
+  clearInterval(poll);
+}
 
+/** Each save of the workbook: every tab whose content changed is posted to `sheetEdit` as edited. */
+async function watchWorkbook(running: Running, example: { event: string; workbookPath: string }) {
+  const { host, timeline } = running;
+  const workbook = host.workbook(example.event);
   let known = await watchedTabs(workbook);
-  afterOwnWrite = () => {
+  running.ownWrites.afterOwnWrite = () => {
     void watchedTabs(workbook).then(
       (digests) => {
         known = digests;
@@ -234,7 +281,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     );
   };
   let busy = false;
-  watchFile(workbookPath, { interval: 1000 }, async () => {
+  watchFile(example.workbookPath, { interval: 1000 }, async () => {
     if (busy) return;
     busy = true;
     try {
@@ -242,7 +289,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       // A save may change anything: the whole tab counts as edited.
       const whole = { firstRow: 1, lastRow: 100_000, firstColumn: 1, lastColumn: 100 };
       for (const [tab, digest] of now)
-        if (known.get(tab) !== digest) await timeline.organizerEdit(() => host.edit(event, tab, whole));
+        if (known.get(tab) !== digest)
+          await timeline.organizerEdit(() => host.edit(example.event, tab, whole));
       known = now;
     } catch {
       timeline.line(
@@ -252,9 +300,14 @@ export async function main(argv: readonly string[]): Promise<number> {
       busy = false;
     }
   });
+}
+
+/** Every two seconds, the replies dropped into the folder are received as SES would deliver them. */
+function pollReplies(running: Running, replies: string): ReturnType<typeof setInterval> {
+  const { host, timeline } = running;
   const retrying = new Set<string>();
   let reading = false;
-  const poll = setInterval(async () => {
+  return setInterval(async () => {
     if (reading) return;
     reading = true;
     try {
@@ -283,10 +336,6 @@ export async function main(argv: readonly string[]): Promise<number> {
       reading = false;
     }
   }, 2000);
-  await new Promise<void>((done) => process.once("SIGINT", () => done()));
-  clearInterval(poll);
-  await stop();
-  return 0;
 }
 
 /** The outbox page on its usual port, or on a free one when that port is taken. */

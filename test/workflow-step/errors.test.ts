@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { httpFailure } from "../../functions/adapters/retry.js";
 import { PermanentError, RetryableError, retryAfterOf, statusForError } from "../../functions/errors.js";
-import { TransientSendError } from "../../functions/ports.js";
+import { PermanentSendError, TransientSendError } from "../../functions/ports.js";
 
 describe("one error taxonomy for the three functions", () => {
   test("a failure that may pass is answered 503, with the wait the provider asked for", () => {
@@ -25,6 +25,14 @@ describe("one error taxonomy for the three functions", () => {
 
   test("the mail service's failure for now is a retryable one", () => {
     expect(statusForError(new TransientSendError("Throttling"))).toBe(503);
+  });
+
+  test("a message the mail service refuses for good is a permanent failure that keeps its reason and cause", () => {
+    const cause = new Error("MessageRejected");
+    const error = new PermanentSendError("refusé", "invalid-address", { cause });
+    expect(error).toBeInstanceOf(PermanentError);
+    expect(error).toMatchObject({ name: "PermanentSendError", reason: "invalid-address", cause });
+    expect(statusForError(error)).toBe(422);
   });
 
   test("an HTTP failure is translated by its status, keeping it as the cause", () => {

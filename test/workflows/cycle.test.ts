@@ -10,8 +10,9 @@ import { join } from "node:path";
 import { DateTime } from "luxon";
 import { afterEach, describe, expect, it } from "vitest";
 import { checkCycle } from "../../functions/core/check-cycle.js";
-import { CYCLE_TABS } from "../../functions/core/cycle-schemas.js";
+import { CYCLE_TABS, CYCLE_TABS_SPEC } from "../../functions/core/cycle-schemas.js";
 import { CONFIRM_ACTION } from "../../functions/core/event-settings.js";
+import { parseTable } from "../../functions/core/table.js";
 import { chooseCycleAction, speakersReply } from "../../functions/local/cycle-scenario.js";
 import { LocalHost } from "../../functions/local/host.js";
 import { startLocalSes } from "../../functions/local/ses.js";
@@ -60,6 +61,42 @@ describe("the cycle workflow against a scripted step server", () => {
     ]);
     expect(fake.times("send-feedback")).toEqual(fake.times("send-reminders"));
     expect(done.result).toEqual({ outcome: "completed", rounds: 3, sent: 1 + 2 + 3 + 10 });
+  });
+
+  it("wakes before the next due instant when the speakers or talks are edited, and sends then", async () => {
+    const clock = new SimulatedClock(new Date("2027-03-20T08:00:00Z"));
+    const dues = ["2027-03-27T12:15:00+01:00", "2027-03-27T12:15:00+01:00", null];
+    const fake = await FakeStepServer.start(clock, {
+      check: () => ({ body: { ok: true, problems: 0 } }),
+      "send-reminders": () => ({ body: { done: true, sent: 1, suspended: false } }),
+      "send-feedback": () => ({ body: { done: true, sent: 0, suspended: false } }),
+      "cycle-next": (_call, nth) => ({ body: { nextAt: dues[nth] ?? null } }),
+    });
+    const stateDir = await mkdtemp(join(tmpdir(), "passerelle-cycle-flow-"));
+    const runner = await WorkflowRunner.open({ stateDir, clock });
+    cleanups.push(async () => {
+      await runner.close();
+      await fake.close();
+      await rm(stateDir, { recursive: true, force: true });
+    });
+    // Two days in, the organizer adds a speaker (sheetEdit posts to the cycle's callback).
+    void runAt(clock, new Date("2027-03-22T10:30:00Z"), () =>
+      fake.signal("changes", { tab: "Intervenants" }),
+    );
+
+    const done = await runner.wait(
+      runner.startExecution(DEFINITION, { event: "cycle", stepUrl: fake.url }).id,
+    );
+
+    expect(done.state).toBe("SUCCEEDED");
+    expect(fake.calls.find((call) => call.step === "register-callback")?.args.purpose).toBe("changes");
+    // The callback is registered before the first send reads the sheet.
+    expect(fake.steps.indexOf("register-callback")).toBeLessThan(fake.steps.indexOf("send-reminders"));
+    expect(fake.times("send-reminders")).toEqual([
+      "2027-03-20T08:00:00.000Z",
+      "2027-03-22T10:30:00.000Z",
+      "2027-03-27T11:15:00.000Z",
+    ]);
   });
 
   it("ends at once, without sending, when the check finds problems", async () => {
@@ -208,6 +245,83 @@ describe("the cycle workflow on the local host, against the example cycle", () =
         at: "2027-03-20T11:00:00.000+01:00",
         to: organizer,
         subject: "Un intervenant décline — Accueil inconditionnel",
+      },
+    ]);
+  }, 120_000);
+
+  it("invites a speaker added to Intervenants while the cycle runs at once, not at the next wake-up", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "passerelle-cycle-"));
+    const event = "cycle-exemple";
+    copyFileSync(TEMPLATE, join(dir, `${event}.xlsx`));
+    const start = DateTime.fromISO("2027-03-20T09:00", { zone: ZONE }).toJSDate();
+    const added = DateTime.fromISO("2027-03-22T10:37", { zone: ZONE }).toJSDate();
+    const clock = new SimulatedClock(start);
+    const ses = await startLocalSes();
+    await ses.clear();
+    const invitations: Sent[] = [];
+    const wrapMailer = (mailer: Mailer): Mailer => ({
+      send: async (message) => {
+        const answer = await mailer.send(message);
+        const to = typeof message.to === "string" ? message.to : message.to.address;
+        if (message.subject.startsWith("Invitation"))
+          invitations.push({ at: new Date(clock.now()).toISOString(), to, subject: message.subject });
+        return answer;
+      },
+    });
+    let ended: (state: ExecutionState) => void = () => {};
+    const end = new Promise<ExecutionState>((resolve) => {
+      ended = resolve;
+    });
+    const host = await LocalHost.start({
+      dir,
+      clock,
+      sesEndpoint: ses.endpoint,
+      deliveries: ses.deliveries,
+      wrapMailer,
+      onRunnerEvent: (runnerEvent) => {
+        if (runnerEvent.type === "end") ended(runnerEvent.state);
+      },
+    });
+    cleanups.push(async () => {
+      await host.stop();
+      await ses.stop();
+      rmSync(dir, { recursive: true, force: true });
+    });
+    await runAt(clock, start, async () => {
+      const { tab, row } = await chooseCycleAction(host.workbook(event), CONFIRM_ACTION);
+      expect((await host.edit(event, tab, { firstRow: row, firstColumn: 2 })).status).toBe(200);
+    });
+    const nora = "nora.benali@territoires.example.org";
+    void runAt(clock, added, async () => {
+      const workbook = host.workbook(event);
+      const spec = CYCLE_TABS_SPEC.speakers;
+      const table = parseTable(spec, (await workbook.read([spec.name])).get(spec.name));
+      const row = Math.max(1, ...table.rows.map((candidate) => candidate.row)) + 1;
+      const column = (key: string) => table.columns.find((candidate) => candidate.key === key)?.index ?? 0;
+      const values: Record<string, string> = {
+        lastName: "Benali",
+        firstName: "Nora",
+        email: nora,
+        organisation: "Observatoire des territoires",
+        talk: "Données et territoires",
+      };
+      await workbook.write({
+        cells: Object.entries(values).map(([key, value]) => ({
+          tab: table.title,
+          row,
+          column: column(key),
+          value,
+        })),
+      });
+      expect((await host.edit(event, table.title, { firstRow: row, lastColumn: 5 })).status).toBe(200);
+    });
+
+    expect(await end).toBe("SUCCEEDED");
+    expect(invitations.filter((invitation) => invitation.to === nora)).toEqual([
+      {
+        at: added.toISOString(),
+        to: nora,
+        subject: "Invitation à intervenir — Données et territoires, jeudi 3 juin 2027",
       },
     ]);
   }, 120_000);

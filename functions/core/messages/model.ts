@@ -17,7 +17,14 @@ import {
   type WallTime,
 } from "../cells.js";
 import { checkLunch, closingInstant, parseLunchWorkbook } from "../check-lunch.js";
-import { attends, checkSeminar, isImmersion, isTravel, travelKind } from "../check-seminar.js";
+import {
+  attends,
+  checkSeminar,
+  isImmersion,
+  isTravel,
+  type SeminarCheck,
+  travelKind,
+} from "../check-seminar.js";
 import { eventZone } from "../event-settings.js";
 import type { Mailbox } from "../fields.js";
 import { careOfAddresses, isReverseView } from "../inversee/view.js";
@@ -25,7 +32,7 @@ import { programmeIds } from "../item-ids.js";
 import { readLedger } from "../journal.js";
 import type { LedgerKeys } from "../ledger/keys.js";
 import { hasBounced, type JournalState, journalState } from "../ledger/state.js";
-import type { ProgrammeRow } from "../schemas.js";
+import type { ParticipantRow, ProgrammeRow, TutorRow } from "../schemas.js";
 import { TABS } from "../schemas.js";
 import { allocateSeats, type SeatStatus } from "../seats.js";
 
@@ -309,30 +316,78 @@ export function foreignLedgerProblems(rows: readonly number[]): string[] {
 
 const DAY1_UNREADABLE = "Jour 1 manquant ou illisible dans l'onglet Séminaire (tapez-le comme 17/03/2027).";
 
+/**
+ * Everything a seminar's messages are planned from, read from its checked workbook: the event's
+ * facts, each participant's agenda (or why they are left out), each tutor's hosting, the Journal's
+ * state, and the span of the event. Problems that stop every message (no day 1, no sender) are in
+ * `problems`.
+ */
 export function seminarModel(snapshot: WorkbookSnapshot, keys: LedgerKeys, now: Date): SeminarModel {
-  const event = keys.event;
   const check = checkSeminar(snapshot, now);
-  const { workbook } = check;
-  const settings = workbook.settings.partial;
-  const zone = eventZone(settings);
+  const settings = check.workbook.settings.partial;
   const journal = journalState(readLedger(snapshot.get(TABS.journal.name)), now);
   const problems: string[] = [...foreignLedgerProblems(journal.foreignRows)];
   if (!settings.day1) problems.push(DAY1_UNREADABLE);
   if (!settings.sender) problems.push("Expéditeur manquant dans l'onglet Séminaire.");
   if (!settings.organizerEmail) problems.push("Email organisateur manquant dans l'onglet Séminaire.");
+  const context = seminarContext(snapshot, check, keys, journal);
+  const { agendas, excluded, withdrawn } = participantAgendas(context);
+  const { tutors, tutorRecords } = tutorViews(context, agendas);
+  return {
+    kind: "seminar",
+    info: context.info,
+    agendas,
+    tutors,
+    tutorRecords,
+    excluded,
+    withdrawn,
+    journal,
+    keys,
+    problems,
+    ...seminarSpan(context, agendas),
+  };
+}
+
+/** What the parts of a seminar's model share: its facts, days, programme, and the rows read once. */
+interface SeminarContext {
+  readonly snapshot: WorkbookSnapshot;
+  readonly check: SeminarCheck;
+  readonly settings: SeminarCheck["workbook"]["settings"]["partial"];
+  readonly keys: LedgerKeys;
+  readonly journal: JournalState;
+  readonly info: SeminarInfo;
+  readonly zone: string;
+  readonly day1: IsoDate;
+  readonly day2: IsoDate;
+  /** The programme's last day (1 or 2). */
+  readonly lastDay: number;
+  readonly programmeRows: readonly { readonly item: ProgrammeRow; readonly id: string }[];
+  readonly tutorRows: ReadonlyMap<string, TutorRow>;
+}
+
+const dateOfDay = (context: SeminarContext, day: number): IsoDate =>
+  day === 2 ? context.day2 : context.day1;
+
+/** The seminar's facts (`SeminarInfo`), its two days, and its programme with each item's id. */
+function seminarContext(
+  snapshot: WorkbookSnapshot,
+  check: SeminarCheck,
+  keys: LedgerKeys,
+  journal: JournalState,
+): SeminarContext {
+  const settings = check.workbook.settings.partial;
+  const zone = eventZone(settings);
   const day1 = settings.day1 ?? "1970-01-01";
   // A reverse immersion is one day: its survey leaves the day after it.
   const day2 = isReverseView(snapshot)
     ? day1
     : (check.days[1] ?? DateTime.fromISO(day1).plus({ days: 1 }).toISODate()!);
-  const days = [day1, day2] as const;
-  const dateOf = (day: number) => (day === 2 ? day2 : day1);
   const info: SeminarInfo = {
-    event,
+    event: keys.event,
     title: settings.title ?? "Séminaire",
     ...(settings.city ? { city: settings.city } : {}),
     zone,
-    days,
+    days: [day1, day2],
     venue: settings.venue ?? "",
     ...(settings.station ? { station: settings.station } : {}),
     organizerEmail: settings.organizerEmail ?? "",
@@ -342,50 +397,49 @@ export function seminarModel(snapshot: WorkbookSnapshot, keys: LedgerKeys, now: 
     ...(settings.surveyLink ? { surveyLink: settings.surveyLink } : {}),
     ...(isReverseView(snapshot) ? { reverse: true } : {}),
   };
-  const careOf = careOfAddresses(snapshot);
-
+  const { workbook } = check;
   const ids = programmeIds(workbook.programme);
   const programmeRows = workbook.programme.rows.flatMap((row) =>
     row.value ? [{ item: row.value, id: `p${ids.get(row.row)}` }] : [],
   );
-  const programme = programmeRows.map((entry) => entry.item);
-  const slotKeys = new Map(check.slots.map((slot) => [normalizeKey(slot.name), slot]));
+  const tutorRows = new Map(
+    workbook.tutors.rows.flatMap((row) => (row.value ? [[row.value.email, row.value] as const] : [])),
+  );
+  return {
+    snapshot,
+    check,
+    settings,
+    keys,
+    journal,
+    info,
+    zone,
+    day1,
+    day2,
+    lastDay: Math.max(1, ...programmeRows.map(({ item }) => item.day)),
+    programmeRows,
+    tutorRows,
+  };
+}
+
+type OwnPlacement = Placement & { start?: WallTime; end?: WallTime };
+
+/** The placements of `Affectations`, by participant's email, then by slot name. */
+function placementsByParticipant(context: SeminarContext): Map<string, Map<string, OwnPlacement>> {
+  const { workbook } = context.check;
+  const slotKeys = new Map(context.check.slots.map((slot) => [normalizeKey(slot.name), slot]));
   const structures = new Map(
     workbook.structures.rows.flatMap((row) =>
       row.value ? [[normalizeKey(row.value.name), row.value] as const] : [],
     ),
   );
-  const tutorRows = new Map(
-    workbook.tutors.rows.flatMap((row) => (row.value ? [[row.value.email, row.value] as const] : [])),
-  );
-  const tutorRecords: TutorRecord[] = workbook.tutors.rows.flatMap((row) => {
-    const email = row.partial.email;
-    if (!email) return [];
-    return [
-      {
-        row: row.row,
-        email,
-        name: fullName(row.partial.firstName ?? "", row.partial.lastName ?? "") || email,
-        ...optional("confirmation", row.partial.confirmation),
-      },
-    ];
-  });
-  const tutorRowNumbers = new Map(tutorRecords.map((record) => [record.email, record.row]));
-  const blocked = new Set(
-    check.rows
-      .filter((verdict) => verdict.tab === TABS.participants.name && verdict.blocking)
-      .map((v) => v.row),
-  );
-
-  // Placements by participant, then by slot.
-  const placementsOf = new Map<string, Map<string, Placement & { start?: WallTime; end?: WallTime }>>();
+  const placementsOf = new Map<string, Map<string, OwnPlacement>>();
   for (const row of workbook.placements.rows) {
     const value = row.value;
     if (!value) continue;
     const slot = slotKeys.get(normalizeKey(value.slot));
     if (!slot) continue;
     const tutorEmail = value.tutorEmail ?? undefined;
-    const tutor = tutorEmail ? tutorRows.get(tutorEmail) : undefined;
+    const tutor = tutorEmail ? context.tutorRows.get(tutorEmail) : undefined;
     const start = parseTime(value.start ?? null);
     const end = parseTime(value.end ?? null);
     const placement = {
@@ -409,12 +463,32 @@ export function seminarModel(snapshot: WorkbookSnapshot, keys: LedgerKeys, now: 
     bySlot.set(slot.name, placement);
     placementsOf.set(value.participantEmail, bySlot);
   }
+  return placementsOf;
+}
 
+type ParticipantRowRead = SeminarCheck["workbook"]["participants"]["rows"][number];
+
+/**
+ * Each participant's agenda, or why they get none: a cancelled registration (with what they were
+ * told, when they were convened: they are told of the cancellation), a row to correct, a bounced
+ * address.
+ */
+function participantAgendas(context: SeminarContext): {
+  agendas: ParticipantAgenda[];
+  excluded: Excluded[];
+  withdrawn: WithdrawnParticipant[];
+} {
+  const careOf = careOfAddresses(context.snapshot);
+  const placementsOf = placementsByParticipant(context);
+  const blocked = new Set(
+    context.check.rows
+      .filter((verdict) => verdict.tab === TABS.participants.name && verdict.blocking)
+      .map((v) => v.row),
+  );
   const excluded: Excluded[] = [];
   const withdrawn: WithdrawnParticipant[] = [];
   const agendas: ParticipantAgenda[] = [];
-  const lastDay = Math.max(1, ...programme.map((item) => item.day));
-  for (const row of workbook.participants.rows) {
+  for (const row of context.check.workbook.participants.rows) {
     const person = row.value;
     if (row.partial.registration === "Annulée") {
       excluded.push({ tab: TABS.participants.name, row: row.row, reason: "inscription annulée" });
@@ -438,7 +512,7 @@ export function seminarModel(snapshot: WorkbookSnapshot, keys: LedgerKeys, now: 
       });
       continue;
     }
-    if (hasBounced(journal, keys, person.email)) {
+    if (hasBounced(context.journal, context.keys, person.email)) {
       excluded.push({
         tab: TABS.participants.name,
         row: row.row,
@@ -460,159 +534,163 @@ export function seminarModel(snapshot: WorkbookSnapshot, keys: LedgerKeys, now: 
       ...optional("careOf", careOf.get(row.row)),
     };
     const own = placementsOf.get(person.email) ?? new Map();
-    const items: AgendaItem[] = [];
-    const seen = new Map<string, number>();
-    const idOf = (base: string) => {
-      const count = (seen.get(base) ?? 0) + 1;
-      seen.set(base, count);
-      return count === 1 ? base : `${base}-${count}`;
-    };
-    const missingSlots: string[] = [];
-    let arrival: Date | undefined;
-    let departure: Date | undefined;
-    for (const { item, id: itemId } of programmeRows) {
-      const date = dateOf(item.day);
-      const travel = travelKind(item);
-      if (travel === "arrival") {
-        const time = person.arrival ?? item.start;
-        const at = span(date, time, time, zone);
-        arrival = at.start;
-        items.push({
-          id: idOf("arrivee"),
-          kind: "arrival",
-          day: item.day,
-          ...at,
-          title: "Arrivée en gare",
-          ...optional("place", item.place ?? info.station),
-        });
+    agendas.push(participantAgenda(context, row, { participant, person }, own));
+  }
+  return { agendas, excluded, withdrawn };
+}
+
+/** One participant's agenda: their items in time order, their return train, what they were told. */
+function participantAgenda(
+  context: SeminarContext,
+  row: ParticipantRowRead,
+  who: { readonly participant: ParticipantView; readonly person: ParticipantRow },
+  own: ReadonlyMap<string, OwnPlacement>,
+): ParticipantAgenda {
+  const { info } = context;
+  const { participant } = who;
+  const { items, missingSlots, arrival, departure } = agendaItems(context, who.person, own);
+  const returnTrain = departure ? returnTrainOf(context, items, departure) : undefined;
+  const placements = [...own.values()].map(({ start: _s, end: _e, ...rest }) => rest as Placement);
+  const announced = (row.partial.convocation ?? "") !== "" ? readAnnounced(row.partial.announced) : undefined;
+  const comparison = announced ? compareAgenda(announced, items) : { cancelled: [], changes: [] };
+  return {
+    participant,
+    ...optional("announced", announced),
+    ...comparison,
+    items,
+    placements,
+    missingSlots,
+    ...optional("arrival", arrival),
+    ...optional("returnTrain", returnTrain),
+    fingerprint: digest([
+      info.title,
+      info.venue,
+      items.map((item) => [
+        item.id,
+        item.start.getTime(),
+        item.end.getTime(),
+        item.title,
+        item.place ?? "",
+        item.placement ?? null,
+      ]),
+    ]),
+  };
+}
+
+/**
+ * A participant's items: the programme's items they attend (their own times for their arrival,
+ * return and immersions), plus an arrival and a return train of their own when the programme has
+ * none; sorted by time. The slots with no placement for them are `missingSlots`.
+ */
+function agendaItems(
+  context: SeminarContext,
+  person: ParticipantRow,
+  own: ReadonlyMap<string, OwnPlacement>,
+): { items: AgendaItem[]; missingSlots: string[]; arrival?: Date; departure?: Date } {
+  const { info, zone, settings } = context;
+  const items: AgendaItem[] = [];
+  const seen = new Map<string, number>();
+  const idOf = (base: string) => {
+    const count = (seen.get(base) ?? 0) + 1;
+    seen.set(base, count);
+    return count === 1 ? base : `${base}-${count}`;
+  };
+  const missingSlots: string[] = [];
+  let arrival: Date | undefined;
+  let departure: Date | undefined;
+  const travelItem = (kind: "arrival" | "return", day: number, time: WallTime, place: string | undefined) => {
+    const at = span(dateOfDay(context, day), time, time, zone);
+    const first = kind === "arrival";
+    items.push({
+      id: idOf(first ? "arrivee" : "train-retour"),
+      kind,
+      day,
+      ...at,
+      title: first ? "Arrivée en gare" : "Train de retour",
+      ...optional("place", place),
+    });
+    return at.start;
+  };
+  for (const { item, id: itemId } of context.programmeRows) {
+    const date = dateOfDay(context, item.day);
+    const travel = travelKind(item);
+    if (travel === "arrival") {
+      arrival = travelItem("arrival", item.day, person.arrival ?? item.start, item.place ?? info.station);
+      continue;
+    }
+    if (travel === "return") {
+      const time = person.departure ?? settings.returnTrain ?? item.start;
+      departure = travelItem("return", item.day, time, item.place ?? info.station);
+      continue;
+    }
+    if (isImmersion(item)) {
+      const name = item.label ?? "";
+      const placement = own.get(name);
+      if (!placement) {
+        missingSlots.push(name);
         continue;
       }
-      if (travel === "return") {
-        const time = person.departure ?? settings.returnTrain ?? item.start;
-        const at = span(date, time, time, zone);
-        departure = at.start;
-        items.push({
-          id: idOf("train-retour"),
-          kind: "return",
-          day: item.day,
-          ...at,
-          title: "Train de retour",
-          ...optional("place", item.place ?? info.station),
-        });
-        continue;
-      }
-      if (isImmersion(item)) {
-        const name = item.label ?? "";
-        const placement = own.get(name);
-        if (!placement) {
-          missingSlots.push(name);
-          continue;
-        }
-        const { start: ownStart, end: ownEnd, ...rest } = placement;
-        items.push({
-          id: idOf(itemId),
-          kind: "immersion",
-          day: item.day,
-          ...span(date, ownStart ?? item.start, ownEnd ?? item.end, zone),
-          title: `Immersion (${name}) — ${rest.structure}`,
-          ...optional("place", rest.address),
-          placement: rest,
-        });
-        continue;
-      }
-      if (
-        !attends(item, {
-          dinner: participant.dinner ? "Oui" : "Non",
-          visit: participant.visit ? "Oui" : "Non",
-        })
-      )
-        continue;
+      const { start: ownStart, end: ownEnd, ...rest } = placement;
       items.push({
         id: idOf(itemId),
-        kind: "item",
+        kind: "immersion",
         day: item.day,
-        ...span(date, item.start, item.end, zone),
-        title: itemTitle(item),
-        ...optional("place", item.place),
+        ...span(date, ownStart ?? item.start, ownEnd ?? item.end, zone),
+        title: `Immersion (${name}) — ${rest.structure}`,
+        ...optional("place", rest.address),
+        placement: rest,
       });
+      continue;
     }
-    if (!arrival && person.arrival) {
-      const at = span(day1, person.arrival, person.arrival, zone);
-      arrival = at.start;
-      items.push({
-        id: "arrivee",
-        kind: "arrival",
-        day: 1,
-        ...at,
-        title: "Arrivée en gare",
-        ...optional("place", info.station),
-      });
-    }
-    const departureTime = person.departure ?? settings.returnTrain;
-    if (!departure && departureTime) {
-      const at = span(dateOf(lastDay), departureTime, departureTime, zone);
-      departure = at.start;
-      items.push({
-        id: "train-retour",
-        kind: "return",
-        day: lastDay,
-        ...at,
-        title: "Train de retour",
-        ...optional("place", info.station),
-      });
-    }
-    items.sort((a, b) => a.start.getTime() - b.start.getTime() || a.end.getTime() - b.end.getTime());
-    let returnTrain: ReturnTrain | undefined;
-    if (departure) {
-      const before = items.filter(
-        (item) =>
-          item.kind !== "return" &&
-          item.kind !== "arrival" &&
-          item.day === lastDay &&
-          item.start < departure!,
-      );
-      const lastItem = before.at(-1);
-      const latest = DateTime.fromJSDate(departure, { zone })
-        .minus({ minutes: STATION_MARGIN_MINUTES })
-        .toJSDate();
-      const leavesEarly = lastItem !== undefined && lastItem.end > latest;
-      returnTrain = {
-        departure,
-        leaveBy: lastItem && !leavesEarly ? lastItem.end : latest,
-        ...optional("lastItem", lastItem),
-        leavesEarly,
-      };
-    }
-    const placements = [...own.values()].map(({ start: _s, end: _e, ...rest }) => rest as Placement);
-    const announced =
-      (row.partial.convocation ?? "") !== "" ? readAnnounced(row.partial.announced) : undefined;
-    const comparison = announced ? compareAgenda(announced, items) : { cancelled: [], changes: [] };
-    agendas.push({
-      participant,
-      ...optional("announced", announced),
-      ...comparison,
-      items,
-      placements,
-      missingSlots,
-      ...optional("arrival", arrival),
-      ...optional("returnTrain", returnTrain),
-      fingerprint: digest([
-        info.title,
-        info.venue,
-        items.map((item) => [
-          item.id,
-          item.start.getTime(),
-          item.end.getTime(),
-          item.title,
-          item.place ?? "",
-          item.placement ?? null,
-        ]),
-      ]),
+    if (!attends(item, person)) continue;
+    items.push({
+      id: idOf(itemId),
+      kind: "item",
+      day: item.day,
+      ...span(date, item.start, item.end, zone),
+      title: itemTitle(item),
+      ...optional("place", item.place),
     });
   }
+  if (!arrival && person.arrival) arrival = travelItem("arrival", 1, person.arrival, info.station);
+  const departureTime = person.departure ?? settings.returnTrain;
+  if (!departure && departureTime)
+    departure = travelItem("return", context.lastDay, departureTime, info.station);
+  items.sort((a, b) => a.start.getTime() - b.start.getTime() || a.end.getTime() - b.end.getTime());
+  return { items, missingSlots, ...optional("arrival", arrival), ...optional("departure", departure) };
+}
 
-  // Tutors: what each hosts, from the placements of the participants who will receive a convocation.
-  const hosting = new Map<string, { name: string; email?: string; slots: Map<string, HostedSlot> }>();
+/**
+ * The return train of an agenda: when the participant must leave their last item of the last day
+ * to be at the station `STATION_MARGIN_MINUTES` before the departure (`leavesEarly` when that item
+ * ends later).
+ */
+function returnTrainOf(context: SeminarContext, items: readonly AgendaItem[], departure: Date): ReturnTrain {
+  const before = items.filter(
+    (item) =>
+      item.kind !== "return" &&
+      item.kind !== "arrival" &&
+      item.day === context.lastDay &&
+      item.start < departure,
+  );
+  const lastItem = before.at(-1);
+  const latest = DateTime.fromJSDate(departure, { zone: context.zone })
+    .minus({ minutes: STATION_MARGIN_MINUTES })
+    .toJSDate();
+  const leavesEarly = lastItem !== undefined && lastItem.end > latest;
+  return {
+    departure,
+    leaveBy: lastItem && !leavesEarly ? lastItem.end : latest,
+    ...optional("lastItem", lastItem),
+    leavesEarly,
+  };
+}
+
+type Hosting = Map<string, { name: string; email?: string; slots: Map<string, HostedSlot> }>;
+
+/** Who hosts whom: from the placements of the participants who will receive a convocation. */
+function hostingOf(agendas: readonly ParticipantAgenda[]): Hosting {
+  const hosting: Hosting = new Map();
   for (const agenda of agendas) {
     for (const item of agenda.items) {
       const placement = item.placement;
@@ -649,7 +727,33 @@ export function seminarModel(snapshot: WorkbookSnapshot, keys: LedgerKeys, now: 
       hosting.set(key, entry);
     }
   }
-  const tutorItems = programme
+  return hosting;
+}
+
+/**
+ * The tutors: each one's rows of `Tuteurs` (`tutorRecords`), and what each hosts with the
+ * programme items tutors are invited to on the days they host (`tutors`).
+ */
+function tutorViews(
+  context: SeminarContext,
+  agendas: readonly ParticipantAgenda[],
+): { tutors: TutorView[]; tutorRecords: TutorRecord[] } {
+  const { zone, tutorRows } = context;
+  const tutorRecords: TutorRecord[] = context.check.workbook.tutors.rows.flatMap((row) => {
+    const email = row.partial.email;
+    if (!email) return [];
+    return [
+      {
+        row: row.row,
+        email,
+        name: fullName(row.partial.firstName ?? "", row.partial.lastName ?? "") || email,
+        ...optional("confirmation", row.partial.confirmation),
+      },
+    ];
+  });
+  const tutorRowNumbers = new Map(tutorRecords.map((record) => [record.email, record.row]));
+  const tutorItems = context.programmeRows
+    .map(({ item }) => item)
     .filter(
       (item) =>
         !isImmersion(item) && !isTravel(item) && (item.audience === "Tuteurs" || item.audience === "Tous"),
@@ -658,11 +762,11 @@ export function seminarModel(snapshot: WorkbookSnapshot, keys: LedgerKeys, now: 
       id: `tuteurs-${index}`,
       kind: "item" as const,
       day: item.day,
-      ...span(dateOf(item.day), item.start, item.end, zone),
+      ...span(dateOfDay(context, item.day), item.start, item.end, zone),
       title: itemTitle(item),
       ...optional("place", item.place),
     }));
-  const tutors: TutorView[] = [...hosting.values()].map((entry) => {
+  const tutors: TutorView[] = [...hostingOf(agendas).values()].map((entry) => {
     const row = entry.email ? tutorRows.get(entry.email) : undefined;
     const hosts = [...entry.slots.values()].sort((a, b) => a.start.getTime() - b.start.getTime());
     const hostDays = new Set(hosts.map((slot) => DateTime.fromJSDate(slot.start, { zone }).toISODate()));
@@ -689,7 +793,14 @@ export function seminarModel(snapshot: WorkbookSnapshot, keys: LedgerKeys, now: 
       ),
     };
   });
+  return { tutors, tutorRecords };
+}
 
+/** When the seminar starts and ends: its earliest and latest item, agendas and programme alike. */
+function seminarSpan(
+  context: SeminarContext,
+  agendas: readonly ParticipantAgenda[],
+): { startsAt: Date; endsAt: Date } {
   let first = Number.POSITIVE_INFINITY;
   let last = Number.NEGATIVE_INFINITY;
   const widen = (instant: Date) => {
@@ -701,29 +812,17 @@ export function seminarModel(snapshot: WorkbookSnapshot, keys: LedgerKeys, now: 
       widen(item.start);
       widen(item.end);
     }
-  for (const item of programme) {
-    const at = span(dateOf(item.day), item.start, item.end, zone);
+  for (const { item } of context.programmeRows) {
+    const at = span(dateOfDay(context, item.day), item.start, item.end, context.zone);
     widen(at.start);
     widen(at.end);
   }
+  const { zone, day1, day2 } = context;
   const startsAt = Number.isFinite(first) ? new Date(first) : DateTime.fromISO(day1, { zone }).toJSDate();
   const endsAt = Number.isFinite(last)
     ? new Date(last)
     : DateTime.fromISO(day2, { zone }).endOf("day").toJSDate();
-  return {
-    kind: "seminar",
-    info,
-    agendas,
-    tutors,
-    tutorRecords,
-    excluded,
-    withdrawn,
-    journal,
-    keys,
-    problems,
-    startsAt,
-    endsAt,
-  };
+  return { startsAt, endsAt };
 }
 
 export function lunchModel(snapshot: WorkbookSnapshot, keys: LedgerKeys, now: Date): LunchModel {

@@ -49,6 +49,7 @@ import {
   type EventModel,
   fullName,
   type LunchModel,
+  type ParticipantAgenda,
   type Recipient,
   type SeminarModel,
   type TutorView,
@@ -527,12 +528,46 @@ function planSeminar(model: SeminarModel, now: Date, options: PlanOptions): Mess
   const collect = new Collector(journal, model.keys, now);
   if (model.problems.length > 0) return { event, zone, messages: [], skipped: [], warnings };
   const schedule = seminarSchedule(model, now);
-  const { reminderAt, feedbackAt } = schedule;
-  const from = info.sender;
   const alert = organizerAlerts(collect, model.keys, info, options);
   const documents = options.documents?.(new Date(Math.max(now.getTime(), model.endsAt.getTime())));
   if (documents) planDocuments(model, documents, schedule, now, options, collect, alert);
+  const planning: SeminarPlanning = { model, now, options, collect, schedule, surveys: !documents };
+  const unplaced = planParticipantMessages(planning);
+  planCancellations(model, now, collect);
+  const noEmail = planTutorMessages(planning, warnings);
+  raiseSeminarAlerts(planning, alert, { unplaced, noEmail, warnings });
+  return {
+    event,
+    zone,
+    messages: collect.sorted(),
+    skipped: [...collect.skipped, ...excludedSkips(model)],
+    warnings,
+  };
+}
 
+/** What the parts of a seminar's plan share. */
+interface SeminarPlanning {
+  readonly model: SeminarModel;
+  readonly now: Date;
+  readonly options: PlanOptions;
+  readonly collect: Collector;
+  readonly schedule: ReturnType<typeof seminarSchedule>;
+  /** Whether the survey goes by itself (not with the attendance certificates of the documents). */
+  readonly surveys: boolean;
+}
+
+/**
+ * Each participant's messages: the convocation (or, once it left, a change notice when their agenda
+ * changed), the reminder, the return train's reminder, the survey. A participant still missing a
+ * placement gets none yet: answers them, for the organizer's alert.
+ */
+function planParticipantMessages(planning: SeminarPlanning): string[] {
+  const { model, options, collect } = planning;
+  const { info, journal } = model;
+  const { event, zone } = info;
+  const { reminderAt, feedbackAt } = planning.schedule;
+  const from = info.sender;
+  const documents = !planning.surveys;
   const unplaced: string[] = [];
   for (const agenda of model.agendas) {
     const person = agenda.participant;
@@ -549,37 +584,7 @@ function planSeminar(model: SeminarModel, now: Date, options: PlanOptions): Mess
       });
       continue;
     }
-    const sent = sentVersions(journal, model.keys, person.email, ["convocation", "changement"]);
-    const latest = sent[0];
-    if (!isTaken(journal, convocationKey)) {
-      collect.add({
-        key: convocationKey,
-        event,
-        kind: "convocation",
-        version: "1",
-        to,
-        sendAt: now,
-        expiresAt: model.startsAt,
-        fingerprint: agenda.fingerprint,
-        mark: { tab: TABS.participants.name, row: person.row },
-        render: (stamp) =>
-          outgoing(from, to, renderConvocation({ info, agenda, version: 1, change: false, stamp })),
-      });
-    } else if (latest?.fingerprint && latest.fingerprint !== agenda.fingerprint) {
-      const version = latest.version + 1;
-      collect.add({
-        key: messageKey(model.keys, person.email, "changement", version),
-        event,
-        kind: "changement",
-        version: String(version),
-        to,
-        sendAt: now,
-        expiresAt: model.endsAt,
-        fingerprint: agenda.fingerprint,
-        render: (stamp) =>
-          outgoing(from, to, renderConvocation({ info, agenda, version, change: true, stamp })),
-      });
-    }
+    planConvocation(planning, agenda, to);
     collect.add({
       key: messageKey(model.keys, person.email, "rappel", 1),
       event,
@@ -640,8 +645,64 @@ function planSeminar(model: SeminarModel, now: Date, options: PlanOptions): Mess
     }
   }
 
-  planCancellations(model, now, collect);
+  return unplaced;
+}
 
+/**
+ * A participant's convocation, once; after it, a change notice (a new version) each time their
+ * agenda changed from the last one they were sent.
+ */
+function planConvocation(planning: SeminarPlanning, agenda: ParticipantAgenda, to: Recipient): void {
+  const { model, now, collect } = planning;
+  const { info, journal } = model;
+  const { event } = info;
+  const from = info.sender;
+  const person = agenda.participant;
+  const convocationKey = messageKey(model.keys, person.email, "convocation", 1);
+  const sent = sentVersions(journal, model.keys, person.email, ["convocation", "changement"]);
+  const latest = sent[0];
+  if (!isTaken(journal, convocationKey)) {
+    collect.add({
+      key: convocationKey,
+      event,
+      kind: "convocation",
+      version: "1",
+      to,
+      sendAt: now,
+      expiresAt: model.startsAt,
+      fingerprint: agenda.fingerprint,
+      mark: { tab: TABS.participants.name, row: person.row },
+      render: (stamp) =>
+        outgoing(from, to, renderConvocation({ info, agenda, version: 1, change: false, stamp })),
+    });
+  } else if (latest?.fingerprint && latest.fingerprint !== agenda.fingerprint) {
+    const version = latest.version + 1;
+    collect.add({
+      key: messageKey(model.keys, person.email, "changement", version),
+      event,
+      kind: "changement",
+      version: String(version),
+      to,
+      sendAt: now,
+      expiresAt: model.endsAt,
+      fingerprint: agenda.fingerprint,
+      render: (stamp) =>
+        outgoing(from, to, renderConvocation({ info, agenda, version, change: true, stamp })),
+    });
+  }
+}
+
+/**
+ * Each tutor's messages: the request (again, as a new version, when what they host changed), the
+ * nudge of a tutor who has not answered, the reminder of a tutor who confirmed. Answers the tutors
+ * with no address, for the organizer's alert.
+ */
+function planTutorMessages(planning: SeminarPlanning, warnings: string[]): string[] {
+  const { model, now, options, collect } = planning;
+  const { info, journal } = model;
+  const { event } = info;
+  const { reminderAt } = planning.schedule;
+  const from = info.sender;
   const noEmail: string[] = [];
   const awaiting = new Map(
     options.nudge ? awaitingTutors(model).map((awaited) => [awaited.email, awaited] as const) : [],
@@ -717,6 +778,20 @@ function planSeminar(model: SeminarModel, now: Date, options: PlanOptions): Mess
     }
   }
 
+  return noEmail;
+}
+
+/** The organizer's alerts about a seminar: people left out, a missing survey link, sending, tutors, bounces. */
+function raiseSeminarAlerts(
+  planning: SeminarPlanning,
+  alert: ReturnType<typeof organizerAlerts>,
+  found: { readonly unplaced: readonly string[]; readonly noEmail: readonly string[]; warnings: string[] },
+): void {
+  const { model, now, options } = planning;
+  const { info } = model;
+  const { zone } = info;
+  const { feedbackAt } = planning.schedule;
+  const { unplaced, noEmail, warnings } = found;
   if (unplaced.length > 0)
     alert("sans-affectation", digest(unplaced), now, {
       eventTitle: info.title,
@@ -751,13 +826,6 @@ function planSeminar(model: SeminarModel, now: Date, options: PlanOptions): Mess
     ...tutorAlerts(model, now, options),
     ...bounceAlerts(model),
   ]);
-  return {
-    event,
-    zone,
-    messages: collect.sorted(),
-    skipped: [...collect.skipped, ...excludedSkips(model)],
-    warnings,
-  };
 }
 
 /**
