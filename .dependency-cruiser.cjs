@@ -33,9 +33,44 @@ const nodeIo = [
 ];
 const nodeIoPath = `^(node:)?(${nodeIo.map(escapeRegExp).join("|")})$`;
 
+/**
+ * The folders of functions/core, lowest first. A folder may import from the layers below its own,
+ * never from its own layer's other folders or from a layer above: every dependency points one way
+ * (docs/ARCHITECTURE.md, "Layout of the core").
+ */
+const coreLayers = [
+  ["settings"],
+  ["text"],
+  ["sheet"],
+  ["seats", "ledger", "security"],
+  ["checks"],
+  ["matching", "cycle", "inversee"],
+  ["event"],
+  ["schedule", "documents", "replies"],
+  ["feedback"],
+  ["messages"],
+];
+const coreLayerRules = coreLayers
+  .flatMap((layer, rank) =>
+    layer.map((folder) => {
+      const above = [...coreLayers.slice(rank + 1).flat(), ...layer.filter((other) => other !== folder)];
+      return {
+        name: `core-${folder}-points-down`,
+        comment: `functions/core/${folder} imports only from the layers below it: ${
+          coreLayers.slice(0, rank).flat().join(", ") || "none"
+        }.`,
+        severity: "error",
+        from: { path: `^functions/core/${folder}/` },
+        to: { path: `^functions/core/(${above.join("|")})/` },
+      };
+    }),
+  )
+  .filter((rule) => !rule.to.path.endsWith("()/"));
+
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
+    ...coreLayerRules,
     {
       name: "core-is-pure",
       comment:
@@ -76,7 +111,7 @@ module.exports = {
     },
     {
       name: "no-circular",
-      severity: "warn",
+      severity: "error",
       from: {},
       to: { circular: true },
     },

@@ -13,8 +13,8 @@ import type { Solver } from "./app/match-workbook.js";
 import type { SendOptions } from "./app/send-messages.js";
 import { WorkbookSession } from "./app/workbook-session.js";
 import { ledgerKeys } from "./core/ledger/keys.js";
-import { replyAddress } from "./core/reply-token.js";
-import { TABS } from "./core/schemas.js";
+import { replyAddress } from "./core/security/reply-token.js";
+import { TABS } from "./core/sheet/schemas.js";
 import type { Clock, DeliveryLog, EventWorkbook, Log, Mailer, Workbook, WorkflowStarter } from "./ports.js";
 
 export interface Platform {

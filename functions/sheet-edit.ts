@@ -1,7 +1,7 @@
 /**
  * `sheetEdit`: called by the spreadsheet's Apps Script on every edit (see sheets-templates/).
  * Refuses a body over 64 KB (413), checks the signature with the key of the spreadsheet the body
- * names (derived from the master secret, see `core/keys.ts`), parses the edited range and hands it
+ * names (derived from the master secret, see `core/security/keys.ts`), parses the edited range and hands it
  * to `applySheetEdit` (app/sheet-edit.ts: the check, and what the edit sets in motion, once per
  * edit id), and answers its small summary.
  * Statuses are the caller's retry decision (`errors.ts`): 401, 400, 403 and 413 are final, 5xx
@@ -16,8 +16,8 @@ import {
   SPREADSHEET_ID,
   sheetEditBody,
 } from "./app/sheet-edit.js";
-import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyEdit } from "./core/edit-signature.js";
-import { spreadsheetKey } from "./core/keys.js";
+import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyEdit } from "./core/security/edit-signature.js";
+import { spreadsheetKey } from "./core/security/keys.js";
 import { statusForError } from "./errors.js";
 import type { Log } from "./ports.js";
 import type { Refusal } from "./request-guard.js";

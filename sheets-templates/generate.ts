@@ -7,17 +7,17 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import ExcelJS from "exceljs";
-import { CYCLE_WORKBOOK } from "../functions/core/cycle-schemas.js";
-import type { ColumnMeta } from "../functions/core/fields.js";
+import { CYCLE_WORKBOOK } from "../functions/core/cycle/cycle-schemas.js";
 import { PLACEMENT_HEADERS, REVERSE_WORKBOOK } from "../functions/core/inversee/schemas.js";
+import type { ColumnMeta } from "../functions/core/sheet/fields.js";
 import {
   LUNCH_WORKBOOK,
   SEMINAR_WORKBOOK,
   SETTINGS_HEADERS,
   STRUCTURE_TYPES,
   type TabSpec,
-} from "../functions/core/schemas.js";
-import { columnsOf } from "../functions/core/table.js";
+} from "../functions/core/sheet/schemas.js";
+import { columnsOf } from "../functions/core/sheet/table.js";
 import type { Cell } from "../functions/ports.js";
 import * as cycleExample from "./example-cycle.js";
 import * as example from "./example-data.js";

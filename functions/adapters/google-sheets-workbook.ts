@@ -11,7 +11,7 @@
  */
 import { sheets, type sheets_v4 } from "@googleapis/sheets";
 import { z } from "zod";
-import { normalizeKey } from "../core/cells.js";
+import { normalizeKey } from "../core/sheet/cells.js";
 import type {
   Cell,
   CellWrite,

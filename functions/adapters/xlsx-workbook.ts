@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { open, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import ExcelJS from "exceljs";
-import { normalizeKey } from "../core/cells.js";
+import { normalizeKey } from "../core/sheet/cells.js";
 import { RetryableError } from "../errors.js";
 import type { Cell, TabValues, Workbook, WorkbookChanges, WorkbookSnapshot } from "../ports.js";
 

@@ -8,11 +8,11 @@
  */
 import { randomUUID } from "node:crypto";
 import { DateTime } from "luxon";
-import { DEFAULT_ZONE } from "../core/event-settings.js";
-import { journalAppend, readLedger } from "../core/journal.js";
+import { journalAppend, readLedger } from "../core/ledger/journal.js";
 import { journalState } from "../core/ledger/state.js";
-import { type LunchSettings, type SeminarSettings, TABS } from "../core/schemas.js";
-import { parseSettings } from "../core/table.js";
+import { DEFAULT_ZONE } from "../core/settings/event-settings.js";
+import { type LunchSettings, type SeminarSettings, TABS } from "../core/sheet/schemas.js";
+import { parseSettings } from "../core/sheet/table.js";
 import type { Workbook } from "../ports.js";
 
 /** How long a delivery holds an edit it claimed before another may apply it (ms). */

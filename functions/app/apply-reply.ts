@@ -15,9 +15,8 @@
  * Journal so that nothing is written to it again.
  */
 import { randomUUID } from "node:crypto";
-import { CYCLE_TABS_SPEC } from "../core/cycle-schemas.js";
-import { DEFAULT_ZONE } from "../core/event-settings.js";
-import { journalAppend, readLedger } from "../core/journal.js";
+import { CYCLE_TABS_SPEC } from "../core/cycle/cycle-schemas.js";
+import { journalAppend, readLedger } from "../core/ledger/journal.js";
 import { ACCEPTED_KEY_PREFIX, journalState } from "../core/ledger/state.js";
 import { messageKey } from "../core/messages/plan.js";
 import { BOUNCE_TABS, planBounce, type ReportedBounce } from "../core/replies/bounce.js";
@@ -29,8 +28,9 @@ import {
   type TutorReply,
 } from "../core/replies/plan.js";
 import { cycleZone, planSpeakerReply, SPEAKER_REPLY_TABS } from "../core/replies/speaker.js";
-import { type LunchSettings, type SeminarSettings, TABS } from "../core/schemas.js";
-import { parseSettings } from "../core/table.js";
+import { DEFAULT_ZONE } from "../core/settings/event-settings.js";
+import { type LunchSettings, type SeminarSettings, TABS } from "../core/sheet/schemas.js";
+import { parseSettings } from "../core/sheet/table.js";
 import type { EventWorkbook, WorkbookSnapshot } from "../ports.js";
 
 export interface OrganizerAlert {

@@ -5,27 +5,27 @@
  */
 
 import { DateTime } from "luxon";
-import { cellText, normalizeKey } from "../core/cells.js";
-import { type CycleCheck, checkCycle } from "../core/check-cycle.js";
-import { checkLunch, LUNCH_TABS, type LunchCheck } from "../core/check-lunch.js";
+import { checkLunch, LUNCH_TABS, type LunchCheck } from "../core/checks/check-lunch.js";
 import {
   checkSeminar,
   type RowVerdict,
   SEMINAR_TABS,
   type SeminarCheck,
   statusText,
-} from "../core/check-seminar.js";
-import { CYCLE_TABS, CYCLE_TABS_SPEC } from "../core/cycle-schemas.js";
-import { reachLine } from "../core/decloisonnement.js";
-import { eventZone } from "../core/event-settings.js";
-import { plural, pluralSuffix } from "../core/french.js";
-import { programmeIdWrites } from "../core/item-ids.js";
+} from "../core/checks/check-seminar.js";
+import { type CycleCheck, checkCycle } from "../core/cycle/check-cycle.js";
+import { CYCLE_TABS, CYCLE_TABS_SPEC } from "../core/cycle/cycle-schemas.js";
+import { reachLine } from "../core/cycle/decloisonnement.js";
+import { seminarModel, writeAnnounced } from "../core/event/model.js";
 import { ledgerKeys } from "../core/ledger/keys.js";
-import { seminarModel, writeAnnounced } from "../core/messages/model.js";
-import { placementProblems } from "../core/placements.js";
-import { TABS } from "../core/schemas.js";
-import { keptStatusLines } from "../core/status-lines.js";
-import type { ParsedSettings, ParsedTable } from "../core/table.js";
+import { placementProblems } from "../core/matching/placements.js";
+import { eventZone } from "../core/settings/event-settings.js";
+import { cellText, normalizeKey } from "../core/sheet/cells.js";
+import { programmeIdWrites } from "../core/sheet/item-ids.js";
+import { TABS } from "../core/sheet/schemas.js";
+import { keptStatusLines } from "../core/sheet/status-lines.js";
+import type { ParsedSettings, ParsedTable } from "../core/sheet/table.js";
+import { plural, pluralSuffix } from "../core/text/french.js";
 import type { Cell, CellWrite, TabValues, Workbook, WorkbookSnapshot } from "../ports.js";
 
 /** The events a workflow runs. */

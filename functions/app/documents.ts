@@ -2,18 +2,18 @@
  * Making the printed documents of an event: one read of the workbook, the documents' content from
  * the core, each drawn as a PDF and written under a folder; the headcounts written on the event's
  * `Statut` (one write, only when the line changed). A cycle's documents are each talk's, in a folder
- * per talk (`core/cycle-talks.ts`); its headcounts are printed, not written.
+ * per talk (`core/messages/cycle-talks.ts`); its headcounts are printed, not written.
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { renderPdf } from "../adapters/pdf.js";
-import { cellText } from "../core/cells.js";
-import { CYCLE_TABS, CYCLE_TABS_SPEC } from "../core/cycle-schemas.js";
-import { cycleDocuments } from "../core/cycle-talks.js";
+import { CYCLE_TABS, CYCLE_TABS_SPEC } from "../core/cycle/cycle-schemas.js";
 import { DOCUMENT_TABS, type DocumentSet, eventDocuments } from "../core/documents/index.js";
-import { TABS } from "../core/schemas.js";
-import { withStatusLine } from "../core/status-lines.js";
-import { parseSettings } from "../core/table.js";
+import { cycleDocuments } from "../core/messages/cycle-talks.js";
+import { cellText } from "../core/sheet/cells.js";
+import { TABS } from "../core/sheet/schemas.js";
+import { withStatusLine } from "../core/sheet/status-lines.js";
+import { parseSettings } from "../core/sheet/table.js";
 import type { CellWrite, EventWorkbook, WorkbookSnapshot } from "../ports.js";
 
 export interface DocumentsOptions {

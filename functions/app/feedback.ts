@@ -9,8 +9,6 @@
  * The `Retours` line and the ledger's `reply-done` entry are written together.
  */
 import { randomUUID } from "node:crypto";
-import { cellText } from "../core/cells.js";
-import { DEFAULT_ZONE } from "../core/event-settings.js";
 import {
   FEEDBACK_TABS,
   type FeedbackSummary,
@@ -20,14 +18,16 @@ import {
   type SurveyReply,
 } from "../core/feedback/retours.js";
 import { surveyParticipant } from "../core/feedback/survey-reply.js";
-import { journalAppend, readLedger } from "../core/journal.js";
+import { journalAppend, readLedger } from "../core/ledger/journal.js";
 import { journalState } from "../core/ledger/state.js";
 import { hasEntry, REPLY_DONE_SUFFIX, REPLY_LEASE_MS } from "../core/replies/plan.js";
-import type { ReplyClaims } from "../core/reply-token.js";
-import { type FeedbackRow, TABS } from "../core/schemas.js";
-import { withStatusLine } from "../core/status-lines.js";
-import { parseSettings, parseTable } from "../core/table.js";
-import { layoutOf, recordRow } from "../core/table-writes.js";
+import type { ReplyClaims } from "../core/security/reply-token.js";
+import { DEFAULT_ZONE } from "../core/settings/event-settings.js";
+import { cellText } from "../core/sheet/cells.js";
+import { type FeedbackRow, TABS } from "../core/sheet/schemas.js";
+import { withStatusLine } from "../core/sheet/status-lines.js";
+import { parseSettings, parseTable } from "../core/sheet/table.js";
+import { layoutOf, recordRow } from "../core/sheet/table-writes.js";
 import type { CellWrite, Workbook, WorkbookChanges, WorkbookSnapshot } from "../ports.js";
 
 export type FeedbackOutcome =

@@ -24,7 +24,7 @@ import { BOUNCE_KEY_PREFIX } from "../core/replies/bounce.js";
 import { decideMessage } from "../core/replies/decide.js";
 import type { InboundMessage } from "../core/replies/message.js";
 import { REPLY_KEY_PREFIX } from "../core/replies/plan.js";
-import { findReplyToken } from "../core/reply-token.js";
+import { findReplyToken } from "../core/security/reply-token.js";
 import { RetryableError } from "../errors.js";
 import type { Clock, EventWorkbook, Log } from "../ports.js";
 import { applyReply, type ReplyFollowUps, recordAccepted, recordBounce } from "./apply-reply.js";

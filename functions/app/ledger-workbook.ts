@@ -5,14 +5,15 @@
  * row whose `Sceau` is `REJECTED_SEAL`: ignored for every decision, and counted so the organizer is
  * told (`core/messages/plan.ts`). A row sealed for another event (the Journal of a renamed or copied
  * workbook) is shown as `FOREIGN_SEAL` instead, and the event sends nothing until the organizer
- * decides (`core/messages/model.ts`). Every workbook the functions open goes through this class (the
+ * decides (`core/event/model.ts`). Every workbook the functions open goes through this class (the
  * composition root wraps `workbookFor`), so no use case can read an unverified ledger.
  */
-import { normalizeKey } from "../core/cells.js";
-import { FOREIGN_SEAL, REJECTED_SEAL } from "../core/journal.js";
+
+import { FOREIGN_SEAL, REJECTED_SEAL } from "../core/ledger/journal.js";
 import type { LedgerKeys } from "../core/ledger/keys.js";
-import { TABS } from "../core/schemas.js";
-import { locateColumns } from "../core/table.js";
+import { normalizeKey } from "../core/sheet/cells.js";
+import { TABS } from "../core/sheet/schemas.js";
+import { locateColumns } from "../core/sheet/table.js";
 import type {
   Cell,
   ReadOptions,

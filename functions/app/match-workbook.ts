@@ -4,14 +4,14 @@
  * write.
  */
 import { DateTime } from "luxon";
-import type { SeminarCheck } from "../core/check-seminar.js";
-import { eventZone } from "../core/event-settings.js";
-import { plural } from "../core/french.js";
+import type { SeminarCheck } from "../core/checks/check-seminar.js";
 import { describeChange, type PlacementChange, placementChanges } from "../core/matching/changes.js";
+import { matchingProblem, placementRows, seminarPeople } from "../core/matching/placements.js";
 import type { MatchingProblem, MatchingResult, SolveOptions } from "../core/matching/types.js";
-import { matchingProblem, placementRows, seminarPeople } from "../core/placements.js";
-import { TABS } from "../core/schemas.js";
-import { layoutOf, replaceRows } from "../core/table-writes.js";
+import { eventZone } from "../core/settings/event-settings.js";
+import { TABS } from "../core/sheet/schemas.js";
+import { layoutOf, replaceRows } from "../core/sheet/table-writes.js";
+import { plural } from "../core/text/french.js";
 import type { CellWrite, Workbook } from "../ports.js";
 import { checkSnapshot, readEvent } from "./check-workbook.js";
 

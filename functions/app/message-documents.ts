@@ -6,8 +6,8 @@
  */
 import { renderPdf } from "../adapters/pdf.js";
 import { type DocumentSet, eventDocuments } from "../core/documents/index.js";
+import type { EventModel } from "../core/event/model.js";
 import type { LedgerKeys } from "../core/ledger/keys.js";
-import type { EventModel } from "../core/messages/model.js";
 import type { PlannedMessage } from "../core/messages/plan.js";
 import type { Attachment, OutgoingMessage, WorkbookSnapshot } from "../ports.js";
 

@@ -6,9 +6,8 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { buildMime } from "./../adapters/mime.js";
-import { CYCLE_TABS, CYCLE_TABS_SPEC } from "../core/cycle-schemas.js";
-import { frenchDateTime, pluralSuffix } from "../core/french.js";
-import { eventModel, MESSAGE_TABS } from "../core/messages/model.js";
+import { CYCLE_TABS, CYCLE_TABS_SPEC } from "../core/cycle/cycle-schemas.js";
+import { eventModel, MESSAGE_TABS } from "../core/event/model.js";
 import {
   KIND_LABELS,
   type MessageKind,
@@ -17,7 +16,8 @@ import {
   planMessages,
 } from "../core/messages/plan.js";
 import { cycleModel, planCycle } from "../core/messages/speakers.js";
-import { escapeHtml } from "../core/messages/text.js";
+import { frenchDateTime, pluralSuffix } from "../core/text/french.js";
+import { escapeHtml } from "../core/text/safe-text.js";
 import type { EventWorkbook, WorkbookSnapshot } from "../ports.js";
 import { checkSnapshot } from "./check-workbook.js";
 import { documentsOf, withDocuments } from "./message-documents.js";

@@ -14,15 +14,21 @@
  * talks (once its last talk is over) are purged alike.
  */
 import { DateTime } from "luxon";
-import { cellText, isBlank, parseEmail } from "../core/cells.js";
-import { closingInstant } from "../core/check-lunch.js";
-import { CYCLE_TABS_SPEC, type CycleSettings, type TalkRow } from "../core/cycle-schemas.js";
-import { eventZone } from "../core/event-settings.js";
-import { plural } from "../core/french.js";
+import { closingInstant } from "../core/checks/check-lunch.js";
+import { CYCLE_TABS_SPEC, type CycleSettings, type TalkRow } from "../core/cycle/cycle-schemas.js";
 import { PLACEMENT_HEADERS, REVERSE_TABS, REVERSE_WORKBOOK } from "../core/inversee/schemas.js";
 import { isReverse } from "../core/inversee/view.js";
-import { LUNCH_WORKBOOK, type ProgrammeRow, SEMINAR_WORKBOOK, TABS, type TabSpec } from "../core/schemas.js";
-import { columnsOf, parseSettings, parseTable } from "../core/table.js";
+import { eventZone } from "../core/settings/event-settings.js";
+import { cellText, isBlank, parseEmail } from "../core/sheet/cells.js";
+import {
+  LUNCH_WORKBOOK,
+  type ProgrammeRow,
+  SEMINAR_WORKBOOK,
+  TABS,
+  type TabSpec,
+} from "../core/sheet/schemas.js";
+import { columnsOf, parseSettings, parseTable } from "../core/sheet/table.js";
+import { plural } from "../core/text/french.js";
 import type { Cell, CellWrite, TabValues, Workbook, WorkbookSnapshot } from "../ports.js";
 import { ALL_TABS, eventKind } from "./check-workbook.js";
 

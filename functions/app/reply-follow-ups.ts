@@ -8,13 +8,14 @@
  * sent by `sendDueMessages`, exactly once per key, so every follow-up may run again after a failure
  * and sends nothing twice.
  */
-import { cellText, normalizeKey, parseEmail } from "../core/cells.js";
-import { plural } from "../core/french.js";
-import { readLedger } from "../core/journal.js";
+
+import { readLedger } from "../core/ledger/journal.js";
 import type { MessageKind } from "../core/messages/plan.js";
 import { planRematchLine, rematchKey } from "../core/replies/tutor-lines.js";
-import { type PlacementRow, type SeminarSettings, TABS } from "../core/schemas.js";
-import { parseSettings, parseTable } from "../core/table.js";
+import { cellText, normalizeKey, parseEmail } from "../core/sheet/cells.js";
+import { type PlacementRow, type SeminarSettings, TABS } from "../core/sheet/schemas.js";
+import { parseSettings, parseTable } from "../core/sheet/table.js";
+import { plural } from "../core/text/french.js";
 import type { Clock, EventWorkbook, Mailer, WorkbookSnapshot } from "../ports.js";
 import type { ReplyFollowUps } from "./apply-reply.js";
 import { changeLines, matchWorkbook, type Solver } from "./match-workbook.js";

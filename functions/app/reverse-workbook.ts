@@ -11,7 +11,7 @@ import {
   seminarView,
   sourceChanges,
 } from "../core/inversee/view.js";
-import { TABS } from "../core/schemas.js";
+import { TABS } from "../core/sheet/schemas.js";
 import type { Workbook, WorkbookChanges, WorkbookSnapshot } from "../ports.js";
 
 export class ReverseAwareWorkbook implements Workbook {

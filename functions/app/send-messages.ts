@@ -20,11 +20,11 @@
  */
 import { randomUUID } from "node:crypto";
 import { DateTime } from "luxon";
-import { CYCLE_TABS, CYCLE_TABS_SPEC } from "../core/cycle-schemas.js";
-import { type JournalLine, journalAppend, readLedger } from "../core/journal.js";
+import { CYCLE_TABS, CYCLE_TABS_SPEC } from "../core/cycle/cycle-schemas.js";
+import { type EventModel, eventModel, MESSAGE_TABS } from "../core/event/model.js";
+import { type JournalLine, journalAppend, readLedger } from "../core/ledger/journal.js";
 import type { LedgerKeys } from "../core/ledger/keys.js";
 import { type JournalState, journalState, sendIdOf } from "../core/ledger/state.js";
-import { type EventModel, eventModel, MESSAGE_TABS } from "../core/messages/model.js";
 import {
   dueMessages,
   KIND_LABELS,
@@ -34,8 +34,8 @@ import {
   planMessages,
 } from "../core/messages/plan.js";
 import { type CycleModel, cycleModel, planCycle } from "../core/messages/speakers.js";
-import { type ParticipantRow, type RegistrationRow, TABS } from "../core/schemas.js";
-import { parseTable } from "../core/table.js";
+import { type ParticipantRow, type RegistrationRow, TABS } from "../core/sheet/schemas.js";
+import { parseTable } from "../core/sheet/table.js";
 import {
   type Attachment,
   type CellWrite,

@@ -7,15 +7,15 @@
  * Every step is idempotent: run twice, it sends nothing twice and writes nothing twice.
  */
 import { z } from "zod";
-import { closingInstant } from "../core/check-lunch.js";
-import { CYCLE_TABS } from "../core/cycle-schemas.js";
-import { plural } from "../core/french.js";
-import { eventModel, MESSAGE_TABS } from "../core/messages/model.js";
+import { closingInstant } from "../core/checks/check-lunch.js";
+import { CYCLE_TABS } from "../core/cycle/cycle-schemas.js";
+import { eventModel, MESSAGE_TABS } from "../core/event/model.js";
 import type { MessageKind } from "../core/messages/plan.js";
 import { cycleModel, nextCycleWake } from "../core/messages/speakers.js";
-import { eventSchedule, isoInZone } from "../core/schedule.js";
-import { type LunchSettings, TABS } from "../core/schemas.js";
-import { parseSettings } from "../core/table.js";
+import { eventSchedule, isoInZone } from "../core/schedule/schedule.js";
+import { type LunchSettings, TABS } from "../core/sheet/schemas.js";
+import { parseSettings } from "../core/sheet/table.js";
+import { plural } from "../core/text/french.js";
 import { PermanentError, RetryableError } from "../errors.js";
 import type { Clock, EventWorkbook, Mailer } from "../ports.js";
 import { checkWorkbook } from "./check-workbook.js";

@@ -3,7 +3,7 @@
  * to them (once per request), and, at the deadline, marking the silent ones and telling the
  * organizer. Each is one read and at most one write besides the sending; each can run twice.
  */
-import { eventModel, MESSAGE_TABS, type SeminarModel } from "../core/messages/model.js";
+import { eventModel, MESSAGE_TABS, type SeminarModel } from "../core/event/model.js";
 import { awaitingTutors } from "../core/messages/plan.js";
 import { planSilentTutors } from "../core/replies/tutor-lines.js";
 import type { Clock, EventWorkbook, Mailer, WorkbookSnapshot } from "../ports.js";

@@ -13,7 +13,7 @@
  * error: sending it again would append the Journal's rows twice); the request fails, and its caller
  * retries the whole request, which reads everything again.
  */
-import { normalizeKey } from "../core/cells.js";
+import { normalizeKey } from "../core/sheet/cells.js";
 import type {
   Cell,
   CellWrite,

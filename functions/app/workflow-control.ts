@@ -12,22 +12,22 @@
  * recorded, leaves it to the winner, which acts on the same action).
  */
 import { randomUUID } from "node:crypto";
-import { normalizeKey } from "../core/cells.js";
-import { CYCLE_TABS_SPEC, type CycleSettings } from "../core/cycle-schemas.js";
+import { CYCLE_TABS_SPEC, type CycleSettings } from "../core/cycle/cycle-schemas.js";
+import { REVERSE_TABS } from "../core/inversee/schemas.js";
+import { type JournalLine, journalAppend, readLedger } from "../core/ledger/journal.js";
+import { journalState } from "../core/ledger/state.js";
+import type { MessageKind } from "../core/messages/plan.js";
 import {
   CONFIRM_ACTION,
   eventZone,
   GO_ACTION,
   MATCH_ACTION,
   SUSPEND_ACTION,
-} from "../core/event-settings.js";
-import { plural } from "../core/french.js";
-import { REVERSE_TABS } from "../core/inversee/schemas.js";
-import { type JournalLine, journalAppend, readLedger } from "../core/journal.js";
-import { journalState } from "../core/ledger/state.js";
-import type { MessageKind } from "../core/messages/plan.js";
-import { type LunchSettings, type SeminarSettings, TABS } from "../core/schemas.js";
-import { parseSettings } from "../core/table.js";
+} from "../core/settings/event-settings.js";
+import { normalizeKey } from "../core/sheet/cells.js";
+import { type LunchSettings, type SeminarSettings, TABS } from "../core/sheet/schemas.js";
+import { parseSettings } from "../core/sheet/table.js";
+import { plural } from "../core/text/french.js";
 import type { Clock, EventWorkbook, Mailer, Workbook, WorkbookSnapshot, WorkflowStarter } from "../ports.js";
 import type { WorkbookKind } from "./check-workbook.js";
 import { matchWorkbook, type Solver } from "./match-workbook.js";

@@ -2,12 +2,12 @@
 import { XlsxWorkbook } from "../adapters/xlsx-workbook.js";
 import { type CheckReport, checkWorkbook } from "../app/check-workbook.js";
 import { ReverseAwareWorkbook } from "../app/reverse-workbook.js";
-import { CYCLE_TABS_SPEC } from "../core/cycle-schemas.js";
-import { plural, pluralSuffix } from "../core/french.js";
+import { CYCLE_TABS_SPEC } from "../core/cycle/cycle-schemas.js";
 import { reverseVerdicts } from "../core/inversee/report.js";
 import { REVERSE_WORKBOOK } from "../core/inversee/schemas.js";
 import { isReverse, seminarView } from "../core/inversee/view.js";
-import { TABS } from "../core/schemas.js";
+import { TABS } from "../core/sheet/schemas.js";
+import { plural, pluralSuffix } from "../core/text/french.js";
 import { Refusal } from "./errors.js";
 
 export interface CheckJson {

@@ -4,10 +4,10 @@
  * are printed. Refuses, in French, a workbook that holds none of them.
  */
 import { eventKind } from "../app/check-workbook.js";
-import { CYCLE_TABS_SPEC, type CycleSettings } from "../core/cycle-schemas.js";
-import { eventZone } from "../core/event-settings.js";
-import { type LunchSettings, type SeminarSettings, TABS } from "../core/schemas.js";
-import { parseSettings } from "../core/table.js";
+import { CYCLE_TABS_SPEC, type CycleSettings } from "../core/cycle/cycle-schemas.js";
+import { eventZone } from "../core/settings/event-settings.js";
+import { type LunchSettings, type SeminarSettings, TABS } from "../core/sheet/schemas.js";
+import { parseSettings } from "../core/sheet/table.js";
 import type { Workbook } from "../ports.js";
 import { Refusal } from "./errors.js";
 

@@ -1,10 +1,10 @@
 /**
  * `passerelle cle <spreadsheetId>`: prints the key one spreadsheet's Apps Script signs its edits
  * with, derived from the deployment's edit secret (`PASSERELLE_EDIT_SECRET`, the variable the
- * functions' configuration reads) for this spreadsheet id only (`core/keys.ts`). The key alone is
+ * functions' configuration reads) for this spreadsheet id only (`core/security/keys.ts`). The key alone is
  * printed, on one line, so that it can be piped; the master secret never leaves the machine.
  */
-import { spreadsheetKey } from "../core/keys.js";
+import { spreadsheetKey } from "../core/security/keys.js";
 import { Refusal, UsageError } from "./errors.js";
 
 /** The variable the configuration reads the master edit secret from (`functions/config.ts`). */

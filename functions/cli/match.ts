@@ -9,17 +9,17 @@ import { XlsxWorkbook } from "../adapters/xlsx-workbook.js";
 import { checkWorkbook, eventKind, readEvent } from "../app/check-workbook.js";
 import { matchWorkbook } from "../app/match-workbook.js";
 import { ReverseAwareWorkbook } from "../app/reverse-workbook.js";
-import type { CycleCheck } from "../core/check-cycle.js";
-import { type LunchCheck, seatRules } from "../core/check-lunch.js";
-import type { SeminarCheck } from "../core/check-seminar.js";
-import { type CycleReach, mixLine, reachLine, type TalkMix } from "../core/decloisonnement.js";
-import { eventZone } from "../core/event-settings.js";
-import { frenchDateTime, plural, pluralSuffix } from "../core/french.js";
+import { type LunchCheck, seatRules } from "../core/checks/check-lunch.js";
+import type { SeminarCheck } from "../core/checks/check-seminar.js";
+import type { CycleCheck } from "../core/cycle/check-cycle.js";
+import { type CycleReach, mixLine, reachLine, type TalkMix } from "../core/cycle/decloisonnement.js";
 import { isReverseView } from "../core/inversee/view.js";
 import { inReverseWords, SILENT_LEVELS } from "../core/inversee/words.js";
 import { type MatchingResult, solvePlacements, summarize } from "../core/matching/index.js";
-import { matchingProblem } from "../core/placements.js";
-import { TABS } from "../core/schemas.js";
+import { matchingProblem } from "../core/matching/placements.js";
+import { eventZone } from "../core/settings/event-settings.js";
+import { TABS } from "../core/sheet/schemas.js";
+import { frenchDateTime, plural, pluralSuffix } from "../core/text/french.js";
 import { Refusal } from "./errors.js";
 
 export interface SeminarMatchJson {

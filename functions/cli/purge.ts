@@ -11,7 +11,7 @@ import { basename, dirname, extname, join } from "node:path";
 import { createInterface } from "node:readline/promises";
 import { XlsxWorkbook } from "../adapters/xlsx-workbook.js";
 import { type AddedColumn, type PurgeReport, purgeWorkbook } from "../app/purge.js";
-import { pluralSuffix } from "../core/french.js";
+import { pluralSuffix } from "../core/text/french.js";
 import { Refusal } from "./errors.js";
 
 export interface PurgeCommandOptions {

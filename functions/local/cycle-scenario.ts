@@ -14,16 +14,16 @@
 import { createHash } from "node:crypto";
 import { DateTime } from "luxon";
 import { runAt } from "../../workflows/runner/clock.js";
-import { cellText } from "../core/cells.js";
 import {
   CYCLE_TABS_SPEC,
   type CycleRegistrationRow,
   type CycleSettings,
   type SpeakerRow,
   type TalkRow,
-} from "../core/cycle-schemas.js";
-import { plural } from "../core/french.js";
-import { parseSettings, parseTable } from "../core/table.js";
+} from "../core/cycle/cycle-schemas.js";
+import { cellText } from "../core/sheet/cells.js";
+import { parseSettings, parseTable } from "../core/sheet/table.js";
+import { plural } from "../core/text/french.js";
 import type { Workbook } from "../ports.js";
 import { composeReply, type ScenarioContext } from "./scenario.js";
 import type { StoredEmail } from "./ses.js";

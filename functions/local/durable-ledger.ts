@@ -16,10 +16,10 @@
  */
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { cellText, normalizeKey } from "../core/cells.js";
 import type { LedgerKeys } from "../core/ledger/keys.js";
-import { TABS } from "../core/schemas.js";
-import { locateColumns } from "../core/table.js";
+import { cellText, normalizeKey } from "../core/sheet/cells.js";
+import { TABS } from "../core/sheet/schemas.js";
+import { locateColumns } from "../core/sheet/table.js";
 import type { Cell, CellWrite, Workbook, WorkbookChanges, WorkbookSnapshot } from "../ports.js";
 
 const JOURNAL = normalizeKey(TABS.journal.name);

@@ -17,7 +17,7 @@ import { DateTime } from "luxon";
 import { RealClock, type SchedulerClock, SimulatedClock } from "../../workflows/runner/clock.js";
 import { sharedSolver } from "../adapters/highs-solver.js";
 import { readWorkflowControl } from "../app/workflow-control.js";
-import { DEFAULT_ZONE } from "../core/event-settings.js";
+import { DEFAULT_ZONE } from "../core/settings/event-settings.js";
 import { inCycleWords, playCycle } from "./cycle-scenario.js";
 import { LocalHost } from "./host.js";
 import { inHostWords } from "./host-words.js";

@@ -11,9 +11,9 @@ import type { AddressInfo } from "node:net";
 import { extname, join, normalize } from "node:path";
 import { z } from "zod";
 import { bareAddress, buildMime } from "../adapters/mime.js";
-import { frenchDateTime, pluralSuffix } from "../core/french.js";
 import { KEY_HEADER, KIND_LABELS, type MessageKind } from "../core/messages/plan.js";
-import { escapeHtml } from "../core/messages/text.js";
+import { frenchDateTime, pluralSuffix } from "../core/text/french.js";
+import { escapeHtml } from "../core/text/safe-text.js";
 import type { Mailer, OutgoingMessage } from "../ports.js";
 
 const entry = z.object({

@@ -10,11 +10,16 @@ import MailComposer from "nodemailer/lib/mail-composer/index.js";
 import { runAt, type SimulatedClock } from "../../workflows/runner/clock.js";
 import type { ExecutionInfo } from "../../workflows/runner/runner.js";
 import { readWorkflowControl } from "../app/workflow-control.js";
-import { cellText } from "../core/cells.js";
-import { DEFAULT_ZONE, inZone } from "../core/event-settings.js";
-import { ofName } from "../core/french.js";
-import { type LunchSettings, type RegistrationRow, type SeminarSettings, TABS } from "../core/schemas.js";
-import { parseSettings, parseTable } from "../core/table.js";
+import { DEFAULT_ZONE, inZone } from "../core/settings/event-settings.js";
+import { cellText } from "../core/sheet/cells.js";
+import {
+  type LunchSettings,
+  type RegistrationRow,
+  type SeminarSettings,
+  TABS,
+} from "../core/sheet/schemas.js";
+import { parseSettings, parseTable } from "../core/sheet/table.js";
+import { ofName } from "../core/text/french.js";
 import type { Workbook } from "../ports.js";
 import type { LocalHost } from "./host.js";
 import type { LocalSes, StoredEmail } from "./ses.js";

@@ -3,7 +3,7 @@
  * waits for, each line stamped with the (real or simulated) time in the event's zone.
  */
 import type { RunnerEvent } from "../../workflows/runner/runner.js";
-import { frenchDateTime, frenchDayHeading, frenchTime, ofName, plural } from "../core/french.js";
+import { frenchDateTime, frenchDayHeading, frenchTime, ofName, plural } from "../core/text/french.js";
 import type { LogFields } from "../ports.js";
 
 const num = (fields: LogFields, key: string) =>

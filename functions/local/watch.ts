@@ -4,9 +4,9 @@
  * organizer changed, as the spreadsheet's edit trigger would.
  */
 import { createHash } from "node:crypto";
-import { cellText, normalizeKey } from "../core/cells.js";
-import { LUNCH_WORKBOOK, SEMINAR_WORKBOOK, TABS } from "../core/schemas.js";
-import { locateColumns } from "../core/table.js";
+import { cellText, normalizeKey } from "../core/sheet/cells.js";
+import { LUNCH_WORKBOOK, SEMINAR_WORKBOOK, TABS } from "../core/sheet/schemas.js";
+import { locateColumns } from "../core/sheet/table.js";
 import type { Workbook } from "../ports.js";
 
 const SPECS = [...new Set([...SEMINAR_WORKBOOK, ...LUNCH_WORKBOOK])].filter((spec) => spec !== TABS.journal);

@@ -5,12 +5,12 @@
  */
 import { beforeEach, describe, expect, it } from "vitest";
 import { sendDueMessages } from "../../functions/app/send-messages.js";
-import { checkCycle } from "../../functions/core/check-cycle.js";
-import { CYCLE_TABS_SPEC } from "../../functions/core/cycle-schemas.js";
-import { talkTag } from "../../functions/core/cycle-talks.js";
+import { checkCycle } from "../../functions/core/cycle/check-cycle.js";
+import { CYCLE_TABS_SPEC } from "../../functions/core/cycle/cycle-schemas.js";
+import { talkTag } from "../../functions/core/cycle/talk-identity.js";
 import { KEY_HEADER } from "../../functions/core/messages/plan.js";
 import { cycleModel, nextCycleWake } from "../../functions/core/messages/speakers.js";
-import { TABS } from "../../functions/core/schemas.js";
+import { TABS } from "../../functions/core/sheet/schemas.js";
 import type { Cell, Mailer, OutgoingMessage } from "../../functions/ports.js";
 import * as cycleExample from "../../sheets-templates/example-cycle.js";
 import { MemoryWorkbook } from "../inbound/memory-workbook.js";

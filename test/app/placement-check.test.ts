@@ -1,7 +1,7 @@
 /** Placements an organizer typed into `Affectations` are checked against the hard rules on every edit. */
 import { describe, expect, it } from "vitest";
 import { checkWorkbook } from "../../functions/app/check-workbook.js";
-import { TABS } from "../../functions/core/schemas.js";
+import { TABS } from "../../functions/core/sheet/schemas.js";
 import { participant, people, placement, seminar } from "../messages/fixtures.js";
 import { MemoryWorkbook } from "../support/workbooks.js";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { personalHeaders, purgeWorkbook } from "../../functions/app/purge.js";
-import { cellText } from "../../functions/core/cells.js";
-import { TABS } from "../../functions/core/schemas.js";
+import { cellText } from "../../functions/core/sheet/cells.js";
+import { TABS } from "../../functions/core/sheet/schemas.js";
 import * as example from "../../sheets-templates/example-data.js";
 import { lunchSnapshot, MemoryWorkbook, seminarSnapshot, tableTab } from "../support/workbooks.js";
 

@@ -11,8 +11,12 @@ import * as functions from "@google-cloud/functions-framework";
 import { getTestServer } from "@google-cloud/functions-framework/testing";
 import request from "supertest";
 import { beforeEach, describe, expect, it } from "vitest";
-import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyEdit } from "../../functions/core/edit-signature.js";
-import { spreadsheetKey } from "../../functions/core/keys.js";
+import {
+  SIGNATURE_HEADER,
+  TIMESTAMP_HEADER,
+  verifyEdit,
+} from "../../functions/core/security/edit-signature.js";
+import { spreadsheetKey } from "../../functions/core/security/keys.js";
 import type { Workbook } from "../../functions/ports.js";
 import { sheetEditHandler } from "../../functions/sheet-edit.js";
 import { testKeys } from "../support/ledger.js";

@@ -12,7 +12,7 @@ import { decideReply } from "../../functions/adapters/mime-reader.js";
 import { SnsVerifier } from "../../functions/adapters/sns-verifier.js";
 import { classifyAnswer } from "../../functions/core/replies/classify.js";
 import type { Decision } from "../../functions/core/replies/message.js";
-import { replyAddress } from "../../functions/core/reply-token.js";
+import { replyAddress } from "../../functions/core/security/reply-token.js";
 import { inboundMailHandler } from "../../functions/inbound-mail.js";
 import * as example from "../../sheets-templates/example-data.js";
 import { KINDS, type KindName } from "../fixtures/replies/kinds/index.js";

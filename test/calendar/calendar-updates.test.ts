@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { XlsxWorkbook } from "../../functions/adapters/xlsx-workbook.js";
 import { checkSnapshot } from "../../functions/app/check-workbook.js";
 import { eventModel, type PlannedMessage, planMessages } from "../../functions/core/messages/index.js";
-import { TABS } from "../../functions/core/schemas.js";
+import { TABS } from "../../functions/core/sheet/schemas.js";
 import type { Cell, CellWrite, TabValues, WorkbookSnapshot } from "../../functions/ports.js";
 import { EVENT, people, placement, seminar } from "../messages/fixtures.js";
 import { sentRow, testKeys } from "../support/ledger.js";

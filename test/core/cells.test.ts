@@ -8,7 +8,7 @@ import {
   parseEmail,
   parseList,
   parseTime,
-} from "../../functions/core/cells.js";
+} from "../../functions/core/sheet/cells.js";
 
 describe("reading what organizers type", () => {
   it.each([

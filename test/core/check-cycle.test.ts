@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { checkSnapshot } from "../../functions/app/check-workbook.js";
-import { checkCycle } from "../../functions/core/check-cycle.js";
-import { checkLunch } from "../../functions/core/check-lunch.js";
-import { CYCLE_TABS_SPEC } from "../../functions/core/cycle-schemas.js";
-import { TABS } from "../../functions/core/schemas.js";
+import { checkLunch } from "../../functions/core/checks/check-lunch.js";
+import { checkCycle } from "../../functions/core/cycle/check-cycle.js";
+import { CYCLE_TABS_SPEC } from "../../functions/core/cycle/cycle-schemas.js";
+import { TABS } from "../../functions/core/sheet/schemas.js";
 import type { TabValues } from "../../functions/ports.js";
 import * as cycleExample from "../../sheets-templates/example-cycle.js";
 import type { Row } from "../../sheets-templates/example-data.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { checkLunch } from "../../functions/core/check-lunch.js";
-import { lunchModel } from "../../functions/core/messages/model.js";
+import { checkLunch } from "../../functions/core/checks/check-lunch.js";
+import { lunchModel } from "../../functions/core/event/model.js";
 import * as example from "../../sheets-templates/example-data.js";
 import { testKeys } from "../support/ledger.js";
 import { lunchSnapshot } from "../support/workbooks.js";

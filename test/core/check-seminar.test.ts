@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkSeminar } from "../../functions/core/check-seminar.js";
+import { checkSeminar } from "../../functions/core/checks/check-seminar.js";
 import * as example from "../../sheets-templates/example-data.js";
 import { seminarSnapshot } from "../support/workbooks.js";
 

@@ -4,9 +4,9 @@
  */
 import { describe, expect, it } from "vitest";
 import { XlsxWorkbook } from "../../functions/adapters/xlsx-workbook.js";
-import { instantOf, inZone, parseDateTime } from "../../functions/core/cells.js";
-import { checkLunch } from "../../functions/core/check-lunch.js";
-import { checkSeminar } from "../../functions/core/check-seminar.js";
+import { checkLunch } from "../../functions/core/checks/check-lunch.js";
+import { checkSeminar } from "../../functions/core/checks/check-seminar.js";
+import { instantOf, inZone, parseDateTime } from "../../functions/core/sheet/cells.js";
 import * as example from "../../sheets-templates/example-data.js";
 import { lunchSnapshot, seminarSnapshot } from "../support/workbooks.js";
 

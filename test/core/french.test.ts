@@ -1,6 +1,12 @@
 import { describe, expect, test } from "vitest";
-import { DEFAULT_ZONE, eventZone, inZone } from "../../functions/core/event-settings.js";
-import { frenchDateTime, frenchTime, ofName, plural, pluralSuffix } from "../../functions/core/french.js";
+import { DEFAULT_ZONE, eventZone, inZone } from "../../functions/core/settings/event-settings.js";
+import {
+  frenchDateTime,
+  frenchTime,
+  ofName,
+  plural,
+  pluralSuffix,
+} from "../../functions/core/text/french.js";
 
 describe("the event's zone", () => {
   test("is Europe/Paris when Fuseau horaire is empty or the settings could not be read", () => {

@@ -5,10 +5,10 @@
 
 import { describe, expect, it } from "vitest";
 import { XlsxWorkbook } from "../../functions/adapters/xlsx-workbook.js";
-import { checkLunch } from "../../functions/core/check-lunch.js";
-import { checkSeminar } from "../../functions/core/check-seminar.js";
+import { checkLunch } from "../../functions/core/checks/check-lunch.js";
+import { checkSeminar } from "../../functions/core/checks/check-seminar.js";
 import { eventModel, planMessages, type SeminarModel } from "../../functions/core/messages/index.js";
-import { allocateSeats } from "../../functions/core/seats.js";
+import { allocateSeats } from "../../functions/core/seats/seats.js";
 import type { TabValues, WorkbookSnapshot } from "../../functions/ports.js";
 import * as example from "../../sheets-templates/example-data.js";
 import { participant, placement, seminar } from "../messages/fixtures.js";

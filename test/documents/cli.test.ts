@@ -3,8 +3,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { XlsxWorkbook } from "../../functions/adapters/xlsx-workbook.js";
 import { main } from "../../functions/cli/passerelle.js";
-import { cellText } from "../../functions/core/cells.js";
-import { TABS } from "../../functions/core/schemas.js";
+import { cellText } from "../../functions/core/sheet/cells.js";
+import { TABS } from "../../functions/core/sheet/schemas.js";
 import { exampleFiles } from "../support/workbooks.js";
 import { pdfText } from "./pdf-text.js";
 

@@ -1,5 +1,5 @@
 /** A small seminar with placements written by hand, and the people the bad-input cases need. */
-import { cellText } from "../../functions/core/cells.js";
+import { cellText } from "../../functions/core/sheet/cells.js";
 import * as example from "../../sheets-templates/example-data.js";
 import { type Row, seminarSnapshot } from "../support/workbooks.js";
 

@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { sendDueMessages } from "../../functions/app/send-messages.js";
 import { eventDocuments } from "../../functions/core/documents/index.js";
-import { eventModel, MESSAGE_TABS } from "../../functions/core/messages/model.js";
+import { eventModel, MESSAGE_TABS } from "../../functions/core/event/model.js";
 import { type PlannedMessage, planMessages } from "../../functions/core/messages/plan.js";
 import type { OutgoingMessage, WorkbookSnapshot } from "../../functions/ports.js";
 import * as example from "../../sheets-templates/example-data.js";

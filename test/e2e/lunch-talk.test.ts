@@ -5,7 +5,7 @@
  * killed and restarted at three points: both end the same.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { TABS } from "../../functions/core/schemas.js";
+import { TABS } from "../../functions/core/sheet/schemas.js";
 import { type Played, play, readableKeys, rowsOf } from "./harness.js";
 
 let straight: Played;

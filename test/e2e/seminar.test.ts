@@ -6,7 +6,7 @@
  */
 import { DateTime } from "luxon";
 import { beforeAll, describe, expect, it } from "vitest";
-import { TABS } from "../../functions/core/schemas.js";
+import { TABS } from "../../functions/core/sheet/schemas.js";
 import { type Played, play, readableKeys, rowsOf } from "./harness.js";
 
 let straight: Played;

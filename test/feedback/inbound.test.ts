@@ -4,7 +4,7 @@ import request from "supertest";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type SnsMessage, SnsVerifier } from "../../functions/adapters/sns-verifier.js";
 import { SURVEY_REPLY_VERSION } from "../../functions/core/feedback/survey-reply.js";
-import { replyAddress } from "../../functions/core/reply-token.js";
+import { replyAddress } from "../../functions/core/security/reply-token.js";
 import { type InboundMailDeps, inboundMailHandler } from "../../functions/inbound-mail.js";
 import { MemoryWorkbook } from "../inbound/memory-workbook.js";
 import { createTestSigner, type TestSigner } from "../inbound/sns-signer.js";

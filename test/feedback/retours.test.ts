@@ -2,10 +2,10 @@ import { describe, expect, it } from "vitest";
 import { XlsxWorkbook } from "../../functions/adapters/xlsx-workbook.js";
 import { recordFeedback } from "../../functions/app/feedback.js";
 import { main } from "../../functions/cli/passerelle.js";
-import { cellText } from "../../functions/core/cells.js";
 import type { SurveyReply } from "../../functions/core/feedback/retours.js";
 import type { InboundMessage } from "../../functions/core/replies/message.js";
-import { TABS } from "../../functions/core/schemas.js";
+import { cellText } from "../../functions/core/sheet/cells.js";
+import { TABS } from "../../functions/core/sheet/schemas.js";
 import { exampleFiles, lunchSnapshot, MemoryWorkbook, seminarSnapshot } from "../support/workbooks.js";
 
 const RECEIVED = new Date("2027-03-19T10:15:00Z");

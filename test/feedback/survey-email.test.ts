@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { eventModel } from "../../functions/core/event/model.js";
 import { SURVEY_REPLY_VERSION } from "../../functions/core/feedback/survey-reply.js";
-import { eventModel } from "../../functions/core/messages/model.js";
 import { planMessages } from "../../functions/core/messages/plan.js";
 import { PLACEMENTS, smallSeminar } from "../documents/fixtures.js";
 import { testKeys } from "../support/ledger.js";

@@ -6,7 +6,7 @@ import { type SnsMessage, SnsVerifier } from "../../functions/adapters/sns-verif
 import type { OrganizerAlert } from "../../functions/app/apply-reply.js";
 import { replyKeyOf } from "../../functions/app/inbound.js";
 import { messageKey } from "../../functions/core/messages/plan.js";
-import { replyAddress } from "../../functions/core/reply-token.js";
+import { replyAddress } from "../../functions/core/security/reply-token.js";
 import { type InboundMailDeps, inboundMailHandler } from "../../functions/inbound-mail.js";
 import type { Cell } from "../../functions/ports.js";
 import { sentRow, testKeys } from "../support/ledger.js";

@@ -4,8 +4,8 @@
  */
 
 import { LedgerWorkbook } from "../../functions/app/ledger-workbook.js";
-import { normalizeKey } from "../../functions/core/cells.js";
 import type { LedgerKeys } from "../../functions/core/ledger/keys.js";
+import { normalizeKey } from "../../functions/core/sheet/cells.js";
 import type {
   Cell,
   EventWorkbook,

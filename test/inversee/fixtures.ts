@@ -1,6 +1,6 @@
 /** The example reverse immersion as in-memory tabs, with any part replaced. */
 import { REVERSE_TABS } from "../../functions/core/inversee/schemas.js";
-import { TABS } from "../../functions/core/schemas.js";
+import { TABS } from "../../functions/core/sheet/schemas.js";
 import type { TabValues } from "../../functions/ports.js";
 import * as example from "../../sheets-templates/example-inversee.js";
 import { type Row, settingsTab, tableTab } from "../support/workbooks.js";

@@ -8,7 +8,7 @@ import { sharedSolver } from "../../functions/adapters/highs-solver.js";
 import { checkWorkbook } from "../../functions/app/check-workbook.js";
 import { matchWorkbook } from "../../functions/app/match-workbook.js";
 import { ReverseAwareWorkbook } from "../../functions/app/reverse-workbook.js";
-import { cellText } from "../../functions/core/cells.js";
+import { seminarModel } from "../../functions/core/event/model.js";
 import type { HostRow } from "../../functions/core/inversee/schemas.js";
 import {
   hostName,
@@ -17,8 +17,8 @@ import {
   wishResolver,
 } from "../../functions/core/inversee/view.js";
 import { solvePlacements } from "../../functions/core/matching/index.js";
-import { seminarModel } from "../../functions/core/messages/model.js";
 import { planMessages } from "../../functions/core/messages/plan.js";
+import { cellText } from "../../functions/core/sheet/cells.js";
 import type { Cell } from "../../functions/ports.js";
 import * as example from "../../sheets-templates/example-inversee.js";
 import { testKeys } from "../support/ledger.js";

@@ -11,8 +11,8 @@ import { toCell } from "../../functions/adapters/xlsx-workbook.js";
 import { runCheck } from "../../functions/cli/check.js";
 import { runMatch } from "../../functions/cli/match.js";
 import { PLACEMENT_HEADERS, REVERSE_WORKBOOK } from "../../functions/core/inversee/schemas.js";
-import { SETTINGS_HEADERS } from "../../functions/core/schemas.js";
-import { headersOf } from "../../functions/core/table.js";
+import { SETTINGS_HEADERS } from "../../functions/core/sheet/schemas.js";
+import { headersOf } from "../../functions/core/sheet/table.js";
 import { REVERSE_MISTAKES } from "../../sheets-templates/example-inversee.js";
 import { TEMPLATE_FILES } from "../../sheets-templates/generate.js";
 

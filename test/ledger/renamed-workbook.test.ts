@@ -6,9 +6,9 @@
  */
 import { describe, expect, test } from "vitest";
 import { sendDueMessages } from "../../functions/app/send-messages.js";
-import { readLedger } from "../../functions/core/journal.js";
-import { eventModel } from "../../functions/core/messages/model.js";
-import { TABS } from "../../functions/core/schemas.js";
+import { eventModel } from "../../functions/core/event/model.js";
+import { readLedger } from "../../functions/core/ledger/journal.js";
+import { TABS } from "../../functions/core/sheet/schemas.js";
 import type { Mailer, OutgoingMessage, WorkbookSnapshot } from "../../functions/ports.js";
 import { ManualClock } from "../messages/fixtures.js";
 import { MemoryWorkbook } from "../support/workbooks.js";

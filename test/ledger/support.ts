@@ -4,7 +4,7 @@
  * none uncertain.
  */
 import { expect } from "vitest";
-import { readLedger } from "../../functions/core/journal.js";
+import { readLedger } from "../../functions/core/ledger/journal.js";
 import { journalState } from "../../functions/core/ledger/state.js";
 import type { EventWorkbook, Workbook } from "../../functions/ports.js";
 import type { LocalSes } from "../fakes/ses-server.js";

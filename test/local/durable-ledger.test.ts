@@ -6,7 +6,7 @@ import { describe, expect, test } from "vitest";
 import { XlsxWorkbook } from "../../functions/adapters/xlsx-workbook.js";
 import { LedgerWorkbook } from "../../functions/app/ledger-workbook.js";
 import { sendDueMessages } from "../../functions/app/send-messages.js";
-import { journalAppend } from "../../functions/core/journal.js";
+import { journalAppend } from "../../functions/core/ledger/journal.js";
 import { DurableLedgerWorkbook, lockFiles } from "../../functions/local/durable-ledger.js";
 import { Timeline } from "../../functions/local/timeline.js";
 import type { TabValues } from "../../functions/ports.js";

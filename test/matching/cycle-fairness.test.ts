@@ -6,8 +6,8 @@ import {
   fairnessPriority,
   PRIORITY,
   recordTalk,
-} from "../../functions/core/cycle-fairness.js";
-import { allocateSeats, type SeatRegistration } from "../../functions/core/seats.js";
+} from "../../functions/core/cycle/cycle-fairness.js";
+import { allocateSeats, type SeatRegistration } from "../../functions/core/seats/seats.js";
 
 const at = (minutes: number) => new Date(Date.UTC(2027, 2, 1, 9, 0) + minutes * 60_000);
 const closingAt = at(1000);

@@ -7,7 +7,7 @@ import {
   reachLine,
   type SeatedPerson,
   talkMix,
-} from "../../functions/core/decloisonnement.js";
+} from "../../functions/core/cycle/decloisonnement.js";
 
 const DIRECTIONS = ["Solidarités", "Ressources", "Numérique", "Secrétariat général", ""];
 const SERVICES = ["Insertion", "RH", "Données", "Communication", "Secrétariat"];

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { allocateSeats, type SeatRegistration, type SeatRules } from "../../functions/core/seats.js";
+import { allocateSeats, type SeatRegistration, type SeatRules } from "../../functions/core/seats/seats.js";
 
 const at = (minutes: number) => new Date(Date.UTC(2027, 2, 1, 9, 0) + minutes * 60_000);
 const closingAt = at(1000);

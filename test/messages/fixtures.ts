@@ -1,5 +1,5 @@
 /** A small seminar with placements, a lunch talk, and fakes that record what they are asked. */
-import { TABS } from "../../functions/core/schemas.js";
+import { TABS } from "../../functions/core/sheet/schemas.js";
 import type { Clock, Mailer, OutgoingMessage, TabValues } from "../../functions/ports.js";
 import * as example from "../../sheets-templates/example-data.js";
 import { type Row, seminarSnapshot, tableTab } from "../support/workbooks.js";

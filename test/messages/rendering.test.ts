@@ -2,14 +2,14 @@ import ICAL from "ical.js";
 import { simpleParser } from "mailparser";
 import { describe, expect, test } from "vitest";
 import { buildMime } from "../../functions/adapters/mime.js";
-import { buildCalendar } from "../../functions/core/calendar.js";
 import {
   eventModel,
   type PlannedMessage,
   planMessages,
   type SeminarModel,
 } from "../../functions/core/messages/index.js";
-import { readReplyAddress, replyAddress } from "../../functions/core/reply-token.js";
+import { buildCalendar } from "../../functions/core/schedule/calendar.js";
+import { readReplyAddress, replyAddress } from "../../functions/core/security/reply-token.js";
 import { sentRow, testKeys } from "../support/ledger.js";
 import { lunchSnapshot } from "../support/workbooks.js";
 import { EVENT, ORGANIZER, participant, people, placement, seminar } from "./fixtures.js";
@@ -413,7 +413,7 @@ describe("lunch talks", () => {
     after.set(
       "Journal",
       (await import("../support/workbooks.js")).tableTab(
-        (await import("../../functions/core/schemas.js")).TABS.journal,
+        (await import("../../functions/core/sheet/schemas.js")).TABS.journal,
         told,
       ),
     );

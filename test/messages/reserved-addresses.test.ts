@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { eventModel } from "../../functions/core/messages/model.js";
+import { eventModel } from "../../functions/core/event/model.js";
 import { planMessages } from "../../functions/core/messages/plan.js";
 import { participant, placement, seminar } from "../messages/fixtures.js";
 import { testKeys } from "../support/ledger.js";

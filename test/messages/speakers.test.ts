@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { checkCycle } from "../../functions/core/check-cycle.js";
-import { CYCLE_TABS_SPEC } from "../../functions/core/cycle-schemas.js";
-import { talkNumber } from "../../functions/core/cycle-talks.js";
+import { checkCycle } from "../../functions/core/cycle/check-cycle.js";
+import { CYCLE_TABS_SPEC } from "../../functions/core/cycle/cycle-schemas.js";
+import { talkNumber } from "../../functions/core/cycle/talk-identity.js";
 import { planSpeakerMessages } from "../../functions/core/messages/speakers.js";
 import { classifyAnswer } from "../../functions/core/replies/classify.js";
-import { readReplyAddress, replyAddress, tutorTag } from "../../functions/core/reply-token.js";
-import { TABS } from "../../functions/core/schemas.js";
+import { readReplyAddress, replyAddress, tutorTag } from "../../functions/core/security/reply-token.js";
+import { TABS } from "../../functions/core/sheet/schemas.js";
 import type { TabValues } from "../../functions/ports.js";
 import * as cycleExample from "../../sheets-templates/example-cycle.js";
 import type { Row } from "../../sheets-templates/example-data.js";

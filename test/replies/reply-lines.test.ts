@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { readLedger } from "../../functions/core/journal.js";
+import { readLedger } from "../../functions/core/ledger/journal.js";
 import { eventOfKey, messageKey } from "../../functions/core/messages/plan.js";
 import { planReply, readReplyLine, type TutorReply } from "../../functions/core/replies/plan.js";
-import { tutorTag } from "../../functions/core/reply-token.js";
-import { TABS } from "../../functions/core/schemas.js";
+import { tutorTag } from "../../functions/core/security/reply-token.js";
+import { TABS } from "../../functions/core/sheet/schemas.js";
 import type { Cell, TabValues } from "../../functions/ports.js";
 import { testKeys } from "../support/ledger.js";
 import { seminarSnapshot } from "../support/workbooks.js";

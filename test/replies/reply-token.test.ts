@@ -4,7 +4,7 @@ import {
   readReplyAddress,
   replyAddress,
   tutorTag,
-} from "../../functions/core/reply-token.js";
+} from "../../functions/core/security/reply-token.js";
 
 const SECRET = "secret-des-reponses-0123456789";
 const SHEET = "1BxiMVs0XRA5nFMdKvBdBZjgmUUqptlbs74OgvE2upms";

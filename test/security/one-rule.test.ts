@@ -3,10 +3,10 @@
  * and the check refuses, on the row, what the renderer would refuse.
  */
 import { describe, expect, it } from "vitest";
-import { checkLunch } from "../../functions/core/check-lunch.js";
-import { checkSeminar } from "../../functions/core/check-seminar.js";
+import { checkLunch } from "../../functions/core/checks/check-lunch.js";
+import { checkSeminar } from "../../functions/core/checks/check-seminar.js";
 import { renderFeedbackRequest } from "../../functions/core/messages/seminar.js";
-import { webLink } from "../../functions/core/messages/text.js";
+import { webLink } from "../../functions/core/text/safe-text.js";
 import * as example from "../../sheets-templates/example-data.js";
 import { lunchSnapshot, seminarSnapshot } from "../support/workbooks.js";
 

@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { jsonLogLine } from "../../functions/adapters/json-log.js";
-import { cellText } from "../../functions/core/cells.js";
-import { TABS } from "../../functions/core/schemas.js";
+import { cellText } from "../../functions/core/sheet/cells.js";
+import { TABS } from "../../functions/core/sheet/schemas.js";
 import { play } from "../e2e/harness.js";
 
 describe("the logs of a whole seminar", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { signEdit, signedEditHeaders, verifyEdit } from "../../functions/core/edit-signature.js";
+import { signEdit, signedEditHeaders, verifyEdit } from "../../functions/core/security/edit-signature.js";
 
 const SECRET = "secret-de-test-assez-long";
 const NOW = new Date("2027-03-01T09:30:00Z");

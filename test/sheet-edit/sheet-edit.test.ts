@@ -10,9 +10,13 @@ import {
 } from "../../functions/adapters/google-sheets-workbook.js";
 import { checkWorkbook } from "../../functions/app/check-workbook.js";
 import { LedgerWorkbook } from "../../functions/app/ledger-workbook.js";
-import { cellText, parseEmail } from "../../functions/core/cells.js";
-import { SIGNATURE_HEADER, signEdit, TIMESTAMP_HEADER } from "../../functions/core/edit-signature.js";
-import { spreadsheetKey } from "../../functions/core/keys.js";
+import {
+  SIGNATURE_HEADER,
+  signEdit,
+  TIMESTAMP_HEADER,
+} from "../../functions/core/security/edit-signature.js";
+import { spreadsheetKey } from "../../functions/core/security/keys.js";
+import { cellText, parseEmail } from "../../functions/core/sheet/cells.js";
 import type {
   Cell,
   CellWrite,

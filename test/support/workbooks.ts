@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LedgerWorkbook } from "../../functions/app/ledger-workbook.js";
 import type { LedgerKeys } from "../../functions/core/ledger/keys.js";
-import { SETTINGS_HEADERS, TABS, type TabSpec } from "../../functions/core/schemas.js";
-import { headersOf } from "../../functions/core/table.js";
+import { SETTINGS_HEADERS, TABS, type TabSpec } from "../../functions/core/sheet/schemas.js";
+import { headersOf } from "../../functions/core/sheet/table.js";
 import type {
   Cell,
   CellWrite,

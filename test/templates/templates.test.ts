@@ -1,9 +1,9 @@
 import ExcelJS from "exceljs";
 import { describe, expect, it } from "vitest";
 import { toCell } from "../../functions/adapters/xlsx-workbook.js";
-import { CYCLE_WORKBOOK } from "../../functions/core/cycle-schemas.js";
-import { LUNCH_WORKBOOK, SEMINAR_WORKBOOK, SETTINGS_HEADERS } from "../../functions/core/schemas.js";
-import { columnsOf, headersOf } from "../../functions/core/table.js";
+import { CYCLE_WORKBOOK } from "../../functions/core/cycle/cycle-schemas.js";
+import { LUNCH_WORKBOOK, SEMINAR_WORKBOOK, SETTINGS_HEADERS } from "../../functions/core/sheet/schemas.js";
+import { columnsOf, headersOf } from "../../functions/core/sheet/table.js";
 import { TEMPLATE_FILES } from "../../sheets-templates/generate.js";
 
 const folder = new URL("../../sheets-templates/", import.meta.url);

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { applyReply, recordBounce } from "../../functions/app/apply-reply.js";
 import { replyFollowUps } from "../../functions/app/reply-follow-ups.js";
 import { sendDueMessages } from "../../functions/app/send-messages.js";
-import { journalAppend } from "../../functions/core/journal.js";
+import { journalAppend } from "../../functions/core/ledger/journal.js";
 import { messageKey } from "../../functions/core/messages/plan.js";
 import type { OutgoingMessage } from "../../functions/ports.js";
 import {

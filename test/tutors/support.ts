@@ -9,7 +9,7 @@ import type { MessageKind } from "../../functions/core/messages/plan.js";
 import { classifyAnswer } from "../../functions/core/replies/classify.js";
 import type { Decision } from "../../functions/core/replies/message.js";
 import type { TutorReply } from "../../functions/core/replies/plan.js";
-import { replyAddress, tutorTag } from "../../functions/core/reply-token.js";
+import { replyAddress, tutorTag } from "../../functions/core/security/reply-token.js";
 import type { Cell, OutgoingMessage } from "../../functions/ports.js";
 import { ManualClock, RecordingMailer } from "../messages/fixtures.js";
 import { MemoryWorkbook, seminarSnapshot } from "../support/workbooks.js";

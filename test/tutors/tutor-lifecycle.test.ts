@@ -3,7 +3,7 @@ import { applyReply } from "../../functions/app/apply-reply.js";
 import { replyFollowUps } from "../../functions/app/reply-follow-ups.js";
 import { sendDueMessages } from "../../functions/app/send-messages.js";
 import { markSilentTutors, nudgeTutors, pendingTutors } from "../../functions/app/tutor-lifecycle.js";
-import { readReplyAddress } from "../../functions/core/reply-token.js";
+import { readReplyAddress } from "../../functions/core/security/reply-token.js";
 import {
   addressOf,
   EVENT,

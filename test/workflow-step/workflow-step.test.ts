@@ -10,8 +10,8 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { SheetsRequestError, sheetsFailure } from "../../functions/adapters/google-sheets-workbook.js";
 import { sendDueMessages } from "../../functions/app/send-messages.js";
 import { followEdit, readControl } from "../../functions/app/workflow-control.js";
-import { journalAppend } from "../../functions/core/journal.js";
-import { TABS } from "../../functions/core/schemas.js";
+import { journalAppend } from "../../functions/core/ledger/journal.js";
+import { TABS } from "../../functions/core/sheet/schemas.js";
 import {
   type EventWorkbook,
   TransientSendError,

@@ -3,8 +3,8 @@
  * sorting by name, and the result type. Pure.
  */
 import { DateTime } from "luxon";
-import { normalizeKey } from "../cells.js";
-import { frenchTime } from "../french.js";
+import { normalizeKey } from "../sheet/cells.js";
+import { frenchTime } from "../text/french.js";
 import type { PrintedDocument } from "./layout.js";
 
 /** Every document of an event at an instant, and what the organizer should know about them. */
@@ -97,4 +97,4 @@ export function isMeal(sequence: string): boolean {
 }
 
 /** `1 participant`, `12 participants`. */
-export { plural } from "../french.js";
+export { plural } from "../text/french.js";

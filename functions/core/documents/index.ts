@@ -4,9 +4,9 @@
  */
 
 import type { WorkbookSnapshot } from "../../ports.js";
+import { type EventModel, MESSAGE_TABS } from "../event/model.js";
 import type { LedgerKeys } from "../ledger/keys.js";
-import { type EventModel, MESSAGE_TABS } from "../messages/model.js";
-import { TABS } from "../schemas.js";
+import { TABS } from "../sheet/schemas.js";
 import type { DocumentSet } from "./common.js";
 import { lunchDocuments } from "./lunch.js";
 import { seminarDocuments } from "./seminar.js";

@@ -5,10 +5,10 @@
  */
 import { DateTime } from "luxon";
 import type { WorkbookSnapshot } from "../../ports.js";
-import { parseLunchWorkbook } from "../check-lunch.js";
-import { frenchSpan, pluralSuffix } from "../french.js";
+import { parseLunchWorkbook } from "../checks/check-lunch.js";
+import { type LunchModel, lunchModel } from "../event/model.js";
 import type { LedgerKeys } from "../ledger/keys.js";
-import { type LunchModel, lunchModel } from "../messages/model.js";
+import { frenchSpan, pluralSuffix } from "../text/french.js";
 import {
   byName,
   type DocumentSet,

@@ -9,17 +9,12 @@
 
 import { DateTime } from "luxon";
 import type { WorkbookSnapshot } from "../../ports.js";
-import { normalizeKey } from "../cells.js";
-import { attends, isImmersion, parseSeminarWorkbook } from "../check-seminar.js";
-import { pluralSuffix } from "../french.js";
+import { attends, isImmersion, parseSeminarWorkbook } from "../checks/check-seminar.js";
+import { type AgendaItem, type ParticipantAgenda, type SeminarModel, seminarModel } from "../event/model.js";
 import type { LedgerKeys } from "../ledger/keys.js";
-import {
-  type AgendaItem,
-  type ParticipantAgenda,
-  type SeminarModel,
-  seminarModel,
-} from "../messages/model.js";
-import type { ProgrammeRow } from "../schemas.js";
+import { normalizeKey } from "../sheet/cells.js";
+import type { ProgrammeRow } from "../sheet/schemas.js";
+import { pluralSuffix } from "../text/french.js";
 import {
   byName,
   type DocumentSet,

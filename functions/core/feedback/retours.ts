@@ -6,14 +6,14 @@
 import { createHash } from "node:crypto";
 import { DateTime } from "luxon";
 import type { WorkbookSnapshot } from "../../ports.js";
-import { cellText } from "../cells.js";
-import { DEFAULT_ZONE } from "../event-settings.js";
-import { pluralSuffix } from "../french.js";
 import { automaticMessage } from "../replies/automatic.js";
 import { type InboundMessage, MAX_ANSWER_CHARS } from "../replies/message.js";
 import { stripReply } from "../replies/strip.js";
-import { type FeedbackRow, type LunchSettings, type SeminarSettings, TABS } from "../schemas.js";
-import { parseSettings, parseTable } from "../table.js";
+import { DEFAULT_ZONE } from "../settings/event-settings.js";
+import { cellText } from "../sheet/cells.js";
+import { type FeedbackRow, type LunchSettings, type SeminarSettings, TABS } from "../sheet/schemas.js";
+import { parseSettings, parseTable } from "../sheet/table.js";
+import { pluralSuffix } from "../text/french.js";
 import { readFeedback } from "./mark.js";
 
 /** The tabs a feedback reply is recorded from. */

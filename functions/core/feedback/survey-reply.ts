@@ -1,14 +1,14 @@
 /**
  * Which participant a reply to the survey comes from. The survey goes out with the same kind of
- * signed `Reply-To` as a tutor request (core/reply-token.ts), keyed by the participant's address,
+ * signed `Reply-To` as a tutor request (core/security/reply-token.ts), keyed by the participant's address,
  * with the request version `SURVEY_REPLY_VERSION`, a version no tutor request reaches (they count
  * from 1, one more each time what a tutor hosts changes), so a token of that version is a survey
  * reply. Pure.
  */
 import type { WorkbookSnapshot } from "../../ports.js";
-import { type ReplyClaims, tutorTag } from "../reply-token.js";
-import { TABS } from "../schemas.js";
-import { parseTable } from "../table.js";
+import { type ReplyClaims, tutorTag } from "../security/reply-token.js";
+import { TABS } from "../sheet/schemas.js";
+import { parseTable } from "../sheet/table.js";
 
 /** The request version of the survey's signed reply address. */
 export const SURVEY_REPLY_VERSION = 999_999;

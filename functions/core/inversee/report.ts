@@ -5,8 +5,8 @@
  * only a reverse immersion has (`SeminarView.extra`, written into `Statut` by `sourceChanges`) are
  * added to their row, so that the printout says what the sheet says. Pure.
  */
-import { type RowVerdict, statusText } from "../check-seminar.js";
-import { TABS } from "../schemas.js";
+import { type RowVerdict, statusText } from "../checks/check-seminar.js";
+import { TABS } from "../sheet/schemas.js";
 import { REVERSE_TABS } from "./schemas.js";
 import type { SeminarView } from "./view.js";
 

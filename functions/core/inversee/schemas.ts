@@ -22,7 +22,7 @@ import {
   timeZone,
   url,
   yesNo,
-} from "../fields.js";
+} from "../sheet/fields.js";
 import {
   CONFIRMATIONS,
   personName,
@@ -30,7 +30,7 @@ import {
   SEMINAR_REGISTRATION_STATES,
   TABS,
   type TabSpec,
-} from "../schemas.js";
+} from "../sheet/schemas.js";
 
 /** What a visitor shares of a host's day (`À voir`). */
 export const HOST_ACTIVITIES = ["Réunions", "Instance de décision", "Visite de terrain"] as const;

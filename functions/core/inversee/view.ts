@@ -7,10 +7,10 @@
  */
 import { createHash } from "node:crypto";
 import type { Cell, CellWrite, TabValues, WorkbookChanges, WorkbookSnapshot } from "../../ports.js";
-import { cellText, isBlank, normalizeKey, parseEmail } from "../cells.js";
-import { statusText } from "../check-seminar.js";
-import { TABS } from "../schemas.js";
-import { headersOf, parseTable } from "../table.js";
+import { statusText } from "../checks/check-seminar.js";
+import { cellText, isBlank, normalizeKey, parseEmail } from "../sheet/cells.js";
+import { TABS } from "../sheet/schemas.js";
+import { headersOf, parseTable } from "../sheet/table.js";
 import { type HostRow, PLACEMENT_HEADERS, REVERSE_TABS, type VisitorRow } from "./schemas.js";
 
 /** Tabs to read so that the reverse immersion can be recognised and viewed, beside the seminar's. */

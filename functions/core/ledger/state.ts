@@ -15,8 +15,8 @@
  */
 
 import { createHash } from "node:crypto";
-import type { Ledger } from "../journal.js";
 import type { LedgerEntry } from "./entry.js";
+import type { Ledger } from "./journal.js";
 import type { LedgerKeys } from "./keys.js";
 
 export interface Claim {

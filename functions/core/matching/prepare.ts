@@ -5,7 +5,7 @@
  * pool takes, and a final step names the tutors.
  */
 
-import { textKey } from "../cells.js";
+import { textKey } from "../sheet/cells.js";
 import type { LockedPlacement, MatchingProblem, Participant, Structure } from "./types.js";
 
 /** Case-, accent- and spacing-insensitive key, so `caf ` matches `CAF` and `Urgences` matches `urgences`. */

@@ -12,10 +12,10 @@
  * sent once and a changed one once more.
  */
 import type { DocumentSet, PrintedDocument } from "../documents/index.js";
+import { digest } from "../event/model.js";
+import { oneLine, webLink } from "../text/safe-text.js";
 import { block, type MessageContent, renderDocument } from "./layout.js";
-import { digest } from "./model.js";
 import { AUTOMATIC_HEADERS } from "./seminar.js";
-import { oneLine, webLink } from "./text.js";
 
 /** A document attached to a message, drawn as a PDF by the sending path. */
 export interface DocumentAttachment {

@@ -6,7 +6,7 @@
  * (Outlook on Windows) still shows each piece apart. No meaning is carried by a class.
  */
 import type { Attachment } from "../../ports.js";
-import { html, plain, SafeHtml, safeUrl } from "./text.js";
+import { html, plain, SafeHtml, safeUrl } from "../text/safe-text.js";
 
 /** A message's content, before it is addressed: what renderers produce. */
 export interface MessageContent {

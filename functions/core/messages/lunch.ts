@@ -1,6 +1,10 @@
 /** The messages of a lunch talk: registered, waiting list (with the rank), promoted, reminder, feedback. Pure. */
-import { buildCalendar } from "../calendar.js";
-import { frenchDay, frenchSpan, ordinal } from "../french.js";
+
+import type { LunchInfo, LunchRegistration } from "../event/model.js";
+import { fullName } from "../event/model.js";
+import { buildCalendar } from "../schedule/calendar.js";
+import { frenchDay, frenchSpan, ordinal } from "../text/french.js";
+import { oneLine } from "../text/safe-text.js";
 import {
   AUTOMATIC_FOOTER,
   block,
@@ -8,10 +12,7 @@ import {
   type MessageDocument,
   renderDocument,
 } from "./layout.js";
-import type { LunchInfo, LunchRegistration } from "./model.js";
-import { fullName } from "./model.js";
 import { AUTOMATIC_HEADERS } from "./seminar.js";
-import { oneLine } from "./text.js";
 
 export type LunchMessageKind = "registered" | "waiting" | "promoted" | "reminder";
 

@@ -21,15 +21,26 @@
 import { DateTime } from "luxon";
 import type { MailAddress, OutgoingMessage } from "../../ports.js";
 import type { DocumentSet } from "../documents/index.js";
+import {
+  digest,
+  type EventModel,
+  fullName,
+  type LunchModel,
+  type ParticipantAgenda,
+  type Recipient,
+  type SeminarModel,
+  type TutorView,
+} from "../event/model.js";
 import { SURVEY_REPLY_VERSION } from "../feedback/survey-reply.js";
-import { ofName, plural, pluralSuffix } from "../french.js";
 import type { LedgerEntry } from "../ledger/entry.js";
 import type { LedgerKeys } from "../ledger/keys.js";
 import { hasBounced, isTaken, type JournalState, sendIdOf } from "../ledger/state.js";
 import { readReplyLine } from "../replies/plan.js";
 import { rematchKey, SILENT, silentKey } from "../replies/tutor-lines.js";
-import { lunchSchedule, seminarSchedule } from "../schedule.js";
-import { TABS } from "../schemas.js";
+import { lunchSchedule, seminarSchedule } from "../schedule/schedule.js";
+import { TABS } from "../sheet/schemas.js";
+import { ofName, plural, pluralSuffix } from "../text/french.js";
+import { oneLine } from "../text/safe-text.js";
 import {
   attachmentName,
   certificatesByEmail,
@@ -45,16 +56,6 @@ import {
 import type { MessageContent } from "./layout.js";
 import { renderLunchMessage } from "./lunch.js";
 import {
-  digest,
-  type EventModel,
-  fullName,
-  type LunchModel,
-  type ParticipantAgenda,
-  type Recipient,
-  type SeminarModel,
-  type TutorView,
-} from "./model.js";
-import {
   renderCancellation,
   renderConvocation,
   renderFeedbackRequest,
@@ -65,7 +66,6 @@ import {
   renderTutorReminder,
   renderTutorRequest,
 } from "./seminar.js";
-import { oneLine } from "./text.js";
 
 export type MessageKind =
   | "convocation"
@@ -164,7 +164,7 @@ export interface PlanOptions {
   readonly undecidedAlertMs?: number;
   /** Uncertain keys whose evidence could not be read at all (the mail service's log unreachable). */
   readonly undecided?: ReadonlySet<string>;
-  /** The signed address a tutor's reply goes to (see `core/reply-token.ts`). */
+  /** The signed address a tutor's reply goes to (see `core/security/reply-token.ts`). */
   readonly replyAddress?: (input: { event: string; tutorEmail: string; version: number }) => string;
   /** A link to the spreadsheet, in alerts. */
   readonly workbookLink?: string;

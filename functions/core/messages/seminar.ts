@@ -1,15 +1,5 @@
 /** The messages of an immersion seminar, in French, each as HTML and plain text. Pure. */
 import { DateTime } from "luxon";
-import { buildCalendar, type CalendarItem, calendarContentType } from "../calendar.js";
-import { frenchDay, frenchSpan, frenchTime, pluralSuffix } from "../french.js";
-import {
-  AUTOMATIC_FOOTER,
-  type Block,
-  block,
-  type MessageContent,
-  type MessageDocument,
-  renderDocument,
-} from "./layout.js";
 import type {
   AgendaItem,
   AnnouncedItem,
@@ -18,9 +8,19 @@ import type {
   SeminarInfo,
   TutorView,
   WithdrawnParticipant,
-} from "./model.js";
-import { fullName } from "./model.js";
-import { oneLine, webLink } from "./text.js";
+} from "../event/model.js";
+import { fullName } from "../event/model.js";
+import { buildCalendar, type CalendarItem, calendarContentType } from "../schedule/calendar.js";
+import { frenchDay, frenchSpan, frenchTime, pluralSuffix } from "../text/french.js";
+import { oneLine, webLink } from "../text/safe-text.js";
+import {
+  AUTOMATIC_FOOTER,
+  type Block,
+  block,
+  type MessageContent,
+  type MessageDocument,
+  renderDocument,
+} from "./layout.js";
 
 /** Headers that ask auto-responders (out-of-office replies) to stay quiet. */
 export const AUTOMATIC_HEADERS: Readonly<Record<string, string>> = {

@@ -3,7 +3,7 @@
  * planned messages in the shape `app/send-messages.ts` sends, each under its `messageKey`:
  * - `invitation-intervenant`: at once, to each speaker whose `Confirmation` is empty or
  *   `En attente`, with the talk's practical details; its Reply-To is the signed reply address
- *   (`core/reply-token.ts`), the one tutors reply to, so a reply is read by the same classifier;
+ *   (`core/security/reply-token.ts`), the one tutors reply to, so a reply is read by the same classifier;
  * - `rappel-intervenant`: seven days before the talk, to each speaker who confirmed;
  * - `liste-inscrits`: the day before at 9:00, to each speaker who has not declined, with the seated
  *   people's name, direction, service and function, so they can prepare;
@@ -13,21 +13,22 @@
  */
 import { DateTime } from "luxon";
 import type { MailAddress, WorkbookSnapshot } from "../../ports.js";
-import { type CycleCheck, checkCycle, type TalkCheck } from "../check-cycle.js";
-import type { SpeakerRow } from "../cycle-schemas.js";
-import { planTalks, talkNumber, talkTag } from "../cycle-talks.js";
-import { eventZone } from "../event-settings.js";
-import { frenchDay, frenchSpan } from "../french.js";
-import { readLedger } from "../journal.js";
+import { type CycleCheck, checkCycle, type TalkCheck } from "../cycle/check-cycle.js";
+import type { SpeakerRow } from "../cycle/cycle-schemas.js";
+import { talkNumber, talkTag } from "../cycle/talk-identity.js";
+import { digest, foreignLedgerProblems, fullName, type Recipient } from "../event/model.js";
+import { readLedger } from "../ledger/journal.js";
 import type { LedgerKeys } from "../ledger/keys.js";
 import { type JournalState, journalState } from "../ledger/state.js";
 import { readReplyLine } from "../replies/plan.js";
-import { type RegistrationRow, TABS } from "../schemas.js";
+import { eventZone } from "../settings/event-settings.js";
+import { type RegistrationRow, TABS } from "../sheet/schemas.js";
+import { frenchDay, frenchSpan } from "../text/french.js";
+import { oneLine } from "../text/safe-text.js";
+import { planTalks } from "./cycle-talks.js";
 import { AUTOMATIC_FOOTER, type Block, block, type MessageContent, renderDocument } from "./layout.js";
-import { digest, foreignLedgerProblems, fullName, type Recipient } from "./model.js";
 import { collectPlanned, type MessagePlan, messageKey, type PlannedMessage } from "./plan.js";
 import { AUTOMATIC_HEADERS } from "./seminar.js";
-import { oneLine } from "./text.js";
 
 /** Days before a talk when the confirmed speakers are reminded, and the organizer alerted if none confirmed. */
 export const SPEAKER_NOTICE_DAYS = 7;
@@ -348,7 +349,7 @@ export function cycleModel(snapshot: WorkbookSnapshot, keys: LedgerKeys, now: Da
 /**
  * The plan of a cycle, as `planMessages` answers for a single event: its speakers' and organizer's
  * messages (`planSpeakerMessages`), and each talk's messages to its seated and waiting people (the
- * single talk's plan on the talk's view, `core/cycle-talks.ts`), those the ledger has not taken.
+ * single talk's plan on the talk's view, `core/messages/cycle-talks.ts`), those the ledger has not taken.
  * Nothing when the cycle has a problem that stops sending.
  */
 export function planCycle(model: CycleModel, now: Date, options: SpeakerPlanOptions = {}): MessagePlan {

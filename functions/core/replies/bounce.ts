@@ -4,12 +4,12 @@
  * it again and to tell the organizer. Pure.
  */
 import type { WorkbookChanges, WorkbookSnapshot } from "../../ports.js";
-import { eventZone } from "../event-settings.js";
-import { journalRecord, readLedger } from "../journal.js";
+import { journalRecord, readLedger } from "../ledger/journal.js";
 import type { LedgerKeys } from "../ledger/keys.js";
-import { type JournalRow, type LunchSettings, type SeminarSettings, TABS } from "../schemas.js";
-import { parseSettings, parseTable } from "../table.js";
-import { layoutOf, recordRow } from "../table-writes.js";
+import { eventZone } from "../settings/event-settings.js";
+import { type JournalRow, type LunchSettings, type SeminarSettings, TABS } from "../sheet/schemas.js";
+import { parseSettings, parseTable } from "../sheet/table.js";
+import { layoutOf, recordRow } from "../sheet/table-writes.js";
 
 /** The tabs a bounce needs: the settings (for the time zone) and the Journal. */
 export const BOUNCE_TABS = [TABS.seminar.name, TABS.lunch.name, TABS.journal.name] as const;

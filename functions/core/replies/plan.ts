@@ -16,15 +16,21 @@
  */
 import { DateTime } from "luxon";
 import type { CellWrite, RowsAppend, TabCreation, WorkbookSnapshot } from "../../ports.js";
-import { cellText, parseEmail, textKey } from "../cells.js";
-import { eventZone } from "../event-settings.js";
-import { type JournalLine, journalRecord, type Ledger, readLedger } from "../journal.js";
 import type { LedgerEntry } from "../ledger/entry.js";
-import type { ReplyClaims } from "../reply-token.js";
-import { tutorTag } from "../reply-token.js";
-import { type JournalRow, type PlacementRow, type SeminarSettings, TABS, type TutorRow } from "../schemas.js";
-import { parseSettings, parseTable } from "../table.js";
-import { layoutOf, recordRow, recordWrites, type TabLayout } from "../table-writes.js";
+import { type JournalLine, journalRecord, type Ledger, readLedger } from "../ledger/journal.js";
+import type { ReplyClaims } from "../security/reply-token.js";
+import { tutorTag } from "../security/reply-token.js";
+import { eventZone } from "../settings/event-settings.js";
+import { cellText, parseEmail, textKey } from "../sheet/cells.js";
+import {
+  type JournalRow,
+  type PlacementRow,
+  type SeminarSettings,
+  TABS,
+  type TutorRow,
+} from "../sheet/schemas.js";
+import { parseSettings, parseTable } from "../sheet/table.js";
+import { layoutOf, recordRow, recordWrites, type TabLayout } from "../sheet/table-writes.js";
 import type { Decision, ReplyDecision } from "./message.js";
 
 /** The tabs a reply needs, by canonical name. */

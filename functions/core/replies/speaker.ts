@@ -4,7 +4,7 @@
  * a tutor's reply (`plan.ts`), applied to the `Intervenants` tab.
  *
  * - `confirm` / `decline`: `Confirmation` and `Répondu le` on the row of that speaker for the talk
- *   the invitation was for (its reply address carries the talk's number, `core/cycle-talks.ts`),
+ *   the invitation was for (its reply address carries the talk's number, `core/messages/cycle-talks.ts`),
  *   and on no other talk of theirs; a later reply wins. A token of version 1 (an invitation sent
  *   before invitations were per talk) answers for every talk of the speaker.
  * - `unclear`: nothing on the rows; the cycle's plan tells the organizer from the Journal line.
@@ -13,15 +13,15 @@
  */
 import { DateTime } from "luxon";
 import type { CellWrite, WorkbookSnapshot } from "../../ports.js";
-import { cellText, parseEmail } from "../cells.js";
-import { CYCLE_TABS_SPEC, type CycleSettings, type SpeakerRow } from "../cycle-schemas.js";
-import { talkNumber } from "../cycle-talks.js";
-import { eventZone } from "../event-settings.js";
-import { type JournalLine, journalRecord, readLedger } from "../journal.js";
-import { tutorTag } from "../reply-token.js";
-import { type JournalRow, TABS } from "../schemas.js";
-import { parseSettings, parseTable } from "../table.js";
-import { layoutOf, recordRow, recordWrites } from "../table-writes.js";
+import { CYCLE_TABS_SPEC, type CycleSettings, type SpeakerRow } from "../cycle/cycle-schemas.js";
+import { talkNumber } from "../cycle/talk-identity.js";
+import { type JournalLine, journalRecord, readLedger } from "../ledger/journal.js";
+import { tutorTag } from "../security/reply-token.js";
+import { eventZone } from "../settings/event-settings.js";
+import { cellText, parseEmail } from "../sheet/cells.js";
+import { type JournalRow, TABS } from "../sheet/schemas.js";
+import { parseSettings, parseTable } from "../sheet/table.js";
+import { layoutOf, recordRow, recordWrites } from "../sheet/table-writes.js";
 import type { Decision } from "./message.js";
 import { hasEntry, REPLY_DONE_SUFFIX, REPLY_EVENTS, type ReplyPlan, type TutorReply } from "./plan.js";
 

@@ -4,12 +4,12 @@
  * reads them to tell the organizer. Pure.
  */
 import type { CellWrite, WorkbookChanges, WorkbookSnapshot } from "../../ports.js";
-import { DEFAULT_ZONE } from "../event-settings.js";
-import { type JournalLine, journalRecord } from "../journal.js";
+import { type JournalLine, journalRecord } from "../ledger/journal.js";
 import type { LedgerKeys } from "../ledger/keys.js";
-import { type JournalRow, type SeminarSettings, TABS, type TutorRow } from "../schemas.js";
-import { parseSettings, parseTable } from "../table.js";
-import { layoutOf, recordRow, recordWrites } from "../table-writes.js";
+import { DEFAULT_ZONE } from "../settings/event-settings.js";
+import { type JournalRow, type SeminarSettings, TABS, type TutorRow } from "../sheet/schemas.js";
+import { parseSettings, parseTable } from "../sheet/table.js";
+import { layoutOf, recordRow, recordWrites } from "../sheet/table-writes.js";
 
 export const TUTOR_EVENTS = {
   rematch: "Ré-affectation après désistement",

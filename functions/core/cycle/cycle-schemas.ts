@@ -20,8 +20,15 @@ import {
   time,
   timeZone,
   url,
-} from "./fields.js";
-import { CONFIRMATIONS, LUNCH_ACTIONS, personName, registrationRow, TABS, type TabSpec } from "./schemas.js";
+} from "../sheet/fields.js";
+import {
+  CONFIRMATIONS,
+  LUNCH_ACTIONS,
+  personName,
+  registrationRow,
+  TABS,
+  type TabSpec,
+} from "../sheet/schemas.js";
 
 const emailAliases = ["E-mail", "Courriel", "Mail", "Adresse électronique", "Adresse mail"];
 const statusColumn = output({

@@ -6,12 +6,13 @@
  * Each problem has a severity: blocking problems keep the row out of matching and sending until
  * fixed; the others (« à vérifier ») are shown and the person is convoked anyway. Pure.
  */
-import { formatMinutes, type IsoDate, instantOf, minutesOf, normalizeKey, quote } from "./cells.js";
+
+import { eventZone } from "../settings/event-settings.js";
+import { formatMinutes, type IsoDate, instantOf, minutesOf, normalizeKey, quote } from "../sheet/cells.js";
+import { LATE_ACCEPTED, type ParticipantRow, type ProgrammeRow, STRUCTURE_TYPES } from "../sheet/schemas.js";
+import type { ParsedRow } from "../sheet/table.js";
 import type { SeminarWorkbook } from "./check-seminar.js";
-import { eventZone } from "./event-settings.js";
 import { attends, endMinutes, frenchDate, isTravel, wishedType } from "./programme-items.js";
-import { LATE_ACCEPTED, type ParticipantRow, type ProgrammeRow, STRUCTURE_TYPES } from "./schemas.js";
-import type { ParsedRow } from "./table.js";
 
 type Report = (row: ParsedRow<ParticipantRow>, message: string, blocking: boolean) => void;
 

@@ -3,7 +3,7 @@
  * event's model (the workbook and the Journal) so that a step asked twice answers the same.
  */
 import { DateTime } from "luxon";
-import type { EventModel, LunchModel, SeminarModel } from "./messages/model.js";
+import type { EventModel, LunchModel, SeminarModel } from "../event/model.js";
 
 export interface Schedule {
   /** Participants' and tutors' reminder (seminar), or the reminder before the talk. */

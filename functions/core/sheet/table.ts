@@ -3,7 +3,7 @@
  * tolerated), never by position, and columns the organizer added are left alone.
  */
 import type { z } from "zod";
-import type { Cell, TabValues } from "../ports.js";
+import type { Cell, TabValues } from "../../ports.js";
 import { cellText, isBlank, normalizeKey } from "./cells.js";
 import { type ColumnMeta, columnMeta } from "./fields.js";
 import { type RowSchema, SETTINGS_HEADERS, type TabSpec } from "./schemas.js";

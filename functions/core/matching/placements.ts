@@ -2,12 +2,13 @@
  * From a checked seminar workbook to the matching problem, and from the solver's answer back to
  * the rows of `Affectations`. Pure.
  */
-import { normalizeKey } from "./cells.js";
-import type { SeminarCheck } from "./check-seminar.js";
-import { checkHardRules } from "./matching/check.js";
-import type { MatchingProblem, MatchingResult, Placement, PlacementWithMotif } from "./matching/types.js";
-import type { ParticipantRow, PlacementRow, StructureRow, TutorRow } from "./schemas.js";
-import type { ParsedRow } from "./table.js";
+
+import type { SeminarCheck } from "../checks/check-seminar.js";
+import { normalizeKey } from "../sheet/cells.js";
+import type { ParticipantRow, PlacementRow, StructureRow, TutorRow } from "../sheet/schemas.js";
+import type { ParsedRow } from "../sheet/table.js";
+import { checkHardRules } from "./check.js";
+import type { MatchingProblem, MatchingResult, Placement, PlacementWithMotif } from "./types.js";
 
 function usable<T>(
   check: SeminarCheck,

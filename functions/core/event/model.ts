@@ -6,6 +6,21 @@
 import { createHash } from "node:crypto";
 import { DateTime } from "luxon";
 import type { WorkbookSnapshot } from "../../ports.js";
+import { checkLunch, closingInstant, parseLunchWorkbook } from "../checks/check-lunch.js";
+import {
+  attends,
+  checkSeminar,
+  isImmersion,
+  isTravel,
+  type SeminarCheck,
+  travelKind,
+} from "../checks/check-seminar.js";
+import { careOfAddresses, isReverseView } from "../inversee/view.js";
+import { readLedger } from "../ledger/journal.js";
+import type { LedgerKeys } from "../ledger/keys.js";
+import { hasBounced, type JournalState, journalState } from "../ledger/state.js";
+import { allocateSeats, type SeatStatus } from "../seats/seats.js";
+import { eventZone } from "../settings/event-settings.js";
 import {
   cellText,
   type IsoDate,
@@ -15,26 +30,11 @@ import {
   parseEmail,
   parseTime,
   type WallTime,
-} from "../cells.js";
-import { checkLunch, closingInstant, parseLunchWorkbook } from "../check-lunch.js";
-import {
-  attends,
-  checkSeminar,
-  isImmersion,
-  isTravel,
-  type SeminarCheck,
-  travelKind,
-} from "../check-seminar.js";
-import { eventZone } from "../event-settings.js";
-import type { Mailbox } from "../fields.js";
-import { careOfAddresses, isReverseView } from "../inversee/view.js";
-import { programmeIds } from "../item-ids.js";
-import { readLedger } from "../journal.js";
-import type { LedgerKeys } from "../ledger/keys.js";
-import { hasBounced, type JournalState, journalState } from "../ledger/state.js";
-import type { ParticipantRow, ProgrammeRow, TutorRow } from "../schemas.js";
-import { TABS } from "../schemas.js";
-import { allocateSeats, type SeatStatus } from "../seats.js";
+} from "../sheet/cells.js";
+import type { Mailbox } from "../sheet/fields.js";
+import { programmeIds } from "../sheet/item-ids.js";
+import type { ParticipantRow, ProgrammeRow, TutorRow } from "../sheet/schemas.js";
+import { TABS } from "../sheet/schemas.js";
 
 /** Minutes between leaving the last sequence and the train (the same margin the checks use). */
 export const STATION_MARGIN_MINUTES = 30;

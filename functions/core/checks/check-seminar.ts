@@ -4,10 +4,8 @@
  * Pure: the workbook's values and `now` in, verdicts out.
  */
 import { DateTime } from "luxon";
-import type { WorkbookSnapshot } from "../ports.js";
-import { type IsoDate, minutesOf, normalizeKey, quote, type WallTime } from "./cells.js";
-import { participantProblems } from "./participant-checks.js";
-import { endMinutes, frenchDate, isImmersion } from "./programme-items.js";
+import type { WorkbookSnapshot } from "../../ports.js";
+import { type IsoDate, minutesOf, normalizeKey, quote, type WallTime } from "../sheet/cells.js";
 import {
   type ParticipantRow,
   type PlacementRow,
@@ -16,8 +14,16 @@ import {
   type StructureRow,
   TABS,
   type TutorRow,
-} from "./schemas.js";
-import { type ParsedRow, type ParsedSettings, type ParsedTable, parseSettings, parseTable } from "./table.js";
+} from "../sheet/schemas.js";
+import {
+  type ParsedRow,
+  type ParsedSettings,
+  type ParsedTable,
+  parseSettings,
+  parseTable,
+} from "../sheet/table.js";
+import { participantProblems } from "./participant-checks.js";
+import { endMinutes, frenchDate, isImmersion } from "./programme-items.js";
 
 // What the programme's items mean, as the callers of the checks read it.
 export { attends, isImmersion, isTravel, travelKind } from "./programme-items.js";

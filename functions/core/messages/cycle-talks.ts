@@ -3,7 +3,7 @@
  * a single talk sends them (seat confirmation, waiting-list notice, a seat freed, the reminder, the
  * survey) from the single talk's own plan (`planMessages` on a `LunchModel`), unchanged.
  *
- * - The seats are the cycle's (`core/check-cycle.ts`: fair access across the talks, a seat once
+ * - The seats are the cycle's (`core/cycle/check-cycle.ts`: fair access across the talks, a seat once
  *   announced kept): the view reads them from the talk's check, it does not seat anyone again.
  * - The keys differ per talk: a talk's view names its recipients `<recipient id>.<talk tag>`, so the
  *   ledger key of a message (`messageKey`) holds the talk, and a person seated at three talks gets
@@ -11,36 +11,20 @@
  * - A send that failed or stays uncertain is told to the organizer by the view of its own talk only.
  * Pure: the checked cycle, its verified Journal, its keys and `now` in.
  */
-import { createHash } from "node:crypto";
-import type { TabValues, WorkbookSnapshot } from "../ports.js";
-import { normalizeKey } from "./cells.js";
-import { type CycleCheck, checkCycle, type TalkCheck } from "./check-cycle.js";
-import { CYCLE_TABS_SPEC } from "./cycle-schemas.js";
-import type { DocumentSet } from "./documents/common.js";
-import { fileSlug } from "./documents/layout.js";
-import { lunchDocuments } from "./documents/lunch.js";
-import { eventZone } from "./event-settings.js";
-import { readLedger } from "./journal.js";
-import type { LedgerKeys } from "./ledger/keys.js";
-import { type JournalState, journalState } from "./ledger/state.js";
-import type { Excluded, LunchInfo, LunchModel, LunchRegistration } from "./messages/model.js";
-import { type MessagePlan, type PlanOptions, planMessages } from "./messages/plan.js";
-import { TABS } from "./schemas.js";
-
-/**
- * A talk's number: a stable integer for its name (case, accents and spaces aside), never 1 (the
- * version of a speaker's invitation before invitations were per talk). It versions the speakers'
- * messages and the signed reply address of an invitation, so that a reply names its talk.
- */
-export function talkNumber(name: string): number {
-  const hash = createHash("sha256").update(normalizeKey(name)).digest();
-  return 2 + hash.readUIntBE(0, 3);
-}
-
-/** The tag of a talk in the recipients' identifiers of its view: 6 hex characters of its number. */
-export function talkTag(name: string): string {
-  return talkNumber(name).toString(16).padStart(6, "0");
-}
+import type { TabValues, WorkbookSnapshot } from "../../ports.js";
+import { type CycleCheck, checkCycle, type TalkCheck } from "../cycle/check-cycle.js";
+import { CYCLE_TABS_SPEC } from "../cycle/cycle-schemas.js";
+import { talkTag } from "../cycle/talk-identity.js";
+import type { DocumentSet } from "../documents/common.js";
+import { fileSlug } from "../documents/layout.js";
+import { lunchDocuments } from "../documents/lunch.js";
+import type { Excluded, LunchInfo, LunchModel, LunchRegistration } from "../event/model.js";
+import { readLedger } from "../ledger/journal.js";
+import type { LedgerKeys } from "../ledger/keys.js";
+import { type JournalState, journalState } from "../ledger/state.js";
+import { eventZone } from "../settings/event-settings.js";
+import { TABS } from "../sheet/schemas.js";
+import { type MessagePlan, type PlanOptions, planMessages } from "./plan.js";
 
 /**
  * The keys of one talk's view: those of the cycle, each recipient named `<id>.<talk tag>`. Sealing

@@ -3,7 +3,7 @@
  * spreadsheet gives them. Pure functions; nothing here knows about a particular tab.
  */
 import { DateTime, FixedOffsetZone } from "luxon";
-import type { Cell } from "../ports.js";
+import type { Cell } from "../../ports.js";
 
 /**
  * The key two spellings of a typed value share when only case, accents and spacing may differ:

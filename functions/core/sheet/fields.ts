@@ -5,7 +5,9 @@
  */
 import { IANAZone } from "luxon";
 import { z } from "zod";
-import type { Cell } from "../ports.js";
+import type { Cell } from "../../ports.js";
+import { DEFAULT_ZONE } from "../settings/event-settings.js";
+import { webLink } from "../text/safe-text.js";
 import {
   cellText,
   type DateTimeValue,
@@ -21,8 +23,6 @@ import {
   quote,
   type WallTime,
 } from "./cells.js";
-import { DEFAULT_ZONE } from "./event-settings.js";
-import { webLink } from "./messages/text.js";
 
 export interface ColumnMeta {
   /** The canonical header, written in templates and when a missing output column is added. */

@@ -10,7 +10,7 @@
  * one shown. An empty direction counts as its own group, `Direction non renseignée`.
  * Pure: people in, figures out.
  */
-import { serviceKey } from "./seats.js";
+import { serviceKey } from "../seats/seats.js";
 
 /** One seated person of a talk. */
 export interface SeatedPerson {

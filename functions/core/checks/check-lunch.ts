@@ -5,14 +5,20 @@
  * Pure: the workbook's values and `now` in, verdicts out.
  */
 import { DateTime } from "luxon";
-import type { WorkbookSnapshot } from "../ports.js";
-import { instantOf } from "./cells.js";
+import type { WorkbookSnapshot } from "../../ports.js";
+import { allocateSeats, type SeatAllocation, type SeatRules } from "../seats/seats.js";
+import { eventZone } from "../settings/event-settings.js";
+import { instantOf } from "../sheet/cells.js";
+import { type LunchSettings, type RegistrationRow, TABS } from "../sheet/schemas.js";
+import {
+  type ParsedRow,
+  type ParsedSettings,
+  type ParsedTable,
+  parseSettings,
+  parseTable,
+} from "../sheet/table.js";
 import { type RowVerdict, statusText, WARNING_PREFIX } from "./check-seminar.js";
-import { eventZone } from "./event-settings.js";
 import { duplicateKeepers, duplicateMessage } from "./participant-checks.js";
-import { type LunchSettings, type RegistrationRow, TABS } from "./schemas.js";
-import { allocateSeats, type SeatAllocation, type SeatRules } from "./seats.js";
-import { type ParsedRow, type ParsedSettings, type ParsedTable, parseSettings, parseTable } from "./table.js";
 
 export interface LunchWorkbook {
   readonly settings: ParsedSettings<LunchSettings>;
@@ -67,7 +73,7 @@ export function seatRules(settings: Partial<LunchSettings>): SeatRules {
  * Seats for the rows `takesPart` keeps (confirmed, valid), replayed in order of `Inscrit le`
  * (the instant in the talk's zone: an ISO 8601 value with an offset is converted). A row whose
  * `Convocation` is filled was told it has a seat: it keeps it. In a cycle, `priorityOf` ranks each
- * registration by the person's attendance at the earlier talks (`core/cycle-fairness.ts`).
+ * registration by the person's attendance at the earlier talks (`core/cycle/cycle-fairness.ts`).
  */
 export function lunchSeats(
   workbook: LunchWorkbook,

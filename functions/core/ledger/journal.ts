@@ -9,12 +9,12 @@
  * (to tell the organizer) and ignored.
  */
 import { DateTime } from "luxon";
-import type { Cell, TabValues, WorkbookChanges } from "../ports.js";
-import { cellText } from "./cells.js";
-import { decodePayload, encodePayload, type LedgerData, type LedgerEntry } from "./ledger/entry.js";
-import { type JournalRow, TABS } from "./schemas.js";
-import { locateColumns, parseTable } from "./table.js";
-import { layoutOf, type RecordCells, recordRow } from "./table-writes.js";
+import type { Cell, TabValues, WorkbookChanges } from "../../ports.js";
+import { cellText } from "../sheet/cells.js";
+import { type JournalRow, TABS } from "../sheet/schemas.js";
+import { locateColumns, parseTable } from "../sheet/table.js";
+import { layoutOf, type RecordCells, recordRow } from "../sheet/table-writes.js";
+import { decodePayload, encodePayload, type LedgerData, type LedgerEntry } from "./entry.js";
 
 /** The `Sceau` a verified snapshot shows in place of a row whose seal did not verify. */
 export const REJECTED_SEAL = "rejeté";

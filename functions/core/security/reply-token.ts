@@ -8,7 +8,7 @@
  * case of a local part. It holds the event id (packed when it is a spreadsheet id), the request
  * version, a keyed tag of the tutor's address (the address itself never appears, and the tag cannot
  * be checked without the secret) and a truncated HMAC-SHA256 over all of it, keyed with the event's
- * own reply key (derived from the master secret and the spreadsheet id, see `core/keys.ts`): a token
+ * own reply key (derived from the master secret and the spreadsheet id, see `core/security/keys.ts`): a token
  * made with the key of one event is no token of another.
  *
  * Request versions start at 1 (`core/messages/plan.ts` sends no request of version 0): a token of

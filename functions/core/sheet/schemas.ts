@@ -4,7 +4,7 @@
  * The templates in `sheets-templates/` are generated from these schemas.
  */
 import { z } from "zod";
-import { LUNCH_ACTIONS, SEMINAR_ACTIONS } from "./event-settings.js";
+import { LUNCH_ACTIONS, SEMINAR_ACTIONS } from "../settings/event-settings.js";
 import {
   choice,
   choiceList,
@@ -60,7 +60,7 @@ export const SEMINAR_REGISTRATION_STATES = [...REGISTRATION_STATES, LATE_ACCEPTE
 export const CONFIRMATIONS = ["En attente", "Confirmé", "Décliné", "Sans réponse"] as const;
 export type Confirmation = (typeof CONFIRMATIONS)[number];
 
-export { LUNCH_ACTIONS, SEMINAR_ACTIONS } from "./event-settings.js";
+export { LUNCH_ACTIONS, SEMINAR_ACTIONS } from "../settings/event-settings.js";
 
 const emailAliases = ["E-mail", "Courriel", "Mail", "Adresse électronique", "Adresse mail"];
 const statusColumn = output({

@@ -5,10 +5,10 @@
  * after everyone else. Presence comes from the registration's `Présent` column (`Non`: absent).
  *
  * Pure: the talks' registrations in date order and `now` in, one seat allocation per talk out. The
- * seats of one talk are `allocateSeats` of `core/seats.ts` with a priority per registration, so a
+ * seats of one talk are `allocateSeats` of `core/seats/seats.ts` with a priority per registration, so a
  * cycle of one talk is exactly today's single talk.
  */
-import { allocateSeats, type SeatAllocation, type SeatRegistration, type SeatRules } from "./seats.js";
+import { allocateSeats, type SeatAllocation, type SeatRegistration, type SeatRules } from "../seats/seats.js";
 
 /** What earlier talks of the cycle say about one person. */
 export interface Attendance {

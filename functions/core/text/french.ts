@@ -3,7 +3,7 @@
  * event's zone), agreement of plurals, elision of `de`, ordinals. Typography follows the Lexique
  * des règles typographiques en usage à l'Imprimerie nationale (`16 h 30`, `1re`).
  */
-import { inZone } from "./event-settings.js";
+import { inZone } from "../settings/event-settings.js";
 
 /** `mardi 17 mars 2027`. */
 export function frenchDay(instant: Date, zone: string): string {

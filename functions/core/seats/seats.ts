@@ -1,4 +1,4 @@
-import { textKey } from "./cells.js";
+import { textKey } from "../sheet/cells.js";
 /**
  * Lunch-talk seats: a pure function of the registrations and the current time.
  *
@@ -31,7 +31,7 @@ export interface SeatRegistration {
    */
   readonly announced?: boolean;
   /**
-   * Fair access across a cycle (`core/cycle-fairness.ts`): 0 never seated in an earlier talk, 1 seated
+   * Fair access across a cycle (`core/cycle/cycle-fairness.ts`): 0 never seated in an earlier talk, 1 seated
    * before, 2 seated and absent twice without cancelling. Lower ranks first; undefined counts as 0.
    */
   readonly priority?: number;

@@ -7,7 +7,7 @@
  * the same numbers the check writes into the sheet, so a message built before the check agrees
  * with the sheet after it. Pure.
  */
-import type { CellWrite, TabValues } from "../ports.js";
+import type { CellWrite, TabValues } from "../../ports.js";
 import type { ProgrammeRow } from "./schemas.js";
 import type { ParsedTable } from "./table.js";
 

@@ -5,15 +5,24 @@
  * Each talk is checked and seated by `checkLunchWorkbook`, the single talk's computation, on that
  * talk's registrations with the parameters of the cycle overridden by the talk's row; talks are taken
  * in date order so that the waiting list of each ranks first those never seated before
- * (`core/cycle-fairness.ts`). Each talk's `Statut` says its seats and its décloisonnement figures;
+ * (`core/cycle/cycle-fairness.ts`). Each talk's `Statut` says its seats and its décloisonnement figures;
  * the cycle's says how many managers came at least once, per direction.
  * Pure: the workbook's values and `now` in, verdicts out.
  */
 import { DateTime } from "luxon";
-import type { WorkbookSnapshot } from "../ports.js";
-import { normalizeKey } from "./cells.js";
-import { checkLunchWorkbook, type LunchCheck, type LunchWorkbook } from "./check-lunch.js";
-import { type RowVerdict, statusText } from "./check-seminar.js";
+import type { WorkbookSnapshot } from "../../ports.js";
+import { checkLunchWorkbook, type LunchCheck, type LunchWorkbook } from "../checks/check-lunch.js";
+import { type RowVerdict, statusText } from "../checks/check-seminar.js";
+import { DEFAULT_ZONE } from "../settings/event-settings.js";
+import { normalizeKey } from "../sheet/cells.js";
+import type { LunchSettings, RegistrationRow } from "../sheet/schemas.js";
+import {
+  type ParsedRow,
+  type ParsedSettings,
+  type ParsedTable,
+  parseSettings,
+  parseTable,
+} from "../sheet/table.js";
 import { type Attendance, fairnessPriority, personKey, recordTalk } from "./cycle-fairness.js";
 import {
   CYCLE_TABS_SPEC,
@@ -30,9 +39,6 @@ import {
   type TalkMix,
   talkMix,
 } from "./decloisonnement.js";
-import { DEFAULT_ZONE } from "./event-settings.js";
-import type { LunchSettings, RegistrationRow } from "./schemas.js";
-import { type ParsedRow, type ParsedSettings, type ParsedTable, parseSettings, parseTable } from "./table.js";
 
 export interface CycleWorkbook {
   readonly settings: ParsedSettings<CycleSettings>;

@@ -2,7 +2,7 @@
  * Writing records into a tab found by its headers: the cells of the columns the schema knows, in
  * whatever order the organizer put them; a missing column is added after the last one.
  */
-import type { Cell, CellWrite, TabCreation } from "../ports.js";
+import type { Cell, CellWrite, TabCreation } from "../../ports.js";
 import type { RowSchema } from "./schemas.js";
 import { headersOf, type ParsedTable } from "./table.js";
 
