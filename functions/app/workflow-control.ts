@@ -274,7 +274,7 @@ const tabIs = (tab: string, name: string) => normalizeKey(tab) === normalizeKey(
  * What an edit sets in motion once it is checked: an action starts the event's execution (one per
  * event) or wakes the running one; a registration change wakes a lunch talk's allocation; a
  * placement or timetable change after the go sends the change notices at once; a change of a
- * cycle's speakers or talks wakes its workflow.
+ * cycle's speakers, talks or registrations wakes its workflow.
  */
 export async function followEdit(
   deps: EditFollowUpDeps,
@@ -323,11 +323,14 @@ export async function followEdit(
   if (!control.running) return { signalled: 0 };
   if (kind === "lunch" && tabIs(tab, TABS.registrations.name))
     return { signalled: await signal(["registrations"]) };
-  // A cycle's speaker or talk added or changed: its messages are planned again at once, not at the
-  // next wake-up (a new speaker's invitation leaves now).
+  // A cycle's speaker, talk or registration added or changed: its messages are planned again at
+  // once, not at the next wake-up (a new speaker's invitation, a newcomer's seat confirmation or
+  // the seat a cancellation frees leave now).
   if (
     kind === "cycle" &&
-    (tabIs(tab, CYCLE_TABS_SPEC.speakers.name) || tabIs(tab, CYCLE_TABS_SPEC.talks.name))
+    (tabIs(tab, CYCLE_TABS_SPEC.speakers.name) ||
+      tabIs(tab, CYCLE_TABS_SPEC.talks.name) ||
+      tabIs(tab, CYCLE_TABS_SPEC.registrations.name))
   )
     return { signalled: await signal(["changes"]) };
   const changes =

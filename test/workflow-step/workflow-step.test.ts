@@ -3,13 +3,16 @@
  * motion (`followEdit`): starting one execution per event, waking it, re-placing before the go,
  * change notices after it.
  */
+import { join } from "node:path";
 import * as functions from "@google-cloud/functions-framework";
 import { getTestServer } from "@google-cloud/functions-framework/testing";
 import request from "supertest";
 import { beforeEach, describe, expect, it } from "vitest";
 import { SheetsRequestError, sheetsFailure } from "../../functions/adapters/google-sheets-workbook.js";
+import { XlsxWorkbook } from "../../functions/adapters/xlsx-workbook.js";
 import { sendDueMessages } from "../../functions/app/send-messages.js";
-import { followEdit, readControl } from "../../functions/app/workflow-control.js";
+import { controlLines, followEdit, readControl } from "../../functions/app/workflow-control.js";
+import { CYCLE_TABS } from "../../functions/core/cycle/cycle-schemas.js";
 import { journalAppend } from "../../functions/core/ledger/journal.js";
 import { TABS } from "../../functions/core/sheet/schemas.js";
 import {
@@ -431,5 +434,29 @@ describe("what an edit sets in motion", () => {
     // The welcome of every participant moves: everyone hears of it.
     row("Accueil")[header.indexOf("Début")] = "16:15";
     expect(await notified()).toEqual([people.claire.Email, people.elodie.Email, people.hugo.Email].sort());
+  });
+
+  it("wakes a running cycle when its speakers, talks or registrations are edited, and only then", async () => {
+    const template = join(import.meta.dirname, "../../sheets-templates/cycle-rencontres.xlsx");
+    const book = new MemoryWorkbook(await new XlsxWorkbook(template).read(CYCLE_TABS), "cycle-exemple");
+    await book.write(
+      journalAppend(undefined, NOW, "Europe/Paris", [
+        controlLines.execution("execution-1"),
+        {
+          event: "x",
+          key: "workflow:callback:changes",
+          data: { kind: "callback", purpose: "changes", url: "https://callback/changes" },
+        },
+      ]),
+    );
+    const starter = new RecordingStarter();
+    const edit = (tab: string) =>
+      followEdit(deps(starter), { event: "cycle-exemple", tab, workbook: book, now: NOW });
+
+    for (const tab of ["Intervenants", "Rencontres", "Inscriptions"])
+      expect(await edit(tab), tab).toEqual({ signalled: 1 });
+    expect(await edit("Retours")).toEqual({ signalled: 0 });
+    expect(starter.signals).toEqual(Array(3).fill("https://callback/changes"));
+    expect(starter.started).toEqual([]);
   });
 });
