@@ -16,6 +16,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { CYCLE_TABS_SPEC } from "../core/cycle/cycle-schemas.js";
+import { zoneOfWorkbook } from "../core/event/zone.js";
 import { journalAppend, readLedger } from "../core/ledger/journal.js";
 import { ACCEPTED_KEY_PREFIX, journalState } from "../core/ledger/state.js";
 import { messageKey } from "../core/messages/plan.js";
@@ -28,9 +29,7 @@ import {
   type TutorReply,
 } from "../core/replies/plan.js";
 import { cycleZone, planSpeakerReply, SPEAKER_REPLY_TABS } from "../core/replies/speaker.js";
-import { DEFAULT_ZONE } from "../core/settings/event-settings.js";
-import { type LunchSettings, type SeminarSettings, TABS } from "../core/sheet/schemas.js";
-import { parseSettings } from "../core/sheet/table.js";
+import { TABS } from "../core/sheet/schemas.js";
 import type { EventWorkbook, WorkbookSnapshot } from "../ports.js";
 
 export interface OrganizerAlert {
@@ -204,10 +203,7 @@ async function claimReply(
   eventZone?: string,
 ): Promise<WorkbookSnapshot | null> {
   const run = randomUUID().replace(/-/g, "").slice(0, 12);
-  const zone =
-    eventZone ??
-    parseSettings<SeminarSettings>(TABS.seminar, snapshot.get(TABS.seminar.name)).partial.timeZone ??
-    DEFAULT_ZONE;
+  const zone = eventZone ?? zoneOfWorkbook(snapshot);
   await workbook.write(
     journalAppend(snapshot.get(TABS.journal.name), now, zone, [
       { event: "Réponse reçue", key, data: { kind: "claim", run, leaseMs: REPLY_LEASE_MS } },
@@ -254,11 +250,7 @@ export async function recordAccepted(
   const snapshot = await workbook.read(BOUNCE_TABS);
   const key = `${ACCEPTED_KEY_PREFIX}${sendId}`;
   if (readLedger(snapshot.get(TABS.journal.name)).entries.some((entry) => entry.key === key)) return false;
-  const zone =
-    (snapshot.has(TABS.seminar.name)
-      ? parseSettings<SeminarSettings>(TABS.seminar, snapshot.get(TABS.seminar.name)).partial.timeZone
-      : parseSettings<LunchSettings>(TABS.lunch, snapshot.get(TABS.lunch.name)).partial.timeZone) ??
-    DEFAULT_ZONE;
+  const zone = zoneOfWorkbook(snapshot);
   await workbook.write(
     journalAppend(snapshot.get(TABS.journal.name), now, zone, [
       { event: "Accepté par le service d'envoi", key, data: { kind: "accepted", messageId } },

@@ -270,4 +270,27 @@ describe("a cycle's speakers: invitations sent once, replies applied through the
     expect(lines.every((line) => String(line.Horodatage).startsWith("2027-03-20 06:00"))).toBe(true);
     expect(speakerRecord(INES)["Répondu le"]).toBe("2027-03-20 06:00");
   });
+
+  it("dates SES's word that it accepted a message in the cycle's own zone too", async () => {
+    state.workbook = cycleWorkbook([], {
+      settings: { ...cycleExample.cycleSettings, "Fuseau horaire": "America/Martinique" },
+    });
+    const accepted = signer.sign({
+      Type: "Notification",
+      MessageId: "send-cycle-1",
+      TopicArn: TOPIC,
+      Timestamp: now.toISOString(),
+      Message: JSON.stringify({
+        eventType: "Send",
+        mail: {
+          messageId: "0102-ses-id",
+          tags: { "passerelle-event": [EVENT], "passerelle-send": ["Cy_1"] },
+        },
+        send: {},
+      }),
+    });
+    expect((await post(accepted)).body).toMatchObject({ outcome: "send-event-recorded" });
+    const line = state.workbook.records(TABS.journal.name).find((row) => row.Clé === "ses:Cy_1");
+    expect(String(line?.Horodatage)).toMatch(/^2027-03-20 06:00/);
+  });
 });

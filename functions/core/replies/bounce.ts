@@ -4,15 +4,15 @@
  * it again and to tell the organizer. Pure.
  */
 import type { WorkbookChanges, WorkbookSnapshot } from "../../ports.js";
+import { ZONE_TABS, zoneOfWorkbook } from "../event/zone.js";
 import { journalRecord, readLedger } from "../ledger/journal.js";
 import type { LedgerKeys } from "../ledger/keys.js";
-import { eventZone } from "../settings/event-settings.js";
-import { type JournalRow, type LunchSettings, type SeminarSettings, TABS } from "../sheet/schemas.js";
-import { parseSettings, parseTable } from "../sheet/table.js";
+import { type JournalRow, TABS } from "../sheet/schemas.js";
+import { parseTable } from "../sheet/table.js";
 import { layoutOf, recordRow } from "../sheet/table-writes.js";
 
 /** The tabs a bounce needs: the settings (for the time zone) and the Journal. */
-export const BOUNCE_TABS = [TABS.seminar.name, TABS.lunch.name, TABS.journal.name] as const;
+export const BOUNCE_TABS = [...ZONE_TABS, TABS.journal.name] as const;
 
 export const BOUNCE_KEY_PREFIX = "rebond:";
 
@@ -43,10 +43,7 @@ export function planBounce(
   bounce: ReportedBounce,
   now: Date,
 ): BouncePlan {
-  const settings = snapshot.has(TABS.seminar.name)
-    ? parseSettings<SeminarSettings>(TABS.seminar, snapshot.get(TABS.seminar.name)).partial
-    : parseSettings<LunchSettings>(TABS.lunch, snapshot.get(TABS.lunch.name)).partial;
-  const zone = eventZone(settings);
+  const zone = zoneOfWorkbook(snapshot);
   const tab = snapshot.get(TABS.journal.name);
   const known = new Set(
     readLedger(tab).entries.flatMap((entry) => (entry.data.kind === "bounced" ? [entry.data.recipient] : [])),
