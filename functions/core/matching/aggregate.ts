@@ -26,6 +26,7 @@ import {
   trivialReports,
   WISH_POINTS,
 } from "./levels.js";
+import { orderPreservingWeights } from "./lexicographic.js";
 import { eligible, type LockedContext, type ModelArrays } from "./model.js";
 import { mixKey, type Prepared, wishRank } from "./prepare.js";
 import { greedySituations } from "./situations.js";
@@ -133,7 +134,9 @@ interface Rows {
 /**
  * The aggregated model solved in the order of `levels.ts`: level by level, each an LP over the
  * combinations (grown by pricing) with the levels above held at their LP optimum by rows, so a
- * lower level never buys anything with a higher one in the relaxation. Each level's LP value
+ * lower level never buys anything with a higher one in the relaxation. Levels 3 and 4 are one LP
+ * whose weights keep their order (`orderPreservingWeights`); level 4's bound then holds for the
+ * placements whose level 3 is at its bound. Each level's LP value
  * (Lagrangian when pricing stops early) is its bound. The last LP is rounded; then the MIP over its
  * columns, the levels above bounded by the rounding's values, minimises the Lagrangian weights of
  * the levels (the duals of their rows, which make the LP's lexicographic optimum an optimum of
@@ -189,7 +192,15 @@ export async function solveAggregated(
       fixed.push({ level: k, upper: 0 });
       continue;
     }
-    weights = LEVELS.map((_, i) => (i === k ? 1 : 0));
+    // Levels 3 and 4 as one LP, weighted so that the order holds (`orderPreservingWeights`): the
+    // wish-met level alone is a degenerate 0/1 objective whose LP did not finish at 10,000.
+    const group = k === LEVEL.wishMet && AGGREGATED_LEVELS[stage + 1] === LEVEL.wishPoints ? [k, k + 1] : [k];
+    const groupWeights =
+      group.length === 1 ? [1] : orderPreservingWeights(group.map((level) => -trivialInternal(level)));
+    weights = LEVELS.map((_, i) => {
+      const at = group.indexOf(i);
+      return at < 0 ? 0 : groupWeights[at]!;
+    });
     model = agg.build(inModel, weights, fixed);
     let lagrange = -Infinity;
     let answer: SolveAnswer | undefined;
@@ -227,9 +238,25 @@ export async function solveAggregated(
     lpModel = model;
     lpFixed = [...fixed];
     lpLevel = k;
-    const sign = LEVELS[k]!.sense === "min" ? 1 : -1;
-    levelBounds[k] = sign * Math.max(Math.ceil(lagrange - EPSILON), trivialInternal(k)) + 0;
-    fixed.push({ level: k, upper: answer.objective + EPSILON * Math.max(1, Math.abs(answer.objective)) });
+    const sign = (level: number) => (LEVELS[level]!.sense === "min" ? 1 : -1);
+    if (group.length === 1) {
+      levelBounds[k] = sign(k) * Math.max(Math.ceil(lagrange - EPSILON), trivialInternal(k)) + 0;
+      fixed.push({ level: k, upper: answer.objective + EPSILON * Math.max(1, Math.abs(answer.objective)) });
+    } else {
+      // Any placement has w·L_k + L_{k+1} ≥ lagrange, with L_{k+1} ≤ 0 (a `max` level, counted
+      // negative): L_k ≥ lagrange / w; and, L_k at the value v reached, L_{k+1} ≥ lagrange − w·v.
+      const next = group[1]!;
+      const w = groupWeights[0]!;
+      const boundK = Math.max(Math.ceil(lagrange / w - EPSILON), trivialInternal(k));
+      levelBounds[k] = sign(k) * boundK + 0;
+      levelBounds[next] =
+        sign(next) * Math.max(Math.ceil(lagrange - w * boundK - EPSILON), trivialInternal(next)) + 0;
+      const held = group.map((level) => ({ level, upper: 0 }));
+      agg.levelActivity(model, answer.colValue, held).forEach((value, j) => {
+        fixed.push({ level: group[j]!, upper: value + EPSILON * Math.max(1, Math.abs(value)) });
+      });
+      stage++;
+    }
   }
   let best = start.assign;
   let bestValues = startValues;
