@@ -157,7 +157,10 @@ export async function solveAggregated(
   const units = agg.units;
   const inModel = new Columns(units.length);
   units.forEach((_, u) => {
-    const ranked = agg.combinations(u).map((_, i) => [agg.comboKey(u, i), i] as const);
+    const ranked = Array.from(
+      { length: agg.combinations(u).length },
+      (_, i) => [agg.comboKey(u, i), i] as const,
+    );
     ranked.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
     for (const [, i] of ranked.slice(0, INITIAL_COMBINATIONS)) inModel.add(u, i);
   });
@@ -351,6 +354,35 @@ interface AggregatedModel {
   readonly rows: Rows;
 }
 
+/**
+ * A unit's combinations, one option per slot, flat (`S` numbers each): at 10,000 participants the
+ * units hold millions of combinations, and an array per combination weighed hundreds of megabytes.
+ */
+class ComboList {
+  constructor(
+    private readonly flat: Int32Array,
+    private readonly S: number,
+  ) {}
+
+  get length(): number {
+    return this.flat.length / this.S;
+  }
+
+  /** Combination i (a view, not a copy). */
+  at(i: number): Int32Array {
+    return this.flat.subarray(i * this.S, (i + 1) * this.S);
+  }
+
+  findIndex(match: (combo: Int32Array) => boolean): number {
+    for (let i = 0; i < this.length; i++) if (match(this.at(i))) return i;
+    return -1;
+  }
+
+  forEach(visit: (combo: Int32Array, i: number) => void): void {
+    for (let i = 0; i < this.length; i++) visit(this.at(i), i);
+  }
+}
+
 /** The combinations in the model, in the order they entered. */
 class Columns {
   readonly list: number[] = [];
@@ -387,7 +419,7 @@ class Aggregation {
   readonly units: Unit[] = [];
   readonly unitOf: Int32Array;
   readonly rows: Rows;
-  readonly #combos = new Map<number, number[][]>();
+  readonly #combos = new Map<number, ComboList>();
   readonly #levels = new Map<number, Int8Array>();
   /** Per column key (unit × combination), the rows it enters, sorted, repeated per slot. */
   readonly #entries = new Map<number, Int32Array>();
@@ -519,7 +551,7 @@ class Aggregation {
   }
 
   /** Combinations of a unit's options, one per slot (two named visits of one structure excluded). */
-  combinations(u: number): number[][] {
+  combinations(u: number): ComboList {
     const cached = this.#combos.get(u);
     if (cached) return cached;
     const G = this.groups.length;
@@ -537,8 +569,9 @@ class Aggregation {
       }
       combos = next;
     }
-    this.#combos.set(u, combos);
-    return combos;
+    const list = new ComboList(Int32Array.from(combos.flat()), this.S);
+    this.#combos.set(u, list);
+    return list;
   }
 
   /** The option's group, or -1. */
@@ -788,7 +821,7 @@ class Aggregation {
       const u = Math.floor(key / COMBO_KEY);
       const i = key % COMBO_KEY;
       const unit = this.units[u]!;
-      const combo = this.combinations(u)[i]!;
+      const combo = this.combinations(u).at(i);
       const levels = this.comboLevels(u);
       const p = unit.members[0]!;
       {
@@ -947,7 +980,7 @@ class Aggregation {
     const room = this.#rowRoom(model, counts);
     const choice = new Int32Array(this.prep.participants.length * this.S);
     const scratch: number[] = [];
-    const fits = (u: number, combo: readonly number[]) => {
+    const fits = (u: number, combo: Int32Array) => {
       scratch.length = 0;
       const p = this.units[u]!.members[0]!;
       for (const option of combo) this.optionRows(p, option, scratch);
@@ -972,20 +1005,20 @@ class Aggregation {
       }
       fractional.sort((a, b) => b[0] - a[0] || a[1] - b[1]);
       const combos = this.combinations(u);
-      const byCost = combos
-        .map((_, i) => [this.comboKey(u, i), i] as const)
-        .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+      const byCost = Array.from({ length: combos.length }, (_, i) => [this.comboKey(u, i), i] as const).sort(
+        (a, b) => a[0] - b[0] || a[1] - b[1],
+      );
       const extra: number[] = [];
       while (left > 0) {
         const pick =
-          fractional.find(([, i]) => fits(u, combos[i]!))?.[1] ??
-          byCost.find(([, i]) => fits(u, combos[i]!))![1];
+          fractional.find(([, i]) => fits(u, combos.at(i)))?.[1] ??
+          byCost.find(([, i]) => fits(u, combos.at(i)))![1];
         extra.push(pick);
         left--;
       }
       const list = [...[...whole].flatMap(([i, n]) => Array<number>(n).fill(i)), ...extra];
       unit.members.forEach((p, k) => {
-        const combo = combos[list[k]!]!;
+        const combo = combos.at(list[k]!);
         combo.forEach((option, s) => {
           choice[p * this.S + s] = option;
         });
@@ -1016,7 +1049,7 @@ class Aggregation {
       const p = this.units[u]!.members[0]!;
       for (const [i, n] of map) {
         scratch.length = 0;
-        for (const option of this.combinations(u)[i]!) this.optionRows(p, option, scratch);
+        for (const option of this.combinations(u).at(i)) this.optionRows(p, option, scratch);
         for (const row of scratch) room[row]! -= n;
       }
     }
@@ -1033,7 +1066,7 @@ class Aggregation {
         .flatMap(([i, n]) => Array<number>(n).fill(i));
       const combos = this.combinations(u);
       unit.members.forEach((p, k) => {
-        const combo = combos[list[k] ?? combos.findIndex((c) => c.every((o) => o < 0))]!;
+        const combo = combos.at(list[k] ?? combos.findIndex((c) => c.every((o) => o < 0)));
         combo.forEach((option, s) => {
           choice[p * this.S + s] = option;
         });
