@@ -77,7 +77,8 @@ const MIP_SHARE = 0.3;
 const ROUNDING_TOLERANCE = 0.001;
 /**
  * Levels whose first LP starts from the last level's basis (measured: the mix and load levels in
- * a tenth of a second); the others start cold with presolve, which is faster on the type level.
+ * a tenth of a second); the others start cold with presolve, the type level by the interior point
+ * (with crossover: 2.6 s against 19.5 s for the simplex at 10,000 tight participants).
  */
 const WARM_START_LEVELS: readonly number[] = LEVELS.flatMap((level, k) =>
   level.key === "sameOrganisme" || level.key === "publicSpread" || level.key === "tutorLoad" ? [k] : [],
@@ -220,7 +221,9 @@ export async function solveAggregated(
         kind: "lp",
         model: model.arrays,
         timeLimitSeconds: share,
-        ...(basis ? { basis } : { presolve: "on" as const }),
+        ...(basis
+          ? { basis }
+          : { presolve: "on" as const, ...(k >= LEVEL.sameType ? { method: "ipm" as const } : {}) }),
       });
       if (answer.basis) previous = { basis: answer.basis, numCols: model.arrays.numCols };
       rounds++;
