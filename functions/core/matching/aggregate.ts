@@ -77,8 +77,8 @@ const MIP_SHARE = 0.3;
 const ROUNDING_TOLERANCE = 0.001;
 /**
  * Levels whose first LP starts from the last level's basis (measured: the mix and load levels in
- * a tenth of a second); the others start cold with presolve, the type level by the interior point
- * (with crossover: 2.6 s against 19.5 s for the simplex at 10,000 tight participants).
+ * a tenth of a second); the others start cold with presolve, the type level of a first run by the
+ * interior point (with crossover: 2.6 s against 19.5 s for the simplex at 10,000 tight participants).
  */
 const WARM_START_LEVELS: readonly number[] = LEVELS.flatMap((level, k) =>
   level.key === "sameOrganisme" || level.key === "publicSpread" || level.key === "tutorLoad" ? [k] : [],
@@ -188,6 +188,10 @@ export async function solveAggregated(
   let lpModel = model;
   let previous: { basis: LpBasis; numCols: number } | undefined;
   const pricingEnd = limitAtStart * PRICING_SHARE;
+  // A first run (no previous placement): the type level by the interior point. In a re-run its
+  // vertex, rounded, moved more participants than the simplex's (at 3,000 tight, as many others
+  // as the declining tutor had participants).
+  const firstRun = prep.previousPool.every((q) => q < 0);
   for (let stage = 0; stage < AGGREGATED_LEVELS.length; stage++) {
     const k = AGGREGATED_LEVELS[stage]!;
     // A `min` level the start already has at 0 is at its optimum: held there, nothing to solve.
@@ -223,7 +227,10 @@ export async function solveAggregated(
         timeLimitSeconds: share,
         ...(basis
           ? { basis }
-          : { presolve: "on" as const, ...(k >= LEVEL.sameType ? { method: "ipm" as const } : {}) }),
+          : {
+              presolve: "on" as const,
+              ...(k >= LEVEL.sameType && firstRun ? { method: "ipm" as const } : {}),
+            }),
       });
       if (answer.basis) previous = { basis: answer.basis, numCols: model.arrays.numCols };
       rounds++;
