@@ -40,7 +40,7 @@ parentPort.on("message", async (request) => {
     });
     try {
       const options = { output_flag: false, time_limit: request.timeLimitSeconds, random_seed: 0 };
-      if (request.kind === "lp") options.solver = "simplex";
+      if (request.kind === "lp") options.solver = request.method === "ipm" ? "ipm" : "simplex";
       options.presolve = request.presolve ?? (request.kind === "lp" ? "off" : "choose");
       if (request.mipAbsGap !== undefined) options.mip_abs_gap = request.mipAbsGap;
       if (request.mipRelGap !== undefined) options.mip_rel_gap = request.mipRelGap;

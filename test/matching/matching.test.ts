@@ -496,3 +496,38 @@ describe("checkHardRules", () => {
     expect(checkHardRules(problem, [at({})])).toEqual([]);
   });
 });
+
+describe("the HiGHS worker", () => {
+  // min −x − y  subject to  x + 2y ≤ 4,  3x + y ≤ 6,  0 ≤ x, y: optimum x = 1.6, y = 1.2.
+  const model = {
+    numCols: 2,
+    numRows: 2,
+    colCost: Float64Array.from([-1, -1]),
+    colLower: Float64Array.from([0, 0]),
+    colUpper: Float64Array.from([Infinity, Infinity]),
+    integrality: Int32Array.from([0, 0]),
+    rowLower: Float64Array.from([-Infinity, -Infinity]),
+    rowUpper: Float64Array.from([4, 6]),
+    starts: Int32Array.from([0, 2, 4]),
+    indices: Int32Array.from([0, 1, 0, 1]),
+    values: Float64Array.from([1, 2, 3, 1]),
+  };
+
+  it("solves an LP by the interior point to the simplex's optimum, with the same row duals", async () => {
+    const simplex = await solver.solve({ kind: "lp", model, timeLimitSeconds: 10, presolve: "on" });
+    const ipm = await solver.solve({
+      kind: "lp",
+      model,
+      timeLimitSeconds: 10,
+      presolve: "on",
+      method: "ipm",
+    });
+    expect(ipm.status).toBe(simplex.status);
+    expect(ipm.objective).toBeCloseTo(-2.8, 6);
+    expect([...ipm.colValue].map((v) => Number(v.toFixed(6)))).toEqual([1.6, 1.2]);
+    expect([...ipm.rowDual].map((v) => Number(v.toFixed(6)))).toEqual(
+      [...simplex.rowDual].map((v) => Number(v.toFixed(6))),
+    );
+    expect(simplex.rowDual.some((v) => Math.abs(v) > 0.1)).toBe(true);
+  });
+});

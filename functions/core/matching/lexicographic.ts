@@ -423,6 +423,10 @@ const MAX_PRICING_ROUNDS = 40;
  * tolerances would start to matter next to a cost of 1, so a group stops growing before.
  */
 const MAX_GROUP_WEIGHT = 1_000_000;
+/** The first level below the wishes (`sameType`). */
+const FIRST_LOWER_LEVEL = 4;
+/** From this many columns, the LPs of the lower levels use the interior point (see `solveObjective`). */
+const IPM_FROM_COLUMNS = 10_000;
 
 /**
  * How far a level's internal value (minimising sense) can move, at most, between two placements:
@@ -537,6 +541,12 @@ export async function solveLexicographic(
         // Without presolve, the simplex stalls on these degenerate models (30 s against 3 s at 300),
         // warm-started too: each LP starts cold, with presolve.
         presolve: "on",
+        // The levels below the wishes (types, situations, mixing, load): the interior point, then
+        // crossover, 1.2 to 3.5 times faster than the simplex at 300 participants (5 s against 17 s).
+        // Small models stay with the simplex, which starts faster.
+        ...(from >= FIRST_LOWER_LEVEL && arrays.numCols >= IPM_FROM_COLUMNS
+          ? { method: "ipm" as const }
+          : {}),
       });
       solves++;
       if (lp.status !== MODEL_STATUS.optimal) {

@@ -20,6 +20,11 @@ export interface SolveRequest {
   readonly basis?: LpBasis;
   /** HiGHS presolve; off by default for LPs, whose presolve costs more than it saves on these models. */
   readonly presolve?: "off" | "on";
+  /**
+   * The LP method: the simplex (default), or the interior point followed by crossover (a basic
+   * solution and its duals, as the simplex gives), faster on the degenerate mixing levels.
+   */
+  readonly method?: "simplex" | "ipm";
 }
 
 /** Simplex basis statuses (0 lower, 1 basic, 2 upper, 3 zero, 4 nonbasic). */
