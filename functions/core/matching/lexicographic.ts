@@ -118,24 +118,24 @@ export interface LexModel {
   readonly rows: RowMaps;
 }
 
-/** Builds the model over the universe columns marked in `included`. */
-export function buildLexModel(
-  prep: Prepared,
-  ctx: LockedContext,
-  uni: Universe,
-  included: Uint8Array,
-): LexModel {
-  const S = prep.slots.length;
-  const P = prep.participants.length;
-  const nSt = prep.structures.length;
-  const T = prep.typeNames.length;
-  const I = prep.situationNames.length;
+/** The columns of the universe a model includes, in universe order, and per participant × slot its own. */
+interface IncludedColumns {
+  readonly xCount: number;
+  readonly colUniverse: number[];
+  readonly colPs: number[];
+  readonly colPool: number[];
+  readonly colSituation: number[];
+  readonly colStructure: number[];
+  readonly byPs: number[][];
+}
+
+function includedColumns(uni: Universe, included: Uint8Array, cells: number): IncludedColumns {
   const colUniverse: number[] = [];
   const colPs: number[] = [];
   const colPool: number[] = [];
   const colSituation: number[] = [];
   const colStructure: number[] = [];
-  const byPs: number[][] = Array.from({ length: P * S }, () => []);
+  const byPs: number[][] = Array.from({ length: cells }, () => []);
   for (let u = 0; u < uni.colPs.length; u++) {
     if (!included[u]) continue;
     byPs[uni.colPs[u]!]!.push(colPs.length);
@@ -145,225 +145,359 @@ export function buildLexModel(
     colSituation.push(uni.colSituation[u]!);
     colStructure.push(uni.colStructure[u]!);
   }
-  const rows: RowMaps = {
-    assign: new Int32Array(P * S).fill(-1),
+  return { xCount: colPs.length, colUniverse, colPs, colPool, colSituation, colStructure, byPs };
+}
+
+/**
+ * The matrix, bounds and objectives of a lexicographic model being built: the placement columns
+ * first (binary), then auxiliary columns (continuous) and rows in the order they are added.
+ */
+class LexBuilder {
+  readonly upper: number[];
+  readonly integer: number[];
+  readonly starts: number[] = [0];
+  readonly indices: number[] = [];
+  readonly values: number[] = [];
+  readonly rowLower: number[] = [];
+  readonly rowUpper: number[] = [];
+  readonly objectives: LevelObjective[] = LEVELS.map(() => ({ cols: [], coefs: [], constant: 0 }));
+  readonly aux: Aux[] = [];
+
+  constructor(xCount: number) {
+    this.upper = new Array(xCount).fill(1);
+    this.integer = new Array(xCount).fill(1);
+  }
+
+  /** A continuous column in [0, columnUpper]; its index. */
+  newColumn(columnUpper: number): number {
+    this.upper.push(columnUpper);
+    this.integer.push(0);
+    return this.upper.length - 1;
+  }
+
+  /** The row `lo ≤ Σ coef · col ≤ hi` (one coefficient for all, or one per column); its index. */
+  addRow(cols: readonly number[], coefs: readonly number[] | number, lo: number, hi: number): number {
+    cols.forEach((col, i) => {
+      this.indices.push(col);
+      this.values.push(typeof coefs === "number" ? coefs : coefs[i]!);
+    });
+    this.starts.push(this.indices.length);
+    this.rowLower.push(lo);
+    this.rowUpper.push(hi);
+    return this.rowLower.length - 1;
+  }
+
+  term(level: number, col: number, coef: number): void {
+    this.objectives[level]!.cols.push(col);
+    this.objectives[level]!.coefs.push(coef);
+  }
+
+  /** `Σ cols + locked − v ≤ free`: v counts the excess beyond `free`; locked rows add a constant. Its row, or -1. */
+  excess(level: number, cols: readonly number[], locked: number, free: number): number {
+    this.objectives[level]!.constant += Math.max(0, locked - free);
+    const room = Math.max(0, free - locked);
+    if (cols.length <= room) return -1;
+    const v = this.newColumn(Infinity);
+    const row = this.addRow([...cols, v], [...cols.map(() => 1), -1], -Infinity, room);
+    this.aux.push({ col: v, row, kind: "excess", free: room });
+    this.term(level, v, 1);
+    return row;
+  }
+
+  /** The solver's arrays. */
+  arrays(): ModelArrays {
+    const numCols = this.upper.length;
+    return {
+      numCols,
+      numRows: this.rowLower.length,
+      colCost: new Float64Array(numCols),
+      colLower: new Float64Array(numCols),
+      colUpper: Float64Array.from(this.upper),
+      integrality: Int32Array.from(this.integer),
+      rowLower: Float64Array.from(this.rowLower),
+      rowUpper: Float64Array.from(this.rowUpper),
+      starts: Int32Array.from(this.starts),
+      indices: Int32Array.from(this.indices),
+      values: Float64Array.from(this.values),
+    };
+  }
+}
+
+function emptyRowMaps(cells: number, pools: number): RowMaps {
+  return {
+    assign: new Int32Array(cells).fill(-1),
     part: new Map(),
     structure: new Map(),
-    moved: new Int32Array(P * S).fill(-1),
+    moved: new Int32Array(cells).fill(-1),
     wish: new Map(),
     type: new Map(),
     situation: new Map(),
     organisme: new Map(),
     public: new Map(),
-    load: new Int32Array(prep.pools.length).fill(-1),
+    load: new Int32Array(pools).fill(-1),
   };
-  const xCount = colPs.length;
-  const upper: number[] = new Array(xCount).fill(1);
-  const integer: number[] = new Array(xCount).fill(1);
-  const newColumn = (columnUpper: number) => {
-    upper.push(columnUpper);
-    integer.push(0);
-    return upper.length - 1;
-  };
-  const starts: number[] = [0];
-  const indices: number[] = [];
-  const values: number[] = [];
-  const rowLower: number[] = [];
-  const rowUpper: number[] = [];
-  const addRow = (cols: readonly number[], coefs: readonly number[] | number, lo: number, hi: number) => {
-    cols.forEach((col, i) => {
-      indices.push(col);
-      values.push(typeof coefs === "number" ? coefs : coefs[i]!);
-    });
-    starts.push(indices.length);
-    rowLower.push(lo);
-    rowUpper.push(hi);
-    return rowLower.length - 1;
-  };
-  const objectives: LevelObjective[] = LEVELS.map(() => ({ cols: [], coefs: [], constant: 0 }));
-  const term = (level: number, col: number, coef: number) => {
-    objectives[level]!.cols.push(col);
-    objectives[level]!.coefs.push(coef);
-  };
-  const aux: Aux[] = [];
-  /** `Σ cols + locked − v ≤ free`: v counts the excess beyond `free`; locked rows add a constant. */
-  const excess = (level: number, cols: readonly number[], locked: number, free: number) => {
-    objectives[level]!.constant += Math.max(0, locked - free);
-    const room = Math.max(0, free - locked);
-    if (cols.length <= room) return -1;
-    const v = newColumn(Infinity);
-    const row = addRow([...cols, v], [...cols.map(() => 1), -1], -Infinity, room);
-    aux.push({ col: v, row, kind: "excess", free: room });
-    term(level, v, 1);
-    return row;
-  };
+}
 
-  // Level 1 and the assignment rows.
-  const unplacedCol = new Int32Array(P * S).fill(-1);
-  for (let ps = 0; ps < P * S; ps++) {
-    if (prep.locked[ps]) continue;
-    const u = newColumn(1);
-    unplacedCol[ps] = u;
-    rows.assign[ps] = addRow([...byPs[ps]!, u], 1, 1, 1);
-    term(0, u, 1);
+/** The columns of `cols` grouped by `keyOf`, in order. */
+function groupColumns(cols: readonly number[], keyOf: (col: number) => number): Map<number, number[]> {
+  const map = new Map<number, number[]>();
+  for (const col of cols) {
+    const key = keyOf(col);
+    const list = map.get(key);
+    if (list) list.push(col);
+    else map.set(key, [col]);
   }
-  // Hard: part capacity.
+  return map;
+}
+
+/** Builds the model over the universe columns marked in `included`. */
+export function buildLexModel(
+  prep: Prepared,
+  ctx: LockedContext,
+  uni: Universe,
+  included: Uint8Array,
+): LexModel {
+  const slotCount = prep.slots.length;
+  const cells = prep.participants.length * slotCount;
+  const columns = includedColumns(uni, included, cells);
+  const rows = emptyRowMaps(cells, prep.pools.length);
+  const builder = new LexBuilder(columns.xCount);
+  const unplacedCol = addAssignmentRows(prep, columns, builder, rows);
+  addPartCapacityRows(prep, columns, builder, rows);
+  const lockedSituation = lockedSituationsOf(prep);
+  for (let p = 0; p < prep.participants.length; p++) {
+    const cols = columns.byPs.slice(p * slotCount, p * slotCount + slotCount).flat();
+    addStructureRows(prep, columns, builder, rows, p, cols);
+    addMovedRows(prep, ctx, columns, builder, rows, p);
+    addWishRows(prep, ctx, columns, builder, rows, p, cols);
+    addTypeAndSituationRows(prep, ctx, lockedSituation, columns, builder, rows, p, cols);
+  }
+  addMixRows(prep, columns, builder, prep.participantOrganisme, prep.lockedOrganisme, 6, 1, rows.organisme);
+  addMixRows(prep, columns, builder, prep.participantPublic, prep.lockedPublic, 7, PUBLICS_FREE, rows.public);
+  addLoadRows(prep, columns, builder, rows);
+  return {
+    base: builder.arrays(),
+    xCount: columns.xCount,
+    colUniverse: Int32Array.from(columns.colUniverse),
+    colPs: Int32Array.from(columns.colPs),
+    colPool: Int32Array.from(columns.colPool),
+    colSituation: Int32Array.from(columns.colSituation),
+    unplacedCol,
+    aux: builder.aux,
+    objectives: builder.objectives,
+    rows,
+  };
+}
+
+/** Level 1 and the assignment rows: per free participant × slot, one placement or "unplaced". Returns the unplaced columns. */
+function addAssignmentRows(
+  prep: Prepared,
+  columns: IncludedColumns,
+  builder: LexBuilder,
+  rows: RowMaps,
+): Int32Array {
+  const cells = columns.byPs.length;
+  const unplacedCol = new Int32Array(cells).fill(-1);
+  for (let ps = 0; ps < cells; ps++) {
+    if (prep.locked[ps]) continue;
+    const u = builder.newColumn(1);
+    unplacedCol[ps] = u;
+    rows.assign[ps] = builder.addRow([...columns.byPs[ps]!, u], 1, 1, 1);
+    builder.term(0, u, 1);
+  }
+  return unplacedCol;
+}
+
+/** Hard: part capacity. */
+function addPartCapacityRows(
+  prep: Prepared,
+  columns: IncludedColumns,
+  builder: LexBuilder,
+  rows: RowMaps,
+): void {
+  const situationCount = prep.situationNames.length;
   const byPart = new Map<number, number[]>();
-  for (let col = 0; col < xCount; col++) {
-    const key = colPool[col]! * I + colSituation[col]!;
+  for (let col = 0; col < columns.xCount; col++) {
+    const key = columns.colPool[col]! * situationCount + columns.colSituation[col]!;
     const list = byPart.get(key);
     if (list) list.push(col);
     else byPart.set(key, [col]);
   }
   for (const [key, cols] of byPart) {
-    const pool = prep.pools[Math.floor(key / I)]!;
-    const part = pool.parts.find((x) => x.situation === key % I)!;
-    if (cols.length > part.capacity) rows.part.set(key, addRow(cols, 1, -Infinity, part.capacity));
+    const pool = prep.pools[Math.floor(key / situationCount)]!;
+    const part = pool.parts.find((x) => x.situation === key % situationCount)!;
+    if (cols.length > part.capacity) rows.part.set(key, builder.addRow(cols, 1, -Infinity, part.capacity));
   }
+}
 
-  const lockedSituation = lockedSituationsOf(prep);
-  for (let p = 0; p < P; p++) {
-    const cols = byPs.slice(p * S, p * S + S).flat();
-    const group = (keyOf: (col: number) => number) => {
-      const map = new Map<number, number[]>();
-      for (const col of cols) {
-        const key = keyOf(col);
-        const list = map.get(key);
-        if (list) list.push(col);
-        else map.set(key, [col]);
-      }
-      return map;
-    };
-    const spans = (list: number[]) => list.some((col) => colPs[col] !== colPs[list[0]!]);
-    // Hard: never the same structure twice.
-    for (const [st, list] of group((col) => colStructure[col]!))
-      if (spans(list)) rows.structure.set(p * nSt + st, addRow(list, 1, -Infinity, 1));
-    // Level 2: moved, when the previous placement is still possible.
-    let mv = -1;
-    for (let s = 0; s < S; s++) {
-      const ps = p * S + s;
-      if (!previousStillPossible(prep, ctx, ps)) continue;
-      const part = previousPart(prep, ps);
-      const stay = byPs[ps]!.filter(
-        (col) => colPool[col] === prep.previousPool[ps] && (part < 0 || colSituation[col] === part),
-      );
-      if (mv < 0) {
-        mv = newColumn(1);
-        term(1, mv, 1);
-      }
-      const row = addRow([...stay, mv], 1, 1, Infinity);
-      rows.moved[ps] = row;
-      aux.push({ col: mv, row, kind: "cover", free: 1 });
+/** Hard: never the same structure twice (participant p, whose columns are `cols`). */
+function addStructureRows(
+  prep: Prepared,
+  columns: IncludedColumns,
+  builder: LexBuilder,
+  rows: RowMaps,
+  p: number,
+  cols: readonly number[],
+): void {
+  const { colPs, colStructure } = columns;
+  const spans = (list: number[]) => list.some((col) => colPs[col] !== colPs[list[0]!]);
+  for (const [st, list] of groupColumns(cols, (col) => colStructure[col]!))
+    if (spans(list))
+      rows.structure.set(p * prep.structures.length + st, builder.addRow(list, 1, -Infinity, 1));
+}
+
+/** Level 2: moved, when the previous placement is still possible. */
+function addMovedRows(
+  prep: Prepared,
+  ctx: LockedContext,
+  columns: IncludedColumns,
+  builder: LexBuilder,
+  rows: RowMaps,
+  p: number,
+): void {
+  const slotCount = prep.slots.length;
+  let mv = -1;
+  for (let s = 0; s < slotCount; s++) {
+    const ps = p * slotCount + s;
+    if (!previousStillPossible(prep, ctx, ps)) continue;
+    const part = previousPart(prep, ps);
+    const stay = columns.byPs[ps]!.filter(
+      (col) =>
+        columns.colPool[col] === prep.previousPool[ps] && (part < 0 || columns.colSituation[col] === part),
+    );
+    if (mv < 0) {
+      mv = builder.newColumn(1);
+      builder.term(1, mv, 1);
     }
-    // Levels 3 and 4: wishes, each counted once.
-    const lockedHeld: number[] = [];
-    for (let s = 0; s < S; s++) if (prep.locked[p * S + s]) lockedHeld.push(ctx.lockedStructure[p * S + s]!);
-    const wishes = prep.wishes[p]!;
-    const ys: number[] = [];
-    let metByLock = false;
-    wishes.forEach((_, w) => {
-      const points = WISH_POINTS[w] ?? 0;
-      if (lockedHeld.some((st) => st >= 0 && meetsWish(prep, p, w, st))) {
-        metByLock = true;
-        objectives[3]!.constant -= points;
-        return;
-      }
-      const meeting = cols.filter((col) => meetsWish(prep, p, w, colStructure[col]!));
-      if (meeting.length === 0) return;
-      const y = newColumn(1);
-      const row = addRow([y, ...meeting], [1, ...meeting.map(() => -1)], -Infinity, 0);
-      rows.wish.set(p * 3 + w, row);
-      aux.push({ col: y, row, kind: "cap", free: 1 });
-      term(3, y, -points);
-      ys.push(y);
-    });
-    if (metByLock) objectives[2]!.constant -= 1;
-    else if (ys.length > 0) {
-      const m = newColumn(1);
-      const row = addRow([m, ...ys], [1, ...ys.map(() => -1)], -Infinity, 0);
-      aux.push({ col: m, row, kind: "cap", free: 1 });
-      term(2, m, -1);
-    }
-    // Level 5: types, then situations.
-    const lockedTypes = new Map<number, number>();
-    const lockedSits = new Map<number, number>();
-    for (let s = 0; s < S; s++) {
-      const st = ctx.lockedStructure[p * S + s]!;
-      if (st >= 0)
-        lockedTypes.set(prep.structureType[st]!, (lockedTypes.get(prep.structureType[st]!) ?? 0) + 1);
-      const si = lockedSituation[p * S + s];
-      if (si !== undefined) lockedSits.set(si, (lockedSits.get(si) ?? 0) + 1);
-    }
-    const types = group((col) => prep.structureType[colStructure[col]!]!);
-    for (let t = 0; t < T; t++) {
-      const row = excess(4, types.get(t) ?? [], lockedTypes.get(t) ?? 0, 1);
-      if (row >= 0) rows.type.set(p * T + t, row);
-    }
-    const sits = group((col) => colSituation[col]!);
-    for (let si = 0; si < I; si++) {
-      const row = excess(5, sits.get(si) ?? [], lockedSits.get(si) ?? 0, 1);
-      if (row >= 0) rows.situation.set(p * I + si, row);
-    }
+    const row = builder.addRow([...stay, mv], 1, 1, Infinity);
+    rows.moved[ps] = row;
+    builder.aux.push({ col: mv, row, kind: "cover", free: 1 });
   }
+}
 
-  // Level 6: organismes, then publics, per structure and slot; level 7: load per pool.
-  const mix = (
-    groupOf: Int32Array,
-    locked: ReadonlyMap<number, number>,
-    level: number,
-    free: number,
-    rowOf: Map<number, number>,
-  ) => {
-    const map = new Map<number, number[]>();
-    for (let col = 0; col < xCount; col++) {
-      const p = Math.floor(colPs[col]! / S);
-      const key = mixKey(groupOf[p]!, colStructure[col]!, colPs[col]! % S, nSt, S);
-      const list = map.get(key);
-      if (list) list.push(col);
-      else map.set(key, [col]);
+/** Levels 3 and 4: wishes, each counted once. */
+function addWishRows(
+  prep: Prepared,
+  ctx: LockedContext,
+  columns: IncludedColumns,
+  builder: LexBuilder,
+  rows: RowMaps,
+  p: number,
+  cols: readonly number[],
+): void {
+  const slotCount = prep.slots.length;
+  const objectives = builder.objectives;
+  const lockedHeld: number[] = [];
+  for (let s = 0; s < slotCount; s++)
+    if (prep.locked[p * slotCount + s]) lockedHeld.push(ctx.lockedStructure[p * slotCount + s]!);
+  const wishes = prep.wishes[p]!;
+  const ys: number[] = [];
+  let metByLock = false;
+  wishes.forEach((_, w) => {
+    const points = WISH_POINTS[w] ?? 0;
+    if (lockedHeld.some((st) => st >= 0 && meetsWish(prep, p, w, st))) {
+      metByLock = true;
+      objectives[3]!.constant -= points;
+      return;
     }
-    for (const [key, n] of locked) if (!map.has(key)) objectives[level]!.constant += Math.max(0, n - free);
-    for (const [key, cols] of map) {
-      const row = excess(level, cols, locked.get(key) ?? 0, free);
-      if (row >= 0) rowOf.set(key, row);
-    }
-  };
-  mix(prep.participantOrganisme, prep.lockedOrganisme, 6, 1, rows.organisme);
-  mix(prep.participantPublic, prep.lockedPublic, 7, PUBLICS_FREE, rows.public);
-  const byPool = new Map<number, number[]>();
-  for (let col = 0; col < xCount; col++) {
-    const list = byPool.get(colPool[col]!);
+    const meeting = cols.filter((col) => meetsWish(prep, p, w, columns.colStructure[col]!));
+    if (meeting.length === 0) return;
+    const y = builder.newColumn(1);
+    const row = builder.addRow([y, ...meeting], [1, ...meeting.map(() => -1)], -Infinity, 0);
+    rows.wish.set(p * 3 + w, row);
+    builder.aux.push({ col: y, row, kind: "cap", free: 1 });
+    builder.term(3, y, -points);
+    ys.push(y);
+  });
+  if (metByLock) objectives[2]!.constant -= 1;
+  else if (ys.length > 0) {
+    const m = builder.newColumn(1);
+    const row = builder.addRow([m, ...ys], [1, ...ys.map(() => -1)], -Infinity, 0);
+    builder.aux.push({ col: m, row, kind: "cap", free: 1 });
+    builder.term(2, m, -1);
+  }
+}
+
+/** Level 5: types, then situations, each at most once per participant (locked rows counted). */
+function addTypeAndSituationRows(
+  prep: Prepared,
+  ctx: LockedContext,
+  lockedSituation: ReturnType<typeof lockedSituationsOf>,
+  columns: IncludedColumns,
+  builder: LexBuilder,
+  rows: RowMaps,
+  p: number,
+  cols: readonly number[],
+): void {
+  const slotCount = prep.slots.length;
+  const typeCount = prep.typeNames.length;
+  const situationCount = prep.situationNames.length;
+  const lockedTypes = new Map<number, number>();
+  const lockedSits = new Map<number, number>();
+  for (let s = 0; s < slotCount; s++) {
+    const st = ctx.lockedStructure[p * slotCount + s]!;
+    if (st >= 0)
+      lockedTypes.set(prep.structureType[st]!, (lockedTypes.get(prep.structureType[st]!) ?? 0) + 1);
+    const si = lockedSituation[p * slotCount + s];
+    if (si !== undefined) lockedSits.set(si, (lockedSits.get(si) ?? 0) + 1);
+  }
+  const types = groupColumns(cols, (col) => prep.structureType[columns.colStructure[col]!]!);
+  for (let t = 0; t < typeCount; t++) {
+    const row = builder.excess(4, types.get(t) ?? [], lockedTypes.get(t) ?? 0, 1);
+    if (row >= 0) rows.type.set(p * typeCount + t, row);
+  }
+  const sits = groupColumns(cols, (col) => columns.colSituation[col]!);
+  for (let si = 0; si < situationCount; si++) {
+    const row = builder.excess(5, sits.get(si) ?? [], lockedSits.get(si) ?? 0, 1);
+    if (row >= 0) rows.situation.set(p * situationCount + si, row);
+  }
+}
+
+/** Level 6: organismes (or publics), per structure and slot: the excess beyond `free` of a group. */
+function addMixRows(
+  prep: Prepared,
+  columns: IncludedColumns,
+  builder: LexBuilder,
+  groupOf: Int32Array,
+  locked: ReadonlyMap<number, number>,
+  level: number,
+  free: number,
+  rowOf: Map<number, number>,
+): void {
+  const slotCount = prep.slots.length;
+  const structureCount = prep.structures.length;
+  const { colPs, colStructure } = columns;
+  const map = new Map<number, number[]>();
+  for (let col = 0; col < columns.xCount; col++) {
+    const p = Math.floor(colPs[col]! / slotCount);
+    const key = mixKey(groupOf[p]!, colStructure[col]!, colPs[col]! % slotCount, structureCount, slotCount);
+    const list = map.get(key);
     if (list) list.push(col);
-    else byPool.set(colPool[col]!, [col]);
+    else map.set(key, [col]);
+  }
+  for (const [key, n] of locked)
+    if (!map.has(key)) builder.objectives[level]!.constant += Math.max(0, n - free);
+  for (const [key, cols] of map) {
+    const row = builder.excess(level, cols, locked.get(key) ?? 0, free);
+    if (row >= 0) rowOf.set(key, row);
+  }
+}
+
+/** Level 7: load per pool, beyond its soft capacity. */
+function addLoadRows(prep: Prepared, columns: IncludedColumns, builder: LexBuilder, rows: RowMaps): void {
+  const byPool = new Map<number, number[]>();
+  for (let col = 0; col < columns.xCount; col++) {
+    const list = byPool.get(columns.colPool[col]!);
+    if (list) list.push(col);
+    else byPool.set(columns.colPool[col]!, [col]);
   }
   for (const pool of prep.pools)
-    rows.load[pool.index] = excess(8, byPool.get(pool.index) ?? [], pool.lockedLoad, pool.softCapacity);
-
-  const numCols = upper.length;
-  return {
-    base: {
-      numCols,
-      numRows: rowLower.length,
-      colCost: new Float64Array(numCols),
-      colLower: new Float64Array(numCols),
-      colUpper: Float64Array.from(upper),
-      integrality: Int32Array.from(integer),
-      rowLower: Float64Array.from(rowLower),
-      rowUpper: Float64Array.from(rowUpper),
-      starts: Int32Array.from(starts),
-      indices: Int32Array.from(indices),
-      values: Float64Array.from(values),
-    },
-    xCount,
-    colUniverse: Int32Array.from(colUniverse),
-    colPs: Int32Array.from(colPs),
-    colPool: Int32Array.from(colPool),
-    colSituation: Int32Array.from(colSituation),
-    unplacedCol,
-    aux,
-    objectives,
-    rows,
-  };
+    rows.load[pool.index] = builder.excess(
+      8,
+      byPool.get(pool.index) ?? [],
+      pool.lockedLoad,
+      pool.softCapacity,
+    );
 }
 
 /** The full column vector of a placement (auxiliary columns at their best value): a MIP start. */
