@@ -128,11 +128,75 @@ export async function solveAggregated(
   remaining: () => number,
 ): Promise<FirstStage> {
   const limitAtStart = remaining();
-  const spent = () => limitAtStart - remaining();
   const agg = new Aggregation(prep, ctx);
-  const units = agg.units;
-  const inModel = new Columns(units.length);
-  units.forEach((_, u) => {
+  const inModel = initialColumns(agg, start);
+  const startValues = levelValues(prep, ctx, start.assign, greedySituations(prep, ctx, start.assign));
+  const trivial = trivialReports(prep, ctx, startValues);
+  const run: AggregatedRun = {
+    agg,
+    inModel,
+    solver,
+    limitAtStart,
+    spent: () => limitAtStart - remaining(),
+    trivialInternal: (k: number) => (LEVELS[k]!.sense === "min" ? 1 : -1) * trivial[k]!.bound,
+    // A first run (no previous placement): the type level by the interior point. In a re-run its
+    // vertex, rounded, moved more participants than the simplex's (at 3,000 tight, as many others
+    // as the declining tutor had participants).
+    firstRun: prep.previousPool.every((q) => q < 0),
+  };
+  const state = await solveLevels(run, startValues);
+  const found = await bestPlacement(prep, ctx, run, state, start.assign, startValues, options);
+  const bestInternal = (k: number) => (LEVELS[k]!.sense === "min" ? found.values[k]! : -found.values[k]!);
+  return {
+    assign: found.assign,
+    status: found.status,
+    levelBounds: state.levelBounds.map((bound, k) => {
+      if (bound === undefined) return undefined;
+      // Never past the value reached (a bound is at most as good as a placement).
+      return LEVELS[k]!.sense === "min"
+        ? Math.min(bound, bestInternal(k))
+        : Math.max(bound, -bestInternal(k));
+    }),
+    columns: state.model.arrays.numCols,
+    rows: state.model.arrays.numRows,
+    pricedColumns: state.priced,
+    pricingRounds: state.rounds,
+  };
+}
+
+/** What every stage of one aggregated solve reads. */
+interface AggregatedRun {
+  readonly agg: Aggregation;
+  readonly inModel: Columns;
+  readonly solver: LinearSolver;
+  /** Seconds left when the solve started. */
+  readonly limitAtStart: number;
+  /** Seconds spent since. */
+  readonly spent: () => number;
+  /** The trivial bound of level k, minimising sense: a Lagrangian bound below it says nothing more. */
+  readonly trivialInternal: (k: number) => number;
+  readonly firstRun: boolean;
+}
+
+/** What the levels' LPs leave: bounds, held levels, the last optimal LP and its model, counts. */
+interface LevelsState {
+  readonly fixed: FixedLevel[];
+  readonly levelBounds: (number | undefined)[];
+  rounds: number;
+  priced: number;
+  model: AggregatedModel;
+  lp: SolveAnswer | undefined;
+  /** The levels held by rows in the model of `lp`, and the level it minimised. */
+  lpFixed: FixedLevel[];
+  lpLevel: number;
+  lpModel: AggregatedModel;
+  previous: { basis: LpBasis; numCols: number } | undefined;
+}
+
+/** The first columns: each unit's cheapest combinations, and those of the start placement. */
+function initialColumns(agg: Aggregation, start: FirstStage): Columns {
+  const inModel = new Columns(agg.units.length);
+  agg.units.forEach((_, u) => {
     const ranked = Array.from(
       { length: agg.combinations(u).length },
       (_, i) => [agg.comboKey(u, i), i] as const,
@@ -143,35 +207,35 @@ export async function solveAggregated(
   agg.combosOf(start.assign).forEach((combo, p) => {
     inModel.add(agg.unitOf[p]!, combo);
   });
-  const startValues = levelValues(prep, ctx, start.assign, greedySituations(prep, ctx, start.assign));
-  const internal = (values: readonly number[], k: number) =>
-    LEVELS[k]!.sense === "min" ? values[k]! : -values[k]!;
-  const trivial = trivialReports(prep, ctx, startValues);
-  /** The trivial bound of level k, minimising sense: a Lagrangian bound below it says nothing more. */
-  const trivialInternal = (k: number) => (LEVELS[k]!.sense === "min" ? 1 : -1) * trivial[k]!.bound;
+  return inModel;
+}
 
+/** Solves the aggregated levels in order by LP with pricing, holding each at its optimum. */
+async function solveLevels(run: AggregatedRun, startValues: readonly number[]): Promise<LevelsState> {
+  const { agg, inModel, trivialInternal } = run;
   const fixed: FixedLevel[] = [];
-  const levelBounds: (number | undefined)[] = LEVELS.map(() => undefined);
-  let rounds = 0;
-  let priced = 0;
-  let weights: number[] = LEVELS.map(() => 0);
-  let model = agg.build(inModel, weights, fixed);
-  let lp: SolveAnswer | undefined;
-  /** The levels held by rows in the model of `lp`, and the level it minimised. */
-  let lpFixed: FixedLevel[] = [];
-  let lpLevel = -1;
-  let lpModel = model;
-  let previous: { basis: LpBasis; numCols: number } | undefined;
-  const pricingEnd = limitAtStart * PRICING_SHARE;
-  // A first run (no previous placement): the type level by the interior point. In a re-run its
-  // vertex, rounded, moved more participants than the simplex's (at 3,000 tight, as many others
-  // as the declining tutor had participants).
-  const firstRun = prep.previousPool.every((q) => q < 0);
+  const model = agg.build(
+    inModel,
+    LEVELS.map(() => 0),
+    fixed,
+  );
+  const state: LevelsState = {
+    fixed,
+    levelBounds: LEVELS.map(() => undefined),
+    rounds: 0,
+    priced: 0,
+    model,
+    lp: undefined,
+    lpFixed: [],
+    lpLevel: -1,
+    lpModel: model,
+    previous: undefined,
+  };
   for (let stage = 0; stage < AGGREGATED_LEVELS.length; stage++) {
     const k = AGGREGATED_LEVELS[stage]!;
     // A `min` level the start already has at 0 is at its optimum: held there, nothing to solve.
     if (LEVELS[k]!.sense === "min" && startValues[k] === 0) {
-      levelBounds[k] = 0;
+      state.levelBounds[k] = 0;
       fixed.push({ level: k, upper: 0 });
       continue;
     }
@@ -180,73 +244,123 @@ export async function solveAggregated(
     const group = k === LEVEL.wishMet && AGGREGATED_LEVELS[stage + 1] === LEVEL.wishPoints ? [k, k + 1] : [k];
     const groupWeights =
       group.length === 1 ? [1] : orderPreservingWeights(group.map((level) => -trivialInternal(level)));
-    weights = LEVELS.map((_, i) => {
+    const weights = LEVELS.map((_, i) => {
       const at = group.indexOf(i);
       return at < 0 ? 0 : groupWeights[at]!;
     });
-    model = agg.build(inModel, weights, fixed);
-    let lagrange = -Infinity;
-    let answer: SolveAnswer | undefined;
-    let firstOfStage = true;
-    for (;;) {
-      // All the pricing time left: the first LP is the long one (cold); those after start warm.
-      const share = Math.max(0.5, pricingEnd - spent());
-      // From the last LP's basis (columns and rows only ever added): each LP starts where the
-      // last one ended. The first is cold, with presolve.
-      const basis =
-        WARM_START_LEVELS.includes(k) || !firstOfStage ? warmBasis(previous, model.arrays) : undefined;
-      firstOfStage = false;
-      answer = await solver.solve({
-        kind: "lp",
-        model: model.arrays,
-        timeLimitSeconds: share,
-        ...(basis
-          ? { basis }
-          : {
-              presolve: "on" as const,
-              ...(k >= LEVEL.sameType && firstRun ? { method: "ipm" as const } : {}),
-            }),
-      });
-      if (answer.basis) previous = { basis: answer.basis, numCols: model.arrays.numCols };
-      rounds++;
-      if (answer.status !== MODEL_STATUS.optimal) break;
-      const pricing = agg.price(model, answer.colValue, answer.rowDual, inModel, weights, fixed);
-      lagrange = Math.max(lagrange, answer.objective + pricing.boundShift);
-      if (pricing.entering === 0 || rounds >= MAX_PRICING_ROUNDS * AGGREGATED_LEVELS.length) break;
-      priced += pricing.entering;
-      model = agg.build(inModel, weights, fixed);
-      if (spent() > pricingEnd) {
-        answer = await solver.solve({ kind: "lp", model: model.arrays, timeLimitSeconds: 1 });
-        rounds++;
-        break;
-      }
-    }
+    state.model = agg.build(inModel, weights, fixed);
+    const { answer, lagrange } = await priceLevel(run, state, k, weights);
     if (answer.status !== MODEL_STATUS.optimal) break;
-    lp = answer;
-    lpModel = model;
-    lpFixed = [...fixed];
-    lpLevel = k;
-    const sign = (level: number) => (LEVELS[level]!.sense === "min" ? 1 : -1);
-    if (group.length === 1) {
-      levelBounds[k] = sign(k) * Math.max(Math.ceil(lagrange - EPSILON), trivialInternal(k)) + 0;
-      fixed.push({ level: k, upper: answer.objective + EPSILON * Math.max(1, Math.abs(answer.objective)) });
-    } else {
-      // Any placement has w·L_k + L_{k+1} ≥ lagrange, with L_{k+1} ≤ 0 (a `max` level, counted
-      // negative): L_k ≥ lagrange / w; and, L_k at the value v reached, L_{k+1} ≥ lagrange − w·v.
-      const next = group[1]!;
-      const w = groupWeights[0]!;
-      const boundK = Math.max(Math.ceil(lagrange / w - EPSILON), trivialInternal(k));
-      levelBounds[k] = sign(k) * boundK + 0;
-      levelBounds[next] =
-        sign(next) * Math.max(Math.ceil(lagrange - w * boundK - EPSILON), trivialInternal(next)) + 0;
-      const held = group.map((level) => ({ level, upper: 0 }));
-      agg.levelActivity(model, answer.colValue, held).forEach((value, j) => {
-        fixed.push({ level: group[j]!, upper: value + EPSILON * Math.max(1, Math.abs(value)) });
-      });
-      stage++;
+    state.lp = answer;
+    state.lpModel = state.model;
+    state.lpFixed = [...fixed];
+    state.lpLevel = k;
+    holdLevels(run, state, group, groupWeights, lagrange, answer);
+    if (group.length > 1) stage++;
+  }
+  return state;
+}
+
+/**
+ * The LPs of level k: solved, priced from the duals, and solved again while columns enter (and
+ * time is left). Returns the last answer and the best Lagrangian bound met.
+ */
+async function priceLevel(
+  run: AggregatedRun,
+  state: LevelsState,
+  k: number,
+  weights: readonly number[],
+): Promise<{ answer: SolveAnswer; lagrange: number }> {
+  const { agg, inModel, solver, spent } = run;
+  const pricingEnd = run.limitAtStart * PRICING_SHARE;
+  let lagrange = -Infinity;
+  let answer: SolveAnswer;
+  let firstOfStage = true;
+  for (;;) {
+    const model = state.model;
+    // All the pricing time left: the first LP is the long one (cold); those after start warm.
+    const share = Math.max(0.5, pricingEnd - spent());
+    // From the last LP's basis (columns and rows only ever added): each LP starts where the
+    // last one ended. The first is cold, with presolve.
+    const basis =
+      WARM_START_LEVELS.includes(k) || !firstOfStage ? warmBasis(state.previous, model.arrays) : undefined;
+    firstOfStage = false;
+    answer = await solver.solve({
+      kind: "lp",
+      model: model.arrays,
+      timeLimitSeconds: share,
+      ...(basis
+        ? { basis }
+        : {
+            presolve: "on" as const,
+            ...(k >= LEVEL.sameType && run.firstRun ? { method: "ipm" as const } : {}),
+          }),
+    });
+    if (answer.basis) state.previous = { basis: answer.basis, numCols: model.arrays.numCols };
+    state.rounds++;
+    if (answer.status !== MODEL_STATUS.optimal) break;
+    const pricing = agg.price(model, answer.colValue, answer.rowDual, inModel, weights, state.fixed);
+    lagrange = Math.max(lagrange, answer.objective + pricing.boundShift);
+    if (pricing.entering === 0 || state.rounds >= MAX_PRICING_ROUNDS * AGGREGATED_LEVELS.length) break;
+    state.priced += pricing.entering;
+    state.model = agg.build(inModel, weights, state.fixed);
+    if (spent() > pricingEnd) {
+      answer = await solver.solve({ kind: "lp", model: state.model.arrays, timeLimitSeconds: 1 });
+      state.rounds++;
+      break;
     }
   }
-  let best = start.assign;
+  return { answer, lagrange };
+}
+
+/** Records the bounds the Lagrangian proves for the level (or the two levels) solved, and holds them at the LP's value. */
+function holdLevels(
+  run: AggregatedRun,
+  state: LevelsState,
+  group: readonly number[],
+  groupWeights: readonly number[],
+  lagrange: number,
+  answer: SolveAnswer,
+): void {
+  const { trivialInternal } = run;
+  const { levelBounds, fixed } = state;
+  const k = group[0]!;
+  const sign = (level: number) => (LEVELS[level]!.sense === "min" ? 1 : -1);
+  if (group.length === 1) {
+    levelBounds[k] = sign(k) * Math.max(Math.ceil(lagrange - EPSILON), trivialInternal(k)) + 0;
+    fixed.push({ level: k, upper: answer.objective + EPSILON * Math.max(1, Math.abs(answer.objective)) });
+    return;
+  }
+  // Any placement has w·L_k + L_{k+1} ≥ lagrange, with L_{k+1} ≤ 0 (a `max` level, counted
+  // negative): L_k ≥ lagrange / w; and, L_k at the value v reached, L_{k+1} ≥ lagrange − w·v.
+  const next = group[1]!;
+  const w = groupWeights[0]!;
+  const boundK = Math.max(Math.ceil(lagrange / w - EPSILON), trivialInternal(k));
+  levelBounds[k] = sign(k) * boundK + 0;
+  levelBounds[next] =
+    sign(next) * Math.max(Math.ceil(lagrange - w * boundK - EPSILON), trivialInternal(next)) + 0;
+  const held = group.map((level) => ({ level, upper: 0 }));
+  run.agg.levelActivity(state.model, answer.colValue, held).forEach((value, j) => {
+    fixed.push({ level: group[j]!, upper: value + EPSILON * Math.max(1, Math.abs(value)) });
+  });
+}
+
+/**
+ * The best placement found: the start, the last LP rounded, and when the rounding falls short the
+ * MIP's, each with pools named; then the local search of the spread on the best choice.
+ */
+async function bestPlacement(
+  prep: Prepared,
+  ctx: LockedContext,
+  run: AggregatedRun,
+  state: LevelsState,
+  startAssign: Int32Array,
+  startValues: readonly number[],
+  options: SolveOptions,
+): Promise<{ assign: Int32Array; values: readonly number[]; status: string }> {
+  const { agg } = run;
+  const { lp, lpModel, fixed } = state;
+  let best = startAssign;
   let bestValues = startValues;
   let bestChoice: Choice | undefined;
   let improved: Choice | undefined;
@@ -267,50 +381,54 @@ export async function solveAggregated(
       roundedLevels[j]! >
       Math.ceil(f.upper - EPSILON) + Math.floor(ROUNDING_TOLERANCE * Math.abs(f.upper)) + EPSILON;
     if (fixed.some(short)) {
-      // The MIP: every level bounded by what the rounding reaches (the start stays feasible), the
-      // Lagrangian weights as objective: the last level's own, and the duals of the rows above.
-      const mipWeights: number[] = LEVELS.map((_, i) => (i === lpLevel ? 1 : 0));
-      lpFixed.forEach((f, j) => {
-        mipWeights[f.level] = Math.max(0, -(lp!.rowDual[agg.rows.lower.length + j] ?? 0));
-      });
-      const bounded = fixed.map((f, j) => ({
-        level: f.level,
-        upper: Math.max(Math.ceil(f.upper - EPSILON), roundedLevels[j]!) + EPSILON,
-      }));
-      const mipModel = agg.build(inModel, mipWeights, bounded);
-      const answer = await solver.solve({
-        kind: "mip",
-        model: mipModel.arrays,
-        timeLimitSeconds: Math.max(0.5, Math.min(limitAtStart * MIP_SHARE, limitAtStart - spent() - 2)),
-        start: agg.startVector(mipModel, rounded),
-        mipAbsGap: 1 - EPSILON,
-        mipRelGap: Math.max(options.relativeGap ?? 0, 1e-4),
-      });
-      if (answer.hasSolution) {
-        const choice = agg.readChoice(mipModel, answer.colValue);
-        consider(agg.disaggregate(choice, true), choice);
-        improved = choice;
-        if (answer.status === MODEL_STATUS.optimal) status = "aggregated MIP";
+      const mip = await solveMip(run, state, lp, rounded, roundedLevels, options);
+      if (mip) {
+        consider(agg.disaggregate(mip.choice, true), mip.choice);
+        improved = mip.choice;
+        if (mip.optimal) status = "aggregated MIP";
       }
     }
   }
   // The local search of the spread runs on the MIP's choice, or on the rounding when that is best.
   if (bestChoice && bestChoice !== improved) consider(agg.disaggregate(bestChoice, true), bestChoice);
-  const bestInternal = (k: number) => internal(bestValues, k);
+  return { assign: best, values: bestValues, status };
+}
+
+/**
+ * The MIP: every level bounded by what the rounding reaches (the start stays feasible), the
+ * Lagrangian weights as objective: the last level's own, and the duals of the rows above.
+ * Returns its choice, or undefined when it found none.
+ */
+async function solveMip(
+  run: AggregatedRun,
+  state: LevelsState,
+  lp: SolveAnswer,
+  rounded: Choice,
+  roundedLevels: readonly number[],
+  options: SolveOptions,
+): Promise<{ choice: Choice; optimal: boolean } | undefined> {
+  const { agg, inModel, limitAtStart, spent } = run;
+  const mipWeights: number[] = LEVELS.map((_, i) => (i === state.lpLevel ? 1 : 0));
+  state.lpFixed.forEach((f, j) => {
+    mipWeights[f.level] = Math.max(0, -(lp.rowDual[agg.rows.lower.length + j] ?? 0));
+  });
+  const bounded = state.fixed.map((f, j) => ({
+    level: f.level,
+    upper: Math.max(Math.ceil(f.upper - EPSILON), roundedLevels[j]!) + EPSILON,
+  }));
+  const mipModel = agg.build(inModel, mipWeights, bounded);
+  const answer = await run.solver.solve({
+    kind: "mip",
+    model: mipModel.arrays,
+    timeLimitSeconds: Math.max(0.5, Math.min(limitAtStart * MIP_SHARE, limitAtStart - spent() - 2)),
+    start: agg.startVector(mipModel, rounded),
+    mipAbsGap: 1 - EPSILON,
+    mipRelGap: Math.max(options.relativeGap ?? 0, 1e-4),
+  });
+  if (!answer.hasSolution) return undefined;
   return {
-    assign: best,
-    status,
-    levelBounds: levelBounds.map((bound, k) => {
-      if (bound === undefined) return undefined;
-      // Never past the value reached (a bound is at most as good as a placement).
-      return LEVELS[k]!.sense === "min"
-        ? Math.min(bound, bestInternal(k))
-        : Math.max(bound, -bestInternal(k));
-    }),
-    columns: model.arrays.numCols,
-    rows: model.arrays.numRows,
-    pricedColumns: priced,
-    pricingRounds: rounds,
+    choice: agg.readChoice(mipModel, answer.colValue),
+    optimal: answer.status === MODEL_STATUS.optimal,
   };
 }
 
