@@ -90,64 +90,129 @@ export function mixKey(group: number, structure: number, slot: number, structure
   return (group * structures + structure) * slots + slot;
 }
 
+/**
+ * Indexes the problem: entities sorted by id (determinism), names interned to integers, locked
+ * rows counted, tutors aggregated into pools, previous placements read.
+ */
 export function prepare(problem: MatchingProblem): Prepared {
-  const byId =
-    <T>(key: (item: T) => string) =>
-    (a: T, b: T) =>
-      key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
   const participants = [...problem.participants].sort(byId((p) => p.id));
   const structures = [...problem.structures].sort(byId((s) => s.name));
   const slots = [...problem.slots];
-  const slotIndex = new Map(slots.map((s, i) => [textKey(s), i]));
-  const S = slots.length;
-
-  const structureIndex = new Map(structures.map((s, i) => [textKey(s.name), i]));
-  const participantIndex = new Map(participants.map((p, i) => [textKey(p.id), i]));
-
-  const intern = () => {
-    const map = new Map<string, number>();
-    const names: string[] = [];
-    const get = (name: string) => {
-      const key = textKey(name);
-      let id = map.get(key);
-      if (id === undefined) {
-        id = names.length;
-        map.set(key, id);
-        names.push(name);
-      }
-      return id;
-    };
-    return { map, names, get };
+  const index: Indexes = {
+    slotCount: slots.length,
+    structureCount: structures.length,
+    slotIndex: new Map(slots.map((s, i) => [textKey(s), i])),
+    structureIndex: new Map(structures.map((s, i) => [textKey(s.name), i])),
+    participantIndex: new Map(participants.map((p, i) => [textKey(p.id), i])),
   };
-  const types = intern();
-  const situations = intern();
-  const organismes = intern();
-  const publics = intern();
-  for (const s of [...structures.map((s) => s.type)].sort()) types.get(s);
-  for (const s of [...structures.flatMap((s) => s.situations)].sort()) situations.get(s);
+  const names: Names = { types: intern(), situations: intern(), organismes: intern(), publics: intern() };
+  for (const s of [...structures.map((s) => s.type)].sort()) names.types.get(s);
+  for (const s of [...structures.flatMap((s) => s.situations)].sort()) names.situations.get(s);
+  const ofStructures = structureAttributes(structures, names);
+  const ofParticipants = participantAttributes(participants, index, names);
+  const lockedRows = [...(problem.locked ?? [])];
+  const locks = lockedCounts(lockedRows, index, ofParticipants, participants.length);
+  const members = poolTutors(problem.tutors, slots, index, names, ofStructures.structureSituations, locks);
+  const { pools, poolsBySlot, poolOf } = buildPools(members, locks.lockedPoolLoad, index, names);
+  const previous = previousPlacements(problem, index, names, poolOf, participants.length);
+  return {
+    problem,
+    participants,
+    structures,
+    slots,
+    pools,
+    poolsBySlot,
+    poolOf,
+    situationIndex: names.situations.map,
+    situationNames: names.situations.names,
+    typeNames: names.types.names,
+    structureType: ofStructures.structureType,
+    structureOrganisme: ofStructures.structureOrganisme,
+    structureStepFree: ofStructures.structureStepFree,
+    ...ofParticipants,
+    organismeCount: names.organismes.names.length,
+    publicCount: names.publics.names.length,
+    locked: locks.locked,
+    lockedRows,
+    ...previous,
+    lockedOrganisme: locks.lockedOrganisme,
+    lockedPublic: locks.lockedPublic,
+    structureIndex: index.structureIndex,
+    participantIndex: index.participantIndex,
+  };
+}
 
+function byId<T>(key: (item: T) => string) {
+  return (a: T, b: T) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+}
+
+/** Index by `textKey` of slots, structures and participants (sorted), and their counts. */
+interface Indexes {
+  readonly slotCount: number;
+  readonly structureCount: number;
+  readonly slotIndex: ReadonlyMap<string, number>;
+  readonly structureIndex: ReadonlyMap<string, number>;
+  readonly participantIndex: ReadonlyMap<string, number>;
+}
+
+/** Names interned to integers in the order first met (`get` interns, `map` looks up by `textKey`). */
+interface Interner {
+  readonly map: Map<string, number>;
+  readonly names: string[];
+  readonly get: (name: string) => number;
+}
+
+interface Names {
+  readonly types: Interner;
+  readonly situations: Interner;
+  readonly organismes: Interner;
+  readonly publics: Interner;
+}
+
+function intern(): Interner {
+  const map = new Map<string, number>();
+  const names: string[] = [];
+  const get = (name: string) => {
+    const key = textKey(name);
+    let id = map.get(key);
+    if (id === undefined) {
+      id = names.length;
+      map.set(key, id);
+      names.push(name);
+    }
+    return id;
+  };
+  return { map, names, get };
+}
+
+/** Per structure: type, organisme, step-free access and the situations it offers. */
+function structureAttributes(structures: readonly Structure[], names: Names) {
   const structureType = new Int32Array(structures.length);
   const structureOrganisme = new Int32Array(structures.length);
   const structureStepFree = new Uint8Array(structures.length);
   const structureSituations = structures.map((s, i) => {
-    structureType[i] = types.get(s.type);
-    structureOrganisme[i] = organismes.get(s.organisme);
+    structureType[i] = names.types.get(s.type);
+    structureOrganisme[i] = names.organismes.get(s.organisme);
     structureStepFree[i] = s.stepFree ? 1 : 0;
-    return new Set(s.situations.map((x) => situations.get(x)));
+    return new Set(s.situations.map((x) => names.situations.get(x)));
   });
+  return { structureType, structureOrganisme, structureStepFree, structureSituations };
+}
 
+/** Per participant: organisme, public, step-free need and up to three wishes. */
+function participantAttributes(participants: readonly Participant[], index: Indexes, names: Names) {
   const participantOrganisme = new Int32Array(participants.length);
   const participantPublic = new Int32Array(participants.length);
   const participantStepFree = new Uint8Array(participants.length);
   const wishes = participants.map((p, i) => {
-    participantOrganisme[i] = organismes.get(p.organisme);
-    participantPublic[i] = publics.get(p.public);
+    participantOrganisme[i] = names.organismes.get(p.organisme);
+    participantPublic[i] = names.publics.get(p.public);
     participantStepFree[i] = p.needsStepFree ? 1 : 0;
     const list: Wish[] = [];
     for (const wish of p.wishes.slice(0, 3)) {
       const key = textKey(wish);
-      const structure = structureIndex.get(key);
-      const type = types.map.get(key);
+      const structure = index.structureIndex.get(key);
+      const type = names.types.map.get(key);
       // A wish naming neither a structure nor a type holds its rank but matches nothing.
       if (structure !== undefined) list.push({ kind: "structure", index: structure });
       else if (type !== undefined) list.push({ kind: "type", index: type });
@@ -155,21 +220,33 @@ export function prepare(problem: MatchingProblem): Prepared {
     }
     return list;
   });
+  return { participantOrganisme, participantPublic, participantStepFree, wishes };
+}
 
-  // Locked rows consume their tutor's capacity and fix the participant's slot.
-  const lockedRows = [...(problem.locked ?? [])];
-  const locked: (LockedPlacement | undefined)[] = new Array(participants.length * S).fill(undefined);
+/**
+ * Locked rows consume their tutor's capacity and fix the participant's slot. Returns per
+ * participant × slot the locked row, and the counts locked rows take: per tutor × slot, per
+ * structure × situation × slot (load), per organisme and public × structure × slot (`mixKey`).
+ */
+function lockedCounts(
+  lockedRows: readonly LockedPlacement[],
+  index: Indexes,
+  people: { readonly participantOrganisme: Int32Array; readonly participantPublic: Int32Array },
+  participantCount: number,
+) {
+  const { slotCount: S, structureCount } = index;
+  const locked: (LockedPlacement | undefined)[] = new Array(participantCount * S).fill(undefined);
   const lockedTutorUse = new Map<string, number>();
   const lockedOrganisme = new Map<number, number>();
   const lockedPublic = new Map<number, number>();
   const lockedPoolLoad = new Map<string, number>();
   for (const row of lockedRows) {
-    const p = participantIndex.get(textKey(row.participant));
-    const s = slotIndex.get(textKey(row.slot));
+    const p = index.participantIndex.get(textKey(row.participant));
+    const s = index.slotIndex.get(textKey(row.slot));
     if (s === undefined) continue;
     const tutorKey = `${textKey(row.tutor)}|${s}`;
     lockedTutorUse.set(tutorKey, (lockedTutorUse.get(tutorKey) ?? 0) + 1);
-    const st = structureIndex.get(textKey(row.structure));
+    const st = index.structureIndex.get(textKey(row.structure));
     if (st !== undefined) {
       const poolKey = `${st}|${textKey(row.situation)}|${s}`;
       lockedPoolLoad.set(poolKey, (lockedPoolLoad.get(poolKey) ?? 0) + 1);
@@ -177,42 +254,65 @@ export function prepare(problem: MatchingProblem): Prepared {
     if (p === undefined) continue;
     locked[p * S + s] = row;
     if (st !== undefined) {
-      const ok = mixKey(participantOrganisme[p]!, st, s, structures.length, S);
+      const ok = mixKey(people.participantOrganisme[p]!, st, s, structureCount, S);
       lockedOrganisme.set(ok, (lockedOrganisme.get(ok) ?? 0) + 1);
-      const pk = mixKey(participantPublic[p]!, st, s, structures.length, S);
+      const pk = mixKey(people.participantPublic[p]!, st, s, structureCount, S);
       lockedPublic.set(pk, (lockedPublic.get(pk) ?? 0) + 1);
     }
   }
+  return { locked, lockedTutorUse, lockedOrganisme, lockedPublic, lockedPoolLoad };
+}
 
-  // Pools: the usable tutors of one structure × situation × slot.
+/** The usable tutors (sorted by id) of each structure × situation × slot, keyed `st|si|s`. */
+function poolTutors(
+  tutors: MatchingProblem["tutors"],
+  slots: readonly string[],
+  index: Indexes,
+  names: Names,
+  structureSituations: readonly Set<number>[],
+  locks: { readonly lockedTutorUse: ReadonlyMap<string, number> },
+): Map<string, PoolTutor[]> {
   const members = new Map<string, PoolTutor[]>();
-  const sortedTutors = [...problem.tutors].sort(byId((t) => t.id));
+  const sortedTutors = [...tutors].sort(byId((t) => t.id));
   for (const tutor of sortedTutors) {
     if (tutor.declined) continue;
-    const st = structureIndex.get(textKey(tutor.structure));
-    const si = situations.map.get(textKey(tutor.situation));
+    const st = index.structureIndex.get(textKey(tutor.structure));
+    const si = names.situations.map.get(textKey(tutor.situation));
     if (st === undefined || si === undefined || !structureSituations[st]!.has(si)) continue;
     const tutorSlots =
-      tutor.slots === "all" ? slots.map((_, i) => i) : tutor.slots.map((x) => slotIndex.get(textKey(x)));
+      tutor.slots === "all"
+        ? slots.map((_, i) => i)
+        : tutor.slots.map((x) => index.slotIndex.get(textKey(x)));
     for (const s of tutorSlots) {
       if (s === undefined) continue;
-      const remaining = tutor.capacity - (lockedTutorUse.get(`${textKey(tutor.id)}|${s}`) ?? 0);
+      const remaining = tutor.capacity - (locks.lockedTutorUse.get(`${textKey(tutor.id)}|${s}`) ?? 0);
       const key = `${st}|${si}|${s}`;
       const list = members.get(key) ?? [];
       list.push({ id: tutor.id, capacity: tutor.capacity, remaining: Math.max(0, remaining) });
       members.set(key, list);
     }
   }
+  return members;
+}
+
+/** Pools: the usable tutors of one structure × situation × slot, slot by slot, structure by structure. */
+function buildPools(
+  members: ReadonlyMap<string, PoolTutor[]>,
+  lockedPoolLoad: ReadonlyMap<string, number>,
+  index: Indexes,
+  names: Names,
+) {
+  const { slotCount: S, structureCount } = index;
   const pools: Pool[] = [];
   const poolIds = new Map<number, number>();
-  const poolsBySlot: number[][] = slots.map(() => []);
-  const sitCount = situations.names.length;
+  const poolsBySlot: number[][] = Array.from({ length: S }, () => []);
+  const sitCount = names.situations.names.length;
   for (let s = 0; s < S; s++) {
-    for (let st = 0; st < structures.length; st++) {
+    for (let st = 0; st < structureCount; st++) {
       const parts: PoolPart[] = [];
       let lockedLoad = 0;
       for (let si = 0; si < sitCount; si++) {
-        lockedLoad += lockedPoolLoad.get(`${st}|${textKey(situations.names[si]!)}|${s}`) ?? 0;
+        lockedLoad += lockedPoolLoad.get(`${st}|${textKey(names.situations.names[si]!)}|${s}`) ?? 0;
         const tutors = members.get(`${st}|${si}|${s}`);
         if (!tutors) continue;
         parts.push({ situation: si, tutors, capacity: tutors.reduce((sum, t) => sum + t.remaining, 0) });
@@ -234,50 +334,31 @@ export function prepare(problem: MatchingProblem): Prepared {
     }
   }
   const poolOf = (st: number, s: number) => poolIds.get(st * S + s) ?? -1;
+  return { pools, poolsBySlot, poolOf };
+}
 
-  const previousPool = new Int32Array(participants.length * S).fill(-1);
-  const previousSituation = new Int32Array(participants.length * S).fill(-1);
-  const previousTutor: (string | undefined)[] = new Array(participants.length * S).fill(undefined);
+/** The previous run's pool, situation and tutor per participant × slot (-1 or undefined when none). */
+function previousPlacements(
+  problem: MatchingProblem,
+  index: Indexes,
+  names: Names,
+  poolOf: (st: number, s: number) => number,
+  participantCount: number,
+) {
+  const S = index.slotCount;
+  const previousPool = new Int32Array(participantCount * S).fill(-1);
+  const previousSituation = new Int32Array(participantCount * S).fill(-1);
+  const previousTutor: (string | undefined)[] = new Array(participantCount * S).fill(undefined);
   for (const row of problem.previous ?? []) {
-    const p = participantIndex.get(textKey(row.participant));
-    const s = slotIndex.get(textKey(row.slot));
-    const st = structureIndex.get(textKey(row.structure));
+    const p = index.participantIndex.get(textKey(row.participant));
+    const s = index.slotIndex.get(textKey(row.slot));
+    const st = index.structureIndex.get(textKey(row.structure));
     if (p === undefined || s === undefined || st === undefined) continue;
     previousPool[p * S + s] = poolOf(st, s);
-    previousSituation[p * S + s] = situations.map.get(textKey(row.situation)) ?? -1;
+    previousSituation[p * S + s] = names.situations.map.get(textKey(row.situation)) ?? -1;
     previousTutor[p * S + s] = row.tutor;
   }
-
-  return {
-    problem,
-    participants,
-    structures,
-    slots,
-    pools,
-    poolsBySlot,
-    poolOf,
-    situationIndex: situations.map,
-    situationNames: situations.names,
-    typeNames: types.names,
-    structureType,
-    structureOrganisme,
-    structureStepFree,
-    participantOrganisme,
-    participantPublic,
-    participantStepFree,
-    organismeCount: organismes.names.length,
-    publicCount: publics.names.length,
-    wishes,
-    locked,
-    lockedRows,
-    previousPool,
-    previousSituation,
-    previousTutor,
-    lockedOrganisme,
-    lockedPublic,
-    structureIndex,
-    participantIndex,
-  };
+  return { previousPool, previousSituation, previousTutor };
 }
 
 /** Rank (0-based) of the first wish the structure meets, or 3 when it meets none. */
