@@ -631,44 +631,160 @@ export async function solveLexicographic(
   solver: LinearSolver,
   remaining: () => number,
 ): Promise<LexOutcome> {
-  const uni = universe(prep, ctx);
-  const included = initialColumns(prep, uni, start);
-  let model = buildLexModel(prep, ctx, uni, included);
-  let best = start;
-  let bestValues = levelValues(prep, ctx, best.assign, best.situation);
-  const fixed: { level: number; upper: number }[] = [];
-  const fixedRows = () =>
-    fixed.map(({ level, upper }) => ({
-      cols: model.objectives[level]!.cols,
-      coefs: model.objectives[level]!.coefs,
+  const search = new LexSearch(prep, ctx, solver, start);
+  for (let k = 0; k < LEVELS.length; ) k = await search.solveFrom(k, remaining);
+  return {
+    ...search.best,
+    levels: search.reports,
+    columns: search.model.base.numCols,
+    rows: search.model.base.numRows + search.fixed.length,
+    solves: search.solves,
+  };
+}
+
+/** A level's value in the minimising sense. */
+function internalOf(values: readonly number[], k: number): number {
+  return LEVELS[k]!.sense === "min" ? values[k]! : -values[k]!;
+}
+
+/**
+ * The state of one lexicographic solve: the model (grown by pricing), the best placement found and
+ * its level values, the levels fixed so far (rows `Σ level ≤ upper`) and their reports.
+ */
+class LexSearch {
+  readonly uni: Universe;
+  readonly included: Uint8Array;
+  model: LexModel;
+  best: { assign: Int32Array; situation: Int32Array };
+  bestValues: number[];
+  readonly fixed: { level: number; upper: number }[] = [];
+  readonly reports: LevelReport[] = [];
+  solves = 0;
+  stalled = false;
+
+  constructor(
+    readonly prep: Prepared,
+    readonly ctx: LockedContext,
+    readonly solver: LinearSolver,
+    start: { assign: Int32Array; situation: Int32Array },
+  ) {
+    this.uni = universe(prep, ctx);
+    this.included = initialColumns(prep, this.uni, start);
+    this.model = buildLexModel(prep, ctx, this.uni, this.included);
+    this.best = start;
+    this.bestValues = levelValues(prep, ctx, start.assign, start.situation);
+  }
+
+  fixedRows() {
+    return this.fixed.map(({ level, upper }) => ({
+      cols: this.model.objectives[level]!.cols,
+      coefs: this.model.objectives[level]!.coefs,
       upper,
     }));
-  const reports: LevelReport[] = [];
-  let solves = 0;
-  let stalled = false;
-  const internalOf = (values: readonly number[], k: number) =>
-    LEVELS[k]!.sense === "min" ? values[k]! : -values[k]!;
+  }
+
+  /**
+   * Solves level k, or the longest group from k whose weights stay small, and fixes what it
+   * solved; returns the next level to solve.
+   */
+  async solveFrom(k: number, remaining: () => number): Promise<number> {
+    const { model, bestValues } = this;
+    const level = LEVELS[k]!;
+    const sign = level.sense === "min" ? 1 : -1;
+    // Wishes first: levels 1-4 may take half of what is left, the others share it equally.
+    const share = (levels: number) => () =>
+      Math.max(0.5, k < 4 ? remaining() / 2 : (remaining() * levels) / (LEVELS.length - k));
+    const budget = share(1);
+    if (this.stalled) {
+      const bound = trivialBound(model, model.objectives[k]!) * sign;
+      this.reports.push({ ...level, value: bestValues[k]!, bound, proven: bestValues[k] === bound });
+      return k + 1;
+    }
+    // A `min` level whose columns all cost ≥ 0 cannot go below its constant: nothing to solve.
+    const objective = model.objectives[k]!;
+    if (
+      objective.cols.length === 0 ||
+      (level.sense === "min" && internalOf(bestValues, k) <= objective.constant)
+    ) {
+      this.fix(k, true, 0);
+      return k + 1;
+    }
+    // The longest group from k (wishes and the rest apart) whose weights stay small.
+    let end = k < 4 ? 4 : LEVELS.length;
+    let weights = orderPreservingWeights(model.objectives.slice(k, end).map((o) => levelRange(model, o)));
+    while (end > k + 1 && weights[0]! > MAX_GROUP_WEIGHT) {
+      end--;
+      weights = orderPreservingWeights(model.objectives.slice(k, end).map((o) => levelRange(model, o)));
+    }
+    if (end > k + 1) {
+      const { bound, value } = await this.solveObjective(k, end, weights, share(end - k));
+      if (!this.stalled && value <= bound) {
+        for (let j = k; j < end; j++) this.fix(j, true, 0);
+        return end;
+      }
+      // Not proven in its share: the levels one by one, from the best placement found.
+      this.stalled = false;
+    }
+    const { bound } = await this.solveObjective(k, k + 1, [1], budget);
+    const internal = internalOf(this.bestValues, k);
+    this.fix(k, internal <= bound, Math.min(internal, bound));
+    return k + 1;
+  }
+
+  /** Reports level k (the best value found; its bound) and holds it at that value by a row. */
+  fix(k: number, proven: boolean, bound: number): void {
+    const level = LEVELS[k]!;
+    const sign = level.sense === "min" ? 1 : -1;
+    const internal = internalOf(this.bestValues, k);
+    this.reports.push({
+      ...level,
+      value: this.bestValues[k]!,
+      bound: proven ? this.bestValues[k]! : bound * sign,
+      proven,
+    });
+    this.fixed.push({ level: k, upper: internal - this.model.objectives[k]!.constant + EPSILON });
+  }
 
   /**
    * One objective over levels `from`..`to` − 1 with `weights` (one level: weight 1): LP with
    * pricing, then the MIP around the LP, then the full MIP. Keeps the best placement when it is
    * no worse on those levels (the levels above being fixed by rows). Returns the proven lower bound
-   * of the weighted internal objective.
+   * of the weighted internal objective, and the weighted value of the best placement.
    */
-  const solveObjective = async (
-    from: number,
-    to: number,
-    weights: readonly number[],
-    budget: () => number,
-  ) => {
-    const objectiveOf = () => combine(model.objectives.slice(from, to), weights);
+  async solveObjective(from: number, to: number, weights: readonly number[], budget: () => number) {
+    const objectiveOf = () => combine(this.model.objectives.slice(from, to), weights);
     const weighted = (values: readonly number[]) =>
       weights.reduce((sum, w, i) => sum + w * internalOf(values, from + i), 0);
+    const { lp, arrays, priced } = await this.#pricedLp(from, objectiveOf, budget);
+    const objective = objectiveOf();
+    let boundInternal = trivialBound(this.model, objective);
+    let candidate: Float64Array | undefined;
+    if (lp && lp.status === MODEL_STATUS.optimal) {
+      if (priced)
+        boundInternal = Math.max(boundInternal, Math.ceil(lp.objective + objective.constant - EPSILON));
+      const found = await this.#integerCandidate(arrays, lp, objective, budget);
+      candidate = found.candidate;
+      if (found.bound !== undefined) boundInternal = Math.max(boundInternal, found.bound);
+    }
+    if (candidate) {
+      const read = readLex(this.prep, this.model, candidate);
+      const values = levelValues(this.prep, this.ctx, read.assign, read.situation);
+      // Every level above is kept by the rows; these levels must not get worse than the incumbent.
+      if (weighted(values) <= weighted(this.bestValues) && keepsAbove(values, this.bestValues, from)) {
+        this.best = read;
+        this.bestValues = values;
+      }
+    }
+    return { bound: boundInternal, value: weighted(this.bestValues) };
+  }
+
+  /** The LP of the objective, priced until no column left out has a negative reduced cost (`priced`). */
+  async #pricedLp(from: number, objectiveOf: () => LevelObjective, budget: () => number) {
     let lp: SolveAnswer | undefined;
-    let arrays = withRows(model.base, fixedRows(), objectiveOf());
+    let arrays = withRows(this.model.base, this.fixedRows(), objectiveOf());
     let priced = false;
     for (let round = 0; round < MAX_PRICING_ROUNDS; round++) {
-      lp = await solver.solve({
+      lp = await this.solver.solve({
         kind: "lp",
         model: arrays,
         timeLimitSeconds: budget(),
@@ -682,122 +798,55 @@ export async function solveLexicographic(
           ? { method: "ipm" as const }
           : {}),
       });
-      solves++;
+      this.solves++;
       if (lp.status !== MODEL_STATUS.optimal) {
         // A level whose LP does not finish in its share: the levels below would not either.
-        stalled = true;
+        this.stalled = true;
         break;
       }
-      if (price(prep, uni, model, included, lp.rowDual) === 0) {
+      if (price(this.prep, this.uni, this.model, this.included, lp.rowDual) === 0) {
         priced = true;
         break;
       }
-      model = buildLexModel(prep, ctx, uni, included);
-      arrays = withRows(model.base, fixedRows(), objectiveOf());
+      this.model = buildLexModel(this.prep, this.ctx, this.uni, this.included);
+      arrays = withRows(this.model.base, this.fixedRows(), objectiveOf());
     }
-    const objective = objectiveOf();
-    let boundInternal = trivialBound(model, objective);
-    let candidate: Float64Array | undefined;
-    if (lp && lp.status === MODEL_STATUS.optimal) {
-      if (priced)
-        boundInternal = Math.max(boundInternal, Math.ceil(lp.objective + objective.constant - EPSILON));
-      const incumbent = lexStart(model, best.assign, best.situation);
-      if (isIntegral(model, lp.colValue)) candidate = lp.colValue;
-      else {
-        candidate = await aroundLp(solver, arrays, lp, incumbent, budget());
-        solves++;
-        if (!candidate) {
-          const answer = await solver.solve({
-            kind: "mip",
-            model: arrays,
-            timeLimitSeconds: budget(),
-            start: incumbent,
-            mipAbsGap: 1 - EPSILON,
-            mipRelGap: 0,
-          });
-          solves++;
-          // The MIP's bound holds for every column only when every column is in the model.
-          if (model.xCount === uni.colPs.length && Number.isFinite(answer.mipDualBound))
-            boundInternal = Math.max(
-              boundInternal,
-              Math.ceil(answer.mipDualBound + objective.constant - EPSILON),
-            );
-          if (answer.hasSolution) candidate = answer.colValue;
-        }
-      }
-    }
-    if (candidate) {
-      const read = readLex(prep, model, candidate);
-      const values = levelValues(prep, ctx, read.assign, read.situation);
-      // Every level above is kept by the rows; these levels must not get worse than the incumbent.
-      if (weighted(values) <= weighted(bestValues) && keepsAbove(values, bestValues, from)) {
-        best = read;
-        bestValues = values;
-      }
-    }
-    return { bound: boundInternal, value: weighted(bestValues) };
-  };
-
-  const fix = (k: number, proven: boolean, bound: number) => {
-    const level = LEVELS[k]!;
-    const sign = level.sense === "min" ? 1 : -1;
-    const internal = internalOf(bestValues, k);
-    reports.push({ ...level, value: bestValues[k]!, bound: proven ? bestValues[k]! : bound * sign, proven });
-    fixed.push({ level: k, upper: internal - model.objectives[k]!.constant + EPSILON });
-  };
-
-  for (let k = 0; k < LEVELS.length; ) {
-    const level = LEVELS[k]!;
-    const sign = level.sense === "min" ? 1 : -1;
-    // Wishes first: levels 1-4 may take half of what is left, the others share it equally.
-    const share = (levels: number) => () =>
-      Math.max(0.5, k < 4 ? remaining() / 2 : (remaining() * levels) / (LEVELS.length - k));
-    const budget = share(1);
-    if (stalled) {
-      const bound = trivialBound(model, model.objectives[k]!) * sign;
-      reports.push({ ...level, value: bestValues[k]!, bound, proven: bestValues[k] === bound });
-      k++;
-      continue;
-    }
-    // A `min` level whose columns all cost ≥ 0 cannot go below its constant: nothing to solve.
-    const objective = model.objectives[k]!;
-    if (
-      objective.cols.length === 0 ||
-      (level.sense === "min" && internalOf(bestValues, k) <= objective.constant)
-    ) {
-      fix(k, true, 0);
-      k++;
-      continue;
-    }
-    // The longest group from k (wishes and the rest apart) whose weights stay small.
-    let end = k < 4 ? 4 : LEVELS.length;
-    let weights = orderPreservingWeights(model.objectives.slice(k, end).map((o) => levelRange(model, o)));
-    while (end > k + 1 && weights[0]! > MAX_GROUP_WEIGHT) {
-      end--;
-      weights = orderPreservingWeights(model.objectives.slice(k, end).map((o) => levelRange(model, o)));
-    }
-    if (end > k + 1) {
-      const { bound, value } = await solveObjective(k, end, weights, share(end - k));
-      if (!stalled && value <= bound) {
-        for (let j = k; j < end; j++) fix(j, true, 0);
-        k = end;
-        continue;
-      }
-      // Not proven in its share: the levels one by one, from the best placement found.
-      stalled = false;
-    }
-    const { bound } = await solveObjective(k, k + 1, [1], budget);
-    const internal = internalOf(bestValues, k);
-    fix(k, internal <= bound, Math.min(internal, bound));
-    k++;
+    return { lp, arrays, priced };
   }
-  return {
-    ...best,
-    levels: reports,
-    columns: model.base.numCols,
-    rows: model.base.numRows + fixed.length,
-    solves,
-  };
+
+  /**
+   * An integer solution from the optimal LP: the LP itself when integral, else the MIP around it,
+   * else the full MIP from the best placement (whose dual bound, when every column is in the
+   * model, is returned as `bound`, internal sense).
+   */
+  async #integerCandidate(
+    arrays: ModelArrays,
+    lp: SolveAnswer,
+    objective: LevelObjective,
+    budget: () => number,
+  ): Promise<{ candidate: Float64Array | undefined; bound?: number | undefined }> {
+    const { model, solver } = this;
+    const incumbent = lexStart(model, this.best.assign, this.best.situation);
+    if (isIntegral(model, lp.colValue)) return { candidate: lp.colValue };
+    const around = await aroundLp(solver, arrays, lp, incumbent, budget());
+    this.solves++;
+    if (around) return { candidate: around };
+    const answer = await solver.solve({
+      kind: "mip",
+      model: arrays,
+      timeLimitSeconds: budget(),
+      start: incumbent,
+      mipAbsGap: 1 - EPSILON,
+      mipRelGap: 0,
+    });
+    this.solves++;
+    // The MIP's bound holds for every column only when every column is in the model.
+    const bound =
+      model.xCount === this.uni.colPs.length && Number.isFinite(answer.mipDualBound)
+        ? Math.ceil(answer.mipDualBound + objective.constant - EPSILON)
+        : undefined;
+    return { candidate: answer.hasSolution ? answer.colValue : undefined, bound };
+  }
 }
 
 /** The least a level can be whatever the placement: its constant plus every negative cost at its column's upper bound. */
