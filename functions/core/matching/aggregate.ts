@@ -107,6 +107,31 @@ interface Rows {
   readonly penaltyLevel: number[];
 }
 
+/** Rows being added: bounds, and the cost and level of the penalty column of each (0 and -1: a hard row). */
+interface RowSink {
+  readonly lower: number[];
+  readonly upper: number[];
+  readonly penaltyCost: number[];
+  readonly penaltyLevel: number[];
+  /** Adds the row `lo ≤ … ≤ hi`; its index. */
+  readonly add: (lo: number, hi: number, penalty?: number, level?: number) => number;
+}
+
+function rowSink(): RowSink {
+  const lower: number[] = [];
+  const upper: number[] = [];
+  const penaltyCost: number[] = [];
+  const penaltyLevel: number[] = [];
+  const add = (lo: number, hi: number, penalty = 0, level = -1) => {
+    lower.push(lo);
+    upper.push(hi);
+    penaltyCost.push(penalty);
+    penaltyLevel.push(level);
+    return lower.length - 1;
+  };
+  return { lower, upper, penaltyCost, penaltyLevel, add };
+}
+
 /**
  * The aggregated model solved in the order of `levels.ts`: level by level, each an LP over the
  * combinations (grown by pricing) with the levels above held at their LP optimum by rows, so a
@@ -779,21 +804,52 @@ class Aggregation {
   }
 
   #buildRows(): Rows {
-    const { prep, S } = this;
-    const G = this.groups.length;
-    const lower: number[] = [];
-    const upper: number[] = [];
-    const penaltyCost: number[] = [];
-    const penaltyLevel: number[] = [];
-    const add = (lo: number, hi: number, penalty = 0, level = -1) => {
-      lower.push(lo);
-      upper.push(hi);
-      penaltyCost.push(penalty);
-      penaltyLevel.push(level);
-      return lower.length - 1;
-    };
+    const sink = rowSink();
+    const add = sink.add;
     const unit = Int32Array.from(this.units.map((x) => add(x.members.length, x.members.length)));
-    // Demand that could reach each row, to leave out rows that can never bind.
+    const demand = this.#rowDemand();
+    const G = this.groups.length;
+    const rows = {
+      capacity: new Int32Array(G).fill(-1),
+      stepFree: new Int32Array(G).fill(-1),
+      load: new Int32Array(G).fill(-1),
+      conflict: new Map<number, number>(),
+      organisme: new Map<number, number>(),
+      public: new Map<number, number>(),
+      named: new Map<number, number>(),
+    };
+    this.groups.forEach((group, g) => {
+      const total = demand.get(`c${g}`) ?? 0;
+      if (total === 0) return;
+      if (total > group.capacity) rows.capacity[g] = add(-Infinity, group.capacity);
+      if (total > group.softRoom)
+        rows.load[g] = add(-Infinity, group.softRoom, WEIGHTS.tutorLoad, LEVEL.tutorLoad);
+      if ((demand.get(`s${g}`) ?? 0) > group.stepFreeCapacity)
+        rows.stepFree[g] = add(-Infinity, group.stepFreeCapacity);
+      this.#organismeRows(group, g, demand, add, rows);
+      this.#publicRows(group, g, demand, add, rows.public);
+    });
+    this.prep.pools.forEach((pool, q) => {
+      if ((demand.get(`n${q}`) ?? 0) > pool.capacity) rows.named.set(q, add(-Infinity, pool.capacity));
+    });
+    return {
+      unit,
+      ...rows,
+      lower: sink.lower,
+      upper: sink.upper,
+      penaltyCost: sink.penaltyCost,
+      penaltyLevel: sink.penaltyLevel,
+    };
+  }
+
+  /**
+   * Demand that could reach each row, to leave out rows that can never bind: keyed `c<group>`
+   * (capacity and load), `o<group>,<organisme>`, `p<group>,<public>`, `s<group>` (step-free),
+   * `n<pool>` (named).
+   */
+  #rowDemand(): Map<string, number> {
+    const prep = this.prep;
+    const G = this.groups.length;
     const demand = new Map<string, number>();
     const bump = (key: string, n: number) => demand.set(key, (demand.get(key) ?? 0) + n);
     this.units.forEach((x) => {
@@ -814,75 +870,66 @@ class Aggregation {
         }
       });
     });
-    const capacity = new Int32Array(G).fill(-1);
-    const stepFree = new Int32Array(G).fill(-1);
-    const load = new Int32Array(G).fill(-1);
-    const conflict = new Map<number, number>();
-    const organisme = new Map<number, number>();
-    const publicRows = new Map<number, number>();
-    const named = new Map<number, number>();
+    return demand;
+  }
+
+  /** Per organisme in the group: the conflict-of-interest row and the mixing row, when they can bind. */
+  #organismeRows(
+    group: Group,
+    g: number,
+    demand: ReadonlyMap<string, number>,
+    add: RowSink["add"],
+    rows: { readonly conflict: Map<number, number>; readonly organisme: Map<number, number> },
+  ): void {
+    const { prep, S } = this;
     const nSt = prep.structures.length;
-    this.groups.forEach((group, g) => {
-      const total = demand.get(`c${g}`) ?? 0;
-      if (total === 0) return;
-      if (total > group.capacity) capacity[g] = add(-Infinity, group.capacity);
-      if (total > group.softRoom)
-        load[g] = add(-Infinity, group.softRoom, WEIGHTS.tutorLoad, LEVEL.tutorLoad);
-      if ((demand.get(`s${g}`) ?? 0) > group.stepFreeCapacity)
-        stepFree[g] = add(-Infinity, group.stepFreeCapacity);
-      for (let o = 0; o < prep.organismeCount; o++) {
-        const n = demand.get(`o${g},${o}`) ?? 0;
-        if (n === 0) continue;
-        const room = group.capacity - (group.capacityByOrganisme.get(o) ?? 0);
-        if (n > room) conflict.set(g * prep.organismeCount + o, add(-Infinity, room));
-        // One person of an organisme per pool is free, in pools of another organisme where none is locked.
-        let free = 0;
-        for (const q of group.pools) {
-          const st = prep.pools[q]!.structure;
-          if (prep.structureOrganisme[st] === o) continue;
-          if (!prep.lockedOrganisme.has(mixKey(o, st, group.slot, nSt, S))) free++;
-        }
-        if (n > free)
-          organisme.set(
-            g * prep.organismeCount + o,
-            add(-Infinity, free, WEIGHTS.sameOrganisme, LEVEL.sameOrganisme),
-          );
+    for (let o = 0; o < prep.organismeCount; o++) {
+      const n = demand.get(`o${g},${o}`) ?? 0;
+      if (n === 0) continue;
+      const room = group.capacity - (group.capacityByOrganisme.get(o) ?? 0);
+      if (n > room) rows.conflict.set(g * prep.organismeCount + o, add(-Infinity, room));
+      // One person of an organisme per pool is free, in pools of another organisme where none is locked.
+      let free = 0;
+      for (const q of group.pools) {
+        const st = prep.pools[q]!.structure;
+        if (prep.structureOrganisme[st] === o) continue;
+        if (!prep.lockedOrganisme.has(mixKey(o, st, group.slot, nSt, S))) free++;
       }
-      for (let k = 0; k < prep.publicCount; k++) {
-        const n = demand.get(`p${g},${k}`) ?? 0;
-        if (n === 0) continue;
-        let free = 0;
-        for (const q of group.pools) {
-          const st = prep.pools[q]!.structure;
-          free += Math.max(
-            0,
-            WEIGHTS.publicsFree - (prep.lockedPublic.get(mixKey(k, st, group.slot, nSt, S)) ?? 0),
-          );
-        }
-        if (n > free)
-          publicRows.set(
-            g * prep.publicCount + k,
-            add(-Infinity, free, WEIGHTS.samePublic, LEVEL.publicSpread),
-          );
+      if (n > free)
+        rows.organisme.set(
+          g * prep.organismeCount + o,
+          add(-Infinity, free, WEIGHTS.sameOrganisme, LEVEL.sameOrganisme),
+        );
+    }
+  }
+
+  /** Per public in the group: the spread row, when it can bind. */
+  #publicRows(
+    group: Group,
+    g: number,
+    demand: ReadonlyMap<string, number>,
+    add: RowSink["add"],
+    publicRows: Map<number, number>,
+  ): void {
+    const { prep, S } = this;
+    const nSt = prep.structures.length;
+    for (let k = 0; k < prep.publicCount; k++) {
+      const n = demand.get(`p${g},${k}`) ?? 0;
+      if (n === 0) continue;
+      let free = 0;
+      for (const q of group.pools) {
+        const st = prep.pools[q]!.structure;
+        free += Math.max(
+          0,
+          WEIGHTS.publicsFree - (prep.lockedPublic.get(mixKey(k, st, group.slot, nSt, S)) ?? 0),
+        );
       }
-    });
-    prep.pools.forEach((pool, q) => {
-      if ((demand.get(`n${q}`) ?? 0) > pool.capacity) named.set(q, add(-Infinity, pool.capacity));
-    });
-    return {
-      unit,
-      capacity,
-      stepFree,
-      load,
-      conflict,
-      organisme,
-      public: publicRows,
-      named,
-      lower,
-      upper,
-      penaltyCost,
-      penaltyLevel,
-    };
+      if (n > free)
+        publicRows.set(
+          g * prep.publicCount + k,
+          add(-Infinity, free, WEIGHTS.samePublic, LEVEL.publicSpread),
+        );
+    }
   }
 
   /**
