@@ -498,96 +498,14 @@ function bestSwap(
  */
 function placeLeftOut(prep: Prepared, ctx: LockedContext, assign: Int32Array, load: Int32Array): void {
   const S = prep.slots.length;
-  const holds = (p: number, st: number, except: number) => {
-    for (let s = 0; s < S; s++) {
-      if (s === except) continue;
-      const q = assign[p * S + s]!;
-      if ((q >= 0 && prep.pools[q]!.structure === st) || ctx.lockedStructure[p * S + s] === st) return true;
-    }
-    return false;
-  };
-  const fits = (p: number, s: number, q: number) =>
-    eligible(prep, ctx, p, q) && !holds(p, prep.pools[q]!.structure, s);
-  /**
-   * Places p in slot s through a chain of moves; false when none exists. With `cross`, a person on
-   * the chain may also move to a structure they hold in another slot, which is then placed again by
-   * a chain of its own (everything undone when one fails).
-   */
-  const chain = (p: number, s: number, cross: boolean): boolean => {
-    const pools = prep.poolsBySlot[s]!;
-    const members = new Map<number, number[]>(pools.map((q) => [q, []]));
-    for (let r = 0; r < prep.participants.length; r++) {
-      const q = assign[r * S + s]!;
-      if (q >= 0) members.get(q)?.push(r);
-    }
-    /** The other slot r would have to leave to enter `next` (-1: none), or -2 when r cannot enter it. */
-    const clash = (r: number, next: number) => {
-      if (!eligible(prep, ctx, r, next)) return -2;
-      const st = prep.pools[next]!.structure;
-      for (let other = 0; other < S; other++) {
-        if (other === s) continue;
-        if (ctx.lockedStructure[r * S + other] === st) return -2;
-        const q = assign[r * S + other]!;
-        if (q >= 0 && prep.pools[q]!.structure === st) return cross && r !== p ? other : -2;
-      }
-      return -1;
-    };
-    // Breadth first over pools: `via[q]` is the pool and person that lead to q.
-    const via = new Map<number, { from: number; person: number; leaves: number }>();
-    const queue: number[] = [];
-    for (const q of pools) {
-      if (fits(p, s, q)) {
-        via.set(q, { from: -1, person: p, leaves: -1 });
-        queue.push(q);
-      }
-    }
-    let end = -1;
-    for (let head = 0; head < queue.length && end < 0; head++) {
-      const q = queue[head]!;
-      if (load[q]! < prep.pools[q]!.capacity) {
-        end = q;
-        break;
-      }
-      for (const r of members.get(q)!) {
-        for (const next of pools) {
-          if (via.has(next)) continue;
-          const leaves = clash(r, next);
-          if (leaves === -2) continue;
-          via.set(next, { from: q, person: r, leaves });
-          queue.push(next);
-        }
-      }
-    }
-    if (end < 0) return false;
-    const savedAssign = cross ? assign.slice() : undefined;
-    const savedLoad = cross ? load.slice() : undefined;
-    const replace: [number, number][] = [];
-    // Along the chain back to p: each person enters the pool after the one they leave.
-    for (let q = end; q >= 0; ) {
-      const step = via.get(q)!;
-      assign[step.person * S + s] = q;
-      load[q]!++;
-      if (step.from >= 0) load[step.from]!--;
-      if (step.leaves >= 0) {
-        const left = assign[step.person * S + step.leaves]!;
-        assign[step.person * S + step.leaves] = UNPLACED;
-        load[left]!--;
-        replace.push([step.person, step.leaves]);
-      }
-      q = step.from;
-    }
-    if (replace.every(([r, other]) => chain(r, other, false))) return true;
-    assign.set(savedAssign!);
-    load.set(savedLoad!);
-    return false;
-  };
+  const env: ChainEnv = { prep, ctx, assign, load, S };
   let searches = 0;
   for (let ps = 0; ps < assign.length && searches < MAX_CHAIN_SEARCHES; ps++) {
     if (assign[ps] !== UNPLACED || prep.locked[ps]) continue;
     searches++;
     const p = Math.floor(ps / S);
     const s = ps % S;
-    if (chain(p, s, false) || chain(p, s, true)) continue;
+    if (chain(env, p, s, false) || chain(env, p, s, true)) continue;
     for (let other = 0; other < S; other++) {
       const q = assign[p * S + other]!;
       if (other === s || q < 0) continue;
@@ -595,9 +513,123 @@ function placeLeftOut(prep: Prepared, ctx: LockedContext, assign: Int32Array, lo
       const savedLoad = load.slice();
       assign[p * S + other] = UNPLACED;
       load[q]!--;
-      if (chain(p, s, true) && chain(p, other, true)) break;
+      if (chain(env, p, s, true) && chain(env, p, other, true)) break;
       assign.set(savedAssign);
       load.set(savedLoad);
     }
   }
+}
+
+/** What the chains of moves read and change: placements and loads, updated in place. */
+interface ChainEnv {
+  readonly prep: Prepared;
+  readonly ctx: LockedContext;
+  readonly assign: Int32Array;
+  readonly load: Int32Array;
+  readonly S: number;
+}
+
+/** One step of a chain: `person` enters the pool from `from` (-1: the one placed), leaving slot `leaves` (-1: none). */
+interface ChainStep {
+  readonly from: number;
+  readonly person: number;
+  readonly leaves: number;
+}
+
+/** Whether p holds structure st in a slot other than `except` (placed or locked). */
+function holds(env: ChainEnv, p: number, st: number, except: number): boolean {
+  const { prep, ctx, assign, S } = env;
+  for (let s = 0; s < S; s++) {
+    if (s === except) continue;
+    const q = assign[p * S + s]!;
+    if ((q >= 0 && prep.pools[q]!.structure === st) || ctx.lockedStructure[p * S + s] === st) return true;
+  }
+  return false;
+}
+
+function fitsIn(env: ChainEnv, p: number, s: number, q: number): boolean {
+  return eligible(env.prep, env.ctx, p, q) && !holds(env, p, env.prep.pools[q]!.structure, s);
+}
+
+/**
+ * Places p in slot s through a chain of moves; false when none exists. With `cross`, a person on
+ * the chain may also move to a structure they hold in another slot, which is then placed again by
+ * a chain of its own (everything undone when one fails).
+ */
+function chain(env: ChainEnv, p: number, s: number, cross: boolean): boolean {
+  const { assign, load, S } = env;
+  const found = findChain(env, p, s, cross);
+  if (!found) return false;
+  const { via, end } = found;
+  const savedAssign = cross ? assign.slice() : undefined;
+  const savedLoad = cross ? load.slice() : undefined;
+  const replace: [number, number][] = [];
+  // Along the chain back to p: each person enters the pool after the one they leave.
+  for (let q = end; q >= 0; ) {
+    const step = via.get(q)!;
+    assign[step.person * S + s] = q;
+    load[q]!++;
+    if (step.from >= 0) load[step.from]!--;
+    if (step.leaves >= 0) {
+      const left = assign[step.person * S + step.leaves]!;
+      assign[step.person * S + step.leaves] = UNPLACED;
+      load[left]!--;
+      replace.push([step.person, step.leaves]);
+    }
+    q = step.from;
+  }
+  if (replace.every(([r, other]) => chain(env, r, other, false))) return true;
+  assign.set(savedAssign!);
+  load.set(savedLoad!);
+  return false;
+}
+
+/** Breadth first over the pools of slot s: `via[q]` is the pool and person that lead to q; `end` a pool with room. */
+function findChain(
+  env: ChainEnv,
+  p: number,
+  s: number,
+  cross: boolean,
+): { via: Map<number, ChainStep>; end: number } | undefined {
+  const { prep, ctx, assign, load, S } = env;
+  const pools = prep.poolsBySlot[s]!;
+  const members = new Map<number, number[]>(pools.map((q) => [q, []]));
+  for (let r = 0; r < prep.participants.length; r++) {
+    const q = assign[r * S + s]!;
+    if (q >= 0) members.get(q)?.push(r);
+  }
+  /** The other slot r would have to leave to enter `next` (-1: none), or -2 when r cannot enter it. */
+  const clash = (r: number, next: number) => {
+    if (!eligible(prep, ctx, r, next)) return -2;
+    const st = prep.pools[next]!.structure;
+    for (let other = 0; other < S; other++) {
+      if (other === s) continue;
+      if (ctx.lockedStructure[r * S + other] === st) return -2;
+      const q = assign[r * S + other]!;
+      if (q >= 0 && prep.pools[q]!.structure === st) return cross && r !== p ? other : -2;
+    }
+    return -1;
+  };
+  const via = new Map<number, ChainStep>();
+  const queue: number[] = [];
+  for (const q of pools) {
+    if (fitsIn(env, p, s, q)) {
+      via.set(q, { from: -1, person: p, leaves: -1 });
+      queue.push(q);
+    }
+  }
+  for (let head = 0; head < queue.length; head++) {
+    const q = queue[head]!;
+    if (load[q]! < prep.pools[q]!.capacity) return { via, end: q };
+    for (const r of members.get(q)!) {
+      for (const next of pools) {
+        if (via.has(next)) continue;
+        const leaves = clash(r, next);
+        if (leaves === -2) continue;
+        via.set(next, { from: q, person: r, leaves });
+        queue.push(next);
+      }
+    }
+  }
+  return undefined;
 }
