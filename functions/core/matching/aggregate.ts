@@ -107,6 +107,18 @@ interface Rows {
   readonly penaltyLevel: number[];
 }
 
+/** Columns being added, column-wise (CSC): per column its cost, bound, integrality, unit and combination (or row). */
+interface ColumnSink {
+  readonly cost: number[];
+  readonly upper: number[];
+  readonly integer: number[];
+  readonly colUnit: number[];
+  readonly colCombo: number[];
+  readonly starts: number[];
+  readonly indices: number[];
+  readonly values: number[];
+}
+
 /** Rows being added: bounds, and the cost and level of the penalty column of each (0 and -1: a hard row). */
 interface RowSink {
   readonly lower: number[];
@@ -941,93 +953,111 @@ class Aggregation {
   build(inModel: Columns, weights: readonly number[], fixed: readonly FixedLevel[]): AggregatedModel {
     const rows = this.rows;
     const base = rows.lower.length;
-    const cost: number[] = [];
-    const upper: number[] = [];
-    const integer: number[] = [];
-    const colUnit: number[] = [];
-    const colCombo: number[] = [];
-    const starts: number[] = [0];
-    const indices: number[] = [];
-    const values: number[] = [];
+    const cols: ColumnSink = {
+      cost: [],
+      upper: [],
+      integer: [],
+      colUnit: [],
+      colCombo: [],
+      starts: [0],
+      indices: [],
+      values: [],
+    };
+    this.#penaltyColumns(cols, weights, fixed);
     const scratch: number[] = [];
-    rows.penaltyLevel.forEach((level, row) => {
-      if (level < 0) return;
-      indices.push(row);
-      values.push(-1);
-      fixed.forEach((f, j) => {
-        if (f.level === level) {
-          indices.push(base + j);
-          values.push(1);
-        }
-      });
-      starts.push(indices.length);
-      cost.push(weights[level]!);
-      upper.push(Infinity);
-      integer.push(0);
-      colUnit.push(-1);
-      colCombo.push(row);
-    });
-    for (const key of inModel.list) {
-      const u = Math.floor(key / COMBO_KEY);
-      const i = key % COMBO_KEY;
-      const unit = this.units[u]!;
-      const combo = this.combinations(u).at(i);
-      const levels = this.comboLevels(u);
-      const p = unit.members[0]!;
-      {
-        let entries = this.#entries.get(key);
-        if (!entries) {
-          scratch.length = 0;
-          scratch.push(rows.unit[u]!);
-          for (const option of combo) this.optionRows(p, option, scratch);
-          scratch.sort((a, b) => a - b);
-          entries = Int32Array.from(scratch);
-          this.#entries.set(key, entries);
-        }
-        // Sorted rows, a row repeated once per slot that enters it.
-        for (let e = 0; e < entries.length; e++) {
-          const row = entries[e]!;
-          if (e > 0 && entries[e - 1] === row) values[values.length - 1]!++;
-          else {
-            indices.push(row);
-            values.push(1);
-          }
-        }
-        fixed.forEach(({ level }, j) => {
-          const v = level < COMBO_LEVELS ? levels[i * COMBO_LEVELS + level]! : 0;
-          if (v !== 0) {
-            indices.push(base + j);
-            values.push(v);
-          }
-        });
-        starts.push(indices.length);
-        cost.push(this.comboCost(u, i, weights));
-        upper.push(unit.members.length);
-        integer.push(1);
-        colUnit.push(u);
-        colCombo.push(i);
-      }
-    }
-    const numCols = cost.length;
+    for (const key of inModel.list) this.#comboColumn(cols, key, weights, fixed, scratch);
+    const numCols = cols.cost.length;
     return {
       arrays: {
         numCols,
         numRows: base + fixed.length,
-        colCost: Float64Array.from(cost),
+        colCost: Float64Array.from(cols.cost),
         colLower: new Float64Array(numCols),
-        colUpper: Float64Array.from(upper),
-        integrality: Int32Array.from(integer),
+        colUpper: Float64Array.from(cols.upper),
+        integrality: Int32Array.from(cols.integer),
         rowLower: Float64Array.from([...rows.lower, ...fixed.map(() => -Infinity)]),
         rowUpper: Float64Array.from([...rows.upper, ...fixed.map((f) => f.upper)]),
         format: "csc",
-        starts: Int32Array.from(starts),
-        indices: Int32Array.from(indices),
-        values: Float64Array.from(values),
+        starts: Int32Array.from(cols.starts),
+        indices: Int32Array.from(cols.indices),
+        values: Float64Array.from(cols.values),
       },
-      colUnit: Int32Array.from(colUnit),
-      colCombo: Int32Array.from(colCombo),
+      colUnit: Int32Array.from(cols.colUnit),
+      colCombo: Int32Array.from(cols.colCombo),
       rows,
     };
+  }
+
+  /** The penalty columns, one per penalty row, each also in the rows of the `fixed` levels it counts for. */
+  #penaltyColumns(cols: ColumnSink, weights: readonly number[], fixed: readonly FixedLevel[]): void {
+    const base = this.rows.lower.length;
+    this.rows.penaltyLevel.forEach((level, row) => {
+      if (level < 0) return;
+      cols.indices.push(row);
+      cols.values.push(-1);
+      fixed.forEach((f, j) => {
+        if (f.level === level) {
+          cols.indices.push(base + j);
+          cols.values.push(1);
+        }
+      });
+      cols.starts.push(cols.indices.length);
+      cols.cost.push(weights[level]!);
+      cols.upper.push(Infinity);
+      cols.integer.push(0);
+      cols.colUnit.push(-1);
+      cols.colCombo.push(row);
+    });
+  }
+
+  /** The column of one combination (`key`: unit × combination): its rows, those of the `fixed` levels, its cost. */
+  #comboColumn(
+    cols: ColumnSink,
+    key: number,
+    weights: readonly number[],
+    fixed: readonly FixedLevel[],
+    scratch: number[],
+  ): void {
+    const rows = this.rows;
+    const base = rows.lower.length;
+    const u = Math.floor(key / COMBO_KEY);
+    const i = key % COMBO_KEY;
+    const unit = this.units[u]!;
+    const levels = this.comboLevels(u);
+    let entries = this.#entries.get(key);
+    if (!entries) {
+      const combo = this.combinations(u).at(i);
+      const p = unit.members[0]!;
+      scratch.length = 0;
+      scratch.push(rows.unit[u]!);
+      for (const option of combo) this.optionRows(p, option, scratch);
+      scratch.sort((a, b) => a - b);
+      entries = Int32Array.from(scratch);
+      this.#entries.set(key, entries);
+    }
+    const { indices, values } = cols;
+    // Sorted rows, a row repeated once per slot that enters it.
+    for (let e = 0; e < entries.length; e++) {
+      const row = entries[e]!;
+      if (e > 0 && entries[e - 1] === row) values[values.length - 1]!++;
+      else {
+        indices.push(row);
+        values.push(1);
+      }
+    }
+    fixed.forEach(({ level }, j) => {
+      const v = level < COMBO_LEVELS ? levels[i * COMBO_LEVELS + level]! : 0;
+      if (v !== 0) {
+        indices.push(base + j);
+        values.push(v);
+      }
+    });
+    cols.starts.push(indices.length);
+    cols.cost.push(this.comboCost(u, i, weights));
+    cols.upper.push(unit.members.length);
+    cols.integer.push(1);
+    cols.colUnit.push(u);
+    cols.colCombo.push(i);
   }
 
   /**
