@@ -690,9 +690,8 @@ function returnTrainOf(context: SeminarContext, items: readonly AgendaItem[], de
       item.start < departure,
   );
   const lastItem = before.at(-1);
-  const latest = DateTime.fromJSDate(departure, { zone: context.zone })
-    .minus({ minutes: STATION_MARGIN_MINUTES })
-    .toJSDate();
+  // Minutes are elapsed time whatever the zone (luxon's `minus({ minutes })` is the same).
+  const latest = new Date(departure.getTime() - STATION_MARGIN_MINUTES * 60_000);
   const leavesEarly = lastItem !== undefined && lastItem.end > latest;
   return {
     departure,
