@@ -518,7 +518,11 @@ export function groupCells(cells: readonly CellWrite[]): ValueRange[] {
   const latest = new Map<string, CellWrite>();
   for (const cell of cells) latest.set(`${cell.tab}\u0000${cell.row}\u0000${cell.column}`, cell);
   const byTab = new Map<string, CellWrite[]>();
-  for (const cell of latest.values()) byTab.set(cell.tab, [...(byTab.get(cell.tab) ?? []), cell]);
+  for (const cell of latest.values()) {
+    const tabCells = byTab.get(cell.tab);
+    if (tabCells) tabCells.push(cell);
+    else byTab.set(cell.tab, [cell]);
+  }
   const ranges: ValueRange[] = [];
   for (const [tab, tabCells] of byTab) {
     const single: CellWrite[] = [];

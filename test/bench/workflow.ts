@@ -185,6 +185,7 @@ async function playScaled(kind: "seminar" | "lunch", count: number): Promise<voi
     console.log(
       `\n${kind === "seminar" ? "Séminaire" : "Rencontre méridienne"}, ${count} ${kind === "seminar" ? "participants" : "inscriptions"} : ${end.state}, ${wall.toFixed(1)} s de temps réel (envois à 200/s vers le serveur local), ${emails} messages, ${steps} étapes de workflow facturées, ${fake.requests.length} requêtes Sheets au total`,
     );
+    if (end.state === "FAILED") console.log(`  échec : ${JSON.stringify(end.error)}`);
     console.log("  Requêtes Sheets par requête reçue (moyenne et maximum), durée de la requête :");
     perEntryPoint.print();
   } finally {

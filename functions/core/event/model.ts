@@ -292,12 +292,28 @@ function itemTitle(item: ProgrammeRow): string {
     : item.sequence;
 }
 
+/**
+ * The spans already computed, as epoch milliseconds, by date, times and zone: a seminar's agendas
+ * ask for the same few spans once per participant, and luxon's zone arithmetic is the costly part
+ * of a model. Emptied when it grows past `SPAN_MEMO_LIMIT` (a process serves many events).
+ */
+const spanMemo = new Map<string, readonly [start: number, end: number]>();
+const SPAN_MEMO_LIMIT = 4096;
+
 /** Start and end instants; an end before the start is the next day (a dinner ending after midnight). */
 function span(date: IsoDate, start: WallTime, end: WallTime, zone: string): { start: Date; end: Date } {
-  const from = DateTime.fromISO(`${date}T${start}`, { zone });
-  let to = DateTime.fromISO(`${date}T${end}`, { zone });
-  if (minutesOf(end) < minutesOf(start)) to = DateTime.fromISO(`${date}T${end}`, { zone }).plus({ days: 1 });
-  return { start: from.toJSDate(), end: to.toJSDate() };
+  const key = `${date}\u0000${start}\u0000${end}\u0000${zone}`;
+  let times = spanMemo.get(key);
+  if (!times) {
+    const from = DateTime.fromISO(`${date}T${start}`, { zone });
+    let to = DateTime.fromISO(`${date}T${end}`, { zone });
+    if (minutesOf(end) < minutesOf(start)) to = to.plus({ days: 1 });
+    times = [from.toMillis(), to.toMillis()];
+    if (spanMemo.size >= SPAN_MEMO_LIMIT) spanMemo.clear();
+    spanMemo.set(key, times);
+  }
+  // New objects each time: a caller may keep or change its own.
+  return { start: new Date(times[0]), end: new Date(times[1]) };
 }
 
 /**
@@ -674,9 +690,8 @@ function returnTrainOf(context: SeminarContext, items: readonly AgendaItem[], de
       item.start < departure,
   );
   const lastItem = before.at(-1);
-  const latest = DateTime.fromJSDate(departure, { zone: context.zone })
-    .minus({ minutes: STATION_MARGIN_MINUTES })
-    .toJSDate();
+  // Minutes are elapsed time whatever the zone (luxon's `minus({ minutes })` is the same).
+  const latest = new Date(departure.getTime() - STATION_MARGIN_MINUTES * 60_000);
   const leavesEarly = lastItem !== undefined && lastItem.end > latest;
   return {
     departure,

@@ -146,7 +146,11 @@ export function planReply(
       keys.some((key) => tutorTag(reply.claims.event, email, key) === reply.claims.tutor)
     );
   });
-  const journalTable = parseTable<JournalRow>(TABS.journal, journalTab);
+  // The layout is the header's alone: the Journal's rows are not parsed again.
+  const journalTable = parseTable<JournalRow>(
+    TABS.journal,
+    journalTab && { title: journalTab.title, rows: journalTab.rows.slice(0, 1) },
+  );
   const journalLayout = layoutOf(journalTable, journalTab !== undefined);
   // Once the reply's line is written the tab exists: the last line goes to the same columns.
   const afterLayout = journalLayout.creation

@@ -24,6 +24,19 @@ export function textKey(value: string): string {
  * every run of spaces, dashes, underscores, apostrophes or dots as one space.
  */
 export function normalizeKey(text: string): string {
+  const known = normalizedKeys.get(text);
+  if (known !== undefined) return known;
+  const key = normalize(text);
+  // Headers, slot and structure names come back for every row: each is normalised once.
+  if (normalizedKeys.size >= NORMALIZED_KEYS_LIMIT) normalizedKeys.clear();
+  normalizedKeys.set(text, key);
+  return key;
+}
+
+const normalizedKeys = new Map<string, string>();
+const NORMALIZED_KEYS_LIMIT = 20_000;
+
+function normalize(text: string): string {
   return text
     .normalize("NFKD")
     .replace(/\p{M}/gu, "")

@@ -83,8 +83,29 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[], columns: rea
   });
 }
 
-/** Reads a tab of rows. A row whose input cells are all empty is skipped (any cell, for a tab with none). */
+/** Tables already parsed, by the very tab object read (a write makes a new one) and spec. */
+const parsedTables = new WeakMap<TabValues, Map<TabSpec, ParsedTable<unknown>>>();
+
+/**
+ * Reads a tab of rows. A row whose input cells are all empty is skipped (any cell, for a tab with none).
+ * The same tab object is parsed once: the table is kept for it, so a request's use cases that read
+ * one snapshot share it. The table answered is shared: never change it, nor the tab it was read from.
+ */
 export function parseTable<T>(spec: TabSpec, tab: TabValues | undefined): ParsedTable<T> {
+  if (tab === undefined) return readTable<T>(spec, tab);
+  let bySpec = parsedTables.get(tab);
+  if (!bySpec) {
+    bySpec = new Map();
+    parsedTables.set(tab, bySpec);
+  }
+  const known = bySpec.get(spec);
+  if (known) return known as ParsedTable<T>;
+  const table = readTable<T>(spec, tab);
+  bySpec.set(spec, table);
+  return table;
+}
+
+function readTable<T>(spec: TabSpec, tab: TabValues | undefined): ParsedTable<T> {
   const schema = spec.schema;
   if (tab === undefined) {
     return {
