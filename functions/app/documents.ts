@@ -9,11 +9,13 @@ import { dirname, join } from "node:path";
 import { renderPdf } from "../adapters/pdf.js";
 import { CYCLE_TABS, CYCLE_TABS_SPEC } from "../core/cycle/cycle-schemas.js";
 import { DOCUMENT_TABS, type DocumentSet, eventDocuments } from "../core/documents/index.js";
+import { eventModel, UNDATED_PROBLEMS } from "../core/event/model.js";
 import { cycleDocuments } from "../core/messages/cycle-talks.js";
 import { cellText } from "../core/sheet/cells.js";
 import { TABS } from "../core/sheet/schemas.js";
 import { withStatusLine } from "../core/sheet/status-lines.js";
 import { parseSettings } from "../core/sheet/table.js";
+import { PermanentError } from "../errors.js";
 import type { CellWrite, EventWorkbook, WorkbookSnapshot } from "../ports.js";
 
 export interface DocumentsOptions {
@@ -32,12 +34,28 @@ export interface DocumentsReport {
   readonly statusWritten: boolean;
 }
 
-/** Writes every document of the event into `options.out`; throws when the workbook holds no event. */
+/**
+ * Writes every document of the event into `options.out`. Throws a `PermanentError` (reason
+ * `refused`, a French message) when the event has no readable day, and an Error when the workbook
+ * holds no event.
+ */
 export async function writeDocuments(
   workbook: EventWorkbook,
   options: DocumentsOptions,
 ): Promise<DocumentsReport> {
   const snapshot = await workbook.read([...new Set([...DOCUMENT_TABS, ...CYCLE_TABS])]);
+  if (!snapshot.has(CYCLE_TABS_SPEC.cycle.name)) {
+    // An event without a readable day has no papers worth printing: an attendance certificate
+    // would be dated 1 January 1970.
+    const undated = (eventModel(snapshot, workbook.keys, options.at)?.problems ?? []).filter((problem) =>
+      UNDATED_PROBLEMS.has(problem),
+    );
+    if (undated.length > 0)
+      throw new PermanentError(
+        `Aucun document produit : ${undated.join(" ")} Corrigez la date, puis relancez (passerelle check dit ce qui reste à revoir).`,
+        "refused",
+      );
+  }
   const set = snapshot.has(CYCLE_TABS_SPEC.cycle.name)
     ? cycleDocuments(snapshot, workbook.keys, options.at)
     : eventDocuments(snapshot, workbook.keys, options.at);

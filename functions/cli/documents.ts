@@ -11,6 +11,8 @@ import { isReverseView } from "../core/inversee/view.js";
 import { inReverseWords } from "../core/inversee/words.js";
 import { TABS } from "../core/sheet/schemas.js";
 import { pluralSuffix } from "../core/text/french.js";
+import { PermanentError } from "../errors.js";
+import { Refusal } from "./errors.js";
 import { zoneOf } from "./event-zone.js";
 import { openLedgerWorkbook } from "./ledger.js";
 import { instant } from "./preview.js";
@@ -31,9 +33,12 @@ export async function runDocuments(
   const zone = await zoneOf(workbook);
   const at = options.at === undefined ? options.now : instant(options.at, zone);
   const out = resolve(options.out ?? join(dirname(path), `documents-${basename(path, extname(path))}`));
-  const report = await writeDocuments(workbook, {
-    at,
-    out,
+  // A reverse immersion, read as a seminar: its organizer reads of hosts, not of tutors and structures.
+  const reverse = isReverseView(await workbook.read([TABS.seminar.name]));
+  const words = (text: string) => (reverse ? inReverseWords(text) : text);
+  const report = await writeDocuments(workbook, { at, out }).catch((error: unknown) => {
+    if (error instanceof PermanentError) throw new Refusal(words(error.message));
+    throw error;
   });
   const counts = KINDS.map(({ test, label }) => ({
     label,
@@ -48,7 +53,5 @@ export async function runDocuments(
   ];
   if (report.set.notes.length > 0)
     lines.push("", "À savoir :", ...report.set.notes.map((note) => `  - ${note}`));
-  // A reverse immersion, read as a seminar: its organizer reads of hosts, not of tutors and structures.
-  const reverse = isReverseView(await workbook.read([TABS.seminar.name]));
-  return reverse ? inReverseWords(lines.join("\n")) : lines.join("\n");
+  return words(lines.join("\n"));
 }

@@ -1,5 +1,6 @@
 import { access, readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
+import ExcelJS from "exceljs";
 import { describe, expect, it } from "vitest";
 import { XlsxWorkbook } from "../../functions/adapters/xlsx-workbook.js";
 import { main } from "../../functions/cli/passerelle.js";
@@ -17,6 +18,29 @@ async function statusOf(path: string, tab: string): Promise<string> {
 }
 
 describe("passerelle documents", () => {
+  it("prints no paper for an event its check stops: no certificate dated from an unreadable day", async () => {
+    const { seminar, folder } = await exampleFiles();
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(seminar);
+    workbook.getWorksheet(TABS.seminar.name)!.eachRow((row) => {
+      if (row.getCell(1).value === "Jour 1") row.getCell(2).value = "30 février";
+    });
+    await workbook.xlsx.writeFile(seminar);
+
+    const result = await main([
+      "documents",
+      seminar,
+      "--at",
+      "2027-03-19T09:00",
+      "--out",
+      join(folder, "refus"),
+    ]);
+
+    expect(result.code).toBe(1);
+    expect(result.err).toContain("Aucun document produit : Jour 1 manquant ou illisible");
+    await expect(access(join(folder, "refus"))).rejects.toThrow();
+  });
+
   it("writes the example seminar's sheets, certificates, headcounts and rosters, and the headcounts on Statut", async () => {
     const { seminar, folder } = await exampleFiles();
     expect((await main(["match", seminar], BEFORE)).code).toBe(0);

@@ -331,6 +331,11 @@ export function foreignLedgerProblems(rows: readonly number[]): string[] {
 }
 
 const DAY1_UNREADABLE = "Jour 1 manquant ou illisible dans l'onglet Séminaire (tapez-le comme 17/03/2027).";
+const LUNCH_DATE_UNREADABLE =
+  "Date manquante ou illisible dans l'onglet Rencontre (tapez-la comme 08/04/2027).";
+
+/** The model's problems that leave the event without a day: nothing dated can be made of it. */
+export const UNDATED_PROBLEMS: ReadonlySet<string> = new Set([DAY1_UNREADABLE, LUNCH_DATE_UNREADABLE]);
 
 /**
  * Everything a seminar's messages are planned from, read from its checked workbook: the event's
@@ -848,8 +853,7 @@ export function lunchModel(snapshot: WorkbookSnapshot, keys: LedgerKeys, now: Da
   const zone = eventZone(settings);
   const journal = journalState(readLedger(snapshot.get(TABS.journal.name)), now);
   const problems: string[] = [...foreignLedgerProblems(journal.foreignRows)];
-  if (!settings.date)
-    problems.push("Date manquante ou illisible dans l'onglet Rencontre (tapez-la comme 08/04/2027).");
+  if (!settings.date) problems.push(LUNCH_DATE_UNREADABLE);
   if (!settings.sender) problems.push("Expéditeur manquant dans l'onglet Rencontre.");
   const date = settings.date ?? "1970-01-01";
   const times = span(date, settings.start ?? "12:15", settings.end ?? "13:45", zone);
