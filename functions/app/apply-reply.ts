@@ -28,7 +28,7 @@ import {
   type ReplyOutcome,
   type TutorReply,
 } from "../core/replies/plan.js";
-import { cycleZone, planSpeakerReply, SPEAKER_REPLY_TABS } from "../core/replies/speaker.js";
+import { planSpeakerReply, SPEAKER_REPLY_TABS } from "../core/replies/speaker.js";
 import { TABS } from "../core/sheet/schemas.js";
 import type { EventWorkbook, WorkbookSnapshot } from "../ports.js";
 
@@ -149,9 +149,7 @@ export async function applySpeakerReply(
   )
     return { kind: "never-sent" };
   const snapshot =
-    early.record === null
-      ? first
-      : await claimReply(workbook, first, reply.key, now, SPEAKER_REPLY_TABS, cycleZone(first));
+    early.record === null ? first : await claimReply(workbook, first, reply.key, now, SPEAKER_REPLY_TABS);
   if (snapshot === null) return { kind: "in-progress" };
   const plan = snapshot === first ? early : planSpeakerReply(snapshot, reply, secrets, now);
   const { outcome } = plan;
@@ -200,10 +198,9 @@ async function claimReply(
   key: string,
   now: Date,
   tabs: readonly string[] = REPLY_TABS,
-  eventZone?: string,
 ): Promise<WorkbookSnapshot | null> {
   const run = randomUUID().replace(/-/g, "").slice(0, 12);
-  const zone = eventZone ?? zoneOfWorkbook(snapshot);
+  const zone = zoneOfWorkbook(snapshot);
   await workbook.write(
     journalAppend(snapshot.get(TABS.journal.name), now, zone, [
       { event: "Réponse reçue", key, data: { kind: "claim", run, leaseMs: REPLY_LEASE_MS } },

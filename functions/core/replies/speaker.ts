@@ -13,14 +13,14 @@
  */
 import { DateTime } from "luxon";
 import type { CellWrite, WorkbookSnapshot } from "../../ports.js";
-import { CYCLE_TABS_SPEC, type CycleSettings, type SpeakerRow } from "../cycle/cycle-schemas.js";
+import { CYCLE_TABS_SPEC, type SpeakerRow } from "../cycle/cycle-schemas.js";
 import { talkNumber } from "../cycle/talk-identity.js";
+import { zoneOfWorkbook } from "../event/zone.js";
 import { type JournalLine, journalRecord, readLedger } from "../ledger/journal.js";
 import { tutorTag } from "../security/reply-token.js";
-import { eventZone } from "../settings/event-settings.js";
 import { cellText, parseEmail } from "../sheet/cells.js";
 import { type JournalRow, TABS } from "../sheet/schemas.js";
-import { parseSettings, parseTable } from "../sheet/table.js";
+import { parseTable } from "../sheet/table.js";
 import { layoutOf, recordRow, recordWrites } from "../sheet/table-writes.js";
 import type { Decision } from "./message.js";
 import { hasEntry, REPLY_DONE_SUFFIX, REPLY_EVENTS, type ReplyPlan, type TutorReply } from "./plan.js";
@@ -48,13 +48,6 @@ function excerptOf(text: string): string {
   return line.length > EXCERPT_CHARS ? `${line.slice(0, EXCERPT_CHARS - 1)}…` : line;
 }
 
-/** The zone of a cycle (`Fuseau horaire` of its `Cycle` tab), in which its Journal lines are dated. */
-export function cycleZone(snapshot: WorkbookSnapshot): string {
-  return eventZone(
-    parseSettings<CycleSettings>(CYCLE_TABS_SPEC.cycle, snapshot.get(CYCLE_TABS_SPEC.cycle.name)).partial,
-  );
-}
-
 /**
  * The writes of a speaker's reply, as `planReply` answers for a tutor's: `record` (the rows and the
  * reply's Journal line, one write; `null` when an earlier attempt wrote them) and `done` (the last
@@ -71,7 +64,7 @@ export function planSpeakerReply(
   if (hasEntry(ledger, reply.key + REPLY_DONE_SUFFIX, "reply-done"))
     return { outcome: { kind: "duplicate" }, record: null, done: null };
   const recorded = hasEntry(ledger, reply.key, "reply");
-  const zone = cycleZone(snapshot);
+  const zone = zoneOfWorkbook(snapshot);
   const speakers = parseTable<SpeakerRow>(
     CYCLE_TABS_SPEC.speakers,
     snapshot.get(CYCLE_TABS_SPEC.speakers.name),
