@@ -142,6 +142,7 @@ export async function benchMatching(): Promise<void> {
       "N2 (prouvé)": `${rerun.value.levels[1]?.value}${rerun.value.levels[1]?.proven ? " ✓" : ""}`,
       violations: checkHardRules(again, rerun.value.placements).length,
       "non placés": rerun.value.unplaced.length,
+      "maintenus (autour du changement)": rerun.value.stats.held ?? "—",
       s: rerun.seconds.toFixed(2),
     });
   }

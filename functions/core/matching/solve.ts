@@ -12,6 +12,7 @@
  */
 import { type FirstStage, solveAggregated } from "./aggregate.js";
 import { evaluate, finalize, greedyAssignment } from "./assignment.js";
+import { HELD_TRY_SHARE, solveHoldingPrevious } from "./held-rerun.js";
 import { LEVELS, levelGap, levelValues, trivialReports } from "./levels.js";
 import { type LexOutcome, solveLexicographic } from "./lexicographic.js";
 import { eligible, type LockedContext, lockedContext, type ModelArrays } from "./model.js";
@@ -36,6 +37,8 @@ import type { MatchingProblem, MatchingResult, SolveOptions } from "./types.js";
 const EXACT_COLUMN_LIMIT = 120_000;
 const _MAX_EXACT_PASSES = 8;
 const EPSILON = 1e-6;
+/** The whole solve's time limit when none is given (seconds). */
+const DEFAULT_TIME_LIMIT_SECONDS = 50;
 
 /**
  * Places every participant (see the module comment for the path by size). `solver` is the
@@ -49,7 +52,20 @@ export async function solvePlacements(
   options: SolveOptions,
   linearSolver: LinearSolver,
 ): Promise<MatchingResult> {
-  const budget = new TimeBudget(options.timeLimitSeconds ?? 50, options.clock);
+  if (options.holdPrevious !== false && problem.previous?.length) {
+    const started = options.clock?.();
+    const whole = (rerun: MatchingProblem, rerunOptions: SolveOptions) =>
+      solvePlacements(rerun, { ...rerunOptions, holdPrevious: false }, linearSolver);
+    const held = await solveHoldingPrevious(problem, options, whole);
+    if (held) return held;
+    const spent = started === undefined ? 0 : options.clock!() - started;
+    const limit = options.timeLimitSeconds ?? DEFAULT_TIME_LIMIT_SECONDS;
+    return whole(problem, {
+      ...options,
+      timeLimitSeconds: Math.max(limit * (1 - HELD_TRY_SHARE), limit - spent),
+    });
+  }
+  const budget = new TimeBudget(options.timeLimitSeconds ?? DEFAULT_TIME_LIMIT_SECONDS, options.clock);
   const solver = budget.counting(linearSolver);
   const elapsed = () => budget.spent();
   const remaining = () => budget.remaining();

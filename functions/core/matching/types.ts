@@ -104,6 +104,11 @@ export interface SolveStats {
   readonly solveSeconds: number;
   /** `optimal`, `time limit`, `fallback` (the solver did not answer and the greedy result is returned). */
   readonly solverStatus: string;
+  /**
+   * In a re-run solved around the change (`held-rerun.ts`), the previous placements held where
+   * they were; absent when the whole problem was solved.
+   */
+  readonly held?: number;
 }
 
 export interface MatchingResult {
@@ -136,6 +141,12 @@ export interface SolveOptions {
    * enumerate.
    */
   readonly aggregateAbove?: number;
+  /**
+   * In a re-run (`previous` given), first try with every placement that can stay held, and keep
+   * that answer when it places everyone and moves nobody else (`held-rerun.ts`); default true.
+   * False solves the whole re-run at once (tests compare both).
+   */
+  readonly holdPrevious?: boolean;
 }
 
 /** A hard rule broken by a set of placements. */
