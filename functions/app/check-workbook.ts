@@ -302,6 +302,11 @@ function announcedWrites(snapshot: WorkbookSnapshot, seminar: SeminarCheck, now:
   const table = seminar.workbook.participants;
   const tab = snapshot.get(TABS.participants.name);
   if (tab === undefined || table.rows.length === 0) return [];
+  // Once the convocations are out, nobody is left to announce: the agendas need not be built.
+  const waiting = table.rows.some(
+    (row) => (row.partial.convocation ?? "") === "" && row.partial.registration !== "Annulée",
+  );
+  if (!waiting) return [];
   // Only the agendas are read here: the ledger's keys play no part, any will do.
   const model = seminarModel(snapshot, ANY_KEYS, now);
   const agendas = new Map(model.agendas.map((agenda) => [agenda.participant.row, agenda]));

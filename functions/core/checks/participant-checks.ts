@@ -7,7 +7,7 @@
  * fixed; the others (« à vérifier ») are shown and the person is convoked anyway. Pure.
  */
 
-import { eventZone } from "../settings/event-settings.js";
+import { eventZone, inZone } from "../settings/event-settings.js";
 import { formatMinutes, type IsoDate, instantOf, minutesOf, normalizeKey, quote } from "../sheet/cells.js";
 import { LATE_ACCEPTED, type ParticipantRow, type ProgrammeRow, STRUCTURE_TYPES } from "../sheet/schemas.js";
 import type { ParsedRow } from "../sheet/table.js";
@@ -57,6 +57,7 @@ export function participantProblems(
   const keepers = duplicateKeepers(active);
   const programme = workbook.programme.rows.flatMap((row) => (row.value ? [row.value] : []));
   const lastDay = Math.max(1, ...programme.map((item) => item.day));
+  const dayBefore = inZone(now, zone).minus({ days: 1 }).toISODate() ?? "";
   for (const row of active) {
     const person = row.partial;
     const keeper = keepers.get(row.row);
@@ -69,7 +70,7 @@ export function participantProblems(
       );
     }
     wishProblems(row, structures, report);
-    registrationDateProblems(row, settings.registrationDeadline, zone, now, report);
+    registrationDateProblems(row, settings.registrationDeadline, { zone, now, dayBefore }, report);
     timingProblems(row, programme, lastDay, settings.returnTrain, margin, report);
   }
 }
@@ -99,12 +100,20 @@ function wishProblems(
 function registrationDateProblems(
   row: ParsedRow<ParticipantRow>,
   deadline: IsoDate | undefined,
-  zone: string,
-  now: Date,
+  clock: { readonly zone: string; readonly now: Date; readonly dayBefore: IsoDate | "" },
   report: Report,
 ): void {
   const registeredAt = row.partial.registeredAt;
   if (!registeredAt) return;
+  const { zone, now } = clock;
+  // A day typed in the event's zone, two days or more before today and before the deadline, is in
+  // the past and in time whatever its hour: most rows, decided without building an instant.
+  if (
+    registeredAt.offsetMinutes === undefined &&
+    registeredAt.date < clock.dayBefore &&
+    (!deadline || registeredAt.date < deadline)
+  )
+    return;
   const at = instantOf(registeredAt, zone);
   if (at.toMillis() > now.getTime()) {
     report(

@@ -10,31 +10,40 @@ import type { Cell } from "../../ports.js";
  * `caf ` matches `CAF`, `Urgences` matches `urgences`, `DRH` and `drh ` are one service. Punctuation
  * is kept (`normalizeKey` folds it too, for headers and list values).
  */
-export function textKey(value: string): string {
-  return value
+export const textKey: (value: string) => string = memoizedText((value) =>
+  value
     .normalize("NFD")
     .replace(/\p{M}/gu, "")
     .replace(/[\s\u00a0\u202f]+/gu, " ")
     .trim()
-    .toLowerCase();
-}
+    .toLowerCase(),
+);
 
 /**
  * The key two spellings of a header or a value share: lowercase, no accents, `œ` as `oe`,
  * every run of spaces, dashes, underscores, apostrophes or dots as one space.
  */
-export function normalizeKey(text: string): string {
-  const known = normalizedKeys.get(text);
-  if (known !== undefined) return known;
-  const key = normalize(text);
-  // Headers, slot and structure names come back for every row: each is normalised once.
-  if (normalizedKeys.size >= NORMALIZED_KEYS_LIMIT) normalizedKeys.clear();
-  normalizedKeys.set(text, key);
-  return key;
-}
+export const normalizeKey: (text: string) => string = memoizedText((text) => normalize(text));
 
-const normalizedKeys = new Map<string, string>();
-const NORMALIZED_KEYS_LIMIT = 20_000;
+/** Distinct texts a memoized key function remembers before it starts again. */
+const MEMO_LIMIT = 20_000;
+
+/**
+ * `key` remembering its last `MEMO_LIMIT` distinct inputs: headers, slot, structure, type and
+ * organisme names come back for every row and every request, and Unicode normalisation is the
+ * costliest step of reading a large tab. `key` must be pure.
+ */
+function memoizedText(key: (text: string) => string): (text: string) => string {
+  const known = new Map<string, string>();
+  return (text) => {
+    const hit = known.get(text);
+    if (hit !== undefined) return hit;
+    const value = key(text);
+    if (known.size >= MEMO_LIMIT) known.clear();
+    known.set(text, value);
+    return value;
+  };
+}
 
 function normalize(text: string): string {
   return text

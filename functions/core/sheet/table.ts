@@ -158,13 +158,73 @@ function readTable<T>(spec: TabSpec, tab: TabValues | undefined): ParsedTable<T>
   };
 }
 
+/**
+ * Rows of one schema read without a problem, by their input cells (JSON), each value frozen; the
+ * columns Passerelle writes (`Statut`...) are read anew each time, since they change between
+ * requests while the organizer's input does not.
+ */
+interface ParsedRows {
+  /** Each output column: its key, and its values by cell (a `Statut` repeats from row to row). */
+  readonly outputs: readonly (readonly [string, z.ZodType, Map<Cell, unknown>])[];
+  readonly inputKeys: readonly string[];
+  readonly rows: Map<string, Record<string, unknown>>;
+}
+const parsedRows = new WeakMap<RowSchema, ParsedRows>();
+/** Distinct rows remembered per schema before starting again. */
+const PARSED_ROWS_LIMIT = 20_000;
+
+function parsedRowsOf(schema: RowSchema): ParsedRows {
+  let known = parsedRows.get(schema);
+  if (!known) {
+    const columns = columnsOf(schema);
+    known = {
+      outputs: columns
+        .filter((column) => column.meta.io === "out")
+        .map((column) => [column.key, column.schema, new Map<Cell, unknown>()] as const),
+      inputKeys: columns.filter((column) => column.meta.io !== "out").map((column) => column.key),
+      rows: new Map(),
+    };
+    parsedRows.set(schema, known);
+  }
+  return known;
+}
+
 function parseRecord<T>(
   schema: RowSchema,
   cells: Record<string, Cell>,
   columns: readonly Column[],
 ): { value: T | null; partial: Partial<T>; problems: string[] } {
+  // A row comes back unchanged in every request of a warm instance: its input is parsed once (a
+  // pure function of the schema and the cells), and frozen so that no reader changes another's.
+  const known = parsedRowsOf(schema);
+  const key = JSON.stringify(known.inputKeys.map((name) => cells[name] ?? null));
+  const hit = known.rows.get(key);
+  if (hit !== undefined) {
+    const value = { ...hit };
+    const fresh = known.outputs.every(([name, field, values]) => {
+      const cell = cells[name] ?? null;
+      if (values.has(cell)) {
+        value[name] = values.get(cell);
+        return true;
+      }
+      const output = field.safeParse(cell);
+      if (!output.success) return false;
+      if (values.size >= PARSED_ROWS_LIMIT) values.clear();
+      values.set(cell, output.data);
+      value[name] = output.data;
+      return true;
+    });
+    if (fresh) {
+      Object.freeze(value);
+      return { value: value as T, partial: value as Partial<T>, problems: [] };
+    }
+  }
   const result = schema.safeParse(cells);
-  if (result.success) return { value: result.data as T, partial: result.data as Partial<T>, problems: [] };
+  if (result.success) {
+    if (known.rows.size >= PARSED_ROWS_LIMIT) known.rows.clear();
+    known.rows.set(key, deepFreeze(result.data as Record<string, unknown>));
+    return { value: result.data as T, partial: result.data as Partial<T>, problems: [] };
+  }
   // Read the fields one by one so the checks that need only the good ones can still run.
   const partial: Record<string, unknown> = {};
   for (const [key, field] of Object.entries(schema.shape)) {
@@ -176,6 +236,18 @@ function parseRecord<T>(
     partial: partial as Partial<T>,
     problems: describeIssues(result.error.issues, columns),
   };
+}
+
+/** Freezes plain objects and arrays, all the way down (dates and other objects are left as they are). */
+function deepFreeze<V>(value: V): V {
+  if (
+    Array.isArray(value) ||
+    (value !== null && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype)
+  ) {
+    for (const inner of Object.values(value as object)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
 }
 
 export interface SettingsLine {
