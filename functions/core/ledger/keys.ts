@@ -52,6 +52,32 @@ function derive(master: string, info: string): Buffer {
   return Buffer.from(hkdfSync("sha256", master, "", info, 32));
 }
 
+/**
+ * Rows already verified under these sealing keys, across requests of a warm instance: every
+ * request reads the whole Journal, whose rows never change once written. Keyed by a digest of the
+ * keys, so a rotated or other secret shares nothing; only rows that verified are remembered.
+ */
+function verifiedRows(sealKeys: readonly Buffer[]): Set<string> {
+  const id = createHash("sha256").update(Buffer.concat(sealKeys)).digest("base64url");
+  let rows = verifiedBySecret.get(id);
+  if (!rows) {
+    if (verifiedBySecret.size >= VERIFIED_SECRETS_LIMIT) verifiedBySecret.clear();
+    rows = new Set();
+    verifiedBySecret.set(id, rows);
+  }
+  return rows;
+}
+
+function remember(rows: Set<string>, row: string): void {
+  if (rows.size >= VERIFIED_ROWS_LIMIT) rows.clear();
+  rows.add(row);
+}
+
+const verifiedBySecret = new Map<string, Set<string>>();
+/** Events (sets of sealing keys) and rows per event remembered before starting again. */
+const VERIFIED_SECRETS_LIMIT = 64;
+const VERIFIED_ROWS_LIMIT = 50_000;
+
 /** The ledger keys of one event; `secrets` are the master secrets, the first one sealing. */
 export function ledgerKeys(secrets: string | readonly string[], event: string): LedgerKeys {
   const masters = typeof secrets === "string" ? [secrets] : secrets;
@@ -65,19 +91,32 @@ export function ledgerKeys(secrets: string | readonly string[], event: string): 
     createHmac("sha256", key)
       .update(JSON.stringify([event, rowKey, data]))
       .digest();
+  const recipientIds = new Map<string, string>();
+  const verified = verifiedRows(sealKeys);
   return {
     event,
-    recipientId: (address) =>
-      createHmac("sha256", recipientKey).update(address.trim().toLowerCase()).digest("hex").slice(0, 16),
+    recipientId: (address) => {
+      const normalized = address.trim().toLowerCase();
+      let id = recipientIds.get(normalized);
+      if (id === undefined) {
+        id = createHmac("sha256", recipientKey).update(normalized).digest("hex").slice(0, 16);
+        recipientIds.set(normalized, id);
+      }
+      return id;
+    },
     seal: (key, data) => `${tag}.${mac(sealKeys[0]!, key, data).toString("base64url")}`,
     verify: (key, data, seal) => {
+      const row = JSON.stringify([key, data, seal]);
+      if (verified.has(row)) return true;
       const tagged = TAGGED_SEAL.exec(seal.trim());
       if (tagged && tagged[1] !== tag) return false;
       const given = Buffer.from(tagged ? tagged[2]! : seal.trim(), "base64url");
-      return sealKeys.some((sealKey) => {
+      const valid = sealKeys.some((sealKey) => {
         const expected = mac(sealKey, key, data);
         return given.length === expected.length && timingSafeEqual(given, expected);
       });
+      if (valid) remember(verified, row);
+      return valid;
     },
     sealedElsewhere: (seal) => {
       const tagged = TAGGED_SEAL.exec(seal.trim());

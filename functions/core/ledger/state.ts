@@ -190,6 +190,31 @@ export function isTaken(state: JournalState, key: string): boolean {
   return state.sent.has(key) || state.failed.has(key) || state.claims.has(key) || state.uncertain.has(key);
 }
 
+/**
+ * The distinct keys of the ledger that start with `prefix`, in code-unit order: a binary search in
+ * the keys sorted once per state (a plan looks up every recipient's keys, so a scan per look-up
+ * would cost recipients × entries).
+ */
+export function keysStartingWith(state: JournalState, prefix: string): readonly string[] {
+  let sorted = sortedKeys.get(state);
+  if (!sorted) {
+    sorted = [...new Set(state.keys)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    sortedKeys.set(state, sorted);
+  }
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (sorted[middle]! < prefix) low = middle + 1;
+    else high = middle;
+  }
+  const found: string[] = [];
+  for (let i = low; i < sorted.length && sorted[i]!.startsWith(prefix); i++) found.push(sorted[i]!);
+  return found;
+}
+
+const sortedKeys = new WeakMap<JournalState, readonly string[]>();
+
 /** Whether an address bounced (compared by its identifier). */
 export function hasBounced(
   state: JournalState,

@@ -34,7 +34,7 @@ import {
 import { SURVEY_REPLY_VERSION } from "../feedback/survey-reply.js";
 import type { LedgerEntry } from "../ledger/entry.js";
 import type { LedgerKeys } from "../ledger/keys.js";
-import { hasBounced, isTaken, type JournalState, sendIdOf } from "../ledger/state.js";
+import { hasBounced, isTaken, type JournalState, keysStartingWith, sendIdOf } from "../ledger/state.js";
 import { readReplyLine } from "../replies/plan.js";
 import { rematchKey, SILENT, silentKey } from "../replies/tutor-lines.js";
 import { lunchSchedule, seminarSchedule } from "../schedule/schedule.js";
@@ -268,8 +268,9 @@ function sentVersions(
   const found: { version: number; fingerprint?: string }[] = [];
   for (const kind of kinds) {
     const prefix = messageKey(keys, recipient, kind, "");
-    for (const [key, record] of journal.sent) {
-      if (!key.startsWith(prefix)) continue;
+    for (const key of keysStartingWith(journal, prefix)) {
+      const record = journal.sent.get(key);
+      if (!record) continue;
       const version = Number(key.slice(prefix.length));
       if (Number.isInteger(version))
         found.push({ version, ...(record.fingerprint ? { fingerprint: record.fingerprint } : {}) });
@@ -280,7 +281,7 @@ function sentVersions(
 
 function anyTaken(journal: JournalState, keys: LedgerKeys, recipient: string, kind: MessageKind): boolean {
   const prefix = messageKey(keys, recipient, kind, "");
-  return journal.keys.some((key) => key.startsWith(prefix) && isTaken(journal, key));
+  return keysStartingWith(journal, prefix).some((key) => isTaken(journal, key));
 }
 
 function address(recipient: Recipient): MailAddress {
@@ -1133,7 +1134,7 @@ function anyTakenWith(
   prefix: string,
 ): boolean {
   const start = messageKey(keys, recipient, kind, prefix);
-  return journal.keys.some((key) => key.startsWith(start) && isTaken(journal, key));
+  return keysStartingWith(journal, start).some((key) => isTaken(journal, key));
 }
 
 interface DerivedAlert {
