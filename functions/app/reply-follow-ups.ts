@@ -52,7 +52,7 @@ export function replyFollowUps(deps: ReplyFollowUpDeps): ReplyFollowUps {
   return {
     async onDecline(event, tutorEmail, given) {
       const workbook = workbookOf(event, given);
-      const { suspended } = await replaceDeclinedTutor(workbook, event, tutorEmail, deps.solver, deps.clock);
+      const { suspended } = await replaceDeclinedTutor(workbook, tutorEmail, deps.solver, deps.clock);
       // Suspended: the organizer still hears of it; the others are told once sending resumes.
       await send(event, workbook, suspended ? ["alerte"] : AFTER_DECLINE);
     },
@@ -76,7 +76,6 @@ const DECLINE_TABS = [TABS.seminar.name, TABS.placements.name, TABS.journal.name
  */
 export async function replaceDeclinedTutor(
   workbook: EventWorkbook,
-  event: string,
   tutorEmail: string,
   solver: Solver,
   clock: Clock,

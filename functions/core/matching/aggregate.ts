@@ -11,7 +11,7 @@ import { orderPreservingWeights } from "./lexicographic.js";
 import { eligible, type LockedContext, type ModelArrays } from "./model.js";
 import { mixKey, type Prepared } from "./prepare.js";
 import { greedySituations } from "./situations.js";
-import { type LinearSolver, type LpBasis, MODEL_STATUS, type SolveAnswer } from "./solver.js";
+import { EPSILON, type LinearSolver, type LpBasis, MODEL_STATUS, type SolveAnswer } from "./solver.js";
 import type { SolveOptions } from "./types.js";
 import { WEIGHTS } from "./weights.js";
 
@@ -64,7 +64,6 @@ const ROUNDING_TOLERANCE = 0.001;
 const WARM_START_LEVELS: readonly number[] = LEVELS.flatMap((level, k) =>
   level.key === "sameOrganisme" || level.key === "publicSpread" || level.key === "tutorLoad" ? [k] : [],
 );
-const EPSILON = 1e-6;
 
 interface Unit {
   readonly members: readonly number[];

@@ -7,9 +7,9 @@
 import { LOCKED, UNPLACED } from "./assignment.js";
 import { eligible, type LockedContext } from "./model.js";
 import { mixKey, type Prepared, wishRank } from "./prepare.js";
+import { EPSILON } from "./solver.js";
 import { WEIGHTS, wishCost } from "./weights.js";
 
-const EPSILON = 1e-6;
 /** Searches for a chain of moves (`placeLeftOut`), so that an instance with many left out stays quick. */
 const MAX_CHAIN_SEARCHES = 200;
 /** Rounds of the local search over each group's pools in `disaggregate`. */

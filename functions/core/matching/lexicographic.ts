@@ -24,9 +24,7 @@ import {
 } from "./levels.js";
 import { eligible, type LockedContext, type ModelArrays } from "./model.js";
 import { mixKey, type Prepared } from "./prepare.js";
-import { type LinearSolver, MODEL_STATUS, type SolveAnswer } from "./solver.js";
-
-const EPSILON = 1e-6;
+import { EPSILON, type LinearSolver, MODEL_STATUS, type SolveAnswer } from "./solver.js";
 
 /** How an auxiliary column takes its value from its row's activity (for a start vector). */
 type AuxKind = "excess" | "cap" | "cover";

@@ -25,6 +25,7 @@ import {
   situationStart,
 } from "./situations.js";
 import {
+  EPSILON,
   type LinearSolver,
   MODEL_STATUS,
   type SolveAnswer,
@@ -35,8 +36,6 @@ import type { MatchingProblem, MatchingResult, SolveOptions } from "./types.js";
 
 /** Above this many eligible placements (participant × slot × pool), the aggregated model is used. */
 const EXACT_COLUMN_LIMIT = 120_000;
-const _MAX_EXACT_PASSES = 8;
-const EPSILON = 1e-6;
 /** The whole solve's time limit when none is given (seconds). */
 const DEFAULT_TIME_LIMIT_SECONDS = 50;
 

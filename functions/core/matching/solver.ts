@@ -48,6 +48,13 @@ export interface SolveAnswer {
 }
 
 /** HiGHS model statuses the core reads. */
+/**
+ * The tolerance of the solver's values: a column within it of 0 or 1 is taken as integral, a
+ * level's value within it of an integer as that integer (HiGHS' default feasibility tolerance is
+ * 1e-7; its answers are read no finer than this).
+ */
+export const EPSILON = 1e-6;
+
 export const MODEL_STATUS = { optimal: 7, timeLimit: 13, interrupted: 17 } as const;
 
 /** A solver that can be replaced by a fake in tests of the orchestration. */
