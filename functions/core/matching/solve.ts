@@ -16,6 +16,7 @@ import { HELD_TRY_SHARE, solveHoldingPrevious } from "./held-rerun.js";
 import { LEVELS, levelGap, levelValues, trivialReports } from "./levels.js";
 import { type LexOutcome, solveLexicographic } from "./lexicographic.js";
 import { eligible, type LockedContext, lockedContext, type ModelArrays } from "./model.js";
+import { polishReported } from "./polish.js";
 import { type Prepared, prepare } from "./prepare.js";
 import {
   buildSituationModel,
@@ -95,6 +96,11 @@ export async function solvePlacements(
         }));
       }
     }
+    if (levels.some((level) => !level.proven)) {
+      const polished = polishReported(prep, ctx, chosen, levels);
+      chosen = polished;
+      levels = polished.levels;
+    }
     const { placements, unplaced } = finalize(prep, ctx, chosen.assign, chosen.situation);
     return {
       placements,
@@ -148,15 +154,19 @@ async function solveWeighted(
   } catch (error) {
     if (!(error instanceof SolverUnavailableError)) throw error;
   }
-  const best = first.assign;
-  const start = greedySituations(prep, ctx, best);
-  const { situation, value: second } = await solveSituations(prep, ctx, best, start, solver, remaining);
-  const values = levelValues(prep, ctx, best, situation);
-  const trivial = trivialReports(prep, ctx, values);
-  const levels = trivial.map((level, k) => {
+  const start = greedySituations(prep, ctx, first.assign);
+  const solved = await solveSituations(prep, ctx, first.assign, start, solver, remaining);
+  const values = levelValues(prep, ctx, first.assign, solved.situation);
+  const solvedLevels = trivialReports(prep, ctx, values).map((level, k) => {
     const bound = first.levelBounds[k] ?? level.bound;
     return { ...level, bound, proven: level.value === bound };
   });
+  const {
+    assign: best,
+    situation,
+    levels,
+  } = polishReported(prep, ctx, { assign: first.assign, situation: solved.situation }, solvedLevels);
+  const second = evaluateSituations(prep, ctx, best, situation);
   const { placements, unplaced } = finalize(prep, ctx, best, situation);
   return {
     placements,
