@@ -122,6 +122,7 @@ export async function runCheck(path: string, json: boolean, now: Date): Promise<
   const text = json ? JSON.stringify(checkJson(report)) : checkText(report);
   // Not a Passerelle workbook: nothing was checked, and the exit status says so (1), as for the
   // other commands; the report still goes to the standard output.
-  if (report.kind === "unknown") throw new Refusal(report.summary, text);
+  // The reason goes to the error output once; the JSON report still goes to the standard output.
+  if (report.kind === "unknown") throw new Refusal(report.summary, json ? text : undefined);
   return text;
 }

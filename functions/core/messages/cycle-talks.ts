@@ -12,7 +12,7 @@
  * Pure: the checked cycle, its verified Journal, its keys and `now` in.
  */
 import type { TabValues, WorkbookSnapshot } from "../../ports.js";
-import { type CycleCheck, checkCycle, type TalkCheck } from "../cycle/check-cycle.js";
+import { type CycleCheck, checkCycle, type TalkCheck, unscheduledLine } from "../cycle/check-cycle.js";
 import { CYCLE_TABS_SPEC } from "../cycle/cycle-schemas.js";
 import { talkTag } from "../cycle/talk-identity.js";
 import type { DocumentSet } from "../documents/common.js";
@@ -176,6 +176,9 @@ export function cycleDocuments(snapshot: WorkbookSnapshot, keys: LedgerKeys, now
       set.documents.map((document) => ({ ...document, file: `${fileSlug(talk)}/${document.file}` })),
     ),
     headcountLine: sets.map(({ talk, set }) => `« ${talk} » : ${set.headcountLine}`).join("\n"),
-    notes: sets.flatMap(({ talk, set }) => set.notes.map((note) => `« ${talk} » : ${note}`)),
+    notes: [
+      ...cycle.unscheduled.map(unscheduledLine),
+      ...sets.flatMap(({ talk, set }) => set.notes.map((note) => `« ${talk} » : ${note}`)),
+    ],
   };
 }

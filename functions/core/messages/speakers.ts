@@ -13,8 +13,8 @@
  */
 import { DateTime } from "luxon";
 import type { MailAddress, WorkbookSnapshot } from "../../ports.js";
-import { type CycleCheck, checkCycle, type TalkCheck } from "../cycle/check-cycle.js";
-import type { SpeakerRow } from "../cycle/cycle-schemas.js";
+import { type CycleCheck, checkCycle, type TalkCheck, unscheduledLine } from "../cycle/check-cycle.js";
+import { CYCLE_TABS_SPEC, type SpeakerRow } from "../cycle/cycle-schemas.js";
 import { talkNumber, talkTag } from "../cycle/talk-identity.js";
 import { digest, foreignLedgerProblems, fullName, type Recipient } from "../event/model.js";
 import { readLedger } from "../ledger/journal.js";
@@ -28,7 +28,7 @@ import { oneLine } from "../text/safe-text.js";
 import { planTalks } from "./cycle-talks.js";
 import { AUTOMATIC_FOOTER, type Block, block, type MessageContent, renderDocument } from "./layout.js";
 import { collectPlanned, type MessagePlan, messageKey, type PlannedMessage } from "./plan.js";
-import { AUTOMATIC_HEADERS } from "./seminar.js";
+import { AUTOMATIC_HEADERS, renderOrganizerAlert } from "./seminar.js";
 
 /** Days before a talk when the confirmed speakers are reminded, and the organizer alerted if none confirmed. */
 export const SPEAKER_NOTICE_DAYS = 7;
@@ -315,6 +315,22 @@ export function planSpeakerMessages(
         renderSpeakerAlert(info, { noneConfirmed: true }),
       );
   }
+  for (const talk of cycle.unscheduled) {
+    const settings = cycle.workbook.settings.partial;
+    const organizer = { name: "", address: settings.organizerEmail ?? "" };
+    if (organizer.address === "") continue;
+    // Once per row and per fault: fixed and broken again differently, the organizer hears of it again.
+    add(organizer, "alerte", `rencontre-non-programmee-${talk.row}-${digest(talk.problems)}`, now, () =>
+      renderOrganizerAlert({
+        eventTitle: settings.title ?? "Cycle de rencontres",
+        summary: `rencontre${talk.name ? ` « ${talk.name} »` : ""} non programmée`,
+        paragraphs: [
+          unscheduledLine(talk),
+          `Corrigez la ligne ${talk.row} de l'onglet ${CYCLE_TABS_SPEC.talks.name} (son Statut dit quoi) : les messages de la rencontre partiront alors d'eux-mêmes.`,
+        ],
+      }),
+    );
+  }
   return planned;
 }
 
@@ -341,6 +357,7 @@ export function cycleModel(snapshot: WorkbookSnapshot, keys: LedgerKeys, now: Da
     keys,
     problems: [
       ...foreignLedgerProblems(journal.foreignRows),
+      ...check.missingTabs,
       ...(check.workbook.settings.partial.sender ? [] : ["Expéditeur manquant dans l'onglet Cycle."]),
     ],
   };
@@ -367,7 +384,10 @@ export function planCycle(model: CycleModel, now: Date, options: SpeakerPlanOpti
     zone,
     messages,
     skipped: [...speakers.skipped, ...talks.flatMap((plan) => plan.skipped)],
-    warnings: [...new Set(talks.flatMap((plan) => plan.warnings))],
+    warnings: [
+      ...model.check.unscheduled.map(unscheduledLine),
+      ...new Set(talks.flatMap((plan) => plan.warnings)),
+    ],
   };
 }
 
