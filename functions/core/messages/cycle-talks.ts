@@ -18,7 +18,7 @@ import { talkTag } from "../cycle/talk-identity.js";
 import type { DocumentSet } from "../documents/common.js";
 import { fileSlug } from "../documents/layout.js";
 import { lunchDocuments } from "../documents/lunch.js";
-import type { Excluded, LunchInfo, LunchModel, LunchRegistration } from "../event/model.js";
+import { type LunchInfo, type LunchModel, lunchRegistrations } from "../event/model.js";
 import { readLedger } from "../ledger/journal.js";
 import type { LedgerKeys } from "../ledger/keys.js";
 import { type JournalState, journalState } from "../ledger/state.js";
@@ -90,37 +90,16 @@ export function talkLunchModel(
   journal: JournalState,
   keys: LedgerKeys,
 ): LunchModel {
-  const tab = TABS.registrations.name;
   const blocked = new Set(
     talk.lunch.rows.filter((verdict) => verdict.blocking).map((verdict) => verdict.row),
   );
-  const excluded: Excluded[] = [];
-  const registrations: LunchRegistration[] = [];
-  for (const row of talk.lunch.workbook.registrations.rows) {
-    if (row.partial.registration === "Annulée") {
-      excluded.push({ tab, row: row.row, reason: "inscription annulée" });
-      continue;
-    }
-    const value = row.value;
-    if (!value || blocked.has(row.row)) {
-      excluded.push({ tab, row: row.row, reason: "inscription à corriger (voir son Statut)" });
-      continue;
-    }
-    if (journal.bounced.has(keys.recipientId(value.email))) {
-      excluded.push({ tab, row: row.row, reason: "adresse en échec", email: value.email });
-      continue;
-    }
-    const seat = talk.lunch.seats.statuses.get(value.email);
-    if (!seat) continue;
-    registrations.push({
-      row: row.row,
-      email: value.email,
-      firstName: value.firstName,
-      lastName: value.lastName,
-      service: value.service,
-      seat,
-    });
-  }
+  // The seats are the cycle's (fair access across the talks): read, not computed again.
+  const { registrations, excluded } = lunchRegistrations(
+    talk.lunch.workbook.registrations.rows,
+    blocked,
+    () => talk.lunch.seats.statuses,
+    (email) => journal.bounced.has(keys.recipientId(email)),
+  );
   const info = talkInfo(cycle, talk, keys.event);
   const addresses = [...registrations.map((registration) => registration.email), info.organizerEmail];
   return {
