@@ -26,7 +26,14 @@ import { type RegistrationRow, TABS } from "../sheet/schemas.js";
 import { frenchDay, frenchSpan } from "../text/french.js";
 import { oneLine } from "../text/safe-text.js";
 import { planTalks } from "./cycle-talks.js";
-import { AUTOMATIC_FOOTER, type Block, block, type MessageContent, renderDocument } from "./layout.js";
+import {
+  AUTOMATIC_FOOTER,
+  type Block,
+  block,
+  type MessageContent,
+  renderDocument,
+  SIGNATURE,
+} from "./layout.js";
 import { collectPlanned, type MessagePlan, messageKey, type PlannedMessage } from "./plan.js";
 import { AUTOMATIC_HEADERS, renderOrganizerAlert } from "./seminar.js";
 
@@ -107,7 +114,7 @@ function render(
           "Pour nous écrire : ",
           { text: info.organizerEmail, href: `mailto:${info.organizerEmail}` },
         ]),
-        block.paragraph("L'équipe des rencontres méridiennes"),
+        block.paragraph(SIGNATURE),
       ],
       footer: AUTOMATIC_FOOTER,
     },
