@@ -25,7 +25,7 @@ import { eventZone } from "../settings/event-settings.js";
 import { type RegistrationRow, TABS } from "../sheet/schemas.js";
 import { frenchDay, frenchSpan } from "../text/french.js";
 import { oneLine } from "../text/safe-text.js";
-import { planTalks } from "./cycle-talks.js";
+import { cycleAddressAlerts, isPerTalkAddressAlert, planTalks } from "./cycle-talks.js";
 import {
   AUTOMATIC_FOOTER,
   type Block,
@@ -322,6 +322,18 @@ export function planSpeakerMessages(
         renderSpeakerAlert(info, { noneConfirmed: true }),
       );
   }
+  const title = cycle.workbook.settings.partial.title ?? "Cycle de rencontres";
+  const organizerEmail = cycle.workbook.settings.partial.organizerEmail ?? "";
+  if (journal && organizerEmail !== "")
+    for (const alert of cycleAddressAlerts(cycle, journal, keys))
+      add({ name: "", address: organizerEmail }, "alerte", `${alert.kind}-${alert.version}`, now, () =>
+        renderOrganizerAlert({
+          eventTitle: title,
+          summary: alert.summary,
+          paragraphs: [...alert.paragraphs],
+          items: [...alert.items],
+        }),
+      );
   for (const talk of cycle.unscheduled) {
     const settings = cycle.workbook.settings.partial;
     const organizer = { name: "", address: settings.organizerEmail ?? "" };
@@ -383,7 +395,11 @@ export function planCycle(model: CycleModel, now: Date, options: SpeakerPlanOpti
   const planned = planSpeakerMessages(model.check, model.keys, now, options, model.journal);
   const speakers = collectPlanned(model.journal, model.keys, now, planned);
   const talks = planTalks(model.check, model.journal, model.keys, now, options);
-  const messages = [...speakers.messages, ...talks.flatMap((plan) => plan.messages)].sort(
+  // The address alerts are the cycle's (`cycleAddressAlerts`), not each talk's.
+  const talkMessages = talks.flatMap((plan) =>
+    plan.messages.filter((message) => !isPerTalkAddressAlert(message)),
+  );
+  const messages = [...speakers.messages, ...talkMessages].sort(
     (a, b) => a.sendAt.getTime() - b.sendAt.getTime() || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
   );
   return {
