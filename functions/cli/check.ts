@@ -74,7 +74,9 @@ export function checkText(report: CheckReport): string {
       `Places : ${seated.length} inscrit${pluralSuffix(seated.length)}, ${waiting.length} en liste d'attente (détail : passerelle match).`,
     );
   }
-  for (const talk of report.cycle?.talks ?? []) {
+  // A missing tab is a fault, not zero registrations: no seat is counted then.
+  const talks = report.cycle && report.cycle.missingTabs.length === 0 ? report.cycle.talks : [];
+  for (const talk of talks) {
     const { seated, waiting } = talk.lunch.seats;
     lines.push(
       `${talk.name} : ${seated.length} inscrit${seated.length > 1 ? "s" : ""}, ${waiting.length} en liste d'attente (détail : passerelle match).`,

@@ -103,6 +103,10 @@ describe("a cycle with a fault, as every command says it", () => {
     const missing = "Onglet « Inscriptions » introuvable : ajoutez-le (voir le modèle).";
     const check = await main(["check", cycle], NOW);
     expect(check.out).toContain(missing);
+    expect(check.out).not.toContain("0 inscrit");
+    const talks = (await new XlsxWorkbook(cycle).read(["Rencontres"])).get("Rencontres")!.rows;
+    const column = (talks[0] as unknown[]).indexOf("Statut");
+    for (const row of talks.slice(1)) expect(String(row[column])).toBe(`bloquant : ${missing}`);
     const match = await main(["match", cycle], NOW);
     expect(match.code).toBe(1);
     expect(match.err).toContain(missing);

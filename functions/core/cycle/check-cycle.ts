@@ -307,7 +307,13 @@ export function checkCycle(snapshot: WorkbookSnapshot, now: Date): CycleCheck {
       row: row.row,
       problems,
       blocking: problems.length > 0,
-      status: talk && problems.length === 0 ? talkStatus(talk, []) : statusText(problems),
+      status:
+        talk && problems.length === 0
+          ? // A missing tab is a fault, not « 0 inscrits » nor « aucun intervenant ».
+            missingTabs.length > 0
+            ? statusText(missingTabs)
+            : talkStatus(talk, [])
+          : statusText(problems),
     });
   }
   const checked = new Map(talks.flatMap((talk) => talk.lunch.rows.map((verdict) => [verdict.row, verdict])));
