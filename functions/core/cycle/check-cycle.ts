@@ -368,13 +368,15 @@ function unscheduledTalks(
   talks: ReadonlyMap<number, TalkCheck>,
   ownProblems: ReadonlyMap<number, readonly string[]>,
 ): UnscheduledTalk[] {
+  // A row named like a scheduled talk (a duplicate) leaves no one out: its registrations are that talk's.
+  const scheduled = new Set([...talks.values()].map((talk) => talkKey(talk.name)));
   return workbook.talks.rows
     .filter((row) => !talks.has(row.row))
     .map((row) => {
       const name = row.partial.name;
       const key = talkKey(name);
       const registered =
-        key === ""
+        key === "" || scheduled.has(key)
           ? 0
           : workbook.registrations.rows.filter(
               (registration) =>
@@ -392,13 +394,14 @@ function unscheduledTalks(
 
 /** What a talk left out means for its people, for its `Statut`. */
 function nothingSentLine(talk: UnscheduledTalk): string {
+  const head = "Rencontre non programmée tant que cette ligne n'est pas corrigée :";
+  if (talk.registered === 0)
+    return `${head} rien n'est envoyé pour elle (ni confirmation, ni rappel, ni invitation aux intervenants).`;
   const people =
-    talk.registered === 0
-      ? "personne n'y est encore inscrit"
-      : talk.registered === 1
-        ? "la personne inscrite ne reçoit rien"
-        : `les ${talk.registered} personnes inscrites ne reçoivent rien`;
-  return `Rencontre non programmée tant que cette ligne n'est pas corrigée : ${people} (ni confirmation, ni rappel) et ses intervenants ne sont pas invités.`;
+    talk.registered === 1
+      ? "la personne inscrite ne reçoit rien"
+      : `les ${talk.registered} personnes inscrites ne reçoivent rien`;
+  return `${head} ${people} (ni confirmation, ni rappel) et ses intervenants ne sont pas invités.`;
 }
 
 /**
