@@ -68,7 +68,7 @@ export function checkText(report: CheckReport): string {
     const ok = rows.filter((row) => row.problems.length === 0).length;
     lines.push(`${tab} : ${ok} ligne${pluralSuffix(ok)} sans problème sur ${rows.length}.`);
   }
-  if (report.lunch) {
+  if (report.lunch && report.lunch.missingTabs.length === 0) {
     const { seated, waiting } = report.lunch.seats;
     lines.push(
       `Places : ${seated.length} inscrit${pluralSuffix(seated.length)}, ${waiting.length} en liste d'attente (détail : passerelle match).`,

@@ -118,6 +118,8 @@ export async function runMatch(path: string, json: boolean, now: Date): Promise<
   if (kind === "lunch") {
     const report = await checkWorkbook(workbook, now, { kind: "lunch" });
     const lunch = report.lunch!;
+    if (lunch.missingTabs.length > 0)
+      throw new Refusal(`Aucune place calculée : ${lunch.missingTabs.join(" ")}`);
     return json
       ? JSON.stringify(lunchSeatsJson(lunch, now))
       : lunchSeatsText(lunch, now, report.cellsWritten);

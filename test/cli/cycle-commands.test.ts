@@ -120,6 +120,24 @@ describe("a cycle with a fault, as every command says it", () => {
     expect(documents.err).toContain(missing);
   });
 
+  it("refuses match and documents for a single lunch talk without its Inscriptions tab, as for a cycle", async () => {
+    const { lunch, folder } = await exampleFiles();
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(lunch);
+    workbook.removeWorksheet(workbook.getWorksheet("Inscriptions")!.id);
+    await workbook.xlsx.writeFile(lunch);
+    const missing = "Onglet « Inscriptions » introuvable : ajoutez-le (voir le modèle).";
+    const check = await main(["check", lunch], NOW);
+    expect(check.out).toContain(missing);
+    expect(check.out).not.toContain("0 inscrit");
+    const match = await main(["match", lunch], NOW);
+    expect(match.code).toBe(1);
+    expect(match.err).toContain(missing);
+    const documents = await main(["documents", lunch, "--out", join(folder, "documents")], NOW);
+    expect(documents.code).toBe(1);
+    expect(documents.err).toContain(missing);
+  });
+
   it("names the four kinds of event, once, for a workbook that holds none", async () => {
     const { cycle } = await exampleFiles();
     const workbook = new ExcelJS.Workbook();
