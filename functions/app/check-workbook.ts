@@ -17,6 +17,7 @@ import { type CycleCheck, checkCycle } from "../core/cycle/check-cycle.js";
 import { CYCLE_TABS, CYCLE_TABS_SPEC } from "../core/cycle/cycle-schemas.js";
 import { reachLine } from "../core/cycle/decloisonnement.js";
 import { seminarModel, writeAnnounced } from "../core/event/model.js";
+import { REVERSE_TABS } from "../core/inversee/schemas.js";
 import { ledgerKeys } from "../core/ledger/keys.js";
 import { placementProblems } from "../core/matching/placements.js";
 import { eventZone } from "../core/settings/event-settings.js";
@@ -56,6 +57,12 @@ export function eventKind(snapshot: WorkbookSnapshot): WorkbookKind | "unknown" 
   return "unknown";
 }
 
+/**
+ * Said of a workbook that holds none of the four kinds of event (its first tab names the kind:
+ * `Séminaire`, `Rencontre`, `Cycle`, `Immersion` for a reverse immersion).
+ */
+export const NOT_AN_EVENT = `Aucun onglet « ${TABS.seminar.name} », « ${TABS.lunch.name} », « ${CYCLE_TABS_SPEC.cycle.name} » ni « ${REVERSE_TABS.settings.name} » : ce classeur n'est pas un classeur Passerelle (partez d'un modèle).`;
+
 /** Checks a snapshot without writing anything: what the verdicts and the cells to write would be. */
 export function checkSnapshot(
   snapshot: WorkbookSnapshot,
@@ -63,8 +70,10 @@ export function checkSnapshot(
 ): { report: Omit<CheckReport, "cellsWritten">; writes: CellWrite[] } {
   const kind = eventKind(snapshot);
   if (kind === "unknown") {
-    const problem = `Ni onglet « ${TABS.seminar.name} » ni onglet « ${TABS.lunch.name} » : ce classeur n'est pas un classeur Passerelle (partez d'un modèle).`;
-    return { report: { kind, eventProblems: [problem], rows: [], summary: problem }, writes: [] };
+    return {
+      report: { kind, eventProblems: [NOT_AN_EVENT], rows: [], summary: NOT_AN_EVENT },
+      writes: [],
+    };
   }
   if (kind === "seminar") {
     const seminar = withPlacementProblems(checkSeminar(snapshot, now));

@@ -7,6 +7,8 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { renderPdf } from "../adapters/pdf.js";
+import { checkLunch } from "../core/checks/check-lunch.js";
+import { checkCycle } from "../core/cycle/check-cycle.js";
 import { CYCLE_TABS, CYCLE_TABS_SPEC } from "../core/cycle/cycle-schemas.js";
 import { DOCUMENT_TABS, type DocumentSet, eventDocuments } from "../core/documents/index.js";
 import { eventModel, UNDATED_PROBLEMS } from "../core/event/model.js";
@@ -56,6 +58,17 @@ export async function writeDocuments(
         "refused",
       );
   }
+  // A missing tab is a fault, not an empty tab: papers with nobody on them would hide it.
+  const missing = snapshot.has(CYCLE_TABS_SPEC.cycle.name)
+    ? checkCycle(snapshot, options.at).missingTabs
+    : snapshot.has(TABS.lunch.name)
+      ? checkLunch(snapshot, options.at).missingTabs
+      : [];
+  if (missing.length > 0)
+    throw new PermanentError(
+      `Aucun document produit : ${missing.join(" ")} Puis relancez (passerelle check dit ce qui reste à revoir).`,
+      "refused",
+    );
   const set = snapshot.has(CYCLE_TABS_SPEC.cycle.name)
     ? cycleDocuments(snapshot, workbook.keys, options.at)
     : eventDocuments(snapshot, workbook.keys, options.at);

@@ -101,19 +101,22 @@ function planOf(
   workbook: EventWorkbook,
   options: PreviewOptions,
 ): { title: string; plan: MessagePlan } {
-  if (snapshot.has(CYCLE_TABS_SPEC.cycle.name)) {
-    const model = cycleModel(snapshot, workbook.keys, options.at);
-    const replyAddress = options.plan?.replyAddress;
-    return {
-      title: model.check.workbook.settings.partial.title ?? "Cycle de rencontres",
-      plan: planCycle(model, options.at, replyAddress ? { replyAddress } : {}),
-    };
-  }
-  const model = eventModel(snapshot, workbook.keys, options.at);
-  if (model === null) throw new Error("The workbook holds neither a seminar nor a lunch talk.");
   // The workflow's first step is the check, and it stops on a problem of the event itself (a missing
   // tab, an unreadable setting): then nothing leaves, and the preview says so and why.
   const { eventProblems } = checkSnapshot(snapshot, options.at).report;
+  if (snapshot.has(CYCLE_TABS_SPEC.cycle.name)) {
+    const model = cycleModel(snapshot, workbook.keys, options.at);
+    const replyAddress = options.plan?.replyAddress;
+    const title = model.check.workbook.settings.partial.title ?? "Cycle de rencontres";
+    if (eventProblems.length > 0) {
+      const { event, zone } = model.info;
+      const warnings = [...eventProblems, NOTHING_LEAVES];
+      return { title, plan: { event, zone, messages: [], skipped: [], warnings } };
+    }
+    return { title, plan: planCycle(model, options.at, replyAddress ? { replyAddress } : {}) };
+  }
+  const model = eventModel(snapshot, workbook.keys, options.at);
+  if (model === null) throw new Error("The workbook holds neither a seminar nor a lunch talk.");
   if (eventProblems.length > 0) {
     return {
       title: model.info.title,

@@ -68,13 +68,15 @@ export function checkText(report: CheckReport): string {
     const ok = rows.filter((row) => row.problems.length === 0).length;
     lines.push(`${tab} : ${ok} ligne${pluralSuffix(ok)} sans problème sur ${rows.length}.`);
   }
-  if (report.lunch) {
+  if (report.lunch && report.lunch.missingTabs.length === 0) {
     const { seated, waiting } = report.lunch.seats;
     lines.push(
       `Places : ${seated.length} inscrit${pluralSuffix(seated.length)}, ${waiting.length} en liste d'attente (détail : passerelle match).`,
     );
   }
-  for (const talk of report.cycle?.talks ?? []) {
+  // A missing tab is a fault, not zero registrations: no seat is counted then.
+  const talks = report.cycle && report.cycle.missingTabs.length === 0 ? report.cycle.talks : [];
+  for (const talk of talks) {
     const { seated, waiting } = talk.lunch.seats;
     lines.push(
       `${talk.name} : ${seated.length} inscrit${seated.length > 1 ? "s" : ""}, ${waiting.length} en liste d'attente (détail : passerelle match).`,
@@ -122,6 +124,7 @@ export async function runCheck(path: string, json: boolean, now: Date): Promise<
   const text = json ? JSON.stringify(checkJson(report)) : checkText(report);
   // Not a Passerelle workbook: nothing was checked, and the exit status says so (1), as for the
   // other commands; the report still goes to the standard output.
-  if (report.kind === "unknown") throw new Refusal(report.summary, text);
+  // The reason goes to the error output once; the JSON report still goes to the standard output.
+  if (report.kind === "unknown") throw new Refusal(report.summary, json ? text : undefined);
   return text;
 }

@@ -3,7 +3,7 @@
  * immersion seen as one, a lunch talk or a cycle of lunch talks), in which `--at` is read and times
  * are printed. Refuses, in French, a workbook that holds none of them.
  */
-import { eventKind } from "../app/check-workbook.js";
+import { eventKind, NOT_AN_EVENT } from "../app/check-workbook.js";
 import { CYCLE_TABS_SPEC, type CycleSettings } from "../core/cycle/cycle-schemas.js";
 import { eventZone } from "../core/settings/event-settings.js";
 import { type LunchSettings, type SeminarSettings, TABS } from "../core/sheet/schemas.js";
@@ -15,10 +15,7 @@ import { Refusal } from "./errors.js";
 export async function zoneOf(workbook: Workbook): Promise<string> {
   const snapshot = await workbook.read([TABS.seminar.name, TABS.lunch.name, CYCLE_TABS_SPEC.cycle.name]);
   const kind = eventKind(snapshot);
-  if (kind === "unknown")
-    throw new Refusal(
-      `Ni onglet « ${TABS.seminar.name} », ni onglet « ${TABS.lunch.name} », ni onglet « ${CYCLE_TABS_SPEC.cycle.name} » : ce classeur n'est pas un classeur Passerelle (partez d'un modèle).`,
-    );
+  if (kind === "unknown") throw new Refusal(NOT_AN_EVENT);
   if (kind === "seminar")
     return eventZone(parseSettings<SeminarSettings>(TABS.seminar, snapshot.get(TABS.seminar.name)).partial);
   if (kind === "lunch")

@@ -11,7 +11,7 @@ import { matchWorkbook } from "../app/match-workbook.js";
 import { ReverseAwareWorkbook } from "../app/reverse-workbook.js";
 import { type LunchCheck, seatRules } from "../core/checks/check-lunch.js";
 import type { SeminarCheck } from "../core/checks/check-seminar.js";
-import type { CycleCheck } from "../core/cycle/check-cycle.js";
+import { type CycleCheck, unscheduledLine } from "../core/cycle/check-cycle.js";
 import { type CycleReach, mixLine, reachLine, type TalkMix } from "../core/cycle/decloisonnement.js";
 import { isReverseView } from "../core/inversee/view.js";
 import { inReverseWords, SILENT_LEVELS } from "../core/inversee/words.js";
@@ -60,6 +60,8 @@ export interface CycleSeatsJson {
   })[];
   readonly reach: CycleReach;
   readonly problems: readonly string[];
+  /** Rows of `Rencontres` left out (an unreadable date...), each as one French line. */
+  readonly unscheduled: readonly { row: number; talk?: string; registered: number; text: string }[];
 }
 
 export function cycleSeatsJson(cycle: CycleCheck, now: Date): CycleSeatsJson {
@@ -71,6 +73,12 @@ export function cycleSeatsJson(cycle: CycleCheck, now: Date): CycleSeatsJson {
     }),
     reach: cycle.reach,
     problems: cycle.cycleProblems,
+    unscheduled: cycle.unscheduled.map((talk) => ({
+      row: talk.row,
+      ...(talk.name ? { talk: talk.name } : {}),
+      registered: talk.registered,
+      text: unscheduledLine(talk),
+    })),
   };
 }
 
@@ -84,6 +92,7 @@ export function cycleSeatsText(cycle: CycleCheck, now: Date, cellsWritten: numbe
     lines.push(lunchSeatsText(talk.lunch, now, null), mixLine(talk.mix), "");
   }
   if (cycle.talks.length === 0) lines.push("Aucune rencontre sans problème dans l'onglet Rencontres.", "");
+  for (const talk of cycle.unscheduled) lines.push(`=== Non programmée : ${unscheduledLine(talk)}`, "");
   for (const problem of cycle.cycleProblems) lines.push(`À revoir pour le cycle : ${problem}`);
   lines.push(reachLine(cycle.reach), "");
   lines.push(
@@ -99,6 +108,9 @@ export async function runMatch(path: string, json: boolean, now: Date): Promise<
   if (kind === "cycle") {
     const report = await checkWorkbook(workbook, now, { kind: "cycle" });
     const cycle = report.cycle!;
+    // A missing tab is a fault, not an empty one: no seat is worth showing (« 0 inscrits »).
+    if (cycle.missingTabs.length > 0)
+      throw new Refusal(`Aucune place calculée : ${cycle.missingTabs.join(" ")}`);
     return json
       ? JSON.stringify(cycleSeatsJson(cycle, now))
       : cycleSeatsText(cycle, now, report.cellsWritten);
@@ -106,6 +118,8 @@ export async function runMatch(path: string, json: boolean, now: Date): Promise<
   if (kind === "lunch") {
     const report = await checkWorkbook(workbook, now, { kind: "lunch" });
     const lunch = report.lunch!;
+    if (lunch.missingTabs.length > 0)
+      throw new Refusal(`Aucune place calculée : ${lunch.missingTabs.join(" ")}`);
     return json
       ? JSON.stringify(lunchSeatsJson(lunch, now))
       : lunchSeatsText(lunch, now, report.cellsWritten);

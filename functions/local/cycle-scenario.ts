@@ -223,7 +223,10 @@ export async function playCycle(ctx: ScenarioContext, start: Date): Promise<Cycl
     { at: new Date(start.getTime() + 2 * 3_600_000), run: () => speakersReply(ctx) },
     // After each talk but the last, the first two seated were absent (the example's first two managers, twice).
     ...talks.map((talk, index) => ({
-      at: DateTime.fromISO(talk.date, { zone: ctx.zone }).plus({ days: 1 }).set({ hour: 9 }).toJSDate(),
+      at: DateTime.fromISO(talk.date, { zone: ctx.zone })
+        .plus({ days: 1 })
+        .set({ hour: 8, minute: 30 })
+        .toJSDate(),
       run: async () => {
         if (index < talks.length - 1) {
           const rows = await markAbsent(workbook(), talk.name, 2);

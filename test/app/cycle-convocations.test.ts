@@ -11,7 +11,7 @@ import { talkTag } from "../../functions/core/cycle/talk-identity.js";
 import { KEY_HEADER } from "../../functions/core/messages/plan.js";
 import { cycleModel, nextCycleWake } from "../../functions/core/messages/speakers.js";
 import { TABS } from "../../functions/core/sheet/schemas.js";
-import type { Cell, Mailer, OutgoingMessage } from "../../functions/ports.js";
+import { type Cell, type Mailer, type OutgoingMessage, PermanentSendError } from "../../functions/ports.js";
 import * as cycleExample from "../../sheets-templates/example-cycle.js";
 import { MemoryWorkbook } from "../inbound/memory-workbook.js";
 import { settingsTab, tableTab } from "../support/workbooks.js";
@@ -24,7 +24,7 @@ const THIRD_SEATS = 15;
 let now = new Date("2027-03-20T10:00:00Z");
 
 /** The example cycle; its third talk with fewer seats than registrations when `full`. */
-function cycleWorkbook(full = false): MemoryWorkbook {
+function cycleWorkbook(full = false, omit?: string): MemoryWorkbook {
   const spec = CYCLE_TABS_SPEC;
   const talks = cycleExample.talks.map((talk) =>
     full && talk.Rencontre === THIRD ? { ...talk, Capacité: THIRD_SEATS } : talk,
@@ -37,7 +37,9 @@ function cycleWorkbook(full = false): MemoryWorkbook {
     tableTab(TABS.journal, []),
   ];
   return new MemoryWorkbook(
-    Object.fromEntries(tabs.map((tab) => [tab.title, tab.rows as (readonly Cell[])[]])),
+    Object.fromEntries(
+      tabs.filter((tab) => tab.title !== omit).map((tab) => [tab.title, tab.rows as (readonly Cell[])[]]),
+    ),
     EVENT,
   );
 }
@@ -69,6 +71,29 @@ function markAbsent(email: string, talk: string) {
   const row = rows.find((cells) => cells[header.indexOf("Email")] === email && cells[0] === talk)!;
   row[header.indexOf("Présent")] = "Non";
 }
+
+/** Writes `value` in the `column` of the first row of `tab` whose first cell is `first`. */
+function setCell(tab: string, first: string, column: string, value: Cell) {
+  const rows = state.workbook.rows(tab);
+  const header = rows[0]!.map(String);
+  const row = rows.find((cells) => cells[0] === first)!;
+  row[header.indexOf(column)] = value;
+}
+
+/** Sends every kind a cycle sends to its registered people and its organizer, due at `now`. */
+const sendAll = (mailer_: Mailer = mailer) =>
+  sendDueMessages(state.workbook, mailer_, clock, {
+    event: EVENT,
+    ratePerSecond: 1000,
+    kinds: [
+      ...SEATING_KINDS,
+      "questionnaire-rencontre",
+      "alerte",
+      "alerte-intervenant",
+      "invitation-intervenant",
+    ],
+  });
+const organizerAlerts = () => state.sent.filter((message) => message.subject.startsWith("[Passerelle]"));
 
 beforeEach(() => {
   now = new Date("2027-03-20T10:00:00Z");
@@ -164,11 +189,124 @@ describe("the seated and waiting people of a cycle's talks", () => {
     const listSent = new Date("2027-04-07T08:00:00Z");
     const model = cycleModel(snapshot, state.workbook.keys, listSent);
     expect(nextCycleWake(model, listSent)?.toISOString()).toBe("2027-04-07T10:15:00.000Z");
-    // The last talk has started; its survey, two hours after its end, is still to send.
+    // The last talk (Thursday 3 June) has started; its survey, the next working morning at 9:00, is still to send.
     const lastStarted = new Date("2027-06-03T10:30:00Z");
     const late = cycleModel(snapshot, state.workbook.keys, lastStarted);
-    expect(nextCycleWake(late, lastStarted)?.toISOString()).toBe("2027-06-03T13:45:00.000Z");
+    expect(nextCycleWake(late, lastStarted)?.toISOString()).toBe("2027-06-04T07:00:00.000Z");
     const afterAll = new Date("2027-07-10T10:00:00Z");
     expect(nextCycleWake(cycleModel(snapshot, state.workbook.keys, afterAll), afterAll)).toBeNull();
+  });
+
+  it("sends a talk's survey the next working morning, only to the seated people not recorded absent", async () => {
+    await send();
+    const seated = (await check()).talks[0]!.lunch.seats.seated;
+    const absent = seated[0]!;
+    // The first talk is on Thursday 8 April 2027, 12:15-13:45: nothing in the afternoon.
+    now = new Date("2027-04-08T13:45:00Z");
+    await sendAll();
+    expect(state.sent.filter((message) => message.subject.startsWith("Merci"))).toEqual([]);
+    markAbsent(absent, FIRST);
+    // Friday 9 April, 9:00 in Paris.
+    now = new Date("2027-04-09T07:00:00Z");
+    await sendAll();
+    const surveys = state.sent.filter((message) => keyOf(message).includes(":questionnaire-rencontre:"));
+    expect(surveys.map(addressOf).sort()).toEqual(seated.filter((email) => email !== absent).sort());
+  });
+
+  it("names only the speakers who have not declined in what the participants read, and none when none is left", async () => {
+    const [, ferrand] = cycleExample.speakers;
+    setCell(CYCLE_TABS_SPEC.speakers.name, String(ferrand!.Nom), "Confirmation", "Décliné");
+    await send();
+    const second = state.sent.filter((message) => message.subject.endsWith(`— ${SECOND}`));
+    expect(second.length).toBeGreaterThan(0);
+    for (const message of second) {
+      // Text, HTML and the calendar's description alike.
+      expect(JSON.stringify(message)).not.toContain(String(ferrand!.Nom));
+      expect(message.text).not.toContain("Intervenant");
+    }
+    const first = state.sent.filter(
+      (message) => message.subject === `Inscription confirmée — Rencontres méridiennes 2027 — ${FIRST}`,
+    );
+    expect(first[0]!.text).toContain(
+      `Intervenants : ${cycleExample.speakers[0]!.Prénom} ${cycleExample.speakers[0]!.Nom}`,
+    );
+  });
+
+  it("says a talk with an unreadable date on its row and to the organizer once, and the other talks go on", async () => {
+    setCell(CYCLE_TABS_SPEC.talks.name, SECOND!, "Date", "le 12 avrl");
+    const checked = await check();
+    const registered = cycleExample.registrations.filter((row) => row.Rencontre === SECOND).length;
+    expect(checked.unscheduled).toEqual([expect.objectContaining({ row: 3, name: SECOND, registered })]);
+    const status = checked.rows.find(
+      (row) => row.tab === CYCLE_TABS_SPEC.talks.name && row.row === 3,
+    )!.status;
+    expect(status).toContain("tapez-la comme");
+    expect(status).toContain(`les ${registered} personnes inscrites ne reçoivent rien`);
+
+    await sendAll();
+    const toPeople = state.sent.filter((message) => !message.subject.startsWith("[Passerelle]"));
+    expect(toPeople.some((message) => message.subject.includes(SECOND!))).toBe(false);
+    expect(state.sent.some((message) => message.subject.endsWith(`— ${FIRST}`))).toBe(true);
+    const alerts = organizerAlerts();
+    expect(alerts.map((message) => message.subject)).toEqual([
+      `[Passerelle] Rencontres méridiennes 2027 : rencontre « ${SECOND} » non programmée`,
+    ]);
+    expect(alerts[0]!.text).toContain(`Ses ${registered} inscrits ne reçoivent rien`);
+    now = new Date("2027-03-21T10:00:00Z");
+    await sendAll();
+    expect(organizerAlerts()).toHaveLength(1);
+  });
+
+  it("plans nothing for a cycle whose Inscriptions tab is missing, rather than lists of nobody", async () => {
+    state.workbook = cycleWorkbook(false, CYCLE_TABS_SPEC.registrations.name);
+    const snapshot = await state.workbook.read([
+      ...Object.values(CYCLE_TABS_SPEC).map((spec) => spec.name),
+      TABS.journal.name,
+    ]);
+    const model = cycleModel(snapshot, state.workbook.keys, now);
+    expect(model.problems).toContain("Onglet « Inscriptions » introuvable : ajoutez-le (voir le modèle).");
+    const report = await sendAll();
+    expect(report.sent).toBe(0);
+    // Not even the speakers' list of the registered, a week before the first talk's eve.
+    now = new Date("2027-04-07T07:00:00Z");
+    await sendDueMessages(state.workbook, mailer, clock, { event: EVENT, ratePerSecond: 1000 });
+    expect(state.sent).toEqual([]);
+  });
+
+  it("tells the organizer once about an address registered for three talks that is refused, naming the three", async () => {
+    const manager = String(cycleExample.managers[0]!.Email);
+    const refusing: Mailer = {
+      send: async (message) => {
+        if (addressOf(message) === manager)
+          throw new PermanentSendError("refusée", "invalid-address", { cause: new Error("550") });
+        return mailer.send(message);
+      },
+    };
+    await sendAll(refusing);
+    now = new Date("2027-03-20T10:05:00Z");
+    await sendAll(refusing);
+    const alerts = organizerAlerts().filter((message) => message.text.includes(manager));
+    expect(alerts).toHaveLength(1);
+    for (const talk of [FIRST, SECOND, THIRD]) expect(alerts[0]!.text).toContain(`« ${talk} »`);
+  });
+
+  it("signs every message to the registered people and the speakers the same way, once", async () => {
+    await sendAll();
+    now = new Date("2027-04-07T10:15:00Z");
+    await sendDueMessages(state.workbook, mailer, clock, { event: EVENT, ratePerSecond: 1000 });
+    now = new Date("2027-04-09T07:00:00Z");
+    await sendAll();
+    const kinds = new Set(state.sent.map((message) => keyOf(message).split(":").at(-2)));
+    expect([...kinds]).toEqual(
+      expect.arrayContaining([
+        "inscription",
+        "invitation-intervenant",
+        "liste-inscrits",
+        "rappel-rencontre",
+        "questionnaire-rencontre",
+      ]),
+    );
+    for (const message of state.sent.filter((m) => !m.subject.startsWith("[Passerelle]")))
+      expect(message.text.match(/^L'équipe .*$/gm), message.subject).toEqual(["L'équipe d'organisation"]);
   });
 });

@@ -6,6 +6,7 @@ import { copyFileSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import ExcelJS from "exceljs";
 import { describe, expect, it } from "vitest";
 import { XlsxWorkbook } from "../../functions/adapters/xlsx-workbook.js";
 import { main } from "../../functions/cli/passerelle.js";
@@ -55,6 +56,102 @@ describe("preview and documents on a cycle of lunch talks", () => {
     expect(text).not.toMatch(/accueil-inconditionnel\/attestations\//);
     expect(text).toContain("« Participation des usagers » : Effectifs : déjeuner du 08/04 : 20.");
     expect(text).toContain("feuilles d'émargement 3");
+  });
+});
+
+/** The example cycle with the second talk's date made unreadable, or without its `Inscriptions` tab. */
+async function brokenCycle(fault: "date" | "inscriptions"): Promise<{ cycle: string; folder: string }> {
+  const { cycle, folder } = await exampleFiles();
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.readFile(cycle);
+  if (fault === "date") {
+    const sheet = workbook.getWorksheet("Rencontres")!;
+    const column = (sheet.getRow(1).values as unknown[]).indexOf("Date");
+    sheet.getRow(3).getCell(column).value = "le 12 avrl";
+  } else workbook.removeWorksheet(workbook.getWorksheet("Inscriptions")!.id);
+  await workbook.xlsx.writeFile(cycle);
+  return { cycle, folder };
+}
+
+const UNSCHEDULED =
+  "La rencontre « Accueil inconditionnel » (onglet Rencontres, ligne 3) n'est pas programmée : Date : « le 12 avrl » n'est pas une date : tapez-la comme 17/03/2027.";
+
+describe("a cycle with a fault, as every command says it", () => {
+  it("says in match, preview and documents that a talk with an unreadable date is left out, and goes on with the others", async () => {
+    const { cycle, folder } = await brokenCycle("date");
+    const match = await main(["match", cycle], NOW);
+    expect(match.code).toBe(0);
+    expect(match.out).toContain(`=== Non programmée : ${UNSCHEDULED}`);
+    expect(match.out).toContain("=== Participation des usagers");
+    const json = JSON.parse((await main(["match", cycle, "--json"], NOW)).out) as {
+      unscheduled: { row: number; talk: string }[];
+    };
+    expect(json.unscheduled).toEqual([expect.objectContaining({ row: 3, talk: "Accueil inconditionnel" })]);
+    const preview = await main(["preview", cycle, "--out", join(folder, "apercu")], NOW);
+    expect(preview.out).toContain(UNSCHEDULED);
+    expect(preview.out).toContain("non programmée");
+    const documents = await main(["documents", cycle, "--out", join(folder, "documents")], NOW);
+    expect(documents.code).toBe(0);
+    expect(documents.out).toContain(UNSCHEDULED);
+    const statuses = (await new XlsxWorkbook(cycle).read(["Rencontres"])).get("Rencontres")!.rows;
+    const status = statuses[2]![(statuses[0] as unknown[]).indexOf("Statut")];
+    expect(String(status)).toContain("Rencontre non programmée tant que cette ligne n'est pas corrigée");
+  });
+
+  it("refuses match and documents, and plans nothing in preview, for a cycle without its Inscriptions tab", async () => {
+    const { cycle, folder } = await brokenCycle("inscriptions");
+    const missing = "Onglet « Inscriptions » introuvable : ajoutez-le (voir le modèle).";
+    const check = await main(["check", cycle], NOW);
+    expect(check.out).toContain(missing);
+    expect(check.out).not.toContain("0 inscrit");
+    const talks = (await new XlsxWorkbook(cycle).read(["Rencontres"])).get("Rencontres")!.rows;
+    const column = (talks[0] as unknown[]).indexOf("Statut");
+    for (const row of talks.slice(1)) expect(String(row[column])).toBe(`bloquant : ${missing}`);
+    const match = await main(["match", cycle], NOW);
+    expect(match.code).toBe(1);
+    expect(match.err).toContain(missing);
+    expect(match.out).not.toContain("inscrit");
+    const preview = await main(["preview", cycle, "--out", join(folder, "apercu")], NOW);
+    expect(preview.out).toContain("aucun message prévu");
+    expect(preview.out).toContain(missing);
+    expect(preview.out).not.toContain("personnes inscrites");
+    const documents = await main(["documents", cycle, "--out", join(folder, "documents")], NOW);
+    expect(documents.code).toBe(1);
+    expect(documents.err).toContain(missing);
+  });
+
+  it("refuses match and documents for a single lunch talk without its Inscriptions tab, as for a cycle", async () => {
+    const { lunch, folder } = await exampleFiles();
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(lunch);
+    workbook.removeWorksheet(workbook.getWorksheet("Inscriptions")!.id);
+    await workbook.xlsx.writeFile(lunch);
+    const missing = "Onglet « Inscriptions » introuvable : ajoutez-le (voir le modèle).";
+    const check = await main(["check", lunch], NOW);
+    expect(check.out).toContain(missing);
+    expect(check.out).not.toContain("0 inscrit");
+    const match = await main(["match", lunch], NOW);
+    expect(match.code).toBe(1);
+    expect(match.err).toContain(missing);
+    const documents = await main(["documents", lunch, "--out", join(folder, "documents")], NOW);
+    expect(documents.code).toBe(1);
+    expect(documents.err).toContain(missing);
+  });
+
+  it("names the four kinds of event, once, for a workbook that holds none", async () => {
+    const { cycle } = await exampleFiles();
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(cycle);
+    workbook.removeWorksheet(workbook.getWorksheet("Cycle")!.id);
+    await workbook.xlsx.writeFile(cycle);
+    for (const command of ["check", "match", "preview"]) {
+      const { code, out, err } = await main([command, cycle], NOW);
+      expect(code, command).toBe(1);
+      const said = `${out}\n${err}`;
+      expect(said.match(/n'est pas un classeur Passerelle/g), command).toHaveLength(1);
+      for (const tab of ["Séminaire", "Rencontre", "Cycle", "Immersion"])
+        expect(said, command).toContain(`« ${tab} »`);
+    }
   });
 });
 

@@ -184,6 +184,38 @@ describe("checking a cycle of lunch talks", () => {
     expect(check.talks.map((talk) => talk.name)).toEqual([FIRST]);
   });
 
+  it("leaves out a talk whose time is unreadable, says how many people it leaves without anything, and seats the others", () => {
+    const talks = cycleExample.talks.map((talk) =>
+      talk.Rencontre === SECOND ? { ...talk, Début: "midi" } : talk,
+    );
+    const check = checkCycle(cycleSnapshot({ talks }), BEFORE);
+    expect(check.talks.map((talk) => talk.name)).toEqual([FIRST, THIRD]);
+    const registered = cycleExample.registrations.filter((row) => row.Rencontre === SECOND).length;
+    expect(check.unscheduled).toEqual([
+      { row: 3, name: SECOND, problems: [expect.stringContaining("Début")], registered },
+    ]);
+    const status = statusOf(check, CYCLE_TABS_SPEC.talks.name, 3);
+    expect(status).toContain(`les ${registered} personnes inscrites ne reçoivent rien`);
+  });
+
+  it("does not say that a duplicate talk row leaves its name's registrants without anything", () => {
+    const talks = [...cycleExample.talks, { ...cycleExample.talks[0]!, Date: "2027-06-24" }];
+    const check = checkCycle(cycleSnapshot({ talks }), BEFORE);
+    expect(check.unscheduled).toEqual([expect.objectContaining({ row: 5, registered: 0 })]);
+    expect(statusOf(check, CYCLE_TABS_SPEC.talks.name, 5)).toContain("rien n'est envoyé pour elle");
+  });
+
+  it("names to participants only the speakers of a talk who have not declined", () => {
+    const speakers = cycleExample.speakers.map((speaker) =>
+      speaker.Rencontre === FIRST ? { ...speaker, Confirmation: "Décliné" } : speaker,
+    );
+    const check = checkCycle(cycleSnapshot({ speakers }), BEFORE);
+    expect(check.talks[0]!.lunch.workbook.settings.partial.speakers).toBeUndefined();
+    expect(check.talks[1]!.lunch.workbook.settings.partial.speakers).toContain(
+      String(cycleExample.speakers[1]!.Nom),
+    );
+  });
+
   it("keeps checking a single-talk workbook as a lunch talk", () => {
     const { report } = checkSnapshot(lunchSnapshot(), BEFORE);
     expect(report.kind).toBe("lunch");

@@ -115,14 +115,21 @@ describe("the example cycle of lunch talks, simulated", () => {
     expect(new Set(pairs).size).toBe(pairs.length);
     const manager = "paul.henry.1@action-sociale.example.org";
     const hers = emails.filter((email) => to(email).includes(manager)).map((email) => email.subject);
-    for (const talk of ["Participation des usagers", "Accueil inconditionnel", "Données et territoires"]) {
+    // Recorded absent at the first two talks (`Présent: Non`, the next morning): no survey for those.
+    for (const [talk, surveys] of [
+      ["Participation des usagers", 0],
+      ["Accueil inconditionnel", 0],
+      ["Données et territoires", 1],
+    ] as const) {
       const title = `Rencontres méridiennes 2027 — ${talk}`;
       expect(hers.filter((subject) => subject === `Inscription confirmée — ${title}`)).toHaveLength(1);
       expect(hers.filter((subject) => subject.startsWith(`Rappel : ${title}`))).toHaveLength(1);
-      expect(hers.filter((subject) => subject === `Votre avis sur « ${title} »`)).toHaveLength(1);
+      expect(hers.filter((subject) => subject === `Votre avis sur « ${title} »`)).toHaveLength(surveys);
     }
     // The waiting person of the third talk gets the seat freed when its registrations close.
     expect(lines).toContain("Envoyé : 1 avis de place libérée.");
+    // The survey leaves the next working morning, to the seated not recorded absent: 20 - 2, 20 - 2, 22.
+    expect(lines.filter((line) => line === "Envoyé : 18 questionnaires de satisfaction.")).toHaveLength(2);
     expect(lines).toContain("Envoyé : 22 questionnaires de satisfaction.");
     expect(lines.some((line) => /\(s\)/.test(line))).toBe(false);
   }, 240_000);

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DateTime } from "luxon";
 import { afterEach, describe, expect, it } from "vitest";
+import { XlsxWorkbook } from "../../functions/adapters/xlsx-workbook.js";
 import { checkCycle } from "../../functions/core/cycle/check-cycle.js";
 import { CYCLE_TABS, CYCLE_TABS_SPEC } from "../../functions/core/cycle/cycle-schemas.js";
 import { CONFIRM_ACTION } from "../../functions/core/settings/event-settings.js";
@@ -127,58 +128,75 @@ interface Sent {
   readonly subject: string;
 }
 
+/**
+ * The example cycle on a local host with a simulated clock from 20 March 2027, 9:00 in Paris, where
+ * the organizer chooses `Confirmer les inscriptions`; `prepare` edits the workbook file before.
+ * Every message sent is in `sent` (at, in the cycle's zone); `end` is the execution's final state.
+ */
+async function cycleOnLocalHost(prepare?: (path: string) => Promise<void>) {
+  const dir = mkdtempSync(join(tmpdir(), "passerelle-cycle-"));
+  const event = "cycle-exemple";
+  const path = join(dir, `${event}.xlsx`);
+  copyFileSync(TEMPLATE, path);
+  await prepare?.(path);
+  const start = DateTime.fromISO("2027-03-20T09:00", { zone: ZONE }).toJSDate();
+  const clock = new SimulatedClock(start);
+  const ses = await startLocalSes();
+  await ses.clear();
+  const sent: Sent[] = [];
+  const wrapMailer = (mailer: Mailer): Mailer => ({
+    send: async (message) => {
+      const answer = await mailer.send(message);
+      const to = typeof message.to === "string" ? message.to : message.to.address;
+      sent.push({
+        at: DateTime.fromMillis(clock.now(), { zone: ZONE }).toISO() ?? "",
+        to,
+        subject: message.subject,
+      });
+      return answer;
+    },
+  });
+  let ended: (state: ExecutionState) => void = () => {};
+  const end = new Promise<ExecutionState>((resolve) => {
+    ended = resolve;
+  });
+  const host = await LocalHost.start({
+    dir,
+    clock,
+    sesEndpoint: ses.endpoint,
+    deliveries: ses.deliveries,
+    wrapMailer,
+    onRunnerEvent: (runnerEvent) => {
+      if (runnerEvent.type === "end") ended(runnerEvent.state);
+    },
+  });
+  cleanups.push(async () => {
+    await host.stop();
+    await ses.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  await runAt(clock, start, async () => {
+    const { tab, row } = await chooseCycleAction(host.workbook(event), CONFIRM_ACTION);
+    expect((await host.edit(event, tab, { firstRow: row, firstColumn: 2 })).status).toBe(200);
+  });
+  return {
+    host,
+    clock,
+    ses,
+    event,
+    start,
+    sent,
+    end,
+    ctx: { host: () => host, clock, ses, event, zone: ZONE },
+  };
+}
+
 describe("the cycle workflow on the local host, against the example cycle", () => {
   it("starts on the cycle's Action and sends the speakers' and the registered people's messages once each, at their times", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "passerelle-cycle-"));
-    const event = "cycle-exemple";
-    copyFileSync(TEMPLATE, join(dir, `${event}.xlsx`));
-    const start = DateTime.fromISO("2027-03-20T09:00", { zone: ZONE }).toJSDate();
-    const clock = new SimulatedClock(start);
-    const ses = await startLocalSes();
-    await ses.clear();
-    const sent: Sent[] = [];
-    const wrapMailer = (mailer: Mailer): Mailer => ({
-      send: async (message) => {
-        const answer = await mailer.send(message);
-        const to = typeof message.to === "string" ? message.to : message.to.address;
-        sent.push({
-          at: DateTime.fromMillis(clock.now(), { zone: ZONE }).toISO() ?? "",
-          to,
-          subject: message.subject,
-        });
-        return answer;
-      },
-    });
-    let ended: (state: ExecutionState) => void = () => {};
-    const end = new Promise<ExecutionState>((resolve) => {
-      ended = resolve;
-    });
-    const host = await LocalHost.start({
-      dir,
-      clock,
-      sesEndpoint: ses.endpoint,
-      deliveries: ses.deliveries,
-      wrapMailer,
-      onRunnerEvent: (runnerEvent) => {
-        if (runnerEvent.type === "end") ended(runnerEvent.state);
-      },
-    });
-    cleanups.push(async () => {
-      await host.stop();
-      await ses.stop();
-      rmSync(dir, { recursive: true, force: true });
-    });
-    const ctx = { host: () => host, clock, ses, event, zone: ZONE };
-
-    await runAt(clock, start, async () => {
-      const { tab, row } = await chooseCycleAction(host.workbook(event), CONFIRM_ACTION);
-      const answer = await host.edit(event, tab, { firstRow: row, firstColumn: 2 });
-      expect(answer.status).toBe(200);
-    });
+    const { host, clock, event, start, sent, end, ctx } = await cycleOnLocalHost();
     // Two hours later, the first speaker confirms by replying, the second declines.
     const replied = new Date(start.getTime() + 2 * 3_600_000);
     void runAt(clock, replied, () => speakersReply(ctx));
-
     expect(await end).toBe("SUCCEEDED");
     const ines = "ines.lemaire@etudes-sociales.example.org";
     const organizer = "meridiennes@action-sociale.example.org";
@@ -250,47 +268,8 @@ describe("the cycle workflow on the local host, against the example cycle", () =
   }, 120_000);
 
   it("invites a speaker added to Intervenants while the cycle runs at once, not at the next wake-up", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "passerelle-cycle-"));
-    const event = "cycle-exemple";
-    copyFileSync(TEMPLATE, join(dir, `${event}.xlsx`));
-    const start = DateTime.fromISO("2027-03-20T09:00", { zone: ZONE }).toJSDate();
     const added = DateTime.fromISO("2027-03-22T10:37", { zone: ZONE }).toJSDate();
-    const clock = new SimulatedClock(start);
-    const ses = await startLocalSes();
-    await ses.clear();
-    const invitations: Sent[] = [];
-    const wrapMailer = (mailer: Mailer): Mailer => ({
-      send: async (message) => {
-        const answer = await mailer.send(message);
-        const to = typeof message.to === "string" ? message.to : message.to.address;
-        if (message.subject.startsWith("Invitation"))
-          invitations.push({ at: new Date(clock.now()).toISOString(), to, subject: message.subject });
-        return answer;
-      },
-    });
-    let ended: (state: ExecutionState) => void = () => {};
-    const end = new Promise<ExecutionState>((resolve) => {
-      ended = resolve;
-    });
-    const host = await LocalHost.start({
-      dir,
-      clock,
-      sesEndpoint: ses.endpoint,
-      deliveries: ses.deliveries,
-      wrapMailer,
-      onRunnerEvent: (runnerEvent) => {
-        if (runnerEvent.type === "end") ended(runnerEvent.state);
-      },
-    });
-    cleanups.push(async () => {
-      await host.stop();
-      await ses.stop();
-      rmSync(dir, { recursive: true, force: true });
-    });
-    await runAt(clock, start, async () => {
-      const { tab, row } = await chooseCycleAction(host.workbook(event), CONFIRM_ACTION);
-      expect((await host.edit(event, tab, { firstRow: row, firstColumn: 2 })).status).toBe(200);
-    });
+    const { host, clock, event, sent, end } = await cycleOnLocalHost();
     const nora = "nora.benali@territoires.example.org";
     void runAt(clock, added, async () => {
       const workbook = host.workbook(event);
@@ -317,12 +296,42 @@ describe("the cycle workflow on the local host, against the example cycle", () =
     });
 
     expect(await end).toBe("SUCCEEDED");
-    expect(invitations.filter((invitation) => invitation.to === nora)).toEqual([
+    const invitations = sent.filter((message) => message.subject.startsWith("Invitation"));
+    expect(invitations.filter((message) => message.to === nora)).toEqual([
       {
-        at: added.toISOString(),
+        at: DateTime.fromJSDate(added, { zone: ZONE }).toISO(),
         to: nora,
         subject: "Invitation à intervenir — Données et territoires, jeudi 3 juin 2027",
       },
     ]);
+  }, 120_000);
+
+  it("runs the other talks of a cycle with a talk whose date is unreadable, and tells the organizer once", async () => {
+    const { sent, end } = await cycleOnLocalHost(async (path) => {
+      const workbook = new XlsxWorkbook(path);
+      const spec = CYCLE_TABS_SPEC.talks;
+      const table = parseTable(spec, (await workbook.read([spec.name])).get(spec.name));
+      const column = table.columns.find((candidate) => candidate.key === "date")?.index ?? 0;
+      await workbook.write({ cells: [{ tab: table.title, row: 3, column, value: "le 12 avrl" }] });
+    });
+
+    expect(await end).toBe("SUCCEEDED");
+    const organizer = "meridiennes@action-sociale.example.org";
+    expect(sent.filter((message) => message.subject.includes("non programmée"))).toEqual([
+      {
+        at: "2027-03-20T09:00:00.000+01:00",
+        to: organizer,
+        subject:
+          "[Passerelle] Rencontres méridiennes 2027 : rencontre « Accueil inconditionnel » non programmée",
+      },
+    ]);
+    const toPeople = sent.filter((message) => message.to !== organizer);
+    expect(toPeople.filter((message) => message.subject.includes("Accueil inconditionnel"))).toEqual([]);
+    for (const talk of ["Participation des usagers", "Données et territoires"])
+      expect(
+        toPeople.some(
+          (message) => message.subject.startsWith("Votre avis") && message.subject.includes(talk),
+        ),
+      ).toBe(true);
   }, 120_000);
 });

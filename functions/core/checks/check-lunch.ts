@@ -28,6 +28,11 @@ export interface LunchWorkbook {
 export interface LunchCheck {
   readonly workbook: LunchWorkbook;
   readonly lunchProblems: readonly string[];
+  /**
+   * The missing `Inscriptions` tab, when it is (among `lunchProblems` too): a fault, not zero
+   * registrations; no seat is worth showing and no document worth printing until it is back.
+   */
+  readonly missingTabs: readonly string[];
   readonly rows: readonly RowVerdict[];
   /** When the quota is lifted (the closing of registrations), when the talk's date is known. */
   readonly closingAt: Date | null;
@@ -123,9 +128,10 @@ export function checkLunchWorkbook(
 ): LunchCheck {
   const settings = workbook.settings.partial;
   const lunchProblems = [...workbook.settings.problems];
-  if (!hasRegistrationsTab) {
-    lunchProblems.push(`Onglet « ${TABS.registrations.name} » introuvable : ajoutez-le (voir le modèle).`);
-  }
+  const missingTabs = hasRegistrationsTab
+    ? []
+    : [`Onglet « ${TABS.registrations.name} » introuvable : ajoutez-le (voir le modèle).`];
+  lunchProblems.push(...missingTabs);
   lunchProblems.push(...workbook.registrations.problems);
   if (settings.start && settings.end && settings.end <= settings.start) {
     lunchProblems.push(
@@ -193,5 +199,5 @@ export function checkLunchWorkbook(
         : statusText(problems, warnings),
     };
   });
-  return { workbook, lunchProblems, rows, closingAt: closing?.toJSDate() ?? null, seats };
+  return { workbook, lunchProblems, missingTabs, rows, closingAt: closing?.toJSDate() ?? null, seats };
 }

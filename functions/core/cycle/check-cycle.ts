@@ -66,10 +66,32 @@ export interface TalkCheck {
   readonly end: Date;
 }
 
+/**
+ * A row of `Rencontres` that cannot be scheduled (an unreadable date or time, a missing name...):
+ * nothing is sent for it, and every path that plans (match, preview, documents, the workflow) says so.
+ */
+export interface UnscheduledTalk {
+  /** Its row in `Rencontres`. */
+  readonly row: number;
+  /** `Rencontre`, when it can be read. */
+  readonly name?: string;
+  /** What to fix on the row, in French. */
+  readonly problems: readonly string[];
+  /** Registrations that name it and are not cancelled: the people who get nothing meanwhile. */
+  readonly registered: number;
+}
+
 export interface CycleCheck {
   readonly workbook: CycleWorkbook;
   /** Problems of the cycle as a whole, shown in the `Cycle` tab's `Statut`. */
   readonly cycleProblems: readonly string[];
+  /**
+   * The cycle's tabs that are missing (among them in `cycleProblems` too): a missing `Inscriptions` is
+   * a fault, not zero registrations, and nothing is planned or printed until it is back.
+   */
+  readonly missingTabs: readonly string[];
+  /** The rows of `Rencontres` left out of `talks`, in row order. */
+  readonly unscheduled: readonly UnscheduledTalk[];
   /** Verdicts of `Rencontres`, `Inscriptions` and `Intervenants` rows. */
   readonly rows: readonly RowVerdict[];
   /** The talks without a problem on their row, in date order. */
@@ -102,9 +124,12 @@ export function talkSettings(
   const closingDate = DateTime.fromISO(talk.date, { zone: cycle.timeZone ?? DEFAULT_ZONE })
     .minus({ days: cycle.closingDays ?? 2 })
     .toISODate();
-  const names = speakers.map((speaker) =>
-    [`${speaker.firstName} ${speaker.lastName}`, speaker.organisation].filter(Boolean).join(", "),
-  );
+  // Participants read the speakers they will hear: one who declined is not named.
+  const names = speakers
+    .filter((speaker) => speaker.confirmation !== "Décliné")
+    .map((speaker) =>
+      [`${speaker.firstName} ${speaker.lastName}`, speaker.organisation].filter(Boolean).join(", "),
+    );
   const settings: Partial<LunchSettings> = {
     title: cycle.title ? `${cycle.title} — ${talk.name}` : talk.name,
     date: talk.date,
@@ -213,9 +238,10 @@ export function checkCycle(snapshot: WorkbookSnapshot, now: Date): CycleCheck {
     ...workbook.registrations.problems,
     ...workbook.speakers.problems,
   ];
-  for (const spec of [CYCLE_TABS_SPEC.talks, CYCLE_TABS_SPEC.registrations, CYCLE_TABS_SPEC.speakers])
-    if (snapshot.get(spec.name) === undefined)
-      cycleProblems.push(`Onglet « ${spec.name} » introuvable : ajoutez-le (voir le modèle).`);
+  const missingTabs = [CYCLE_TABS_SPEC.talks, CYCLE_TABS_SPEC.registrations, CYCLE_TABS_SPEC.speakers]
+    .filter((spec) => snapshot.get(spec.name) === undefined)
+    .map((spec) => `Onglet « ${spec.name} » introuvable : ajoutez-le (voir le modèle).`);
+  cycleProblems.push(...missingTabs);
 
   const ownProblems = talkRowProblems(workbook.talks);
   const valid = workbook.talks.rows
@@ -268,16 +294,26 @@ export function checkCycle(snapshot: WorkbookSnapshot, now: Date): CycleCheck {
 
   const rows: RowVerdict[] = [];
   const talkByRow = new Map(talks.map((talk) => [talk.row, talk]));
+  const unscheduled = unscheduledTalks(workbook, talkByRow, ownProblems);
+  const unscheduledByRow = new Map(unscheduled.map((talk) => [talk.row, talk]));
   for (const row of workbook.talks.rows) {
     const problems = [...(ownProblems.get(row.row) ?? [])];
     const talk = talkByRow.get(row.row);
     if (talk) problems.push(...talk.lunch.lunchProblems.filter((p) => !cycleProblems.includes(p)));
+    const left = unscheduledByRow.get(row.row);
+    if (left) problems.push(nothingSentLine(left));
     rows.push({
       tab: CYCLE_TABS_SPEC.talks.name,
       row: row.row,
       problems,
       blocking: problems.length > 0,
-      status: talk && problems.length === 0 ? talkStatus(talk, []) : statusText(problems),
+      status:
+        talk && problems.length === 0
+          ? // A missing tab is a fault, not « 0 inscrits » nor « aucun intervenant ».
+            missingTabs.length > 0
+            ? statusText(missingTabs)
+            : talkStatus(talk, [])
+          : statusText(problems),
     });
   }
   const checked = new Map(talks.flatMap((talk) => talk.lunch.rows.map((verdict) => [verdict.row, verdict])));
@@ -315,5 +351,68 @@ export function checkCycle(snapshot: WorkbookSnapshot, now: Date): CycleCheck {
       status: statusText(problems),
     });
   }
-  return { workbook, cycleProblems, rows, talks, reach: cycleReach(attended) };
+  return {
+    workbook,
+    cycleProblems,
+    missingTabs,
+    unscheduled,
+    rows,
+    talks,
+    reach: cycleReach(attended),
+  };
+}
+
+/** The rows of `Rencontres` that are not among the checked talks, with how many people name each. */
+function unscheduledTalks(
+  workbook: CycleWorkbook,
+  talks: ReadonlyMap<number, TalkCheck>,
+  ownProblems: ReadonlyMap<number, readonly string[]>,
+): UnscheduledTalk[] {
+  // A row named like a scheduled talk (a duplicate) leaves no one out: its registrations are that talk's.
+  const scheduled = new Set([...talks.values()].map((talk) => talkKey(talk.name)));
+  return workbook.talks.rows
+    .filter((row) => !talks.has(row.row))
+    .map((row) => {
+      const name = row.partial.name;
+      const key = talkKey(name);
+      const registered =
+        key === "" || scheduled.has(key)
+          ? 0
+          : workbook.registrations.rows.filter(
+              (registration) =>
+                talkKey(registration.partial.talk) === key && registration.partial.registration !== "Annulée",
+            ).length;
+      const problems = ownProblems.get(row.row) ?? [];
+      return {
+        row: row.row,
+        ...(name ? { name } : {}),
+        problems: problems.length > 0 ? problems : row.problems,
+        registered,
+      };
+    });
+}
+
+/** What a talk left out means for its people, for its `Statut`. */
+function nothingSentLine(talk: UnscheduledTalk): string {
+  const head = "Rencontre non programmée tant que cette ligne n'est pas corrigée :";
+  if (talk.registered === 0)
+    return `${head} rien n'est envoyé pour elle (ni confirmation, ni rappel, ni invitation aux intervenants).`;
+  const people =
+    talk.registered === 1
+      ? "la personne inscrite ne reçoit rien"
+      : `les ${talk.registered} personnes inscrites ne reçoivent rien`;
+  return `${head} ${people} (ni confirmation, ni rappel) et ses intervenants ne sont pas invités.`;
+}
+
+/**
+ * One line saying that a talk is left out and why, for the command line, the preview and the
+ * organizer's alert: `« name » (Rencontres, ligne n) n'est pas programmée : problems. …`.
+ */
+export function unscheduledLine(talk: UnscheduledTalk): string {
+  const name = talk.name ? `La rencontre « ${talk.name} »` : "Une rencontre";
+  const people =
+    talk.registered === 0
+      ? "Rien n'est envoyé pour elle"
+      : `Ses ${talk.registered} inscrit${talk.registered > 1 ? "s" : ""} ne reçoi${talk.registered > 1 ? "vent" : "t"} rien`;
+  return `${name} (onglet ${CYCLE_TABS_SPEC.talks.name}, ligne ${talk.row}) n'est pas programmée : ${talk.problems.join(" ")} ${people} tant que la ligne n'est pas corrigée.`;
 }

@@ -33,8 +33,9 @@ import {
 } from "../sheet/cells.js";
 import type { Mailbox } from "../sheet/fields.js";
 import { programmeIds } from "../sheet/item-ids.js";
-import type { ParticipantRow, ProgrammeRow, TutorRow } from "../sheet/schemas.js";
+import type { ParticipantRow, ProgrammeRow, RegistrationRow, TutorRow } from "../sheet/schemas.js";
 import { TABS } from "../sheet/schemas.js";
+import type { ParsedRow } from "../sheet/table.js";
 
 /** Minutes between leaving the last sequence and the train (the same margin the checks use). */
 export const STATION_MARGIN_MINUTES = 30;
@@ -240,6 +241,8 @@ export interface LunchRegistration {
   readonly lastName: string;
   readonly service: string;
   readonly seat: SeatStatus;
+  /** Recorded absent (`Présent: Non`, from the attendance sheet): the survey is not for them. */
+  readonly absent: boolean;
 }
 
 export interface LunchModel {
@@ -871,62 +874,74 @@ export function lunchModel(snapshot: WorkbookSnapshot, keys: LedgerKeys, now: Da
     ...optional("surveyLink", settings.surveyLink),
   };
   const blocked = new Set(check.rows.filter((verdict) => verdict.blocking).map((verdict) => verdict.row));
-  const excluded: Excluded[] = [];
-  const valid = workbook.registrations.rows.filter((row) => {
-    if (row.partial.registration === "Annulée") {
-      excluded.push({ tab: TABS.registrations.name, row: row.row, reason: "inscription annulée" });
-      return false;
-    }
-    if (!row.value || blocked.has(row.row)) {
-      excluded.push({
-        tab: TABS.registrations.name,
-        row: row.row,
-        reason: "inscription à corriger (voir son Statut)",
-      });
-      return false;
-    }
-    return true;
-  });
   const closing = closingInstant(settings)?.toJSDate() ?? times.start;
-  const allocation = allocateSeats(
-    valid.map((row) => ({
-      id: row.value!.email,
-      service: row.value!.service,
-      registeredAt: instantOf(row.value!.registeredAt, zone).toJSDate(),
-      cancelled: false,
-      announced: (row.value!.convocation ?? "") !== "",
-    })),
-    {
-      capacity: settings.capacity ?? 30,
-      quotaPerService: settings.quotaPerService ?? null,
-      closingAt: closing,
-    },
-    now,
+  const { registrations, excluded } = lunchRegistrations(
+    workbook.registrations.rows,
+    blocked,
+    (valid) =>
+      allocateSeats(
+        valid.map((value) => ({
+          id: value.email,
+          service: value.service,
+          registeredAt: instantOf(value.registeredAt, zone).toJSDate(),
+          cancelled: false,
+          announced: (value.convocation ?? "") !== "",
+        })),
+        {
+          capacity: settings.capacity ?? 30,
+          quotaPerService: settings.quotaPerService ?? null,
+          closingAt: closing,
+        },
+        now,
+      ).statuses,
+    (email) => hasBounced(journal, keys, email),
   );
+  return { kind: "lunch", info, registrations, excluded, journal, keys, problems };
+}
+
+/**
+ * The registrations of one lunch talk as its messages read them, for a single talk and for each talk
+ * of a cycle alike: a cancelled row, a row to fix (no value, or a blocking verdict: its row number in
+ * `blocked`) and an address that bounced are left out with their reason (French, for the preview); the
+ * others get the seat `seatsOf` gives them (computed on the rows neither cancelled nor to fix; a
+ * bounced address keeps its seat, it is only not written to). A row without a seat is dropped.
+ */
+export function lunchRegistrations(
+  rows: readonly ParsedRow<RegistrationRow>[],
+  blocked: ReadonlySet<number>,
+  seatsOf: (valid: readonly RegistrationRow[]) => ReadonlyMap<string, SeatStatus>,
+  bounced: (email: string) => boolean,
+): { registrations: LunchRegistration[]; excluded: Excluded[] } {
+  const tab = TABS.registrations.name;
+  const excluded: Excluded[] = [];
+  const valid: { row: number; value: RegistrationRow }[] = [];
+  for (const row of rows) {
+    if (row.partial.registration === "Annulée")
+      excluded.push({ tab, row: row.row, reason: "inscription annulée" });
+    else if (!row.value || blocked.has(row.row))
+      excluded.push({ tab, row: row.row, reason: "inscription à corriger (voir son Statut)" });
+    else valid.push({ row: row.row, value: row.value });
+  }
+  const seats = seatsOf(valid.map(({ value }) => value));
   const registrations: LunchRegistration[] = [];
-  for (const row of valid) {
-    const value = row.value!;
-    if (hasBounced(journal, keys, value.email)) {
-      excluded.push({
-        tab: TABS.registrations.name,
-        row: row.row,
-        reason: "adresse en échec",
-        email: value.email,
-      });
+  for (const { row, value } of valid) {
+    if (bounced(value.email)) {
+      excluded.push({ tab, row, reason: "adresse en échec", email: value.email });
       continue;
     }
-    const seat = allocation.statuses.get(value.email);
+    const seat = seats.get(value.email);
     if (!seat) continue;
     registrations.push({
-      row: row.row,
+      row,
       email: value.email,
       firstName: value.firstName,
       lastName: value.lastName,
       service: value.service,
       seat,
+      absent: value.present === "Non",
     });
   }
-  return { kind: "lunch", info, registrations, excluded, journal, keys, problems };
+  return { registrations, excluded };
 }
 
 function optional<K extends string, V>(key: K, value: V | undefined | null | ""): { [P in K]?: V } {

@@ -14,7 +14,7 @@
 import type { DocumentSet, PrintedDocument } from "../documents/index.js";
 import { digest } from "../event/model.js";
 import { oneLine, webLink } from "../text/safe-text.js";
-import { block, type MessageContent, renderDocument } from "./layout.js";
+import { block, type MessageContent, renderDocument, SIGNATURE } from "./layout.js";
 import { AUTOMATIC_HEADERS } from "./seminar.js";
 
 /** A document attached to a message, drawn as a PDF by the sending path. */
@@ -25,8 +25,6 @@ export interface DocumentAttachment {
   /** The PDF's creation date: the instant the documents were made for, so the same content gives the same bytes. */
   readonly createdAt: Date;
 }
-
-const SIGNATURE = "L'équipe d'organisation";
 
 /** The file name of an attachment: the document's path with its folder folded in (`attestations/x.pdf` → `attestation-x.pdf`). */
 export function attachmentName(document: PrintedDocument): string {

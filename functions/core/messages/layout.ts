@@ -54,6 +54,9 @@ export interface MessageDocument {
   readonly footer: string;
 }
 
+/** The one sign-off of every message to participants, speakers and tutors (above the footer). */
+export const SIGNATURE = "L'équipe d'organisation";
+
 /** Block constructors, so renderers read as the message they write. */
 export const block = {
   paragraph: (...lines: (readonly Inline[] | string)[]): Block => ({ kind: "paragraph", lines }),

@@ -11,6 +11,7 @@ import {
   type MessageContent,
   type MessageDocument,
   renderDocument,
+  SIGNATURE,
 } from "./layout.js";
 import { AUTOMATIC_HEADERS } from "./seminar.js";
 
@@ -85,7 +86,7 @@ export function renderLunchMessage(view: LunchView): MessageContent {
         "Pour nous écrire : ",
         { text: info.organizerEmail, href: `mailto:${info.organizerEmail}` },
       ]),
-      block.paragraph("L'équipe des rencontres méridiennes"),
+      block.paragraph(SIGNATURE),
     ],
     footer: AUTOMATIC_FOOTER,
   };

@@ -917,7 +917,8 @@ function planLunch(model: LunchModel, now: Date, options: PlanOptions): MessageP
         );
       }
       simple("rappel-rencontre", reminderAt, info.start, lunch("reminder"));
-      if (info.surveyLink && !documents) {
+      // Only to the people who came: one recorded absent (`Présent: Non`) is not asked.
+      if (info.surveyLink && !documents && !registration.absent) {
         const link = info.surveyLink;
         const surveyReplyTo = options.replyAddress?.({
           event,

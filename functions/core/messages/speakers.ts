@@ -13,8 +13,8 @@
  */
 import { DateTime } from "luxon";
 import type { MailAddress, WorkbookSnapshot } from "../../ports.js";
-import { type CycleCheck, checkCycle, type TalkCheck } from "../cycle/check-cycle.js";
-import type { SpeakerRow } from "../cycle/cycle-schemas.js";
+import { type CycleCheck, checkCycle, type TalkCheck, unscheduledLine } from "../cycle/check-cycle.js";
+import { CYCLE_TABS_SPEC, type SpeakerRow } from "../cycle/cycle-schemas.js";
 import { talkNumber, talkTag } from "../cycle/talk-identity.js";
 import { digest, foreignLedgerProblems, fullName, type Recipient } from "../event/model.js";
 import { readLedger } from "../ledger/journal.js";
@@ -25,10 +25,17 @@ import { eventZone } from "../settings/event-settings.js";
 import { type RegistrationRow, TABS } from "../sheet/schemas.js";
 import { frenchDay, frenchSpan } from "../text/french.js";
 import { oneLine } from "../text/safe-text.js";
-import { planTalks } from "./cycle-talks.js";
-import { AUTOMATIC_FOOTER, type Block, block, type MessageContent, renderDocument } from "./layout.js";
+import { cycleAddressAlerts, isPerTalkAddressAlert, planTalks } from "./cycle-talks.js";
+import {
+  AUTOMATIC_FOOTER,
+  type Block,
+  block,
+  type MessageContent,
+  renderDocument,
+  SIGNATURE,
+} from "./layout.js";
 import { collectPlanned, type MessagePlan, messageKey, type PlannedMessage } from "./plan.js";
-import { AUTOMATIC_HEADERS } from "./seminar.js";
+import { AUTOMATIC_HEADERS, renderOrganizerAlert } from "./seminar.js";
 
 /** Days before a talk when the confirmed speakers are reminded, and the organizer alerted if none confirmed. */
 export const SPEAKER_NOTICE_DAYS = 7;
@@ -107,7 +114,7 @@ function render(
           "Pour nous écrire : ",
           { text: info.organizerEmail, href: `mailto:${info.organizerEmail}` },
         ]),
-        block.paragraph("L'équipe des rencontres méridiennes"),
+        block.paragraph(SIGNATURE),
       ],
       footer: AUTOMATIC_FOOTER,
     },
@@ -315,6 +322,34 @@ export function planSpeakerMessages(
         renderSpeakerAlert(info, { noneConfirmed: true }),
       );
   }
+  const title = cycle.workbook.settings.partial.title ?? "Cycle de rencontres";
+  const organizerEmail = cycle.workbook.settings.partial.organizerEmail ?? "";
+  if (journal && organizerEmail !== "")
+    for (const alert of cycleAddressAlerts(cycle, journal, keys))
+      add({ name: "", address: organizerEmail }, "alerte", `${alert.kind}-${alert.version}`, now, () =>
+        renderOrganizerAlert({
+          eventTitle: title,
+          summary: alert.summary,
+          paragraphs: [...alert.paragraphs],
+          items: [...alert.items],
+        }),
+      );
+  for (const talk of cycle.unscheduled) {
+    const settings = cycle.workbook.settings.partial;
+    const organizer = { name: "", address: settings.organizerEmail ?? "" };
+    if (organizer.address === "") continue;
+    // Once per row and per fault: fixed and broken again differently, the organizer hears of it again.
+    add(organizer, "alerte", `rencontre-non-programmee-${talk.row}-${digest(talk.problems)}`, now, () =>
+      renderOrganizerAlert({
+        eventTitle: settings.title ?? "Cycle de rencontres",
+        summary: `rencontre${talk.name ? ` « ${talk.name} »` : ""} non programmée`,
+        paragraphs: [
+          unscheduledLine(talk),
+          `Corrigez la ligne ${talk.row} de l'onglet ${CYCLE_TABS_SPEC.talks.name} (son Statut dit quoi) : les messages de la rencontre partiront alors d'eux-mêmes.`,
+        ],
+      }),
+    );
+  }
   return planned;
 }
 
@@ -341,6 +376,7 @@ export function cycleModel(snapshot: WorkbookSnapshot, keys: LedgerKeys, now: Da
     keys,
     problems: [
       ...foreignLedgerProblems(journal.foreignRows),
+      ...check.missingTabs,
       ...(check.workbook.settings.partial.sender ? [] : ["Expéditeur manquant dans l'onglet Cycle."]),
     ],
   };
@@ -359,7 +395,11 @@ export function planCycle(model: CycleModel, now: Date, options: SpeakerPlanOpti
   const planned = planSpeakerMessages(model.check, model.keys, now, options, model.journal);
   const speakers = collectPlanned(model.journal, model.keys, now, planned);
   const talks = planTalks(model.check, model.journal, model.keys, now, options);
-  const messages = [...speakers.messages, ...talks.flatMap((plan) => plan.messages)].sort(
+  // The address alerts are the cycle's (`cycleAddressAlerts`), not each talk's.
+  const talkMessages = talks.flatMap((plan) =>
+    plan.messages.filter((message) => !isPerTalkAddressAlert(message)),
+  );
+  const messages = [...speakers.messages, ...talkMessages].sort(
     (a, b) => a.sendAt.getTime() - b.sendAt.getTime() || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
   );
   return {
@@ -367,7 +407,10 @@ export function planCycle(model: CycleModel, now: Date, options: SpeakerPlanOpti
     zone,
     messages,
     skipped: [...speakers.skipped, ...talks.flatMap((plan) => plan.skipped)],
-    warnings: [...new Set(talks.flatMap((plan) => plan.warnings))],
+    warnings: [
+      ...model.check.unscheduled.map(unscheduledLine),
+      ...new Set(talks.flatMap((plan) => plan.warnings)),
+    ],
   };
 }
 

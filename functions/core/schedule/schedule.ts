@@ -30,6 +30,17 @@ export const ROSTER_DAYS = 7;
 
 const at9 = (date: DateTime) => date.set({ hour: 9, minute: 0, second: 0, millisecond: 0 });
 
+/**
+ * 9:00 on the first working day (Monday to Friday) after `end`, in `end`'s zone: when a lunch talk's
+ * survey leaves. By then the organizer can have reported the absences from the attendance sheet
+ * (`Présent`), and the survey goes only to the people who came. Public holidays are not known here.
+ */
+export function nextWorkingMorning(end: DateTime): DateTime {
+  let day = at9(end.plus({ days: 1 }));
+  while (day.weekday > 5) day = day.plus({ days: 1 });
+  return day;
+}
+
 export function seminarSchedule(model: SeminarModel, now: Date): Schedule {
   const { info } = model;
   const zone = info.zone;
@@ -76,7 +87,7 @@ export function lunchSchedule(model: LunchModel, closingAt: Date | null): Schedu
   return {
     reminderAt,
     trainReminders: [],
-    feedbackAt: DateTime.fromJSDate(info.end, { zone: info.zone }).plus({ hours: 2 }).toJSDate(),
+    feedbackAt: nextWorkingMorning(DateTime.fromJSDate(info.end, { zone: info.zone })).toJSDate(),
     rostersAt: null,
     papersAt: at9(DateTime.fromJSDate(info.start, { zone: info.zone }).minus({ days: 1 })).toJSDate(),
     repliesDeadline: closingAt ?? reminderAt,
