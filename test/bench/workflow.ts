@@ -160,7 +160,9 @@ async function playScaled(kind: "seminar" | "lunch", count: number): Promise<voi
     onRunnerEvent: (event) => {
       if (event.type === "step") steps++;
     },
-    onLog: (_level, name, fields) => {
+    onLog: (level, name, fields) => {
+      // A failed request is printed: a step that fails again and again ends the run.
+      if (level !== "info") console.log(`  ${level} ${name} ${JSON.stringify(fields)}`);
       // Logged at the end of each request, in its context: its counts are complete. The time runs
       // from its first Sheets request (the simulated clock stands still during a request).
       const started = requestContext.getStore() ? workbook.current().startedAt : undefined;
