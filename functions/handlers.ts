@@ -12,6 +12,8 @@ import { LedgerWorkbook } from "./app/ledger-workbook.js";
 import type { Solver } from "./app/match-workbook.js";
 import type { SendOptions } from "./app/send-messages.js";
 import { WorkbookSession } from "./app/workbook-session.js";
+import { CYCLE_TABS } from "./core/cycle/cycle-schemas.js";
+import { REVERSE_TABS } from "./core/inversee/schemas.js";
 import { ledgerKeys } from "./core/ledger/keys.js";
 import { replyAddress } from "./core/security/reply-token.js";
 import { TABS } from "./core/sheet/schemas.js";
@@ -81,8 +83,18 @@ function lazy(build: () => Promise<HttpFunction>): HttpFunction {
   };
 }
 
-/** Every tab: a request's first read fetches them all, in one round trip (`WorkbookSession`). */
-const SESSION_TABS = Object.values(TABS).map((tab) => tab.name);
+/**
+ * Every tab of every kind of event: a request's first read fetches them all, in one round trip
+ * (`WorkbookSession`); a tab left out would be read later, on its own, and make the request's
+ * kept writes leave early.
+ */
+const SESSION_TABS = [
+  ...new Set([
+    ...Object.values(TABS).map((tab) => tab.name),
+    ...CYCLE_TABS,
+    ...Object.values(REVERSE_TABS).map((tab) => tab.name),
+  ]),
+];
 
 /**
  * The platform with every workbook sealed and verified: the only way the functions open one. The

@@ -78,12 +78,22 @@ export class WorkbookSession implements EventWorkbook {
     return answer;
   }
 
-  /** Applies the changes to what the session holds and keeps them for the next `flush`. */
+  /**
+   * Applies the changes to what the session holds and keeps them for the next `flush`. A cell
+   * written with the value the session already holds for it is not kept: rewriting a whole table
+   * (`Affectations` after a re-run) sends only the cells that change.
+   */
   async write(changes: WorkbookChanges): Promise<void> {
-    this.pending.push(changes);
     for (const creation of changes.createTabs ?? []) this.create(creation);
-    for (const cell of changes.cells ?? []) this.setCell(cell);
+    const cells = (changes.cells ?? []).filter((cell) => !this.holds(cell));
+    this.setCells(cells);
     for (const append of changes.appends ?? []) this.append(append);
+    const kept: WorkbookChanges = {
+      ...(changes.createTabs?.length ? { createTabs: changes.createTabs } : {}),
+      ...(cells.length > 0 ? { cells } : {}),
+      ...(changes.appends?.length ? { appends: changes.appends } : {}),
+    };
+    if (kept.createTabs || kept.cells || kept.appends) this.pending.push(kept);
   }
 
   /** Whether writes are kept that have not left yet. */
@@ -114,15 +124,40 @@ export class WorkbookSession implements EventWorkbook {
         this.held.set(name, { title: creation.title, rows: [[...creation.header]] });
   }
 
-  private setCell(cell: CellWrite): void {
-    for (const [name, tab] of this.entriesOf(cell.tab)) {
-      const rows = [...tab.rows];
-      while (rows.length < cell.row) rows.push([]);
-      const row: Cell[] = [...(rows[cell.row - 1] ?? [])];
-      while (row.length < cell.column) row.push(null);
-      row[cell.column - 1] = cell.value;
-      rows[cell.row - 1] = row;
-      this.held.set(name, { title: tab.title, rows });
+  /** Whether every held copy of the cell's tab already has that value there (a tab not held: no). */
+  private holds(cell: CellWrite): boolean {
+    const entries = this.entriesOf(cell.tab);
+    return (
+      entries.length > 0 &&
+      entries.every(([, tab]) => (tab.rows[cell.row - 1]?.[cell.column - 1] ?? null) === cell.value)
+    );
+  }
+
+  /** The cells written into what the session holds: each tab and row copied once, not per cell. */
+  private setCells(cells: readonly CellWrite[]): void {
+    const byTab = new Map<string, CellWrite[]>();
+    for (const cell of cells) {
+      const key = normalizeKey(cell.tab);
+      const list = byTab.get(key);
+      if (list) list.push(cell);
+      else byTab.set(key, [cell]);
+    }
+    for (const writes of byTab.values()) {
+      for (const [name, tab] of this.entriesOf(writes[0]!.tab)) {
+        const rows = [...tab.rows];
+        const copied = new Set<number>();
+        for (const cell of writes) {
+          while (rows.length < cell.row) rows.push([]);
+          if (!copied.has(cell.row)) {
+            rows[cell.row - 1] = [...(rows[cell.row - 1] ?? [])];
+            copied.add(cell.row);
+          }
+          const row = rows[cell.row - 1] as Cell[];
+          while (row.length < cell.column) row.push(null);
+          row[cell.column - 1] = cell.value;
+        }
+        this.held.set(name, { title: tab.title, rows });
+      }
     }
   }
 

@@ -138,6 +138,40 @@ describe("a request's workbook session", () => {
   });
 });
 
+describe("what a request's session sends", () => {
+  test("only the cells whose value changes: a table rewritten whole leaves as the few cells that differ", async () => {
+    const memory = new MemoryWorkbook(seminar());
+    const session = new WorkbookSession(memory, { readAlso: ALL });
+    const rows = (await session.read(["Participants"])).get("Participants")!.rows;
+    await inSession(session, async () => {
+      const rewrite = rows.flatMap((row, r) =>
+        row.map((value, c) => ({ tab: "Participants", row: r + 1, column: c + 1, value })),
+      );
+      await session.write({
+        cells: [...rewrite, { tab: "Participants", row: 2, column: 1, value: "Nouveau nom" }],
+      });
+      expect((await session.read(["Participants"])).get("Participants")!.rows[1]![0]).toBe("Nouveau nom");
+    });
+    expect(memory.writes).toHaveLength(1);
+    expect(memory.writes[0]!.cells).toEqual([
+      { tab: "Participants", row: 2, column: 1, value: "Nouveau nom" },
+    ]);
+    expect(memory.tabs.get("Participants")![1]![0]).toBe("Nouveau nom");
+  });
+
+  test("a cell of a tab it has not read is always sent", async () => {
+    const memory = new MemoryWorkbook(seminar());
+    const session = new WorkbookSession(memory);
+    const value = memory.tabs.get("Participants")![1]![0]!;
+    await inSession(session, () =>
+      session.write({ cells: [{ tab: "Participants", row: 2, column: 1, value }] }),
+    );
+    expect(memory.writes.map((changes) => changes.cells)).toEqual([
+      [{ tab: "Participants", row: 2, column: 1, value }],
+    ]);
+  });
+});
+
 describe("merging a request's writes", () => {
   test("tabs are created first, the last value of a cell wins and rows are appended in order, one append per tab", () => {
     const merged = mergeChanges([
