@@ -24,17 +24,13 @@ import {
 import {
   CONFIRMATIONS,
   LUNCH_ACTIONS,
+  personEmail,
   personName,
   registrationRow,
+  statusColumn,
   TABS,
   type TabSpec,
 } from "../sheet/schemas.js";
-
-const emailAliases = ["E-mail", "Courriel", "Mail", "Adresse électronique", "Adresse mail"];
-const statusColumn = output({
-  header: "Statut",
-  help: "Écrit par Passerelle : OK, ou ce qu'il faut corriger.",
-});
 
 /** Tab `Cycle`: one parameter per row (`Paramètre`, `Valeur`); the talks' defaults. */
 export const cycleSettings = z.object({
@@ -114,7 +110,7 @@ export type CycleRegistrationRow = z.infer<typeof cycleRegistrationRow>;
 /** Tab `Intervenants`: the speakers, one row per speaker and talk. */
 export const speakerRow = z.object({
   ...personName,
-  email: must(email({ header: "Email", personal: true, aliases: emailAliases, io: "in", required: true })),
+  email: personEmail,
   organisation: text({ header: "Organisation", aliases: ["Organisme"], io: "in" }),
   talk: requiredText({ header: "Rencontre", io: "in", help: "Le nom de la rencontre, tel qu'en Rencontres" }),
   confirmation: output({ header: "Confirmation" }, CONFIRMATIONS),

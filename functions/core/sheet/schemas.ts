@@ -62,8 +62,10 @@ export type Confirmation = (typeof CONFIRMATIONS)[number];
 
 export { LUNCH_ACTIONS, SEMINAR_ACTIONS } from "../settings/event-settings.js";
 
-const emailAliases = ["E-mail", "Courriel", "Mail", "Adresse électronique", "Adresse mail"];
-const statusColumn = output({
+/** Other names an `Email` column goes by. */
+export const emailAliases = ["E-mail", "Courriel", "Mail", "Adresse électronique", "Adresse mail"];
+/** The `Statut` column of every tab: written by Passerelle. */
+export const statusColumn = output({
   header: "Statut",
   help: "Écrit par Passerelle : OK, ou ce qu'il faut corriger.",
 });
@@ -168,9 +170,14 @@ export const personName = {
   ),
 };
 
+/** `Email` of a person: required, personal, read under its usual other names (`Courriel`...). */
+export const personEmail = must(
+  email({ header: "Email", personal: true, aliases: emailAliases, io: "in", required: true }),
+);
+
 export const tutorRow = z.object({
   ...personName,
-  email: must(email({ header: "Email", personal: true, aliases: emailAliases, io: "in", required: true })),
+  email: personEmail,
   structure: requiredText({ header: "Structure", io: "in" }),
   situation: must(choice({ header: "Situation", io: "in", required: true }, SITUATIONS)),
   slots: list({ header: "Créneaux", io: "in", help: "Noms des créneaux (Matin, Après-midi) ou Tous" }),
@@ -184,7 +191,7 @@ export type TutorRow = z.infer<typeof tutorRow>;
 /** Tab `Participants`: the registrations. */
 export const participantRow = z.object({
   ...personName,
-  email: must(email({ header: "Email", personal: true, aliases: emailAliases, io: "in", required: true })),
+  email: personEmail,
   phone: text(
     { header: "Téléphone", personal: true, aliases: ["Tel", "Tél", "Portable"], io: "in" },
     { max: 40 },
@@ -322,7 +329,7 @@ export type LunchSettings = z.infer<typeof lunchSettings>;
 /** Tab `Inscriptions`. */
 export const registrationRow = z.object({
   ...personName,
-  email: must(email({ header: "Email", personal: true, aliases: emailAliases, io: "in", required: true })),
+  email: personEmail,
   direction: text({ header: "Direction", io: "in" }),
   service: requiredText({ header: "Service", io: "in" }),
   position: text({ header: "Fonction", personal: true, io: "in" }),
