@@ -604,9 +604,8 @@ function planParticipantMessages(planning: SeminarPlanning): string[] {
         kind: "rappel-train",
         version: "1",
         to,
-        sendAt: DateTime.fromJSDate(train.departure, { zone })
-          .minus({ minutes: info.trainReminderMinutes })
-          .toJSDate(),
+        // Minutes are elapsed time whatever the zone: the same instant as luxon's `minus({ minutes })`.
+        sendAt: new Date(train.departure.getTime() - info.trainReminderMinutes * 60_000),
         expiresAt: train.departure,
         render: () => outgoing(from, to, renderTrainReminder({ info, agenda })),
       });
