@@ -142,6 +142,10 @@ export function encodePayload(data: LedgerData, now: Date): string {
 /** The payload of a `Données` cell, or `null` when it is not exactly one of the known shapes. */
 export function decodePayload(cell: string): LedgerPayload | null {
   if (cell === "" || cell.length > 20_000) return null;
+  // Every request reads the whole Journal, whose rows never change: each is decoded once per
+  // warm instance (a pure function of the cell), and frozen so no reader changes another's.
+  const known = decoded.get(cell);
+  if (known !== undefined) return known;
   let json: unknown;
   try {
     json = JSON.parse(cell);
@@ -149,5 +153,20 @@ export function decodePayload(cell: string): LedgerPayload | null {
     return null;
   }
   const parsed = ledgerPayload.safeParse(json);
-  return parsed.success ? parsed.data : null;
+  const payload = parsed.success ? deepFreeze(parsed.data) : null;
+  if (decoded.size >= DECODED_LIMIT) decoded.clear();
+  decoded.set(cell, payload);
+  return payload;
+}
+
+const decoded = new Map<string, LedgerPayload | null>();
+/** Distinct Journal cells remembered before starting again. */
+const DECODED_LIMIT = 50_000;
+
+function deepFreeze<V>(value: V): V {
+  if (value !== null && typeof value === "object") {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
 }
