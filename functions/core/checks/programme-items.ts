@@ -4,6 +4,7 @@
  * optional item, how long an item lasts, which structure type a wish names. Pure.
  */
 import { DateTime } from "luxon";
+import { frenchDate as frenchCalendarDate } from "../text/french.js";
 import { type IsoDate, minutesOf, normalizeKey } from "../sheet/cells.js";
 import { type ParticipantRow, type ProgrammeRow, STRUCTURE_TYPES } from "../sheet/schemas.js";
 
@@ -59,5 +60,5 @@ export function endMinutes(item: ProgrammeRow): number {
 
 /** A date as the organizer reads it: `17 mars 2027`. */
 export function frenchDate(date: IsoDate): string {
-  return DateTime.fromISO(date).setLocale("fr").toFormat("d MMMM yyyy");
+  return frenchCalendarDate(DateTime.fromISO(date));
 }

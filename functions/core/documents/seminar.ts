@@ -14,7 +14,7 @@ import { type AgendaItem, type ParticipantAgenda, type SeminarModel, seminarMode
 import type { LedgerKeys } from "../ledger/keys.js";
 import { normalizeKey } from "../sheet/cells.js";
 import type { ProgrammeRow } from "../sheet/schemas.js";
-import { pluralSuffix } from "../text/french.js";
+import { frenchDate, pluralSuffix } from "../text/french.js";
 import {
   byName,
   type DocumentSet,
@@ -331,7 +331,7 @@ function certificates(context: Context, now: Date): PrintedDocument[] {
           { kind: "paragraph", text: `Durée totale de présence : ${duration(minutes)}.`, strong: true },
           {
             kind: "signature",
-            place: `Fait${where}, le ${DateTime.fromJSDate(now, { zone }).setLocale("fr").toFormat("d LLLL yyyy")}.`,
+            place: `Fait${where}, le ${frenchDate(DateTime.fromJSDate(now, { zone }))}.`,
             signatory: context.organizer,
           },
         ],

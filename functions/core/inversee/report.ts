@@ -9,6 +9,7 @@ import { type RowVerdict, statusText } from "../checks/check-seminar.js";
 import { TABS } from "../sheet/schemas.js";
 import { REVERSE_TABS } from "./schemas.js";
 import type { SeminarView } from "./view.js";
+import { inReverseLines, inReverseWords } from "./words.js";
 
 /** The tab of the reverse workbook a view's tab stands for (its own title). */
 function sourceTab(tab: string, view: SeminarView): string {
@@ -44,7 +45,14 @@ export function reverseVerdicts(rows: readonly RowVerdict[], view: SeminarView):
       status: problems.length === 0 ? before.status : statusText(problems, warnings),
     });
   };
-  for (const verdict of rows) add({ ...verdict, tab: sourceTab(verdict.tab, view) });
+  for (const verdict of rows)
+    add({
+      ...verdict,
+      tab: sourceTab(verdict.tab, view),
+      problems: verdict.problems.map(inReverseWords),
+      ...(verdict.warnings ? { warnings: verdict.warnings.map(inReverseWords) } : {}),
+      status: inReverseLines(verdict.status),
+    });
   const titles: Record<string, string> = {
     [REVERSE_TABS.hosts.name]: view.titles.hosts,
     [REVERSE_TABS.visitors.name]: view.titles.visitors,

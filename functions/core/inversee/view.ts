@@ -11,7 +11,8 @@ import { statusText } from "../checks/check-seminar.js";
 import { cellText, isBlank, normalizeKey, parseEmail } from "../sheet/cells.js";
 import { TABS } from "../sheet/schemas.js";
 import { headersOf, parseTable } from "../sheet/table.js";
-import { type HostRow, PLACEMENT_HEADERS, REVERSE_TABS, type VisitorRow } from "./schemas.js";
+import { HOST_SITUATION, type HostRow, PLACEMENT_HEADERS, REVERSE_TABS, type VisitorRow } from "./schemas.js";
+import { inReverseLines } from "./words.js";
 
 /** Tabs to read so that the reverse immersion can be recognised and viewed, beside the seminar's. */
 export const REVERSE_SOURCE_TABS = [REVERSE_TABS.settings.name, REVERSE_TABS.hosts.name] as const;
@@ -20,8 +21,6 @@ export const REVERSE_SOURCE_TABS = [REVERSE_TABS.settings.name, REVERSE_TABS.hos
 const STRUCTURES = TABS.structures.name;
 const TUTORS = TABS.tutors.name;
 
-/** The one situation every host offers: the seminar's matching needs one, the visitor sees `À voir`. */
-export const HOST_SITUATION = "Accueil physique";
 /** `Public` of every visitor: the seminar's matching needs one; it never binds with 1 or 2 per host. */
 const VISITOR_PUBLIC = "Fonctionnaire territorial";
 /** `Organisme` of a service user, who shadows anyone: no host belongs to it. */
@@ -351,7 +350,9 @@ export function sourceChanges(
   for (const write of changes.cells ?? []) {
     if (write.tab === view.titles.settings) {
       const row = write.row > settingsRows ? write.row - ADDED_SETTINGS_ROWS : write.row;
-      cells.push({ ...write, row });
+      // What the seminar writes there is its `Statut`: the organizer reads it in the immersion's words.
+      const value = typeof write.value === "string" ? inReverseLines(write.value) : write.value;
+      cells.push({ ...write, row, value });
     } else if (write.tab === STRUCTURES || write.tab === TUTORS) {
       const header = view.snapshot.get(write.tab)?.rows[0]?.[write.column - 1];
       const name = cellText(header ?? null);
@@ -383,7 +384,7 @@ export function sourceChanges(
     if (column === undefined) continue;
     for (const [row, texts] of byRow) {
       const own = (view.extra.get(tab)?.get(row) ?? []).map((problem) => statusText([problem]));
-      const value = mergeStatus([...texts, ...own]);
+      const value = inReverseLines(mergeStatus([...texts, ...own]));
       if (cellText(tabValues?.rows[row - 1]?.[column - 1] ?? null) !== value)
         cells.push({ tab: title, row, column, value });
     }

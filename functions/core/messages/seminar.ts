@@ -11,7 +11,7 @@ import type {
 } from "../event/model.js";
 import { fullName } from "../event/model.js";
 import { buildCalendar, type CalendarItem, calendarContentType } from "../schedule/calendar.js";
-import { frenchDay, frenchSpan, frenchTime, pluralSuffix } from "../text/french.js";
+import { frenchDates, frenchDay, frenchSpan, frenchTime, pluralSuffix } from "../text/french.js";
 import { oneLine, webLink } from "../text/safe-text.js";
 import {
   AUTOMATIC_FOOTER,
@@ -32,12 +32,10 @@ export const ANSWER_INSTRUCTION = "Répondez simplement OUI ou NON à ce message
 
 function datesOf(info: SeminarInfo): string {
   const [day1, day2] = info.days;
-  const first = DateTime.fromISO(day1, { zone: info.zone }).setLocale("fr");
-  const second = DateTime.fromISO(day2, { zone: info.zone }).setLocale("fr");
-  if (day1 === day2) return `le ${first.toFormat("d LLLL yyyy")}`;
-  if (first.month === second.month && first.year === second.year)
-    return `les ${first.toFormat("d")} et ${second.toFormat("d LLLL yyyy")}`;
-  return `les ${first.toFormat("d LLLL")} et ${second.toFormat("d LLLL yyyy")}`;
+  return frenchDates(
+    DateTime.fromISO(day1, { zone: info.zone }),
+    DateTime.fromISO(day2, { zone: info.zone }),
+  );
 }
 
 function where(info: SeminarInfo): string {
