@@ -203,7 +203,7 @@ describe("placing the visitors of a reverse immersion", () => {
     expect(request).toContain("un autre hôte");
     const letter = toAssociation[0]!.render(NOW).text;
     expect(letter).toContain("Vous avez inscrit");
-    expect(letter).toContain("Votre hôte :");
+    expect(letter).toContain("Son hôte :");
     expect(letter).not.toMatch(/tuteur|Train de retour/i);
   });
 });

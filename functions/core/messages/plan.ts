@@ -647,6 +647,7 @@ function planParticipantMessages(planning: SeminarPlanning): string[] {
               recipient: to.name,
               link,
               ...(surveyReplyTo ? { replyTo: surveyReplyTo } : {}),
+              ...(person.careOf !== undefined ? { careOf: true } : {}),
             }),
             surveyReplyTo,
           ),
@@ -1042,6 +1043,7 @@ function planDocuments(
             recipient: to.name,
             ...(info.surveyLink ? { link: info.surveyLink } : {}),
             ...(replyTo ? { replyTo } : {}),
+            ...("careOf" in person && person.careOf !== undefined ? { careOf: true } : {}),
           }),
           replyTo,
         ),
@@ -1109,6 +1111,7 @@ function planDocuments(
             structure: roster.structure,
             hosted: hosted?.kind === "table" ? hosted.rows.length : 0,
             update,
+            ...(model.info.reverse ? { reverse: true } : {}),
           }),
         ),
     });
