@@ -7,9 +7,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { XlsxWorkbook } from "../../functions/adapters/xlsx-workbook.js";
+import { checkWorkbook } from "../../functions/app/check-workbook.js";
+import { ReverseAwareWorkbook } from "../../functions/app/reverse-workbook.js";
 import { runCheck } from "../../functions/cli/check.js";
 import { runDocuments } from "../../functions/cli/documents.js";
 import { runMatch } from "../../functions/cli/match.js";
+import { runPreview } from "../../functions/cli/preview.js";
 import { eventDocuments } from "../../functions/core/documents/index.js";
 import { REVERSE_WORKBOOK } from "../../functions/core/inversee/schemas.js";
 import { seminarView } from "../../functions/core/inversee/view.js";
@@ -18,6 +21,8 @@ import { inHostWords } from "../../functions/local/host-words.js";
 import { outboxPage } from "../../functions/local/outbox.js";
 import { TEMPLATE_FILES } from "../../sheets-templates/generate.js";
 import { testKeys } from "../support/ledger.js";
+import { MemoryWorkbook } from "../support/workbooks.js";
+import { reverseSnapshot } from "./fixtures.js";
 
 const TEMPLATE = join(import.meta.dirname, "../../sheets-templates", TEMPLATE_FILES.reverse);
 const folder = mkdtempSync(join(tmpdir(), "passerelle-inversee-mots-"));
@@ -90,5 +95,39 @@ describe("the words of a reverse immersion", () => {
     expect(inReverseWords("Relance au tuteur, rappel du tuteur, d'un tuteur, 3 tuteurs")).toBe(
       "Relance à l'hôte, rappel de l'hôte, d'un hôte, 3 hôtes",
     );
+  });
+
+  it("says once that a deleted Hôtes tab is missing, under its own name", async () => {
+    const snapshot = reverseSnapshot();
+    snapshot.delete("Hôtes");
+    const memory = new MemoryWorkbook(snapshot, "inversee-sans-hotes");
+    await checkWorkbook(new ReverseAwareWorkbook(memory), NOW);
+    const rows = memory.tabs.get("Immersion") ?? [];
+    const status = String(rows.find((row) => row[0] === "Statut")?.[1] ?? "");
+    expect(status.match(/Onglet « Hôtes » introuvable/g)).toHaveLength(1);
+    expect(status).not.toMatch(/Structures|Tuteurs|tuteur/);
+  });
+
+  it("labels the hosts' messages as such in passerelle preview", async () => {
+    const path = copy("preview.xlsx");
+    await runMatch(path, true, NOW);
+    const preview = JSON.parse(
+      await runPreview(path, { json: true, now: NOW, at: "2027-05-13T09:00", out: join(folder, "apercu") }),
+    ) as {
+      messages: { kind: string; label: string; subject: string }[];
+      skipped: string[];
+      warnings: string[];
+    };
+    const labels = new Map(preview.messages.map((message) => [message.kind, message.label]));
+    expect(labels.get("demande-tuteur")).toBe("Demande à l'hôte");
+    expect(labels.get("fiche-structure")).toBe("Fiche d'accueil à l'hôte");
+    // What the organizer reads (kinds, keys and file names are identifiers, not words).
+    const read = [
+      ...preview.messages.flatMap((message) => [message.label, message.subject]),
+      ...preview.warnings,
+      ...preview.skipped,
+    ];
+    expect(read.length).toBeGreaterThan(10);
+    expect(read.join("\n")).not.toMatch(/tuteur|structure|séminaire/i);
   });
 });
