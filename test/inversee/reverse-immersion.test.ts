@@ -123,6 +123,8 @@ describe("checking a reverse immersion", () => {
     );
     expect(status.get("Haddad")).toMatch(/bloquant : Consentement/);
     expect(status.get("Leroy")).toContain("Usager sans adresse et sans « Email de l'inscripteur »");
+    // A service user has no address of their own: only the lack of both is said, once.
+    expect(status.get("Leroy")).not.toMatch(/^(bloquant : )?Email : /m);
     expect(status.get("Sans")).toContain("un agent n'est jamais accueilli par son propre organisme");
     for (const name of ["Lambert", "Benyamina", "Collin", "Dupuis"]) expect(status.get(name)).toBe("OK");
     // The seminar's tabs are a view: nothing is written under their names.

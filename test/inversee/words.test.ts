@@ -43,6 +43,7 @@ describe("the words of a reverse immersion", () => {
     expect(text).toContain("Hôtes : 8 lignes sans problème sur 8.");
     expect(text).not.toMatch(/^(Structures|Tuteurs) :/m);
     expect(text).toContain("Participants, ligne 13 : Usager sans adresse et sans « Email de l'inscripteur »");
+    expect(text).not.toContain("Participants, ligne 13 : Email");
     const json = JSON.parse(await runCheck(copy("check-json.xlsx"), true, NOW)) as {
       event: { tab: string };
       rows: { tab: string }[];

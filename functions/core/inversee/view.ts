@@ -55,6 +55,12 @@ export interface SeminarView {
   readonly activities: ReadonlyMap<string, string>;
   /** Per source tab (`Participants`): the real width before the columns the view adds. */
   readonly widths: ReadonlyMap<string, { real: number; added: number }>;
+  /**
+   * Rows of `Participants` whose `Email` the view leaves empty so that the seminar neither places
+   * nor convokes them (a service user with nobody to write to): their own problem says what is
+   * missing, so the seminar's « Email : est vide » is not said there (`withoutSeminarEmail`).
+   */
+  readonly addressless: ReadonlySet<number>;
   /** The real title of each tab the view presents under another name. */
   readonly titles: { readonly settings: string; readonly hosts: string; readonly visitors: string };
 }
@@ -163,6 +169,7 @@ export function seminarView(source: WorkbookSnapshot): SeminarView {
   }
 
   const widths = new Map<string, { real: number; added: number }>();
+  let addressless: ReadonlySet<number> = new Set();
   const visitorsTab = source.get(REVERSE_TABS.visitors.name);
   if (visitorsTab) {
     const view = visitorsView(
@@ -173,6 +180,7 @@ export function seminarView(source: WorkbookSnapshot): SeminarView {
     extra.set(REVERSE_TABS.visitors.name, view.extra);
     hidden.set(REVERSE_TABS.visitors.name, view.hidden);
     widths.set(REVERSE_TABS.visitors.name, { real: view.real, added: 2 });
+    addressless = view.addressless;
   }
   const placements = source.get(TABS.placements.name);
   if (placements) out.set(TABS.placements.name, placementsView(placements));
@@ -182,6 +190,7 @@ export function seminarView(source: WorkbookSnapshot): SeminarView {
     hidden,
     activities,
     widths,
+    addressless,
     titles: {
       settings: settingsTab?.title ?? REVERSE_TABS.settings.name,
       hosts: hostsTab?.title ?? REVERSE_TABS.hosts.name,
@@ -207,7 +216,13 @@ export const ADDED_SETTINGS_ROWS = 1;
 function visitorsView(
   tab: TabValues,
   hosts: readonly HostRow[],
-): { tab: TabValues; extra: Map<number, string[]>; hidden: Set<number>; real: number } {
+): {
+  tab: TabValues;
+  extra: Map<number, string[]>;
+  hidden: Set<number>;
+  real: number;
+  addressless: Set<number>;
+} {
   const header = tab.rows[0] ?? [];
   let real = header.length;
   while (real > 0 && isBlank(header[real - 1])) real--;
@@ -219,6 +234,7 @@ function visitorsView(
   const rows: Cell[][] = [[...renamed, "Public", "Vœux des hôtes"]];
   const extra = new Map<number, string[]>();
   const hidden = new Set<number>();
+  const addressless = new Set<number>();
   const byRow = new Map(parsed.rows.map((row) => [row.row, row]));
   const resolve = wishResolver(hosts);
   for (let row = 2; row <= tab.rows.length; row++) {
@@ -263,10 +279,11 @@ function visitorsView(
     if (problems.length > 0 && !visitor.problems.some((problem) => problem.startsWith("Email"))) {
       // The seminar must not place nor convoke this row: an empty address blocks it there too.
       if (!user || !v.email) set("email", null);
+      if (user && !v.email) addressless.add(row);
     }
     rows.push([...cells, VISITOR_PUBLIC, wishes.join(", ")]);
   }
-  return { tab: { title: tab.title, rows }, extra, hidden, real };
+  return { tab: { title: tab.title, rows }, extra, hidden, real, addressless };
 }
 
 /**
@@ -311,6 +328,18 @@ function placementsView(tab: TabValues): TabValues {
         : row,
     );
   return { title: tab.title, rows: [header, ...rows] };
+}
+
+/**
+ * A `Statut` without the seminar's problem of an empty `Email`: said of a row the view emptied on
+ * purpose (`SeminarView.addressless`), whose own problem says what is missing. A problem starts
+ * with its column's name (`Email : est vide…`), after the status's prefix.
+ */
+export function withoutSeminarEmail(status: string): string {
+  return status
+    .split("\n")
+    .filter((line) => !/^Email : /.test(line.replace(/^(bloquant|à vérifier) : /, "")))
+    .join("\n");
 }
 
 /** Merges `Statut` texts: every problem line once; `OK` when there is none. */
@@ -366,7 +395,13 @@ export function sourceChanges(
       if (write.column > width.real && write.column <= width.real + width.added) continue;
       const column = write.column > width.real ? write.column - width.added : write.column;
       if (write.row > 1 && column === statusColumn)
-        addStatus(REVERSE_TABS.visitors.name, write.row, cellText(write.value));
+        addStatus(
+          REVERSE_TABS.visitors.name,
+          write.row,
+          view.addressless.has(write.row)
+            ? withoutSeminarEmail(cellText(write.value))
+            : cellText(write.value),
+        );
       else cells.push({ ...write, column });
     } else if (write.tab === TABS.placements.name) {
       cells.push(placementWrite(view, source, write, placementsWrites));
