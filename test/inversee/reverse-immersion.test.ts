@@ -13,6 +13,7 @@ import type { HostRow } from "../../functions/core/inversee/schemas.js";
 import {
   hostName,
   NO_ADDRESS_DOMAIN,
+  reverseMotif,
   seminarView,
   wishResolver,
 } from "../../functions/core/inversee/view.js";
@@ -207,6 +208,58 @@ describe("placing the visitors of a reverse immersion", () => {
     expect(letter).toContain("Vous avez inscrit");
     expect(letter).toContain("Son hôte :");
     expect(letter).not.toMatch(/tuteur|Train de retour/i);
+  });
+});
+
+describe("numbering the wishes of a reverse immersion", () => {
+  it("numbers a placement by the visitor's own wish, a wish naming an organisme counting once", async () => {
+    const visitor = {
+      ...example.visitors[0],
+      Nom: "Vœux",
+      Prénom: "Trois",
+      Email: "trois.voeux@agents.example.org",
+      "Vœu 1": "Préfecture",
+      "Vœu 2": "Anne Delorme",
+      "Vœu 3": null,
+    };
+    const view = seminarView(reverseSnapshot({ visitors: [...example.visitors, visitor] }));
+    const numbers = view.wishNumbers.get("trois.voeux@agents.example.org");
+    expect([...(numbers ?? [])]).toEqual([
+      ["sylvie aubert", 1],
+      ["marc rochette", 1],
+      ["anne delorme", 2],
+    ]);
+    // The matching ranks Anne Delorme third, after the two hosts of the Préfecture.
+    expect(reverseMotif(view, "Trois.Voeux@agents.example.org", "Anne Delorme", "Vœu 3")).toBe("Vœu 2");
+    expect(reverseMotif(view, "trois.voeux@agents.example.org", "Marc Rochette", "Vœu 2")).toBe("Vœu 1");
+    expect(reverseMotif(view, "trois.voeux@agents.example.org", "Louis Chabert", "Verrouillé")).toBe(
+      "Verrouillé",
+    );
+
+    const memory = new MemoryWorkbook(reverseSnapshot(), "inversee-test");
+    await matchWorkbook(new ReverseAwareWorkbook(memory), NOW, solve);
+    const hosts = example.hosts.map((row) => ({
+      lastName: row.Nom,
+      firstName: row.Prénom,
+      employer: row.Organisme,
+      institution: row["Type d'institution"],
+    })) as unknown as HostRow[];
+    const resolve = wishResolver(hosts);
+    const wishesOf = new Map(
+      example.visitors.map((row) => [`${row.Prénom} ${row.Nom}`, [row["Vœu 1"], row["Vœu 2"], row["Vœu 3"]]]),
+    );
+    const numbered = records(memory, "Affectations").filter((row) =>
+      /^Vœu \d$/.test(cellText(row.Motif ?? null)),
+    );
+    expect(numbered.length).toBeGreaterThan(10);
+    for (const row of numbered) {
+      const own = wishesOf.get(cellText(row.Participant ?? null)) ?? [];
+      const expected =
+        own.findIndex((wish) => resolve([wish ?? undefined]).includes(cellText(row.Hôte ?? null))) + 1;
+      expect(`${row.Participant} → ${row.Hôte} : ${row.Motif}`).toBe(
+        `${row.Participant} → ${row.Hôte} : Vœu ${expected}`,
+      );
+    }
   });
 });
 

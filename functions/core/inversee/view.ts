@@ -61,6 +61,13 @@ export interface SeminarView {
    * missing, so the seminar's « Email : est vide » is not said there (`withoutSeminarEmail`).
    */
   readonly addressless: ReadonlySet<number>;
+  /**
+   * Per visitor (their address in the view, lower-cased), per host (`normalizeKey` of the name): the
+   * number of the visitor's own wish that names the host. A wish naming an organisme or a type of
+   * institution stands for several hosts, which the seminar's matching ranks one after the other
+   * (`wishResolver`); the visitor and the organizer count it as the one wish it is.
+   */
+  readonly wishNumbers: ReadonlyMap<string, ReadonlyMap<string, number>>;
   /** The real title of each tab the view presents under another name. */
   readonly titles: { readonly settings: string; readonly hosts: string; readonly visitors: string };
 }
@@ -170,6 +177,7 @@ export function seminarView(source: WorkbookSnapshot): SeminarView {
 
   const widths = new Map<string, { real: number; added: number }>();
   let addressless: ReadonlySet<number> = new Set();
+  let wishNumbers: ReadonlyMap<string, ReadonlyMap<string, number>> = new Map();
   const visitorsTab = source.get(REVERSE_TABS.visitors.name);
   if (visitorsTab) {
     const view = visitorsView(
@@ -181,6 +189,7 @@ export function seminarView(source: WorkbookSnapshot): SeminarView {
     hidden.set(REVERSE_TABS.visitors.name, view.hidden);
     widths.set(REVERSE_TABS.visitors.name, { real: view.real, added: 2 });
     addressless = view.addressless;
+    wishNumbers = view.wishNumbers;
   }
   const placements = source.get(TABS.placements.name);
   if (placements) out.set(TABS.placements.name, placementsView(placements));
@@ -191,6 +200,7 @@ export function seminarView(source: WorkbookSnapshot): SeminarView {
     activities,
     widths,
     addressless,
+    wishNumbers,
     titles: {
       settings: settingsTab?.title ?? REVERSE_TABS.settings.name,
       hosts: hostsTab?.title ?? REVERSE_TABS.hosts.name,
@@ -222,6 +232,7 @@ function visitorsView(
   hidden: Set<number>;
   real: number;
   addressless: Set<number>;
+  wishNumbers: Map<string, Map<string, number>>;
 } {
   const header = tab.rows[0] ?? [];
   let real = header.length;
@@ -235,6 +246,7 @@ function visitorsView(
   const extra = new Map<number, string[]>();
   const hidden = new Set<number>();
   const addressless = new Set<number>();
+  const wishNumbers = new Map<string, Map<string, number>>();
   const byRow = new Map(parsed.rows.map((row) => [row.row, row]));
   const resolve = wishResolver(hosts);
   for (let row = 2; row <= tab.rows.length; row++) {
@@ -269,21 +281,31 @@ function visitorsView(
           "Organisme : est vide : un agent n'est jamais accueilli par son propre organisme, indiquez son employeur.",
         );
     }
-    const wishes = resolve([v.wish1, v.wish2, v.wish3]);
+    const own = [v.wish1, v.wish2, v.wish3];
+    const wishes = resolve(own);
+    const numbers = new Map<string, number>();
+    own.forEach((wish, index) => {
+      for (const name of resolve([wish]))
+        if (!numbers.has(normalizeKey(name))) numbers.set(normalizeKey(name), index + 1);
+    });
     set("wish1", wishes[0] ?? null);
     set("wish2", wishes[1] ?? null);
     set("wish3", wishes[2] ?? null);
-    const own = visitor.problems.filter((problem) => !problem.startsWith("Vœu"));
-    problems.push(...own.filter((problem) => /^(Profil|Email de l'inscripteur|Inscrit par)/.test(problem)));
+    const ownProblems = visitor.problems.filter((problem) => !problem.startsWith("Vœu"));
+    problems.push(
+      ...ownProblems.filter((problem) => /^(Profil|Email de l'inscripteur|Inscrit par)/.test(problem)),
+    );
     if (problems.length > 0) extra.set(row, problems);
     if (problems.length > 0 && !visitor.problems.some((problem) => problem.startsWith("Email"))) {
       // The seminar must not place nor convoke this row: an empty address blocks it there too.
       if (!user || !v.email) set("email", null);
       if (user && !v.email) addressless.add(row);
     }
+    const address = cellText(cells[(column("email") ?? 0) - 1] ?? null).toLowerCase();
+    if (address !== "") wishNumbers.set(address, numbers);
     rows.push([...cells, VISITOR_PUBLIC, wishes.join(", ")]);
   }
-  return { tab: { title: tab.title, rows }, extra, hidden, real, addressless };
+  return { tab: { title: tab.title, rows }, extra, hidden, real, addressless, wishNumbers };
 }
 
 /**
@@ -311,6 +333,17 @@ export function wishResolver(
     }
     return out.slice(0, 3);
   };
+}
+
+/**
+ * A placement's `Motif` as the visitor's own wishes number it: `Vœu 2` when the host is named by the
+ * visitor's second wish, though the matching ranked it third after the two hosts of an organisme
+ * named first. Any other motif (`Verrouillé`, `hors vœux…`) as it is.
+ */
+export function reverseMotif(view: SeminarView, participant: string, host: string, motif: string): string {
+  if (!/^Vœu \d$/.test(motif)) return motif;
+  const number = view.wishNumbers.get(participant.toLowerCase())?.get(normalizeKey(host));
+  return number === undefined ? motif : `Vœu ${number}`;
 }
 
 /** `Affectations` under the seminar's headers; every `À voir` read as the one situation. */
@@ -448,14 +481,20 @@ function placementWrite(
   }
   const header: readonly Cell[] =
     view.snapshot.get(TABS.placements.name)?.rows[0] ?? headersOf(TABS.placements.schema);
-  const situation = header.findIndex((cell) => cellText(cell) === "Situation") + 1;
-  if (write.column !== situation || isBlank(write.value)) return write;
-  const structureColumn = header.findIndex((cell) => cellText(cell) === "Structure") + 1;
-  const structure =
-    batch.find((other) => other.row === write.row && other.column === structureColumn)?.value ??
-    source.get(TABS.placements.name)?.rows[write.row - 1]?.[structureColumn - 1] ??
+  const columnOf = (name: string) => header.findIndex((cell) => cellText(cell) === name) + 1;
+  const situation = columnOf("Situation");
+  const motif = columnOf("Motif");
+  if ((write.column !== situation && write.column !== motif) || isBlank(write.value)) return write;
+  const cellOf = (column: number) =>
+    batch.find((other) => other.row === write.row && other.column === column)?.value ??
+    source.get(TABS.placements.name)?.rows[write.row - 1]?.[column - 1] ??
     null;
-  return { ...write, value: view.activities.get(normalizeKey(cellText(structure))) ?? write.value };
+  const structure = cellText(cellOf(columnOf("Structure")));
+  if (write.column === motif) {
+    const participant = cellText(cellOf(columnOf("Email participant")));
+    return { ...write, value: reverseMotif(view, participant, structure, cellText(write.value)) };
+  }
+  return { ...write, value: view.activities.get(normalizeKey(structure)) ?? write.value };
 }
 
 /**
