@@ -255,7 +255,9 @@ describe("numbering the wishes of a reverse immersion", () => {
     for (const row of numbered) {
       const own = wishesOf.get(cellText(row.Participant ?? null)) ?? [];
       const expected =
-        own.findIndex((wish) => resolve([wish ?? undefined]).includes(cellText(row.Hôte ?? null))) + 1;
+        own.findIndex((wish) =>
+          resolve([wish ? String(wish) : undefined]).includes(cellText(row.Hôte ?? null)),
+        ) + 1;
       expect(`${row.Participant} → ${row.Hôte} : ${row.Motif}`).toBe(
         `${row.Participant} → ${row.Hôte} : Vœu ${expected}`,
       );

@@ -11,8 +11,8 @@ import { eventZone } from "../settings/event-settings.js";
 import { formatMinutes, type IsoDate, instantOf, minutesOf, normalizeKey, quote } from "../sheet/cells.js";
 import { LATE_ACCEPTED, type ParticipantRow, type ProgrammeRow, STRUCTURE_TYPES } from "../sheet/schemas.js";
 import type { ParsedRow } from "../sheet/table.js";
-import type { SeminarWorkbook } from "./check-seminar.js";
 import { frenchDate as frenchCalendarDate } from "../text/french.js";
+import type { SeminarWorkbook } from "./check-seminar.js";
 import { attends, endMinutes, frenchDate, isTravel, wishedType } from "./programme-items.js";
 
 type Report = (row: ParsedRow<ParticipantRow>, message: string, blocking: boolean) => void;

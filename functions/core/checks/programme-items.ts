@@ -4,9 +4,9 @@
  * optional item, how long an item lasts, which structure type a wish names. Pure.
  */
 import { DateTime } from "luxon";
-import { frenchDate as frenchCalendarDate } from "../text/french.js";
 import { type IsoDate, minutesOf, normalizeKey } from "../sheet/cells.js";
 import { type ParticipantRow, type ProgrammeRow, STRUCTURE_TYPES } from "../sheet/schemas.js";
+import { frenchDate as frenchCalendarDate } from "../text/french.js";
 
 const STRUCTURE_TYPE_KEYS = new Map<string, string>([
   ...STRUCTURE_TYPES.map((type) => [normalizeKey(type), type] as const),
