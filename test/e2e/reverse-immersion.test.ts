@@ -18,7 +18,7 @@ beforeAll(async () => {
       template: "immersion-inversee.xlsx",
       event: "immersion-inversee-exemple",
       start: "2027-04-19T09:00",
-      tabs: ["Immersion", "Hôtes", "Participants", "Affectations"],
+      tabs: ["Immersion", "Hôtes", "Participants", "Affectations", "Journal"],
     },
   });
 }, 300_000);
@@ -108,5 +108,13 @@ describe("what the people of the example reverse immersion read", () => {
     }
     expect(documents).toBeGreaterThan(10);
     expect(found).toEqual([]);
+  });
+
+  it("keeps a Journal whose lines speak of hosts, the organizer's record of what was sent and answered", () => {
+    const lines = records("Journal");
+    const read = lines.map((line) => `${line.Événement} · ${line.Détail}`);
+    expect(read.filter((line) => line.includes("Demande à l'hôte")).length).toBeGreaterThanOrEqual(8);
+    expect(read.some((line) => line.includes("Réponse de l'hôte"))).toBe(true);
+    expect(read.flatMap((line) => seminarWords(line))).toEqual([]);
   });
 });

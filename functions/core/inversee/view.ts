@@ -12,7 +12,7 @@ import { cellText, isBlank, normalizeKey, parseEmail } from "../sheet/cells.js";
 import { TABS } from "../sheet/schemas.js";
 import { headersOf, parseTable } from "../sheet/table.js";
 import { HOST_SITUATION, type HostRow, PLACEMENT_HEADERS, REVERSE_TABS, type VisitorRow } from "./schemas.js";
-import { inReverseLines } from "./words.js";
+import { inReverseLines, inReverseWords } from "./words.js";
 
 /** Tabs to read so that the reverse immersion can be recognised and viewed, beside the seminar's. */
 export const REVERSE_SOURCE_TABS = [REVERSE_TABS.settings.name, REVERSE_TABS.hosts.name] as const;
@@ -466,6 +466,40 @@ export function sourceChanges(
     ...changes,
     ...(changes.createTabs ? { createTabs } : {}),
     ...(changes.cells ? { cells } : {}),
+    ...(changes.appends
+      ? { appends: changes.appends.map((append) => journalInWords(append, source, changes)) }
+      : {}),
+  };
+}
+
+/** The Journal's human columns, read by the organizer only (`ledger/entry.ts`): never its key nor its payload. */
+const JOURNAL_WORDS = new Set(["Événement", "Détail"].map(normalizeKey));
+
+/**
+ * Lines appended to the `Journal` with the reverse immersion's words in `Événement` and `Détail`
+ * (« Demande à l'hôte », « Réponse de l'hôte »). The seal covers the key and the payload only, so
+ * the human columns may say it in the event's words; a column is reworded only when its header is
+ * known (from the tab created by these changes, or as read), so that nothing else is touched.
+ */
+function journalInWords(
+  append: NonNullable<WorkbookChanges["appends"]>[number],
+  source: WorkbookSnapshot,
+  changes: WorkbookChanges,
+): NonNullable<WorkbookChanges["appends"]>[number] {
+  if (normalizeKey(append.tab) !== normalizeKey(TABS.journal.name)) return append;
+  const header =
+    changes.createTabs?.find((tab) => normalizeKey(tab.title) === normalizeKey(TABS.journal.name))?.header ??
+    source.get(TABS.journal.name)?.rows[0] ??
+    [];
+  const human = new Set(
+    header.flatMap((cell, index) => (JOURNAL_WORDS.has(normalizeKey(cellText(cell))) ? [index] : [])),
+  );
+  if (human.size === 0) return append;
+  return {
+    ...append,
+    rows: append.rows.map((row) =>
+      row.map((cell, index) => (human.has(index) && typeof cell === "string" ? inReverseWords(cell) : cell)),
+    ),
   };
 }
 

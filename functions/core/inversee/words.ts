@@ -12,6 +12,7 @@ const REPLACEMENTS: readonly (readonly [RegExp, string])[] = [
   [/\bonglets? (Structures|Tuteurs)\b/g, "onglet Hôtes"],
   // Every host offers the one situation of the view (`view.ts`): naming it tells nothing.
   [new RegExp(` \\(${HOST_SITUATION}\\)`, "g"), ""],
+  [/\bRéponse tuteur\b/g, "Réponse de l'hôte"],
   [/\bCe tuteur\b/g, "Cet hôte"],
   [/\bce tuteur\b/g, "cet hôte"],
   [/\bLe tuteur\b/g, "L'hôte"],
