@@ -5,11 +5,12 @@
  */
 import { DateTime } from "luxon";
 import { describe, expect, it } from "vitest";
+import { checkSeminar } from "../../functions/core/checks/check-seminar.js";
 import { eventDocuments } from "../../functions/core/documents/index.js";
 import { eventModel, type PlannedMessage, planMessages } from "../../functions/core/messages/index.js";
 import { dayOfMonth, frenchDate, frenchDates, frenchDay } from "../../functions/core/text/french.js";
 import { sentRow, testKeys } from "../support/ledger.js";
-import { EVENT, people, placement, seminar } from "./fixtures.js";
+import { EVENT, participant, people, placement, seminar } from "./fixtures.js";
 
 const ZONE = "Europe/Paris";
 
@@ -54,6 +55,19 @@ describe("the first of the month", () => {
     expect(JSON.stringify(certificate)).toContain("les 1er et 2 juin 2027");
     expect(JSON.stringify(sheet)).toContain("Mardi 1er juin 2027");
     expect(JSON.stringify(set.documents)).not.toMatch(/\b1 juin\b/);
+  });
+});
+
+describe("the first of the month in a Statut", () => {
+  it("is written 1er in what the check writes on a row", () => {
+    const now = new Date("2027-03-01T10:00:00Z");
+    const snapshot = seminar({
+      participants: [participant({ ...people.claire, "Inscrit le": "2027-06-01 09:30" })],
+    });
+    const check = checkSeminar(snapshot, now);
+    const statuses = check.rows.map((row) => row.status).join("\n");
+    expect(statuses).toContain("Inscrit le : 1er juin 2027 à 09:30 est dans le futur");
+    expect(statuses).not.toMatch(/\b1 juin\b/);
   });
 });
 

@@ -1109,7 +1109,13 @@ function planDocuments(
           renderRosterMessage({
             info: { title: info.title, organizerEmail: info.organizerEmail, organizer, dates },
             structure: roster.structure,
-            hosted: hosted?.kind === "table" ? hosted.rows.length : 0,
+            // A visitor who follows a host in two slots is one person (`hostSheet`'s second column).
+            hosted:
+              hosted?.kind !== "table"
+                ? 0
+                : model.info.reverse
+                  ? new Set(hosted.rows.map((row) => row[1])).size
+                  : hosted.rows.length,
             update,
             ...(model.info.reverse ? { reverse: true } : {}),
           }),
