@@ -17,6 +17,7 @@ import { eventDocuments } from "../../functions/core/documents/index.js";
 import { REVERSE_WORKBOOK } from "../../functions/core/inversee/schemas.js";
 import { seminarView } from "../../functions/core/inversee/view.js";
 import { inReverseWords } from "../../functions/core/inversee/words.js";
+import { renderRosterMessage } from "../../functions/core/messages/document-messages.js";
 import { inHostWords } from "../../functions/local/host-words.js";
 import { outboxPage } from "../../functions/local/outbox.js";
 import { TEMPLATE_FILES } from "../../sheets-templates/generate.js";
@@ -73,6 +74,24 @@ describe("the words of a reverse immersion", () => {
       "a participé à l'immersion inversée « Vivez ma vie de décideur — Lyon » qui s'est tenue",
     );
     expect(said).not.toContain("séminaire");
+    // The host's own sheet is addressed to the host.
+    const sheet = set.documents.find((document) => document.about?.kind === "roster")!;
+    const host = sheet.about?.kind === "roster" ? sheet.about.structure : "";
+    expect(sheet.title).toBe(`Les personnes qui vous suivront — ${host}`);
+    const sheetText = JSON.stringify(sheet.blocks);
+    expect(sheetText).toContain("Votre bureau");
+    expect(sheetText).toContain("Vous suivra");
+    expect(sheetText).not.toMatch(/Structure|Tuteur|situation|accueille/);
+    const message = renderRosterMessage({
+      info: { title: set.title, organizerEmail: "organisation@example.org", dates: "le 20 mai 2027" },
+      structure: host,
+      hosted: 1,
+      update: false,
+      reverse: true,
+    });
+    expect(message.text).toContain(`Bonjour ${host},`);
+    expect(message.text).toContain("Vous ouvrez votre journée à une personne le 20 mai 2027");
+    expect(message.text).not.toMatch(new RegExp(`${host} accueille|tuteur|structure`, "i"));
   });
 
   it("names the hosts' messages as such in the local outbox", () => {
