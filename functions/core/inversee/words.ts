@@ -9,7 +9,8 @@ import { HOST_SITUATION } from "./schemas.js";
 const REPLACEMENTS: readonly (readonly [RegExp, string])[] = [
   // A deleted `Hôtes` leaves both tabs of the view missing: one problem, said once (`mergeStatus`).
   [/Onglet « (Structures|Tuteurs) » introuvable/g, "Onglet « Hôtes » introuvable"],
-  [/\bonglets? (Structures|Tuteurs)\b/g, "onglet Hôtes"],
+  [/\bonglets (Structures|Tuteurs)\b/g, "onglets Hôtes"],
+  [/\bonglet (Structures|Tuteurs)\b/g, "onglet Hôtes"],
   // Every host offers the one situation of the view (`view.ts`): naming it tells nothing.
   [new RegExp(` \\(${HOST_SITUATION}\\)`, "g"), ""],
   [/\bRéponse tuteur\b/g, "Réponse de l'hôte"],
@@ -31,8 +32,8 @@ const REPLACEMENTS: readonly (readonly [RegExp, string])[] = [
   [/(?<=^|\s)à la structure\b/g, "à l'hôte"],
   [/\bstructures d'accueil\b/g, "hôtes"],
   [/\bStructure d'accueil\b/g, "Hôte"],
-  [/\bLe séminaire est terminé\b/g, "L'immersion est terminée"],
-  [/\ble séminaire terminé\b/g, "l'immersion terminée"],
+  [/\bLe séminaire est terminé(?!e)/g, "L'immersion est terminée"],
+  [/\ble séminaire terminé(?!e)/g, "l'immersion terminée"],
   [/\bLe séminaire\b/g, "L'immersion"],
   [/\ble séminaire\b/g, "l'immersion"],
   [/\bdu séminaire\b/g, "de l'immersion"],
