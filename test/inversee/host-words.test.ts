@@ -30,5 +30,10 @@ describe("the local timeline of a reverse immersion", () => {
       inHostWords("Le séminaire est terminé. Prochaine étape : le séminaire commence le 1er juin."),
     ).toBe("L'immersion est terminée. Prochaine étape : l'immersion commence le 1er juin.");
     expect(inHostWords("Réponse tuteur : Confirmé")).toBe("Réponse de l'hôte : Confirmé");
+    expect(
+      inHostWords(
+        "bloquant : Structure : « Anne Delorme » figure déjà ligne 3 : donnez un nom unique à chaque structure.",
+      ),
+    ).toBe("bloquant : Hôte : « Anne Delorme » figure déjà ligne 3 : donnez un nom unique à chaque hôte.");
   });
 });

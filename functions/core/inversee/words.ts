@@ -30,6 +30,9 @@ const REPLACEMENTS: readonly (readonly [RegExp, string])[] = [
   [/\bfiches des structures d'accueil\b/g, "fiches des hôtes"],
   [/\bfiches? d'accueil aux structures\b/g, "fiches d'accueil aux hôtes"],
   [/(?<=^|\s)à la structure\b/g, "à l'hôte"],
+  [/\bchaque structure\b/g, "chaque hôte"],
+  // A problem of a `Structures` row of the view, as a `Statut` line writes it.
+  [/(^|\n|bloquant : |à vérifier : )Structure : /g, "$1Hôte : "],
   [/\bstructures d'accueil\b/g, "hôtes"],
   [/\bStructure d'accueil\b/g, "Hôte"],
   [/\bLe séminaire est terminé(?!e)/g, "L'immersion est terminée"],
