@@ -30,6 +30,9 @@ describe("the local timeline of a reverse immersion", () => {
       inHostWords("Le séminaire est terminé. Prochaine étape : le séminaire commence le 1er juin."),
     ).toBe("L'immersion est terminée. Prochaine étape : l'immersion commence le 1er juin.");
     expect(inHostWords("Réponse tuteur : Confirmé")).toBe("Réponse de l'hôte : Confirmé");
+    expect(inHostWords("Ces participants n'ont pas de lieu d'immersion pour chaque créneau")).toBe(
+      "Ces participants n'ont pas d'hôte pour chaque créneau",
+    );
     expect(
       inHostWords(
         "bloquant : Structure : « Anne Delorme » figure déjà ligne 3 : donnez un nom unique à chaque structure.",

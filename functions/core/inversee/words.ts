@@ -31,6 +31,7 @@ const REPLACEMENTS: readonly (readonly [RegExp, string])[] = [
   [/\bfiches? d'accueil aux structures\b/g, "fiches d'accueil aux hôtes"],
   [/(?<=^|\s)à la structure\b/g, "à l'hôte"],
   [/\bchaque structure\b/g, "chaque hôte"],
+  [/\bpas de lieu d'immersion\b/g, "pas d'hôte"],
   // A problem of a `Structures` row of the view, as a `Statut` line writes it.
   [/(^|\n|bloquant : |à vérifier : )Structure : /g, "$1Hôte : "],
   [/\bstructures d'accueil\b/g, "hôtes"],
