@@ -13,9 +13,10 @@
  */
 import type { DocumentSet, PrintedDocument } from "../documents/index.js";
 import { digest } from "../event/model.js";
+import { greeting, registered } from "../text/french.js";
 import { oneLine, webLink } from "../text/safe-text.js";
 import { block, type MessageContent, renderDocument } from "./layout.js";
-import { AUTOMATIC_HEADERS, greeting, registered } from "./seminar.js";
+import { AUTOMATIC_HEADERS } from "./seminar.js";
 
 /** A document attached to a message, drawn as a PDF by the sending path. */
 export interface DocumentAttachment {

@@ -11,7 +11,15 @@ import type {
 } from "../event/model.js";
 import { fullName } from "../event/model.js";
 import { buildCalendar, type CalendarItem, calendarContentType } from "../schedule/calendar.js";
-import { frenchDates, frenchDay, frenchSpan, frenchTime, pluralSuffix } from "../text/french.js";
+import {
+  frenchDates,
+  frenchDay,
+  frenchSpan,
+  frenchTime,
+  greeting,
+  pluralSuffix,
+  registered,
+} from "../text/french.js";
 import { oneLine, webLink } from "../text/safe-text.js";
 import {
   AUTOMATIC_FOOTER,
@@ -70,20 +78,6 @@ function toTheEvent(info: SeminarInfo): string {
 /** « du séminaire » or « de l'immersion ». */
 function ofTheEvent(info: SeminarInfo): string {
   return info.reverse ? "de l'immersion" : "du séminaire";
-}
-
-/**
- * The greeting of a message about `person`: to them (`Bonjour Léa Martin,`), or, when it goes to
- * whoever registered them (`careOf`, a service user's registrar), neutral (`Bonjour,`): the
- * registrar's name is not the person's.
- */
-export function greeting(person: string, careOf: boolean): string {
-  return careOf ? "Bonjour," : `Bonjour ${person},`;
-}
-
-/** « Farid Benyamina, que vous avez inscrit(e), » : whom a message to a registrar is about. */
-export function registered(person: string): string {
-  return `${person}, que vous avez inscrit(e),`;
 }
 
 /**

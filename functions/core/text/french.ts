@@ -88,3 +88,17 @@ export function frenchDayHeading(instant: Date, zone: string): string {
   const day = frenchDay(instant, zone);
   return day.charAt(0).toUpperCase() + day.slice(1);
 }
+
+/**
+ * The greeting of a message about `person`: to them (`Bonjour Léa Martin,`), or, when it goes to
+ * whoever registered them (`careOf`, a service user's registrar), neutral (`Bonjour,`): the
+ * registrar's name is not the person's.
+ */
+export function greeting(person: string, careOf: boolean): string {
+  return careOf ? "Bonjour," : `Bonjour ${person},`;
+}
+
+/** « Farid Benyamina, que vous avez inscrit(e), » : whom a message to a registrar is about. */
+export function registered(person: string): string {
+  return `${person}, que vous avez inscrit(e),`;
+}
