@@ -26,7 +26,7 @@ import { programmeIdWrites } from "../core/sheet/item-ids.js";
 import { TABS } from "../core/sheet/schemas.js";
 import { keptStatusLines } from "../core/sheet/status-lines.js";
 import type { ParsedSettings, ParsedTable } from "../core/sheet/table.js";
-import { plural, pluralSuffix } from "../core/text/french.js";
+import { frenchDate, plural, pluralSuffix } from "../core/text/french.js";
 import type { Cell, CellWrite, TabValues, Workbook, WorkbookSnapshot } from "../ports.js";
 
 /** The events a workflow runs. */
@@ -346,7 +346,7 @@ interface Stage {
 }
 
 function frenchAt(instant: DateTime): string {
-  return instant.setLocale("fr").toFormat("d MMMM yyyy 'à' HH'h'mm");
+  return `${frenchDate(instant)} à ${instant.toFormat("HH'h'mm")}`;
 }
 
 function seminarStage(seminar: SeminarCheck, now: Date, zone: string): Stage {

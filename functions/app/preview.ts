@@ -8,6 +8,8 @@ import { join } from "node:path";
 import { buildMime } from "./../adapters/mime.js";
 import { CYCLE_TABS, CYCLE_TABS_SPEC } from "../core/cycle/cycle-schemas.js";
 import { eventModel, MESSAGE_TABS } from "../core/event/model.js";
+import { isReverseView } from "../core/inversee/view.js";
+import { inReverseWords } from "../core/inversee/words.js";
 import {
   KIND_LABELS,
   type MessageKind,
@@ -34,6 +36,8 @@ export interface PreviewOptions {
 export interface PreviewEntry {
   readonly key: string;
   readonly kind: MessageKind;
+  /** What the kind is called (`KIND_LABELS`), in the reverse immersion's words for one. */
+  readonly label: string;
   readonly recipient: string;
   /** The recipient's name, when the workbook gives one. */
   readonly name?: string;
@@ -56,6 +60,9 @@ export async function previewMessages(
 ): Promise<PreviewReport> {
   const snapshot = await workbook.read([...new Set([...MESSAGE_TABS, ...CYCLE_TABS])]);
   const { title, plan } = planOf(snapshot, workbook, options);
+  const words = isReverseView(snapshot) ? inReverseWords : (text: string) => text;
+  const warnings = plan.warnings.map(words);
+  const skipped = plan.skipped.map((skip) => words(skip.reason));
   await mkdir(options.out, { recursive: true });
   const entries: PreviewEntry[] = [];
   const width = String(plan.messages.length).length;
@@ -67,6 +74,7 @@ export async function previewMessages(
     entries.push({
       key: message.key,
       kind: message.kind,
+      label: words(KIND_LABELS[message.kind]),
       recipient: message.to.address,
       ...(message.to.name ? { name: message.to.name } : {}),
       subject: outgoing.subject,
@@ -76,19 +84,8 @@ export async function previewMessages(
     });
   }
   const index = join(options.out, "index.html");
-  await writeFile(
-    index,
-    indexPage(
-      title,
-      plan.zone,
-      options.at,
-      entries,
-      plan.warnings,
-      plan.skipped.map((skip) => skip.reason),
-    ),
-    "utf8",
-  );
-  return { entries, index, warnings: plan.warnings, skipped: plan.skipped.map((skip) => skip.reason) };
+  await writeFile(index, indexPage(title, plan.zone, options.at, entries, warnings, skipped), "utf8");
+  return { entries, index, warnings, skipped };
 }
 
 /** Said after the event's own problems, which stop the workflow at its check. */
@@ -156,7 +153,7 @@ function indexPage(
   const rows = entries
     .map(
       (entry) =>
-        `<tr><td>${escapeHtml(frenchDateTime(entry.sendAt, zone))}</td><td>${escapeHtml(KIND_LABELS[entry.kind])}</td><td>${entry.name ? `${escapeHtml(entry.name)}<br><span class="addr">${escapeHtml(entry.recipient)}</span>` : escapeHtml(entry.recipient)}</td><td><a href="${escapeHtml(entry.html)}">${escapeHtml(entry.subject)}</a><details><summary>Clé d'envoi</summary><code>${escapeHtml(entry.key)}</code></details></td><td><a href="${escapeHtml(entry.eml)}">.eml</a></td></tr>`,
+        `<tr><td>${escapeHtml(frenchDateTime(entry.sendAt, zone))}</td><td>${escapeHtml(entry.label)}</td><td>${entry.name ? `${escapeHtml(entry.name)}<br><span class="addr">${escapeHtml(entry.recipient)}</span>` : escapeHtml(entry.recipient)}</td><td><a href="${escapeHtml(entry.html)}">${escapeHtml(entry.subject)}</a><details><summary>Clé d'envoi</summary><code>${escapeHtml(entry.key)}</code></details></td><td><a href="${escapeHtml(entry.eml)}">.eml</a></td></tr>`,
     )
     .join("\n");
   const list = (items: readonly string[]) =>

@@ -37,6 +37,15 @@ export class ReverseAwareWorkbook implements Workbook {
 
   async write(changes: WorkbookChanges): Promise<void> {
     if (this.last === undefined) return this.inner.write(changes);
-    return this.inner.write(sourceChanges(this.last.view, this.last.source, changes));
+    const { view, source } = this.last;
+    // Lines appended to the Journal get the immersion's words in their human columns, found by
+    // header: read it when the use case did not.
+    const journal =
+      !source.has(TABS.journal.name) &&
+      (changes.appends ?? []).some((append) => append.tab === TABS.journal.name)
+        ? (await this.inner.read([TABS.journal.name])).get(TABS.journal.name)
+        : undefined;
+    const withJournal = journal ? new Map([...source, [TABS.journal.name, journal]]) : source;
+    return this.inner.write(sourceChanges(view, withJournal, changes));
   }
 }

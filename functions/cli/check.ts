@@ -6,6 +6,7 @@ import { CYCLE_TABS_SPEC } from "../core/cycle/cycle-schemas.js";
 import { reverseVerdicts } from "../core/inversee/report.js";
 import { REVERSE_WORKBOOK } from "../core/inversee/schemas.js";
 import { isReverse, seminarView } from "../core/inversee/view.js";
+import { inReverseWords } from "../core/inversee/words.js";
 import { TABS } from "../core/sheet/schemas.js";
 import { plural, pluralSuffix } from "../core/text/french.js";
 import { Refusal } from "./errors.js";
@@ -34,7 +35,12 @@ async function asReverse(
   const source = await inner.read([...REVERSE_WORKBOOK.map((spec) => spec.name)]);
   if (!isReverse(source)) return report;
   const view = seminarView(source);
-  return { ...report, rows: reverseVerdicts(report.rows, view), eventTab: view.titles.settings };
+  return {
+    ...report,
+    rows: reverseVerdicts(report.rows, view),
+    eventProblems: [...new Set(report.eventProblems.map(inReverseWords))],
+    eventTab: view.titles.settings,
+  };
 }
 
 export function checkJson(report: CheckReport & { eventTab?: string }): CheckJson {

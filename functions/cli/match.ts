@@ -13,13 +13,15 @@ import { type LunchCheck, seatRules } from "../core/checks/check-lunch.js";
 import type { SeminarCheck } from "../core/checks/check-seminar.js";
 import { type CycleCheck, unscheduledLine } from "../core/cycle/check-cycle.js";
 import { type CycleReach, mixLine, reachLine, type TalkMix } from "../core/cycle/decloisonnement.js";
-import { isReverseView } from "../core/inversee/view.js";
+import { REVERSE_WORKBOOK } from "../core/inversee/schemas.js";
+import { isReverseView, reverseMotif, type SeminarView, seminarView } from "../core/inversee/view.js";
 import { inReverseWords, SILENT_LEVELS } from "../core/inversee/words.js";
 import { type MatchingResult, solvePlacements, summarize } from "../core/matching/index.js";
 import { matchingProblem } from "../core/matching/placements.js";
 import { eventZone } from "../core/settings/event-settings.js";
 import { TABS } from "../core/sheet/schemas.js";
 import { frenchDateTime, plural, pluralSuffix } from "../core/text/french.js";
+import type { WorkbookSnapshot } from "../ports.js";
 import { Refusal } from "./errors.js";
 
 export interface SeminarMatchJson {
@@ -132,7 +134,7 @@ export async function runMatch(path: string, json: boolean, now: Date): Promise<
     if (!report.ok || !report.result || !report.check) throw new Refusal(report.summary);
     return json
       ? JSON.stringify(seminarMatchJson(report.result))
-      : seminarMatchText(report.check, report.result, isReverseView(snapshot));
+      : seminarMatchText(report.check, report.result, await reverseViewOf(path, snapshot));
   } finally {
     // The worker does not hold the process, but a command that is done should not leave it running.
     await solver.close();
@@ -155,8 +157,20 @@ export function seminarMatchJson(result: MatchingResult): SeminarMatchJson {
   };
 }
 
-/** The placements in French; for a reverse immersion (`reverse`), in its words, without the levels that tell it nothing. */
-export function seminarMatchText(check: SeminarCheck, result: MatchingResult, reverse = false): string {
+/** The reverse immersion a seminar snapshot is the view of, read from its file; none for a seminar. */
+async function reverseViewOf(path: string, snapshot: WorkbookSnapshot): Promise<SeminarView | undefined> {
+  if (!isReverseView(snapshot)) return undefined;
+  return seminarView(await new XlsxWorkbook(path).read(REVERSE_WORKBOOK.map((spec) => spec.name)));
+}
+
+/**
+ * The placements in French; for a reverse immersion (its view given), in its words, each wish
+ * numbered as the visitor wrote it (`reverseMotif`), without the levels that tell it nothing.
+ */
+export function seminarMatchText(check: SeminarCheck, result: MatchingResult, view?: SeminarView): string {
+  const reverse = view !== undefined;
+  const motifOf = (placement: MatchingResult["placements"][number]) =>
+    view ? reverseMotif(view, placement.participant, placement.structure, placement.motif) : placement.motif;
   const problem = matchingProblem(check);
   const figures = summarize(problem, result);
   const everyone = problem.participants.length;
@@ -176,7 +190,7 @@ export function seminarMatchText(check: SeminarCheck, result: MatchingResult, re
   lines.push("", "Vœux satisfaits :");
   for (const slot of check.slots) {
     const inSlot = result.placements.filter((placement) => placement.slot === slot.name);
-    const count = (motif: string) => inSlot.filter((placement) => placement.motif === motif).length;
+    const count = (motif: string) => inSlot.filter((placement) => motifOf(placement) === motif).length;
     const locked = inSlot.filter((placement) => placement.locked).length;
     const outside = inSlot.length - count("Vœu 1") - count("Vœu 2") - count("Vœu 3") - locked;
     lines.push(

@@ -9,7 +9,6 @@ import { DateTime } from "luxon";
 import { XlsxWorkbook } from "../adapters/xlsx-workbook.js";
 import { previewMessages } from "../app/preview.js";
 import { ReverseAwareWorkbook } from "../app/reverse-workbook.js";
-import { KIND_LABELS } from "../core/messages/plan.js";
 import { replyAddress } from "../core/security/reply-token.js";
 import { frenchDateTime, pluralSuffix } from "../core/text/french.js";
 import { UsageError } from "./errors.js";
@@ -76,7 +75,7 @@ export async function runPreview(
     messages: report.entries.map((entry) => ({
       sendAt: entry.sendAt.toISOString(),
       kind: entry.kind,
-      label: KIND_LABELS[entry.kind],
+      label: entry.label,
       to: entry.recipient,
       subject: entry.subject,
       eml: join(out, entry.eml),

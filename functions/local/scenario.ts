@@ -19,7 +19,7 @@ import {
   TABS,
 } from "../core/sheet/schemas.js";
 import { parseSettings, parseTable } from "../core/sheet/table.js";
-import { ofName } from "../core/text/french.js";
+import { dayOfMonth, ofName } from "../core/text/french.js";
 import type { Workbook } from "../ports.js";
 import type { LocalHost } from "./host.js";
 import type { LocalSes, StoredEmail } from "./ses.js";
@@ -115,7 +115,8 @@ export async function composeReply(request: StoredEmail, answer: Answer, sentAt:
     .slice(0, 12)
     .map((line) => `> ${line}`)
     .join("\n");
-  const sent = inZone(request.at, DEFAULT_ZONE).setLocale("fr").toFormat("ccc d LLL yyyy 'à' HH:mm");
+  const at = inZone(request.at, DEFAULT_ZONE).setLocale("fr");
+  const sent = `${at.toFormat("ccc")} ${dayOfMonth(at.day)} ${at.toFormat("LLL yyyy 'à' HH:mm")}`;
   const composer = new MailComposer({
     from: tutor,
     to: request.replyTo[0] ?? "",

@@ -5,6 +5,8 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { NO_ADDRESS_DOMAIN } from "../../functions/core/inversee/view.js";
+import { pdfText } from "../documents/pdf-text.js";
+import { seminarWords } from "../inversee/seminar-words.js";
 import { type Played, play, readableKeys, rowsOf } from "./harness.js";
 
 let played: Played;
@@ -16,7 +18,7 @@ beforeAll(async () => {
       template: "immersion-inversee.xlsx",
       event: "immersion-inversee-exemple",
       start: "2027-04-19T09:00",
-      tabs: ["Immersion", "Hôtes", "Participants", "Affectations"],
+      tabs: ["Immersion", "Hôtes", "Participants", "Affectations", "Journal"],
     },
   });
 }, 300_000);
@@ -70,5 +72,49 @@ describe("the example reverse immersion, end to end", () => {
     );
     expect(toAssociation).toHaveLength(2);
     expect(played.emails.some((email) => /train/i.test(email.subject))).toBe(false);
+  });
+});
+
+describe("what the people of the example reverse immersion read", () => {
+  it("never meets a seminar word, in any message kind sent nor in any document attached", async () => {
+    const kinds = new Set([...readableKeys(played).keys()].map((key) => key.split(":").at(-2) ?? ""));
+    // Every kind the example sends on its way: a test that read nothing would pass.
+    for (const kind of [
+      "convocation",
+      "changement",
+      "demande-tuteur",
+      "relance-tuteur",
+      "rappel",
+      "rappel-tuteur",
+      "alerte",
+      "fiche-structure",
+      "documents-organisateur",
+      "attestation",
+    ])
+      expect(kinds).toContain(kind);
+    const found: string[] = [];
+    let documents = 0;
+    for (const email of played.emails) {
+      const texts = [email.subject, email.body.text ?? "", email.body.html ?? ""];
+      for (const attachment of email.attachments) {
+        const bytes = Buffer.from(attachment.content, "base64");
+        if (attachment.contentType.includes("pdf")) {
+          documents++;
+          texts.push((await pdfText(bytes)).text);
+        } else texts.push(bytes.toString("utf8"));
+      }
+      for (const word of seminarWords(texts.join("\n")))
+        found.push(`${email.destination.to.join(",")} « ${email.subject} » : ${word}`);
+    }
+    expect(documents).toBeGreaterThan(10);
+    expect(found).toEqual([]);
+  });
+
+  it("keeps a Journal whose lines speak of hosts, the organizer's record of what was sent and answered", () => {
+    const lines = records("Journal");
+    const read = lines.map((line) => `${line.Événement} · ${line.Détail}`);
+    expect(read.filter((line) => line.includes("Demande à l'hôte")).length).toBeGreaterThanOrEqual(8);
+    expect(read.some((line) => line.includes("Réponse de l'hôte"))).toBe(true);
+    expect(read.flatMap((line) => seminarWords(line))).toEqual([]);
   });
 });

@@ -17,4 +17,26 @@ describe("the local timeline of a reverse immersion", () => {
       "Réponse de Paul Ferrand : confirme l'accueil.",
     );
   });
+
+  it("rewords what the organizer reads after a check, an alert or a preview, agreement included", () => {
+    expect(
+      inHostWords(
+        "Ce tuteur n'a pas répondu : Hélène Giraud (Accueil physique), onglets Tuteurs et Affectations ; Fiche d'accueil à la structure.",
+      ),
+    ).toBe(
+      "Cet hôte n'a pas répondu : Hélène Giraud, onglets Hôtes et Affectations ; Fiche d'accueil à l'hôte.",
+    );
+    expect(
+      inHostWords("Le séminaire est terminé. Prochaine étape : le séminaire commence le 1er juin."),
+    ).toBe("L'immersion est terminée. Prochaine étape : l'immersion commence le 1er juin.");
+    expect(inHostWords("Réponse tuteur : Confirmé")).toBe("Réponse de l'hôte : Confirmé");
+    expect(inHostWords("Ces participants n'ont pas de lieu d'immersion pour chaque créneau")).toBe(
+      "Ces participants n'ont pas d'hôte pour chaque créneau",
+    );
+    expect(
+      inHostWords(
+        "bloquant : Structure : « Anne Delorme » figure déjà ligne 3 : donnez un nom unique à chaque structure.",
+      ),
+    ).toBe("bloquant : Hôte : « Anne Delorme » figure déjà ligne 3 : donnez un nom unique à chaque hôte.");
+  });
 });

@@ -13,6 +13,7 @@ import type { HostRow } from "../../functions/core/inversee/schemas.js";
 import {
   hostName,
   NO_ADDRESS_DOMAIN,
+  reverseMotif,
   seminarView,
   wishResolver,
 } from "../../functions/core/inversee/view.js";
@@ -123,6 +124,8 @@ describe("checking a reverse immersion", () => {
     );
     expect(status.get("Haddad")).toMatch(/bloquant : Consentement/);
     expect(status.get("Leroy")).toContain("Usager sans adresse et sans « Email de l'inscripteur »");
+    // A service user has no address of their own: only the lack of both is said, once.
+    expect(status.get("Leroy")).not.toMatch(/^(bloquant : )?Email : /m);
     expect(status.get("Sans")).toContain("un agent n'est jamais accueilli par son propre organisme");
     for (const name of ["Lambert", "Benyamina", "Collin", "Dupuis"]) expect(status.get(name)).toBe("OK");
     // The seminar's tabs are a view: nothing is written under their names.
@@ -203,8 +206,62 @@ describe("placing the visitors of a reverse immersion", () => {
     expect(request).toContain("un autre hôte");
     const letter = toAssociation[0]!.render(NOW).text;
     expect(letter).toContain("Vous avez inscrit");
-    expect(letter).toContain("Votre hôte :");
+    expect(letter).toContain("Son hôte :");
     expect(letter).not.toMatch(/tuteur|Train de retour/i);
+  });
+});
+
+describe("numbering the wishes of a reverse immersion", () => {
+  it("numbers a placement by the visitor's own wish, a wish naming an organisme counting once", async () => {
+    const visitor = {
+      ...example.visitors[0],
+      Nom: "Vœux",
+      Prénom: "Trois",
+      Email: "trois.voeux@agents.example.org",
+      "Vœu 1": "Préfecture",
+      "Vœu 2": "Anne Delorme",
+      "Vœu 3": null,
+    };
+    const view = seminarView(reverseSnapshot({ visitors: [...example.visitors, visitor] }));
+    const numbers = view.wishNumbers.get("trois.voeux@agents.example.org");
+    expect([...(numbers ?? [])]).toEqual([
+      ["sylvie aubert", 1],
+      ["marc rochette", 1],
+      ["anne delorme", 2],
+    ]);
+    // The matching ranks Anne Delorme third, after the two hosts of the Préfecture.
+    expect(reverseMotif(view, "Trois.Voeux@agents.example.org", "Anne Delorme", "Vœu 3")).toBe("Vœu 2");
+    expect(reverseMotif(view, "trois.voeux@agents.example.org", "Marc Rochette", "Vœu 2")).toBe("Vœu 1");
+    expect(reverseMotif(view, "trois.voeux@agents.example.org", "Louis Chabert", "Verrouillé")).toBe(
+      "Verrouillé",
+    );
+
+    const memory = new MemoryWorkbook(reverseSnapshot(), "inversee-test");
+    await matchWorkbook(new ReverseAwareWorkbook(memory), NOW, solve);
+    const hosts = example.hosts.map((row) => ({
+      lastName: row.Nom,
+      firstName: row.Prénom,
+      employer: row.Organisme,
+      institution: row["Type d'institution"],
+    })) as unknown as HostRow[];
+    const resolve = wishResolver(hosts);
+    const wishesOf = new Map(
+      example.visitors.map((row) => [`${row.Prénom} ${row.Nom}`, [row["Vœu 1"], row["Vœu 2"], row["Vœu 3"]]]),
+    );
+    const numbered = records(memory, "Affectations").filter((row) =>
+      /^Vœu \d$/.test(cellText(row.Motif ?? null)),
+    );
+    expect(numbered.length).toBeGreaterThan(10);
+    for (const row of numbered) {
+      const own = wishesOf.get(cellText(row.Participant ?? null)) ?? [];
+      const expected =
+        own.findIndex((wish) =>
+          resolve([wish ? String(wish) : undefined]).includes(cellText(row.Hôte ?? null)),
+        ) + 1;
+      expect(`${row.Participant} → ${row.Hôte} : ${row.Motif}`).toBe(
+        `${row.Participant} → ${row.Hôte} : Vœu ${expected}`,
+      );
+    }
   });
 });
 

@@ -7,17 +7,23 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { XlsxWorkbook } from "../../functions/adapters/xlsx-workbook.js";
+import { checkWorkbook } from "../../functions/app/check-workbook.js";
+import { ReverseAwareWorkbook } from "../../functions/app/reverse-workbook.js";
 import { runCheck } from "../../functions/cli/check.js";
 import { runDocuments } from "../../functions/cli/documents.js";
 import { runMatch } from "../../functions/cli/match.js";
+import { runPreview } from "../../functions/cli/preview.js";
 import { eventDocuments } from "../../functions/core/documents/index.js";
 import { REVERSE_WORKBOOK } from "../../functions/core/inversee/schemas.js";
 import { seminarView } from "../../functions/core/inversee/view.js";
 import { inReverseWords } from "../../functions/core/inversee/words.js";
+import { renderRosterMessage } from "../../functions/core/messages/document-messages.js";
 import { inHostWords } from "../../functions/local/host-words.js";
 import { outboxPage } from "../../functions/local/outbox.js";
 import { TEMPLATE_FILES } from "../../sheets-templates/generate.js";
 import { testKeys } from "../support/ledger.js";
+import { MemoryWorkbook } from "../support/workbooks.js";
+import { reverseSnapshot } from "./fixtures.js";
 
 const TEMPLATE = join(import.meta.dirname, "../../sheets-templates", TEMPLATE_FILES.reverse);
 const folder = mkdtempSync(join(tmpdir(), "passerelle-inversee-mots-"));
@@ -38,6 +44,7 @@ describe("the words of a reverse immersion", () => {
     expect(text).toContain("Hôtes : 8 lignes sans problème sur 8.");
     expect(text).not.toMatch(/^(Structures|Tuteurs) :/m);
     expect(text).toContain("Participants, ligne 13 : Usager sans adresse et sans « Email de l'inscripteur »");
+    expect(text).not.toContain("Participants, ligne 13 : Email");
     const json = JSON.parse(await runCheck(copy("check-json.xlsx"), true, NOW)) as {
       event: { tab: string };
       rows: { tab: string }[];
@@ -67,6 +74,24 @@ describe("the words of a reverse immersion", () => {
       "a participé à l'immersion inversée « Vivez ma vie de décideur — Lyon » qui s'est tenue",
     );
     expect(said).not.toContain("séminaire");
+    // The host's own sheet is addressed to the host.
+    const sheet = set.documents.find((document) => document.about?.kind === "roster")!;
+    const host = sheet.about?.kind === "roster" ? sheet.about.structure : "";
+    expect(sheet.title).toBe(`Les personnes qui vous suivront — ${host}`);
+    const sheetText = JSON.stringify(sheet.blocks);
+    expect(sheetText).toContain("Votre bureau");
+    expect(sheetText).toContain("Vous suivra");
+    expect(sheetText).not.toMatch(/Structure|Tuteur|situation|accueille/);
+    const message = renderRosterMessage({
+      info: { title: set.title, organizerEmail: "organisation@example.org", dates: "le 20 mai 2027" },
+      structure: host,
+      hosted: 1,
+      update: false,
+      reverse: true,
+    });
+    expect(message.text).toContain(`Bonjour ${host},`);
+    expect(message.text).toContain("Vous ouvrez votre journée à une personne le 20 mai 2027");
+    expect(message.text).not.toMatch(new RegExp(`${host} accueille|tuteur|structure`, "i"));
   });
 
   it("names the hosts' messages as such in the local outbox", () => {
@@ -90,5 +115,39 @@ describe("the words of a reverse immersion", () => {
     expect(inReverseWords("Relance au tuteur, rappel du tuteur, d'un tuteur, 3 tuteurs")).toBe(
       "Relance à l'hôte, rappel de l'hôte, d'un hôte, 3 hôtes",
     );
+  });
+
+  it("says once that a deleted Hôtes tab is missing, under its own name", async () => {
+    const snapshot = reverseSnapshot();
+    snapshot.delete("Hôtes");
+    const memory = new MemoryWorkbook(snapshot, "inversee-sans-hotes");
+    await checkWorkbook(new ReverseAwareWorkbook(memory), NOW);
+    const rows = memory.tabs.get("Immersion") ?? [];
+    const status = String(rows.find((row) => row[0] === "Statut")?.[1] ?? "");
+    expect(status.match(/Onglet « Hôtes » introuvable/g)).toHaveLength(1);
+    expect(status).not.toMatch(/Structures|Tuteurs|tuteur/);
+  });
+
+  it("labels the hosts' messages as such in passerelle preview", async () => {
+    const path = copy("preview.xlsx");
+    await runMatch(path, true, NOW);
+    const preview = JSON.parse(
+      await runPreview(path, { json: true, now: NOW, at: "2027-05-13T09:00", out: join(folder, "apercu") }),
+    ) as {
+      messages: { kind: string; label: string; subject: string }[];
+      skipped: string[];
+      warnings: string[];
+    };
+    const labels = new Map(preview.messages.map((message) => [message.kind, message.label]));
+    expect(labels.get("demande-tuteur")).toBe("Demande à l'hôte");
+    expect(labels.get("fiche-structure")).toBe("Fiche d'accueil à l'hôte");
+    // What the organizer reads (kinds, keys and file names are identifiers, not words).
+    const read = [
+      ...preview.messages.flatMap((message) => [message.label, message.subject]),
+      ...preview.warnings,
+      ...preview.skipped,
+    ];
+    expect(read.length).toBeGreaterThan(10);
+    expect(read.join("\n")).not.toMatch(/tuteur|structure|séminaire/i);
   });
 });

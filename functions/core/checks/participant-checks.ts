@@ -11,6 +11,7 @@ import { eventZone, inZone } from "../settings/event-settings.js";
 import { formatMinutes, type IsoDate, instantOf, minutesOf, normalizeKey, quote } from "../sheet/cells.js";
 import { LATE_ACCEPTED, type ParticipantRow, type ProgrammeRow, STRUCTURE_TYPES } from "../sheet/schemas.js";
 import type { ParsedRow } from "../sheet/table.js";
+import { frenchDate as frenchCalendarDate } from "../text/french.js";
 import type { SeminarWorkbook } from "./check-seminar.js";
 import { attends, endMinutes, frenchDate, isTravel, wishedType } from "./programme-items.js";
 
@@ -118,7 +119,7 @@ function registrationDateProblems(
   if (at.toMillis() > now.getTime()) {
     report(
       row,
-      `Inscrit le : ${at.setLocale("fr").toFormat(registeredAt.time === null ? "d MMMM yyyy" : "d MMMM yyyy 'à' HH:mm")} est dans le futur : corrigez la date d'inscription.`,
+      `Inscrit le : ${frenchCalendarDate(at)}${registeredAt.time === null ? "" : ` à ${at.toFormat("HH:mm")}`} est dans le futur : corrigez la date d'inscription.`,
       false,
     );
   }

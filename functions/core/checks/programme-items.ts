@@ -6,6 +6,7 @@
 import { DateTime } from "luxon";
 import { type IsoDate, minutesOf, normalizeKey } from "../sheet/cells.js";
 import { type ParticipantRow, type ProgrammeRow, STRUCTURE_TYPES } from "../sheet/schemas.js";
+import { frenchDate as frenchCalendarDate } from "../text/french.js";
 
 const STRUCTURE_TYPE_KEYS = new Map<string, string>([
   ...STRUCTURE_TYPES.map((type) => [normalizeKey(type), type] as const),
@@ -59,5 +60,5 @@ export function endMinutes(item: ProgrammeRow): number {
 
 /** A date as the organizer reads it: `17 mars 2027`. */
 export function frenchDate(date: IsoDate): string {
-  return DateTime.fromISO(date).setLocale("fr").toFormat("d MMMM yyyy");
+  return frenchCalendarDate(DateTime.fromISO(date));
 }

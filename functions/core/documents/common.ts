@@ -4,7 +4,7 @@
  */
 import { DateTime } from "luxon";
 import { normalizeKey } from "../sheet/cells.js";
-import { frenchTime } from "../text/french.js";
+import { frenchDate, frenchDates, frenchTime } from "../text/french.js";
 import type { PrintedDocument } from "./layout.js";
 
 /** Every document of an event at an instant, and what the organizer should know about them. */
@@ -22,9 +22,9 @@ export interface DocumentSet {
 /** The dash printed in an empty cell (a participant without `Organisme`). */
 export const NONE = "—";
 
-/** `Mercredi 17 mars 2027`. */
+/** `Mercredi 17 mars 2027`, `Mardi 1er juin 2027`. */
 export function longDate(instant: Date, zone: string): string {
-  const text = DateTime.fromJSDate(instant, { zone }).setLocale("fr").toFormat("cccc d LLLL yyyy");
+  const text = frenchDate(DateTime.fromJSDate(instant, { zone }), "weekday");
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
@@ -49,15 +49,12 @@ export function duration(minutes: number): string {
   return m === 0 ? `${h} h` : `${h} h ${String(m).padStart(2, "0")}`;
 }
 
-/** The dates of an event in a sentence: `les 17 et 18 mars 2027`, `le 8 avril 2027`. */
+/** The dates of an event in a sentence: `les 17 et 18 mars 2027`, `le 1er avril 2027`. */
 export function eventDates(days: readonly string[]): string {
-  const dates = [...new Set(days)].map((day) => DateTime.fromISO(day).setLocale("fr"));
+  const dates = [...new Set(days)].map((day) => DateTime.fromISO(day));
   const [first, last] = [dates[0], dates.at(-1)];
   if (!first || !last) return "";
-  if (dates.length === 1) return `le ${first.toFormat("d LLLL yyyy")}`;
-  if (first.year === last.year && first.month === last.month)
-    return `les ${first.day} et ${last.toFormat("d LLLL yyyy")}`;
-  return `les ${first.toFormat("d LLLL yyyy")} et ${last.toFormat("d LLLL yyyy")}`;
+  return frenchDates(first, last);
 }
 
 /**

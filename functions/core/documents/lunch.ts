@@ -8,7 +8,7 @@ import type { WorkbookSnapshot } from "../../ports.js";
 import { parseLunchWorkbook } from "../checks/check-lunch.js";
 import { type LunchModel, lunchModel } from "../event/model.js";
 import type { LedgerKeys } from "../ledger/keys.js";
-import { frenchSpan, pluralSuffix } from "../text/french.js";
+import { frenchDate, frenchSpan, pluralSuffix } from "../text/french.js";
 import {
   byName,
   type DocumentSet,
@@ -125,7 +125,7 @@ export function lunchDocuments(
               { kind: "paragraph", text: `Durée totale de présence : ${duration(minutes)}.`, strong: true },
               {
                 kind: "signature",
-                place: `Fait le ${DateTime.fromJSDate(now, { zone }).setLocale("fr").toFormat("d LLLL yyyy")}.`,
+                place: `Fait le ${frenchDate(DateTime.fromJSDate(now, { zone }))}.`,
                 signatory: organizer,
               },
             ],

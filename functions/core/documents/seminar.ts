@@ -14,7 +14,7 @@ import { type AgendaItem, type ParticipantAgenda, type SeminarModel, seminarMode
 import type { LedgerKeys } from "../ledger/keys.js";
 import { normalizeKey } from "../sheet/cells.js";
 import type { ProgrammeRow } from "../sheet/schemas.js";
-import { pluralSuffix } from "../text/french.js";
+import { frenchDate, pluralSuffix } from "../text/french.js";
 import {
   byName,
   type DocumentSet,
@@ -247,13 +247,14 @@ function attendanceSheets(context: Context): PrintedDocument[] {
         {
           kind: "facts",
           lines: [
-            ["Structure d'accueil", placement.structure],
+            [context.model.info.reverse ? "Hôte" : "Structure d'accueil", placement.structure],
             ["Adresse", placement.address || NONE],
             ["Date", longDate(item.start, zone)],
             ["Horaire", hours(item.start, item.end, zone)],
           ],
         },
-        signatureTable(hosted, tutorOf),
+        // In a reverse immersion the host is the sheet's own: no column to name them again.
+        signatureTable(hosted, context.model.info.reverse ? undefined : tutorOf),
       ],
       footer: context.footer,
     });
@@ -331,7 +332,7 @@ function certificates(context: Context, now: Date): PrintedDocument[] {
           { kind: "paragraph", text: `Durée totale de présence : ${duration(minutes)}.`, strong: true },
           {
             kind: "signature",
-            place: `Fait${where}, le ${DateTime.fromJSDate(now, { zone }).setLocale("fr").toFormat("d LLLL yyyy")}.`,
+            place: `Fait${where}, le ${frenchDate(DateTime.fromJSDate(now, { zone }))}.`,
             signatory: context.organizer,
           },
         ],
@@ -352,6 +353,8 @@ function counted(item: ProgrammeRow): boolean {
 function headcounts(context: Context): { document: PrintedDocument; line: string } {
   const { model, zone, people } = context;
   const dateOf = (day: number) => (day === 2 ? model.info.days[1] : model.info.days[0]);
+  // Who hosts, as the organizer of the event calls them.
+  const hostWord = model.info.reverse ? "hôte" : "tuteur";
   const items = context.programme
     .filter(counted)
     .sort((a, b) => a.day - b.day || a.start.localeCompare(b.start));
@@ -387,7 +390,7 @@ function headcounts(context: Context): { document: PrintedDocument; line: string
       String(coming.length + tutors),
     ]);
     line.push(
-      `${item.sequence.toLowerCase()} du ${shortDate(start, zone).slice(0, 5)} : ${coming.length + tutors}${tutors > 0 ? ` (dont ${plural(tutors, "tuteur")})` : ""}`,
+      `${item.sequence.toLowerCase()} du ${shortDate(start, zone).slice(0, 5)} : ${coming.length + tutors}${tutors > 0 ? ` (dont ${plural(tutors, hostWord)})` : ""}`,
     );
     const needs = coming.filter((person) => person.needs !== "");
     blocks.push({ kind: "heading", text: `${label} — ${longDate(start, zone)}, ${hours(start, end, zone)}` });
@@ -396,7 +399,7 @@ function headcounts(context: Context): { document: PrintedDocument; line: string
       lines: [
         ["Lieu", item.place || NONE],
         ["Participants", String(coming.length)],
-        ...(tutors > 0 ? ([["Tuteurs", String(tutors)]] as const) : []),
+        ...(tutors > 0 ? ([[`${capitalized(hostWord)}s`, String(tutors)]] as const) : []),
         ["Besoins signalés", needs.length === 0 ? "aucun" : String(needs.length)],
       ],
     });
@@ -424,7 +427,7 @@ function headcounts(context: Context): { document: PrintedDocument; line: string
           { label: "Horaire", width: 2.2 },
           { label: "Moment", width: 5 },
           { label: "Participants", width: 2.3 },
-          { label: "Tuteurs", width: 1.5 },
+          { label: `${capitalized(hostWord)}s`, width: 1.5 },
           { label: "Total", width: 1.2 },
         ],
         rows,
@@ -459,6 +462,10 @@ function rosterStructures(context: Context): string[] {
   return [...names.values()].sort((a, b) => a.localeCompare(b, "fr"));
 }
 
+function capitalized(word: string): string {
+  return word.charAt(0).toUpperCase() + word.slice(1);
+}
+
 function rosters(context: Context): PrintedDocument[] {
   const { zone, people } = context;
   const byStructure = new Map<string, { name: string; rows: { item: AgendaItem; person: Person }[] }>();
@@ -479,6 +486,8 @@ function rosters(context: Context): PrintedDocument[] {
       const address =
         rows.find((row) => row.item.placement?.address)?.item.placement?.address ?? contact?.address;
       const to = contactAddress(contact?.contact);
+      if (context.model.info.reverse)
+        return hostSheet(context, { name, address, contact: contact?.contact, to }, rows);
       return {
         about: { kind: "roster", structure: name, ...(to ? { contact: to } : {}) },
         file: `structures/${fileSlug(name)}.pdf`,
@@ -523,4 +532,56 @@ function rosters(context: Context): PrintedDocument[] {
         footer: context.footer,
       } satisfies PrintedDocument;
     });
+}
+
+/**
+ * A reverse immersion's roster, addressed to the host it is for (« vous », « votre bureau »): who
+ * will follow them, when, with what needs. The seminar's roster speaks to a structure's contact of
+ * the structure and its tutors; here the host is both.
+ */
+function hostSheet(
+  context: Context,
+  host: { name: string; address: string | undefined; contact: string | undefined; to: string | undefined },
+  rows: readonly { item: AgendaItem; person: Person }[],
+): PrintedDocument {
+  const { zone } = context;
+  const count = new Set(rows.map((row) => row.person.agenda.participant.email)).size;
+  return {
+    about: { kind: "roster", structure: host.name, ...(host.to ? { contact: host.to } : {}) },
+    file: `structures/${fileSlug(host.name)}.pdf`,
+    title: `Les personnes qui vous suivront — ${host.name}`,
+    subtitle: context.subtitle,
+    blocks: [
+      {
+        kind: "facts",
+        lines: [
+          ["Pour", host.name],
+          ["Votre bureau", host.address || NONE],
+          ["Vos coordonnées", host.contact || NONE],
+          ["Vous suivront", String(count)],
+        ],
+      },
+      {
+        kind: "table",
+        columns: [
+          { label: "Quand", width: 3.2 },
+          { label: "Vous suivra", width: 4 },
+          { label: "Organisme, fonction", width: 5 },
+          { label: "Besoins", width: 3.6 },
+        ],
+        rows: rows.map(({ item, person }) => [
+          `${shortDate(item.start, zone)} ${item.placement!.slot}\n${hours(item.start, item.end, zone)}`,
+          `${person.firstName} ${person.lastName}`,
+          [person.employer, person.agenda.participant.position].filter(Boolean).join(", "),
+          person.needs || NONE,
+        ]),
+        empty: "Personne ne vous suivra.",
+      },
+      {
+        kind: "paragraph",
+        text: "Si vous ne pouvez plus les accueillir, prévenez-nous au plus tôt : nous leur proposerons un autre hôte.",
+      },
+    ],
+    footer: context.footer,
+  };
 }

@@ -8,7 +8,8 @@
 import { type RowVerdict, statusText } from "../checks/check-seminar.js";
 import { TABS } from "../sheet/schemas.js";
 import { REVERSE_TABS } from "./schemas.js";
-import type { SeminarView } from "./view.js";
+import { type SeminarView, withoutSeminarEmail } from "./view.js";
+import { inReverseLines, inReverseWords } from "./words.js";
 
 /** The tab of the reverse workbook a view's tab stands for (its own title). */
 function sourceTab(tab: string, view: SeminarView): string {
@@ -44,7 +45,20 @@ export function reverseVerdicts(rows: readonly RowVerdict[], view: SeminarView):
       status: problems.length === 0 ? before.status : statusText(problems, warnings),
     });
   };
-  for (const verdict of rows) add({ ...verdict, tab: sourceTab(verdict.tab, view) });
+  for (const verdict of rows) {
+    // A row the view emptied on purpose has its own problem: the seminar's empty `Email` is not said.
+    const quiet = verdict.tab === TABS.participants.name && view.addressless.has(verdict.row);
+    const problems = quiet
+      ? verdict.problems.filter((problem) => !problem.startsWith("Email :"))
+      : verdict.problems;
+    add({
+      ...verdict,
+      tab: sourceTab(verdict.tab, view),
+      problems: problems.map(inReverseWords),
+      ...(verdict.warnings ? { warnings: verdict.warnings.map(inReverseWords) } : {}),
+      status: inReverseLines(quiet ? withoutSeminarEmail(verdict.status) : verdict.status),
+    });
+  }
   const titles: Record<string, string> = {
     [REVERSE_TABS.hosts.name]: view.titles.hosts,
     [REVERSE_TABS.visitors.name]: view.titles.visitors,

@@ -32,6 +32,9 @@ import {
   type TabSpec,
 } from "../sheet/schemas.js";
 
+/** The one situation every host offers: the seminar's matching needs one, the visitor sees `À voir`. */
+export const HOST_SITUATION = "Accueil physique";
+
 /** What a visitor shares of a host's day (`À voir`). */
 export const HOST_ACTIVITIES = ["Réunions", "Instance de décision", "Visite de terrain"] as const;
 

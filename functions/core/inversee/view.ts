@@ -11,7 +11,8 @@ import { statusText } from "../checks/check-seminar.js";
 import { cellText, isBlank, normalizeKey, parseEmail } from "../sheet/cells.js";
 import { TABS } from "../sheet/schemas.js";
 import { headersOf, parseTable } from "../sheet/table.js";
-import { type HostRow, PLACEMENT_HEADERS, REVERSE_TABS, type VisitorRow } from "./schemas.js";
+import { HOST_SITUATION, type HostRow, PLACEMENT_HEADERS, REVERSE_TABS, type VisitorRow } from "./schemas.js";
+import { inReverseLines, inReverseWords } from "./words.js";
 
 /** Tabs to read so that the reverse immersion can be recognised and viewed, beside the seminar's. */
 export const REVERSE_SOURCE_TABS = [REVERSE_TABS.settings.name, REVERSE_TABS.hosts.name] as const;
@@ -20,8 +21,6 @@ export const REVERSE_SOURCE_TABS = [REVERSE_TABS.settings.name, REVERSE_TABS.hos
 const STRUCTURES = TABS.structures.name;
 const TUTORS = TABS.tutors.name;
 
-/** The one situation every host offers: the seminar's matching needs one, the visitor sees `À voir`. */
-export const HOST_SITUATION = "Accueil physique";
 /** `Public` of every visitor: the seminar's matching needs one; it never binds with 1 or 2 per host. */
 const VISITOR_PUBLIC = "Fonctionnaire territorial";
 /** `Organisme` of a service user, who shadows anyone: no host belongs to it. */
@@ -56,6 +55,19 @@ export interface SeminarView {
   readonly activities: ReadonlyMap<string, string>;
   /** Per source tab (`Participants`): the real width before the columns the view adds. */
   readonly widths: ReadonlyMap<string, { real: number; added: number }>;
+  /**
+   * Rows of `Participants` whose `Email` the view leaves empty so that the seminar neither places
+   * nor convokes them (a service user with nobody to write to): their own problem says what is
+   * missing, so the seminar's « Email : est vide » is not said there (`withoutSeminarEmail`).
+   */
+  readonly addressless: ReadonlySet<number>;
+  /**
+   * Per visitor (their address in the view, lower-cased), per host (`normalizeKey` of the name): the
+   * number of the visitor's own wish that names the host. A wish naming an organisme or a type of
+   * institution stands for several hosts, which the seminar's matching ranks one after the other
+   * (`wishResolver`); the visitor and the organizer count it as the one wish it is.
+   */
+  readonly wishNumbers: ReadonlyMap<string, ReadonlyMap<string, number>>;
   /** The real title of each tab the view presents under another name. */
   readonly titles: { readonly settings: string; readonly hosts: string; readonly visitors: string };
 }
@@ -164,6 +176,8 @@ export function seminarView(source: WorkbookSnapshot): SeminarView {
   }
 
   const widths = new Map<string, { real: number; added: number }>();
+  let addressless: ReadonlySet<number> = new Set();
+  let wishNumbers: ReadonlyMap<string, ReadonlyMap<string, number>> = new Map();
   const visitorsTab = source.get(REVERSE_TABS.visitors.name);
   if (visitorsTab) {
     const view = visitorsView(
@@ -174,6 +188,8 @@ export function seminarView(source: WorkbookSnapshot): SeminarView {
     extra.set(REVERSE_TABS.visitors.name, view.extra);
     hidden.set(REVERSE_TABS.visitors.name, view.hidden);
     widths.set(REVERSE_TABS.visitors.name, { real: view.real, added: 2 });
+    addressless = view.addressless;
+    wishNumbers = view.wishNumbers;
   }
   const placements = source.get(TABS.placements.name);
   if (placements) out.set(TABS.placements.name, placementsView(placements));
@@ -183,6 +199,8 @@ export function seminarView(source: WorkbookSnapshot): SeminarView {
     hidden,
     activities,
     widths,
+    addressless,
+    wishNumbers,
     titles: {
       settings: settingsTab?.title ?? REVERSE_TABS.settings.name,
       hosts: hostsTab?.title ?? REVERSE_TABS.hosts.name,
@@ -208,7 +226,14 @@ export const ADDED_SETTINGS_ROWS = 1;
 function visitorsView(
   tab: TabValues,
   hosts: readonly HostRow[],
-): { tab: TabValues; extra: Map<number, string[]>; hidden: Set<number>; real: number } {
+): {
+  tab: TabValues;
+  extra: Map<number, string[]>;
+  hidden: Set<number>;
+  real: number;
+  addressless: Set<number>;
+  wishNumbers: Map<string, Map<string, number>>;
+} {
   const header = tab.rows[0] ?? [];
   let real = header.length;
   while (real > 0 && isBlank(header[real - 1])) real--;
@@ -220,6 +245,8 @@ function visitorsView(
   const rows: Cell[][] = [[...renamed, "Public", "Vœux des hôtes"]];
   const extra = new Map<number, string[]>();
   const hidden = new Set<number>();
+  const addressless = new Set<number>();
+  const wishNumbers = new Map<string, Map<string, number>>();
   const byRow = new Map(parsed.rows.map((row) => [row.row, row]));
   const resolve = wishResolver(hosts);
   for (let row = 2; row <= tab.rows.length; row++) {
@@ -254,20 +281,31 @@ function visitorsView(
           "Organisme : est vide : un agent n'est jamais accueilli par son propre organisme, indiquez son employeur.",
         );
     }
-    const wishes = resolve([v.wish1, v.wish2, v.wish3]);
+    const own = [v.wish1, v.wish2, v.wish3];
+    const wishes = resolve(own);
+    const numbers = new Map<string, number>();
+    own.forEach((wish, index) => {
+      for (const name of resolve([wish]))
+        if (!numbers.has(normalizeKey(name))) numbers.set(normalizeKey(name), index + 1);
+    });
     set("wish1", wishes[0] ?? null);
     set("wish2", wishes[1] ?? null);
     set("wish3", wishes[2] ?? null);
-    const own = visitor.problems.filter((problem) => !problem.startsWith("Vœu"));
-    problems.push(...own.filter((problem) => /^(Profil|Email de l'inscripteur|Inscrit par)/.test(problem)));
+    const ownProblems = visitor.problems.filter((problem) => !problem.startsWith("Vœu"));
+    problems.push(
+      ...ownProblems.filter((problem) => /^(Profil|Email de l'inscripteur|Inscrit par)/.test(problem)),
+    );
     if (problems.length > 0) extra.set(row, problems);
     if (problems.length > 0 && !visitor.problems.some((problem) => problem.startsWith("Email"))) {
       // The seminar must not place nor convoke this row: an empty address blocks it there too.
       if (!user || !v.email) set("email", null);
+      if (user && !v.email) addressless.add(row);
     }
+    const address = cellText(cells[(column("email") ?? 0) - 1] ?? null).toLowerCase();
+    if (address !== "") wishNumbers.set(address, numbers);
     rows.push([...cells, VISITOR_PUBLIC, wishes.join(", ")]);
   }
-  return { tab: { title: tab.title, rows }, extra, hidden, real };
+  return { tab: { title: tab.title, rows }, extra, hidden, real, addressless, wishNumbers };
 }
 
 /**
@@ -297,6 +335,17 @@ export function wishResolver(
   };
 }
 
+/**
+ * A placement's `Motif` as the visitor's own wishes number it: `Vœu 2` when the host is named by the
+ * visitor's second wish, though the matching ranked it third after the two hosts of an organisme
+ * named first. Any other motif (`Verrouillé`, `hors vœux…`) as it is.
+ */
+export function reverseMotif(view: SeminarView, participant: string, host: string, motif: string): string {
+  if (!/^Vœu \d$/.test(motif)) return motif;
+  const number = view.wishNumbers.get(participant.toLowerCase())?.get(normalizeKey(host));
+  return number === undefined ? motif : `Vœu ${number}`;
+}
+
 /** `Affectations` under the seminar's headers; every `À voir` read as the one situation. */
 function placementsView(tab: TabValues): TabValues {
   const back = new Map(
@@ -312,6 +361,18 @@ function placementsView(tab: TabValues): TabValues {
         : row,
     );
   return { title: tab.title, rows: [header, ...rows] };
+}
+
+/**
+ * A `Statut` without the seminar's problem of an empty `Email`: said of a row the view emptied on
+ * purpose (`SeminarView.addressless`), whose own problem says what is missing. A problem starts
+ * with its column's name (`Email : est vide…`), after the status's prefix.
+ */
+export function withoutSeminarEmail(status: string): string {
+  return status
+    .split("\n")
+    .filter((line) => !/^Email : /.test(line.replace(/^(bloquant|à vérifier) : /, "")))
+    .join("\n");
 }
 
 /** Merges `Statut` texts: every problem line once; `OK` when there is none. */
@@ -351,7 +412,9 @@ export function sourceChanges(
   for (const write of changes.cells ?? []) {
     if (write.tab === view.titles.settings) {
       const row = write.row > settingsRows ? write.row - ADDED_SETTINGS_ROWS : write.row;
-      cells.push({ ...write, row });
+      // What the seminar writes there is its `Statut`: the organizer reads it in the immersion's words.
+      const value = typeof write.value === "string" ? inReverseLines(write.value) : write.value;
+      cells.push({ ...write, row, value });
     } else if (write.tab === STRUCTURES || write.tab === TUTORS) {
       const header = view.snapshot.get(write.tab)?.rows[0]?.[write.column - 1];
       const name = cellText(header ?? null);
@@ -365,7 +428,13 @@ export function sourceChanges(
       if (write.column > width.real && write.column <= width.real + width.added) continue;
       const column = write.column > width.real ? write.column - width.added : write.column;
       if (write.row > 1 && column === statusColumn)
-        addStatus(REVERSE_TABS.visitors.name, write.row, cellText(write.value));
+        addStatus(
+          REVERSE_TABS.visitors.name,
+          write.row,
+          view.addressless.has(write.row)
+            ? withoutSeminarEmail(cellText(write.value))
+            : cellText(write.value),
+        );
       else cells.push({ ...write, column });
     } else if (write.tab === TABS.placements.name) {
       cells.push(placementWrite(view, source, write, placementsWrites));
@@ -383,7 +452,7 @@ export function sourceChanges(
     if (column === undefined) continue;
     for (const [row, texts] of byRow) {
       const own = (view.extra.get(tab)?.get(row) ?? []).map((problem) => statusText([problem]));
-      const value = mergeStatus([...texts, ...own]);
+      const value = inReverseLines(mergeStatus([...texts, ...own]));
       if (cellText(tabValues?.rows[row - 1]?.[column - 1] ?? null) !== value)
         cells.push({ tab: title, row, column, value });
     }
@@ -397,6 +466,40 @@ export function sourceChanges(
     ...changes,
     ...(changes.createTabs ? { createTabs } : {}),
     ...(changes.cells ? { cells } : {}),
+    ...(changes.appends
+      ? { appends: changes.appends.map((append) => journalInWords(append, source, changes)) }
+      : {}),
+  };
+}
+
+/** The Journal's human columns, read by the organizer only (`ledger/entry.ts`): never its key nor its payload. */
+const JOURNAL_WORDS = new Set(["Événement", "Détail"].map(normalizeKey));
+
+/**
+ * Lines appended to the `Journal` with the reverse immersion's words in `Événement` and `Détail`
+ * (« Demande à l'hôte », « Réponse de l'hôte »). The seal covers the key and the payload only, so
+ * the human columns may say it in the event's words; a column is reworded only when its header is
+ * known (from the tab created by these changes, or as read), so that nothing else is touched.
+ */
+function journalInWords(
+  append: NonNullable<WorkbookChanges["appends"]>[number],
+  source: WorkbookSnapshot,
+  changes: WorkbookChanges,
+): NonNullable<WorkbookChanges["appends"]>[number] {
+  if (normalizeKey(append.tab) !== normalizeKey(TABS.journal.name)) return append;
+  const header =
+    changes.createTabs?.find((tab) => normalizeKey(tab.title) === normalizeKey(TABS.journal.name))?.header ??
+    source.get(TABS.journal.name)?.rows[0] ??
+    [];
+  const human = new Set(
+    header.flatMap((cell, index) => (JOURNAL_WORDS.has(normalizeKey(cellText(cell))) ? [index] : [])),
+  );
+  if (human.size === 0) return append;
+  return {
+    ...append,
+    rows: append.rows.map((row) =>
+      row.map((cell, index) => (human.has(index) && typeof cell === "string" ? inReverseWords(cell) : cell)),
+    ),
   };
 }
 
@@ -412,14 +515,20 @@ function placementWrite(
   }
   const header: readonly Cell[] =
     view.snapshot.get(TABS.placements.name)?.rows[0] ?? headersOf(TABS.placements.schema);
-  const situation = header.findIndex((cell) => cellText(cell) === "Situation") + 1;
-  if (write.column !== situation || isBlank(write.value)) return write;
-  const structureColumn = header.findIndex((cell) => cellText(cell) === "Structure") + 1;
-  const structure =
-    batch.find((other) => other.row === write.row && other.column === structureColumn)?.value ??
-    source.get(TABS.placements.name)?.rows[write.row - 1]?.[structureColumn - 1] ??
+  const columnOf = (name: string) => header.findIndex((cell) => cellText(cell) === name) + 1;
+  const situation = columnOf("Situation");
+  const motif = columnOf("Motif");
+  if ((write.column !== situation && write.column !== motif) || isBlank(write.value)) return write;
+  const cellOf = (column: number) =>
+    batch.find((other) => other.row === write.row && other.column === column)?.value ??
+    source.get(TABS.placements.name)?.rows[write.row - 1]?.[column - 1] ??
     null;
-  return { ...write, value: view.activities.get(normalizeKey(cellText(structure))) ?? write.value };
+  const structure = cellText(cellOf(columnOf("Structure")));
+  if (write.column === motif) {
+    const participant = cellText(cellOf(columnOf("Email participant")));
+    return { ...write, value: reverseMotif(view, participant, structure, cellText(write.value)) };
+  }
+  return { ...write, value: view.activities.get(normalizeKey(structure)) ?? write.value };
 }
 
 /**

@@ -13,6 +13,7 @@
  */
 import type { DocumentSet, PrintedDocument } from "../documents/index.js";
 import { digest } from "../event/model.js";
+import { greeting, registered } from "../text/french.js";
 import { oneLine, webLink } from "../text/safe-text.js";
 import { block, type MessageContent, renderDocument, SIGNATURE } from "./layout.js";
 import { AUTOMATIC_HEADERS } from "./seminar.js";
@@ -78,12 +79,20 @@ export function rostersOf(
 /** The certificate of attendance, with the survey (its link, and a reply with a mark when `replyTo` is given). */
 export function renderCertificateMessage(view: {
   info: { title: string; organizerEmail: string; organizer?: string };
+  /** Whom the certificate is for: the person who took part, in whose name it stays. */
   recipient: string;
   link?: string;
   replyTo?: string;
+  /** Whether it goes to whoever registered the person (a service user's registrar), not to them. */
+  careOf?: boolean;
 }): MessageContent {
   const link = webLink(view.link);
-  const subject = oneLine(`Votre attestation de présence — ${view.info.title}`);
+  const careOf = view.careOf === true;
+  const subject = oneLine(
+    careOf
+      ? `Attestation de présence de ${view.recipient} — ${view.info.title}`
+      : `Votre attestation de présence — ${view.info.title}`,
+  );
   return renderDocument(
     {
       title: subject,
@@ -91,14 +100,20 @@ export function renderCertificateMessage(view: {
       ...(view.info.organizer ? { organizer: view.info.organizer } : {}),
       heading: "Merci de votre participation",
       blocks: [
-        block.paragraph(`Bonjour ${view.recipient},`),
+        block.paragraph(greeting(view.recipient, careOf)),
         block.paragraph(
-          `Merci d'avoir participé à « ${view.info.title} ». Vous trouverez en pièce jointe votre attestation de présence (PDF), avec les séquences suivies et leurs horaires.`,
+          careOf
+            ? `${registered(view.recipient)} a participé à « ${view.info.title} ». Vous trouverez en pièce jointe son attestation de présence (PDF), à son nom, avec les séquences suivies et leurs horaires : merci de la lui remettre.`
+            : `Merci d'avoir participé à « ${view.info.title} ». Vous trouverez en pièce jointe votre attestation de présence (PDF), avec les séquences suivies et leurs horaires.`,
         ),
         ...(link || view.replyTo
           ? [
-              block.section("Votre avis compte"),
-              block.paragraph("Votre retour nous aide à améliorer les prochaines éditions."),
+              block.section(careOf ? "Son avis compte" : "Votre avis compte"),
+              block.paragraph(
+                careOf
+                  ? "Son retour nous aide à améliorer les prochaines éditions : merci de lui transmettre le questionnaire, ou de l'aider à le remplir."
+                  : "Votre retour nous aide à améliorer les prochaines éditions.",
+              ),
             ]
           : []),
         ...(link
@@ -110,7 +125,9 @@ export function renderCertificateMessage(view: {
         ...(view.replyTo
           ? [
               block.paragraph(
-                `${link ? "Vous pouvez aussi simplement" : "Il vous suffit de"} répondre à ce message : une note de 1 à 5 (5 = excellent) sur la première ligne, puis, si vous le souhaitez, un commentaire.`,
+                careOf
+                  ? `${link ? "Vous pouvez aussi simplement" : "Il vous suffit de"} répondre à ce message de sa part : une note de 1 à 5 (5 = excellent) sur la première ligne, puis, s'il ou elle le souhaite, un commentaire.`
+                  : `${link ? "Vous pouvez aussi simplement" : "Il vous suffit de"} répondre à ce message : une note de 1 à 5 (5 = excellent) sur la première ligne, puis, si vous le souhaitez, un commentaire.`,
               ),
             ]
           : []),
@@ -133,7 +150,10 @@ export function renderRosterMessage(view: {
   structure: string;
   hosted: number;
   update: boolean;
+  /** A reverse immersion's host sheet: the structure is the host, and the message speaks to them. */
+  reverse?: boolean;
 }): MessageContent {
+  if (view.reverse) return renderHostSheetMessage(view);
   const subject = oneLine(
     `${view.update ? "Mise à jour — " : ""}Accueil en immersion — ${view.structure} — ${view.info.title}`,
   );
@@ -152,6 +172,42 @@ export function renderRosterMessage(view: {
         ),
         block.paragraph([
           "Si l'accueil n'est plus possible, merci de prévenir au plus tôt : ",
+          { text: view.info.organizerEmail, href: `mailto:${view.info.organizerEmail}` },
+        ]),
+        block.paragraph(SIGNATURE),
+      ],
+      footer: "Ce message a été envoyé automatiquement par l'équipe d'organisation.",
+    },
+    { headers: AUTOMATIC_HEADERS },
+  );
+}
+
+/** A reverse immersion's host sheet, to the host: « vous accueillez », « votre fiche ». */
+function renderHostSheetMessage(view: {
+  info: { title: string; organizerEmail: string; organizer?: string; dates: string };
+  structure: string;
+  hosted: number;
+  update: boolean;
+}): MessageContent {
+  const subject = oneLine(
+    `${view.update ? "Mise à jour — " : ""}Les personnes qui vous suivront — ${view.info.title}`,
+  );
+  const who = view.hosted > 1 ? `${view.hosted} personnes` : "une personne";
+  return renderDocument(
+    {
+      title: subject,
+      event: view.info.title,
+      ...(view.info.organizer ? { organizer: view.info.organizer } : {}),
+      heading: view.update ? "Votre fiche d'accueil mise à jour" : "Votre fiche d'accueil",
+      blocks: [
+        block.paragraph(`Bonjour ${view.structure},`),
+        block.paragraph(
+          view.update
+            ? `La liste des personnes qui vous suivront ${view.info.dates} a changé. Voici votre fiche mise à jour (PDF) : elle remplace la précédente.`
+            : `Vous ouvrez votre journée à ${who} ${view.info.dates}. Vous trouverez en pièce jointe votre fiche d'accueil (PDF) : qui vous suivra, à quelle heure, où nous leur avons donné rendez-vous, et leurs besoins éventuels.`,
+        ),
+        block.paragraph([
+          "Si vous ne pouvez plus les accueillir, merci de nous prévenir au plus tôt : ",
           { text: view.info.organizerEmail, href: `mailto:${view.info.organizerEmail}` },
         ]),
         block.paragraph(SIGNATURE),

@@ -32,6 +32,7 @@ import {
   type TutorView,
 } from "../event/model.js";
 import { SURVEY_REPLY_VERSION } from "../feedback/survey-reply.js";
+import { inReverseWords } from "../inversee/words.js";
 import type { LedgerEntry } from "../ledger/entry.js";
 import type { LedgerKeys } from "../ledger/keys.js";
 import { hasBounced, isTaken, type JournalState, keysStartingWith, sendIdOf } from "../ledger/state.js";
@@ -39,7 +40,7 @@ import { readReplyLine } from "../replies/plan.js";
 import { rematchKey, SILENT, silentKey } from "../replies/tutor-lines.js";
 import { lunchSchedule, seminarSchedule } from "../schedule/schedule.js";
 import { TABS } from "../sheet/schemas.js";
-import { ofName, plural, pluralSuffix } from "../text/french.js";
+import { frenchDate, frenchDates, frenchTime, ofName, plural, pluralSuffix } from "../text/french.js";
 import { oneLine } from "../text/safe-text.js";
 import {
   attachmentName,
@@ -500,10 +501,12 @@ function raiseAlerts(
 function organizerAlerts(
   collect: Collector,
   keys: LedgerKeys,
-  info: { organizerEmail: string; sender: { name?: string; address: string } },
+  info: { organizerEmail: string; sender: { name?: string; address: string }; reverse?: boolean },
   options: PlanOptions,
 ) {
   const organizer: Recipient = { name: "", address: info.organizerEmail };
+  // A reverse immersion's organizer reads of hosts and of the immersion (`inversee/words.ts`).
+  const words = (text: string) => (info.reverse ? inReverseWords(text) : text);
   return (kind: string, version: string, sendAt: Date, view: Parameters<typeof renderOrganizerAlert>[0]) =>
     collect.add({
       key: messageKey(keys, info.organizerEmail, "alerte", `${kind}-${version}`),
@@ -516,7 +519,13 @@ function organizerAlerts(
         outgoing(
           info.sender,
           organizer,
-          renderOrganizerAlert({ ...view, ...(options.workbookLink ? { link: options.workbookLink } : {}) }),
+          renderOrganizerAlert({
+            ...view,
+            summary: words(view.summary),
+            paragraphs: view.paragraphs.map(words),
+            ...(view.items ? { items: view.items.map(words) } : {}),
+            ...(options.workbookLink ? { link: options.workbookLink } : {}),
+          }),
         ),
     });
 }
@@ -638,6 +647,7 @@ function planParticipantMessages(planning: SeminarPlanning): string[] {
               recipient: to.name,
               link,
               ...(surveyReplyTo ? { replyTo: surveyReplyTo } : {}),
+              ...(person.careOf !== undefined ? { careOf: true } : {}),
             }),
             surveyReplyTo,
           ),
@@ -817,7 +827,7 @@ function raiseSeminarAlerts(
       eventTitle: info.title,
       summary: "lien du questionnaire manquant",
       paragraphs: [
-        `Le questionnaire de satisfaction doit partir le ${DateTime.fromJSDate(feedbackAt, { zone }).setLocale("fr").toFormat("d LLLL yyyy 'à' H'h'")}, mais le paramètre « Lien questionnaire » de l'onglet Séminaire est vide. Renseignez-le pour que les participants le reçoivent.`,
+        `Le questionnaire de satisfaction doit partir le ${frenchDate(DateTime.fromJSDate(feedbackAt, { zone }))} à ${frenchTime(feedbackAt, zone)}, mais le paramètre « Lien questionnaire » de l'onglet Séminaire est vide. Renseignez-le pour que les participants le reçoivent.`,
       ],
     });
   }
@@ -1034,6 +1044,7 @@ function planDocuments(
             recipient: to.name,
             ...(info.surveyLink ? { link: info.surveyLink } : {}),
             ...(replyTo ? { replyTo } : {}),
+            ...("careOf" in person && person.careOf !== undefined ? { careOf: true } : {}),
           }),
           replyTo,
         ),
@@ -1099,8 +1110,15 @@ function planDocuments(
           renderRosterMessage({
             info: { title: info.title, organizerEmail: info.organizerEmail, organizer, dates },
             structure: roster.structure,
-            hosted: hosted?.kind === "table" ? hosted.rows.length : 0,
+            // A visitor who follows a host in two slots is one person (`hostSheet`'s second column).
+            hosted:
+              hosted?.kind !== "table"
+                ? 0
+                : model.info.reverse
+                  ? new Set(hosted.rows.map((row) => row[1])).size
+                  : hosted.rows.length,
             update,
+            ...(model.info.reverse ? { reverse: true } : {}),
           }),
         ),
     });
@@ -1118,11 +1136,9 @@ function planDocuments(
 
 /** `les 17 et 18 mars 2027`. */
 function eventDatesOf(model: SeminarModel): string {
-  const [first, second] = model.info.days.map((day) => DateTime.fromISO(day).setLocale("fr"));
-  if (!first || !second || first.equals(second)) return first ? `le ${first.toFormat("d LLLL yyyy")}` : "";
-  return first.month === second.month
-    ? `les ${first.day} et ${second.toFormat("d LLLL yyyy")}`
-    : `les ${first.toFormat("d LLLL")} et ${second.toFormat("d LLLL yyyy")}`;
+  const [first, second] = model.info.days.map((day) => DateTime.fromISO(day));
+  if (!first) return "";
+  return frenchDates(first, second ?? first);
 }
 
 /** Whether a key of that kind, whose version starts with `prefix`, is sent or being sent to that recipient. */

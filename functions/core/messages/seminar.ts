@@ -11,7 +11,15 @@ import type {
 } from "../event/model.js";
 import { fullName } from "../event/model.js";
 import { buildCalendar, type CalendarItem, calendarContentType } from "../schedule/calendar.js";
-import { frenchDay, frenchSpan, frenchTime, pluralSuffix } from "../text/french.js";
+import {
+  frenchDates,
+  frenchDay,
+  frenchSpan,
+  frenchTime,
+  greeting,
+  pluralSuffix,
+  registered,
+} from "../text/french.js";
 import { oneLine, webLink } from "../text/safe-text.js";
 import {
   AUTOMATIC_FOOTER,
@@ -32,12 +40,10 @@ export const ANSWER_INSTRUCTION = "Répondez simplement OUI ou NON à ce message
 
 function datesOf(info: SeminarInfo): string {
   const [day1, day2] = info.days;
-  const first = DateTime.fromISO(day1, { zone: info.zone }).setLocale("fr");
-  const second = DateTime.fromISO(day2, { zone: info.zone }).setLocale("fr");
-  if (day1 === day2) return `le ${first.toFormat("d LLLL yyyy")}`;
-  if (first.month === second.month && first.year === second.year)
-    return `les ${first.toFormat("d")} et ${second.toFormat("d LLLL yyyy")}`;
-  return `les ${first.toFormat("d LLLL")} et ${second.toFormat("d LLLL yyyy")}`;
+  return frenchDates(
+    DateTime.fromISO(day1, { zone: info.zone }),
+    DateTime.fromISO(day2, { zone: info.zone }),
+  );
 }
 
 function where(info: SeminarInfo): string {
@@ -64,12 +70,27 @@ function theEvent(info: SeminarInfo): string {
   return info.reverse ? "l'immersion" : "le séminaire";
 }
 
-function itemDetail(item: AgendaItem, reverse = false): string[] {
+/** « au séminaire » or « à l'immersion ». */
+function toTheEvent(info: SeminarInfo): string {
+  return info.reverse ? "à l'immersion" : "au séminaire";
+}
+
+/** « du séminaire » or « de l'immersion ». */
+function ofTheEvent(info: SeminarInfo): string {
+  return info.reverse ? "de l'immersion" : "du séminaire";
+}
+
+/**
+ * The lines under an item; `careOf`: in a message to whoever registered the person, who reads of
+ * « son hôte », not « votre hôte ».
+ */
+function itemDetail(item: AgendaItem, reverse = false, careOf = false): string[] {
   const placement = item.placement;
   if (!placement) return item.place ? [item.place] : [];
+  const host = careOf ? "Son hôte" : "Votre hôte";
   if (reverse)
     return [
-      placement.tutor ? `Votre hôte : ${placement.tutor}` : "Votre hôte : communiqué prochainement",
+      placement.tutor ? `${host} : ${placement.tutor}` : `${host} : communiqué prochainement`,
       placement.address ? `Rendez-vous : ${placement.address}` : null,
       placement.contact ? `Contact : ${placement.contact}` : null,
     ].filter((line): line is string => line !== null);
@@ -77,7 +98,7 @@ function itemDetail(item: AgendaItem, reverse = false): string[] {
     `Situation observée : ${placement.situation}`,
     placement.address ? `Adresse : ${placement.address}` : null,
     placement.tutor
-      ? `Votre tuteur ou tutrice : ${placement.tutor}`
+      ? `${careOf ? "Son" : "Votre"} tuteur ou tutrice : ${placement.tutor}`
       : "Tuteur ou tutrice : communiqué(e) prochainement",
   ].filter((line): line is string => line !== null);
 }
@@ -97,14 +118,14 @@ function byDay(agenda: readonly AgendaItem[], zone: string): [string, AgendaItem
 }
 
 /** One agenda block per day, one row per item. */
-function agendaBlocks(items: readonly AgendaItem[], zone: string, reverse = false): Block[] {
+function agendaBlocks(items: readonly AgendaItem[], zone: string, reverse = false, careOf = false): Block[] {
   return byDay(items, zone).map(([day, list]) =>
     block.agenda(
       capitalize(day),
       list.map((item) => ({
         time: timeLabel(item, zone),
         title: itemTitle(item),
-        details: itemDetail(item, reverse),
+        details: itemDetail(item, reverse, careOf),
         own: item.placement !== undefined,
       })),
     ),
@@ -146,6 +167,7 @@ function travelLines(info: SeminarInfo, agenda: ParticipantAgenda): string[] {
 }
 
 function practicalLines(info: SeminarInfo, agenda: ParticipantAgenda): string[] {
+  if (agenda.participant.careOf !== undefined) return practicalLinesCareOf(info, agenda);
   return [
     `Lieu d'accueil : ${info.venue}.`,
     agenda.participant.dinner ? "Vous êtes inscrit(e) au dîner du premier soir." : null,
@@ -154,6 +176,19 @@ function practicalLines(info: SeminarInfo, agenda: ParticipantAgenda): string[] 
       ? "Pendant l'immersion, vous suivez votre hôte dans sa journée (réunions, instances de décision, visites de terrain) : les échanges entendus sont confidentiels, et votre hôte reste votre interlocuteur sur place."
       : "Pendant les immersions, vous observez le travail des agents auprès des usagers : les échanges entendus sont confidentiels, et le tuteur ou la tutrice qui vous accueille reste votre interlocuteur sur place.",
     "Le fichier joint (programme.ics) ajoute ces rendez-vous à votre agenda (Outlook, Apple Calendar, Google Agenda).",
+  ].filter((line): line is string => line !== null);
+}
+
+/** The practical lines, told to whoever registered the person: of them, « il ou elle ». */
+function practicalLinesCareOf(info: SeminarInfo, agenda: ParticipantAgenda): string[] {
+  return [
+    `Lieu d'accueil : ${info.venue}.`,
+    agenda.participant.dinner ? "Il ou elle est inscrit(e) au dîner du premier soir." : null,
+    agenda.participant.visit ? "Il ou elle est inscrit(e) à la visite de la ville." : null,
+    info.reverse
+      ? "Pendant l'immersion, il ou elle suit son hôte dans sa journée (réunions, instances de décision, visites de terrain) : les échanges entendus sont confidentiels, et son hôte reste son interlocuteur sur place."
+      : "Pendant les immersions, il ou elle observe le travail des agents auprès des usagers : les échanges entendus sont confidentiels, et le tuteur ou la tutrice qui l'accueille reste son interlocuteur sur place.",
+    "Le fichier joint (programme.ics) ajoute ces rendez-vous à un agenda (Outlook, Apple Calendar, Google Agenda) ; le programme ci-dessus peut aussi être imprimé.",
   ].filter((line): line is string => line !== null);
 }
 
@@ -181,22 +216,37 @@ export interface ConvocationView {
   readonly stamp: Date;
 }
 
+/**
+ * What a participant left without a placement for some slots is told (after their tutor or host
+ * declined and no other could take them): honestly that none was found yet and that the organizer
+ * will write; the organizer, alerted, places them by hand in `Affectations`, and a change notice
+ * with the new placement follows. `careOf`: said to the person's registrar.
+ */
+function missingNotice(info: SeminarInfo, slots: readonly string[], careOf: boolean): string | null {
+  if (slots.length === 0) return null;
+  const names = `« ${slots.join(" », « ")} »`;
+  const which = `${slots.length > 1 ? "les créneaux" : "le créneau"} ${names}`;
+  const other = info.reverse ? "un autre hôte" : "un autre lieu d'immersion";
+  return careOf
+    ? `Pour ${which}, nous n'avons pas encore pu lui proposer ${other}. L'équipe d'organisation vous écrira dès qu'une solution sera trouvée ; d'ici là, rien n'est prévu pour lui ou elle sur ce créneau.`
+    : `Pour ${which}, nous n'avons pas encore pu vous proposer ${other}. L'équipe d'organisation vous écrira dès qu'une solution sera trouvée ; d'ici là, rien n'est prévu pour vous sur ce créneau.`;
+}
+
 export function renderConvocation(view: ConvocationView): MessageContent {
   const { info, agenda } = view;
   const person = fullName(agenda.participant.firstName, agenda.participant.lastName);
-  const subject = oneLine(
-    view.change ? `Modification de votre programme — ${info.title}` : `Convocation — ${info.title}`,
-  );
   const careOf = agenda.participant.careOf !== undefined;
+  const subject = oneLine(
+    view.change
+      ? `Modification ${careOf ? `du programme de ${person}` : "de votre programme"} — ${info.title}`
+      : `Convocation${careOf ? ` de ${person}` : ""} — ${info.title}`,
+  );
   const intro = careOf
     ? `Vous avez inscrit ${person} à ${theEvent(info)} « ${info.title} »${where(info)} ${datesOf(info)}. ${view.change ? "Son programme a changé : voici son programme à jour" : "Voici sa convocation, avec son programme personnel"} ; merci de la lui transmettre (le calendrier joint peut être imprimé ou ajouté à un agenda).`
     : view.change
       ? `Votre programme pour ${theEvent(info)} « ${info.title} » a changé. Voici votre programme à jour ; le calendrier joint remplace le précédent dans votre agenda.`
       : `Nous avons le plaisir de vous confirmer votre participation ${info.reverse ? "à l'immersion" : "au séminaire"} « ${info.title} », qui se tiendra${where(info)} ${datesOf(info)}. Vous trouverez ci-dessous votre programme personnel, avec ${info.reverse ? "votre hôte et son adresse" : "vos lieux d'immersion"}.`;
-  const missing =
-    agenda.missingSlots.length > 0
-      ? `Votre lieu d'immersion pour le créneau « ${agenda.missingSlots.join(" », « ")} » vous sera communiqué prochainement.`
-      : null;
+  const missing = missingNotice(info, agenda.missingSlots, careOf);
   const travel = travelLines(info, agenda);
   const practical = practicalLines(info, agenda);
   const calendar = buildCalendar({
@@ -210,18 +260,24 @@ export function renderConvocation(view: ConvocationView): MessageContent {
     organizer: info.sender,
     ...(view.change ? { cancelled: agenda.cancelled } : {}),
   });
-  const changes = view.change ? changeLines(agenda.changes, info.zone) : [];
+  const changes = view.change ? changeLines(agenda.changes, info.zone, careOf) : [];
   const document: MessageDocument = {
     title: subject,
     ...brand(info),
-    heading: view.change ? "Votre programme a changé" : "Votre convocation",
+    heading: careOf
+      ? view.change
+        ? "Son programme a changé"
+        : "Sa convocation"
+      : view.change
+        ? "Votre programme a changé"
+        : "Votre convocation",
     blocks: [
-      block.paragraph(careOf ? "Bonjour," : `Bonjour ${person},`),
+      block.paragraph(greeting(person, careOf)),
       block.paragraph(intro),
       ...(missing ? [block.note(missing)] : []),
       ...(changes.length > 0 ? [block.section("Ce qui a changé"), block.list(changes)] : []),
-      block.section("Votre programme"),
-      ...agendaBlocks(agenda.items, info.zone, info.reverse),
+      block.section(careOf ? "Son programme" : "Votre programme"),
+      ...agendaBlocks(agenda.items, info.zone, info.reverse, careOf),
       ...(travel.length > 0
         ? [
             block.section("Vos trajets"),
@@ -234,7 +290,9 @@ export function renderConvocation(view: ConvocationView): MessageContent {
       block.list(practical),
       contact(info),
       block.paragraph(
-        "Nous vous remercions de votre engagement et vous prions d'agréer nos salutations distinguées.",
+        careOf
+          ? "Nous vous remercions de l'accompagner dans cette démarche et vous prions d'agréer nos salutations distinguées."
+          : "Nous vous remercions de votre engagement et vous prions d'agréer nos salutations distinguées.",
       ),
       block.paragraph(SIGNATURE),
     ],
@@ -261,12 +319,12 @@ function describeItem(item: AnnouncedItem, zone: string): string {
 }
 
 /** One line per change since the convocation: `ancien → nouveau`, added, or removed. */
-export function changeLines(changes: readonly ItemChange[], zone: string): string[] {
+export function changeLines(changes: readonly ItemChange[], zone: string, careOf = false): string[] {
   return changes.map((change) => {
     if (change.before && change.after)
       return `Modifié : ${describeItem(change.before, zone)} → ${describeItem(change.after, zone)}`;
     if (change.after) return `Ajouté : ${describeItem(change.after, zone)}`;
-    return `Supprimé : ${describeItem(change.before!, zone)} (retiré de votre agenda par le calendrier joint)`;
+    return `Supprimé : ${describeItem(change.before!, zone)} (retiré ${careOf ? "de son agenda" : "de votre agenda"} par le calendrier joint)`;
   });
 }
 
@@ -283,7 +341,10 @@ export function renderCancellation(view: CancellationView): MessageContent {
   const { info, participant } = view;
   const person = fullName(participant.firstName, participant.lastName);
   const subject = oneLine(`Annulation de votre participation — ${info.title}`);
-  const intro = `Votre participation au séminaire « ${info.title} »${where(info)} ${datesOf(info)} est annulée. Le calendrier joint retire de votre agenda tous les rendez-vous de votre convocation.`;
+  const careOf = participant.careOf !== undefined;
+  const intro = careOf
+    ? `La participation de ${registered(person)} ${toTheEvent(info)} « ${info.title} »${where(info)} ${datesOf(info)} est annulée. Merci de le lui faire savoir ; le calendrier joint retire de son agenda tous les rendez-vous de sa convocation.`
+    : `Votre participation ${toTheEvent(info)} « ${info.title} »${where(info)} ${datesOf(info)} est annulée. Le calendrier joint retire de votre agenda tous les rendez-vous de votre convocation.`;
   const lines = participant.announced.map((item) => describeItem(item, info.zone));
   const calendar = buildCalendar({
     event: info.event,
@@ -307,7 +368,7 @@ export function renderCancellation(view: CancellationView): MessageContent {
       ...brand(info),
       heading: "Participation annulée",
       blocks: [
-        block.paragraph(`Bonjour ${person},`),
+        block.paragraph(greeting(person, careOf)),
         block.paragraph(intro),
         block.section("Rendez-vous retirés"),
         block.list(lines),
@@ -429,7 +490,7 @@ export function renderTutorRequest(view: TutorRequestView): MessageContent {
     heading: "Accueil de participants en immersion",
     intro:
       view.version > 1
-        ? `Les personnes que vous accueillerez pendant le séminaire « ${info.title} » ont changé. Voici ce qui est prévu désormais.`
+        ? `Les personnes que vous accueillerez pendant ${theEvent(info)} « ${info.title} » ont changé. Voici ce qui est prévu désormais.`
         : info.reverse
           ? `Dans le cadre de l'immersion « ${info.title} »${where(info)}, des agents publics et des usagers viennent partager une journée de décideur. Vous avez bien voulu ouvrir votre agenda : voici qui vous suivra, quand, et où nous leur avons donné rendez-vous.`
           : `Dans le cadre du séminaire « ${info.title} »${where(info)}, des décideurs publics viennent observer le travail des services auprès des usagers. Vous avez bien voulu accueillir des participants : voici qui vous accueillerez, quand et où.`,
@@ -453,7 +514,7 @@ export function renderTutorNudge(view: TutorNudgeView): MessageContent {
   return tutorMessage(info, tutor, {
     subject: `Relance : accueil de ${count} participant${pluralSuffix(count)} en immersion — ${info.title}`,
     heading: "Votre réponse nous manque",
-    intro: `Nous n'avons pas encore reçu votre réponse à notre demande d'accueil pour le séminaire « ${info.title} »${where(info)}. Pour mémoire, voici ce qui est prévu :`,
+    intro: `Nous n'avons pas encore reçu votre réponse à notre demande d'accueil pour ${theEvent(info)} « ${info.title} »${where(info)}. Pour mémoire, voici ce qui est prévu :`,
     ask: "Pouvez-vous nous dire, d'un mot, si vous serez disponible ?",
     thanks: "Avec nos remerciements,",
     invited: false,
@@ -465,7 +526,13 @@ export function renderReminder(view: { info: SeminarInfo; agenda: ParticipantAge
   const person = fullName(agenda.participant.firstName, agenda.participant.lastName);
   const first = agenda.items[0];
   const subject = oneLine(`Rappel : ${info.title}, ${datesOf(info)}`);
-  const intro = `Le séminaire « ${info.title} » approche. ${first ? `Votre programme commence le ${frenchDay(first.start, info.zone)} à ${frenchTime(first.start, info.zone)}${first.place ? ` (${first.place})` : ""}.` : ""}`;
+  const careOf = agenda.participant.careOf !== undefined;
+  const starts = first
+    ? `le ${frenchDay(first.start, info.zone)} à ${frenchTime(first.start, info.zone)}${first.place ? ` (${first.place})` : ""}`
+    : null;
+  const intro = careOf
+    ? `${registered(person)} est attendu(e) ${toTheEvent(info)} « ${info.title} »${where(info)}.${starts ? ` Son programme commence ${starts}.` : ""} Merci de le lui rappeler et de lui transmettre le programme ci-dessous.`
+    : `${capitalize(theEvent(info))} « ${info.title} » approche.${starts ? ` Votre programme commence ${starts}.` : ""}`;
   const travel = travelLines(info, agenda);
   return renderDocument(
     {
@@ -473,10 +540,10 @@ export function renderReminder(view: { info: SeminarInfo; agenda: ParticipantAge
       ...brand(info),
       heading: "Rappel",
       blocks: [
-        block.paragraph(`Bonjour ${person},`),
+        block.paragraph(greeting(person, careOf)),
         block.paragraph(intro),
-        block.section("Votre programme"),
-        ...agendaBlocks(agenda.items, info.zone, info.reverse),
+        block.section(careOf ? "Son programme" : "Votre programme"),
+        ...agendaBlocks(agenda.items, info.zone, info.reverse, careOf),
         ...travel.map((line) => block.paragraph(line)),
         contact(info),
         block.paragraph(SIGNATURE),
@@ -491,7 +558,9 @@ export function renderTutorReminder(view: { info: SeminarInfo; tutor: TutorView 
   const { info, tutor } = view;
   const subject = oneLine(`Rappel : accueil de participants en immersion — ${info.title}`);
   const hosting = hostingLines(info, tutor);
-  const intro = `Nous vous remercions d'avoir confirmé l'accueil de participants du séminaire « ${info.title} ». Pour rappel :`;
+  const intro = info.reverse
+    ? `Nous vous remercions d'avoir confirmé que vous ouvrez votre journée aux visiteurs de l'immersion « ${info.title} ». Pour rappel :`
+    : `Nous vous remercions d'avoir confirmé l'accueil de participants ${ofTheEvent(info)} « ${info.title} ». Pour rappel :`;
   return renderDocument(
     {
       title: subject,
@@ -516,7 +585,9 @@ export function renderTrainReminder(view: { info: SeminarInfo; agenda: Participa
   if (!train) throw new Error("A train reminder needs a return train.");
   const person = fullName(agenda.participant.firstName, agenda.participant.lastName);
   const subject = oneLine(`Votre train de retour part à ${frenchTime(train.departure, info.zone)}`);
+  const careOf = agenda.participant.careOf !== undefined;
   const lines = [
+    ...(careOf ? [`Ce message concerne ${registered(person)} : merci de le lui transmettre.`] : []),
     `Votre train de retour part aujourd'hui à ${frenchTime(train.departure, info.zone)}${info.station ? ` (${info.station})` : ""}.`,
     train.lastItem && train.leavesEarly
       ? `Pour le prendre, quittez « ${train.lastItem.title} » au plus tard à ${frenchTime(train.leaveBy, info.zone)}.`
@@ -529,7 +600,7 @@ export function renderTrainReminder(view: { info: SeminarInfo; agenda: Participa
       ...brand(info),
       heading: "Votre train de retour",
       blocks: [
-        block.paragraph(`Bonjour ${person},`),
+        block.paragraph(greeting(person, careOf)),
         ...lines.map((line) => block.paragraph(line)),
         contact(info),
         block.paragraph(SIGNATURE),
@@ -542,23 +613,41 @@ export function renderTrainReminder(view: { info: SeminarInfo; agenda: Participa
 
 export function renderFeedbackRequest(view: {
   info: { title: string; organizerEmail: string; organizer?: string };
+  /** Whom the survey is about: the person who took part. */
   recipient: string;
   link: string;
   /** The signed address a reply goes to: the email then invites a mark and a comment by reply (issue 17). */
   replyTo?: string;
+  /** Whether it goes to whoever registered the person (a service user's registrar), not to them. */
+  careOf?: boolean;
 }): MessageContent {
   const link = webLink(view.link);
   if (!link) throw new Error("A feedback request needs an http(s) survey link.");
-  const subject = oneLine(`Votre avis sur « ${view.info.title} »`);
-  const lines = [
-    `Merci d'avoir participé à « ${view.info.title} ». Votre retour nous aide à améliorer les prochaines éditions.`,
-    "Le questionnaire prend environ cinq minutes ; vos réponses restent anonymes.",
-    ...(view.replyTo
-      ? [
-          "Vous pouvez aussi simplement répondre à ce message : une note de 1 à 5 (5 = excellent) sur la première ligne, puis, si vous le souhaitez, un commentaire.",
-        ]
-      : []),
-  ];
+  const careOf = view.careOf === true;
+  const subject = oneLine(
+    careOf
+      ? `L'avis de ${view.recipient} sur « ${view.info.title} »`
+      : `Votre avis sur « ${view.info.title} »`,
+  );
+  const lines = careOf
+    ? [
+        `${registered(view.recipient)} a participé à « ${view.info.title} ». Son retour nous aide à améliorer les prochaines éditions : merci de lui transmettre ce questionnaire, ou de l'aider à le remplir.`,
+        "Le questionnaire prend environ cinq minutes ; ses réponses restent anonymes.",
+        ...(view.replyTo
+          ? [
+              "Vous pouvez aussi simplement répondre à ce message de sa part : une note de 1 à 5 (5 = excellent) sur la première ligne, puis, s'il ou elle le souhaite, un commentaire.",
+            ]
+          : []),
+      ]
+    : [
+        `Merci d'avoir participé à « ${view.info.title} ». Votre retour nous aide à améliorer les prochaines éditions.`,
+        "Le questionnaire prend environ cinq minutes ; vos réponses restent anonymes.",
+        ...(view.replyTo
+          ? [
+              "Vous pouvez aussi simplement répondre à ce message : une note de 1 à 5 (5 = excellent) sur la première ligne, puis, si vous le souhaitez, un commentaire.",
+            ]
+          : []),
+      ];
   return renderDocument(
     {
       title: subject,
@@ -566,7 +655,7 @@ export function renderFeedbackRequest(view: {
       ...(view.info.organizer ? { organizer: view.info.organizer } : {}),
       heading: "Votre avis compte",
       blocks: [
-        block.paragraph(`Bonjour ${view.recipient},`),
+        block.paragraph(greeting(view.recipient, careOf)),
         ...lines.map((line) => block.paragraph(line)),
         block.button("Répondre au questionnaire", link),
         block.small(`Si le lien ne s'ouvre pas, copiez cette adresse dans votre navigateur : ${link}`),
