@@ -25,9 +25,12 @@ import {
 } from "../sheet/fields.js";
 import {
   CONFIRMATIONS,
+  emailAliases,
+  personEmail,
   personName,
   SEMINAR_ACTIONS,
   SEMINAR_REGISTRATION_STATES,
+  statusColumn,
   TABS,
   type TabSpec,
 } from "../sheet/schemas.js";
@@ -40,12 +43,6 @@ export const HOST_ACTIVITIES = ["Réunions", "Instance de décision", "Visite de
 
 /** `Profil` of a participant: a front-line public agent, or a service user (who may have no email). */
 export const PROFILES = ["Agent public", "Usager"] as const;
-
-const emailAliases = ["E-mail", "Courriel", "Mail", "Adresse électronique", "Adresse mail"];
-const statusColumn = output({
-  header: "Statut",
-  help: "Écrit par Passerelle : OK, ou ce qu'il faut corriger.",
-});
 
 /** Tab `Immersion` (`Paramètre`, `Valeur`): the event. */
 export const reverseSettings = z.object({
@@ -77,7 +74,7 @@ export const reverseSettings = z.object({
 /** Tab `Hôtes`: the decision-makers who open their day, each their own "structure" and "tutor". */
 export const hostRow = z.object({
   ...personName,
-  email: must(email({ header: "Email", personal: true, aliases: emailAliases, io: "in", required: true })),
+  email: personEmail,
   position: requiredText({
     header: "Fonction",
     io: "in",

@@ -28,6 +28,7 @@ import {
   type MessageContent,
   type MessageDocument,
   renderDocument,
+  SIGNATURE,
 } from "./layout.js";
 
 /** Headers that ask auto-responders (out-of-office replies) to stay quiet. */
@@ -62,8 +63,6 @@ function contact(info: SeminarInfo): Block {
 function brand(info: SeminarInfo): Pick<MessageDocument, "event" | "organizer"> {
   return { event: info.title, organizer: info.sender.name ?? info.organizerEmail };
 }
-
-const SIGNATURE = "L'équipe d'organisation";
 
 /** « le séminaire » or, for a reverse immersion (issue 18), « l'immersion ». */
 function theEvent(info: SeminarInfo): string {
