@@ -29,6 +29,20 @@ describe("checking an immersion seminar", () => {
     expect(result.days).toEqual(["2027-03-17", "2027-03-18"]);
   });
 
+  it("accepts a wish naming the organisme of a host structure, and names the three kinds a wish may be", () => {
+    const participants = clean.map((row, index) =>
+      index === 0 ? { ...row, "Vœu 1": "Ville de Rennes", "Vœu 2": "Mairie de Lune" } : row,
+    );
+    const result = checkSeminar(seminarSnapshot({ participants, tutors: cleanTutors }), NOW);
+    const problems = problemsOf(result, "Participants", 2);
+    expect(problems.join(" ")).not.toContain("Ville de Rennes");
+    expect(problems).toEqual([
+      expect.stringContaining(
+        "Vœu 2 : « Mairie de Lune » n'est ni une structure de l'onglet Structures, ni un type (CAF, CPAM, CCAS, Urgences, CHRS, France Travail, Autre), ni l'organisme d'une structure",
+      ),
+    ]);
+  });
+
   it("charges a duplicated email to the later row only: the first row keeps its registration", () => {
     const result = checkSeminar(seminarSnapshot(), NOW);
     expect(problemsOf(result, "Participants", 3)).toEqual([]);

@@ -15,6 +15,7 @@ import {
   NO_ADDRESS_DOMAIN,
   reverseMotif,
   seminarView,
+  wishHosts,
   wishResolver,
 } from "../../functions/core/inversee/view.js";
 import { solvePlacements } from "../../functions/core/matching/index.js";
@@ -79,7 +80,9 @@ describe("the seminar view of a reverse immersion", () => {
       "Marc Rochette",
       "Anne Delorme",
     ]);
-    expect(resolve(["CAF du Rhône", "Mairie", "Lune"])).toEqual(["Paul Ferrand", "Hélène Giraud", "Lune"]);
+    // An organisme is one wish, whichever of its hosts meets it; a type of institution, its hosts.
+    expect(resolve(["CAF du Rhône", "Mairie", "Lune"])).toEqual(["CAF du Rhône", "Hélène Giraud", "Lune"]);
+    expect(resolve(["Préfecture du Rhône", "Anne Delorme"])).toEqual(["Préfecture du Rhône", "Anne Delorme"]);
     expect(hosts.map(hostName)).toContain("Louis Chabert");
   });
 
@@ -244,7 +247,7 @@ describe("numbering the wishes of a reverse immersion", () => {
       employer: row.Organisme,
       institution: row["Type d'institution"],
     })) as unknown as HostRow[];
-    const resolve = wishResolver(hosts);
+    const hostsOf = wishHosts(hosts);
     const wishesOf = new Map(
       example.visitors.map((row) => [`${row.Prénom} ${row.Nom}`, [row["Vœu 1"], row["Vœu 2"], row["Vœu 3"]]]),
     );
@@ -256,7 +259,7 @@ describe("numbering the wishes of a reverse immersion", () => {
       const own = wishesOf.get(cellText(row.Participant ?? null)) ?? [];
       const expected =
         own.findIndex((wish) =>
-          resolve([wish ? String(wish) : undefined]).includes(cellText(row.Hôte ?? null)),
+          hostsOf(wish ? String(wish) : undefined).includes(cellText(row.Hôte ?? null)),
         ) + 1;
       expect(`${row.Participant} → ${row.Hôte} : ${row.Motif}`).toBe(
         `${row.Participant} → ${row.Hôte} : Vœu ${expected}`,

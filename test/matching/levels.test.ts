@@ -87,7 +87,10 @@ function tinyInstance(seed: number): MatchingProblem {
     ...problem,
     previous,
     tutors: tutors.map((t) => (t.id === declined ? { ...t, declined: true } : t)),
-    ...(seed % 2 === 0 && previous.length > 2 ? { locked: [previous[previous.length - 1]!] } : {}),
+    // The organizer locks a row of another tutor (a locked row is kept as it is, declined or not).
+    ...(seed % 2 === 0 && previous.length > 2
+      ? { locked: previous.filter((placement) => placement.tutor !== declined).slice(-1) }
+      : {}),
   };
 }
 

@@ -59,6 +59,12 @@ export function participantProblems(
   const programme = workbook.programme.rows.flatMap((row) => (row.value ? [row.value] : []));
   const lastDay = Math.max(1, ...programme.map((item) => item.day));
   const dayBefore = inZone(now, zone).minus({ days: 1 }).toISODate() ?? "";
+  // A wish may name an organisme of the host structures: any of its structures meets it.
+  const hostOrganismes = new Set(
+    workbook.structures.rows.flatMap((row) =>
+      row.partial.employer ? [normalizeKey(row.partial.employer)] : [],
+    ),
+  );
   for (const row of active) {
     const person = row.partial;
     const keeper = keepers.get(row.row);
@@ -70,7 +76,7 @@ export function participantProblems(
         true,
       );
     }
-    wishProblems(row, structures, report);
+    wishProblems(row, structures, hostOrganismes, report);
     registrationDateProblems(row, settings.registrationDeadline, { zone, now, dayBefore }, report);
     timingProblems(row, programme, lastDay, settings.returnTrain, margin, report);
   }
@@ -79,6 +85,7 @@ export function participantProblems(
 function wishProblems(
   row: ParsedRow<ParticipantRow>,
   structures: ReadonlyMap<string, unknown>,
+  hostOrganismes: ReadonlySet<string>,
   report: Report,
 ): void {
   for (const [key, header] of [
@@ -88,10 +95,11 @@ function wishProblems(
   ] as const) {
     const wish = row.partial[key];
     if (!wish || structures.size === 0) continue;
-    if (wishedType(wish) === undefined && !structures.has(normalizeKey(wish))) {
+    const named = normalizeKey(wish);
+    if (wishedType(wish) === undefined && !structures.has(named) && !hostOrganismes.has(named)) {
       report(
         row,
-        `${header} : ${quote(wish)} n'est ni une structure de l'onglet Structures ni un type (${STRUCTURE_TYPES.join(", ")}) : corrigez le vœu (les autres vœux servent en attendant).`,
+        `${header} : ${quote(wish)} n'est ni une structure de l'onglet Structures, ni un type (${STRUCTURE_TYPES.join(", ")}), ni l'organisme d'une structure : corrigez le vœu (les autres vœux servent en attendant).`,
         false,
       );
     }

@@ -249,6 +249,7 @@ function visitorsView(
   const wishNumbers = new Map<string, Map<string, number>>();
   const byRow = new Map(parsed.rows.map((row) => [row.row, row]));
   const resolve = wishResolver(hosts);
+  const hostsOf = wishHosts(hosts);
   for (let row = 2; row <= tab.rows.length; row++) {
     const source = (tab.rows[row - 1] ?? []).slice(0, real);
     const cells: Cell[] = Array.from({ length: real }, (_, index) => source[index] ?? null);
@@ -285,7 +286,7 @@ function visitorsView(
     const wishes = resolve(own);
     const numbers = new Map<string, number>();
     own.forEach((wish, index) => {
-      for (const name of resolve([wish]))
+      for (const name of hostsOf(wish))
         if (!numbers.has(normalizeKey(name))) numbers.set(normalizeKey(name), index + 1);
     });
     set("wish1", wishes[0] ?? null);
@@ -310,28 +311,42 @@ function visitorsView(
 
 /**
  * A wish names a host (`Prénom Nom`), an organisme or a type of institution. The seminar's matching
- * takes up to three wishes, each one structure: a wish that names several hosts takes the next
- * ranks, in the order of `Hôtes`; past three, the others do not count.
+ * takes up to three wishes, each a structure (a host), a structure type or an organisme: a host is
+ * passed as it is, an organisme as one wish (any of its hosts meets it, counted once), and a type of
+ * institution, which the seminar's structure types do not know, as its hosts, which take the next
+ * ranks in the order of `Hôtes`; past three, the others do not count.
  */
 export function wishResolver(
   hosts: readonly HostRow[],
 ): (wishes: readonly (string | undefined)[]) => string[] {
+  const hostsOf = wishHosts(hosts);
   return (wishes) => {
     const out: string[] = [];
     for (const wish of wishes) {
       if (wish === undefined || wish.trim() === "") continue;
       const key = normalizeKey(wish);
-      const named = hosts.filter((host) => normalizeKey(hostName(host)) === key);
-      const matched =
-        named.length > 0
-          ? named
-          : hosts.filter(
-              (host) => normalizeKey(host.employer) === key || normalizeKey(host.institution ?? "") === key,
-            );
-      const names = matched.length > 0 ? matched.map(hostName) : [wish];
-      for (const name of names) if (!out.includes(name)) out.push(name);
+      const employer = hosts.find((host) => normalizeKey(host.employer) === key)?.employer;
+      const named = hosts.some((host) => normalizeKey(hostName(host)) === key);
+      const names = !named && employer ? [employer] : hostsOf(wish);
+      for (const name of names.length > 0 ? names : [wish]) if (!out.includes(name)) out.push(name);
     }
     return out.slice(0, 3);
+  };
+}
+
+/** The hosts a wish names: the host itself, or every host of the organisme or type of institution. */
+export function wishHosts(hosts: readonly HostRow[]): (wish: string | undefined) => string[] {
+  return (wish) => {
+    if (wish === undefined || wish.trim() === "") return [];
+    const key = normalizeKey(wish);
+    const named = hosts.filter((host) => normalizeKey(hostName(host)) === key);
+    const matched =
+      named.length > 0
+        ? named
+        : hosts.filter(
+            (host) => normalizeKey(host.employer) === key || normalizeKey(host.institution ?? "") === key,
+          );
+    return matched.map(hostName);
   };
 }
 

@@ -9,7 +9,7 @@ import {
 } from "./levels.js";
 import { orderPreservingWeights } from "./lexicographic.js";
 import { eligible, type LockedContext, type ModelArrays } from "./model.js";
-import { mixKey, type Prepared } from "./prepare.js";
+import { mixKey, namesStructures, type Prepared, wishMetBy } from "./prepare.js";
 import { greedySituations } from "./situations.js";
 import { EPSILON, type LinearSolver, type LpBasis, MODEL_STATUS, type SolveAnswer } from "./solver.js";
 import type { SolveOptions } from "./types.js";
@@ -625,7 +625,7 @@ class Aggregation {
     const byKey = new Map<string, number[]>();
     const singles: number[][] = [];
     for (let p = 0; p < prep.participants.length; p++) {
-      let alone = prep.wishes[p]!.some((w) => w.kind === "structure");
+      let alone = prep.wishes[p]!.some(namesStructures);
       for (let s = 0; s < S; s++) {
         if (prep.locked[p * S + s] || prep.previousPool[p * S + s]! >= 0) alone = true;
       }
@@ -657,10 +657,14 @@ class Aggregation {
           const g = s * T + t;
           if (this.#genericEligible(p, g)) list.push(g);
         }
+        // A wish naming structures (one, or those of an organisme): each of their pools is an option.
         for (const w of prep.wishes[p]!) {
-          if (w.kind !== "structure") continue;
-          const q = prep.poolOf(w.index, s);
-          if (q >= 0 && eligible(prep, ctx, p, q)) list.push(G + q);
+          if (!namesStructures(w)) continue;
+          for (const q of prep.poolsBySlot[s]!) {
+            const st = prep.pools[q]!.structure;
+            if (wishMetBy(prep, w, st) && !list.includes(G + q) && eligible(prep, ctx, p, q))
+              list.push(G + q);
+          }
         }
         // The previous pool as an option of its own: staying is then free and a generic option
         // always a move, which is exactly what the placement costs.
@@ -765,7 +769,8 @@ class Aggregation {
       let met = 0;
       let points = 0;
       prep.wishes[p]!.forEach((wish, w) => {
-        const ok = wish.kind === "structure" ? held.includes(wish.index) : types.includes(wish.index);
+        const ok =
+          wish.kind === "type" ? types.includes(wish.index) : held.some((st) => wishMetBy(prep, wish, st));
         if (ok && wish.index >= 0) {
           met = 1;
           points += WISH_POINTS[w] ?? 0;

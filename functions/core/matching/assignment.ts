@@ -4,7 +4,7 @@
  */
 import { LOCKED, UNPLACED } from "./assignment-codes.js";
 import { eligible, type LockedContext, linearCost } from "./model.js";
-import { mixKey, type Prepared, wishRank } from "./prepare.js";
+import { mixKey, type Prepared, wishMetBy, wishRank } from "./prepare.js";
 import type { Motif, PlacementWithMotif, Unplaced } from "./types.js";
 import { WEIGHTS } from "./weights.js";
 
@@ -252,9 +252,9 @@ function wishObstacle(
 ): string {
   const S = prep.slots.length;
   const wish = prep.wishes[p]![w]!;
-  if (wish.index < 0) return "ne désigne aucune structure ni aucun type de structure du classeur";
-  const meets = (st: number) =>
-    wish.kind === "structure" ? wish.index === st : wish.index === prep.structureType[st];
+  if (wish.index < 0)
+    return "ne désigne aucune structure, aucun type de structure ni aucun organisme d'accueil du classeur";
+  const meets = (st: number) => wishMetBy(prep, wish, st);
   for (let other = 0; other < S; other++) {
     if (other === s) continue;
     const r = assign[p * S + other]!;

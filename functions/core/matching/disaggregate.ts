@@ -6,7 +6,7 @@
  */
 import { LOCKED, UNPLACED } from "./assignment.js";
 import { eligible, type LockedContext } from "./model.js";
-import { mixKey, type Prepared, wishRank } from "./prepare.js";
+import { mixKey, namesStructures, type Prepared, wishRank } from "./prepare.js";
 import { EPSILON } from "./solver.js";
 import { WEIGHTS, wishCost } from "./weights.js";
 
@@ -48,7 +48,7 @@ class Filling {
     this.assign = new Int32Array(prep.participants.length * this.slotCount).fill(UNPLACED);
     this.load = new Int32Array(prep.pools.length);
     this.poolVersion = new Int32Array(prep.pools.length);
-    this.named = Uint8Array.from(prep.wishes, (list) => (list.some((w) => w.kind === "structure") ? 1 : 0));
+    this.named = Uint8Array.from(prep.wishes, (list) => (list.some(namesStructures) ? 1 : 0));
   }
 
   #shift(person: number, slot: number, pool: number, by: 1 | -1): void {

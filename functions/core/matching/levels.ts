@@ -20,7 +20,7 @@
  */
 import { LOCKED, UNPLACED } from "./assignment-codes.js";
 import { eligible, type LockedContext } from "./model.js";
-import { mixKey, type Prepared, textKey } from "./prepare.js";
+import { mixKey, type Prepared, textKey, wishMetBy } from "./prepare.js";
 
 export type LevelKey =
   | "unplaced"
@@ -79,10 +79,7 @@ export interface LevelReport {
 
 /** Whether wish `w` of participant p is met by structure `st`. */
 export function meetsWish(prep: Prepared, p: number, w: number, st: number): boolean {
-  const wish = prep.wishes[p]![w]!;
-  return wish.kind === "structure"
-    ? wish.index === st
-    : wish.index >= 0 && wish.index === prep.structureType[st];
+  return wishMetBy(prep, prep.wishes[p]![w]!, st);
 }
 
 /** The situation of participant × slot `ps` in the previous run when it is still offered (a part with room), else -1. */

@@ -81,9 +81,32 @@ export interface Prepared {
   readonly participantIndex: ReadonlyMap<string, number>;
 }
 
+/**
+ * A wish, resolved: a structure (`Structure` name), a structure type (`Type`), or an organisme
+ * (`Organisme` of host structures: any of its structures meets it). `index` is the structure,
+ * type or organisme index; -1 for a wish that names nothing of the workbook (it holds its rank and
+ * matches nothing).
+ */
 export interface Wish {
-  readonly kind: "type" | "structure";
+  readonly kind: "type" | "structure" | "organisme";
   readonly index: number;
+}
+
+/** Whether structure `st` meets the wish (the one rule every part of the matching uses). */
+export function wishMetBy(
+  prep: Pick<Prepared, "structureType" | "structureOrganisme">,
+  wish: Wish,
+  st: number,
+): boolean {
+  if (wish.index < 0) return false;
+  if (wish.kind === "structure") return wish.index === st;
+  if (wish.kind === "type") return wish.index === prep.structureType[st];
+  return wish.index === prep.structureOrganisme[st];
+}
+
+/** Whether the wish names one or several particular structures (not a type): such participants are modelled one by one. */
+export function namesStructures(wish: Wish): boolean {
+  return wish.index >= 0 && wish.kind !== "type";
 }
 
 export function mixKey(group: number, structure: number, slot: number, structures: number, slots: number) {
@@ -109,7 +132,12 @@ export function prepare(problem: MatchingProblem): Prepared {
   for (const s of [...structures.map((s) => s.type)].sort()) names.types.get(s);
   for (const s of [...structures.flatMap((s) => s.situations)].sort()) names.situations.get(s);
   const ofStructures = structureAttributes(structures, names);
-  const ofParticipants = participantAttributes(participants, index, names);
+  const ofParticipants = participantAttributes(
+    participants,
+    index,
+    names,
+    new Set(ofStructures.structureOrganisme),
+  );
   const lockedRows = [...(problem.locked ?? [])];
   const locks = lockedCounts(lockedRows, index, ofParticipants, participants.length);
   const members = poolTutors(problem.tutors, slots, index, names, ofStructures.structureSituations, locks);
@@ -200,7 +228,12 @@ function structureAttributes(structures: readonly Structure[], names: Names) {
 }
 
 /** Per participant: organisme, public, step-free need and up to three wishes. */
-function participantAttributes(participants: readonly Participant[], index: Indexes, names: Names) {
+function participantAttributes(
+  participants: readonly Participant[],
+  index: Indexes,
+  names: Names,
+  hostOrganismes: ReadonlySet<number>,
+) {
   const participantOrganisme = new Int32Array(participants.length);
   const participantPublic = new Int32Array(participants.length);
   const participantStepFree = new Uint8Array(participants.length);
@@ -213,9 +246,12 @@ function participantAttributes(participants: readonly Participant[], index: Inde
       const key = textKey(wish);
       const structure = index.structureIndex.get(key);
       const type = names.types.map.get(key);
-      // A wish naming neither a structure nor a type holds its rank but matches nothing.
+      const organisme = names.organismes.map.get(key);
+      // A wish naming no structure, type or host organisme holds its rank but matches nothing.
       if (structure !== undefined) list.push({ kind: "structure", index: structure });
       else if (type !== undefined) list.push({ kind: "type", index: type });
+      else if (organisme !== undefined && hostOrganismes.has(organisme))
+        list.push({ kind: "organisme", index: organisme });
       else list.push({ kind: "type", index: -1 });
     }
     return list;
@@ -364,10 +400,6 @@ function previousPlacements(
 /** Rank (0-based) of the first wish the structure meets, or 3 when it meets none. */
 export function wishRank(prep: Prepared, p: number, structure: number): number {
   const wishes = prep.wishes[p]!;
-  const type = prep.structureType[structure]!;
-  for (let i = 0; i < wishes.length; i++) {
-    const w = wishes[i]!;
-    if (w.kind === "structure" ? w.index === structure : w.index === type) return i;
-  }
+  for (let i = 0; i < wishes.length; i++) if (wishMetBy(prep, wishes[i]!, structure)) return i;
   return 3;
 }
