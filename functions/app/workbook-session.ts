@@ -101,12 +101,21 @@ export class WorkbookSession implements EventWorkbook {
     return this.pending.length > 0;
   }
 
-  /** Sends every kept write in one write; nothing when none is kept. A failed write is not kept. */
+  /**
+   * Sends every kept write in one write; nothing when none is kept. A failed write is not kept,
+   * and what the session held is forgotten: it held values the spreadsheet may not have, so a later
+   * read fetches the tabs again and a later write of the same value is sent.
+   */
   async flush(): Promise<void> {
     if (this.pending.length === 0) return;
     const changes = mergeChanges(this.pending);
     this.pending = [];
-    await this.inner.write(changes);
+    try {
+      await this.inner.write(changes);
+    } catch (error) {
+      this.held.clear();
+      throw error;
+    }
   }
 
   /** The held entries whose title is this tab's (by normalised title: case and accents aside). */

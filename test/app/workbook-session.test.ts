@@ -159,6 +159,27 @@ describe("what a request's session sends", () => {
     expect(memory.tabs.get("Participants")![1]![0]).toBe("Nouveau nom");
   });
 
+  test("a cell written again after a failed write is sent: the session forgets what it held", async () => {
+    const memory = new MemoryWorkbook(seminar());
+    let failures = 1;
+    const flaky = {
+      keys: memory.keys,
+      read: memory.read.bind(memory),
+      write: async (changes: WorkbookChanges) => {
+        if (failures-- > 0) throw new Error("503, rien d'écrit");
+        await memory.write(changes);
+      },
+    };
+    const session = new WorkbookSession(flaky, { readAlso: ALL });
+    await session.read(["Participants"]);
+    const cell = { tab: "Participants", row: 2, column: 1, value: "Nouveau nom" };
+    await session.write({ cells: [cell] });
+    await expect(session.flush()).rejects.toThrow("503");
+    await session.write({ cells: [cell] });
+    await session.flush();
+    expect(memory.cell("Participants", 2, 1)).toBe("Nouveau nom");
+  });
+
   test("a cell of a tab it has not read is always sent", async () => {
     const memory = new MemoryWorkbook(seminar());
     const session = new WorkbookSession(memory);

@@ -160,8 +160,8 @@ export function decodePayload(cell: string): LedgerPayload | null {
 }
 
 const decoded = new Map<string, LedgerPayload | null>();
-/** Distinct Journal cells remembered before starting again. */
-const DECODED_LIMIT = 50_000;
+/** Distinct Journal cells remembered, every event together, before starting again (a few tens of MiB). */
+const DECODED_LIMIT = 20_000;
 
 function deepFreeze<V>(value: V): V {
   if (value !== null && typeof value === "object") {

@@ -55,13 +55,14 @@ function derive(master: string, info: string): Buffer {
 /**
  * Rows already verified under these sealing keys, across requests of a warm instance: every
  * request reads the whole Journal, whose rows never change once written. Keyed by a digest of the
- * keys, so a rotated or other secret shares nothing; only rows that verified are remembered.
+ * keys, so a rotated or other secret shares nothing; only rows that verified are remembered. One
+ * budget for every event together (`VERIFIED_ROWS_LIMIT` rows, a few tens of MiB): past it, all
+ * is forgotten and verified again.
  */
 function verifiedRows(sealKeys: readonly Buffer[]): Set<string> {
   const id = createHash("sha256").update(Buffer.concat(sealKeys)).digest("base64url");
   let rows = verifiedBySecret.get(id);
   if (!rows) {
-    if (verifiedBySecret.size >= VERIFIED_SECRETS_LIMIT) verifiedBySecret.clear();
     rows = new Set();
     verifiedBySecret.set(id, rows);
   }
@@ -69,14 +70,19 @@ function verifiedRows(sealKeys: readonly Buffer[]): Set<string> {
 }
 
 function remember(rows: Set<string>, row: string): void {
-  if (rows.size >= VERIFIED_ROWS_LIMIT) rows.clear();
+  if (verifiedCount >= VERIFIED_ROWS_LIMIT) {
+    for (const set of verifiedBySecret.values()) set.clear();
+    verifiedCount = 0;
+  }
+  if (rows.has(row)) return;
   rows.add(row);
+  verifiedCount++;
 }
 
 const verifiedBySecret = new Map<string, Set<string>>();
-/** Events (sets of sealing keys) and rows per event remembered before starting again. */
-const VERIFIED_SECRETS_LIMIT = 64;
-const VERIFIED_ROWS_LIMIT = 50_000;
+let verifiedCount = 0;
+/** Rows remembered, every event together, before starting again. */
+const VERIFIED_ROWS_LIMIT = 20_000;
 
 /** The ledger keys of one event; `secrets` are the master secrets, the first one sealing. */
 export function ledgerKeys(secrets: string | readonly string[], event: string): LedgerKeys {
