@@ -12,6 +12,8 @@ import { checkCycle } from "../core/cycle/check-cycle.js";
 import { CYCLE_TABS, CYCLE_TABS_SPEC } from "../core/cycle/cycle-schemas.js";
 import { DOCUMENT_TABS, type DocumentSet, eventDocuments } from "../core/documents/index.js";
 import { eventModel, UNDATED_PROBLEMS } from "../core/event/model.js";
+import { isReverseView } from "../core/inversee/view.js";
+import { inReverseWords } from "../core/inversee/words.js";
 import { cycleDocuments } from "../core/messages/cycle-talks.js";
 import { cellText } from "../core/sheet/cells.js";
 import { TABS } from "../core/sheet/schemas.js";
@@ -63,7 +65,7 @@ export async function writeDocuments(
     ? checkCycle(snapshot, options.at).missingTabs
     : snapshot.has(TABS.lunch.name)
       ? checkLunch(snapshot, options.at).missingTabs
-      : [];
+      : seminarMissingTabs(snapshot);
   if (missing.length > 0)
     throw new PermanentError(
       `Aucun document produit : ${missing.join(" ")} Puis relancez (passerelle check dit ce qui reste à revoir).`,
@@ -83,6 +85,18 @@ export async function writeDocuments(
   const writes = options.writeStatus === false ? [] : statusWrite(snapshot, set);
   if (writes.length > 0) await workbook.write({ cells: writes });
   return { set, files, statusWritten: writes.length > 0 };
+}
+
+/**
+ * The tabs a seminar's papers are drawn from that the workbook lacks, one French line each; for a
+ * reverse immersion in its words (its `Hôtes` stand for both `Structures` and `Tuteurs`).
+ */
+function seminarMissingTabs(snapshot: WorkbookSnapshot): string[] {
+  if (!snapshot.has(TABS.seminar.name)) return [];
+  const lines = [TABS.programme, TABS.structures, TABS.tutors, TABS.participants]
+    .filter((spec) => !snapshot.has(spec.name))
+    .map((spec) => `Onglet « ${spec.name} » introuvable : ajoutez-le (voir le modèle).`);
+  return [...new Set(isReverseView(snapshot) ? lines.map(inReverseWords) : lines)];
 }
 
 /** The `Statut` cell of the event with its `Effectifs` line replaced, when it changes. */

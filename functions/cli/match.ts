@@ -131,7 +131,8 @@ export async function runMatch(path: string, json: boolean, now: Date): Promise<
     const report = await matchWorkbook(workbook, now, (problem, options) =>
       solvePlacements(problem, { clock: monotonicSeconds, ...options }, solver),
     );
-    if (!report.ok || !report.result || !report.check) throw new Refusal(report.summary);
+    if (!report.ok || !report.result || !report.check)
+      throw new Refusal(refusalWords(report.summary, snapshot));
     return json
       ? JSON.stringify(seminarMatchJson(report.result))
       : seminarMatchText(report.check, report.result, await reverseViewOf(path, snapshot));
@@ -158,6 +159,12 @@ export function seminarMatchJson(result: MatchingResult): SeminarMatchJson {
 }
 
 /** The reverse immersion a seminar snapshot is the view of, read from its file; none for a seminar. */
+/** A refusal in the event's words: a reverse immersion's (its tabs named once), else as it is. */
+function refusalWords(summary: string, snapshot: WorkbookSnapshot): string {
+  if (!isReverseView(snapshot)) return summary;
+  return [...new Set(summary.split("\n").map(inReverseWords))].join("\n");
+}
+
 async function reverseViewOf(path: string, snapshot: WorkbookSnapshot): Promise<SeminarView | undefined> {
   if (!isReverseView(snapshot)) return undefined;
   return seminarView(await new XlsxWorkbook(path).read(REVERSE_WORKBOOK.map((spec) => spec.name)));

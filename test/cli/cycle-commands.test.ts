@@ -203,3 +203,24 @@ describe("purge on a cycle of lunch talks and on a reverse immersion", () => {
     expect(column("Hôtes", "Email")).toEqual(reverseExample.hosts.map((host) => host.Email));
   });
 });
+
+describe("a reverse immersion without its Hôtes tab", () => {
+  it("is refused by match and documents, in its own words and once", async () => {
+    const path = await reverseFile();
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(path);
+    workbook.removeWorksheet(workbook.getWorksheet("Hôtes")!.id);
+    await workbook.xlsx.writeFile(path);
+    const missing = "Onglet « Hôtes » introuvable : ajoutez-le (voir le modèle).";
+    for (const args of [
+      ["match", path],
+      ["documents", path, "--out", join(path, "..", "papiers")],
+    ]) {
+      const { code, out, err } = await main(args, NOW);
+      const said = `${out}${err}`;
+      expect({ args: args[0], code }).toEqual({ args: args[0], code: 1 });
+      expect(said.split(missing).length - 1).toBe(1);
+      expect(said).not.toMatch(/Structures|Tuteurs/);
+    }
+  });
+});
