@@ -214,6 +214,11 @@ describe("checking a cycle of lunch talks", () => {
     expect(check.talks[1]!.lunch.workbook.settings.partial.speakers).toContain(
       String(cycleExample.speakers[1]!.Nom),
     );
+    // The organizer reads it on the talk's row: who declined, and what to do.
+    const speaker = cycleExample.speakers.find((row) => row.Rencontre === FIRST)!;
+    expect(statusOf(check, CYCLE_TABS_SPEC.talks.name, 2)).toContain(
+      `Intervenants : 0 confirmé sur 1 ; ${speaker.Prénom} ${speaker.Nom} a décliné : trouvez un autre intervenant`,
+    );
   });
 
   it("keeps checking a single-talk workbook as a lunch talk", () => {

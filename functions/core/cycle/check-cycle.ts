@@ -219,12 +219,24 @@ export function talkStatus(talk: TalkCheck, ownProblems: readonly string[]): str
     talk.held
       ? `Rencontre tenue : ${seated.length} inscrit${seated.length > 1 ? "s" : ""}, ${came} présent${came > 1 ? "s" : ""}, ${talk.absent} absent${talk.absent > 1 ? "s" : ""}.`
       : `${seated.length} inscrit${seated.length > 1 ? "s" : ""} sur ${capacity} places, ${waiting.length} en liste d'attente.`,
-    talk.speakers.length === 0
-      ? "Intervenants : aucun dans l'onglet Intervenants."
-      : `Intervenants : ${confirmed} confirmé${confirmed > 1 ? "s" : ""} sur ${talk.speakers.length}.`,
+    speakersLine(talk.speakers, confirmed),
     mixLine(talk.mix),
   ];
   return lines.join("\n");
+}
+
+/**
+ * A talk's speakers as the organizer reads them: how many confirmed, and who declined by name (the
+ * one line of the talk's `Statut` that should make them look for someone else).
+ */
+function speakersLine(speakers: TalkCheck["speakers"], confirmed: number): string {
+  if (speakers.length === 0) return "Intervenants : aucun dans l'onglet Intervenants.";
+  const declined = speakers
+    .filter((row) => row.partial.confirmation === "Décliné")
+    .map((row) => `${row.partial.firstName ?? ""} ${row.partial.lastName ?? ""}`.trim());
+  const line = `Intervenants : ${confirmed} confirmé${confirmed > 1 ? "s" : ""} sur ${speakers.length}`;
+  if (declined.length === 0) return `${line}.`;
+  return `${line} ; ${declined.join(", ")} ${declined.length > 1 ? "ont" : "a"} décliné : trouvez ${declined.length > 1 ? "d'autres intervenants" : "un autre intervenant"} ou retirez ${declined.length > 1 ? "leurs lignes" : "sa ligne"} de l'onglet Intervenants.`;
 }
 
 /** Checks a cycle workbook. */
