@@ -39,6 +39,21 @@ function copy(name: string): string {
 }
 
 describe("the words of a reverse immersion", () => {
+  it("says why a visitor has no place with hosts, not with tutors of structures", () => {
+    expect(
+      inReverseWords(
+        "Plus de place sur le créneau Matin : les tuteurs des structures possibles (hors de son organisme) sont complets. Ajoutez un tuteur ou augmentez une capacité.",
+      ),
+    ).toBe(
+      "Plus de place sur le créneau Matin : les hôtes possibles (hors de son organisme) sont complets. Ajoutez un hôte ou augmentez une capacité.",
+    );
+    expect(
+      inReverseWords(
+        "Les seules structures possibles sur le créneau Matin l'accueillent déjà sur un autre créneau.",
+      ),
+    ).toBe("Les seuls hôtes possibles sur le créneau Matin l'accueillent déjà sur un autre créneau.");
+  });
+
   it("checks hosts under Hôtes, not Structures and Tuteurs, and prints the problems only a reverse immersion has", async () => {
     const text = await runCheck(copy("check.xlsx"), false, NOW);
     expect(text).toContain("Hôtes : 8 lignes sans problème sur 8.");

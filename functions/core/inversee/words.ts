@@ -13,6 +13,8 @@ const REPLACEMENTS: readonly (readonly [RegExp, string])[] = [
   [/\bonglet (Structures|Tuteurs)\b/g, "onglet Hôtes"],
   // Every host offers the one situation of the view (`view.ts`): naming it tells nothing.
   [new RegExp(` \\(${HOST_SITUATION}\\)`, "g"), ""],
+  [/\bles tuteurs des structures possibles\b/g, "les hôtes possibles"],
+  [/\bLes seules structures possibles\b/g, "Les seuls hôtes possibles"],
   [/\bRéponse tuteur\b/g, "Réponse de l'hôte"],
   [/\bCe tuteur\b/g, "Cet hôte"],
   [/\bce tuteur\b/g, "cet hôte"],
