@@ -43,9 +43,13 @@ describe("messages about a service user, to whoever registered them", () => {
     );
     for (const message of toRegistrar) {
       const person = message.to.name;
-      const { subject, text } = message.render(NOW);
+      const rendered = message.render(NOW);
+      const { subject, text } = rendered;
       expectToRegistrar(text, person);
-      if (message.kind !== "rappel") expect(subject).toContain(person);
+      // The address is the registrar's: no display name of the person on it; every subject names them,
+      // so that a registrar of several people tells their messages apart.
+      expect(rendered.to).toBe(REGISTRAR);
+      expect(subject).toContain(person);
       expect(text).toMatch(/lui transmettre|lui rappeler/);
       expect(text).not.toMatch(/Votre hôte|vous suivez votre hôte|vos réponses/);
     }

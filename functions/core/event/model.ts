@@ -43,6 +43,26 @@ export const STATION_MARGIN_MINUTES = 30;
 export interface Recipient {
   readonly name: string;
   readonly address: string;
+  /**
+   * When the message goes to someone other than the person it is about (a service user's
+   * registrar, `careOf`): that person's name. The message then carries no display name (the
+   * address is not theirs) and its subject names them, so that a registrar of several people
+   * tells the messages apart.
+   */
+  readonly about?: string;
+}
+
+/** A participant as a recipient: themselves, or their registrar when they have one (`careOf`). */
+export function personRecipient(person: {
+  readonly firstName: string;
+  readonly lastName: string;
+  readonly email: string;
+  readonly careOf?: string | undefined;
+}): Recipient {
+  const name = fullName(person.firstName, person.lastName);
+  return person.careOf === undefined
+    ? { name, address: person.email }
+    : { name, address: person.careOf, about: name };
 }
 
 export interface SeminarInfo {

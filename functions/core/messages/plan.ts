@@ -27,6 +27,7 @@ import {
   fullName,
   type LunchModel,
   type ParticipantAgenda,
+  personRecipient,
   type Recipient,
   type SeminarModel,
   type TutorView,
@@ -286,7 +287,8 @@ function anyTaken(journal: JournalState, keys: LedgerKeys, recipient: string, ki
 }
 
 function address(recipient: Recipient): MailAddress {
-  return recipient.name ? { name: oneLine(recipient.name), address: recipient.address } : recipient.address;
+  if (recipient.about !== undefined || !recipient.name) return recipient.address;
+  return { name: oneLine(recipient.name), address: recipient.address };
 }
 
 function outgoing(
@@ -299,7 +301,7 @@ function outgoing(
     from: from.name ? { name: oneLine(from.name), address: from.address } : from.address,
     to: address(to),
     ...(replyTo ? { replyTo } : {}),
-    subject: content.subject,
+    subject: to.about === undefined ? content.subject : `${content.subject} — ${oneLine(to.about)}`,
     text: content.text,
     html: content.html,
     ...(content.attachments ? { attachments: content.attachments } : {}),
@@ -581,10 +583,7 @@ function planParticipantMessages(planning: SeminarPlanning): string[] {
   const unplaced: string[] = [];
   for (const agenda of model.agendas) {
     const person = agenda.participant;
-    const to: Recipient = {
-      name: fullName(person.firstName, person.lastName),
-      address: person.careOf ?? person.email,
-    };
+    const to = personRecipient(person);
     const convocationKey = messageKey(model.keys, person.email, "convocation", 1);
     if (agenda.missingSlots.length > 0 && !isTaken(journal, convocationKey)) {
       unplaced.push(`${to.name} (ligne ${person.row}) : ${agenda.missingSlots.join(", ")}`);
@@ -848,10 +847,7 @@ function planCancellations(model: SeminarModel, now: Date, collect: Collector): 
     const sent = sentVersions(journal, model.keys, person.email, ["convocation", "changement"]);
     const latest = sent[0];
     if (!latest) continue;
-    const to: Recipient = {
-      name: fullName(person.firstName, person.lastName),
-      address: person.careOf ?? person.email,
-    };
+    const to = personRecipient(person);
     collect.add({
       key: messageKey(model.keys, person.email, "annulation", 1),
       event: info.event,
@@ -1017,10 +1013,7 @@ function planDocuments(
   for (const person of people) {
     const certificate = certificates.get(person.email.toLowerCase());
     if (!certificate) continue;
-    const to: Recipient = {
-      name: fullName(person.firstName, person.lastName),
-      address: ("careOf" in person ? person.careOf : undefined) ?? person.email,
-    };
+    const to = personRecipient(person);
     const replyTo = options.replyAddress?.({
       event,
       tutorEmail: person.email,
