@@ -29,9 +29,16 @@ describe("checking an immersion seminar", () => {
     expect(result.days).toEqual(["2027-03-17", "2027-03-18"]);
   });
 
-  it("accepts a wish naming the organisme of a host structure, and names the three kinds a wish may be", () => {
+  it("accepts a wish naming the organisme of a host structure, or several structures, and names the kinds a wish may be", () => {
     const participants = clean.map((row, index) =>
-      index === 0 ? { ...row, "Vœu 1": "Ville de Rennes", "Vœu 2": "Mairie de Lune" } : row,
+      index === 0
+        ? {
+            ...row,
+            "Vœu 1": "Ville de Rennes",
+            "Vœu 2": "Mairie de Lune",
+            "Vœu 3": "CCAS de Rennes | Urgences du CHU — Pontchaillou",
+          }
+        : row,
     );
     const result = checkSeminar(seminarSnapshot({ participants, tutors: cleanTutors }), NOW);
     const problems = problemsOf(result, "Participants", 2);

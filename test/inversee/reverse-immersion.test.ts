@@ -75,9 +75,9 @@ describe("the seminar view of a reverse immersion", () => {
       institution: row["Type d'institution"],
     })) as unknown as HostRow[];
     const resolve = wishResolver(hosts);
+    // A type of institution is one wish too: its hosts, any of which meets it.
     expect(resolve(["Préfecture", "Anne Delorme"])).toEqual([
-      "Sylvie Aubert",
-      "Marc Rochette",
+      "Sylvie Aubert | Marc Rochette",
       "Anne Delorme",
     ]);
     // An organisme is one wish, whichever of its hosts meets it; a type of institution, its hosts.

@@ -79,6 +79,19 @@ describe("a wish naming an organisme", () => {
     expect(result.placements.map((placement) => placement.motif).sort()).toEqual(["Vœu 1", "Vœu 2"]);
   });
 
+  it("or several structures joined by « | », any of which meets it, counted once", async () => {
+    const wishes = ["Abri de nuit | Urgences CHU", "CAF"];
+    const result = await solvePlacements(problem(wishes), { timeLimitSeconds: 20 }, solver);
+    expect(checkHardRules(problem(wishes), result.placements)).toEqual([]);
+    expect(result.levels.find((level) => level.key === "wishPoints")).toMatchObject({
+      value: 5,
+      proven: true,
+    });
+    const first = result.placements.find((placement) => placement.motif === "Vœu 1")!;
+    expect(["Abri de nuit", "Urgences CHU"]).toContain(first.structure);
+    expect(result.placements.map((placement) => placement.motif).sort()).toEqual(["Vœu 1", "Vœu 2"]);
+  });
+
   it("is never met by a structure of the participant's own organisme (conflict of interest)", async () => {
     const own = problem(["Ville de Rennes"]);
     const agent = { ...own.participants[0]!, organisme: "Ville de Rennes" };

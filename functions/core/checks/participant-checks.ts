@@ -9,7 +9,13 @@
 
 import { eventZone, inZone } from "../settings/event-settings.js";
 import { formatMinutes, type IsoDate, instantOf, minutesOf, normalizeKey, quote } from "../sheet/cells.js";
-import { LATE_ACCEPTED, type ParticipantRow, type ProgrammeRow, STRUCTURE_TYPES } from "../sheet/schemas.js";
+import {
+  LATE_ACCEPTED,
+  type ParticipantRow,
+  type ProgrammeRow,
+  STRUCTURE_TYPES,
+  WISH_ALTERNATIVES,
+} from "../sheet/schemas.js";
 import type { ParsedRow } from "../sheet/table.js";
 import { frenchDate as frenchCalendarDate } from "../text/french.js";
 import type { SeminarWorkbook } from "./check-seminar.js";
@@ -96,7 +102,9 @@ function wishProblems(
     const wish = row.partial[key];
     if (!wish || structures.size === 0) continue;
     const named = normalizeKey(wish);
-    if (wishedType(wish) === undefined && !structures.has(named) && !hostOrganismes.has(named)) {
+    const alternatives = wish.split(WISH_ALTERNATIVES.trim()).map(normalizeKey);
+    const several = alternatives.length > 1 && alternatives.every((part) => structures.has(part));
+    if (wishedType(wish) === undefined && !structures.has(named) && !hostOrganismes.has(named) && !several) {
       report(
         row,
         `${header} : ${quote(wish)} n'est ni une structure de l'onglet Structures, ni un type (${STRUCTURE_TYPES.join(", ")}), ni l'organisme d'une structure : corrigez le vœu (les autres vœux servent en attendant).`,

@@ -9,7 +9,7 @@ import { createHash } from "node:crypto";
 import type { Cell, CellWrite, TabValues, WorkbookChanges, WorkbookSnapshot } from "../../ports.js";
 import { statusText } from "../checks/check-seminar.js";
 import { cellText, isBlank, normalizeKey, parseEmail } from "../sheet/cells.js";
-import { TABS } from "../sheet/schemas.js";
+import { TABS, WISH_ALTERNATIVES } from "../sheet/schemas.js";
 import { headersOf, parseTable } from "../sheet/table.js";
 import { HOST_SITUATION, type HostRow, PLACEMENT_HEADERS, REVERSE_TABS, type VisitorRow } from "./schemas.js";
 import { inReverseLines, inReverseWords } from "./words.js";
@@ -310,11 +310,10 @@ function visitorsView(
 }
 
 /**
- * A wish names a host (`Prénom Nom`), an organisme or a type of institution. The seminar's matching
- * takes up to three wishes, each a structure (a host), a structure type or an organisme: a host is
- * passed as it is, an organisme as one wish (any of its hosts meets it, counted once), and a type of
- * institution, which the seminar's structure types do not know, as its hosts, which take the next
- * ranks in the order of `Hôtes`; past three, the others do not count.
+ * A wish names a host (`Prénom Nom`), an organisme or a type of institution; each stays one wish
+ * of the seminar's matching: a host as it is, an organisme by its name (any of its hosts meets it),
+ * a type of institution, which the seminar's structure types do not know, as its hosts joined by
+ * ` | ` (any of them meets it). At most three, as the visitor wrote them.
  */
 export function wishResolver(
   hosts: readonly HostRow[],
@@ -327,8 +326,9 @@ export function wishResolver(
       const key = normalizeKey(wish);
       const employer = hosts.find((host) => normalizeKey(host.employer) === key)?.employer;
       const named = hosts.some((host) => normalizeKey(hostName(host)) === key);
-      const names = !named && employer ? [employer] : hostsOf(wish);
-      for (const name of names.length > 0 ? names : [wish]) if (!out.includes(name)) out.push(name);
+      const names = hostsOf(wish);
+      const one = !named && employer ? employer : names.length > 0 ? names.join(WISH_ALTERNATIVES) : wish;
+      if (!out.includes(one)) out.push(one);
     }
     return out.slice(0, 3);
   };

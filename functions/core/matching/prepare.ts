@@ -6,6 +6,7 @@
  */
 
 import { textKey } from "../sheet/cells.js";
+import { WISH_ALTERNATIVES } from "../sheet/schemas.js";
 import type { LockedPlacement, MatchingProblem, Participant, Structure } from "./types.js";
 
 /** Case-, accent- and spacing-insensitive key, so `caf ` matches `CAF` and `Urgences` matches `urgences`. */
@@ -82,14 +83,17 @@ export interface Prepared {
 }
 
 /**
- * A wish, resolved: a structure (`Structure` name), a structure type (`Type`), or an organisme
- * (`Organisme` of host structures: any of its structures meets it). `index` is the structure,
- * type or organisme index; -1 for a wish that names nothing of the workbook (it holds its rank and
- * matches nothing).
+ * A wish, resolved: a structure (`Structure` name), a structure type (`Type`), an organisme
+ * (`Organisme` of host structures: any of its structures meets it), or several structures at once
+ * (`set`: names joined by ` | `, any of which meets it; a reverse immersion's type of institution).
+ * `index` is the structure, type or organisme index (0 for a set); -1 for a wish that names
+ * nothing of the workbook (it holds its rank and matches nothing).
  */
 export interface Wish {
-  readonly kind: "type" | "structure" | "organisme";
+  readonly kind: "type" | "structure" | "organisme" | "set";
   readonly index: number;
+  /** The structures of a `set`. */
+  readonly structures?: readonly number[];
 }
 
 /** Whether structure `st` meets the wish (the one rule every part of the matching uses). */
@@ -101,6 +105,7 @@ export function wishMetBy(
   if (wish.index < 0) return false;
   if (wish.kind === "structure") return wish.index === st;
   if (wish.kind === "type") return wish.index === prep.structureType[st];
+  if (wish.kind === "set") return wish.structures?.includes(st) ?? false;
   return wish.index === prep.structureOrganisme[st];
 }
 
@@ -247,8 +252,13 @@ function participantAttributes(
       const structure = index.structureIndex.get(key);
       const type = names.types.map.get(key);
       const organisme = names.organismes.map.get(key);
+      const alternatives = wish
+        .split(WISH_ALTERNATIVES.trim())
+        .map((part) => index.structureIndex.get(textKey(part)));
       // A wish naming no structure, type or host organisme holds its rank but matches nothing.
       if (structure !== undefined) list.push({ kind: "structure", index: structure });
+      else if (alternatives.length > 1 && alternatives.every((st) => st !== undefined))
+        list.push({ kind: "set", index: 0, structures: alternatives as number[] });
       else if (type !== undefined) list.push({ kind: "type", index: type });
       else if (organisme !== undefined && hostOrganismes.has(organisme))
         list.push({ kind: "organisme", index: organisme });

@@ -170,6 +170,12 @@ export const personName = {
   ),
 };
 
+/**
+ * What separates the structures of one wish that any of them meets (`CAF Nord | CAF Sud`): the
+ * wish counts once, whichever meets it (a reverse immersion writes a type of institution so).
+ */
+export const WISH_ALTERNATIVES = " | ";
+
 /** `Email` of a person: required, personal, read under its usual other names (`Courriel`...). */
 export const personEmail = must(
   email({ header: "Email", personal: true, aliases: emailAliases, io: "in", required: true }),
