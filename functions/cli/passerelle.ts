@@ -54,7 +54,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     synopsis: "match <classeur.xlsx> [--json]",
     writes: true,
     description:
-      "affecte les participants (séminaire) ou attribue les places (rencontre) et l'écrit dans le classeur",
+      "affecte les participants (séminaire, immersion inversée) ou attribue les places (rencontre, chaque rencontre d'un cycle) et l'écrit dans le classeur",
     options: ["json"],
     file: "le classeur",
     run: async (args, now) => (await import("./match.js")).runMatch(args.path, args.json, now),
@@ -85,7 +85,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     synopsis: "documents <classeur.xlsx> [--out <dossier>] [--at <instant>]",
     writes: true,
     description:
-      "écrit en PDF les feuilles d'émargement, attestations, effectifs et fiches des structures d'accueil",
+      "écrit en PDF les feuilles d'émargement, attestations, effectifs et fiches des structures d'accueil (ou des hôtes) ; un dossier par rencontre d'un cycle",
     options: ["at", "out"],
     file: "le classeur",
     run: async (args, now) =>
@@ -104,7 +104,8 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   },
   reply: {
     synopsis: "reply <message.eml> [--json]",
-    description: "dit comment une réponse de tuteur serait lue (oui, non, à lire), sans rien modifier",
+    description:
+      "dit comment une réponse de tuteur, d'hôte ou d'intervenant serait lue (oui, non, à lire), sans rien modifier",
     options: ["json"],
     file: "le message",
     run: async (args) => (await import("./reply.js")).runReply(args.path, args.json),
@@ -150,7 +151,14 @@ export const USAGE = [
   ),
 ].join("\n");
 
-export const HELP = `${USAGE}
+/** What a workbook may be: said once, at the top of the help. */
+const KINDS = `Un classeur est un séminaire d'immersion, une rencontre méridienne, un cycle de rencontres ou une
+immersion inversée (modèles : seminaire.xlsx, rencontre.xlsx, cycle-rencontres.xlsx, immersion-inversee.xlsx) ;
+chaque commande reconnaît le sien à son premier onglet (Séminaire, Rencontre, Cycle, Immersion).`;
+
+export const HELP = `${KINDS}
+
+${USAGE}
 
 Options :
   --json             écrit le résultat en JSON (formats ci-dessous) au lieu du texte
@@ -172,6 +180,9 @@ Formats JSON :
                         "cancelled":[{"row","participant"}],"toFix":[{"row","problems"}]}
            (participant = email, row = ligne de l'onglet Inscriptions, closingAt = instant ISO ou null,
             closed = le quota est levé)
+           cycle : {"kind":"cycle","talks":[{"talk","row", les champs d'une rencontre sauf kind,"mix"}],
+                    "reach","problems","unscheduled":[{"row","talk","registered","text"}]}
+           immersion inversée : comme un séminaire (structure = l'hôte)
   preview  {"at","zone","out","index","messages":[{"sendAt","kind","label","to","subject","eml","html","key"}],
             "warnings","skipped"}
   retours  {"count","marks","average","flagged","rows":[{"participant","mark","comment","date","flag"}]}

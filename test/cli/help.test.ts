@@ -20,6 +20,25 @@ describe("passerelle help", () => {
     expect(out).toContain('{"decision":"confirm|decline|unclear","reason","text"}');
   });
 
+  it("says the four kinds of workbook every command recognises, and the cycle's JSON", async () => {
+    const { out } = await main(["help"]);
+    for (const kind of [
+      "séminaire d'immersion",
+      "rencontre méridienne",
+      "cycle de rencontres",
+      "immersion inversée",
+    ])
+      expect(out).toContain(kind);
+    for (const template of [
+      "seminaire.xlsx",
+      "rencontre.xlsx",
+      "cycle-rencontres.xlsx",
+      "immersion-inversee.xlsx",
+    ])
+      expect(out).toContain(template);
+    expect(out).toContain('cycle : {"kind":"cycle","talks"');
+  });
+
   it("answers an unknown command with the usage and exit status 2, from the real executable", async () => {
     const failure = await run(process.execPath, [BIN, "affecter"]).catch(
       (error: { code: number; stdout: string; stderr: string }) => error,
