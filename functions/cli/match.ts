@@ -216,15 +216,19 @@ export function seminarMatchText(check: SeminarCheck, result: MatchingResult, vi
       ? "Affectation optimale, critère par critère (dans l'ordre) :"
       : `Meilleure affectation trouvée dans le temps imparti (plus grand écart prouvé à l'optimum : ${formatNumber(result.gap * 100)} %), critère par critère (dans l'ordre) :`,
   );
-  for (const level of result.levels) {
-    if (reverse && SILENT_LEVELS.has(level.key)) continue;
+  // A reverse immersion hides the levels every host shares: the others are numbered in order, with
+  // no gap (a seminar keeps the ranks of the README, 5 and 6 having two parts each).
+  const shown = result.levels.filter((level) => !(reverse && SILENT_LEVELS.has(level.key)));
+  for (const [index, level] of shown.entries()) {
     const proof = level.proven
       ? "optimal prouvé"
       : `${level.sense === "min" ? "minimum possible" : "maximum possible"} ≤ ${formatNumber(level.bound)}`.replace(
           "minimum possible ≤",
           "minimum possible ≥",
         );
-    lines.push(`  ${level.rank}. ${level.label} : ${formatNumber(level.value)} (${proof})`);
+    lines.push(
+      `  ${reverse ? index + 1 : level.rank}. ${level.label} : ${formatNumber(level.value)} (${proof})`,
+    );
   }
   if (missing.size > 0) lines.push("Le Statut des participants non placés dit pourquoi.");
   lines.push(

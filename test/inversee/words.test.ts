@@ -73,6 +73,10 @@ describe("the words of a reverse immersion", () => {
     expect(text).toContain("Charge des hôtes au-delà de la moitié");
     expect(text).toContain("Paires d'un même organisme (hôte et créneau)");
     expect(text).not.toMatch(/tuteur|Même type de structure|Même situation|même public/i);
+    // The criteria shown are numbered in order, without the gaps of the hidden ones.
+    const numbers = [...text.matchAll(/^ {2}(\d+)\. /gm)].map((match) => Number(match[1]));
+    expect(numbers).toEqual(numbers.map((_, index) => index + 1));
+    expect(numbers.length).toBe(6);
   });
 
   it("speaks of the immersion, not of a seminar, in its documents and their summary", async () => {
