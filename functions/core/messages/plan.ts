@@ -301,12 +301,19 @@ function outgoing(
     from: from.name ? { name: oneLine(from.name), address: from.address } : from.address,
     to: address(to),
     ...(replyTo ? { replyTo } : {}),
-    subject: to.about === undefined ? content.subject : `${content.subject} — ${oneLine(to.about)}`,
+    subject: subjectAbout(content.subject, to.about),
     text: content.text,
     html: content.html,
     ...(content.attachments ? { attachments: content.attachments } : {}),
     ...(content.headers ? { headers: content.headers } : {}),
   };
+}
+
+/** The subject of a message about someone else than its recipient: it names them, once. */
+function subjectAbout(subject: string, about: string | undefined): string {
+  if (about === undefined) return subject;
+  const name = oneLine(about);
+  return subject.includes(name) ? subject : `${subject} — ${name}`;
 }
 
 export function planMessages(model: EventModel, now: Date, options: PlanOptions = {}): MessagePlan {
