@@ -9,6 +9,7 @@
  * refuses anything that is not exactly one of these shapes.
  */
 import { z } from "zod";
+import { deepFreeze } from "../sheet/table.js";
 
 const text = z.string().max(4000);
 const instant = z.iso.datetime({ offset: true });
@@ -162,11 +163,3 @@ export function decodePayload(cell: string): LedgerPayload | null {
 const decoded = new Map<string, LedgerPayload | null>();
 /** Distinct Journal cells remembered, every event together, before starting again (a few tens of MiB). */
 const DECODED_LIMIT = 20_000;
-
-function deepFreeze<V>(value: V): V {
-  if (value !== null && typeof value === "object") {
-    for (const inner of Object.values(value)) deepFreeze(inner);
-    Object.freeze(value);
-  }
-  return value;
-}

@@ -239,7 +239,7 @@ function parseRecord<T>(
 }
 
 /** Freezes plain objects and arrays, all the way down (dates and other objects are left as they are). */
-function deepFreeze<V>(value: V): V {
+export function deepFreeze<V>(value: V): V {
   if (
     Array.isArray(value) ||
     (value !== null && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype)
