@@ -18,7 +18,7 @@ import { cycleDocuments } from "../core/messages/cycle-talks.js";
 import { cellText } from "../core/sheet/cells.js";
 import { TABS } from "../core/sheet/schemas.js";
 import { withStatusLine } from "../core/sheet/status-lines.js";
-import { parseSettings } from "../core/sheet/table.js";
+import { missingTabProblem, parseSettings } from "../core/sheet/table.js";
 import { PermanentError } from "../errors.js";
 import type { CellWrite, EventWorkbook, WorkbookSnapshot } from "../ports.js";
 
@@ -95,7 +95,7 @@ function seminarMissingTabs(snapshot: WorkbookSnapshot): string[] {
   if (!snapshot.has(TABS.seminar.name)) return [];
   const lines = [TABS.programme, TABS.structures, TABS.tutors, TABS.participants]
     .filter((spec) => !snapshot.has(spec.name))
-    .map((spec) => `Onglet « ${spec.name} » introuvable : ajoutez-le (voir le modèle).`);
+    .map((spec) => missingTabProblem(spec.name));
   return [...new Set(isReverseView(snapshot) ? lines.map(inReverseWords) : lines)];
 }
 

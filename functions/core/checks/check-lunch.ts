@@ -11,6 +11,7 @@ import { eventZone } from "../settings/event-settings.js";
 import { instantOf } from "../sheet/cells.js";
 import { type LunchSettings, type RegistrationRow, TABS } from "../sheet/schemas.js";
 import {
+  missingTabProblem,
   type ParsedRow,
   type ParsedSettings,
   type ParsedTable,
@@ -128,9 +129,7 @@ export function checkLunchWorkbook(
 ): LunchCheck {
   const settings = workbook.settings.partial;
   const lunchProblems = [...workbook.settings.problems];
-  const missingTabs = hasRegistrationsTab
-    ? []
-    : [`Onglet « ${TABS.registrations.name} » introuvable : ajoutez-le (voir le modèle).`];
+  const missingTabs = hasRegistrationsTab ? [] : [missingTabProblem(TABS.registrations.name)];
   lunchProblems.push(...missingTabs);
   lunchProblems.push(...workbook.registrations.problems);
   if (settings.start && settings.end && settings.end <= settings.start) {

@@ -16,6 +16,7 @@ import {
   type TutorRow,
 } from "../sheet/schemas.js";
 import {
+  missingTabProblem,
   type ParsedRow,
   type ParsedSettings,
   type ParsedTable,
@@ -124,7 +125,7 @@ export function checkSeminar(
   const findings = new RowFindings();
   for (const tab of [workbook.programme, workbook.structures, workbook.tutors, workbook.participants]) {
     if (tab.rows.length === 0 && snapshot.get(tab.spec.name) === undefined) {
-      seminarProblems.push(`Onglet « ${tab.spec.name} » introuvable : ajoutez-le (voir le modèle).`);
+      seminarProblems.push(missingTabProblem(tab.spec.name));
     } else if (tab.problems.length > 0) {
       seminarProblems.push(...tab.problems);
     }

@@ -17,6 +17,7 @@ import { DEFAULT_ZONE } from "../settings/event-settings.js";
 import { normalizeKey } from "../sheet/cells.js";
 import type { LunchSettings, RegistrationRow } from "../sheet/schemas.js";
 import {
+  missingTabProblem,
   type ParsedRow,
   type ParsedSettings,
   type ParsedTable,
@@ -252,7 +253,7 @@ export function checkCycle(snapshot: WorkbookSnapshot, now: Date): CycleCheck {
   ];
   const missingTabs = [CYCLE_TABS_SPEC.talks, CYCLE_TABS_SPEC.registrations, CYCLE_TABS_SPEC.speakers]
     .filter((spec) => snapshot.get(spec.name) === undefined)
-    .map((spec) => `Onglet « ${spec.name} » introuvable : ajoutez-le (voir le modèle).`);
+    .map((spec) => missingTabProblem(spec.name));
   cycleProblems.push(...missingTabs);
 
   const ownProblems = talkRowProblems(workbook.talks);

@@ -87,6 +87,14 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[], columns: rea
 const parsedTables = new WeakMap<TabValues, Map<TabSpec, ParsedTable<unknown>>>();
 
 /**
+ * What a check says when a tab the event needs is absent from the workbook: its name and what to
+ * do, in French. The name is the public one of `SHEETS.md`.
+ */
+export function missingTabProblem(name: string): string {
+  return `Onglet « ${name} » introuvable : ajoutez-le (voir le modèle).`;
+}
+
+/**
  * Reads a tab of rows. A row whose input cells are all empty is skipped (any cell, for a tab with none).
  * The same tab object is parsed once: the table is kept for it, so a request's use cases that read
  * one snapshot share it. The table answered is shared: never change it, nor the tab it was read from.
@@ -280,7 +288,7 @@ export function parseSettings<T>(spec: TabSpec, tab: TabValues | undefined): Par
       title: spec.name,
       value: null,
       partial: {},
-      problems: [`Onglet « ${spec.name} » introuvable : ajoutez-le (voir le modèle).`],
+      problems: [missingTabProblem(spec.name)],
       lines: new Map(),
       nextRow: 2,
       valueColumn: 2,
