@@ -43,18 +43,31 @@ export function replyFollowUps(deps: ReplyFollowUpDeps): ReplyFollowUps {
   // The request's workbook when the caller gives it (read once per request), else the event's.
   const workbookOf = (event: string, given?: EventWorkbook) =>
     given ?? deps.workbook ?? deps.workbookFor(event);
-  const send = (event: string, workbook: EventWorkbook, kinds: readonly MessageKind[]) =>
-    sendDueMessages(workbook, deps.mailer, deps.clock, {
-      ...(typeof deps.sendOptions === "function" ? deps.sendOptions(event) : deps.sendOptions),
+  const send = (
+    event: string,
+    workbook: EventWorkbook,
+    kinds: readonly MessageKind[],
+    recipients?: ReadonlySet<string>,
+  ) => {
+    const options = typeof deps.sendOptions === "function" ? deps.sendOptions(event) : deps.sendOptions;
+    return sendDueMessages(workbook, deps.mailer, deps.clock, {
+      ...options,
+      ...(recipients ? { plan: { ...options.plan, recipients } } : {}),
       event,
       kinds,
     });
+  };
   return {
     async onDecline(event, tutorEmail, given) {
       const workbook = workbookOf(event, given);
-      const { suspended } = await replaceDeclinedTutor(workbook, tutorEmail, deps.solver, deps.clock);
+      const { suspended, concerned } = await replaceDeclinedTutor(
+        workbook,
+        tutorEmail,
+        deps.solver,
+        deps.clock,
+      );
       // Suspended: the organizer still hears of it; the others are told once sending resumes.
-      await send(event, workbook, suspended ? ["alerte"] : AFTER_DECLINE);
+      await send(event, workbook, suspended ? ["alerte"] : AFTER_DECLINE, concerned);
     },
     async alertOrganizer(alert, given) {
       // A cycle's alerts about its speakers are `alerte-intervenant`.
@@ -73,13 +86,20 @@ const DECLINE_TABS = [TABS.seminar.name, TABS.placements.name, TABS.journal.name
  * Re-places the participants of a tutor who declined (when any is still placed with them), then
  * records it in the Journal after the decline's line, once: the organizer's alert waits for that
  * line. Running it again moves nobody: the tutor hosts no one any more.
+ *
+ * Answers how many placements moved, whether the event is suspended, and, when this call moved
+ * someone, who the move concerns (`concerned`, addresses): the declined tutor, each participant
+ * whose placement changed, and their tutors before and after. Only they can be owed a message
+ * because of it (`PlanOptions.recipients`). Absent when nobody moved in this call (a replay after a
+ * failure, whose first run moved them): then everyone's messages are planned, as they may still be
+ * owed.
  */
 export async function replaceDeclinedTutor(
   workbook: EventWorkbook,
   tutorEmail: string,
   solver: Solver,
   clock: Clock,
-): Promise<{ moved: number; suspended: boolean }> {
+): Promise<{ moved: number; suspended: boolean; concerned?: ReadonlySet<string> }> {
   const snapshot = await workbook.read(DECLINE_TABS);
   const settings = parseSettings<SeminarSettings>(TABS.seminar, snapshot.get(TABS.seminar.name)).partial;
   const suspended = settings.action === SUSPEND_ACTION;
@@ -96,6 +116,7 @@ export async function replaceDeclinedTutor(
     (entry) => entry.key === rematchKey(workbook.keys, tutorEmail) && entry.row > (decline?.row ?? 0),
   );
   let moved = 0;
+  let concerned: Set<string> | undefined;
   let detail = "Aucun participant n'était affecté à ce tuteur.";
   if (hosted.length > 0) {
     const report = await matchWorkbook(workbook, clock.now(), solver, { withoutTutor: tutorEmail });
@@ -103,12 +124,17 @@ export async function replaceDeclinedTutor(
       const after = new Map(
         report.result.placements.map((placement) => [
           `${placement.participant.toLowerCase()}\u0000${normalizeKey(placement.slot)}`,
-          `${placement.structure}\u0000${placement.tutor.toLowerCase()}`,
+          { structure: placement.structure, tutor: placement.tutor.toLowerCase() },
         ]),
       );
-      moved = [...before].filter(
-        ([key, placement]) => after.get(key) !== `${placement.structure}\u0000${placement.tutor}`,
-      ).length;
+      concerned = new Set([tutorEmail.toLowerCase()]);
+      for (const [key, placement] of [...before, ...after]) {
+        const other = (placement === before.get(key) ? after : before).get(key);
+        if (other?.structure === placement.structure && other.tutor === placement.tutor) continue;
+        if (before.get(key) === placement) moved++;
+        concerned.add(key.slice(0, key.indexOf("\u0000")));
+        if (placement.tutor !== "") concerned.add(placement.tutor);
+      }
       const others = moved - hosted.length;
       detail = `Ré-affectation faite : ${plural(moved, "placement modifié")}${others > 0 ? `, dont ${others} concernant d'autres participants (prévenus eux aussi)` : ""}.${report.result.unplaced.length > 0 ? ` ${plural(report.result.unplaced.length, "placement impossible")} : voir le Statut des participants.` : ""}`;
       if (report.check && report.changes?.length)
@@ -119,7 +145,7 @@ export async function replaceDeclinedTutor(
   }
   if (!recorded)
     await workbook.write(planRematchLine(snapshot, workbook.keys, tutorEmail, detail, clock.now()));
-  return { moved, suspended };
+  return { moved, suspended, ...(concerned && moved > 0 ? { concerned } : {}) };
 }
 
 /** `Affectations` as participant and slot → structure and tutor, addresses in lowercase. */

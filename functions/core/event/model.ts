@@ -809,13 +809,21 @@ function tutorViews(
       title: itemTitle(item),
       ...optional("place", item.place),
     }));
+  // The event's day of an instant: tutors share a few instants, each turned into a day once.
+  const days = new Map<number, string | null>();
+  const dayOf = (instant: Date) => {
+    let day = days.get(instant.getTime());
+    if (day === undefined) {
+      day = DateTime.fromJSDate(instant, { zone }).toISODate();
+      days.set(instant.getTime(), day);
+    }
+    return day;
+  };
   const tutors: TutorView[] = [...hostingOf(agendas).values()].map((entry) => {
     const row = entry.email ? tutorRows.get(entry.email) : undefined;
     const hosts = [...entry.slots.values()].sort((a, b) => a.start.getTime() - b.start.getTime());
-    const hostDays = new Set(hosts.map((slot) => DateTime.fromJSDate(slot.start, { zone }).toISODate()));
-    const alsoInvited = tutorItems.filter((item) =>
-      hostDays.has(DateTime.fromJSDate(item.start, { zone }).toISODate()),
-    );
+    const hostDays = new Set(hosts.map((slot) => dayOf(slot.start)));
+    const alsoInvited = tutorItems.filter((item) => hostDays.has(dayOf(item.start)));
     return {
       name: row ? fullName(row.firstName, row.lastName) : entry.name,
       ...optional("email", entry.email),
