@@ -38,6 +38,8 @@ export type ReplyFollowUpDeps = (
 /** What a decline sends: the change notices, the new requests, the organizer's alert. */
 const AFTER_DECLINE: readonly MessageKind[] = ["changement", "demande-tuteur", "alerte"];
 const SUSPEND_ACTION = "Suspendre";
+/** Alerts go to the organizer alone: nobody else's messages need planning (`PlanOptions.recipients`). */
+const ORGANIZER_ONLY: ReadonlySet<string> = new Set();
 
 export function replyFollowUps(deps: ReplyFollowUpDeps): ReplyFollowUps {
   // The request's workbook when the caller gives it (read once per request), else the event's.
@@ -67,14 +69,20 @@ export function replyFollowUps(deps: ReplyFollowUpDeps): ReplyFollowUps {
         deps.clock,
       );
       // Suspended: the organizer still hears of it; the others are told once sending resumes.
-      await send(event, workbook, suspended ? ["alerte"] : AFTER_DECLINE, concerned);
+      if (suspended) await send(event, workbook, ["alerte"], ORGANIZER_ONLY);
+      else await send(event, workbook, AFTER_DECLINE, concerned);
     },
     async alertOrganizer(alert, given) {
       // A cycle's alerts about its speakers are `alerte-intervenant`.
-      await send(alert.event, workbookOf(alert.event, given), ["alerte", "alerte-intervenant"]);
+      await send(
+        alert.event,
+        workbookOf(alert.event, given),
+        ["alerte", "alerte-intervenant"],
+        ORGANIZER_ONLY,
+      );
     },
     async onBounce(event, _addresses, given) {
-      await send(event, workbookOf(event, given), ["alerte"]);
+      await send(event, workbookOf(event, given), ["alerte"], ORGANIZER_ONLY);
     },
     ...(deps.onAnswer ? { onAnswer: deps.onAnswer } : {}),
   };
