@@ -96,8 +96,9 @@ const DECLINE_TABS = [TABS.seminar.name, TABS.placements.name, TABS.journal.name
  * line. Running it again moves nobody: the tutor hosts no one any more.
  *
  * Answers how many placements moved, whether the event is suspended, and, when this call moved
- * someone, who the move concerns (`concerned`, addresses): the declined tutor, each participant
- * whose placement changed, and their tutors before and after. Only they can be owed a message
+ * someone, who the re-placement concerns (`concerned`, addresses): the declined tutor, each
+ * participant whose row of `Affectations` now shows something else (a move, or a situation, an
+ * address or times written anew), and their tutors before and after. Only they can be owed a message
  * because of it (`PlanOptions.recipients`). Absent when nobody moved in this call (a replay after a
  * failure, whose first run moved them): then everyone's messages are planned, as they may still be
  * owed.
@@ -135,11 +136,17 @@ export async function replaceDeclinedTutor(
           { structure: placement.structure, tutor: placement.tutor.toLowerCase() },
         ]),
       );
+      moved = [...before].filter(([key, placement]) => {
+        const now = after.get(key);
+        return now?.structure !== placement.structure || now.tutor !== placement.tutor;
+      }).length;
+      // Who the rows rewritten concern: a row whose agenda-bearing cells changed (a move, and also
+      // a situation, an address or times the re-run wrote anew), on either side.
+      const written = placementsOf(await workbook.read([TABS.placements.name]));
       concerned = new Set([tutorEmail.toLowerCase()]);
-      for (const [key, placement] of [...before, ...after]) {
-        const other = (placement === before.get(key) ? after : before).get(key);
-        if (other?.structure === placement.structure && other.tutor === placement.tutor) continue;
-        if (before.get(key) === placement) moved++;
+      for (const [key, placement] of [...before, ...written]) {
+        const other = (placement === before.get(key) ? written : before).get(key);
+        if (other?.cells === placement.cells) continue;
         concerned.add(key.slice(0, key.indexOf("\u0000")));
         if (placement.tutor !== "") concerned.add(placement.tutor);
       }
@@ -156,10 +163,26 @@ export async function replaceDeclinedTutor(
   return { moved, suspended, ...(concerned && moved > 0 ? { concerned } : {}) };
 }
 
-/** `Affectations` as participant and slot → structure and tutor, addresses in lowercase. */
-function placementsOf(snapshot: WorkbookSnapshot): Map<string, { structure: string; tutor: string }> {
+/** The cells of an `Affectations` row that a participant's agenda or a tutor's request shows. */
+const SHOWN: readonly (keyof PlacementRow)[] = [
+  "structure",
+  "situation",
+  "tutorEmail",
+  "tutor",
+  "address",
+  "start",
+  "end",
+];
+
+/**
+ * `Affectations` as participant and slot → structure and tutor (addresses in lowercase), and the
+ * row's `SHOWN` cells as they are written (`cells`, one string to compare).
+ */
+function placementsOf(
+  snapshot: WorkbookSnapshot,
+): Map<string, { structure: string; tutor: string; cells: string }> {
   const table = parseTable<PlacementRow>(TABS.placements, snapshot.get(TABS.placements.name));
-  const placements = new Map<string, { structure: string; tutor: string }>();
+  const placements = new Map<string, { structure: string; tutor: string; cells: string }>();
   for (const row of table.rows) {
     const participant = row.partial.participantEmail ?? parseEmail(row.cells.participantEmail ?? null);
     const slot = row.partial.slot ?? cellText(row.cells.slot ?? null);
@@ -167,6 +190,7 @@ function placementsOf(snapshot: WorkbookSnapshot): Map<string, { structure: stri
     placements.set(`${participant.toLowerCase()}\u0000${normalizeKey(slot)}`, {
       structure: row.partial.structure ?? cellText(row.cells.structure ?? null),
       tutor: (row.partial.tutorEmail ?? parseEmail(row.cells.tutorEmail ?? null) ?? "").toLowerCase(),
+      cells: JSON.stringify(SHOWN.map((key) => row.cells[key] ?? null)),
     });
   }
   return placements;
