@@ -38,30 +38,51 @@ export type ReplyFollowUpDeps = (
 /** What a decline sends: the change notices, the new requests, the organizer's alert. */
 const AFTER_DECLINE: readonly MessageKind[] = ["changement", "demande-tuteur", "alerte"];
 const SUSPEND_ACTION = "Suspendre";
+/** Alerts go to the organizer alone: nobody else's messages need planning (`PlanOptions.recipients`). */
+const ORGANIZER_ONLY: ReadonlySet<string> = new Set();
 
 export function replyFollowUps(deps: ReplyFollowUpDeps): ReplyFollowUps {
   // The request's workbook when the caller gives it (read once per request), else the event's.
   const workbookOf = (event: string, given?: EventWorkbook) =>
     given ?? deps.workbook ?? deps.workbookFor(event);
-  const send = (event: string, workbook: EventWorkbook, kinds: readonly MessageKind[]) =>
-    sendDueMessages(workbook, deps.mailer, deps.clock, {
-      ...(typeof deps.sendOptions === "function" ? deps.sendOptions(event) : deps.sendOptions),
+  const send = (
+    event: string,
+    workbook: EventWorkbook,
+    kinds: readonly MessageKind[],
+    recipients?: ReadonlySet<string>,
+  ) => {
+    const options = typeof deps.sendOptions === "function" ? deps.sendOptions(event) : deps.sendOptions;
+    return sendDueMessages(workbook, deps.mailer, deps.clock, {
+      ...options,
+      ...(recipients ? { plan: { ...options.plan, recipients } } : {}),
       event,
       kinds,
     });
+  };
   return {
     async onDecline(event, tutorEmail, given) {
       const workbook = workbookOf(event, given);
-      const { suspended } = await replaceDeclinedTutor(workbook, tutorEmail, deps.solver, deps.clock);
+      const { suspended, concerned } = await replaceDeclinedTutor(
+        workbook,
+        tutorEmail,
+        deps.solver,
+        deps.clock,
+      );
       // Suspended: the organizer still hears of it; the others are told once sending resumes.
-      await send(event, workbook, suspended ? ["alerte"] : AFTER_DECLINE);
+      if (suspended) await send(event, workbook, ["alerte"], ORGANIZER_ONLY);
+      else await send(event, workbook, AFTER_DECLINE, concerned);
     },
     async alertOrganizer(alert, given) {
       // A cycle's alerts about its speakers are `alerte-intervenant`.
-      await send(alert.event, workbookOf(alert.event, given), ["alerte", "alerte-intervenant"]);
+      await send(
+        alert.event,
+        workbookOf(alert.event, given),
+        ["alerte", "alerte-intervenant"],
+        ORGANIZER_ONLY,
+      );
     },
     async onBounce(event, _addresses, given) {
-      await send(event, workbookOf(event, given), ["alerte"]);
+      await send(event, workbookOf(event, given), ["alerte"], ORGANIZER_ONLY);
     },
     ...(deps.onAnswer ? { onAnswer: deps.onAnswer } : {}),
   };
@@ -73,13 +94,21 @@ const DECLINE_TABS = [TABS.seminar.name, TABS.placements.name, TABS.journal.name
  * Re-places the participants of a tutor who declined (when any is still placed with them), then
  * records it in the Journal after the decline's line, once: the organizer's alert waits for that
  * line. Running it again moves nobody: the tutor hosts no one any more.
+ *
+ * Answers how many placements moved, whether the event is suspended, and, when this call moved
+ * someone, who the re-placement concerns (`concerned`, addresses): the declined tutor, each
+ * participant whose row of `Affectations` now shows something else (a move, or a situation, an
+ * address or times written anew), and their tutors before and after. Only they can be owed a message
+ * because of it (`PlanOptions.recipients`). Absent when nobody moved in this call (a replay after a
+ * failure, whose first run moved them): then everyone's messages are planned, as they may still be
+ * owed.
  */
 export async function replaceDeclinedTutor(
   workbook: EventWorkbook,
   tutorEmail: string,
   solver: Solver,
   clock: Clock,
-): Promise<{ moved: number; suspended: boolean }> {
+): Promise<{ moved: number; suspended: boolean; concerned?: ReadonlySet<string> }> {
   const snapshot = await workbook.read(DECLINE_TABS);
   const settings = parseSettings<SeminarSettings>(TABS.seminar, snapshot.get(TABS.seminar.name)).partial;
   const suspended = settings.action === SUSPEND_ACTION;
@@ -96,6 +125,7 @@ export async function replaceDeclinedTutor(
     (entry) => entry.key === rematchKey(workbook.keys, tutorEmail) && entry.row > (decline?.row ?? 0),
   );
   let moved = 0;
+  let concerned: Set<string> | undefined;
   let detail = "Aucun participant n'était affecté à ce tuteur.";
   if (hosted.length > 0) {
     const report = await matchWorkbook(workbook, clock.now(), solver, { withoutTutor: tutorEmail });
@@ -103,12 +133,23 @@ export async function replaceDeclinedTutor(
       const after = new Map(
         report.result.placements.map((placement) => [
           `${placement.participant.toLowerCase()}\u0000${normalizeKey(placement.slot)}`,
-          `${placement.structure}\u0000${placement.tutor.toLowerCase()}`,
+          { structure: placement.structure, tutor: placement.tutor.toLowerCase() },
         ]),
       );
-      moved = [...before].filter(
-        ([key, placement]) => after.get(key) !== `${placement.structure}\u0000${placement.tutor}`,
-      ).length;
+      moved = [...before].filter(([key, placement]) => {
+        const now = after.get(key);
+        return now?.structure !== placement.structure || now.tutor !== placement.tutor;
+      }).length;
+      // Who the rows rewritten concern: a row whose agenda-bearing cells changed (a move, and also
+      // a situation, an address or times the re-run wrote anew), on either side.
+      const written = placementsOf(await workbook.read([TABS.placements.name]));
+      concerned = new Set([tutorEmail.toLowerCase()]);
+      for (const [key, placement] of [...before, ...written]) {
+        const other = (placement === before.get(key) ? written : before).get(key);
+        if (other?.cells === placement.cells) continue;
+        concerned.add(key.slice(0, key.indexOf("\u0000")));
+        if (placement.tutor !== "") concerned.add(placement.tutor);
+      }
       const others = moved - hosted.length;
       detail = `Ré-affectation faite : ${plural(moved, "placement modifié")}${others > 0 ? `, dont ${others} concernant d'autres participants (prévenus eux aussi)` : ""}.${report.result.unplaced.length > 0 ? ` ${plural(report.result.unplaced.length, "placement impossible")} : voir le Statut des participants.` : ""}`;
       if (report.check && report.changes?.length)
@@ -119,13 +160,29 @@ export async function replaceDeclinedTutor(
   }
   if (!recorded)
     await workbook.write(planRematchLine(snapshot, workbook.keys, tutorEmail, detail, clock.now()));
-  return { moved, suspended };
+  return { moved, suspended, ...(concerned && moved > 0 ? { concerned } : {}) };
 }
 
-/** `Affectations` as participant and slot → structure and tutor, addresses in lowercase. */
-function placementsOf(snapshot: WorkbookSnapshot): Map<string, { structure: string; tutor: string }> {
+/** The cells of an `Affectations` row that a participant's agenda or a tutor's request shows. */
+const SHOWN: readonly (keyof PlacementRow)[] = [
+  "structure",
+  "situation",
+  "tutorEmail",
+  "tutor",
+  "address",
+  "start",
+  "end",
+];
+
+/**
+ * `Affectations` as participant and slot → structure and tutor (addresses in lowercase), and the
+ * row's `SHOWN` cells as they are written (`cells`, one string to compare).
+ */
+function placementsOf(
+  snapshot: WorkbookSnapshot,
+): Map<string, { structure: string; tutor: string; cells: string }> {
   const table = parseTable<PlacementRow>(TABS.placements, snapshot.get(TABS.placements.name));
-  const placements = new Map<string, { structure: string; tutor: string }>();
+  const placements = new Map<string, { structure: string; tutor: string; cells: string }>();
   for (const row of table.rows) {
     const participant = row.partial.participantEmail ?? parseEmail(row.cells.participantEmail ?? null);
     const slot = row.partial.slot ?? cellText(row.cells.slot ?? null);
@@ -133,6 +190,7 @@ function placementsOf(snapshot: WorkbookSnapshot): Map<string, { structure: stri
     placements.set(`${participant.toLowerCase()}\u0000${normalizeKey(slot)}`, {
       structure: row.partial.structure ?? cellText(row.cells.structure ?? null),
       tutor: (row.partial.tutorEmail ?? parseEmail(row.cells.tutorEmail ?? null) ?? "").toLowerCase(),
+      cells: JSON.stringify(SHOWN.map((key) => row.cells[key] ?? null)),
     });
   }
   return placements;

@@ -85,7 +85,17 @@ export class WorkbookSession implements EventWorkbook {
    */
   async write(changes: WorkbookChanges): Promise<void> {
     for (const creation of changes.createTabs ?? []) this.create(creation);
-    const cells = (changes.cells ?? []).filter((cell) => !this.holds(cell));
+    // The held copies of each tab written, found once per write (a re-run writes thousands of cells).
+    const copies = new Map<string, [string, TabValues][]>();
+    const copiesOf = (tab: string) => {
+      let entries = copies.get(tab);
+      if (!entries) {
+        entries = this.entriesOf(tab);
+        copies.set(tab, entries);
+      }
+      return entries;
+    };
+    const cells = (changes.cells ?? []).filter((cell) => !holds(copiesOf(cell.tab), cell));
     this.setCells(cells);
     for (const append of changes.appends ?? []) this.append(append);
     const kept: WorkbookChanges = {
@@ -133,15 +143,6 @@ export class WorkbookSession implements EventWorkbook {
         this.held.set(name, { title: creation.title, rows: [[...creation.header]] });
   }
 
-  /** Whether every held copy of the cell's tab already has that value there (a tab not held: no). */
-  private holds(cell: CellWrite): boolean {
-    const entries = this.entriesOf(cell.tab);
-    return (
-      entries.length > 0 &&
-      entries.every(([, tab]) => (tab.rows[cell.row - 1]?.[cell.column - 1] ?? null) === cell.value)
-    );
-  }
-
   /** The cells written into what the session holds: each tab and row copied once, not per cell. */
   private setCells(cells: readonly CellWrite[]): void {
     const byTab = new Map<string, CellWrite[]>();
@@ -174,6 +175,14 @@ export class WorkbookSession implements EventWorkbook {
     for (const [name, tab] of this.entriesOf(append.tab))
       this.held.set(name, { title: tab.title, rows: [...tab.rows, ...append.rows.map((row) => [...row])] });
   }
+}
+
+/** Whether every held copy of the cell's tab (`entries`) already has that value there (none held: no). */
+function holds(entries: readonly [string, TabValues][], cell: CellWrite): boolean {
+  return (
+    entries.length > 0 &&
+    entries.every(([, tab]) => (tab.rows[cell.row - 1]?.[cell.column - 1] ?? null) === cell.value)
+  );
 }
 
 /**

@@ -162,8 +162,8 @@ export interface WithdrawnParticipant {
 
 export interface ParticipantAgenda {
   readonly participant: ParticipantView;
-  /** What the convocation announced, when `Agenda annoncé` holds it. */
-  readonly announced?: readonly AnnouncedItem[];
+  /** What the convocation announced, when `Agenda annoncé` holds it (else absent or undefined). */
+  readonly announced?: readonly AnnouncedItem[] | undefined;
   /** Announced items that are gone (removed from the programme, or no longer attended). */
   readonly cancelled: readonly AnnouncedItem[];
   /** Every item added, changed or removed since the convocation, in the order of the agenda. */
@@ -583,7 +583,11 @@ function participantAgendas(context: SeminarContext): {
   return { agendas, excluded, withdrawn };
 }
 
-/** One participant's agenda: their items in time order, their return train, what they were told. */
+/**
+ * One participant's agenda: their items in time order, their return train, what they were told.
+ * What they were told (`announced`, `cancelled`, `changes`) and the `fingerprint` are worked out
+ * when first read: a plan for a few people (`PlanOptions.recipients`) reads them for those alone.
+ */
 function participantAgenda(
   context: SeminarContext,
   row: ParticipantRowRead,
@@ -595,30 +599,67 @@ function participantAgenda(
   const { items, missingSlots, arrival, departure } = agendaItems(context, who.person, own);
   const returnTrain = departure ? returnTrainOf(context, items, departure) : undefined;
   const placements = [...own.values()].map(({ start: _s, end: _e, ...rest }) => rest as Placement);
-  const announced = (row.partial.convocation ?? "") !== "" ? readAnnounced(row.partial.announced) : undefined;
-  const comparison = announced ? compareAgenda(announced, items) : { cancelled: [], changes: [] };
-  return {
+  const announced = once(() =>
+    (row.partial.convocation ?? "") !== "" ? readAnnounced(row.partial.announced) : undefined,
+  );
+  const comparison = once(() => {
+    const told = announced();
+    return told ? compareAgenda(told, items) : { cancelled: [], changes: [] };
+  });
+  const agenda = {
     participant,
-    ...optional("announced", announced),
-    ...comparison,
     items,
     placements,
     missingSlots,
     ...optional("arrival", arrival),
     ...optional("returnTrain", returnTrain),
-    fingerprint: digest([
-      info.title,
-      info.venue,
-      items.map((item) => [
-        item.id,
-        item.start.getTime(),
-        item.end.getTime(),
-        item.title,
-        item.place ?? "",
-        item.placement ?? null,
-      ]),
-    ]),
   };
+  return lazily(agenda, {
+    announced,
+    cancelled: () => comparison().cancelled,
+    changes: () => comparison().changes,
+    fingerprint: () =>
+      digest([
+        info.title,
+        info.venue,
+        items.map((item) => [
+          item.id,
+          item.start.getTime(),
+          item.end.getTime(),
+          item.title,
+          item.place ?? "",
+          item.placement ?? null,
+        ]),
+      ]),
+  });
+}
+
+/** A function that computes its value on its first call and answers the same value after. */
+function once<T>(compute: () => T): () => T {
+  let done = false;
+  let value: T;
+  return () => {
+    if (!done) {
+      value = compute();
+      done = true;
+    }
+    return value;
+  };
+}
+
+/**
+ * `target` with each of `parts` as an own enumerable property worked out on its first read and
+ * kept (read-only) after; answers `target`, typed with them.
+ */
+function lazily<T extends object, P extends Record<string, unknown>>(
+  target: T,
+  parts: { readonly [K in keyof P]: () => P[K] },
+): T & P {
+  for (const key of Object.keys(parts) as (keyof P & string)[]) {
+    const compute = once(parts[key]);
+    Object.defineProperty(target, key, { enumerable: true, configurable: false, get: compute });
+  }
+  return target as T & P;
 }
 
 /**
@@ -809,32 +850,44 @@ function tutorViews(
       title: itemTitle(item),
       ...optional("place", item.place),
     }));
+  // The event's day of an instant: tutors share a few instants, each turned into a day once.
+  const days = new Map<number, string | null>();
+  const dayOf = (instant: Date) => {
+    let day = days.get(instant.getTime());
+    if (day === undefined) {
+      day = DateTime.fromJSDate(instant, { zone }).toISODate();
+      days.set(instant.getTime(), day);
+    }
+    return day;
+  };
   const tutors: TutorView[] = [...hostingOf(agendas).values()].map((entry) => {
     const row = entry.email ? tutorRows.get(entry.email) : undefined;
     const hosts = [...entry.slots.values()].sort((a, b) => a.start.getTime() - b.start.getTime());
-    const hostDays = new Set(hosts.map((slot) => DateTime.fromJSDate(slot.start, { zone }).toISODate()));
-    const alsoInvited = tutorItems.filter((item) =>
-      hostDays.has(DateTime.fromJSDate(item.start, { zone }).toISODate()),
-    );
-    return {
+    const hostDays = new Set(hosts.map((slot) => dayOf(slot.start)));
+    const alsoInvited = tutorItems.filter((item) => hostDays.has(dayOf(item.start)));
+    const view = {
       name: row ? fullName(row.firstName, row.lastName) : entry.name,
       ...optional("email", entry.email),
       ...optional("row", entry.email ? tutorRowNumbers.get(entry.email) : undefined),
       ...optional("confirmation", row?.confirmation ?? undefined),
       hosts,
       alsoInvited,
-      fingerprint: digest(
-        hosts.map((slot) => [
-          slot.slot,
-          slot.start.getTime(),
-          slot.end.getTime(),
-          slot.structure,
-          slot.situation,
-          slot.address ?? "",
-          slot.participants,
-        ]),
-      ),
     };
+    // Worked out when first read: a plan for a few people reads it for their tutors alone.
+    return lazily(view, {
+      fingerprint: () =>
+        digest(
+          hosts.map((slot) => [
+            slot.slot,
+            slot.start.getTime(),
+            slot.end.getTime(),
+            slot.structure,
+            slot.situation,
+            slot.address ?? "",
+            slot.participants,
+          ]),
+        ),
+    });
   });
   return { tutors, tutorRecords };
 }

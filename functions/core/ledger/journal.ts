@@ -109,7 +109,9 @@ export function journalAppend(
   zone: string,
   lines: readonly JournalLine[],
 ): WorkbookChanges {
-  const layout = layoutOf(parseTable<JournalRow>(TABS.journal, tab), tab !== undefined);
+  // The layout is the header's: the rows (thousands, once messages are sent) are not parsed.
+  const header = tab && { title: tab.title, rows: tab.rows.slice(0, 1) };
+  const layout = layoutOf(parseTable<JournalRow>(TABS.journal, header), tab !== undefined);
   return {
     ...(layout.creation ? { createTabs: [layout.creation] } : {}),
     cells: layout.headerWrites,

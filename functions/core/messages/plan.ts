@@ -187,6 +187,15 @@ export interface PlanOptions {
    * papers are sent. Called once per plan, for the later of now and the event's end.
    */
   readonly documents?: (at: Date) => DocumentSet | null;
+  /**
+   * Only the messages about these people (their addresses, as in the workbook: a message to a
+   * participant's registrar is about the participant, as its key says) are planned, besides the
+   * organizer's, who is always among them: a request that concerns a few people (a tutor's decline
+   * moves a handful of participants) plans only what it may owe them. The alerts and what they
+   * list (who is without placement, tutors without address) are the full plan's. Everyone's
+   * messages when absent.
+   */
+  readonly recipients?: ReadonlySet<string>;
 }
 
 /** The header that carries a message's key (`functions/adapters/mime.ts` lets it through). */
@@ -335,9 +344,22 @@ class Collector {
     private readonly journal: JournalState,
     private readonly keys: LedgerKeys,
     private readonly now: Date,
+    /** The recipient ids of `PlanOptions.recipients` and the organizer; everyone when absent. */
+    private readonly only?: ReadonlySet<string>,
   ) {}
 
+  /** Whether the messages about that person (by address) are planned (see `PlanOptions.recipients`). */
+  concerns(address: string): boolean {
+    return !this.only || this.only.has(this.keys.recipientId(address));
+  }
+
   add(planned: PlannedMessage): void {
+    if (this.only) {
+      // The person a message is about is in its key (`messageKey`): a registrar's address is not.
+      const prefix = `message:${this.keys.event}:`;
+      const id = planned.key.startsWith(prefix) ? planned.key.slice(prefix.length).split(":")[0] : undefined;
+      if (id === undefined || !this.only.has(id)) return;
+    }
     // A key planned twice (two rows of one address) is one message.
     if (isTaken(this.journal, planned.key) || this.keysSeen.has(planned.key)) return;
     this.keysSeen.add(planned.key);
@@ -539,12 +561,27 @@ function organizerAlerts(
     });
 }
 
+/** The recipient ids a plan is restricted to, with the organizer's; `undefined` (everyone) stays so. */
+function onlyWith(
+  keys: LedgerKeys,
+  recipients: ReadonlySet<string> | undefined,
+  organizer: string,
+): ReadonlySet<string> | undefined {
+  if (!recipients) return undefined;
+  return new Set([...recipients, organizer].map((address) => keys.recipientId(address)));
+}
+
 function planSeminar(model: SeminarModel, now: Date, options: PlanOptions): MessagePlan {
   const { info, journal } = model;
   const event = info.event;
   const zone = info.zone;
   const warnings: string[] = [...model.problems];
-  const collect = new Collector(journal, model.keys, now);
+  const collect = new Collector(
+    journal,
+    model.keys,
+    now,
+    onlyWith(model.keys, options.recipients, info.organizerEmail),
+  );
   if (model.problems.length > 0) return { event, zone, messages: [], skipped: [], warnings };
   const schedule = seminarSchedule(model, now);
   const alert = organizerAlerts(collect, model.keys, info, options);
@@ -587,6 +624,8 @@ function planParticipantMessages(planning: SeminarPlanning): string[] {
   const { reminderAt, feedbackAt } = planning.schedule;
   const from = info.sender;
   const documents = !planning.surveys;
+  // The same instant for every participant: luxon's zone arithmetic, once per plan.
+  const surveyExpiresAt = DateTime.fromJSDate(feedbackAt, { zone }).plus({ days: 30 }).toJSDate();
   const unplaced: string[] = [];
   for (const agenda of model.agendas) {
     const person = agenda.participant;
@@ -600,6 +639,7 @@ function planParticipantMessages(planning: SeminarPlanning): string[] {
       });
       continue;
     }
+    if (!collect.concerns(person.email)) continue;
     planConvocation(planning, agenda, to);
     collect.add({
       key: messageKey(model.keys, person.email, "rappel", 1),
@@ -627,11 +667,6 @@ function planParticipantMessages(planning: SeminarPlanning): string[] {
     }
     if (info.surveyLink && !documents) {
       const link = info.surveyLink;
-      const surveyReplyTo = options.replyAddress?.({
-        event,
-        tutorEmail: person.email,
-        version: SURVEY_REPLY_VERSION,
-      });
       collect.add({
         key: messageKey(model.keys, person.email, "questionnaire", 1),
         event,
@@ -639,9 +674,15 @@ function planParticipantMessages(planning: SeminarPlanning): string[] {
         version: "1",
         to,
         sendAt: feedbackAt,
-        expiresAt: DateTime.fromJSDate(feedbackAt, { zone }).plus({ days: 30 }).toJSDate(),
-        render: () =>
-          outgoing(
+        expiresAt: surveyExpiresAt,
+        render: () => {
+          // Signed when sent, not for every participant of every plan (a signature is costly).
+          const surveyReplyTo = options.replyAddress?.({
+            event,
+            tutorEmail: person.email,
+            version: SURVEY_REPLY_VERSION,
+          });
+          return outgoing(
             from,
             to,
             renderFeedbackRequest({
@@ -656,7 +697,8 @@ function planParticipantMessages(planning: SeminarPlanning): string[] {
               ...(person.careOf !== undefined ? { careOf: true } : {}),
             }),
             surveyReplyTo,
-          ),
+          );
+        },
       });
     }
   }
@@ -730,7 +772,7 @@ function planTutorMessages(planning: SeminarPlanning, warnings: string[]): strin
       );
       continue;
     }
-    if (tutor.confirmation === "Décliné") continue;
+    if (tutor.confirmation === "Décliné" || !collect.concerns(tutor.email)) continue;
     const to: Recipient = { name: tutor.name, address: tutor.email };
     const sent = sentVersions(journal, model.keys, tutor.email, ["demande-tuteur"]);
     const latest = sent[0];
@@ -851,6 +893,7 @@ function raiseSeminarAlerts(
 function planCancellations(model: SeminarModel, now: Date, collect: Collector): void {
   const { info, journal } = model;
   for (const person of model.withdrawn) {
+    if (!collect.concerns(person.email)) continue;
     const sent = sentVersions(journal, model.keys, person.email, ["convocation", "changement"]);
     const latest = sent[0];
     if (!latest) continue;
@@ -883,7 +926,12 @@ function planLunch(model: LunchModel, now: Date, options: PlanOptions): MessageP
   const { info, journal } = model;
   const event = info.event;
   const warnings: string[] = [...model.problems];
-  const collect = new Collector(journal, model.keys, now);
+  const collect = new Collector(
+    journal,
+    model.keys,
+    now,
+    onlyWith(model.keys, options.recipients, info.organizerEmail),
+  );
   if (model.problems.length > 0) return { event, zone: info.zone, messages: [], skipped: [], warnings };
   const from = info.sender;
   const schedule = lunchSchedule(model, null);

@@ -45,7 +45,9 @@ function journalAppend(
 ): WorkbookChanges {
   const tab = snapshot.get(TABS.journal.name);
   const zone = zoneOf(snapshot);
-  const layout = layoutOf(parseTable<JournalRow>(TABS.journal, tab), tab !== undefined);
+  // The layout is the header's: the rows (thousands, once messages are sent) are not parsed.
+  const header = tab && { title: tab.title, rows: tab.rows.slice(0, 1) };
+  const layout = layoutOf(parseTable<JournalRow>(TABS.journal, header), tab !== undefined);
   return {
     ...(layout.creation ? { createTabs: [layout.creation] } : {}),
     cells: [...cells, ...layout.headerWrites],
