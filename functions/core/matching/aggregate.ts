@@ -693,28 +693,64 @@ class Aggregation {
     return group.pools.some((q) => eligible(prep, ctx, p, q));
   }
 
-  /** Combinations of a unit's options, one per slot (two named visits of one structure excluded). */
+  /**
+   * Combinations of a unit's options, one per slot, each one some placement stands for: the
+   * structures its options may be (a named pool its own, a group those of its eligible pools) must
+   * give each slot a structure of its own (`distinctStructures`). Without that, a group whose only
+   * pool for the participant is the structure they hold in the other slot counted as a placement:
+   * in a re-run the model kept someone in a structure and gave them "that type" in the other slot,
+   * and naming the pools had to move a second person.
+   */
   combinations(u: number): ComboList {
     const cached = this.#combos.get(u);
     if (cached) return cached;
     const G = this.groups.length;
+    const unit = this.units[u]!;
+    const p = unit.members[0]!;
+    const candidates = unit.options.map((list) => list.map((option) => this.#optionStructures(p, option)));
     let combos: number[][] = [[]];
-    for (const list of this.units[u]!.options) {
+    let picks: number[][] = [[]];
+    for (const list of unit.options) {
       const next: number[][] = [];
-      for (const combo of combos) {
-        for (const option of list) {
+      const nextPicks: number[][] = [];
+      combos.forEach((combo, c) => {
+        list.forEach((option, k) => {
           if (option >= G) {
             const st = this.prep.pools[option - G]!.structure;
-            if (combo.some((o) => o >= G && this.prep.pools[o - G]!.structure === st)) continue;
+            if (combo.some((o) => o >= G && this.prep.pools[o - G]!.structure === st)) return;
           }
+          const pick = [...picks[c]!, k];
+          const constrained = pick.map((at, slot) => candidates[slot]![at]).filter((x) => x !== undefined);
+          if (constrained.length > 1 && !distinctStructures(constrained)) return;
           next.push([...combo, option]);
-        }
-      }
+          nextPicks.push(pick);
+        });
+      });
       combos = next;
+      picks = nextPicks;
     }
     const list = new ComboList(Int32Array.from(combos.flat()), this.S);
     this.#combos.set(u, list);
     return list;
+  }
+
+  /**
+   * The structures an option of participant p may stand for: a named pool's, a group's eligible
+   * pools' (`undefined`, any, when the group has more than one per slot: then some is always left),
+   * none for a code (`undefined` too: no structure to keep apart).
+   */
+  #optionStructures(p: number, option: number): readonly number[] | undefined {
+    if (option < 0) return undefined;
+    const { prep, ctx } = this;
+    const G = this.groups.length;
+    if (option >= G) return [prep.pools[option - G]!.structure];
+    const structures: number[] = [];
+    for (const q of this.groups[option]!.pools) {
+      if (!eligible(prep, ctx, p, q)) continue;
+      structures.push(prep.pools[q]!.structure);
+      if (structures.length > this.S) return undefined;
+    }
+    return structures;
   }
 
   /** The option's group, or -1. */
@@ -1290,4 +1326,25 @@ class Aggregation {
   disaggregate(choice: Choice, improve: boolean): Int32Array {
     return disaggregate(this.prep, this.ctx, this.groups, choice, improve);
   }
+}
+
+/**
+ * Whether each slot can be given a structure of its own among its candidates (`undefined`: no
+ * constraint), no structure twice: a system of distinct representatives, by backtracking (a
+ * handful of slots, each with at most slots + 1 candidates or unconstrained).
+ */
+export function distinctStructures(candidates: readonly (readonly number[] | undefined)[]): boolean {
+  const lists = candidates.filter((list): list is readonly number[] => list !== undefined);
+  const used = new Set<number>();
+  const place = (i: number): boolean => {
+    if (i === lists.length) return true;
+    for (const st of lists[i]!) {
+      if (used.has(st)) continue;
+      used.add(st);
+      if (place(i + 1)) return true;
+      used.delete(st);
+    }
+    return false;
+  };
+  return place(0);
 }

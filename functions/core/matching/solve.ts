@@ -13,7 +13,7 @@
 import { type FirstStage, solveAggregated } from "./aggregate.js";
 import { evaluate, finalize, greedyAssignment } from "./assignment.js";
 import { HELD_TRY_SHARE, solveHoldingPrevious } from "./held-rerun.js";
-import { LEVELS, levelGap, levelValues, trivialReports } from "./levels.js";
+import { LEVELS, type LevelReport, levelGap, levelValues, trivialReports } from "./levels.js";
 import { type LexOutcome, solveLexicographic } from "./lexicographic.js";
 import { eligible, type LockedContext, lockedContext, type ModelArrays } from "./model.js";
 import { polishReported } from "./polish.js";
@@ -157,10 +157,13 @@ async function solveWeighted(
   const start = greedySituations(prep, ctx, first.assign);
   const solved = await solveSituations(prep, ctx, first.assign, start, solver, remaining);
   const values = levelValues(prep, ctx, first.assign, solved.situation);
-  const solvedLevels = trivialReports(prep, ctx, values).map((level, k) => {
-    const bound = first.levelBounds[k] ?? level.bound;
-    return { ...level, bound, proven: level.value === bound };
-  });
+  const solvedLevels = boundsBelowProven(
+    trivialReports(prep, ctx, values).map((level, k) => {
+      const bound = first.levelBounds[k] ?? level.bound;
+      return { ...level, bound, proven: level.value === bound };
+    }),
+    trivialReports(prep, ctx, values),
+  );
   const {
     assign: best,
     situation,
@@ -186,6 +189,25 @@ async function solveWeighted(
       solverStatus: first.status,
     },
   };
+}
+
+/**
+ * The aggregated bound of a level holds for the placements whose levels above reach the LP's
+ * values (it was solved with them held there; the situations, solved afterwards, apart): below the
+ * first level short of its bound, it no
+ * longer holds for the placement found (measured: 1 unplaced where the LP had 0, and a bound of 2
+ * participants with a wish met where 3 were possible with 1 unplaced). Those levels get the
+ * trivial bound of `trivial` (same order).
+ */
+function boundsBelowProven(levels: readonly LevelReport[], trivial: readonly LevelReport[]): LevelReport[] {
+  // The situations are not among the aggregated levels: the bounds below hold whatever they are.
+  const firstShort = levels.findIndex((level) => !level.proven && level.key !== "sameSituation");
+  if (firstShort < 0) return [...levels];
+  return levels.map((level, k) => {
+    if (k <= firstShort) return level;
+    const bound = trivial[k]!.bound;
+    return { ...level, bound, proven: level.value === bound };
+  });
 }
 
 /**
