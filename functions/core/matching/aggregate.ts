@@ -41,6 +41,13 @@ const LEVEL = Object.fromEntries(LEVELS.map((level, i) => [level.key, i])) as Re
 const COMBO_KEY = 1 << 16;
 const OPTION_UNPLACED = -1;
 const OPTION_LOCKED = -2;
+/**
+ * Groups of at most this many pools get the rows of a structure held in another slot
+ * (`heldElsewhereRows`): a type of few structures, where holding one of them leaves a large share
+ * of the group out of reach. In larger groups the others leave room; there the rows tripled the
+ * time of a re-run at 3,000 participants (9 s to 26 s) and changed no level.
+ */
+const HELD_ROW_MAX_POOLS = 3;
 /** Cheapest combinations per unit in the first model, before any pricing. */
 const INITIAL_COMBINATIONS = 6;
 /** The levels the aggregated model solves, in order (5b, the situations, comes afterwards). */
@@ -98,6 +105,12 @@ interface Rows {
   readonly organisme: Map<number, number>;
   readonly public: Map<number, number>;
   readonly named: Map<number, number>;
+  /**
+   * Per group, the structures of its pools someone may hold in another slot, each with its row:
+   * those holding it who take the group generically, with the named takers of its other pools, fit
+   * in the group's other pools (`heldElsewhereRows`).
+   */
+  readonly heldElsewhere: Map<number, readonly (readonly [number, number])[]>;
   readonly lower: number[];
   readonly upper: number[];
   /** Penalty column cost per row, or 0 (a hard row). */
@@ -872,6 +885,40 @@ class Aggregation {
     return cost;
   }
 
+  /**
+   * Rows a combination of participant p touches: its options' (`optionRows`), and the rows of a
+   * structure held in one slot for a group taken in another (`heldElsewhereRows`).
+   */
+  comboRows(p: number, combo: ArrayLike<number>, out: number[]) {
+    const { prep, ctx, S } = this;
+    const G = this.groups.length;
+    for (let s = 0; s < S; s++) {
+      const option = combo[s]!;
+      this.optionRows(p, option, out);
+      const g = this.groupOf(option);
+      const list = g >= 0 ? this.rows.heldElsewhere.get(g) : undefined;
+      if (!list) continue;
+      if (option >= G) {
+        // A named pool of the group: it counts in the rows of the group's other structures.
+        const own = prep.pools[option - G]!.structure;
+        for (const [st, row] of list) if (st !== own) out.push(row);
+        continue;
+      }
+      for (let other = 0; other < S; other++) {
+        if (other === s) continue;
+        const o = combo[other]!;
+        const held =
+          o >= G
+            ? prep.pools[o - G]!.structure
+            : o === OPTION_LOCKED
+              ? ctx.lockedStructure[p * S + other]!
+              : -1;
+        if (held < 0) continue;
+        for (const [st, row] of list) if (st === held) out.push(row);
+      }
+    }
+  }
+
   /** Rows an option of participant p touches. */
   optionRows(p: number, option: number, out: number[]) {
     const g = this.groupOf(option);
@@ -920,9 +967,11 @@ class Aggregation {
     this.prep.pools.forEach((pool, q) => {
       if ((demand.get(`n${q}`) ?? 0) > pool.capacity) rows.named.set(q, add(-Infinity, pool.capacity));
     });
+    const heldElsewhere = this.#heldElsewhereRows(demand, add);
     return {
       unit,
       ...rows,
+      heldElsewhere,
       lower: sink.lower,
       upper: sink.upper,
       penaltyCost: sink.penaltyCost,
@@ -959,6 +1008,74 @@ class Aggregation {
       });
     });
     return demand;
+  }
+
+  /**
+   * Someone who holds structure st in one slot (a named pool, or a locked row) and takes group g
+   * generically in another cannot be in st's pool of g: with the named takers of g's other pools,
+   * they fit in the capacity of g's pools other than st's. The group's capacity row alone let the
+   * model count st's seats for them (measured: two people meant for one CAF left, one of them
+   * holding the other CAF in the other slot, and naming the pools lost a wish met). A row per
+   * group and structure some unit may hold so, when the group's demand exceeds that capacity.
+   */
+  #heldElsewhereRows(
+    demand: ReadonlyMap<string, number>,
+    add: RowSink["add"],
+  ): Map<number, readonly (readonly [number, number])[]> {
+    const { prep } = this;
+    const nSt = prep.structures.length;
+    const pairs = this.#heldElsewherePairs();
+    const out = new Map<number, [number, number][]>();
+    for (const key of [...pairs].sort((a, b) => a - b)) {
+      const g = Math.floor(key / nSt);
+      const st = key % nSt;
+      const group = this.groups[g]!;
+      let room = 0;
+      for (const q of group.pools) if (prep.pools[q]!.structure !== st) room += prep.pools[q]!.capacity;
+      if ((demand.get(`c${g}`) ?? 0) <= room) continue;
+      const list = out.get(g) ?? [];
+      list.push([st, add(-Infinity, room)]);
+      out.set(g, list);
+    }
+    return out;
+  }
+
+  /** The pairs `group * structures + structure` some unit may take generically while holding the structure in another slot. */
+  #heldElsewherePairs(): Set<number> {
+    const { prep, S } = this;
+    const G = this.groups.length;
+    const nSt = prep.structures.length;
+    const pairs = new Set<number>();
+    for (const unit of this.units) {
+      for (let s = 0; s < S; s++) {
+        for (const option of unit.options[s]!) {
+          if (option < 0 || option >= G) continue;
+          const pools = this.groups[option]!.pools;
+          if (pools.length > HELD_ROW_MAX_POOLS) continue;
+          for (let other = 0; other < S; other++) {
+            if (other === s) continue;
+            for (const st of this.#heldStructures(unit, other)) {
+              if (pools.some((q) => prep.pools[q]!.structure === st)) pairs.add(option * nSt + st);
+            }
+          }
+        }
+      }
+    }
+    return pairs;
+  }
+
+  /** The structures a unit may hold in slot s: its named pools', or its locked row's. */
+  #heldStructures(unit: Unit, s: number): Set<number> {
+    const { prep, ctx, S } = this;
+    const G = this.groups.length;
+    const p = unit.members[0]!;
+    const held = new Set<number>();
+    for (const o of unit.options[s]!) {
+      if (o >= G) held.add(prep.pools[o - G]!.structure);
+      else if (o === OPTION_LOCKED && ctx.lockedStructure[p * S + s]! >= 0)
+        held.add(ctx.lockedStructure[p * S + s]!);
+    }
+    return held;
   }
 
   /** Per organisme in the group: the conflict-of-interest row and the mixing row, when they can bind. */
@@ -1106,7 +1223,7 @@ class Aggregation {
       const p = unit.members[0]!;
       scratch.length = 0;
       scratch.push(rows.unit[u]!);
-      for (const option of combo) this.optionRows(p, option, scratch);
+      this.comboRows(p, combo, scratch);
       scratch.sort((a, b) => a - b);
       entries = Int32Array.from(scratch);
       this.#entries.set(key, entries);
@@ -1169,7 +1286,7 @@ class Aggregation {
       combos.forEach((combo, i) => {
         let rc = this.comboCost(u, i, weights) - dual[this.rows.unit[u]!]!;
         scratch.length = 0;
-        for (const option of combo) this.optionRows(p, option, scratch);
+        this.comboRows(p, combo, scratch);
         for (const row of scratch) rc -= dual[row]!;
         fixed.forEach(({ level }, j) => {
           if (level < COMBO_LEVELS) rc -= dual[base + j]! * levels[i * COMBO_LEVELS + level]!;
@@ -1239,7 +1356,7 @@ class Aggregation {
     const fits = (u: number, combo: Int32Array) => {
       scratch.length = 0;
       const p = this.units[u]!.members[0]!;
-      for (const option of combo) this.optionRows(p, option, scratch);
+      this.comboRows(p, combo, scratch);
       const need = new Map<number, number>();
       for (const row of scratch) need.set(row, (need.get(row) ?? 0) + 1);
       for (const [row, n] of need) if (this.rows.penaltyCost[row] === 0 && room[row]! < n) return false;
@@ -1305,7 +1422,7 @@ class Aggregation {
       const p = this.units[u]!.members[0]!;
       for (const [i, n] of map) {
         scratch.length = 0;
-        for (const option of this.combinations(u).at(i)) this.optionRows(p, option, scratch);
+        this.comboRows(p, this.combinations(u).at(i), scratch);
         for (const row of scratch) room[row]! -= n;
       }
     }
@@ -1347,7 +1464,7 @@ class Aggregation {
       const col = colOf.get(`${u},${i}`);
       if (col !== undefined) x[col]!++;
       scratch.length = 0;
-      for (const option of combo) this.optionRows(p, option, scratch);
+      this.comboRows(p, combo, scratch);
       for (const row of scratch) activity[row]!++;
     });
     for (let col = 0; col < model.colUnit.length; col++) {
