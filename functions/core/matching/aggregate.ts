@@ -24,6 +24,12 @@ export interface FirstStage {
    * the levels above held at their LP optimum, or `undefined` when that level was not solved.
    */
   readonly levelBounds: readonly (number | undefined)[];
+  /**
+   * The bounds of `levelBounds` made valid for a placement of level values `values` (`LEVELS`
+   * order, own sense) whose levels above miss the LP's values (`boundsAt` of `LevelsState`);
+   * absent, `levelBounds` as they are.
+   */
+  readonly boundsAt?: (values: readonly number[]) => (number | undefined)[];
   readonly columns: number;
   readonly rows: number;
   readonly pricedColumns: number;
@@ -206,6 +212,7 @@ export async function solveAggregated(
         ? Math.min(bound, bestInternal(k))
         : Math.max(bound, -bestInternal(k));
     }),
+    boundsAt: (values) => boundsAt(state, run.trivialInternal, values),
     columns: state.model.arrays.numCols,
     rows: state.model.arrays.numRows,
     pricedColumns: state.priced,
@@ -227,10 +234,24 @@ interface AggregatedRun {
   readonly firstRun: boolean;
 }
 
+/**
+ * What a level's bound rests on: the Lagrangian bound of its LP (the group's weighted objective,
+ * levels 3 and 4 together), and the levels held in that LP with the duals of their rows.
+ */
+interface LevelSensitivity {
+  readonly lagrange: number;
+  readonly group: readonly number[];
+  readonly weights: readonly number[];
+  /** Per level held: its held value (minimising sense) and the dual of its row (≤ 0). */
+  readonly held: readonly { readonly level: number; readonly upper: number; readonly dual: number }[];
+}
+
 /** What the levels' LPs leave: bounds, held levels, the last optimal LP and its model, counts. */
 interface LevelsState {
   readonly fixed: FixedLevel[];
   readonly levelBounds: (number | undefined)[];
+  /** Per level solved by LP, what its bound rests on (a level held at 0 by the start has none: 0 bounds it). */
+  readonly sensitivity: (LevelSensitivity | undefined)[];
   rounds: number;
   priced: number;
   model: AggregatedModel;
@@ -271,6 +292,7 @@ async function solveLevels(run: AggregatedRun, startValues: readonly number[]): 
   const state: LevelsState = {
     fixed,
     levelBounds: LEVELS.map(() => undefined),
+    sensitivity: LEVELS.map(() => undefined),
     rounds: 0,
     priced: 0,
     model,
@@ -302,12 +324,19 @@ async function solveLevels(run: AggregatedRun, startValues: readonly number[]): 
       return at < 0 ? 0 : groupWeights[at]!;
     });
     state.model = agg.build(inModel, weights, fixed);
-    const { answer, lagrange } = await priceLevel(run, state, k, weights);
+    const { answer, lagrange, heldDuals } = await priceLevel(run, state, k, weights);
     if (answer.status !== MODEL_STATUS.optimal) break;
     state.lp = answer;
     state.lpModel = state.model;
     state.lpFixed = [...fixed];
     state.lpLevel = k;
+    const sensitivity: LevelSensitivity = {
+      lagrange,
+      group,
+      weights: groupWeights,
+      held: fixed.map((f, j) => ({ level: f.level, upper: f.upper, dual: heldDuals[j] ?? 0 })),
+    };
+    for (const level of group) state.sensitivity[level] = sensitivity;
     holdLevels(run, state, group, groupWeights, lagrange, answer);
     startAtBounds &&= group.every((level) => state.levelBounds[level] === startValues[level]);
     if (group.length > 1) stage++;
@@ -324,10 +353,11 @@ async function priceLevel(
   state: LevelsState,
   k: number,
   weights: readonly number[],
-): Promise<{ answer: SolveAnswer; lagrange: number }> {
+): Promise<{ answer: SolveAnswer; lagrange: number; heldDuals: number[] }> {
   const { agg, inModel, solver, spent } = run;
   const pricingEnd = run.limitAtStart * PRICING_SHARE;
   let lagrange = -Infinity;
+  let heldDuals: number[] = [];
   let answer: SolveAnswer;
   let firstOfStage = true;
   for (;;) {
@@ -354,7 +384,11 @@ async function priceLevel(
     state.rounds++;
     if (answer.status !== MODEL_STATUS.optimal) break;
     const pricing = agg.price(model, answer.colValue, answer.rowDual, inModel, weights, state.fixed);
-    lagrange = Math.max(lagrange, answer.objective + pricing.boundShift);
+    if (answer.objective + pricing.boundShift > lagrange) {
+      lagrange = answer.objective + pricing.boundShift;
+      const base = agg.rows.lower.length;
+      heldDuals = state.fixed.map((_, j) => answer.rowDual[base + j] ?? 0);
+    }
     if (pricing.entering === 0 || state.rounds >= MAX_PRICING_ROUNDS * AGGREGATED_LEVELS.length) break;
     state.priced += pricing.entering;
     state.model = agg.build(inModel, weights, state.fixed);
@@ -364,7 +398,46 @@ async function priceLevel(
       break;
     }
   }
-  return { answer, lagrange };
+  return { answer, lagrange, heldDuals };
+}
+
+/**
+ * The bound of each level for a placement of level values `values` (`LEVELS` order, own sense).
+ * A level's LP held the levels above at their LP values; when the placement misses them by δ_j
+ * (minimising sense), its LP's dual solution stays feasible and bounds the level with those rows
+ * relaxed by δ_j: the Lagrangian bound less Σ |dual_j| · δ_j (weak duality). Level 4's bound also
+ * takes level 3 at its value reached (w·L_3 + L_4 ≥ bound). Without this, a bound held only for the
+ * LP's values above (measured: 1 unplaced where the LP had 0, and a bound of 2 participants with a
+ * wish met where 3 were possible with 1 unplaced). `undefined` for a level not solved.
+ */
+function boundsAt(
+  state: LevelsState,
+  trivialInternal: (k: number) => number,
+  values: readonly number[],
+): (number | undefined)[] {
+  const sign = (level: number) => (LEVELS[level]!.sense === "min" ? 1 : -1);
+  const internal = (level: number) => sign(level) * values[level]!;
+  return LEVELS.map((_, k) => {
+    const bound = state.levelBounds[k];
+    const sensitivity = state.sensitivity[k];
+    if (bound === undefined || !sensitivity) return bound;
+    let relax = 0;
+    for (const held of sensitivity.held) {
+      relax += Math.abs(held.dual) * Math.max(0, internal(held.level) - held.upper);
+    }
+    const { group, weights } = sensitivity;
+    if (group.length === 1 && relax <= EPSILON) return bound;
+    const lagrange = sensitivity.lagrange - relax;
+    const at = group.indexOf(k);
+    const own =
+      group.length === 1
+        ? Math.ceil(lagrange - EPSILON)
+        : at === 0
+          ? Math.ceil(lagrange / weights[0]! - EPSILON)
+          : Math.ceil(lagrange - weights[0]! * internal(group[0]!) - EPSILON);
+    // Never better than the bound of the LP's values above.
+    return sign(k) * Math.min(sign(k) * bound, Math.max(own, trivialInternal(k))) + 0;
+  });
 }
 
 /** Records the bounds the Lagrangian proves for the level (or the two levels) solved, and holds them at the LP's value. */

@@ -157,18 +157,19 @@ async function solveWeighted(
   const start = greedySituations(prep, ctx, first.assign);
   const solved = await solveSituations(prep, ctx, first.assign, start, solver, remaining);
   const values = levelValues(prep, ctx, first.assign, solved.situation);
-  const solvedLevels = boundsBelowProven(
-    trivialReports(prep, ctx, values).map((level, k) => {
-      const bound = first.levelBounds[k] ?? level.bound;
-      return { ...level, bound, proven: level.value === bound };
-    }),
-    trivialReports(prep, ctx, values),
+  const polished = polishReported(
+    prep,
+    ctx,
+    { assign: first.assign, situation: solved.situation },
+    reportsAt(prep, ctx, first, values),
   );
-  const {
-    assign: best,
-    situation,
-    levels,
-  } = polishReported(prep, ctx, { assign: first.assign, situation: solved.situation }, solvedLevels);
+  const { assign: best, situation } = polished;
+  const levels = reportsAt(
+    prep,
+    ctx,
+    first,
+    polished.levels.map((level) => level.value),
+  );
   const second = evaluateSituations(prep, ctx, best, situation);
   const { placements, unplaced } = finalize(prep, ctx, best, situation);
   return {
@@ -192,20 +193,19 @@ async function solveWeighted(
 }
 
 /**
- * The aggregated bound of a level holds for the placements whose levels above reach the LP's
- * values (it was solved with them held there; the situations, solved afterwards, apart): below the
- * first level short of its bound, it no
- * longer holds for the placement found (measured: 1 unplaced where the LP had 0, and a bound of 2
- * participants with a wish met where 3 were possible with 1 unplaced). Those levels get the
- * trivial bound of `trivial` (same order).
+ * The level reports of a placement of level values `values`: each aggregated bound made valid for
+ * those values (`FirstStage.boundsAt`), else the trivial one; never past the value reached.
  */
-function boundsBelowProven(levels: readonly LevelReport[], trivial: readonly LevelReport[]): LevelReport[] {
-  // The situations are not among the aggregated levels: the bounds below hold whatever they are.
-  const firstShort = levels.findIndex((level) => !level.proven && level.key !== "sameSituation");
-  if (firstShort < 0) return [...levels];
-  return levels.map((level, k) => {
-    if (k <= firstShort) return level;
-    const bound = trivial[k]!.bound;
+function reportsAt(
+  prep: Prepared,
+  ctx: LockedContext,
+  first: FirstStage,
+  values: readonly number[],
+): LevelReport[] {
+  const bounds = first.boundsAt?.(values) ?? first.levelBounds;
+  return trivialReports(prep, ctx, values).map((level, k) => {
+    const found = bounds[k] ?? level.bound;
+    const bound = level.sense === "min" ? Math.min(found, level.value) : Math.max(found, level.value);
     return { ...level, bound, proven: level.value === bound };
   });
 }
