@@ -30,10 +30,10 @@ import { mixKey, type Prepared } from "./prepare.js";
 const MAX_PASSES = 6;
 /**
  * Chains weighed in one polish at most (`improveByChain`), so that its time stays bounded (a
- * chain costs about a microsecond). Measured at 3,000 participants: the same situation twice from
- * 24 to 22 with 300,000, to 20 with 2,000,000.
+ * chain costs a few microseconds: under a second). Measured at 3,000 participants: the same
+ * situation twice from 24 to 22 with 300,000, to 20 with 2,000,000 (seconds more).
  */
-const MAX_CHAIN_TRIES = 1_000_000;
+const MAX_CHAIN_TRIES = 300_000;
 
 /** Indexes in `LEVELS` of the levels a swap or a move can change. */
 const L = {
