@@ -539,11 +539,14 @@ async function solveMip(
   options: SolveOptions,
 ): Promise<{ choice: Choice; optimal: boolean } | undefined> {
   const { agg, inModel, limitAtStart, spent } = run;
+  const mipWeights: number[] = LEVELS.map((_, i) => (i === state.lpLevel ? 1 : 0));
+  state.lpFixed.forEach((f, j) => {
+    mipWeights[f.level] = Math.max(0, -(lp.rowDual[agg.rows.lower.length + j] ?? 0));
+  });
   const bounded = state.fixed.map((f, j) => ({
     level: f.level,
     upper: Math.max(Math.ceil(f.upper - EPSILON), roundedLevels[j]!) + EPSILON,
   }));
-  const mipWeights = mipObjective(state, lp, agg.rows.lower.length, bounded);
   const mipModel = agg.build(inModel, mipWeights, bounded);
   const answer = await run.solver.solve({
     kind: "mip",
@@ -558,40 +561,6 @@ async function solveMip(
     choice: agg.readChoice(mipModel, answer.colValue),
     optimal: answer.status === MODEL_STATUS.optimal,
   };
-}
-
-/** Above this weight, the MIP's order-preserving objective is left for the Lagrangian one (numerics). */
-const MAX_ORDER_WEIGHT = 1e7;
-
-/**
- * The MIP's weights per level (`LEVELS` order). Each level held lies between its LP value and the
- * rounding's (`bounded`): weights that preserve the order over those ranges
- * (`orderPreservingWeights`), so that the MIP never trades a level for one below it (measured on a
- * tiny instance: the Lagrangian weights, a dual of 0 on the type level, let the MIP give a
- * participant one type twice for one pair of an organisme less). When those weights grow past
- * `MAX_ORDER_WEIGHT`, the Lagrangian ones: the last level's own, and the duals of the rows above
- * (`base`: the index of the first of those rows).
- */
-function mipObjective(
-  state: LevelsState,
-  lp: SolveAnswer,
-  base: number,
-  bounded: readonly FixedLevel[],
-): number[] {
-  const ranges = bounded.map((b, j) => Math.max(0, Math.floor(b.upper) - Math.floor(state.fixed[j]!.upper)));
-  const order = orderPreservingWeights(ranges);
-  if (order.length > 0 && order[0]! * (1 + ranges[0]!) <= MAX_ORDER_WEIGHT) {
-    const weights = LEVELS.map(() => 0);
-    bounded.forEach((b, j) => {
-      weights[b.level] = order[j]!;
-    });
-    return weights;
-  }
-  const weights: number[] = LEVELS.map((_, i) => (i === state.lpLevel ? 1 : 0));
-  state.lpFixed.forEach((f, j) => {
-    weights[f.level] = Math.max(0, -(lp.rowDual[base + j] ?? 0));
-  });
-  return weights;
 }
 
 /**
