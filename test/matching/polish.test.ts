@@ -5,7 +5,7 @@ import { generateInstance } from "../../functions/core/matching/generator.js";
 import { LEVELS, levelValues } from "../../functions/core/matching/levels.js";
 import { lockedContext } from "../../functions/core/matching/model.js";
 import { polish } from "../../functions/core/matching/polish.js";
-import { prepare } from "../../functions/core/matching/prepare.js";
+import { prepare, textKey } from "../../functions/core/matching/prepare.js";
 import { greedySituations } from "../../functions/core/matching/situations.js";
 
 /** Level values with every level made "bigger is better", for comparing in order. */
@@ -36,6 +36,66 @@ describe("the last local search on a placement", () => {
       expect(oriented(levelValues(prep, ctx, assign, situation))).toEqual(before);
     }
     expect(improved).toBeGreaterThan(6);
+  });
+
+  it("moves two people in a chain when neither a move nor a swap helps", () => {
+    // A sees « Accueil physique » twice. The only other situation of the morning, at Y, is held by
+    // B, whom the conflict of interest keeps out of A's X; Z has room for B. A to Y, B to Z.
+    const structure = (name: string, type: string, organisme: string, situation: string) => ({
+      name,
+      type,
+      organisme,
+      situations: [situation],
+      stepFree: true,
+    });
+    const tutor = (structure: string, situation: string, slot: string) => ({
+      id: `${structure.toLowerCase()}@x.fr`,
+      structure,
+      situation,
+      slots: [slot],
+      capacity: 1,
+      declined: false,
+    });
+    const problem = {
+      slots: ["Matin", "Après-midi"],
+      structures: [
+        structure("X", "CAF", "Caisse", "Accueil physique"),
+        structure("Y", "CAF", "Autre caisse", "Accueil téléphonique"),
+        structure("Z", "CAF", "Troisième caisse", "Accueil physique"),
+        structure("W", "CCAS", "Caisse", "Accueil physique"),
+        structure("V", "Urgences", "CHU", "Visite"),
+      ],
+      tutors: [
+        tutor("X", "Accueil physique", "Matin"),
+        tutor("Y", "Accueil téléphonique", "Matin"),
+        tutor("Z", "Accueil physique", "Matin"),
+        tutor("W", "Accueil physique", "Après-midi"),
+        tutor("V", "Visite", "Après-midi"),
+      ],
+      participants: [
+        { id: "a@x.fr", organisme: "Préfecture", public: "État", wishes: [], needsStepFree: false, order: 0 },
+        { id: "b@x.fr", organisme: "Caisse", public: "État", wishes: [], needsStepFree: false, order: 1 },
+      ],
+    };
+    const prep = prepare(problem);
+    const ctx = lockedContext(prep);
+    const at = (name: string, slot: number) => prep.poolOf(prep.structureIndex.get(textKey(name))!, slot);
+    const si = (name: string) => prep.situationIndex.get(textKey(name))!;
+    const assign = Int32Array.from([at("X", 0), at("W", 1), at("Y", 0), at("V", 1)]);
+    const situation = Int32Array.from([
+      si("Accueil physique"),
+      si("Accueil physique"),
+      si("Accueil téléphonique"),
+      si("Visite"),
+    ]);
+    const sameSituation = LEVELS.findIndex((level) => level.key === "sameSituation");
+    expect(levelValues(prep, ctx, assign, situation)[sameSituation]).toBe(1);
+    const after = polish(prep, ctx, assign, situation);
+    expect(levelValues(prep, ctx, after.assign, after.situation)[sameSituation]).toBe(0);
+    expect([after.assign[0], after.assign[2]]).toEqual([at("Y", 0), at("Z", 0)]);
+    expect(checkHardRules(problem, finalize(prep, ctx, after.assign, after.situation).placements)).toEqual(
+      [],
+    );
   });
 
   it("leaves a re-run's participants where they were, so nobody is moved who need not be", () => {

@@ -24,6 +24,12 @@ export interface FirstStage {
    * the levels above held at their LP optimum, or `undefined` when that level was not solved.
    */
   readonly levelBounds: readonly (number | undefined)[];
+  /**
+   * The bounds of `levelBounds` made valid for a placement of level values `values` (`LEVELS`
+   * order, own sense) whose levels above miss the LP's values (`boundsAt` of `LevelsState`);
+   * absent, `levelBounds` as they are.
+   */
+  readonly boundsAt?: (values: readonly number[]) => (number | undefined)[];
   readonly columns: number;
   readonly rows: number;
   readonly pricedColumns: number;
@@ -41,6 +47,13 @@ const LEVEL = Object.fromEntries(LEVELS.map((level, i) => [level.key, i])) as Re
 const COMBO_KEY = 1 << 16;
 const OPTION_UNPLACED = -1;
 const OPTION_LOCKED = -2;
+/**
+ * Groups of at most this many pools get the rows of a structure held in another slot
+ * (`heldElsewhereRows`): a type of few structures, where holding one of them leaves a large share
+ * of the group out of reach. In larger groups the others leave room; there the rows tripled the
+ * time of a re-run at 3,000 participants (9 s to 26 s) and changed no level.
+ */
+const HELD_ROW_MAX_POOLS = 3;
 /** Cheapest combinations per unit in the first model, before any pricing. */
 const INITIAL_COMBINATIONS = 6;
 /** The levels the aggregated model solves, in order (5b, the situations, comes afterwards). */
@@ -98,6 +111,12 @@ interface Rows {
   readonly organisme: Map<number, number>;
   readonly public: Map<number, number>;
   readonly named: Map<number, number>;
+  /**
+   * Per group, the structures of its pools someone may hold in another slot, each with its row:
+   * those holding it who take the group generically, with the named takers of its other pools, fit
+   * in the group's other pools (`heldElsewhereRows`).
+   */
+  readonly heldElsewhere: Map<number, readonly (readonly [number, number])[]>;
   readonly lower: number[];
   readonly upper: number[];
   /** Penalty column cost per row, or 0 (a hard row). */
@@ -193,6 +212,7 @@ export async function solveAggregated(
         ? Math.min(bound, bestInternal(k))
         : Math.max(bound, -bestInternal(k));
     }),
+    boundsAt: (values) => boundsAt(state, run.trivialInternal, values),
     columns: state.model.arrays.numCols,
     rows: state.model.arrays.numRows,
     pricedColumns: state.priced,
@@ -214,10 +234,24 @@ interface AggregatedRun {
   readonly firstRun: boolean;
 }
 
+/**
+ * What a level's bound rests on: the Lagrangian bound of its LP (the group's weighted objective,
+ * levels 3 and 4 together), and the levels held in that LP with the duals of their rows.
+ */
+interface LevelSensitivity {
+  readonly lagrange: number;
+  readonly group: readonly number[];
+  readonly weights: readonly number[];
+  /** Per level held: its held value (minimising sense) and the dual of its row (≤ 0). */
+  readonly held: readonly { readonly level: number; readonly upper: number; readonly dual: number }[];
+}
+
 /** What the levels' LPs leave: bounds, held levels, the last optimal LP and its model, counts. */
 interface LevelsState {
   readonly fixed: FixedLevel[];
   readonly levelBounds: (number | undefined)[];
+  /** Per level solved by LP, what its bound rests on (a level held at 0 by the start has none: 0 bounds it). */
+  readonly sensitivity: (LevelSensitivity | undefined)[];
   rounds: number;
   priced: number;
   model: AggregatedModel;
@@ -258,6 +292,7 @@ async function solveLevels(run: AggregatedRun, startValues: readonly number[]): 
   const state: LevelsState = {
     fixed,
     levelBounds: LEVELS.map(() => undefined),
+    sensitivity: LEVELS.map(() => undefined),
     rounds: 0,
     priced: 0,
     model,
@@ -267,10 +302,14 @@ async function solveLevels(run: AggregatedRun, startValues: readonly number[]): 
     lpModel: model,
     previous: undefined,
   };
+  // Whether the start is at the bound of every level solved so far.
+  let startAtBounds = true;
   for (let stage = 0; stage < AGGREGATED_LEVELS.length; stage++) {
     const k = AGGREGATED_LEVELS[stage]!;
-    // A `min` level the start already has at 0 is at its optimum: held there, nothing to solve.
-    if (LEVELS[k]!.sense === "min" && startValues[k] === 0) {
+    // A `min` level the start already has at 0, the levels above at their bounds, is at its
+    // optimum: held there, nothing to solve. (Not when the start is short above: a greedy start
+    // that left two slots unplaced had no type twice, and the level held at 0 was never solved.)
+    if (LEVELS[k]!.sense === "min" && startValues[k] === 0 && startAtBounds) {
       state.levelBounds[k] = 0;
       fixed.push({ level: k, upper: 0 });
       continue;
@@ -285,13 +324,21 @@ async function solveLevels(run: AggregatedRun, startValues: readonly number[]): 
       return at < 0 ? 0 : groupWeights[at]!;
     });
     state.model = agg.build(inModel, weights, fixed);
-    const { answer, lagrange } = await priceLevel(run, state, k, weights);
+    const { answer, lagrange, heldDuals } = await priceLevel(run, state, k, weights);
     if (answer.status !== MODEL_STATUS.optimal) break;
     state.lp = answer;
     state.lpModel = state.model;
     state.lpFixed = [...fixed];
     state.lpLevel = k;
+    const sensitivity: LevelSensitivity = {
+      lagrange,
+      group,
+      weights: groupWeights,
+      held: fixed.map((f, j) => ({ level: f.level, upper: f.upper, dual: heldDuals[j] ?? 0 })),
+    };
+    for (const level of group) state.sensitivity[level] = sensitivity;
     holdLevels(run, state, group, groupWeights, lagrange, answer);
+    startAtBounds &&= group.every((level) => state.levelBounds[level] === startValues[level]);
     if (group.length > 1) stage++;
   }
   return state;
@@ -306,10 +353,11 @@ async function priceLevel(
   state: LevelsState,
   k: number,
   weights: readonly number[],
-): Promise<{ answer: SolveAnswer; lagrange: number }> {
+): Promise<{ answer: SolveAnswer; lagrange: number; heldDuals: number[] }> {
   const { agg, inModel, solver, spent } = run;
   const pricingEnd = run.limitAtStart * PRICING_SHARE;
   let lagrange = -Infinity;
+  let heldDuals: number[] = [];
   let answer: SolveAnswer;
   let firstOfStage = true;
   for (;;) {
@@ -336,7 +384,11 @@ async function priceLevel(
     state.rounds++;
     if (answer.status !== MODEL_STATUS.optimal) break;
     const pricing = agg.price(model, answer.colValue, answer.rowDual, inModel, weights, state.fixed);
-    lagrange = Math.max(lagrange, answer.objective + pricing.boundShift);
+    if (answer.objective + pricing.boundShift > lagrange) {
+      lagrange = answer.objective + pricing.boundShift;
+      const base = agg.rows.lower.length;
+      heldDuals = state.fixed.map((_, j) => answer.rowDual[base + j] ?? 0);
+    }
     if (pricing.entering === 0 || state.rounds >= MAX_PRICING_ROUNDS * AGGREGATED_LEVELS.length) break;
     state.priced += pricing.entering;
     state.model = agg.build(inModel, weights, state.fixed);
@@ -346,7 +398,50 @@ async function priceLevel(
       break;
     }
   }
-  return { answer, lagrange };
+  return { answer, lagrange, heldDuals };
+}
+
+/**
+ * The bound of each level for a placement of level values `values` (`LEVELS` order, own sense).
+ * A level's LP held the levels above at their LP values; when the placement misses them, rounded
+ * up to integers, by δ_j (minimising sense), its LP's dual solution stays feasible and bounds the
+ * level with those rows relaxed by δ_j: the Lagrangian bound less Σ |dual_j| · δ_j (weak duality).
+ * (The fraction of a held LP value is not counted: as before, a bound holds for the levels above
+ * at their LP values rounded up, which no placement can beat on those levels; a large dual would
+ * otherwise cost a bound several units for less than one point above.) Level 4's bound also
+ * takes level 3 at its value reached (w·L_3 + L_4 ≥ bound). Without this, a bound held only for the
+ * LP's values above (measured: 1 unplaced where the LP had 0, and a bound of 2 participants with a
+ * wish met where 3 were possible with 1 unplaced). `undefined` for a level not solved.
+ */
+function boundsAt(
+  state: LevelsState,
+  trivialInternal: (k: number) => number,
+  values: readonly number[],
+): (number | undefined)[] {
+  const sign = (level: number) => (LEVELS[level]!.sense === "min" ? 1 : -1);
+  const internal = (level: number) => sign(level) * values[level]!;
+  return LEVELS.map((_, k) => {
+    const bound = state.levelBounds[k];
+    const sensitivity = state.sensitivity[k];
+    if (bound === undefined || !sensitivity) return bound;
+    let relax = 0;
+    for (const held of sensitivity.held) {
+      // Measured from the held value rounded up (no placement has a fractional level value).
+      relax += Math.abs(held.dual) * Math.max(0, internal(held.level) - Math.ceil(held.upper - EPSILON));
+    }
+    const { group, weights } = sensitivity;
+    if (group.length === 1 && relax <= EPSILON) return bound;
+    const lagrange = sensitivity.lagrange - relax;
+    const at = group.indexOf(k);
+    const own =
+      group.length === 1
+        ? Math.ceil(lagrange - EPSILON)
+        : at === 0
+          ? Math.ceil(lagrange / weights[0]! - EPSILON)
+          : Math.ceil(lagrange - weights[0]! * internal(group[0]!) - EPSILON);
+    // Never better than the bound of the LP's values above.
+    return sign(k) * Math.min(sign(k) * bound, Math.max(own, trivialInternal(k))) + 0;
+  });
 }
 
 /** Records the bounds the Lagrangian proves for the level (or the two levels) solved, and holds them at the LP's value. */
@@ -693,28 +788,64 @@ class Aggregation {
     return group.pools.some((q) => eligible(prep, ctx, p, q));
   }
 
-  /** Combinations of a unit's options, one per slot (two named visits of one structure excluded). */
+  /**
+   * Combinations of a unit's options, one per slot, each one some placement stands for: the
+   * structures its options may be (a named pool its own, a group those of its eligible pools) must
+   * give each slot a structure of its own (`distinctStructures`). Without that, a group whose only
+   * pool for the participant is the structure they hold in the other slot counted as a placement:
+   * in a re-run the model kept someone in a structure and gave them "that type" in the other slot,
+   * and naming the pools had to move a second person.
+   */
   combinations(u: number): ComboList {
     const cached = this.#combos.get(u);
     if (cached) return cached;
     const G = this.groups.length;
+    const unit = this.units[u]!;
+    const p = unit.members[0]!;
+    const candidates = unit.options.map((list) => list.map((option) => this.#optionStructures(p, option)));
     let combos: number[][] = [[]];
-    for (const list of this.units[u]!.options) {
+    let picks: number[][] = [[]];
+    for (const list of unit.options) {
       const next: number[][] = [];
-      for (const combo of combos) {
-        for (const option of list) {
+      const nextPicks: number[][] = [];
+      combos.forEach((combo, c) => {
+        list.forEach((option, k) => {
           if (option >= G) {
             const st = this.prep.pools[option - G]!.structure;
-            if (combo.some((o) => o >= G && this.prep.pools[o - G]!.structure === st)) continue;
+            if (combo.some((o) => o >= G && this.prep.pools[o - G]!.structure === st)) return;
           }
+          const pick = [...picks[c]!, k];
+          const constrained = pick.map((at, slot) => candidates[slot]![at]).filter((x) => x !== undefined);
+          if (constrained.length > 1 && !distinctStructures(constrained)) return;
           next.push([...combo, option]);
-        }
-      }
+          nextPicks.push(pick);
+        });
+      });
       combos = next;
+      picks = nextPicks;
     }
     const list = new ComboList(Int32Array.from(combos.flat()), this.S);
     this.#combos.set(u, list);
     return list;
+  }
+
+  /**
+   * The structures an option of participant p may stand for: a named pool's, a group's eligible
+   * pools' (`undefined`, any, when the group has more than one per slot: then some is always left),
+   * none for a code (`undefined` too: no structure to keep apart).
+   */
+  #optionStructures(p: number, option: number): readonly number[] | undefined {
+    if (option < 0) return undefined;
+    const { prep, ctx } = this;
+    const G = this.groups.length;
+    if (option >= G) return [prep.pools[option - G]!.structure];
+    const structures: number[] = [];
+    for (const q of this.groups[option]!.pools) {
+      if (!eligible(prep, ctx, p, q)) continue;
+      structures.push(prep.pools[q]!.structure);
+      if (structures.length > this.S) return undefined;
+    }
+    return structures;
   }
 
   /** The option's group, or -1. */
@@ -800,6 +931,40 @@ class Aggregation {
     return cost;
   }
 
+  /**
+   * Rows a combination of participant p touches: its options' (`optionRows`), and the rows of a
+   * structure held in one slot for a group taken in another (`heldElsewhereRows`).
+   */
+  comboRows(p: number, combo: ArrayLike<number>, out: number[]) {
+    const { prep, ctx, S } = this;
+    const G = this.groups.length;
+    for (let s = 0; s < S; s++) {
+      const option = combo[s]!;
+      this.optionRows(p, option, out);
+      const g = this.groupOf(option);
+      const list = g >= 0 ? this.rows.heldElsewhere.get(g) : undefined;
+      if (!list) continue;
+      if (option >= G) {
+        // A named pool of the group: it counts in the rows of the group's other structures.
+        const own = prep.pools[option - G]!.structure;
+        for (const [st, row] of list) if (st !== own) out.push(row);
+        continue;
+      }
+      for (let other = 0; other < S; other++) {
+        if (other === s) continue;
+        const o = combo[other]!;
+        const held =
+          o >= G
+            ? prep.pools[o - G]!.structure
+            : o === OPTION_LOCKED
+              ? ctx.lockedStructure[p * S + other]!
+              : -1;
+        if (held < 0) continue;
+        for (const [st, row] of list) if (st === held) out.push(row);
+      }
+    }
+  }
+
   /** Rows an option of participant p touches. */
   optionRows(p: number, option: number, out: number[]) {
     const g = this.groupOf(option);
@@ -848,9 +1013,11 @@ class Aggregation {
     this.prep.pools.forEach((pool, q) => {
       if ((demand.get(`n${q}`) ?? 0) > pool.capacity) rows.named.set(q, add(-Infinity, pool.capacity));
     });
+    const heldElsewhere = this.#heldElsewhereRows(demand, add);
     return {
       unit,
       ...rows,
+      heldElsewhere,
       lower: sink.lower,
       upper: sink.upper,
       penaltyCost: sink.penaltyCost,
@@ -887,6 +1054,74 @@ class Aggregation {
       });
     });
     return demand;
+  }
+
+  /**
+   * Someone who holds structure st in one slot (a named pool, or a locked row) and takes group g
+   * generically in another cannot be in st's pool of g: with the named takers of g's other pools,
+   * they fit in the capacity of g's pools other than st's. The group's capacity row alone let the
+   * model count st's seats for them (measured: two people meant for one CAF left, one of them
+   * holding the other CAF in the other slot, and naming the pools lost a wish met). A row per
+   * group and structure some unit may hold so, when the group's demand exceeds that capacity.
+   */
+  #heldElsewhereRows(
+    demand: ReadonlyMap<string, number>,
+    add: RowSink["add"],
+  ): Map<number, readonly (readonly [number, number])[]> {
+    const { prep } = this;
+    const nSt = prep.structures.length;
+    const pairs = this.#heldElsewherePairs();
+    const out = new Map<number, [number, number][]>();
+    for (const key of [...pairs].sort((a, b) => a - b)) {
+      const g = Math.floor(key / nSt);
+      const st = key % nSt;
+      const group = this.groups[g]!;
+      let room = 0;
+      for (const q of group.pools) if (prep.pools[q]!.structure !== st) room += prep.pools[q]!.capacity;
+      if ((demand.get(`c${g}`) ?? 0) <= room) continue;
+      const list = out.get(g) ?? [];
+      list.push([st, add(-Infinity, room)]);
+      out.set(g, list);
+    }
+    return out;
+  }
+
+  /** The pairs `group * structures + structure` some unit may take generically while holding the structure in another slot. */
+  #heldElsewherePairs(): Set<number> {
+    const { prep, S } = this;
+    const G = this.groups.length;
+    const nSt = prep.structures.length;
+    const pairs = new Set<number>();
+    for (const unit of this.units) {
+      for (let s = 0; s < S; s++) {
+        for (const option of unit.options[s]!) {
+          if (option < 0 || option >= G) continue;
+          const pools = this.groups[option]!.pools;
+          if (pools.length > HELD_ROW_MAX_POOLS) continue;
+          for (let other = 0; other < S; other++) {
+            if (other === s) continue;
+            for (const st of this.#heldStructures(unit, other)) {
+              if (pools.some((q) => prep.pools[q]!.structure === st)) pairs.add(option * nSt + st);
+            }
+          }
+        }
+      }
+    }
+    return pairs;
+  }
+
+  /** The structures a unit may hold in slot s: its named pools', or its locked row's. */
+  #heldStructures(unit: Unit, s: number): Set<number> {
+    const { prep, ctx, S } = this;
+    const G = this.groups.length;
+    const p = unit.members[0]!;
+    const held = new Set<number>();
+    for (const o of unit.options[s]!) {
+      if (o >= G) held.add(prep.pools[o - G]!.structure);
+      else if (o === OPTION_LOCKED && ctx.lockedStructure[p * S + s]! >= 0)
+        held.add(ctx.lockedStructure[p * S + s]!);
+    }
+    return held;
   }
 
   /** Per organisme in the group: the conflict-of-interest row and the mixing row, when they can bind. */
@@ -1034,7 +1269,7 @@ class Aggregation {
       const p = unit.members[0]!;
       scratch.length = 0;
       scratch.push(rows.unit[u]!);
-      for (const option of combo) this.optionRows(p, option, scratch);
+      this.comboRows(p, combo, scratch);
       scratch.sort((a, b) => a - b);
       entries = Int32Array.from(scratch);
       this.#entries.set(key, entries);
@@ -1097,7 +1332,7 @@ class Aggregation {
       combos.forEach((combo, i) => {
         let rc = this.comboCost(u, i, weights) - dual[this.rows.unit[u]!]!;
         scratch.length = 0;
-        for (const option of combo) this.optionRows(p, option, scratch);
+        this.comboRows(p, combo, scratch);
         for (const row of scratch) rc -= dual[row]!;
         fixed.forEach(({ level }, j) => {
           if (level < COMBO_LEVELS) rc -= dual[base + j]! * levels[i * COMBO_LEVELS + level]!;
@@ -1167,7 +1402,7 @@ class Aggregation {
     const fits = (u: number, combo: Int32Array) => {
       scratch.length = 0;
       const p = this.units[u]!.members[0]!;
-      for (const option of combo) this.optionRows(p, option, scratch);
+      this.comboRows(p, combo, scratch);
       const need = new Map<number, number>();
       for (const row of scratch) need.set(row, (need.get(row) ?? 0) + 1);
       for (const [row, n] of need) if (this.rows.penaltyCost[row] === 0 && room[row]! < n) return false;
@@ -1233,7 +1468,7 @@ class Aggregation {
       const p = this.units[u]!.members[0]!;
       for (const [i, n] of map) {
         scratch.length = 0;
-        for (const option of this.combinations(u).at(i)) this.optionRows(p, option, scratch);
+        this.comboRows(p, this.combinations(u).at(i), scratch);
         for (const row of scratch) room[row]! -= n;
       }
     }
@@ -1275,7 +1510,7 @@ class Aggregation {
       const col = colOf.get(`${u},${i}`);
       if (col !== undefined) x[col]!++;
       scratch.length = 0;
-      for (const option of combo) this.optionRows(p, option, scratch);
+      this.comboRows(p, combo, scratch);
       for (const row of scratch) activity[row]!++;
     });
     for (let col = 0; col < model.colUnit.length; col++) {
@@ -1290,4 +1525,25 @@ class Aggregation {
   disaggregate(choice: Choice, improve: boolean): Int32Array {
     return disaggregate(this.prep, this.ctx, this.groups, choice, improve);
   }
+}
+
+/**
+ * Whether each slot can be given a structure of its own among its candidates (`undefined`: no
+ * constraint), no structure twice: a system of distinct representatives, by backtracking (a
+ * handful of slots, each with at most slots + 1 candidates or unconstrained).
+ */
+export function distinctStructures(candidates: readonly (readonly number[] | undefined)[]): boolean {
+  const lists = candidates.filter((list): list is readonly number[] => list !== undefined);
+  const used = new Set<number>();
+  const place = (i: number): boolean => {
+    if (i === lists.length) return true;
+    for (const st of lists[i]!) {
+      if (used.has(st)) continue;
+      used.add(st);
+      if (place(i + 1)) return true;
+      used.delete(st);
+    }
+    return false;
+  };
+  return place(0);
 }

@@ -13,7 +13,7 @@
 import { type FirstStage, solveAggregated } from "./aggregate.js";
 import { evaluate, finalize, greedyAssignment } from "./assignment.js";
 import { HELD_TRY_SHARE, solveHoldingPrevious } from "./held-rerun.js";
-import { LEVELS, levelGap, levelValues, trivialReports } from "./levels.js";
+import { LEVELS, type LevelReport, levelGap, levelValues, trivialReports } from "./levels.js";
 import { type LexOutcome, solveLexicographic } from "./lexicographic.js";
 import { eligible, type LockedContext, lockedContext, type ModelArrays } from "./model.js";
 import { polishReported } from "./polish.js";
@@ -157,15 +157,19 @@ async function solveWeighted(
   const start = greedySituations(prep, ctx, first.assign);
   const solved = await solveSituations(prep, ctx, first.assign, start, solver, remaining);
   const values = levelValues(prep, ctx, first.assign, solved.situation);
-  const solvedLevels = trivialReports(prep, ctx, values).map((level, k) => {
-    const bound = first.levelBounds[k] ?? level.bound;
-    return { ...level, bound, proven: level.value === bound };
-  });
-  const {
-    assign: best,
-    situation,
-    levels,
-  } = polishReported(prep, ctx, { assign: first.assign, situation: solved.situation }, solvedLevels);
+  const polished = polishReported(
+    prep,
+    ctx,
+    { assign: first.assign, situation: solved.situation },
+    reportsAt(prep, ctx, first, values),
+  );
+  const { assign: best, situation } = polished;
+  const levels = reportsAt(
+    prep,
+    ctx,
+    first,
+    polished.levels.map((level) => level.value),
+  );
   const second = evaluateSituations(prep, ctx, best, situation);
   const { placements, unplaced } = finalize(prep, ctx, best, situation);
   return {
@@ -186,6 +190,24 @@ async function solveWeighted(
       solverStatus: first.status,
     },
   };
+}
+
+/**
+ * The level reports of a placement of level values `values`: each aggregated bound made valid for
+ * those values (`FirstStage.boundsAt`), else the trivial one; never past the value reached.
+ */
+function reportsAt(
+  prep: Prepared,
+  ctx: LockedContext,
+  first: FirstStage,
+  values: readonly number[],
+): LevelReport[] {
+  const bounds = first.boundsAt?.(values) ?? first.levelBounds;
+  return trivialReports(prep, ctx, values).map((level, k) => {
+    const found = bounds[k] ?? level.bound;
+    const bound = level.sense === "min" ? Math.min(found, level.value) : Math.max(found, level.value);
+    return { ...level, bound, proven: level.value === bound };
+  });
 }
 
 /**
