@@ -153,6 +153,7 @@ async function playScaled(kind: "seminar" | "lunch", count: number): Promise<voi
   await ses.clear();
   const dir = mkdtempSync(join(tmpdir(), "passerelle-bench-"));
   let steps = 0;
+  let sendFailures = 0;
   const perEntryPoint = new PerEntryPoint();
   const host = await LocalHost.start({
     dir,
@@ -161,6 +162,22 @@ async function playScaled(kind: "seminar" | "lunch", count: number): Promise<voi
     deliveries: ses.deliveries,
     sendRate: 200,
     workbookFor: () => workbook,
+    // A send that fails is printed (the first ten), with how long it waited: the step retries or
+    // reconciles it, and the figures are only worth what the sends were.
+    wrapMailer: (mailer) => ({
+      async send(message) {
+        const sentAt = performance.now();
+        try {
+          return await mailer.send(message);
+        } catch (error) {
+          if (sendFailures++ < 10)
+            console.log(
+              `  envoi en échec après ${(performance.now() - sentAt).toFixed(0)} ms (${message.attachments?.length ?? 0} pièces jointes) : ${error instanceof Error ? `${error.name} ${error.message}` : String(error)}`,
+            );
+          throw error;
+        }
+      },
+    }),
     onRunnerEvent: (event) => {
       if (event.type === "step") steps++;
     },
@@ -171,8 +188,15 @@ async function playScaled(kind: "seminar" | "lunch", count: number): Promise<voi
       // from its first Sheets request (the simulated clock stands still during a request).
       const started = requestContext.getStore() ? workbook.current().startedAt : undefined;
       const ms = started === undefined ? 0 : performance.now() - started;
-      if (name === "workflow-step.done")
+      if (name === "workflow-step.done") {
         perEntryPoint.add(`workflowStep ${fields.step}`, workbook.current(), ms);
+        // A sending step that leaves messages for a later call says why (the workflow calls it again).
+        const left = ["failed", "deferred", "uncertain", "remaining", "leftToOthers"].filter(
+          (key) => typeof fields[key] === "number" && (fields[key] as number) > 0,
+        );
+        if (left.length > 0)
+          console.log(`  ${fields.step} : ${left.map((key) => `${key} ${fields[key]}`).join(", ")}`);
+      }
       if (name === "inbound-mail.applied")
         perEntryPoint.add(
           `inboundMail ${fields.outcome} ${fields.decision ?? ""}`.trim(),
