@@ -131,6 +131,10 @@ export class FakeSheetsServer {
       const server = createServer((request, response) => {
         void fake?.handle(request, response, caller);
       });
+      // Idle connections stay open until the client closes them, as Google's servers keep them far
+      // longer than Node's 5 s default: a request sent as the server closed its idle connection
+      // failed with a reset (an append is not retried then, and the step answered 503).
+      server.keepAliveTimeout = 0;
       await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
       return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` };
     };
