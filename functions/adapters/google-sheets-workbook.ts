@@ -112,12 +112,49 @@ export class SheetTitleCache {
   }
 }
 
-const cellValue = z.union([z.string(), z.number(), z.boolean()]).nullable();
-const batchGetResponse = z.object({
-  valueRanges: z
-    .array(z.object({ range: z.string().optional(), values: z.array(z.array(cellValue)).optional() }))
-    .optional(),
-});
+/** A `values.batchGet` answer's ranges, their values as the port's cells (see `valueRangesOf`). */
+interface ReadRange {
+  readonly range?: string;
+  readonly rows: Cell[][];
+}
+
+/**
+ * The ranges of a `values.batchGet` answer, checked as a schema would (an object; `valueRanges` an
+ * array of objects, each with an optional string `range` and optional `values`, rows of strings,
+ * numbers, booleans or `null`) in one pass over the cells: a Journal of thousands of rows is read
+ * on every request. The rows are the answer's own arrays, `""` made `null` in place (the answer is
+ * parsed for this call alone). Answers `undefined` for any other shape.
+ */
+export function valueRangesOf(data: unknown): ReadRange[] | undefined {
+  if (typeof data !== "object" || data === null) return undefined;
+  const valueRanges = (data as { valueRanges?: unknown }).valueRanges;
+  if (valueRanges === undefined) return [];
+  if (!Array.isArray(valueRanges)) return undefined;
+  const ranges: ReadRange[] = [];
+  for (const valueRange of valueRanges as unknown[]) {
+    if (typeof valueRange !== "object" || valueRange === null) return undefined;
+    const { range, values } = valueRange as { range?: unknown; values?: unknown };
+    if (range !== undefined && typeof range !== "string") return undefined;
+    if (values !== undefined && !Array.isArray(values)) return undefined;
+    const rows = (values ?? []) as unknown[];
+    for (const row of rows) {
+      if (!Array.isArray(row)) return undefined;
+      for (let index = 0; index < row.length; index++) {
+        const cell: unknown = row[index];
+        if (cell === "") row[index] = null;
+        else if (
+          cell !== null &&
+          typeof cell !== "string" &&
+          typeof cell !== "number" &&
+          typeof cell !== "boolean"
+        )
+          return undefined;
+      }
+    }
+    ranges.push(range === undefined ? { rows: rows as Cell[][] } : { range, rows: rows as Cell[][] });
+  }
+  return ranges;
+}
 const metadataResponse = z.object({
   sheets: z
     .array(
@@ -249,11 +286,12 @@ export class GoogleSheetsWorkbook implements Workbook {
         dateTimeRenderOption: "SERIAL_NUMBER",
       }),
     );
-    const parsed = parseResponse(batchGetResponse, data, "values.batchGet");
+    const ranges = valueRangesOf(data);
+    if (ranges === undefined)
+      throw new SheetsRequestError("values.batchGet", new Error("unexpected response shape"));
     plan.forEach(([asked, title], index) => {
-      const valueRange = parsed.valueRanges?.[index];
-      const rows = (valueRange?.values ?? []).map((row) => row.map(toCell));
-      result.set(asked, { title: titleOfRange(valueRange?.range) ?? title, rows });
+      const valueRange = ranges[index];
+      result.set(asked, { title: titleOfRange(valueRange?.range) ?? title, rows: valueRange?.rows ?? [] });
     });
     return result;
   }
@@ -488,11 +526,6 @@ export function columnLetters(column: number): string {
   for (let n = column; n > 0; n = Math.floor((n - 1) / 26))
     letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
   return letters;
-}
-
-/** The API answers an empty cell as `""`; the port calls it `null`. */
-function toCell(value: ApiValue | null): Cell {
-  return value === "" ? null : value;
 }
 
 /** `null` clears a cell (the API skips `null`, and clears on `""`). */

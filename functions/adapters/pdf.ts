@@ -60,6 +60,30 @@ const cachedFontkit: typeof fontkit = {
   },
 };
 
+/**
+ * Text widths already measured, by font file, size (points) and text. Measuring lays the text out
+ * with fontkit (substitutions, kerning): most of the drawing's time when a step draws a thousand
+ * certificates of the same wording. A width depends only on the font file, the size and the text,
+ * so a cached width is the one pdf-lib would answer. Emptied when it grows past `WIDTHS_KEPT`.
+ */
+const widths = new Map<string, number>();
+const WIDTHS_KEPT = 50_000;
+/** Which font file each embedded font is drawn from (`regular`, `bold`); fonts not named here are measured each time. */
+const fontFileOf = new WeakMap<PDFFont, string>();
+
+/** The width of `text` in `font` at `size` points, as `PDFFont.widthOfTextAtSize` answers it. */
+function widthOf(font: PDFFont, text: string, size: number): number {
+  const file = fontFileOf.get(font);
+  if (file === undefined) return font.widthOfTextAtSize(text, size);
+  const key = `${file}\u0000${size}\u0000${text}`;
+  const known = widths.get(key);
+  if (known !== undefined) return known;
+  const width = font.widthOfTextAtSize(text, size);
+  if (widths.size >= WIDTHS_KEPT) widths.clear();
+  widths.set(key, width);
+  return width;
+}
+
 /** Draws the document; answers the PDF's bytes. `createdAt` is written as its creation date. */
 export async function renderPdf(document: PrintedDocument, createdAt: Date): Promise<Uint8Array> {
   const pdf = await PDFDocument.create();
@@ -67,6 +91,8 @@ export async function renderPdf(document: PrintedDocument, createdAt: Date): Pro
   const files = await loadFonts();
   const regular = await pdf.embedFont(files.regular, { subset: true });
   const bold = await pdf.embedFont(files.bold, { subset: true });
+  fontFileOf.set(regular, "regular");
+  fontFileOf.set(bold, "bold");
   pdf.setTitle(document.title);
   pdf.setSubject(document.subtitle);
   pdf.setProducer("Passerelle");
@@ -81,27 +107,38 @@ export async function renderPdf(document: PrintedDocument, createdAt: Date): Pro
   return pdf.save({ useObjectStreams: false });
 }
 
-/** Breaks a text into lines that fit `width` (a word longer than a line is cut). */
+/**
+ * Breaks a text into lines that fit `width` (a word longer than a line is cut). A line's width is
+ * the sum of its glyphs' advances (`widthOfTextAtSize`), so it is taken as the width of the line so
+ * far, a space and the word, each measured once and kept; a candidate within a hundredth of a point
+ * of the limit is measured whole, so the breaks are those of measuring every candidate.
+ */
 export function wrap(text: string, font: PDFFont, size: number, width: number): string[] {
   const lines: string[] = [];
+  const space = widthOf(font, " ", size);
   for (const paragraph of text.split("\n")) {
     let line = "";
+    let lineWidth = 0;
     for (const word of paragraph.split(/\s+/).filter((w) => w !== "")) {
       const candidate = line === "" ? word : `${line} ${word}`;
-      if (font.widthOfTextAtSize(candidate, size) <= width) {
+      const wordWidth = widthOf(font, word, size);
+      const sum = line === "" ? wordWidth : lineWidth + space + wordWidth;
+      if (Math.abs(sum - width) < 0.01 ? widthOf(font, candidate, size) <= width : sum <= width) {
         line = candidate;
+        lineWidth = sum;
         continue;
       }
       if (line !== "") lines.push(line);
       line = "";
       let rest = word;
-      while (font.widthOfTextAtSize(rest, size) > width) {
+      while (widthOf(font, rest, size) > width) {
         let cut = rest.length - 1;
-        while (cut > 1 && font.widthOfTextAtSize(rest.slice(0, cut), size) > width) cut--;
+        while (cut > 1 && widthOf(font, rest.slice(0, cut), size) > width) cut--;
         lines.push(rest.slice(0, cut));
         rest = rest.slice(cut);
       }
       line = rest;
+      lineWidth = widthOf(font, rest, size);
     }
     lines.push(line);
   }
@@ -197,7 +234,7 @@ class Writer {
   private fact(label: string, value: string): void {
     const size = 10.5;
     const labelText = `${label} : `;
-    const labelWidth = Math.min(150, this.bold.widthOfTextAtSize(labelText, size));
+    const labelWidth = Math.min(150, widthOf(this.bold, labelText, size));
     const leading = size * 1.4;
     const lines = wrap(value, this.regular, size, CONTENT_WIDTH - labelWidth);
     this.room(leading * lines.length);

@@ -117,6 +117,11 @@ export async function startLocalSes(
   const upstream = `http://${host}:${(inner.address() as AddressInfo).port}`;
   const accepted = load(options.recordFile);
   const front = createServer(recorder(upstream, accepted, options.recordFile));
+  // Idle connections stay open until the client closes them. The SES client keeps its connections
+  // for the next call and never reads the server's keep-alive hint: with Node's default (closing
+  // after 5 s idle), a call made as the server closed its connection failed with a reset, which the
+  // sending must count as "may have left" and settle 15 minutes later.
+  front.keepAliveTimeout = 0;
   await new Promise<void>((resolve, reject) => {
     front.once("error", reject);
     front.listen(options.port ?? 0, host, () => resolve());

@@ -1,4 +1,7 @@
-/** `npm run bench`: every benchmark, one after the other, printing its figures. */
+/**
+ * `npm run bench`: every benchmark, one after the other, printing its figures. Words choose the
+ * benchmarks (`npm run bench -- workflow`); numbers the workflow's sizes (`npm run bench -- workflow 300`).
+ */
 const benches: [string, string][] = [
   ["./check.js", "benchCheck"],
   ["./sheets.js", "benchSheets"],
@@ -8,7 +11,10 @@ const benches: [string, string][] = [
   ["./workflow.js", "benchWorkflow"],
 ];
 
-const only = process.argv.slice(2);
+const words = process.argv.slice(2);
+const sizes = words.filter((word) => /^\d+$/.test(word));
+if (sizes.length > 0) process.env.BENCH_WORKFLOW_SIZES = sizes.join(",");
+const only = words.filter((word) => !sizes.includes(word));
 for (const [path, name] of benches) {
   if (only.length > 0 && !only.some((word) => path.includes(word))) continue;
   const module = (await import(path)) as Record<string, () => Promise<void>>;

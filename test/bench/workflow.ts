@@ -14,12 +14,11 @@ import { GoogleSheetsWorkbook, SheetTitleCache } from "../../functions/adapters/
 import { sharedSolver } from "../../functions/adapters/highs-solver.js";
 import { LocalHost, requestContext } from "../../functions/local/host.js";
 import { playLunchTalk, playSeminar } from "../../functions/local/scenario.js";
-import { startLocalSes } from "../../functions/local/ses.js";
 import type { Workbook, WorkbookChanges } from "../../functions/ports.js";
 import * as example from "../../sheets-templates/example-data.js";
 import { SimulatedClock } from "../../workflows/runner/clock.js";
-import { FakeSheetsServer } from "../fakes/sheets-server.js";
 import { lunchSnapshot, seminarSnapshot } from "../support/workbooks.js";
+import { startStandIns } from "./stand-ins.js";
 
 type Row = Record<string, string | number | boolean | null>;
 const ZONE = "Europe/Paris";
@@ -128,16 +127,21 @@ class PerEntryPoint {
 }
 
 async function playScaled(kind: "seminar" | "lunch", count: number): Promise<void> {
-  const fake = await FakeSheetsServer.start(`${kind}-${count}`);
   const snapshot = kind === "seminar" ? scaledSeminar(count) : lunchSnapshot();
-  for (const tab of snapshot.values())
-    fake.addTab(
-      tab.title,
-      tab.rows.map((row) => row.map((cell) => (cell === null ? null : cell))),
-    );
+  // The stand-ins of Google Sheets and SES run in a thread of their own (BENCH_STAND_INS=inline:
+  // in this one): the time measured is the functions' and the runner's, as deployed.
+  const inline = process.env.BENCH_STAND_INS === "inline";
+  const standIns = await startStandIns(
+    `${kind}-${count}`,
+    [...snapshot.values()].map((tab) => ({
+      title: tab.title,
+      rows: tab.rows.map((row) => row.map((cell) => (cell === null ? null : cell))),
+    })),
+    inline,
+  );
   const workbook = new CountingWorkbook(
-    new GoogleSheetsWorkbook(fake.spreadsheetId, {
-      rootUrl: fake.rootUrl,
+    new GoogleSheetsWorkbook(standIns.spreadsheetId, {
+      rootUrl: standIns.rootUrl,
       titleCache: new SheetTitleCache(),
     }),
   );
@@ -145,10 +149,11 @@ async function playScaled(kind: "seminar" | "lunch", count: number): Promise<voi
     zone: ZONE,
   }).toJSDate();
   const clock = new SimulatedClock(start);
-  const ses = await startLocalSes();
+  const ses = standIns.ses;
   await ses.clear();
   const dir = mkdtempSync(join(tmpdir(), "passerelle-bench-"));
   let steps = 0;
+  let sendFailures = 0;
   const perEntryPoint = new PerEntryPoint();
   const host = await LocalHost.start({
     dir,
@@ -157,6 +162,22 @@ async function playScaled(kind: "seminar" | "lunch", count: number): Promise<voi
     deliveries: ses.deliveries,
     sendRate: 200,
     workbookFor: () => workbook,
+    // A send that fails is printed (the first ten), with how long it waited: the step retries or
+    // reconciles it, and the figures are only worth what the sends were.
+    wrapMailer: (mailer) => ({
+      async send(message) {
+        const sentAt = performance.now();
+        try {
+          return await mailer.send(message);
+        } catch (error) {
+          if (sendFailures++ < 10)
+            console.log(
+              `  envoi en échec après ${(performance.now() - sentAt).toFixed(0)} ms (${message.attachments?.length ?? 0} pièces jointes) : ${error instanceof Error ? `${error.name} ${error.message}` : String(error)}`,
+            );
+          throw error;
+        }
+      },
+    }),
     onRunnerEvent: (event) => {
       if (event.type === "step") steps++;
     },
@@ -167,8 +188,15 @@ async function playScaled(kind: "seminar" | "lunch", count: number): Promise<voi
       // from its first Sheets request (the simulated clock stands still during a request).
       const started = requestContext.getStore() ? workbook.current().startedAt : undefined;
       const ms = started === undefined ? 0 : performance.now() - started;
-      if (name === "workflow-step.done")
+      if (name === "workflow-step.done") {
         perEntryPoint.add(`workflowStep ${fields.step}`, workbook.current(), ms);
+        // A sending step that leaves messages for a later call says why (the workflow calls it again).
+        const left = ["failed", "deferred", "uncertain", "remaining", "leftToOthers"].filter(
+          (key) => typeof fields[key] === "number" && (fields[key] as number) > 0,
+        );
+        if (left.length > 0)
+          console.log(`  ${fields.step} : ${left.map((key) => `${key} ${fields[key]}`).join(", ")}`);
+      }
       if (name === "inbound-mail.applied")
         perEntryPoint.add(
           `inboundMail ${fields.outcome} ${fields.decision ?? ""}`.trim(),
@@ -179,21 +207,30 @@ async function playScaled(kind: "seminar" | "lunch", count: number): Promise<voi
     },
   });
   const started = performance.now();
+  const busy = performance.eventLoopUtilization();
+  const standInsBusy = standIns.activeMs() ?? 0;
   try {
-    const context = { host: () => host, clock, ses, event: fake.spreadsheetId, zone: ZONE };
+    const context = { host: () => host, clock, ses, event: standIns.spreadsheetId, zone: ZONE };
     const end = kind === "seminar" ? await playSeminar(context, start) : await playLunchTalk(context, start);
     const wall = (performance.now() - started) / 1000;
+    const ownBusy = performance.eventLoopUtilization(busy).active / 1000;
+    const standInsActive = standIns.activeMs();
     const emails = (await ses.emails()).length;
+    const requests = await standIns.sheetsRequests();
     console.log(
-      `\n${kind === "seminar" ? "Séminaire" : "Rencontre méridienne"}, ${count} ${kind === "seminar" ? "participants" : "inscriptions"} : ${end.state}, ${wall.toFixed(1)} s de temps réel (envois à 200/s vers le serveur local), ${emails} messages, ${steps} étapes de workflow facturées, ${fake.requests.length} requêtes Sheets au total`,
+      `\n${kind === "seminar" ? "Séminaire" : "Rencontre méridienne"}, ${count} ${kind === "seminar" ? "participants" : "inscriptions"} : ${end.state}, ${wall.toFixed(1)} s de temps réel (envois à 200/s vers le serveur local), ${emails} messages, ${steps} étapes de workflow facturées, ${requests} requêtes Sheets au total`,
+    );
+    console.log(
+      standInsActive === undefined
+        ? `  Serveurs Sheets et SES simulés dans le même fil : fil occupé ${ownBusy.toFixed(1)} s en tout (fonctions, exécuteur, serveurs simulés)`
+        : `  Fil des fonctions et de l'exécuteur occupé ${ownBusy.toFixed(1)} s ; fil des serveurs Sheets et SES simulés occupé ${((standInsActive - standInsBusy) / 1000).toFixed(1)} s (à part, comme dans le nuage)`,
     );
     if (end.state === "FAILED") console.log(`  échec : ${JSON.stringify(end.error)}`);
     console.log("  Requêtes Sheets par requête reçue (moyenne et maximum), durée de la requête :");
     perEntryPoint.print();
   } finally {
     await host.stop();
-    await ses.stop();
-    await fake.close();
+    await standIns.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -25,6 +25,23 @@ interface FakeTab {
   cells: StoredCell[][];
   /** `addProtectedRange` requests covering the whole tab. */
   protectedRanges: FakeProtectedRange[];
+  /**
+   * Each row as `batchGet` answers it (its JSON, UTF-8), by render option and columns read; a row
+   * written is forgotten. A Journal of thousands of rows is read again and again and changes only
+   * at its end: its rows are not made into JSON again each time.
+   */
+  answered?: Map<string, (AnsweredRow | undefined)[]>;
+}
+
+/** One row of a `batchGet` answer: its JSON, and whether it is empty once trimmed. */
+interface AnsweredRow {
+  readonly json: Buffer;
+  readonly empty: boolean;
+}
+
+/** An answer already made into JSON (UTF-8), sent as it is. */
+class JsonBytes {
+  constructor(readonly bytes: Buffer) {}
 }
 
 /** A protected range (whole tab), as `spreadsheets.get` reports it. */
@@ -114,6 +131,10 @@ export class FakeSheetsServer {
       const server = createServer((request, response) => {
         void fake?.handle(request, response, caller);
       });
+      // Idle connections stay open until the client closes them, as Google's servers keep them far
+      // longer than Node's 5 s default: a request sent as the server closed its idle connection
+      // failed with a reset (an append is not retried then, and the step answered 503).
+      server.keepAliveTimeout = 0;
       await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
       return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` };
     };
@@ -262,7 +283,7 @@ export class FakeSheetsServer {
       const result = route.run(query, body);
       recorded.status = 200;
       response.writeHead(200, { "content-type": "application/json; charset=UTF-8" });
-      response.end(JSON.stringify(result));
+      response.end(result instanceof JsonBytes ? result.bytes : JSON.stringify(result));
     } catch (error) {
       const status = error instanceof ApiError ? error.status : 500;
       recorded.status = status;
@@ -313,31 +334,43 @@ export class FakeSheetsServer {
     return { tab, area: parsed.area };
   }
 
-  private batchGet(query: Record<string, string[]>): unknown {
+  /**
+   * The values of the ranges asked for, as the API answers them: each row's trailing empty cells
+   * and the trailing empty rows left out, the range's title quoted. Made into the same JSON as
+   * `JSON.stringify` of that answer, from the rows' JSON kept on the tab (`FakeTab.answered`).
+   */
+  private batchGet(query: Record<string, string[]>): JsonBytes {
     const ranges = query.ranges ?? [];
     const render = query.valueRenderOption?.[0] ?? "FORMATTED_VALUE";
     const major = query.majorDimension?.[0] ?? "ROWS";
     if (major !== "ROWS") throw new ApiError(400, "The fake only serves majorDimension=ROWS.");
-    const valueRanges = ranges.map((range) => {
+    const parts: Buffer[] = [
+      Buffer.from(`{"spreadsheetId":${JSON.stringify(this.spreadsheetId)},"valueRanges":[`),
+    ];
+    ranges.forEach((range, index) => {
       const { tab, area } = this.resolve(range);
       const top = area.top ?? 1;
       const left = area.left ?? 1;
       const bottom = Math.min(area.bottom ?? tab.rowCount, tab.rowCount);
       const right = Math.min(area.right ?? tab.columnCount, tab.columnCount);
-      const rows: StoredCell[][] = [];
-      for (let row = top; row <= bottom; row++) {
-        const source = tab.cells[row - 1] ?? [];
-        rows.push(source.slice(left - 1, right));
+      const rows: AnsweredRow[] = [];
+      for (let row = top; row <= bottom; row++) rows.push(answeredRow(tab, row, left, right, render));
+      let last = rows.length;
+      while (last > 0 && rows[last - 1]!.empty) last--;
+      const head = `${index === 0 ? "" : ","}{"range":${JSON.stringify(`${quoteTitle(tab.title)}!${a1(top, left)}:${a1(bottom, right)}`)},"majorDimension":"ROWS"`;
+      if (last === 0) {
+        parts.push(Buffer.from(`${head}}`));
+        return;
       }
-      const values = trimRows(rows).map((row) => Array.from(row, (cell) => render_(cell, render)));
-      const result: Record<string, unknown> = {
-        range: `${quoteTitle(tab.title)}!${a1(top, left)}:${a1(bottom, right)}`,
-        majorDimension: "ROWS",
-      };
-      if (values.length > 0) result.values = values;
-      return result;
+      parts.push(Buffer.from(`${head},"values":[`));
+      for (let row = 0; row < last; row++) {
+        if (row > 0) parts.push(COMMA);
+        parts.push(rows[row]!.json);
+      }
+      parts.push(Buffer.from("]}"));
     });
-    return { spreadsheetId: this.spreadsheetId, valueRanges };
+    parts.push(Buffer.from("]}"));
+    return new JsonBytes(Buffer.concat(parts));
   }
 
   private valuesBatchUpdate(body: unknown): unknown {
@@ -404,7 +437,7 @@ export class FakeSheetsServer {
     this.guard(tab);
     const values = (Array.isArray(asRecord(body).values) ? asRecord(body).values : []) as unknown[][];
     const left = area.left ?? 1;
-    const lastRow = trimRows(tab.cells).length;
+    const lastRow = filledRows(tab.cells);
     const top = lastRow + 1;
     const width = Math.max(1, ...values.map((line) => line.length));
     // INSERT_ROWS (and OVERWRITE at the end of the grid) adds the rows the new data needs.
@@ -554,9 +587,32 @@ function asRecord(value: unknown): Record<string, unknown> {
   return typeof value === "object" && value !== null ? (value as Record<string, unknown>) : {};
 }
 
+const COMMA = Buffer.from(",");
+
+/** Row `row` (1-based) of the tab, columns `left` to `right`, as `batchGet` answers it; kept on the tab. */
+function answeredRow(tab: FakeTab, row: number, left: number, right: number, render: string): AnsweredRow {
+  tab.answered ??= new Map();
+  const shape = `${render}|${left}|${right}`;
+  let rows = tab.answered.get(shape);
+  if (!rows) {
+    rows = [];
+    tab.answered.set(shape, rows);
+  }
+  const known = rows[row - 1];
+  if (known) return known;
+  const cells = (tab.cells[row - 1] ?? []).slice(left - 1, right);
+  let end = cells.length;
+  while (end > 0 && cells[end - 1] === undefined) end--;
+  const values = Array.from(cells.slice(0, end), (cell) => render_(cell, render));
+  const answered = { json: Buffer.from(JSON.stringify(values)), empty: end === 0 };
+  rows[row - 1] = answered;
+  return answered;
+}
+
 /** Writes one input value; `null` leaves the cell as it is, `""` clears it (as the real API does). */
 function setCell(tab: FakeTab, row: number, column: number, value: unknown, input: string): boolean {
   if (value === null || value === undefined) return false;
+  for (const rows of tab.answered?.values() ?? []) rows[row - 1] = undefined;
   const line = tab.cells[row - 1] ?? [];
   tab.cells[row - 1] = line;
   let stored: StoredCell;
@@ -588,6 +644,13 @@ function trimRows(rows: readonly StoredCell[][]): StoredCell[][] {
   let last = trimmed.length;
   while (last > 0 && trimmed[last - 1]!.length === 0) last--;
   return trimmed.slice(0, last);
+}
+
+/** How many rows `trimRows` keeps: up to the last with a cell, without copying any. */
+function filledRows(rows: readonly StoredCell[][]): number {
+  let last = rows.length;
+  while (last > 0 && (rows[last - 1] ?? []).every((cell) => cell === undefined)) last--;
+  return last;
 }
 
 interface Area {

@@ -5,6 +5,7 @@ import {
   SheetsRequestError,
   SheetTitleCache,
   titleOfRange,
+  valueRangesOf,
 } from "../../functions/adapters/google-sheets-workbook.js";
 import { PermanentError, RetryableError } from "../../functions/errors.js";
 import { FakeSheetsServer } from "../fakes/sheets-server.js";
@@ -413,5 +414,42 @@ describe("A1 helpers", () => {
       { range: "'T'!A2", majorDimension: "ROWS", values: [["b"]] },
       { range: "'T'!AB5", majorDimension: "ROWS", values: [["c"]] },
     ]);
+  });
+});
+
+describe("reading a batchGet answer", () => {
+  it("gives each range's rows with empty cells as null, and no rows for a range without values", () => {
+    expect(
+      valueRangesOf({
+        valueRanges: [
+          {
+            range: "'J'!A1:C2",
+            values: [
+              ["a", "", 3],
+              [true, null],
+            ],
+          },
+          { range: "'K'!A1:Z1000" },
+        ],
+      }),
+    ).toEqual([
+      {
+        range: "'J'!A1:C2",
+        rows: [
+          ["a", null, 3],
+          [true, null],
+        ],
+      },
+      { range: "'K'!A1:Z1000", rows: [] },
+    ]);
+    expect(valueRangesOf({ spreadsheetId: "x" })).toEqual([]);
+  });
+
+  it("refuses an answer of another shape: a cell that is an object, a row that is not a list, a range that is not text", () => {
+    expect(valueRangesOf({ valueRanges: [{ values: [["a", { formula: "=1" }]] }] })).toBeUndefined();
+    expect(valueRangesOf({ valueRanges: [{ values: ["a"] }] })).toBeUndefined();
+    expect(valueRangesOf({ valueRanges: [{ range: 3 }] })).toBeUndefined();
+    expect(valueRangesOf({ valueRanges: {} })).toBeUndefined();
+    expect(valueRangesOf("<html>")).toBeUndefined();
   });
 });

@@ -80,6 +80,36 @@ describe("the Sheets API fake", () => {
     expect(fake.requests).toMatchObject([{ method: "GET", endpoint: "values.batchGet", status: 400 }]);
   });
 
+  it("answers a row written, appended or cleared after a read with its new values, in each render and range", async () => {
+    const read = async (query: string) =>
+      ((await api(`/values:batchGet?ranges=${query}`)).body.valueRanges as { values?: unknown[][] }[])[0]
+        ?.values;
+    expect(await read("Participants&valueRenderOption=UNFORMATTED_VALUE")).toEqual([
+      ["Nom", "Arrivée", "Présent"],
+      ["Durand", 0.5, true],
+    ]);
+    expect(await read("Participants!B1:C2")).toEqual([
+      ["Arrivée", "Présent"],
+      ["0.5", "TRUE"],
+    ]);
+
+    await api("/values:batchUpdate", {
+      method: "POST",
+      body: { valueInputOption: "RAW", data: [{ range: "Participants!B2:C2", values: [[0.75, ""]] }] },
+    });
+    await api("/values/Participants!A1:append?valueInputOption=RAW&insertDataOption=INSERT_ROWS", {
+      method: "POST",
+      body: { values: [["Martin", 0.25, false]] },
+    });
+
+    expect(await read("Participants&valueRenderOption=UNFORMATTED_VALUE")).toEqual([
+      ["Nom", "Arrivée", "Présent"],
+      ["Durand", 0.75],
+      ["Martin", 0.25, false],
+    ]);
+    expect(await read("Participants!B1:C3")).toEqual([["Arrivée", "Présent"], ["0.75"], ["0.25", "FALSE"]]);
+  });
+
   it("answers only the fields a field mask asks for", async () => {
     const response = await api("?fields=sheets.properties.title");
     expect(response.body).toEqual({ sheets: [{ properties: { title: "Participants" } }] });

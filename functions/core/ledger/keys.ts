@@ -59,27 +59,32 @@ function derive(master: string, info: string): Buffer {
  * budget for every event together (`VERIFIED_ROWS_LIMIT` rows, a few tens of MiB): past it, all
  * is forgotten and verified again.
  */
-function verifiedRows(sealKeys: readonly Buffer[]): Set<string> {
+function verifiedRows(sealKeys: readonly Buffer[]): Map<string, VerifiedRow> {
   const id = createHash("sha256").update(Buffer.concat(sealKeys)).digest("base64url");
   let rows = verifiedBySecret.get(id);
   if (!rows) {
-    rows = new Set();
+    rows = new Map();
     verifiedBySecret.set(id, rows);
   }
   return rows;
 }
 
-function remember(rows: Set<string>, row: string): void {
-  if (verifiedCount >= VERIFIED_ROWS_LIMIT) {
-    for (const set of verifiedBySecret.values()) set.clear();
-    verifiedCount = 0;
-  }
-  if (rows.has(row)) return;
-  rows.add(row);
-  verifiedCount++;
+/** A row that verified, by its seal: its key and data (a row is looked up without building a string of it). */
+interface VerifiedRow {
+  readonly key: string;
+  readonly data: string;
 }
 
-const verifiedBySecret = new Map<string, Set<string>>();
+function remember(rows: Map<string, VerifiedRow>, seal: string, row: VerifiedRow): void {
+  if (verifiedCount >= VERIFIED_ROWS_LIMIT) {
+    for (const map of verifiedBySecret.values()) map.clear();
+    verifiedCount = 0;
+  }
+  if (!rows.has(seal)) verifiedCount++;
+  rows.set(seal, row);
+}
+
+const verifiedBySecret = new Map<string, Map<string, VerifiedRow>>();
 let verifiedCount = 0;
 /** Rows remembered, every event together, before starting again. */
 const VERIFIED_ROWS_LIMIT = 20_000;
@@ -112,8 +117,8 @@ export function ledgerKeys(secrets: string | readonly string[], event: string): 
     },
     seal: (key, data) => `${tag}.${mac(sealKeys[0]!, key, data).toString("base64url")}`,
     verify: (key, data, seal) => {
-      const row = JSON.stringify([key, data, seal]);
-      if (verified.has(row)) return true;
+      const known = verified.get(seal);
+      if (known !== undefined && known.key === key && known.data === data) return true;
       const tagged = TAGGED_SEAL.exec(seal.trim());
       if (tagged && tagged[1] !== tag) return false;
       const given = Buffer.from(tagged ? tagged[2]! : seal.trim(), "base64url");
@@ -121,7 +126,7 @@ export function ledgerKeys(secrets: string | readonly string[], event: string): 
         const expected = mac(sealKey, key, data);
         return given.length === expected.length && timingSafeEqual(given, expected);
       });
-      if (valid) remember(verified, row);
+      if (valid) remember(verified, seal, { key, data });
       return valid;
     },
     sealedElsewhere: (seal) => {
