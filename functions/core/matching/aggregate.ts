@@ -403,12 +403,12 @@ async function priceLevel(
 
 /**
  * The bound of each level for a placement of level values `values` (`LEVELS` order, own sense).
- * A level's LP held the levels above at their LP values; when the placement misses them, rounded
- * up to integers, by δ_j (minimising sense), its LP's dual solution stays feasible and bounds the
+ * A level's LP held the levels above at their LP values; when the placement misses them
+ * by δ_j (minimising sense), its LP's dual solution stays feasible and bounds the
  * level with those rows relaxed by δ_j: the Lagrangian bound less Σ |dual_j| · δ_j (weak duality).
- * (The fraction of a held LP value is not counted: as before, a bound holds for the levels above
- * at their LP values rounded up, which no placement can beat on those levels; a large dual would
- * otherwise cost a bound several units for less than one point above.) Level 4's bound also
+ * The miss is measured from the right-hand side the LP held (its value and tolerance), not from
+ * that value rounded up: a placement one unit short of a held value of 47.99995 misses it by
+ * 0.99995, and rounding first counted 0, giving a bound a placement beat. Level 4's bound also
  * takes level 3 at its value reached (w·L_3 + L_4 ≥ bound). Without this, a bound held only for the
  * LP's values above (measured: 1 unplaced where the LP had 0, and a bound of 2 participants with a
  * wish met where 3 were possible with 1 unplaced). `undefined` for a level not solved.
@@ -426,8 +426,9 @@ function boundsAt(
     if (bound === undefined || !sensitivity) return bound;
     let relax = 0;
     for (const held of sensitivity.held) {
-      // Measured from the held value rounded up (no placement has a fractional level value).
-      relax += Math.abs(held.dual) * Math.max(0, internal(held.level) - Math.ceil(held.upper - EPSILON));
+      // Measured from the right-hand side the LP held (weak duality): rounding it up first would
+      // drop up to a whole unit of the miss, and the bound below would then be beaten.
+      relax += Math.abs(held.dual) * Math.max(0, internal(held.level) - held.upper);
     }
     const { group, weights } = sensitivity;
     if (group.length === 1 && relax <= EPSILON) return bound;
