@@ -13,7 +13,7 @@ import { readLedger } from "../core/ledger/journal.js";
 import type { MessageKind } from "../core/messages/plan.js";
 import { planRematchLine, rematchKey } from "../core/replies/tutor-lines.js";
 import { cellText, normalizeKey, parseEmail } from "../core/sheet/cells.js";
-import { type PlacementRow, type SeminarSettings, TABS } from "../core/sheet/schemas.js";
+import { type PlacementRow, type SeminarSettings, TABS, type TutorRow } from "../core/sheet/schemas.js";
 import { parseSettings, parseTable } from "../core/sheet/table.js";
 import { plural } from "../core/text/french.js";
 import type { Clock, EventWorkbook, Mailer, WorkbookSnapshot } from "../ports.js";
@@ -69,8 +69,30 @@ export function replyFollowUps(deps: ReplyFollowUpDeps): ReplyFollowUps {
         deps.clock,
       );
       // Suspended: the organizer still hears of it; the others are told once sending resumes.
-      if (suspended) await send(event, workbook, ["alerte"], ORGANIZER_ONLY);
-      else await send(event, workbook, AFTER_DECLINE, concerned);
+      const kinds = suspended ? (["alerte"] as const) : AFTER_DECLINE;
+      const declinesBefore = declineReplies(await workbook.read([TABS.journal.name]));
+      const report = await send(event, workbook, kinds, suspended ? ORGANIZER_ONLY : concerned);
+      // The sending's claims were read back after our writes: a decline of another tutor claimed
+      // meanwhile may have been re-placed from a snapshot where this one had not declined yet.
+      // Only then (or when nothing was read back) `Affectations` is read afresh and mended.
+      const readBack =
+        report.sent + report.failed + report.deferred + report.leftToOthers + report.uncertain > 0;
+      const declinesNow = declineReplies(await workbook.read([TABS.journal.name]));
+      if (readBack && declinesNow.every((key) => declinesBefore.includes(key))) return;
+      const ours = placementsOf(await workbook.read([TABS.placements.name]));
+      let raced = false;
+      for (let round = 0; round < MENDING_ROUNDS; round++) {
+        const fresh = await workbook.read([TABS.tutors.name, TABS.placements.name], { fresh: true });
+        if (round === 0) raced = !samePlacements(ours, placementsOf(fresh));
+        const stranded = strandedTutors(fresh);
+        if (stranded.length === 0) break;
+        raced = true;
+        for (const tutor of stranded) await replaceDeclinedTutor(workbook, tutor, deps.solver, deps.clock);
+      }
+      // Someone else wrote placements or declined meanwhile: what they, and the mending, changed
+      // is owed to people our own set does not name, so everyone's messages are planned (each
+      // still sent once).
+      if (raced) await send(event, workbook, kinds, suspended ? ORGANIZER_ONLY : undefined);
     },
     async alertOrganizer(alert, given) {
       // A cycle's alerts about its speakers are `alerte-intervenant`.
@@ -89,6 +111,29 @@ export function replyFollowUps(deps: ReplyFollowUpDeps): ReplyFollowUps {
 }
 
 const DECLINE_TABS = [TABS.seminar.name, TABS.placements.name, TABS.journal.name] as const;
+
+/**
+ * How many times a decline checks afresh that no participant is left with a tutor who declined,
+ * and mends it. Each round follows a write of `Affectations` by another request; two suffice for
+ * two declines at once, three leave room for a third.
+ */
+const MENDING_ROUNDS = 3;
+
+/**
+ * The tutors marked `Décliné` in `Tuteurs` who still host someone in `Affectations` (addresses in
+ * lowercase). Two declines re-placed at once, each from a snapshot where the other tutor had not
+ * declined, can leave such placements: Sheets has no conditional write, so the later request sees
+ * the earlier one's writes only by reading again.
+ */
+function strandedTutors(snapshot: WorkbookSnapshot): string[] {
+  const declined = new Set(
+    parseTable<TutorRow>(TABS.tutors, snapshot.get(TABS.tutors.name))
+      .rows.filter((row) => row.partial.confirmation === "Décliné")
+      .flatMap((row) => (row.partial.email ? [row.partial.email.toLowerCase()] : [])),
+  );
+  const hosting = new Set([...placementsOf(snapshot).values()].map((placement) => placement.tutor));
+  return [...declined].filter((tutor) => hosting.has(tutor)).sort();
+}
 
 /**
  * Re-places the participants of a tutor who declined (when any is still placed with them), then
@@ -161,6 +206,21 @@ export async function replaceDeclinedTutor(
   if (!recorded)
     await workbook.write(planRematchLine(snapshot, workbook.keys, tutorEmail, detail, clock.now()));
   return { moved, suspended, ...(concerned && moved > 0 ? { concerned } : {}) };
+}
+
+/** The Journal keys of every tutor's decline recorded so far. */
+function declineReplies(snapshot: WorkbookSnapshot): string[] {
+  return readLedger(snapshot.get(TABS.journal.name))
+    .entries.filter(({ data }) => data.kind === "reply" && data.decision === "decline")
+    .map((entry) => entry.key);
+}
+
+/** Whether two readings of `Affectations` show every participant the same cells. */
+function samePlacements(
+  a: ReadonlyMap<string, { readonly cells: string }>,
+  b: ReadonlyMap<string, { readonly cells: string }>,
+): boolean {
+  return a.size === b.size && [...a].every(([key, placement]) => b.get(key)?.cells === placement.cells);
 }
 
 /** The cells of an `Affectations` row that a participant's agenda or a tutor's request shows. */
