@@ -2,12 +2,12 @@ import { describe, expect, it } from "vitest";
 import { applyReply } from "../../functions/app/apply-reply.js";
 import { replyFollowUps } from "../../functions/app/reply-follow-ups.js";
 import { WorkbookSession } from "../../functions/app/workbook-session.js";
-import { eventModel, MESSAGE_TABS } from "../../functions/core/event/model.js";
-import { dueMessages, type MessageKind, planMessages } from "../../functions/core/messages/plan.js";
+import { MESSAGE_TABS } from "../../functions/core/event/model.js";
 import { TABS } from "../../functions/core/sheet/schemas.js";
-import type { EventWorkbook } from "../../functions/ports.js";
 import {
+  DECLINE,
   NOW,
+  owedAfterDecline,
   placements,
   SECRET,
   type Seminar,
@@ -18,15 +18,7 @@ import {
 } from "./support.js";
 
 const solver = testSolver();
-const AFTER_DECLINE: readonly MessageKind[] = ["changement", "demande-tuteur", "alerte"];
-const DECLINE = "Bonjour, malheureusement je ne serai pas disponible ces jours-là.";
 const EVERY_TAB = [...new Set([...Object.values(TABS).map((tab) => tab.name), ...MESSAGE_TABS])];
-
-async function owedKeys(workbook: EventWorkbook): Promise<string[]> {
-  const model = eventModel(await workbook.read(MESSAGE_TABS), workbook.keys, NOW);
-  if (model === null) throw new Error("no event");
-  return dueMessages(planMessages(model, NOW, sendOptions.plan), NOW, AFTER_DECLINE).map((m) => m.key);
-}
 
 /** A request of its own: a session over the shared workbook, and the follow-ups wired to it. */
 function request(seminar: Seminar) {
@@ -68,7 +60,7 @@ describe("two tutors' declines handled at the same time", () => {
         ([, tutor]) => tutor === first || tutor === second,
       );
       expect({ first, second, stranded }).toEqual({ first, second, stranded: [] });
-      const owed = await owedKeys(seminar.workbook);
+      const owed = await owedAfterDecline(seminar.workbook);
       expect({ first, second, owed }).toEqual({ first, second, owed: [] });
     }
   }, 240_000);

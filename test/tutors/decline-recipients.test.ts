@@ -2,14 +2,14 @@ import { describe, expect, it } from "vitest";
 import { applyReply } from "../../functions/app/apply-reply.js";
 import { replaceDeclinedTutor, replyFollowUps } from "../../functions/app/reply-follow-ups.js";
 import { sendDueMessages } from "../../functions/app/send-messages.js";
-import { eventModel, MESSAGE_TABS } from "../../functions/core/event/model.js";
-import { dueMessages, type MessageKind, planMessages } from "../../functions/core/messages/plan.js";
-import type { EventWorkbook } from "../../functions/ports.js";
 import {
+  AFTER_DECLINE,
   addressOf,
+  DECLINE,
   EVENT,
   NOW,
   ORGANIZER,
+  owedAfterDecline,
   placements,
   SECRET,
   type Seminar,
@@ -21,18 +21,6 @@ import {
 
 const solver = testSolver();
 const LONG = 180_000;
-const AFTER_DECLINE: readonly MessageKind[] = ["changement", "demande-tuteur", "alerte"];
-const DECLINE = "Bonjour, malheureusement je ne serai pas disponible ces jours-là.";
-
-/** The keys of the messages of these kinds due now, planned for everyone or for `recipients` only. */
-async function owedKeys(workbook: EventWorkbook, recipients?: ReadonlySet<string>): Promise<string[]> {
-  const model = eventModel(await workbook.read(MESSAGE_TABS), workbook.keys, NOW);
-  if (model === null) throw new Error("no event");
-  const plan = planMessages(model, NOW, { ...sendOptions.plan, ...(recipients ? { recipients } : {}) });
-  return dueMessages(plan, NOW, AFTER_DECLINE)
-    .map((message) => message.key)
-    .sort();
-}
 
 /** Tutors who host someone, the busiest first. */
 function hostsByLoad(seminar: Seminar): string[] {
@@ -69,8 +57,8 @@ describe("the messages a decline sends", () => {
               const { concerned } = await replaceDeclinedTutor(workbook, email, solver, seminar.clock);
               expect(concerned).toBeDefined();
               expect(concerned!.has(email.toLowerCase())).toBe(true);
-              const full = await owedKeys(workbook);
-              expect(await owedKeys(workbook, concerned)).toEqual(full);
+              const full = await owedAfterDecline(workbook);
+              expect(await owedAfterDecline(workbook, concerned)).toEqual(full);
               expect(full.some((key) => key.includes(":changement:"))).toBe(true);
               compared.push({ concerned: concerned!.size, owed: full.length });
               await sendDueMessages(workbook, seminar.mailer, seminar.clock, {
@@ -82,7 +70,7 @@ describe("the messages a decline sends", () => {
           },
           NOW,
         );
-        expect(await owedKeys(seminar.workbook)).toEqual([]);
+        expect(await owedAfterDecline(seminar.workbook)).toEqual([]);
       }
       expect(compared).toHaveLength(3);
       // The restriction is one: far fewer people than the seminar's.

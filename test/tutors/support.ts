@@ -4,13 +4,14 @@ import { monotonicSeconds, WorkerLinearSolver } from "../../functions/adapters/h
 import type { Solver } from "../../functions/app/match-workbook.js";
 import { matchWorkbook } from "../../functions/app/match-workbook.js";
 import { sendDueMessages } from "../../functions/app/send-messages.js";
+import { eventModel, MESSAGE_TABS } from "../../functions/core/event/model.js";
 import { solvePlacements } from "../../functions/core/matching/index.js";
-import type { MessageKind } from "../../functions/core/messages/plan.js";
+import { dueMessages, type MessageKind, planMessages } from "../../functions/core/messages/plan.js";
 import { classifyAnswer } from "../../functions/core/replies/classify.js";
 import type { Decision } from "../../functions/core/replies/message.js";
 import type { TutorReply } from "../../functions/core/replies/plan.js";
 import { replyAddress, tutorTag } from "../../functions/core/security/reply-token.js";
-import type { Cell, OutgoingMessage } from "../../functions/ports.js";
+import type { Cell, EventWorkbook, OutgoingMessage } from "../../functions/ports.js";
 import { ManualClock, RecordingMailer } from "../messages/fixtures.js";
 import { MemoryWorkbook, seminarSnapshot } from "../support/workbooks.js";
 
@@ -94,4 +95,22 @@ export function tutorReply(tutorEmail: string, text: string, decision?: Decision
     claims: { event: EVENT, version: 1, tutor: tutorTag(EVENT, tutorEmail, SECRET) },
     answer: { decision: decision ?? classification.decision, reason: classification.reason, text },
   };
+}
+
+/** A tutor's decline, as the classifier reads it. */
+export const DECLINE = "Bonjour, malheureusement je ne serai pas disponible ces jours-là.";
+/** What a decline sends: the change notices, the new requests, the organizer's alert. */
+export const AFTER_DECLINE: readonly MessageKind[] = ["changement", "demande-tuteur", "alerte"];
+
+/** The keys of the messages a decline sends that are due now, planned for everyone or for `recipients` only. */
+export async function owedAfterDecline(
+  workbook: EventWorkbook,
+  recipients?: ReadonlySet<string>,
+): Promise<string[]> {
+  const model = eventModel(await workbook.read(MESSAGE_TABS), workbook.keys, NOW);
+  if (model === null) throw new Error("no event");
+  const plan = planMessages(model, NOW, { ...sendOptions.plan, ...(recipients ? { recipients } : {}) });
+  return dueMessages(plan, NOW, AFTER_DECLINE)
+    .map((message) => message.key)
+    .sort();
 }
