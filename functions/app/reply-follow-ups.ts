@@ -19,7 +19,7 @@ import { plural } from "../core/text/french.js";
 import type { Clock, EventWorkbook, Mailer, WorkbookSnapshot } from "../ports.js";
 import type { ReplyFollowUps } from "./apply-reply.js";
 import { changeLines, matchWorkbook, type Solver } from "./match-workbook.js";
-import { type SendOptions, sendDueMessages } from "./send-messages.js";
+import { type SendOptions, type SendReport, sendDueMessages } from "./send-messages.js";
 
 type EventSendOptions = Omit<SendOptions, "event" | "kinds">;
 
@@ -72,26 +72,9 @@ export function replyFollowUps(deps: ReplyFollowUpDeps): ReplyFollowUps {
       const kinds = suspended ? (["alerte"] as const) : AFTER_DECLINE;
       const declinesBefore = declineReplies(await workbook.read([TABS.journal.name]));
       const report = await send(event, workbook, kinds, suspended ? ORGANIZER_ONLY : concerned);
-      // The sending's claims were read back after our writes: a decline of another tutor claimed
-      // meanwhile may have been re-placed from a snapshot where this one had not declined yet.
-      // Only then (or when nothing was read back) `Affectations` is read afresh and mended.
-      const readBack =
-        report.sent + report.failed + report.deferred + report.leftToOthers + report.uncertain > 0;
-      const declinesNow = declineReplies(await workbook.read([TABS.journal.name]));
-      if (readBack && declinesNow.every((key) => declinesBefore.includes(key))) return;
-      const ours = placementsOf(await workbook.read([TABS.placements.name]));
-      let raced = false;
-      for (let round = 0; round < MENDING_ROUNDS; round++) {
-        const fresh = await workbook.read([TABS.tutors.name, TABS.placements.name], { fresh: true });
-        if (round === 0) raced = !samePlacements(ours, placementsOf(fresh));
-        const stranded = strandedTutors(fresh);
-        if (stranded.length === 0) break;
-        raced = true;
-        for (const tutor of stranded) await replaceDeclinedTutor(workbook, tutor, deps.solver, deps.clock);
-      }
-      // Someone else wrote placements or declined meanwhile: what they, and the mending, changed
-      // is owed to people our own set does not name, so everyone's messages are planned (each
-      // still sent once).
+      const raced = await mendConcurrentDeclines(workbook, deps, declinesBefore, report);
+      // What others, and the mending, changed is owed to people our own set does not name: everyone's
+      // messages are planned (each still sent once).
       if (raced) await send(event, workbook, kinds, suspended ? ORGANIZER_ONLY : undefined);
     },
     async alertOrganizer(alert, given) {
@@ -206,6 +189,36 @@ export async function replaceDeclinedTutor(
   if (!recorded)
     await workbook.write(planRematchLine(snapshot, workbook.keys, tutorEmail, detail, clock.now()));
   return { moved, suspended, ...(concerned && moved > 0 ? { concerned } : {}) };
+}
+
+/**
+ * After a decline's sending: when another tutor's decline was claimed since it started (the
+ * sending's claims were read back after its writes, `report`), or when nothing was read back,
+ * reads `Tuteurs` and `Affectations` afresh and re-places anyone left with a tutor who declined, up
+ * to `MENDING_ROUNDS` times. The other decline may have been re-placed from a snapshot where this
+ * one had not declined yet. Answers whether the placements changed under this request (then its
+ * recipient set no longer names everyone owed a message). No read when no other decline was seen.
+ */
+async function mendConcurrentDeclines(
+  workbook: EventWorkbook,
+  deps: Pick<ReplyFollowUpDeps, "solver" | "clock">,
+  declinesBefore: readonly string[],
+  report: SendReport,
+): Promise<boolean> {
+  const readBack = report.sent + report.failed + report.deferred + report.leftToOthers + report.uncertain > 0;
+  const declinesNow = declineReplies(await workbook.read([TABS.journal.name]));
+  if (readBack && declinesNow.every((key) => declinesBefore.includes(key))) return false;
+  const ours = placementsOf(await workbook.read([TABS.placements.name]));
+  let raced = false;
+  for (let round = 0; round < MENDING_ROUNDS; round++) {
+    const fresh = await workbook.read([TABS.tutors.name, TABS.placements.name], { fresh: true });
+    if (round === 0) raced = !samePlacements(ours, placementsOf(fresh));
+    const stranded = strandedTutors(fresh);
+    if (stranded.length === 0) break;
+    raced = true;
+    for (const tutor of stranded) await replaceDeclinedTutor(workbook, tutor, deps.solver, deps.clock);
+  }
+  return raced;
 }
 
 /** The Journal keys of every tutor's decline recorded so far. */
